@@ -1,0 +1,127 @@
+"""The admin panel for property-management offices: `create_app` builds it from small steps."""
+
+from __future__ import annotations
+
+import os
+
+from flask import Flask, redirect, render_template, url_for
+from flask_babel import get_locale
+from flask_wtf.csrf import CSRFError
+
+from . import config as config_module
+from .extensions import babel, csrf, db, login_manager, migrate
+
+
+def create_app(config: dict | None = None) -> Flask:
+    app = Flask(__name__, instance_path=os.environ.get("INSTANCE_PATH") or None)
+    configure_settings(app, config)
+    configure_extensions(app)
+    configure_history(app)
+    configure_blueprints(app)
+    configure_admin(app)
+    configure_errors(app)
+    configure_security_headers(app)
+    configure_cli(app)
+    return app
+
+
+def configure_settings(app: Flask, overrides: dict | None) -> None:
+    app.config.from_object(config_module.Config)
+    if overrides:
+        app.config.update(overrides)
+    if app.config.get("SQLALCHEMY_DATABASE_URI"):
+        app.config["SQLALCHEMY_DATABASE_URI"] = config_module.normalise_database_url(
+            app.config["SQLALCHEMY_DATABASE_URI"]
+        )
+    shared_database = str(app.config.get("SQLALCHEMY_DATABASE_URI") or "").startswith("postgresql")
+    if shared_database and not app.config.get("SECRET_KEY") and not app.testing:
+        # Several web processes must share one key, so it cannot be generated per process.
+        raise RuntimeError("SECRET_KEY must be set when DATABASE_URL points at a shared database.")
+    config_module.finalise(app.config, app.instance_path)
+
+
+def configure_extensions(app: Flask) -> None:
+    from .i18n import select_locale
+    from .models.staff import Staff
+
+    db.init_app(app)
+    migrate.init_app(
+        app, db, directory=os.path.join(os.path.dirname(__file__), "migrations"),
+        render_as_batch=True, compare_type=True,
+    )
+    csrf.init_app(app)
+    babel.init_app(app, locale_selector=select_locale)
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.session_protection = "strong"
+
+    @login_manager.user_loader
+    def load_staff(user_id: str):
+        staff_id, _, token = (user_id or "").partition(":")
+        if not staff_id.isdigit():
+            return None
+        staff = db.session.get(Staff, int(staff_id))
+        # A rotated token (password changed, account disabled) ends old sessions.
+        if staff is None or not staff.is_active or staff.session_token != token:
+            return None
+        return staff
+
+    @app.context_processor
+    def language_context():
+        return {"languages": app.config["LANGUAGES"], "current_locale": str(get_locale())}
+
+
+def configure_history(app: Flask) -> None:
+    from .services import history, numbering
+
+    history.install()
+    numbering.install()
+
+
+def configure_blueprints(app: Flask) -> None:
+    from .auth.views import bp as auth_bp
+    from .health import bp as health_bp
+
+    app.register_blueprint(auth_bp)
+    app.register_blueprint(health_bp)
+
+    @app.route("/")
+    def root():
+        return redirect(url_for("admin.index"))
+
+
+def configure_admin(app: Flask) -> None:
+    from .views import create_admin
+
+    create_admin(app)
+
+
+def configure_errors(app: Flask) -> None:
+    def page(status: int):
+        def handler(error):
+            db.session.rollback()
+            return render_template("errors/error.html", status=status), status
+
+        return handler
+
+    for status in (400, 403, 404, 405, 413, 500):
+        app.register_error_handler(status, page(status))
+
+    @app.errorhandler(CSRFError)
+    def csrf_failed(error):
+        return render_template("errors/error.html", status=400, csrf=True), 400
+
+
+def configure_security_headers(app: Flask) -> None:
+    @app.after_request
+    def headers(response):
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("X-Frame-Options", "SAMEORIGIN")
+        response.headers.setdefault("Referrer-Policy", "same-origin")
+        return response
+
+
+def configure_cli(app: Flask) -> None:
+    from .cli import register
+
+    register(app)

@@ -1,0 +1,1 @@
+"""Who may do what (permissions), on which records (scope), and the login pages."""

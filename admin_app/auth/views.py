@@ -1,0 +1,85 @@
+"""Login, logout and the language switch."""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user, login_user, logout_user
+from flask_wtf import FlaskForm
+from wtforms import PasswordField, StringField
+from wtforms.validators import DataRequired, Length
+
+from ..extensions import db
+from ..services import accounts
+
+bp = Blueprint("auth", __name__)
+
+
+class LoginForm(FlaskForm):
+    username = StringField(_l("Username"), validators=[DataRequired(), Length(max=64)])
+    password = PasswordField(_l("Password"), validators=[DataRequired(), Length(max=256)])
+
+
+def safe_next(target: str | None) -> str | None:
+    """Only a path on this site: no scheme, no host, no '//' or backslash tricks."""
+    if not target or any(ch in target for ch in "\\\r\n\t") or not target.startswith("/"):
+        return None
+    if target.startswith("//"):
+        return None
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc:
+        return None
+    return target
+
+
+@bp.route("/login", methods=["GET", "POST"])
+def login():
+    next_url = safe_next(request.values.get("next"))
+    if current_user.is_authenticated:
+        return redirect(next_url or url_for("admin.index"))
+    form = LoginForm()
+    error = None
+    if form.validate_on_submit():
+        try:
+            staff = accounts.authenticate(form.username.data, form.password.data)
+        except accounts.LoginRefused as refused:
+            db.session.commit()  # keep the failure count
+            error = str(refused)
+        else:
+            language = session.get("lang")
+            session.clear()  # a fresh session at login: no fixation
+            if language:
+                session["lang"] = language
+            login_user(staff)
+            session.permanent = True
+            db.session.commit()
+            return redirect(next_url or url_for("admin.index"))
+    status = 401 if error else 200
+    return render_template("auth/login.html", form=form, error=error, next=next_url), status
+
+
+@bp.route("/logout", methods=["POST"])
+def logout():
+    logout_user()
+    language = session.get("lang")
+    session.clear()
+    if language:
+        session["lang"] = language
+    flash(_l("You have logged out."), "info")
+    return redirect(url_for("auth.login"))
+
+
+@bp.route("/language", methods=["POST"])
+def set_language():
+    from flask import current_app
+
+    code = request.form.get("lang", "")
+    if code not in current_app.config["LANGUAGES"]:
+        abort(400)
+    session["lang"] = code
+    if current_user.is_authenticated:
+        current_user.locale = code
+        db.session.commit()
+    return redirect(safe_next(request.form.get("next")) or url_for("admin.index"))

@@ -1,0 +1,101 @@
+"""Configuration: safe defaults for the embedded demo, everything overridable from the environment.
+
+Embedded default (no DATABASE_URL, no REDIS_URL): SQLite in the instance folder and reminders
+swept in-process. Real deployment: DATABASE_URL (PostgreSQL) + REDIS_URL + rq workers.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+
+
+def _bool(name: str, default: bool) -> bool:
+    raw = os.environ.get(name)
+    if raw is None:
+        return default
+    return raw.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def normalise_database_url(url: str) -> str:
+    """Use the psycopg 3 driver for plain postgres URLs (Heroku-style `postgres://` too)."""
+    if url.startswith("postgres://"):
+        url = "postgresql://" + url[len("postgres://") :]
+    if url.startswith("postgresql://"):
+        url = "postgresql+psycopg://" + url[len("postgresql://") :]
+    return url
+
+
+class Config:
+    SECRET_KEY: str | None = os.environ.get("SECRET_KEY")
+    # Key for encrypting ID-document numbers at rest; derived from SECRET_KEY when unset.
+    FIELD_ENCRYPTION_KEY: str | None = os.environ.get("FIELD_ENCRYPTION_KEY")
+
+    SQLALCHEMY_DATABASE_URI: str | None = (
+        normalise_database_url(os.environ["DATABASE_URL"]) if os.environ.get("DATABASE_URL") else None
+    )
+    SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
+    REDIS_URL: str | None = os.environ.get("REDIS_URL") or None
+
+    OFFICE_TIMEZONE: str = os.environ.get("OFFICE_TIMEZONE", "Asia/Shanghai")
+    OFFICE_HOURS_START: int = int(os.environ.get("OFFICE_HOURS_START", "8"))
+    OFFICE_HOURS_END: int = int(os.environ.get("OFFICE_HOURS_END", "20"))
+
+    BABEL_DEFAULT_LOCALE = "zh_Hans_CN"
+    BABEL_DEFAULT_TIMEZONE = "UTC"  # datetimes are stored as naive office-local time
+    LANGUAGES = {"zh_Hans_CN": "简体中文", "en": "English"}
+
+    WTF_CSRF_ENABLED = True
+    WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the session
+
+    SESSION_COOKIE_NAME = "wuye_session"
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = _bool("SESSION_COOKIE_SECURE", False)
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_SECURE = _bool("SESSION_COOKIE_SECURE", False)
+    PERMANENT_SESSION_LIFETIME = int(os.environ.get("SESSION_LIFETIME_SECONDS", str(12 * 3600)))
+
+    LOGIN_MAX_FAILURES = int(os.environ.get("LOGIN_MAX_FAILURES", "5"))
+    LOGIN_LOCKOUT_SECONDS = int(os.environ.get("LOGIN_LOCKOUT_SECONDS", "900"))
+
+    MAX_CONTENT_LENGTH = int(os.environ.get("MAX_UPLOAD_BYTES", str(20 * 1024 * 1024)))
+
+    # Lists show at most this many rows as a count; beyond it "10000+" (no unbounded COUNT(*)).
+    LIST_COUNT_CAP = int(os.environ.get("LIST_COUNT_CAP", "10000"))
+    # Reminders: run the sweep inside the web process when there is no Redis (embedded demo).
+    REMINDERS_IN_PROCESS = _bool("REMINDERS_IN_PROCESS", not bool(os.environ.get("REDIS_URL")))
+    REMINDER_SWEEP_SECONDS = int(os.environ.get("REMINDER_SWEEP_SECONDS", "60"))
+
+    MAIL_SERVER = os.environ.get("MAIL_SERVER")
+    MAIL_PORT = int(os.environ.get("MAIL_PORT", "25"))
+    MAIL_USERNAME = os.environ.get("MAIL_USERNAME")
+    MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD")
+    MAIL_USE_TLS = _bool("MAIL_USE_TLS", False)
+    MAIL_FROM = os.environ.get("MAIL_FROM", "noreply@localhost")
+    SMS_PROVIDER = os.environ.get("SMS_PROVIDER", "log")
+
+    FLASK_ADMIN_SWATCH = "default"
+    FLASK_ADMIN_FLUID_LAYOUT = True
+
+
+def finalise(config: dict, instance_path: str) -> None:
+    """Fill the values that depend on the instance folder or on other values."""
+    if not config.get("SQLALCHEMY_DATABASE_URI"):
+        os.makedirs(instance_path, exist_ok=True)
+        config["SQLALCHEMY_DATABASE_URI"] = "sqlite:///" + os.path.join(instance_path, "wuye.db")
+    if not config.get("SECRET_KEY"):
+        config["SECRET_KEY"] = _instance_secret(instance_path)
+
+
+def _instance_secret(instance_path: str) -> str:
+    """The demo keeps a random key in the instance folder; production sets SECRET_KEY."""
+    path = os.path.join(instance_path, "secret_key")
+    os.makedirs(instance_path, exist_ok=True)
+    if not os.path.exists(path):
+        with open(path, "w", encoding="ascii") as fh:
+            fh.write(secrets.token_hex(32))
+        os.chmod(path, 0o600)
+    with open(path, encoding="ascii") as fh:
+        return fh.read().strip()

@@ -1,0 +1,22 @@
+"""Language negotiation: the user's choice, then their saved preference, then the browser."""
+
+from __future__ import annotations
+
+from flask import current_app, has_request_context, request, session
+from flask_login import current_user
+
+
+def select_locale() -> str:
+    languages = current_app.config["LANGUAGES"]
+    if not has_request_context():  # CLI, jobs: the office's default language
+        return current_app.config["BABEL_DEFAULT_LOCALE"]
+    chosen = session.get("lang")
+    if chosen in languages:
+        return chosen
+    if current_user and current_user.is_authenticated and current_user.locale in languages:
+        return current_user.locale
+    # Browsers send zh-CN, zh-Hans, zh; all mean Simplified Chinese here.
+    best = request.accept_languages.best_match(["zh-CN", "zh-Hans", "zh", "en"])
+    if best is None:
+        return current_app.config["BABEL_DEFAULT_LOCALE"]
+    return "en" if best == "en" else "zh_Hans_CN"

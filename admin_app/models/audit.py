@@ -1,0 +1,35 @@
+"""Audit record (history): who changed which record, when, by which action, before and after."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import JSON, DateTime, ForeignKey, Index, Integer, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from .. import clock
+from ..extensions import db
+
+
+class AuditRecord(db.Model):
+    __tablename__ = "audit_record"
+    __table_args__ = (
+        Index("ix_audit_record_entity", "entity_type", "entity_id", "at"),
+        Index("ix_audit_record_estate_at", "estate_id", "at"),
+        Index("ix_audit_record_actor_at", "actor_id", "at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(DateTime, default=clock.now)
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id", ondelete="SET NULL"))
+    actor = relationship("Staff")
+    action: Mapped[str] = mapped_column(String(40))
+    entity_type: Mapped[str] = mapped_column(String(40))
+    entity_id: Mapped[int] = mapped_column(Integer)
+    estate_id: Mapped[int | None] = mapped_column(Integer)
+    # {"field": [before, after]}; sensitive fields appear masked, secrets not at all.
+    changes: Mapped[dict] = mapped_column(JSON, default=dict)
+    batch_id: Mapped[int | None] = mapped_column(Integer)
+
+    def __str__(self) -> str:
+        return f"{self.entity_type}#{self.entity_id} {self.action}"

@@ -1,0 +1,65 @@
+"""Shared column types and mixins: labelled enums, timestamps, estate scope."""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+
+from sqlalchemy import DateTime, ForeignKey, Integer
+from sqlalchemy import Enum as SAEnum
+from sqlalchemy.orm import Mapped, declared_attr, mapped_column, relationship
+
+from .. import clock
+
+
+class Choice(str, enum.Enum):
+    """A state or kind: its value is stored, its label is shown (translated lazily).
+
+    Members are declared as ``name = "name", _l("Label")``; the name equals the stored value
+    so that the database, URLs, filters and code all speak the same word.
+    """
+
+    def __new__(cls, value: str, label=None):
+        obj = str.__new__(cls, value)
+        obj._value_ = value
+        obj.label = label if label is not None else value
+        return obj
+
+    def __str__(self) -> str:
+        return str(self.label)
+
+    @classmethod
+    def choices(cls) -> list[tuple[str, str]]:
+        return [(m.value, m.label) for m in cls]
+
+
+def choice_column(enum_cls: type[Choice]) -> SAEnum:
+    """Enums are stored as short strings (no native PG enum: adding a state is a plain deploy)."""
+    return SAEnum(
+        enum_cls,
+        native_enum=False,
+        create_constraint=False,
+        length=32,
+        validate_strings=True,
+        values_callable=lambda e: [m.value for m in e],
+    )
+
+
+class TimestampMixin:
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=clock.now, nullable=False)
+    updated_at: Mapped[datetime] = mapped_column(
+        DateTime, default=clock.now, onupdate=clock.now, nullable=False
+    )
+
+
+class EstateScoped:
+    """A record that belongs to one estate; staff see it only if they belong to that estate."""
+
+    @declared_attr
+    def estate_id(cls) -> Mapped[int]:  # noqa: N805
+        return mapped_column(Integer, ForeignKey("estate.id"), nullable=False)
+
+    @declared_attr
+    def estate(cls):  # noqa: N805
+        return relationship("Estate", lazy="joined", innerjoin=True)
+    # Each scoped table declares a composite index that starts with estate_id.

@@ -1,0 +1,24 @@
+"""Estate (小区/项目): the unit of scope. Every record belongs to one; staff see only theirs."""
+
+from __future__ import annotations
+
+from sqlalchemy import String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from ..extensions import db
+from .base import TimestampMixin
+
+
+class Estate(TimestampMixin, db.Model):
+    __tablename__ = "estate"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(16), unique=True)
+    name: Mapped[str] = mapped_column(String(100))
+    address: Mapped[str] = mapped_column(String(200), default="")
+    # The published hotline (16 hours a day) and the 24-hour duty line.
+    service_phone: Mapped[str] = mapped_column(String(32), default="")
+    duty_phone: Mapped[str] = mapped_column(String(32), default="")
+
+    def __str__(self) -> str:
+        return self.name

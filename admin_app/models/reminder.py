@@ -1,0 +1,69 @@
+"""Reminders: the durable outbox of deadline warnings, and each staff member's inbox."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import DateTime, ForeignKey, Index, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from .. import clock
+from ..extensions import db
+from .base import Choice, choice_column
+
+
+class ReminderStatus(Choice):
+    pending = "pending", _l("Pending")
+    queued = "queued", _l("Queued")
+    sent = "sent", _l("Sent")
+    cancelled = "cancelled", _l("Cancelled")
+    failed = "failed", _l("Failed")
+
+
+class Reminder(db.Model):
+    """One warning or escalation about one deadline of one record, written in the same
+    transaction as the record change; delivered later by a job. `dedupe_key` makes it unique."""
+
+    __tablename__ = "reminder"
+    __table_args__ = (
+        Index("ix_reminder_status_due", "status", "due_at"),
+        Index("ix_reminder_entity", "entity_type", "entity_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    estate_id: Mapped[int | None] = mapped_column(ForeignKey("estate.id"), index=True)
+    rule: Mapped[str] = mapped_column(String(40))
+    entity_type: Mapped[str] = mapped_column(String(40))
+    entity_id: Mapped[int] = mapped_column(Integer)
+    level: Mapped[int] = mapped_column(Integer, default=0)  # 0 warn, 1 supervisor, 2 director
+    recipient_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id", ondelete="SET NULL"))
+    recipient = relationship("Staff")
+    recipient_role: Mapped[str | None] = mapped_column(String(32))
+    deadline_at: Mapped[datetime] = mapped_column(DateTime)
+    due_at: Mapped[datetime] = mapped_column(DateTime)
+    status: Mapped[ReminderStatus] = mapped_column(choice_column(ReminderStatus), default=ReminderStatus.pending)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    sent_at: Mapped[datetime | None] = mapped_column(DateTime)
+    last_error: Mapped[str | None] = mapped_column(Text)
+    dedupe_key: Mapped[str] = mapped_column(String(160), unique=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=clock.now)
+
+    def __str__(self) -> str:
+        return f"{self.rule} {self.entity_type}#{self.entity_id}"
+
+
+class Notification(db.Model):
+    """An entry in a staff member's in-panel inbox."""
+
+    __tablename__ = "notification"
+    __table_args__ = (Index("ix_notification_staff_read", "staff_id", "read_at", "created_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    staff_id: Mapped[int] = mapped_column(ForeignKey("staff.id", ondelete="CASCADE"))
+    reminder_id: Mapped[int | None] = mapped_column(ForeignKey("reminder.id", ondelete="SET NULL"))
+    title: Mapped[str] = mapped_column(String(200))
+    body: Mapped[str | None] = mapped_column(Text)
+    link: Mapped[str | None] = mapped_column(String(300))
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=clock.now)
+    read_at: Mapped[datetime | None] = mapped_column(DateTime)

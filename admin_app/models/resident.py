@@ -1,0 +1,43 @@
+"""Resident (业主/住户): a person living in or owning a unit."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import Date, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..extensions import db
+from .base import Choice, EstateScoped, TimestampMixin, choice_column
+from .sensitive_mixin import SensitiveIdNumber
+
+
+class ResidentRole(Choice):
+    owner = "owner", _l("Owner")
+    tenant = "tenant", _l("Tenant")
+    family = "family", _l("Family member")
+
+
+class Resident(EstateScoped, SensitiveIdNumber, TimestampMixin, db.Model):
+    __tablename__ = "resident"
+    __table_args__ = (
+        # One person (by phone) appears once per unit; a race of two receptionists ends here.
+        UniqueConstraint("unit_id", "phone"),
+        Index("ix_resident_estate_phone", "estate_id", "phone"),
+        Index("ix_resident_estate_name", "estate_id", "name"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id"), index=True)
+    unit = relationship("Unit", lazy="joined", innerjoin=True)
+    name: Mapped[str] = mapped_column(String(50))
+    phone: Mapped[str | None] = mapped_column(String(20))
+    role: Mapped[ResidentRole] = mapped_column(choice_column(ResidentRole), default=ResidentRole.owner)
+    move_in: Mapped[date | None] = mapped_column(Date)
+    move_out: Mapped[date | None] = mapped_column(Date)
+    email: Mapped[str | None] = mapped_column(String(120))
+    notes: Mapped[str | None] = mapped_column(Text)
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.phone})" if self.phone else self.name

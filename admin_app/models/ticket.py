@@ -1,0 +1,124 @@
+"""Ticket (客户来电来访登记): every contact with a resident, with the complaint fields."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import DateTime, ForeignKey, Index, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..extensions import db
+from .base import Choice, EstateScoped, TimestampMixin, choice_column
+
+
+class Channel(Choice):
+    phone = "phone", _l("Phone")
+    visit = "visit", _l("Walk-in visit")
+    letter = "letter", _l("Letter")
+    online = "online", _l("Online")
+    guard = "guard", _l("Reported by guard on duty")
+    patrol = "patrol", _l("Staff patrol")
+
+
+class TicketCategory(Choice):
+    inquiry = "inquiry", _l("Inquiry")
+    help = "help", _l("Help request")
+    repair = "repair", _l("Repair / paid service")
+    suggestion = "suggestion", _l("Suggestion")
+    complaint = "complaint", _l("Complaint")
+
+
+class TicketStatus(Choice):
+    open = "open", _l("Open")
+    in_progress = "in_progress", _l("In progress")
+    escalated = "escalated", _l("Escalated")
+    resolved = "resolved", _l("Resolved")
+    closed = "closed", _l("Closed")
+    cancelled = "cancelled", _l("Cancelled")
+
+
+class ComplaintCode(Choice):
+    service_attitude = "service_attitude", _l("Staff attitude")
+    repair_quality = "repair_quality", _l("Repair quality")
+    fees = "fees", _l("Fees")
+    cleaning = "cleaning", _l("Cleaning and environment")
+    security = "security", _l("Security")
+    parking = "parking", _l("Parking and traffic")
+    facilities = "facilities", _l("Facilities and equipment")
+    neighbours = "neighbours", _l("Neighbours and noise")
+    other = "other", _l("Other")
+
+
+class Severity(Choice):
+    ordinary = "ordinary", _l("Ordinary")
+    serious = "serious", _l("Serious")
+
+
+class Validity(Choice):
+    pending = "pending", _l("Not yet judged")
+    valid = "valid", _l("Valid")
+    invalid = "invalid", _l("Invalid")
+
+
+class Ticket(EstateScoped, TimestampMixin, db.Model):
+    __tablename__ = "ticket"
+    __table_args__ = (
+        Index("ix_ticket_estate_status_received", "estate_id", "status", "received_at"),
+        Index("ix_ticket_estate_received", "estate_id", "received_at"),
+        Index("ix_ticket_estate_category_status", "estate_id", "category", "status"),
+        Index("ix_ticket_callback_due", "callback_due_at"),
+        Index("ix_ticket_complaint_due", "complaint_due_at"),
+        Index("ix_ticket_reporter_phone", "reporter_phone"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    number: Mapped[str] = mapped_column(String(32), unique=True)
+    channel: Mapped[Channel] = mapped_column(choice_column(Channel), default=Channel.phone)
+    category: Mapped[TicketCategory] = mapped_column(choice_column(TicketCategory))
+    status: Mapped[TicketStatus] = mapped_column(choice_column(TicketStatus), default=TicketStatus.open)
+
+    unit_id: Mapped[int | None] = mapped_column(ForeignKey("unit.id"), index=True)
+    unit = relationship("Unit")
+    resident_id: Mapped[int | None] = mapped_column(ForeignKey("resident.id"), index=True)
+    resident = relationship("Resident")
+    reporter_name: Mapped[str | None] = mapped_column(String(50))
+    reporter_phone: Mapped[str | None] = mapped_column(String(20))
+    location: Mapped[str | None] = mapped_column(String(200))
+    occurred_at: Mapped[datetime | None] = mapped_column(DateTime)
+    description: Mapped[str] = mapped_column(Text)
+    request: Mapped[str | None] = mapped_column(Text)  # what the resident asks for
+
+    received_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
+    received_by = relationship("Staff", foreign_keys=[received_by_id])
+    received_at: Mapped[datetime] = mapped_column(DateTime)
+    assignee_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"), index=True)
+    assignee = relationship("Staff", foreign_keys=[assignee_id])
+
+    # An inquiry answered later: the promised callback time is a deadline.
+    callback_due_at: Mapped[datetime | None] = mapped_column(DateTime)
+    result: Mapped[str | None] = mapped_column(Text)
+    resolved_at: Mapped[datetime | None] = mapped_column(DateTime)
+    resident_informed_at: Mapped[datetime | None] = mapped_column(DateTime)
+    closed_at: Mapped[datetime | None] = mapped_column(DateTime)
+
+    # Complaint handling (category == complaint).
+    complaint_code: Mapped[ComplaintCode | None] = mapped_column(choice_column(ComplaintCode))
+    severity: Mapped[Severity | None] = mapped_column(choice_column(Severity))
+    validity: Mapped[Validity | None] = mapped_column(choice_column(Validity))
+    complaint_due_at: Mapped[datetime | None] = mapped_column(DateTime)
+    owner_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))  # director for serious ones
+    owner = relationship("Staff", foreign_keys=[owner_id])
+    cause: Mapped[str | None] = mapped_column(Text)
+    responsible_department: Mapped[str | None] = mapped_column(String(100))
+    responsible_person: Mapped[str | None] = mapped_column(String(50))
+    corrective_action: Mapped[str | None] = mapped_column(Text)
+    handled_at: Mapped[datetime | None] = mapped_column(DateTime)
+    reported_back_at: Mapped[datetime | None] = mapped_column(DateTime)
+    revisited_at: Mapped[datetime | None] = mapped_column(DateTime)
+    revisited_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
+    revisited_by = relationship("Staff", foreign_keys=[revisited_by_id])
+    revisit_note: Mapped[str | None] = mapped_column(Text)
+
+    def __str__(self) -> str:
+        return self.number or ""

@@ -1,0 +1,56 @@
+"""Unit (房屋): a flat, shop, parking space or storage room in an estate."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from flask_babel import gettext
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import Index, Integer, Numeric, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from ..extensions import db
+from .base import Choice, EstateScoped, TimestampMixin, choice_column
+
+
+class UnitKind(Choice):
+    residential = "residential", _l("Residential")
+    commercial = "commercial", _l("Commercial")
+    parking = "parking", _l("Parking space")
+    storage = "storage", _l("Storage room")
+
+
+class Occupancy(Choice):
+    vacant = "vacant", _l("Vacant")
+    occupied = "occupied", _l("Owner-occupied")
+    rented = "rented", _l("Rented out")
+
+
+class Unit(EstateScoped, TimestampMixin, db.Model):
+    __tablename__ = "unit"
+    __table_args__ = (
+        UniqueConstraint("estate_id", "building", "entrance", "room"),
+        Index("ix_unit_estate_building_room", "estate_id", "building", "room"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    building: Mapped[str] = mapped_column(String(32))
+    # 单元 is optional; stored as "" (not NULL) so the unique constraint holds on every database.
+    entrance: Mapped[str] = mapped_column(String(16), default="")
+    floor: Mapped[int | None] = mapped_column(Integer)
+    room: Mapped[str] = mapped_column(String(16))
+    area_m2: Mapped[Decimal | None] = mapped_column(Numeric(9, 2))
+    kind: Mapped[UnitKind] = mapped_column(choice_column(UnitKind), default=UnitKind.residential)
+    occupancy: Mapped[Occupancy] = mapped_column(choice_column(Occupancy), default=Occupancy.vacant)
+
+    @property
+    def label(self) -> str:
+        if self.entrance:
+            return gettext(
+                "Bldg %(building)s, Ent. %(entrance)s, Rm %(room)s",
+                building=self.building, entrance=self.entrance, room=self.room,
+            )
+        return gettext("Bldg %(building)s, Rm %(room)s", building=self.building, room=self.room)
+
+    def __str__(self) -> str:
+        return self.label

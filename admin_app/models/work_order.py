@@ -1,0 +1,119 @@
+"""Work order (维修服务任务单/派工单): dispatch, quote, work, signature, fee and revisit."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import Boolean, DateTime, ForeignKey, Index, Integer, Numeric, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..extensions import db
+from .base import Choice, EstateScoped, TimestampMixin, choice_column
+from .staff import Trade
+
+
+class WorkOrderKind(Choice):
+    home_repair_paid = "home_repair_paid", _l("In-home repair (paid)")
+    home_repair_free = "home_repair_free", _l("In-home repair (free)")
+    public_repair = "public_repair", _l("Public-area repair")
+    paid_cleaning = "paid_cleaning", _l("Paid cleaning")
+    home_visit = "home_visit", _l("Other home-visit service")
+
+
+class WorkOrderStatus(Choice):
+    new = "new", _l("New")
+    dispatched = "dispatched", _l("Dispatched")
+    arrived = "arrived", _l("Technician arrived")
+    quoted = "quoted", _l("Quoted")
+    in_progress = "in_progress", _l("Work in progress")
+    next_visit = "next_visit", _l("Next visit booked")
+    declined = "declined", _l("Declined by resident")
+    done = "done", _l("Work done, awaiting signature")
+    closed = "closed", _l("Closed (signed)")
+    revisited = "revisited", _l("Revisited")
+    cancelled = "cancelled", _l("Cancelled")
+
+
+class Satisfaction(Choice):
+    satisfied = "satisfied", _l("Satisfied")
+    basically = "basically", _l("Basically satisfied")
+    unsatisfied = "unsatisfied", _l("Unsatisfied")
+
+
+class WorkOrder(EstateScoped, TimestampMixin, db.Model):
+    __tablename__ = "work_order"
+    __audit_exclude__ = frozenset({"signature_file_id"})
+    __table_args__ = (
+        Index("ix_work_order_estate_status_created", "estate_id", "status", "created_at"),
+        Index("ix_work_order_technician_status", "technician_id", "status"),
+        Index("ix_work_order_arrive_by", "arrive_by"),
+        Index("ix_work_order_appointment", "appointment_at"),
+        Index("ix_work_order_revisit_due", "revisit_due_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    number: Mapped[str] = mapped_column(String(32), unique=True)
+    ticket_id: Mapped[int | None] = mapped_column(ForeignKey("ticket.id"), index=True)
+    ticket = relationship("Ticket", foreign_keys=[ticket_id], backref="work_orders")
+    kind: Mapped[WorkOrderKind] = mapped_column(
+        choice_column(WorkOrderKind), default=WorkOrderKind.home_repair_paid
+    )
+    trade: Mapped[Trade] = mapped_column(choice_column(Trade), default=Trade.plumbing)
+    is_emergency: Mapped[bool] = mapped_column(Boolean, default=False)
+    status: Mapped[WorkOrderStatus] = mapped_column(
+        choice_column(WorkOrderStatus), default=WorkOrderStatus.new
+    )
+    unit_id: Mapped[int | None] = mapped_column(ForeignKey("unit.id"), index=True)
+    unit = relationship("Unit")
+    resident_id: Mapped[int | None] = mapped_column(ForeignKey("resident.id"), index=True)
+    resident = relationship("Resident")
+    contact_name: Mapped[str | None] = mapped_column(String(50))
+    contact_phone: Mapped[str | None] = mapped_column(String(20))
+    location: Mapped[str | None] = mapped_column(String(200))
+    description: Mapped[str] = mapped_column(Text)
+
+    # Dispatch: emergencies must be reached within 15 minutes, others at the agreed time.
+    technician_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
+    technician = relationship("Staff", foreign_keys=[technician_id])
+    dispatched_at: Mapped[datetime | None] = mapped_column(DateTime)
+    dispatched_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
+    dispatched_by = relationship("Staff", foreign_keys=[dispatched_by_id])
+    arrive_by: Mapped[datetime | None] = mapped_column(DateTime)
+    appointment_at: Mapped[datetime | None] = mapped_column(DateTime)
+    arrived_at: Mapped[datetime | None] = mapped_column(DateTime)
+
+    # Quote before starting; a refused quote declines the order.
+    quote_labour: Mapped[Decimal | None] = mapped_column(Numeric(10, 2))
+    quote_materials: Mapped[Decimal | None] = mapped_column(Numeric(10, 2))
+    quote_accepted: Mapped[bool | None] = mapped_column(Boolean)
+    quote_decided_at: Mapped[datetime | None] = mapped_column(DateTime)
+    next_visit_at: Mapped[datetime | None] = mapped_column(DateTime)
+    work_notes: Mapped[str | None] = mapped_column(Text)
+    work_done_at: Mapped[datetime | None] = mapped_column(DateTime)
+
+    # Closing: the resident signs, the fee is collected.
+    signer_name: Mapped[str | None] = mapped_column(String(50))
+    signature_file_id: Mapped[int | None] = mapped_column(ForeignKey("stored_file.id"))
+    signature_file = relationship("StoredFile")
+    fee_collected: Mapped[Decimal | None] = mapped_column(Numeric(10, 2))
+    closed_at: Mapped[datetime | None] = mapped_column(DateTime)
+    cancelled_reason: Mapped[str | None] = mapped_column(Text)
+
+    # Revisit (回访) the next day.
+    revisit_due_at: Mapped[datetime | None] = mapped_column(DateTime)
+    revisited_at: Mapped[datetime | None] = mapped_column(DateTime)
+    revisited_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
+    revisited_by = relationship("Staff", foreign_keys=[revisited_by_id])
+    rating_timeliness: Mapped[int | None] = mapped_column(Integer)
+    rating_quality: Mapped[int | None] = mapped_column(Integer)
+    rating_fee: Mapped[int | None] = mapped_column(Integer)
+    rating_attitude: Mapped[int | None] = mapped_column(Integer)
+    satisfaction: Mapped[Satisfaction | None] = mapped_column(choice_column(Satisfaction))
+    revisit_comment: Mapped[str | None] = mapped_column(Text)
+    followup_ticket_id: Mapped[int | None] = mapped_column(ForeignKey("ticket.id"))
+    followup_ticket = relationship("Ticket", foreign_keys=[followup_ticket_id])
+
+    def __str__(self) -> str:
+        return self.number or ""

@@ -1,0 +1,203 @@
+"""History of every change to every record, written by the session itself.
+
+A listener on flush compares each audited object's attributes before and after and inserts one
+AuditRecord per changed object, in the same transaction. Whatever path changed the record —
+admin form, service verb, batch, job, import, CLI — the history is written the same way.
+Services name their action with `with history.action("dispatch"):`; otherwise the action is
+create / update / delete.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import contextvars
+import datetime as dt
+import decimal
+import enum
+from dataclasses import dataclass
+
+from flask import has_request_context
+from sqlalchemy import event, inspect
+from sqlalchemy.orm import Session
+
+from .. import clock
+from ..models.audit import AuditRecord
+
+# Columns never written to history: bookkeeping, or secrets whose masked twin is recorded.
+ALWAYS_EXCLUDED = frozenset({
+    "created_at", "updated_at", "id_number_enc", "id_number_hash", "token_nonce",
+})
+NOT_AUDITED_TABLES = frozenset({
+    "audit_record", "number_sequence", "reminder", "notification", "stored_file", "staff_trade",
+    "gate_check",
+})
+
+
+@dataclass(frozen=True)
+class ActionContext:
+    name: str | None = None
+    actor_id: int | None = None
+    batch_id: int | None = None
+
+
+_context: contextvars.ContextVar[ActionContext] = contextvars.ContextVar(
+    "history_action", default=ActionContext()
+)
+
+
+@contextlib.contextmanager
+def action(name: str | None = None, actor=None, batch_id: int | None = None):
+    """Name the action (and optionally the actor) for every change flushed inside the block."""
+    outer = _context.get()
+    token = _context.set(ActionContext(
+        name=name or outer.name,
+        actor_id=_actor_id(actor) if actor is not None else outer.actor_id,
+        batch_id=batch_id if batch_id is not None else outer.batch_id,
+    ))
+    try:
+        yield
+    finally:
+        _context.reset(token)
+
+
+def _actor_id(actor) -> int | None:
+    if actor is None:
+        return None
+    if isinstance(actor, int):
+        return actor
+    return getattr(actor, "id", None)
+
+
+def current_actor_id() -> int | None:
+    ctx = _context.get()
+    if ctx.actor_id is not None:
+        return ctx.actor_id
+    if has_request_context():
+        from flask_login import current_user
+
+        if current_user and current_user.is_authenticated:
+            return current_user.id
+    return None
+
+
+def plain(value):
+    """A JSON-safe rendering of a column value."""
+    if value is None or isinstance(value, (bool, int, float, str)) and not isinstance(value, enum.Enum):
+        return value
+    if isinstance(value, enum.Enum):
+        return value.value
+    if isinstance(value, (dt.datetime, dt.date, dt.time)):
+        return value.isoformat(sep=" ") if isinstance(value, dt.datetime) else value.isoformat()
+    if isinstance(value, decimal.Decimal):
+        return str(value)
+    if isinstance(value, bytes):
+        return f"<{len(value)} bytes>"
+    return str(value)
+
+
+def is_audited(obj) -> bool:
+    table = getattr(type(obj), "__tablename__", None)
+    return table is not None and table not in NOT_AUDITED_TABLES
+
+
+def _excluded(obj) -> frozenset[str]:
+    return ALWAYS_EXCLUDED | getattr(type(obj), "__audit_exclude__", frozenset())
+
+
+def _changes(obj, kind: str) -> dict:
+    state = inspect(obj)
+    mapper = state.mapper
+    excluded = _excluded(obj)
+    changes: dict = {}
+    for attr in mapper.column_attrs:
+        key = attr.key
+        if key in excluded or key == "id":
+            continue
+        hist = state.attrs[key].history
+        if kind == "create":
+            # state.dict, not attribute access: loading inside a flush would emit SQL.
+            value = state.dict.get(key)
+            if value is not None:
+                changes[key] = [None, plain(value)]
+        elif kind == "delete":
+            value = state.dict.get(key)
+            if value is not None:
+                changes[key] = [plain(value), None]
+        elif hist.has_changes():
+            before = hist.deleted[0] if hist.deleted else None
+            after = hist.added[0] if hist.added else None
+            if plain(before) != plain(after):
+                changes[key] = [plain(before), plain(after)]
+    for rel in mapper.relationships:
+        if not rel.uselist or rel.key in excluded or rel.viewonly:
+            continue
+        hist = state.attrs[rel.key].history
+        if kind == "update" and hist.has_changes():
+            changes[rel.key] = [[str(o) for o in hist.deleted], [str(o) for o in hist.added]]
+    return changes
+
+
+def _primary_key(obj) -> int | None:
+    state = inspect(obj)
+    key = state.mapper.primary_key[0].key
+    if state.dict.get(key) is not None:
+        return state.dict[key]
+    return state.identity[0] if state.identity else None
+
+
+def _rows_for(session: Session) -> list[dict]:
+    ctx = _context.get()
+    actor = current_actor_id()
+    at = clock.now()
+    rows = []
+    groups = (("create", session.new), ("update", session.dirty), ("delete", session.deleted))
+    for kind, objects in groups:
+        for obj in objects:
+            if not is_audited(obj):
+                continue
+            if kind == "update" and not session.is_modified(obj, include_collections=True):
+                continue
+            changes = _changes(obj, kind)
+            if kind == "update" and not changes:
+                continue
+            rows.append({
+                "at": at,
+                "actor_id": actor,
+                "action": ctx.name or kind,
+                "entity_type": type(obj).__tablename__,
+                "entity_id": _primary_key(obj),
+                "estate_id": getattr(obj, "estate_id", None),
+                "changes": changes,
+                "batch_id": ctx.batch_id,
+            })
+    return rows
+
+
+def _after_flush(session: Session, flush_context) -> None:
+    rows = [r for r in _rows_for(session) if r["entity_id"] is not None]
+    if rows:
+        session.connection().execute(AuditRecord.__table__.insert(), rows)
+
+
+def write(session: Session, rows: list[dict]) -> None:
+    """For bulk paths that change rows with core statements: insert prepared history rows."""
+    if rows:
+        ctx = _context.get()
+        actor = current_actor_id()
+        at = clock.now()
+        for row in rows:
+            row.setdefault("at", at)
+            row.setdefault("actor_id", actor)
+            row.setdefault("batch_id", ctx.batch_id)
+            row.setdefault("action", ctx.name or "update")
+        session.connection().execute(AuditRecord.__table__.insert(), rows)
+
+
+_installed = False
+
+
+def install() -> None:
+    global _installed
+    if not _installed:
+        event.listen(Session, "after_flush", _after_flush)
+        _installed = True

@@ -1,0 +1,81 @@
+"""Checks and normalisation of the facts people type: phones, ID numbers, plates, text."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+_MOBILE = re.compile(r"^1[3-9]\d{9}$")
+_LANDLINE = re.compile(r"^0\d{2,3}\d{7,8}$")
+_ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
+_ID_CHECK = "10X98765432"
+
+
+def id_check_char(body: str) -> str:
+    """The check character of the first 17 digits of a mainland resident ID."""
+    return _ID_CHECK[sum(int(d) * w for d, w in zip(body, _ID_WEIGHTS, strict=True)) % 11]
+_PROVINCES = "京津沪渝冀豫云辽黑湘皖鲁新苏浙赣鄂桂甘晋蒙陕吉闽贵粤青藏川宁琼使领"
+# Ordinary plates: 京A12345 (5 letters/digits, no I/O); new-energy: 京AD12345 / 京A12345D.
+_PLATE = re.compile(
+    rf"^[{_PROVINCES}][A-HJ-NP-Z](?:[A-HJ-NP-Z0-9]{{4}}[A-HJ-NP-Z0-9挂学警港澳]"
+    rf"|[DFABCEGHJK][A-HJ-NP-Z0-9]\d{{4}}|\d{{5}}[DFABCEGHJK])$"
+)
+
+
+def fold(text: str | None) -> str:
+    """Trim and fold full-width letters, digits and punctuation to their ASCII forms."""
+    if text is None:
+        return ""
+    folded = unicodedata.normalize("NFKC", str(text))
+    return " ".join(folded.split())
+
+
+def normalise_phone(raw: str | None) -> str:
+    """'+86 138-0013-8000' -> '13800138000'; landlines keep their area code."""
+    digits = re.sub(r"[\s\-().]", "", fold(raw))
+    if digits.startswith("+86"):
+        digits = digits[3:]
+    elif digits.startswith("0086"):
+        digits = digits[4:]
+    elif digits.startswith("86") and len(digits) == 13:
+        digits = digits[2:]
+    return digits
+
+
+def is_mobile(phone: str) -> bool:
+    return bool(_MOBILE.match(phone or ""))
+
+
+def is_phone(phone: str) -> bool:
+    return is_mobile(phone) or bool(_LANDLINE.match(phone or ""))
+
+
+def id_checksum_ok(number: str) -> bool:
+    """Mainland resident ID (18 characters, ISO 7064 MOD 11-2 check character)."""
+    number = fold(number).upper()
+    if not re.match(r"^\d{17}[\dX]$", number):
+        return False
+    return id_check_char(number[:17]) == number[17]
+
+
+def is_valid_id_document(number: str) -> bool:
+    """A mainland ID with a correct check character, or another document (passport, HK/Macau/
+    Taiwan permits) of 6-20 letters and digits: those have no public checksum."""
+    number = fold(number).upper().replace(" ", "")
+    if re.match(r"^\d{17}[\dX]$", number):
+        return id_checksum_ok(number)
+    if re.match(r"^\d{15,18}$", number):
+        return False
+    return bool(re.match(r"^[A-Z0-9]{6,20}$", number))
+
+
+def normalise_plate(raw: str | None) -> str:
+    return fold(raw).upper().replace(" ", "").replace("·", "").replace("-", "")
+
+
+def is_plate(plate: str) -> bool:
+    return bool(_PLATE.match(plate or ""))
+
+
+def is_new_energy_plate(plate: str) -> bool:
+    return is_plate(plate) and len(plate) == 8

@@ -1,0 +1,74 @@
+"""Registers every admin view under /admin/, grouped in the menu the way the office works."""
+
+from __future__ import annotations
+
+from flask_admin import Admin
+from flask_admin.theme import Bootstrap4Theme
+from flask_babel import lazy_gettext as _l
+
+from ..extensions import db
+from ..models import (
+    AuditRecord,
+    Estate,
+    ReleasePass,
+    Reminder,
+    Renovation,
+    RenovationInspection,
+    Resident,
+    Staff,
+    Ticket,
+    Unit,
+    VehiclePass,
+    WorkerPass,
+    WorkOrder,
+)
+from .audit import AuditRecordView, ReminderView
+from .estate import EstateView, UnitView
+from .index import HomeView
+from .labels import action_label
+from .passes import ReleasePassView, VehiclePassView, WorkerPassView
+from .renovation import RenovationInspectionView, RenovationView
+from .resident import ResidentView
+from .staff import StaffView
+from .ticket import TicketView
+from .work_order import WorkOrderView
+
+
+def create_admin(app) -> Admin:
+    admin = Admin(
+        app,
+        name=_l("Property Office"),
+        url="/admin",
+        index_view=HomeView(name=_l("Home"), url="/admin"),
+        theme=Bootstrap4Theme(base_template="admin/wuye/master.html", fluid=True),
+        translations_path=None,
+    )
+    app.jinja_env.globals["action_label"] = action_label
+    front_desk = _l("Front desk")
+    passes = _l("Passes")
+    property_ = _l("Property")
+    records = _l("Records")
+    s = db.session
+    admin.add_view(TicketView(Ticket, s, name=_l("Tickets"), category=front_desk, endpoint="ticket"))
+    admin.add_view(WorkOrderView(WorkOrder, s, name=_l("Work orders"), category=front_desk,
+                                 endpoint="work_order"))
+    admin.add_view(WorkerPassView(WorkerPass, s, name=_l("Worker passes"), category=passes,
+                                  endpoint="worker_pass"))
+    admin.add_view(VehiclePassView(VehiclePass, s, name=_l("Vehicle passes"), category=passes,
+                                   endpoint="vehicle_pass"))
+    admin.add_view(ReleasePassView(ReleasePass, s, name=_l("Large-item releases"), category=passes,
+                                   endpoint="release_pass"))
+    admin.add_view(RenovationView(Renovation, s, name=_l("Renovations"), category=property_,
+                                  endpoint="renovation"))
+    admin.add_view(RenovationInspectionView(RenovationInspection, s, name=_l("Inspections"),
+                                            category=property_, endpoint="renovation_inspection"))
+    admin.add_view(ResidentView(Resident, s, name=_l("Residents"), category=property_,
+                                endpoint="resident"))
+    admin.add_view(UnitView(Unit, s, name=_l("Units"), category=property_, endpoint="unit"))
+    admin.add_view(EstateView(Estate, s, name=_l("Estates"), category=property_, endpoint="estate"))
+    admin.add_view(StaffView(Staff, s, name=_l("Staff"), category=records, endpoint="staff"))
+    admin.add_view(AuditRecordView(AuditRecord, s, name=_l("History"), category=records,
+                                   endpoint="audit_record"))
+    admin.add_view(ReminderView(Reminder, s, name=_l("Reminders"), category=records,
+                                endpoint="reminder"))
+    return admin

@@ -1,0 +1,55 @@
+"""Ajax lookups for foreign keys (`form_ajax_refs`) that respect the user's estate scope.
+
+Used both to search (the select box) and to resolve the submitted id when a form is saved, so
+a forged id of another estate's record is "not a valid choice", exactly like a missing one.
+"""
+
+from __future__ import annotations
+
+from flask_admin.contrib.sqla.ajax import QueryAjaxModelLoader
+from flask_login import current_user
+from sqlalchemy import or_
+
+from ..auth.scope import scoped
+from ..extensions import db
+
+MAX_LOOKUP_ROWS = 20
+
+
+class ScopedAjaxLoader(QueryAjaxModelLoader):
+    """Options: `fields` to search; `prefix_fields` searched by prefix (phones, numbers);
+    `extra_filter(query) -> query` to narrow further (e.g. only technicians)."""
+
+    def __init__(self, name, session, model, **options):
+        self.prefix_fields = options.pop("prefix_fields", ())
+        self.extra_filter = options.pop("extra_filter", None)
+        options.setdefault("minimum_input_length", 0)
+        super().__init__(name, session, model, **options)
+
+    def get_query(self):
+        query = scoped(db.session.query(self.model), self.model, current_user)
+        if self.extra_filter is not None:
+            query = self.extra_filter(query)
+        return query
+
+    def get_one(self, pk):
+        try:
+            pk = int(pk)
+        except (TypeError, ValueError):
+            return None
+        with db.session.no_autoflush:
+            return self.get_query().filter(self.model.id == pk).one_or_none()
+
+    def get_list(self, term, offset=0, limit=10):
+        query = self.get_query()
+        term = (term or "").strip()[:50]
+        if term:
+            escaped = term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+            clauses = [f.ilike(f"%{escaped}%", escape="\\") for f in self._cached_fields]
+            clauses += [getattr(self.model, f).like(f"{escaped}%", escape="\\") for f in self.prefix_fields]
+            query = query.filter(or_(*clauses))
+        if self.order_by is not None:
+            query = query.order_by(self.order_by)
+        limit = max(1, min(int(limit or 10), MAX_LOOKUP_ROWS))
+        offset = max(0, int(offset or 0))
+        return query.offset(offset).limit(limit).all()

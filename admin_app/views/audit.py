@@ -1,0 +1,56 @@
+"""History (audit records) and the reminder outbox, read-only."""
+
+from __future__ import annotations
+
+from flask_admin.contrib.sqla.filters import FilterEqual, IntEqualFilter
+from flask_babel import lazy_gettext as _l
+from markupsafe import Markup, escape
+
+from ..models import AuditRecord, Reminder
+from .base import SecureModelView
+from .filters import estate_filter
+from .labels import LABELS
+
+
+def format_changes(view, context, model, name):
+    rows = Markup("").join(
+        Markup("<li><b>{}</b>: {} → {}</li>").format(field, _short(before), _short(after))
+        for field, (before, after) in sorted((model.changes or {}).items())
+    )
+    return Markup("<ul class='mb-0 pl-3'>{}</ul>").format(rows)
+
+
+def _short(value) -> str:
+    text = "∅" if value is None else str(value)
+    return escape(text if len(text) <= 120 else text[:117] + "…")
+
+
+class AuditRecordView(SecureModelView):
+    resource = "audit_record"
+    show_history = False
+    column_labels = LABELS
+    column_list = ("at", "actor", "action", "entity_type", "entity_id", "changes")
+    column_default_sort = ("at", True)
+    column_sortable_list = ("at", "action", "entity_type")
+    column_filters = (
+        estate_filter(AuditRecord),
+        FilterEqual(AuditRecord.action, _l("Action")),
+        FilterEqual(AuditRecord.entity_type, _l("Record type")),
+        IntEqualFilter(AuditRecord.entity_id, _l("Record id")),
+        IntEqualFilter(AuditRecord.actor_id, _l("By (staff id)")),
+        "at",
+    )
+    column_formatters = {"changes": format_changes}
+    column_formatters_detail = column_formatters
+    column_formatters_export = {"changes": lambda v, c, m, n: repr(m.changes)}
+
+
+class ReminderView(SecureModelView):
+    resource = "reminder"
+    show_history = False
+    column_labels = LABELS
+    column_list = ("rule", "entity_type", "entity_id", "level", "recipient", "deadline_at", "due_at",
+                   "status", "attempts", "sent_at", "last_error")
+    column_default_sort = ("due_at", True)
+    column_sortable_list = ("rule", "due_at", "deadline_at", "status")
+    column_filters = (estate_filter(Reminder), "status", "rule", "due_at")

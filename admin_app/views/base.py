@@ -1,0 +1,344 @@
+"""The one base view: access, estate scope, CSRF, paging, export and audit for every record.
+
+Per-record views only declare columns, filters, lookups and actions. Everything a user could
+reach — list, details, create, edit, delete, actions, export, ajax lookup and ajax update —
+passes through the checks here.
+"""
+
+from __future__ import annotations
+
+from flask import Response, abort, current_app, flash, redirect, request, stream_with_context, url_for
+from flask_admin import expose
+from flask_admin.contrib.sqla import ModelView
+from flask_babel import gettext
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from sqlalchemy import func, inspect, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import joinedload
+from werkzeug.utils import secure_filename
+
+from .. import clock
+from ..auth.permissions import CREATE, DELETE, EDIT, EXPORT, VIEW, allowed, may
+from ..auth.scope import estate_allowed, scoped
+from ..extensions import db
+from ..models.audit import AuditRecord
+from ..services.errors import ServiceError
+from . import export as exporting
+from .ajax import ScopedAjaxLoader
+from .fields import ChoiceFilterConverter, ChoiceModelConverter, TYPE_FORMATTERS, EXPORT_FORMATTERS
+
+# Which permission each Flask-Admin endpoint needs (actions are checked one by one).
+ENDPOINT_VERBS = {
+    "index_view": VIEW,
+    "details_view": VIEW,
+    "create_view": CREATE,
+    "edit_view": EDIT,
+    "delete_view": DELETE,
+    "export": EXPORT,
+    "ajax_update": EDIT,
+}
+
+TECHNICAL_COLUMNS = (
+    "created_at", "updated_at", "id_number_enc", "id_number_hash", "id_number_masked",
+    "token_nonce", "number",
+)
+
+
+class CappedCount(int):
+    """A row count that stopped at the cap: prints as "10000+" and pages like the cap."""
+
+    def __str__(self) -> str:
+        return f"{int(self)}+"
+
+
+class SecureModelView(ModelView):
+    resource: str = ""  # the key in auth.permissions.PERMISSIONS
+
+    list_template = "admin/wuye/list.html"
+    details_template = "admin/wuye/details.html"
+    can_view_details = True
+    page_size = 25
+    can_set_page_size = True
+    page_size_options = (25, 50, 100)
+    export_types = ["csv", "xlsx"]
+    column_display_pk = False
+    form_excluded_columns = TECHNICAL_COLUMNS
+    column_type_formatters = TYPE_FORMATTERS
+    column_type_formatters_export = EXPORT_FORMATTERS
+    column_type_formatters_detail = TYPE_FORMATTERS
+    model_form_converter = ChoiceModelConverter
+    filter_converter = ChoiceFilterConverter()
+    # History is shown on the details page; which record types have it is decided in history.
+    show_history = True
+
+    # ---- permissions -------------------------------------------------------------------
+    def _may(self, verb: str) -> bool:
+        return allowed(current_user, self.resource, verb)
+
+    @property
+    def can_create(self) -> bool:  # type: ignore[override]
+        return self._may(CREATE)
+
+    @property
+    def can_edit(self) -> bool:  # type: ignore[override]
+        return self._may(EDIT)
+
+    @property
+    def can_delete(self) -> bool:  # type: ignore[override]
+        return self._may(DELETE)
+
+    @property
+    def can_export(self) -> bool:  # type: ignore[override]
+        return self._may(EXPORT)
+
+    def is_accessible(self) -> bool:
+        return self._may(VIEW)
+
+    def is_visible(self) -> bool:
+        return self._may(VIEW)
+
+    def inaccessible_callback(self, name, **kwargs):
+        if not current_user.is_authenticated:
+            return redirect(url_for("auth.login", next=request.full_path))
+        abort(403)
+
+    def _handle_view(self, name, **kwargs):
+        response = super()._handle_view(name, **kwargs)
+        if response is not None:
+            return response
+        verb = ENDPOINT_VERBS.get(name)
+        if verb is not None and not self._may(verb):
+            abort(403)
+        if name == "ajax_lookup" and not (self.can_create or self.can_edit):
+            abort(403)
+        return None
+
+    def is_action_allowed(self, name: str) -> bool:
+        if name == "delete":
+            return self.can_delete
+        return may(current_user, f"{self.resource}.{name}")
+
+    @expose("/action/", methods=("POST",))
+    def action_view(self):
+        name = request.form.get("action", "")
+        if name not in self._actions_data:
+            abort(400)
+        if not self.is_action_allowed(name):
+            abort(403)
+        return self.handle_action()
+
+    # ---- scope -------------------------------------------------------------------------
+    def scope(self, query):
+        return scoped(query, self.model, current_user)
+
+    def get_query(self):
+        return self.scope(super().get_query())
+
+    def get_count_query(self):
+        return self.scope(db.session.query(self.model.id))
+
+    def get_one(self, id):
+        try:
+            pk = int(id)
+        except (TypeError, ValueError):
+            abort(404)
+        record = self.get_query().filter(self.model.id == pk).one_or_none()
+        if record is None:
+            abort(404)
+        return record
+
+    def _create_ajax_loader(self, name, options):
+        attr = getattr(self.model, name)
+        remote = attr.property.mapper.class_
+        return ScopedAjaxLoader(name, db.session, remote, **options)
+
+    # ---- list with a bounded count -----------------------------------------------------
+    def get_list(self, page, sort_column, sort_desc, search, filters, execute=True,
+                 page_size=None, with_count=True):
+        joins: dict = {}
+        count_joins: dict = {}
+        query = self.get_query()
+        count_query = self.get_count_query() if with_count else None
+        if self._search_supported and search:
+            query, count_query, joins, count_joins = self._apply_search(
+                query, count_query, joins, count_joins, search
+            )
+        if filters and self._filters:
+            query, count_query, joins, count_joins = self._apply_filters(
+                query, count_query, joins, count_joins, filters
+            )
+        count = self._capped_count(count_query) if count_query is not None else None
+        for join in self._auto_joins:
+            query = query.options(joinedload(join))
+        query, joins = self._apply_sorting(query, joins, sort_column, sort_desc)
+        if sort_column is not None:
+            # A stable tie-breaker: deep pages never repeat or skip rows with equal sort keys.
+            query = query.order_by(self.model.id.desc() if sort_desc else self.model.id)
+        query = self._apply_pagination(query, page, page_size)
+        if execute:
+            query = query.all()
+        return count, query
+
+    def _get_filter_groups(self):
+        groups = super()._get_filter_groups()
+        for items in (groups or {}).values():
+            for item in items:
+                flt = self._filters[item["index"]]
+                if getattr(flt, "per_request_options", False):
+                    item["options"] = [(str(k), str(v)) for k, v in flt.get_options(self) or ()]
+        return groups
+
+    def _capped_count(self, count_query) -> int:
+        cap = current_app.config["LIST_COUNT_CAP"]
+        limited = count_query.order_by(None).limit(cap + 1).subquery()
+        count = db.session.execute(select(func.count()).select_from(limited)).scalar_one()
+        return CappedCount(cap) if count > cap else count
+
+    # ---- create / edit / delete --------------------------------------------------------
+    def on_model_change(self, form, model, is_created):
+        self.check_estates(model)
+
+    def check_estates(self, model) -> None:
+        """The record's estate is one of the user's, and every record it points to is in
+        the same estate (a ticket of estate A never names a unit of estate B)."""
+        estate_id = getattr(model, "estate_id", None)
+        if estate_id is None and getattr(model, "estate", None) is not None:
+            estate_id = model.estate.id
+        if hasattr(model, "estate_id") and not estate_allowed(current_user, estate_id):
+            raise ServiceError(_l("You may only keep records of your own estates."))
+        for rel in inspect(type(model)).relationships:
+            if rel.uselist or rel.key == "estate":
+                continue
+            target = getattr(model, rel.key, None)
+            target_estate = getattr(target, "estate_id", None)
+            if target is not None and target_estate is not None and estate_id is not None \
+                    and target_estate != estate_id:
+                raise ServiceError(
+                    _l("%(field)s belongs to another estate."),
+                    field=self.get_column_name(rel.key),
+                )
+
+    def handle_view_exception(self, exc: Exception) -> bool:
+        if isinstance(exc, ServiceError):
+            flash(str(exc), "error")
+            return True
+        if isinstance(exc, IntegrityError):
+            current_app.logger.info("integrity error in %s: %s", self.endpoint, exc.orig)
+            flash(str(self.integrity_message(str(exc.orig))), "error")
+            return True
+        return super().handle_view_exception(exc)
+
+    def create_model(self, form):
+        model = self.build_new_instance()
+
+        def create():
+            form.populate_obj(model)
+            db.session.add(model)
+            self._on_model_change(form, model, True)
+
+        if not self._commit(create):
+            return False
+        self.after_model_change(form, model, True)
+        return model
+
+    def update_model(self, form, model):
+        def update():
+            form.populate_obj(model)
+            self._on_model_change(form, model, False)
+
+        if not self._commit(update):
+            return False
+        self.after_model_change(form, model, False)
+        return True
+
+    def delete_model(self, model):
+        def delete():
+            self.on_model_delete(model)
+            db.session.delete(model)
+
+        if not self._commit(delete):
+            return False
+        self.after_model_delete(model)
+        return True
+
+    def _commit(self, change) -> bool:
+        """Run a change and commit it, or roll everything back and tell the user why —
+        in their language, without SQL or a stack trace."""
+        try:
+            change()
+            db.session.commit()
+            return True
+        except Exception as exc:
+            db.session.rollback()
+            if not self.handle_view_exception(exc):
+                current_app.logger.exception("saving %s failed", self.resource)
+                flash(gettext("The record could not be saved. Nothing was changed."), "error")
+            return False
+
+    # Constraint-specific messages: (words found in the database's error, message).
+    integrity_messages: tuple = ()
+
+    def integrity_message(self, error: str):
+        lowered = error.lower()
+        for needles, message in self.integrity_messages:
+            if all(n in lowered for n in needles):
+                return message
+        if "foreign key" in lowered:
+            return _l("This record is still referenced by other records. Nothing was changed.")
+        return _l("This record conflicts with an existing one. Nothing was saved.")
+
+    # ---- ajax inline update ------------------------------------------------------------
+    @expose("/ajax/update/", methods=("POST",))
+    def ajax_update(self):
+        # Flask-Admin saves here even when can_edit is False; _handle_view has checked EDIT.
+        if not self.column_editable_list:
+            abort(404)
+        unknown = set(request.form) - set(self.column_editable_list) - {"list_form_pk", "csrf_token"}
+        if unknown:
+            abort(400)
+        return super().ajax_update()
+
+    # ---- export ------------------------------------------------------------------------
+    @expose("/export/<export_type>/")
+    def export(self, export_type):
+        if export_type not in self.export_types:
+            abort(404)
+        view_args = self._get_list_extra_args()
+        sort = self._get_column_by_idx(view_args.sort)
+        _, query = self.get_list(
+            None, sort[0] if sort else None, view_args.sort_desc, view_args.search,
+            view_args.filters, execute=False, page_size=0, with_count=False,
+        )
+        columns = self._export_columns
+        header = [str(label) for _, label in columns]
+
+        def rows():
+            for record in query.yield_per(500):
+                yield [self.get_export_value(record, name) for name, _ in columns]
+
+        stamp = clock.now().strftime("%Y%m%d-%H%M")
+        filename = secure_filename(f"{self.resource}-{stamp}.{export_type}")
+        headers = {"Content-Disposition": f"attachment; filename={filename}"}
+        if export_type == "csv":
+            body = exporting.csv_stream(header, rows())
+            mimetype = "text/csv; charset=utf-8"
+        else:
+            body = exporting.xlsx_stream(header, rows(), sheet_title=self.resource)
+            mimetype = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        return Response(stream_with_context(body), headers=headers, mimetype=mimetype)
+
+    # ---- history on the details page ---------------------------------------------------
+    def history_for(self, model, limit: int = 200):
+        return (
+            db.session.query(AuditRecord)
+            .filter(AuditRecord.entity_type == self.model.__tablename__,
+                    AuditRecord.entity_id == model.id)
+            .order_by(AuditRecord.at.desc(), AuditRecord.id.desc())
+            .limit(limit)
+            .all()
+        )
+
+    def field_label(self, name: str) -> str:
+        return str(self.get_column_name(name))
+

@@ -1,0 +1,37 @@
+"""Estates and units."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+
+from ..models import Unit
+from .base import SecureModelView
+from .filters import estate_filter
+from .labels import LABELS
+
+ESTATE_LOOKUP = {"fields": ("name", "code"), "placeholder": _l("Choose an estate")}
+
+
+class EstateView(SecureModelView):
+    resource = "estate"
+    column_labels = LABELS
+    column_list = ("code", "name", "address", "service_phone", "duty_phone")
+    column_searchable_list = ("code", "name")
+    column_default_sort = "code"
+    form_columns = ("code", "name", "address", "service_phone", "duty_phone")
+    integrity_messages = ((("code",), _l("Another estate already has this code.")),)
+
+
+class UnitView(SecureModelView):
+    resource = "unit"
+    column_labels = LABELS
+    column_list = ("estate", "building", "entrance", "floor", "room", "area_m2", "kind", "occupancy")
+    column_searchable_list = ("building", "room")
+    column_sortable_list = ("building", "room", "floor", "area_m2", "kind", "occupancy")
+    column_default_sort = [("building", False), ("room", False)]
+    form_columns = ("estate", "building", "entrance", "floor", "room", "area_m2", "kind", "occupancy")
+    form_ajax_refs = {"estate": ESTATE_LOOKUP}
+    column_filters = (estate_filter(Unit), "kind", "occupancy", "building")
+    integrity_messages = (
+        (("unit",), _l("This unit (building, entrance and room) already exists in the estate.")),
+    )

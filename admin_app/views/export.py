@@ -1,0 +1,58 @@
+"""Exports that stream with bounded memory and cannot carry a spreadsheet formula."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+import tempfile
+
+from openpyxl import Workbook
+
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n", "＝", "＋", "－", "＠")
+_NUMBER = re.compile(r"^[+-]?\d+(\.\d+)?$")
+
+
+def neutralise(value) -> str:
+    """A cell that a spreadsheet would read as a formula gets a leading apostrophe.
+
+    Plain signed numbers ("-12.5") stay numbers; "=HYPERLINK(...)" and "@SUM(...)" do not run.
+    """
+    text = "" if value is None else str(value)
+    if text.startswith(FORMULA_START) and not _NUMBER.match(text):
+        return "'" + text
+    return text
+
+
+class _Line:
+    def write(self, value):
+        return value
+
+
+def csv_stream(header: list[str], rows):
+    """Yield CSV text (with a BOM so that Excel opens UTF-8 Chinese correctly)."""
+    writer = csv.writer(_Line())
+    yield "\ufeff" + writer.writerow([neutralise(h) for h in header])
+    for row in rows:
+        yield writer.writerow([neutralise(v) for v in row])
+
+
+def xlsx_stream(header: list[str], rows, sheet_title: str = "export", chunk: int = 64 * 1024):
+    """Build an .xlsx in write-only mode (rows are not kept in memory) and yield its bytes."""
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(title=sheet_title[:31] or "export")
+    sheet.append([neutralise(h) for h in header])
+    for row in rows:
+        sheet.append([neutralise(v) for v in row])
+    with tempfile.TemporaryFile() as buffer:
+        workbook.save(buffer)
+        buffer.seek(0)
+        while block := buffer.read(chunk):
+            yield block
+
+
+def csv_text(header: list[str], rows) -> str:
+    out = io.StringIO()
+    for part in csv_stream(header, rows):
+        out.write(part)
+    return out.getvalue()

@@ -1,0 +1,84 @@
+"""How values look and are edited in the panel: translated enum labels, dates, money."""
+
+from __future__ import annotations
+
+import datetime as dt
+import decimal
+import enum
+
+from flask_admin.contrib.sqla.filters import FilterConverter
+from flask_admin.contrib.sqla.form import AdminModelConverter
+from flask_admin.form import Select2Field
+from flask_admin.model import filters as filter_tools
+from flask_admin.model import typefmt
+from flask_admin.model.form import converts
+from flask_babel import gettext
+
+from ..models.base import Choice
+
+
+def _enum_class(column):
+    return getattr(column.type, "enum_class", None)
+
+
+class ChoiceModelConverter(AdminModelConverter):
+    """Enum columns become a select of translated labels that stores the enum member."""
+
+    @converts("sqlalchemy.sql.sqltypes.Enum")
+    def convert_enum(self, column, field_args, **extra):
+        enum_cls = _enum_class(column)
+        if not (isinstance(enum_cls, type) and issubclass(enum_cls, Choice)):
+            return super().convert_enum(column=column, field_args=field_args, **extra)
+        self._nullable_common(column, field_args)
+        field_args["choices"] = [(m.value, m.label) for m in enum_cls]
+        field_args["coerce"] = lambda v: v if v in (None, "") or isinstance(v, enum_cls) else enum_cls(v)
+        field_args["allow_blank"] = bool(column.nullable)
+        return Select2Field(**field_args)
+
+
+class ChoiceFilterConverter(FilterConverter):
+    @filter_tools.convert("enum")
+    def conv_enum(self, column, name, options=None, **kwargs):
+        enum_cls = _enum_class(column)
+        if not options and isinstance(enum_cls, type) and issubclass(enum_cls, Choice):
+            options = [(m.value, m.label) for m in enum_cls]
+        return super().conv_enum(column, name, options, **kwargs)
+
+
+def _choice(view, value, name=None):
+    return str(value.label) if isinstance(value, Choice) else value.name
+
+
+def _datetime(view, value, name=None):
+    return value.strftime("%Y-%m-%d %H:%M")
+
+
+def _date(view, value, name=None):
+    return value.strftime("%Y-%m-%d")
+
+
+def _decimal(view, value, name=None):
+    return f"{value:.2f}"
+
+
+def _bool_text(view, value, name=None):
+    return gettext("Yes") if value else gettext("No")
+
+
+TYPE_FORMATTERS = {
+    enum.Enum: _choice,
+    dt.datetime: _datetime,
+    dt.date: _date,
+    decimal.Decimal: _decimal,
+    **typefmt.BASE_FORMATTERS,
+}
+TYPE_FORMATTERS[enum.Enum] = _choice
+
+EXPORT_FORMATTERS = {
+    enum.Enum: _choice,
+    dt.datetime: _datetime,
+    dt.date: _date,
+    decimal.Decimal: _decimal,
+    bool: _bool_text,
+    type(None): lambda view, value, name=None: "",
+}

@@ -1,0 +1,59 @@
+"""Tickets (来电来访登记) and complaints."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+
+from .. import clock
+from ..models import Staff, Ticket
+from .base import SecureModelView
+from .estate import ESTATE_LOOKUP
+from .filters import estate_filter
+from .forms import phone_number
+from .labels import LABELS
+from .resident import RESIDENT_LOOKUP, UNIT_LOOKUP
+
+STAFF_LOOKUP = {"fields": ("name", "username"), "placeholder": _l("Search staff")}
+
+
+def active_staff(query):
+    return query.filter(Staff.active.is_(True))
+
+
+class TicketView(SecureModelView):
+    resource = "ticket"
+    column_labels = LABELS
+    column_list = ("number", "estate", "category", "status", "channel", "unit", "reporter_name",
+                   "reporter_phone", "received_at", "assignee")
+    column_details_list = (
+        "number", "estate", "category", "status", "channel", "unit", "resident", "reporter_name",
+        "reporter_phone", "location", "occurred_at", "description", "request", "received_by",
+        "received_at", "assignee", "callback_due_at", "result", "resolved_at",
+        "resident_informed_at", "closed_at", "complaint_code", "severity", "validity",
+        "complaint_due_at", "owner", "cause", "responsible_department", "responsible_person",
+        "corrective_action", "handled_at", "reported_back_at", "revisited_at", "revisited_by",
+        "revisit_note",
+    )
+    column_export_list = column_details_list
+    column_searchable_list = ("number", "reporter_name", "reporter_phone")
+    column_sortable_list = ("number", "category", "status", "channel", "received_at")
+    column_default_sort = ("received_at", True)
+    column_filters = (estate_filter(Ticket), "category", "status", "channel", "severity",
+                      "validity", "received_at")
+    form_columns = (
+        "estate", "category", "channel", "unit", "resident", "reporter_name", "reporter_phone",
+        "location", "occurred_at", "description", "request", "assignee", "callback_due_at",
+        "complaint_code",
+    )
+    form_args = {"reporter_phone": {"validators": [phone_number]}}
+    form_ajax_refs = {
+        "estate": ESTATE_LOOKUP, "unit": UNIT_LOOKUP, "resident": RESIDENT_LOOKUP,
+        "assignee": {**STAFF_LOOKUP, "extra_filter": active_staff},
+    }
+
+    def on_model_change(self, form, model, is_created):
+        if is_created:
+            model.received_by_id = current_user.id
+            model.received_at = model.received_at or clock.now()
+        super().on_model_change(form, model, is_created)

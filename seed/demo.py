@@ -1,0 +1,390 @@
+"""The demo: two estates, their buildings and residents, one account per role, and tickets,
+work orders, passes and renovations in every state. Safe to run again (it adds nothing twice).
+"""
+
+from __future__ import annotations
+
+import random
+from datetime import timedelta
+from decimal import Decimal
+
+from admin_app import clock
+from admin_app.extensions import db
+from admin_app.models import (
+    Channel,
+    ComplaintCode,
+    DepositStatus,
+    Estate,
+    InspectionKind,
+    InspectionResult,
+    Occupancy,
+    PassStatus,
+    ReleasePass,
+    Renovation,
+    RenovationInspection,
+    RenovationStatus,
+    Resident,
+    ResidentRole,
+    Role,
+    Satisfaction,
+    Severity,
+    Staff,
+    Ticket,
+    TicketCategory,
+    TicketStatus,
+    Trade,
+    Unit,
+    UnitKind,
+    Validity,
+    VehiclePass,
+    VehicleType,
+    WorkerPass,
+    WorkOrder,
+    WorkOrderKind,
+    WorkOrderStatus,
+)
+from admin_app.services import accounts, history
+
+from .names import id_number, mobile, person_name
+
+DEMO_PASSWORD = "demo1234"  # demo only: documented in the README, never for production
+
+ESTATES = (
+    ("HY", "华苑小区", "深圳市南山区华苑路 88 号", "0755-86001234", "0755-86001299"),
+    ("JX", "锦绣花园", "深圳市福田区锦绣路 16 号", "0755-83005678", "0755-83005699"),
+)
+
+# username, name, role, estates (codes; "*" = all), trades
+ACCOUNTS = (
+    ("admin", "系统管理员", Role.admin, "*", ()),
+    ("director", "周主任", Role.director, "*", ()),
+    ("supervisor", "李主管", Role.supervisor, "HY", ()),
+    ("reception", "王前台", Role.receptionist, "HY", ()),
+    ("tech", "张师傅", Role.technician, "HY", (Trade.plumbing, Trade.electrical)),
+    ("guard", "赵门岗", Role.guard, "HY", ()),
+    ("supervisor2", "孙主管", Role.supervisor, "JX", ()),
+    ("reception2", "陈前台", Role.receptionist, "JX", ()),
+    ("tech2", "刘师傅", Role.technician, "JX", (Trade.carpentry, Trade.locks)),
+    ("guard2", "钱门岗", Role.guard, "JX", ()),
+)
+
+
+def seed_demo(seed: int = 20261123) -> str:
+    if db.session.query(Estate).filter(Estate.code == "HY").first() is not None:
+        return "Demo data is already there; nothing added."
+    rng = random.Random(seed)
+    with history.action("seed"):
+        estates = [_estate(*row) for row in ESTATES]
+        db.session.flush()
+        staff = _accounts(estates)
+        counts = {}
+        for estate in estates:
+            units = _units(estate)
+            db.session.flush()
+            residents = _residents(rng, estate, units)
+            db.session.flush()
+            people = {s.role: s for s in staff if s.all_estates or estate in s.estates}
+            counts[estate.code] = {
+                "units": len(units),
+                "residents": len(residents),
+                "tickets": _tickets(rng, estate, units, residents, people),
+                "work_orders": _work_orders(rng, estate, units, residents, people),
+                "renovations_and_passes": _renovations_and_passes(rng, estate, units, residents, people),
+            }
+        db.session.flush()
+    lines = [f"{code}: " + ", ".join(f"{k} {v}" for k, v in c.items()) for code, c in counts.items()]
+    return "Seeded demo data.\n" + "\n".join(lines)
+
+
+def _estate(code, name, address, service_phone, duty_phone) -> Estate:
+    estate = Estate(code=code, name=name, address=address, service_phone=service_phone,
+                    duty_phone=duty_phone)
+    db.session.add(estate)
+    return estate
+
+
+def _accounts(estates) -> list[Staff]:
+    by_code = {e.code: e for e in estates}
+    created = []
+    for username, name, role, codes, trades in ACCOUNTS:
+        existing = db.session.query(Staff).filter(Staff.username == username).first()
+        if existing is not None:
+            created.append(existing)
+            continue
+        created.append(accounts.create_staff(
+            username=username, password=DEMO_PASSWORD, name=name, role=role,
+            estates=estates if codes == "*" else [by_code[codes]], all_estates=codes == "*",
+            trades=trades, phone=f"1380013{len(created):04d}",
+        ))
+    return created
+
+
+def _units(estate) -> list[Unit]:
+    units = []
+    for building in ("1", "2", "3", "5"):
+        for entrance in ("1", "2"):
+            for floor in range(1, 13):
+                for room in (1, 2):
+                    unit = Unit(
+                        estate=estate, building=building, entrance=entrance, floor=floor,
+                        room=f"{floor}{room:02d}", area_m2=Decimal(rng_area(floor, room)),
+                        kind=UnitKind.residential, occupancy=Occupancy.occupied,
+                    )
+                    units.append(unit)
+    units.append(Unit(estate=estate, building="商业", entrance="", floor=1, room="S01",
+                      area_m2=Decimal("120.00"), kind=UnitKind.commercial, occupancy=Occupancy.rented))
+    units.append(Unit(estate=estate, building="车库", entrance="", floor=-1, room="P018",
+                      area_m2=Decimal("12.50"), kind=UnitKind.parking, occupancy=Occupancy.occupied))
+    db.session.add_all(units)
+    return units
+
+
+def rng_area(floor: int, room: int) -> str:
+    return f"{78 + (floor * 7 + room * 13) % 60}.{(floor * room) % 100:02d}"
+
+
+def _residents(rng, estate, units) -> list[Resident]:
+    residents = []
+    today = clock.today()
+    for unit in units:
+        if unit.kind is not UnitKind.residential:
+            continue
+        owner = Resident(estate=estate, unit=unit, name=person_name(rng), phone=mobile(rng),
+                         role=ResidentRole.owner, move_in=today - timedelta(days=rng.randrange(30, 3000)))
+        owner.id_number = id_number(rng)
+        residents.append(owner)
+        if rng.random() < 0.4:
+            residents.append(Resident(estate=estate, unit=unit, name=person_name(rng), phone=mobile(rng),
+                                      role=ResidentRole.family, move_in=owner.move_in))
+        if rng.random() < 0.12:
+            unit.occupancy = Occupancy.rented
+            residents.append(Resident(estate=estate, unit=unit, name=person_name(rng), phone=mobile(rng),
+                                      role=ResidentRole.tenant,
+                                      move_in=today - timedelta(days=rng.randrange(10, 400))))
+    db.session.add_all(residents)
+    return residents
+
+
+TICKET_TEXTS = {
+    TicketCategory.inquiry: ("询问物业费缴纳方式", "想了解停车月卡办理流程", "咨询装修申请需要哪些材料"),
+    TicketCategory.help: ("老人行动不便，需要帮忙搬运物品", "钥匙锁在家里，请求协助联系开锁"),
+    TicketCategory.repair: ("厨房水龙头漏水", "卫生间灯不亮", "入户门锁损坏", "空调插座跳闸"),
+    TicketCategory.suggestion: ("建议小区增加儿童游乐设施", "建议延长游泳池开放时间"),
+    TicketCategory.complaint: ("楼上装修噪音太大", "保安态度不好", "电梯经常故障", "垃圾清运不及时"),
+}
+
+
+def _tickets(rng, estate, units, residents, people) -> int:
+    now = clock.now()
+    reception = people[Role.receptionist]
+    created = 0
+    for category, texts in TICKET_TEXTS.items():
+        for i, status in enumerate(TicketStatus):
+            resident = rng.choice(residents)
+            received = now - timedelta(hours=rng.randrange(1, 24 * 20))
+            ticket = Ticket(
+                estate=estate, category=category, status=status, channel=list(Channel)[i % len(Channel)],
+                unit=resident.unit, resident=resident, reporter_name=resident.name,
+                reporter_phone=resident.phone, description=texts[i % len(texts)],
+                received_by=reception, received_at=received, location=str(resident.unit),
+            )
+            if category is TicketCategory.inquiry and status in (TicketStatus.open, TicketStatus.in_progress):
+                ticket.callback_due_at = now + timedelta(minutes=30 + 30 * i)
+            if status in (TicketStatus.resolved, TicketStatus.closed):
+                ticket.result = "已处理并回复业主"
+                ticket.resolved_at = received + timedelta(hours=3)
+            if status is TicketStatus.closed:
+                ticket.resident_informed_at = received + timedelta(hours=4)
+                ticket.closed_at = ticket.resident_informed_at
+            if category is TicketCategory.complaint:
+                _complaint(ticket, i, people, received)
+            db.session.add(ticket)
+            created += 1
+    return created
+
+
+def _complaint(ticket, i, people, received) -> None:
+    ticket.complaint_code = list(ComplaintCode)[i % len(ComplaintCode)]
+    if ticket.status is TicketStatus.open:
+        ticket.validity = Validity.pending
+        return
+    ticket.severity = Severity.serious if i % 3 == 0 else Severity.ordinary
+    ticket.validity = Validity.invalid if i % 4 == 1 else Validity.valid
+    hours = 24 if ticket.validity is Validity.invalid else (48 if ticket.severity is Severity.serious else 72)
+    ticket.complaint_due_at = received + timedelta(hours=hours)
+    ticket.owner = people[Role.director] if ticket.severity is Severity.serious else people[Role.supervisor]
+    if ticket.status in (TicketStatus.resolved, TicketStatus.closed):
+        ticket.cause = "施工单位未按规定时间作业"
+        ticket.responsible_department = "工程部"
+        ticket.responsible_person = "王工"
+        ticket.corrective_action = "约谈施工单位，限定作业时间"
+        ticket.handled_at = received + timedelta(hours=20)
+        ticket.reported_back_at = received + timedelta(hours=22)
+    if ticket.status is TicketStatus.closed:
+        ticket.revisited_at = received + timedelta(hours=30)
+        ticket.revisited_by = people[Role.receptionist]
+        ticket.revisit_note = "业主表示满意"
+
+
+WORK_TEXTS = ("厨房下水道堵塞", "卫生间地漏返味", "客厅灯具更换", "入户门锁芯更换", "阳台推拉门变形",
+              "热水器不出热水")
+
+
+def _work_orders(rng, estate, units, residents, people) -> int:
+    now = clock.now()
+    tech = people[Role.technician]
+    reception = people[Role.receptionist]
+    created = 0
+    for i, status in enumerate(WorkOrderStatus):
+        for emergency in (False, True) if status in (WorkOrderStatus.dispatched, WorkOrderStatus.new) else (False,):
+            resident = rng.choice(residents)
+            opened = now - timedelta(hours=2 + i * 5)
+            order = WorkOrder(
+                estate=estate, kind=list(WorkOrderKind)[i % len(WorkOrderKind)],
+                trade=sorted(tech.trades)[i % len(tech.trades)] if tech.trades else Trade.plumbing,
+                is_emergency=emergency, status=status, unit=resident.unit, resident=resident,
+                contact_name=resident.name, contact_phone=resident.phone,
+                location=str(resident.unit), description=WORK_TEXTS[i % len(WORK_TEXTS)],
+            )
+            order.created_at = opened
+            _work_progress(order, status, tech, reception, opened)
+            db.session.add(order)
+            created += 1
+    return created
+
+
+def _work_progress(order, status, tech, reception, opened) -> None:
+    S = WorkOrderStatus
+    if status in (S.new, S.cancelled):
+        if status is S.cancelled:
+            order.cancelled_reason = "业主自行维修"
+        return
+    order.technician = tech
+    order.dispatched_by = reception
+    order.dispatched_at = opened + timedelta(minutes=5)
+    if order.is_emergency:
+        order.arrive_by = order.dispatched_at + timedelta(minutes=15)
+    else:
+        order.appointment_at = opened + timedelta(hours=3)
+    if status is S.dispatched:
+        return
+    order.arrived_at = opened + timedelta(hours=3, minutes=5)
+    if status is S.arrived:
+        return
+    order.quote_labour, order.quote_materials = Decimal("50.00"), Decimal("35.50")
+    if status is S.quoted:
+        return
+    order.quote_decided_at = order.arrived_at + timedelta(minutes=10)
+    order.quote_accepted = status is not S.declined
+    if status in (S.declined, S.in_progress):
+        return
+    if status is S.next_visit:
+        order.next_visit_at = opened + timedelta(days=1, hours=3)
+        order.work_notes = "需要更换配件，约定明天上午再次上门"
+        return
+    order.work_done_at = order.arrived_at + timedelta(hours=1)
+    order.work_notes = "已更换配件，试用正常"
+    if status is S.done:
+        return
+    order.signer_name = order.contact_name
+    order.fee_collected = Decimal("85.50")
+    order.closed_at = order.work_done_at + timedelta(minutes=5)
+    order.revisit_due_at = (order.closed_at + timedelta(days=1)).replace(hour=9, minute=0, second=0)
+    if status is S.revisited:
+        order.revisited_at = order.revisit_due_at
+        order.revisited_by = reception
+        order.rating_timeliness = order.rating_quality = order.rating_attitude = 5
+        order.rating_fee = 4
+        order.satisfaction = Satisfaction.satisfied
+        order.revisit_comment = "师傅很专业"
+
+
+def _renovations_and_passes(rng, estate, units, residents, people) -> int:
+    today = clock.today()
+    now = clock.now()
+    owners = [r for r in residents if r.role is ResidentRole.owner]
+    created = 0
+    renovations = []
+    for i, status in enumerate(RenovationStatus):
+        owner = owners[(i * 7) % len(owners)]
+        start = today - timedelta(days=30 - i * 3)
+        renovation = Renovation(
+            estate=estate, status=status, unit=owner.unit, owner=owner,
+            contractor=("安居装饰工程有限公司", "美家装饰", "匠心装修队")[i % 3],
+            person_in_charge=person_name(rng), person_phone=mobile(rng),
+            scope="厨房、卫生间改造，墙面翻新", planned_start=start, planned_end=start + timedelta(days=60),
+            deposit=Decimal("3000.00"),
+            deposit_status=DepositStatus.refundable if status is RenovationStatus.accepted else DepositStatus.held,
+        )
+        if status not in (RenovationStatus.applied, RenovationStatus.rectification, RenovationStatus.cancelled):
+            renovation.permit_issued_at = now - timedelta(days=25)
+            renovation.agreement_signed_at = renovation.permit_issued_at
+            renovation.permit_valid_until = renovation.planned_end
+        if status is RenovationStatus.rectification:
+            renovation.review_notes = "图纸缺少水电改造说明，请补充后重新提交"
+        if status is RenovationStatus.stopped:
+            renovation.stopped_at = now - timedelta(days=1)
+            renovation.stop_reason = "擅自拆改承重墙"
+        if status in (RenovationStatus.in_progress, RenovationStatus.stopped):
+            renovation.next_patrol_due_at = now + timedelta(days=2)
+        db.session.add(renovation)
+        renovations.append(renovation)
+        created += 1
+        if status in (RenovationStatus.in_progress, RenovationStatus.stopped, RenovationStatus.accepted,
+                      RenovationStatus.failed):
+            result = InspectionResult.violation if status is RenovationStatus.stopped else InspectionResult.ok
+            db.session.add(RenovationInspection(
+                estate=estate, renovation=renovation, kind=InspectionKind.patrol,
+                inspected_at=now - timedelta(days=3), inspector=people[Role.guard], result=result,
+                notes="巡查发现承重墙被拆" if result is InspectionResult.violation else "现场整洁，按图施工",
+            ))
+        if status in (RenovationStatus.accepted, RenovationStatus.failed):
+            db.session.add(RenovationInspection(
+                estate=estate, renovation=renovation, kind=InspectionKind.completion,
+                inspected_at=now - timedelta(days=1), inspector=people[Role.supervisor],
+                result=InspectionResult.passed if status is RenovationStatus.accepted else InspectionResult.failed,
+                notes="验收合格" if status is RenovationStatus.accepted else "防水未达标，需整改后复验",
+            ))
+    active = [r for r in renovations if r.status is RenovationStatus.in_progress][0]
+    for i, status in enumerate(PassStatus):
+        created += _passes(rng, estate, active, owners, residents, people, status, i, today)
+    return created
+
+
+def _passes(rng, estate, renovation, owners, residents, people, status, i, today) -> int:
+    approved = status not in (PassStatus.applied, PassStatus.rejected)
+    approver = people[Role.supervisor] if approved else None
+    window = (today - timedelta(days=40), today - timedelta(days=10)) if status is PassStatus.expired \
+        else (today - timedelta(days=2), today + timedelta(days=28))
+    common = dict(estate=estate, status=status, valid_from=window[0], valid_until=window[1],
+                  approved_by=approver, approved_at=clock.now() - timedelta(days=2) if approved else None)
+    reason = {PassStatus.rejected: "资料不全", PassStatus.revoked: "装修已停工",
+              PassStatus.suspended: "装修违规停工中"}.get(status)
+    created = 0
+    if status is not PassStatus.released:
+        worker = WorkerPass(renovation=renovation, worker_name=person_name(rng), phone=mobile(rng),
+                            company=renovation.contractor, status_reason=reason, **common)
+        worker.id_number = id_number(rng)
+        plates = ("粤B", "粤A", "湘A", "粤B")
+        plate = plates[i % 4] + (f"D{rng.randrange(10**5):05d}" if i % 2 else f"{rng.randrange(10**5):05d}")
+        resident = owners[(i * 11) % len(owners)]
+        vehicle = VehiclePass(plate=plate, is_new_energy=len(plate) == 8,
+                              vehicle_type=list(VehicleType)[i % len(VehicleType)], resident=resident,
+                              unit=resident.unit, parking_space=f"B1-{100 + i}", status_reason=reason,
+                              **common)
+        db.session.add_all([worker, vehicle])
+        created += 2
+    if status in (PassStatus.suspended,):
+        return created
+    applicant = residents[(i * 13) % len(residents)]
+    release = ReleasePass(
+        unit=applicant.unit, applicant=applicant, applicant_name=applicant.name,
+        applicant_phone=applicant.phone, applicant_is_tenant=applicant.role is ResidentRole.tenant,
+        items="冰箱 1 台、沙发 1 套、纸箱 6 个", moving_date=today + timedelta(days=i - 3),
+        status_reason=reason, **common,
+    )
+    if status is PassStatus.released:
+        release.released_at = clock.now() - timedelta(hours=5)
+        release.released_by = people[Role.guard]
+    db.session.add(release)
+    return created + 1
