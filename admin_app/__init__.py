@@ -7,6 +7,7 @@ import os
 from flask import Flask, redirect, render_template, url_for
 from flask_babel import get_locale
 from flask_wtf.csrf import CSRFError
+from sqlalchemy import event
 
 from . import config as config_module
 from .extensions import babel, csrf, db, login_manager, migrate
@@ -45,9 +46,14 @@ def configure_extensions(app: Flask) -> None:
     from .models.staff import Staff
 
     db.init_app(app)
+    with app.app_context():
+        enforce_sqlite_foreign_keys(db.engine)
     migrate.init_app(
-        app, db, directory=os.path.join(os.path.dirname(__file__), "migrations"),
-        render_as_batch=True, compare_type=True,
+        app,
+        db,
+        directory=os.path.join(os.path.dirname(__file__), "migrations"),
+        render_as_batch=True,
+        compare_type=True,
     )
     csrf.init_app(app)
     babel.init_app(app, locale_selector=select_locale)
@@ -69,6 +75,18 @@ def configure_extensions(app: Flask) -> None:
     @app.context_processor
     def language_context():
         return {"languages": app.config["LANGUAGES"], "current_locale": str(get_locale())}
+
+
+def enforce_sqlite_foreign_keys(engine) -> None:
+    """SQLite ignores foreign keys unless asked on every connection; the demo must not."""
+    if engine.dialect.name != "sqlite":
+        return
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection, _record):
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.close()
 
 
 def configure_history(app: Flask) -> None:

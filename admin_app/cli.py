@@ -26,8 +26,11 @@ def seed_demo():
 @staff_cli.command("create")
 @click.option("--username", required=True)
 @click.option("--name", required=True)
-@click.option("--role", required=True, type=click.Choice(
-    ["receptionist", "supervisor", "director", "technician", "guard", "admin"]))
+@click.option(
+    "--role",
+    required=True,
+    type=click.Choice(["receptionist", "supervisor", "director", "technician", "guard", "admin"]),
+)
 @click.option("--estate", "estate_codes", multiple=True, help="Estate code (repeatable).")
 @click.option("--all-estates", is_flag=True)
 @click.password_option()
@@ -41,8 +44,14 @@ def staff_create(username, name, role, estate_codes, all_estates, password):
     if missing:
         raise click.ClickException(f"unknown estate code(s): {', '.join(sorted(missing))}")
     try:
-        accounts.create_staff(username=username, password=password, name=name, role=role,
-                              estates=estates, all_estates=all_estates)
+        accounts.create_staff(
+            username=username,
+            password=password,
+            name=name,
+            role=role,
+            estates=estates,
+            all_estates=all_estates,
+        )
     except ServiceError as refused:
         raise click.ClickException(str(refused)) from None
     db.session.commit()
@@ -56,6 +65,25 @@ def translations_compile():
 
     for line in compile_catalogs():
         click.echo(line)
+
+
+@translations_cli.command("update")
+def translations_update():
+    """Add new strings from the code to every catalog (English filled with the msgid)."""
+    from .translations_build import update
+
+    for locale, missing in update().items():
+        click.echo(f"{locale}: {missing} untranslated")
+
+
+@translations_cli.command("merge")
+@click.argument("locale")
+@click.argument("json_file", type=click.Path(exists=True, dir_okay=False))
+def translations_merge(locale, json_file):
+    """Fill translations from a JSON object {msgid: translation}."""
+    from .translations_build import merge_file
+
+    click.echo(f"filled {merge_file(locale, json_file)} messages")
 
 
 def register(app: Flask) -> None:

@@ -32,7 +32,9 @@ class Config:
     FIELD_ENCRYPTION_KEY: str | None = os.environ.get("FIELD_ENCRYPTION_KEY")
 
     SQLALCHEMY_DATABASE_URI: str | None = (
-        normalise_database_url(os.environ["DATABASE_URL"]) if os.environ.get("DATABASE_URL") else None
+        normalise_database_url(os.environ["DATABASE_URL"])
+        if os.environ.get("DATABASE_URL")
+        else None
     )
     SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
     REDIS_URL: str | None = os.environ.get("REDIS_URL") or None
@@ -57,6 +59,8 @@ class Config:
     REMEMBER_COOKIE_SECURE = _bool("SESSION_COOKIE_SECURE", False)
     PERMANENT_SESSION_LIFETIME = int(os.environ.get("SESSION_LIFETIME_SECONDS", str(12 * 3600)))
 
+    # werkzeug's scrypt; the test suite sets a cheap method to stay fast.
+    PASSWORD_HASH_METHOD = os.environ.get("PASSWORD_HASH_METHOD", "scrypt")
     LOGIN_MAX_FAILURES = int(os.environ.get("LOGIN_MAX_FAILURES", "5"))
     LOGIN_LOCKOUT_SECONDS = int(os.environ.get("LOGIN_LOCKOUT_SECONDS", "900"))
 

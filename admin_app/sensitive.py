@@ -45,7 +45,9 @@ def decrypt(token: str | None) -> str | None:
 
 
 def lookup_hash(value: str) -> str:
-    return hmac.new(_key_material(), normalise_id_number(value).encode(), hashlib.sha256).hexdigest()
+    return hmac.new(
+        _key_material(), normalise_id_number(value).encode(), hashlib.sha256
+    ).hexdigest()
 
 
 def mask(value: str | None) -> str:

@@ -1,24 +1,124 @@
-"""Compile the message catalogs; run by the install step, never committed as binaries."""
+"""Message catalogs: extract, update, merge, check and compile.
+
+The .po files are the source (committed); the .mo files are built by the install step and by
+`flask --app wsgi translations compile`, never committed. English messages are the msgids, and
+the English catalog repeats them so that both catalogs are complete and checkable.
+"""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
+from babel.messages.catalog import Catalog
+from babel.messages.extract import extract_from_dir
 from babel.messages.mofile import write_mo
-from babel.messages.pofile import read_po
+from babel.messages.pofile import read_po, write_po
 
-TRANSLATIONS = Path(__file__).parent / "translations"
+PACKAGE = Path(__file__).parent
+TRANSLATIONS = PACKAGE / "translations"
+LOCALES = ("zh_Hans_CN", "en")
+KEYWORDS = {
+    "_": None,
+    "gettext": None,
+    "ngettext": (1, 2),
+    "_l": None,
+    "lazy_gettext": None,
+    "lazy_ngettext": (1, 2),
+}
+METHODS = [("**.py", "python"), ("templates/**.html", "jinja2")]
+
+
+def po_path(locale: str) -> Path:
+    return TRANSLATIONS / locale / "LC_MESSAGES" / "messages.po"
+
+
+def extract() -> Catalog:
+    """Every translatable string in the package's code and templates."""
+    catalog = Catalog(project="wuye-admin", charset="utf-8")
+    for filename, lineno, message, comments, context in extract_from_dir(
+        str(PACKAGE),
+        METHODS,
+        keywords=KEYWORDS,
+        options_map={"templates/**.html": {}},
+    ):
+        if "migrations" in filename:
+            continue
+        catalog.add(message, None, [(filename, lineno)], auto_comments=comments, context=context)
+    return catalog
+
+
+def load(locale: str) -> Catalog:
+    path = po_path(locale)
+    if not path.exists():
+        return Catalog(locale=locale, project="wuye-admin", charset="utf-8")
+    with path.open("rb") as fh:
+        return read_po(fh, locale=locale)
+
+
+def save(catalog: Catalog, locale: str) -> None:
+    path = po_path(locale)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    catalog.fuzzy = False  # the header is reviewed; a fuzzy header would be skipped
+    with path.open("wb") as fh:
+        write_po(fh, catalog, no_location=True, sort_output=True, width=100)
+
+
+def update() -> dict[str, int]:
+    """Bring each catalog in line with the code: new strings added, gone ones dropped."""
+    template = extract()
+    missing = {}
+    for locale in LOCALES:
+        catalog = load(locale)
+        catalog.update(template, no_fuzzy_matching=True)
+        catalog.obsolete.clear()
+        if locale == "en":
+            for message in catalog:
+                if message.id and not message.string:
+                    message.string = message.id
+        save(catalog, locale)
+        missing[locale] = len(untranslated(catalog))
+    return missing
+
+
+def merge(locale: str, translations: dict) -> int:
+    """Fill translations from a {msgid: msgstr} mapping (e.g. a JSON file from a translator)."""
+    catalog = load(locale)
+    filled = 0
+    for message in catalog:
+        if message.id and not isinstance(message.id, tuple) and message.id in translations:
+            message.string = translations[message.id]
+            message.flags.discard("fuzzy")
+            filled += 1
+    save(catalog, locale)
+    return filled
+
+
+def merge_file(locale: str, path: str) -> int:
+    with open(path, encoding="utf-8") as fh:
+        return merge(locale, json.load(fh))
+
+
+def untranslated(catalog: Catalog) -> list[str]:
+    result = []
+    for message in catalog:
+        if not message.id:
+            continue
+        strings = message.string if isinstance(message.string, tuple) else (message.string,)
+        if not all(strings) or "fuzzy" in message.flags:
+            result.append(message.id if isinstance(message.id, str) else message.id[0])
+    return result
 
 
 def compile_catalogs(directory: Path = TRANSLATIONS) -> list[str]:
     done = []
-    for po_path in sorted(directory.glob("*/LC_MESSAGES/*.po")):
-        mo_path = po_path.with_suffix(".mo")
-        if mo_path.exists() and mo_path.stat().st_mtime >= po_path.stat().st_mtime:
+    for po in sorted(directory.glob("*/LC_MESSAGES/*.po")):
+        mo = po.with_suffix(".mo")
+        if mo.exists() and mo.stat().st_mtime >= po.stat().st_mtime:
             continue
-        with po_path.open("rb") as fh:
-            catalog = read_po(fh, locale=po_path.parent.parent.name)
-        with mo_path.open("wb") as fh:
+        with po.open("rb") as fh:
+            catalog = read_po(fh, locale=po.parent.parent.name)
+        with mo.open("wb") as fh:
             write_mo(fh, catalog)
-        done.append(f"compiled {po_path.relative_to(directory)}")
+        done.append(f"compiled {po.relative_to(directory)}")
     return done

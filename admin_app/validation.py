@@ -14,6 +14,8 @@ _ID_CHECK = "10X98765432"
 def id_check_char(body: str) -> str:
     """The check character of the first 17 digits of a mainland resident ID."""
     return _ID_CHECK[sum(int(d) * w for d, w in zip(body, _ID_WEIGHTS, strict=True)) % 11]
+
+
 _PROVINCES = "京津沪渝冀豫云辽黑湘皖鲁新苏浙赣鄂桂甘晋蒙陕吉闽贵粤青藏川宁琼使领"
 # Ordinary plates: 京A12345 (5 letters/digits, no I/O); new-energy: 京AD12345 / 京A12345D.
 _PLATE = re.compile(

@@ -89,16 +89,21 @@ def seed_demo(seed: int = 20261123) -> str:
                 "residents": len(residents),
                 "tickets": _tickets(rng, estate, units, residents, people),
                 "work_orders": _work_orders(rng, estate, units, residents, people),
-                "renovations_and_passes": _renovations_and_passes(rng, estate, units, residents, people),
+                "renovations_and_passes": _renovations_and_passes(
+                    rng, estate, units, residents, people
+                ),
             }
         db.session.flush()
-    lines = [f"{code}: " + ", ".join(f"{k} {v}" for k, v in c.items()) for code, c in counts.items()]
+    lines = [
+        f"{code}: " + ", ".join(f"{k} {v}" for k, v in c.items()) for code, c in counts.items()
+    ]
     return "Seeded demo data.\n" + "\n".join(lines)
 
 
 def _estate(code, name, address, service_phone, duty_phone) -> Estate:
-    estate = Estate(code=code, name=name, address=address, service_phone=service_phone,
-                    duty_phone=duty_phone)
+    estate = Estate(
+        code=code, name=name, address=address, service_phone=service_phone, duty_phone=duty_phone
+    )
     db.session.add(estate)
     return estate
 
@@ -111,11 +116,18 @@ def _accounts(estates) -> list[Staff]:
         if existing is not None:
             created.append(existing)
             continue
-        created.append(accounts.create_staff(
-            username=username, password=DEMO_PASSWORD, name=name, role=role,
-            estates=estates if codes == "*" else [by_code[codes]], all_estates=codes == "*",
-            trades=trades, phone=f"1380013{len(created):04d}",
-        ))
+        created.append(
+            accounts.create_staff(
+                username=username,
+                password=DEMO_PASSWORD,
+                name=name,
+                role=role,
+                estates=estates if codes == "*" else [by_code[codes]],
+                all_estates=codes == "*",
+                trades=trades,
+                phone=f"1380013{len(created):04d}",
+            )
+        )
     return created
 
 
@@ -126,15 +138,40 @@ def _units(estate) -> list[Unit]:
             for floor in range(1, 13):
                 for room in (1, 2):
                     unit = Unit(
-                        estate=estate, building=building, entrance=entrance, floor=floor,
-                        room=f"{floor}{room:02d}", area_m2=Decimal(rng_area(floor, room)),
-                        kind=UnitKind.residential, occupancy=Occupancy.occupied,
+                        estate=estate,
+                        building=building,
+                        entrance=entrance,
+                        floor=floor,
+                        room=f"{floor}{room:02d}",
+                        area_m2=Decimal(rng_area(floor, room)),
+                        kind=UnitKind.residential,
+                        occupancy=Occupancy.occupied,
                     )
                     units.append(unit)
-    units.append(Unit(estate=estate, building="商业", entrance="", floor=1, room="S01",
-                      area_m2=Decimal("120.00"), kind=UnitKind.commercial, occupancy=Occupancy.rented))
-    units.append(Unit(estate=estate, building="车库", entrance="", floor=-1, room="P018",
-                      area_m2=Decimal("12.50"), kind=UnitKind.parking, occupancy=Occupancy.occupied))
+    units.append(
+        Unit(
+            estate=estate,
+            building="商业",
+            entrance="",
+            floor=1,
+            room="S01",
+            area_m2=Decimal("120.00"),
+            kind=UnitKind.commercial,
+            occupancy=Occupancy.rented,
+        )
+    )
+    units.append(
+        Unit(
+            estate=estate,
+            building="车库",
+            entrance="",
+            floor=-1,
+            room="P018",
+            area_m2=Decimal("12.50"),
+            kind=UnitKind.parking,
+            occupancy=Occupancy.occupied,
+        )
+    )
     db.session.add_all(units)
     return units
 
@@ -149,28 +186,58 @@ def _residents(rng, estate, units) -> list[Resident]:
     for unit in units:
         if unit.kind is not UnitKind.residential:
             continue
-        owner = Resident(estate=estate, unit=unit, name=person_name(rng), phone=mobile(rng),
-                         role=ResidentRole.owner, move_in=today - timedelta(days=rng.randrange(30, 3000)))
+        owner = Resident(
+            estate=estate,
+            unit=unit,
+            name=person_name(rng),
+            phone=mobile(rng),
+            role=ResidentRole.owner,
+            move_in=today - timedelta(days=rng.randrange(30, 3000)),
+        )
         owner.id_number = id_number(rng)
         residents.append(owner)
         if rng.random() < 0.4:
-            residents.append(Resident(estate=estate, unit=unit, name=person_name(rng), phone=mobile(rng),
-                                      role=ResidentRole.family, move_in=owner.move_in))
+            residents.append(
+                Resident(
+                    estate=estate,
+                    unit=unit,
+                    name=person_name(rng),
+                    phone=mobile(rng),
+                    role=ResidentRole.family,
+                    move_in=owner.move_in,
+                )
+            )
         if rng.random() < 0.12:
             unit.occupancy = Occupancy.rented
-            residents.append(Resident(estate=estate, unit=unit, name=person_name(rng), phone=mobile(rng),
-                                      role=ResidentRole.tenant,
-                                      move_in=today - timedelta(days=rng.randrange(10, 400))))
+            residents.append(
+                Resident(
+                    estate=estate,
+                    unit=unit,
+                    name=person_name(rng),
+                    phone=mobile(rng),
+                    role=ResidentRole.tenant,
+                    move_in=today - timedelta(days=rng.randrange(10, 400)),
+                )
+            )
     db.session.add_all(residents)
     return residents
 
 
 TICKET_TEXTS = {
-    TicketCategory.inquiry: ("询问物业费缴纳方式", "想了解停车月卡办理流程", "咨询装修申请需要哪些材料"),
+    TicketCategory.inquiry: (
+        "询问物业费缴纳方式",
+        "想了解停车月卡办理流程",
+        "咨询装修申请需要哪些材料",
+    ),
     TicketCategory.help: ("老人行动不便，需要帮忙搬运物品", "钥匙锁在家里，请求协助联系开锁"),
     TicketCategory.repair: ("厨房水龙头漏水", "卫生间灯不亮", "入户门锁损坏", "空调插座跳闸"),
     TicketCategory.suggestion: ("建议小区增加儿童游乐设施", "建议延长游泳池开放时间"),
-    TicketCategory.complaint: ("楼上装修噪音太大", "保安态度不好", "电梯经常故障", "垃圾清运不及时"),
+    TicketCategory.complaint: (
+        "楼上装修噪音太大",
+        "保安态度不好",
+        "电梯经常故障",
+        "垃圾清运不及时",
+    ),
 }
 
 
@@ -183,12 +250,23 @@ def _tickets(rng, estate, units, residents, people) -> int:
             resident = rng.choice(residents)
             received = now - timedelta(hours=rng.randrange(1, 24 * 20))
             ticket = Ticket(
-                estate=estate, category=category, status=status, channel=list(Channel)[i % len(Channel)],
-                unit=resident.unit, resident=resident, reporter_name=resident.name,
-                reporter_phone=resident.phone, description=texts[i % len(texts)],
-                received_by=reception, received_at=received, location=str(resident.unit),
+                estate=estate,
+                category=category,
+                status=status,
+                channel=list(Channel)[i % len(Channel)],
+                unit=resident.unit,
+                resident=resident,
+                reporter_name=resident.name,
+                reporter_phone=resident.phone,
+                description=texts[i % len(texts)],
+                received_by=reception,
+                received_at=received,
+                location=str(resident.unit),
             )
-            if category is TicketCategory.inquiry and status in (TicketStatus.open, TicketStatus.in_progress):
+            if category is TicketCategory.inquiry and status in (
+                TicketStatus.open,
+                TicketStatus.in_progress,
+            ):
                 ticket.callback_due_at = now + timedelta(minutes=30 + 30 * i)
             if status in (TicketStatus.resolved, TicketStatus.closed):
                 ticket.result = "已处理并回复业主"
@@ -210,9 +288,15 @@ def _complaint(ticket, i, people, received) -> None:
         return
     ticket.severity = Severity.serious if i % 3 == 0 else Severity.ordinary
     ticket.validity = Validity.invalid if i % 4 == 1 else Validity.valid
-    hours = 24 if ticket.validity is Validity.invalid else (48 if ticket.severity is Severity.serious else 72)
+    hours = (
+        24
+        if ticket.validity is Validity.invalid
+        else (48 if ticket.severity is Severity.serious else 72)
+    )
     ticket.complaint_due_at = received + timedelta(hours=hours)
-    ticket.owner = people[Role.director] if ticket.severity is Severity.serious else people[Role.supervisor]
+    ticket.owner = (
+        people[Role.director] if ticket.severity is Severity.serious else people[Role.supervisor]
+    )
     if ticket.status in (TicketStatus.resolved, TicketStatus.closed):
         ticket.cause = "施工单位未按规定时间作业"
         ticket.responsible_department = "工程部"
@@ -226,8 +310,14 @@ def _complaint(ticket, i, people, received) -> None:
         ticket.revisit_note = "业主表示满意"
 
 
-WORK_TEXTS = ("厨房下水道堵塞", "卫生间地漏返味", "客厅灯具更换", "入户门锁芯更换", "阳台推拉门变形",
-              "热水器不出热水")
+WORK_TEXTS = (
+    "厨房下水道堵塞",
+    "卫生间地漏返味",
+    "客厅灯具更换",
+    "入户门锁芯更换",
+    "阳台推拉门变形",
+    "热水器不出热水",
+)
 
 
 def _work_orders(rng, estate, units, residents, people) -> int:
@@ -236,15 +326,25 @@ def _work_orders(rng, estate, units, residents, people) -> int:
     reception = people[Role.receptionist]
     created = 0
     for i, status in enumerate(WorkOrderStatus):
-        for emergency in (False, True) if status in (WorkOrderStatus.dispatched, WorkOrderStatus.new) else (False,):
+        for emergency in (
+            (False, True)
+            if status in (WorkOrderStatus.dispatched, WorkOrderStatus.new)
+            else (False,)
+        ):
             resident = rng.choice(residents)
             opened = now - timedelta(hours=2 + i * 5)
             order = WorkOrder(
-                estate=estate, kind=list(WorkOrderKind)[i % len(WorkOrderKind)],
+                estate=estate,
+                kind=list(WorkOrderKind)[i % len(WorkOrderKind)],
                 trade=sorted(tech.trades)[i % len(tech.trades)] if tech.trades else Trade.plumbing,
-                is_emergency=emergency, status=status, unit=resident.unit, resident=resident,
-                contact_name=resident.name, contact_phone=resident.phone,
-                location=str(resident.unit), description=WORK_TEXTS[i % len(WORK_TEXTS)],
+                is_emergency=emergency,
+                status=status,
+                unit=resident.unit,
+                resident=resident,
+                contact_name=resident.name,
+                contact_phone=resident.phone,
+                location=str(resident.unit),
+                description=WORK_TEXTS[i % len(WORK_TEXTS)],
             )
             order.created_at = opened
             _work_progress(order, status, tech, reception, opened)
@@ -309,14 +409,26 @@ def _renovations_and_passes(rng, estate, units, residents, people) -> int:
         owner = owners[(i * 7) % len(owners)]
         start = today - timedelta(days=30 - i * 3)
         renovation = Renovation(
-            estate=estate, status=status, unit=owner.unit, owner=owner,
+            estate=estate,
+            status=status,
+            unit=owner.unit,
+            owner=owner,
             contractor=("安居装饰工程有限公司", "美家装饰", "匠心装修队")[i % 3],
-            person_in_charge=person_name(rng), person_phone=mobile(rng),
-            scope="厨房、卫生间改造，墙面翻新", planned_start=start, planned_end=start + timedelta(days=60),
+            person_in_charge=person_name(rng),
+            person_phone=mobile(rng),
+            scope="厨房、卫生间改造，墙面翻新",
+            planned_start=start,
+            planned_end=start + timedelta(days=60),
             deposit=Decimal("3000.00"),
-            deposit_status=DepositStatus.refundable if status is RenovationStatus.accepted else DepositStatus.held,
+            deposit_status=DepositStatus.refundable
+            if status is RenovationStatus.accepted
+            else DepositStatus.held,
         )
-        if status not in (RenovationStatus.applied, RenovationStatus.rectification, RenovationStatus.cancelled):
+        if status not in (
+            RenovationStatus.applied,
+            RenovationStatus.rectification,
+            RenovationStatus.cancelled,
+        ):
             renovation.permit_issued_at = now - timedelta(days=25)
             renovation.agreement_signed_at = renovation.permit_issued_at
             renovation.permit_valid_until = renovation.planned_end
@@ -330,21 +442,46 @@ def _renovations_and_passes(rng, estate, units, residents, people) -> int:
         db.session.add(renovation)
         renovations.append(renovation)
         created += 1
-        if status in (RenovationStatus.in_progress, RenovationStatus.stopped, RenovationStatus.accepted,
-                      RenovationStatus.failed):
-            result = InspectionResult.violation if status is RenovationStatus.stopped else InspectionResult.ok
-            db.session.add(RenovationInspection(
-                estate=estate, renovation=renovation, kind=InspectionKind.patrol,
-                inspected_at=now - timedelta(days=3), inspector=people[Role.guard], result=result,
-                notes="巡查发现承重墙被拆" if result is InspectionResult.violation else "现场整洁，按图施工",
-            ))
+        if status in (
+            RenovationStatus.in_progress,
+            RenovationStatus.stopped,
+            RenovationStatus.accepted,
+            RenovationStatus.failed,
+        ):
+            result = (
+                InspectionResult.violation
+                if status is RenovationStatus.stopped
+                else InspectionResult.ok
+            )
+            db.session.add(
+                RenovationInspection(
+                    estate=estate,
+                    renovation=renovation,
+                    kind=InspectionKind.patrol,
+                    inspected_at=now - timedelta(days=3),
+                    inspector=people[Role.guard],
+                    result=result,
+                    notes="巡查发现承重墙被拆"
+                    if result is InspectionResult.violation
+                    else "现场整洁，按图施工",
+                )
+            )
         if status in (RenovationStatus.accepted, RenovationStatus.failed):
-            db.session.add(RenovationInspection(
-                estate=estate, renovation=renovation, kind=InspectionKind.completion,
-                inspected_at=now - timedelta(days=1), inspector=people[Role.supervisor],
-                result=InspectionResult.passed if status is RenovationStatus.accepted else InspectionResult.failed,
-                notes="验收合格" if status is RenovationStatus.accepted else "防水未达标，需整改后复验",
-            ))
+            db.session.add(
+                RenovationInspection(
+                    estate=estate,
+                    renovation=renovation,
+                    kind=InspectionKind.completion,
+                    inspected_at=now - timedelta(days=1),
+                    inspector=people[Role.supervisor],
+                    result=InspectionResult.passed
+                    if status is RenovationStatus.accepted
+                    else InspectionResult.failed,
+                    notes="验收合格"
+                    if status is RenovationStatus.accepted
+                    else "防水未达标，需整改后复验",
+                )
+            )
     active = [r for r in renovations if r.status is RenovationStatus.in_progress][0]
     for i, status in enumerate(PassStatus):
         created += _passes(rng, estate, active, owners, residents, people, status, i, today)
@@ -354,34 +491,65 @@ def _renovations_and_passes(rng, estate, units, residents, people) -> int:
 def _passes(rng, estate, renovation, owners, residents, people, status, i, today) -> int:
     approved = status not in (PassStatus.applied, PassStatus.rejected)
     approver = people[Role.supervisor] if approved else None
-    window = (today - timedelta(days=40), today - timedelta(days=10)) if status is PassStatus.expired \
+    window = (
+        (today - timedelta(days=40), today - timedelta(days=10))
+        if status is PassStatus.expired
         else (today - timedelta(days=2), today + timedelta(days=28))
-    common = dict(estate=estate, status=status, valid_from=window[0], valid_until=window[1],
-                  approved_by=approver, approved_at=clock.now() - timedelta(days=2) if approved else None)
-    reason = {PassStatus.rejected: "资料不全", PassStatus.revoked: "装修已停工",
-              PassStatus.suspended: "装修违规停工中"}.get(status)
+    )
+    common = dict(
+        estate=estate,
+        status=status,
+        valid_from=window[0],
+        valid_until=window[1],
+        approved_by=approver,
+        approved_at=clock.now() - timedelta(days=2) if approved else None,
+    )
+    reason = {
+        PassStatus.rejected: "资料不全",
+        PassStatus.revoked: "装修已停工",
+        PassStatus.suspended: "装修违规停工中",
+    }.get(status)
     created = 0
     if status is not PassStatus.released:
-        worker = WorkerPass(renovation=renovation, worker_name=person_name(rng), phone=mobile(rng),
-                            company=renovation.contractor, status_reason=reason, **common)
+        worker = WorkerPass(
+            renovation=renovation,
+            worker_name=person_name(rng),
+            phone=mobile(rng),
+            company=renovation.contractor,
+            status_reason=reason,
+            **common,
+        )
         worker.id_number = id_number(rng)
         plates = ("粤B", "粤A", "湘A", "粤B")
-        plate = plates[i % 4] + (f"D{rng.randrange(10**5):05d}" if i % 2 else f"{rng.randrange(10**5):05d}")
+        plate = plates[i % 4] + (
+            f"D{rng.randrange(10**5):05d}" if i % 2 else f"{rng.randrange(10**5):05d}"
+        )
         resident = owners[(i * 11) % len(owners)]
-        vehicle = VehiclePass(plate=plate, is_new_energy=len(plate) == 8,
-                              vehicle_type=list(VehicleType)[i % len(VehicleType)], resident=resident,
-                              unit=resident.unit, parking_space=f"B1-{100 + i}", status_reason=reason,
-                              **common)
+        vehicle = VehiclePass(
+            plate=plate,
+            is_new_energy=len(plate) == 8,
+            vehicle_type=list(VehicleType)[i % len(VehicleType)],
+            resident=resident,
+            unit=resident.unit,
+            parking_space=f"B1-{100 + i}",
+            status_reason=reason,
+            **common,
+        )
         db.session.add_all([worker, vehicle])
         created += 2
     if status in (PassStatus.suspended,):
         return created
     applicant = residents[(i * 13) % len(residents)]
     release = ReleasePass(
-        unit=applicant.unit, applicant=applicant, applicant_name=applicant.name,
-        applicant_phone=applicant.phone, applicant_is_tenant=applicant.role is ResidentRole.tenant,
-        items="冰箱 1 台、沙发 1 套、纸箱 6 个", moving_date=today + timedelta(days=i - 3),
-        status_reason=reason, **common,
+        unit=applicant.unit,
+        applicant=applicant,
+        applicant_name=applicant.name,
+        applicant_phone=applicant.phone,
+        applicant_is_tenant=applicant.role is ResidentRole.tenant,
+        items="冰箱 1 台、沙发 1 套、纸箱 6 个",
+        moving_date=today + timedelta(days=i - 3),
+        status_reason=reason,
+        **common,
     )
     if status is PassStatus.released:
         release.released_at = clock.now() - timedelta(hours=5)

@@ -62,4 +62,5 @@ class EstateScoped:
     @declared_attr
     def estate(cls):  # noqa: N805
         return relationship("Estate", lazy="joined", innerjoin=True)
+
     # Each scoped table declares a composite index that starts with estate_id.

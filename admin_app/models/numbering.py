@@ -11,7 +11,9 @@ from ..extensions import db
 class NumberSequence(db.Model):
     __tablename__ = "number_sequence"
 
-    estate_id: Mapped[int] = mapped_column(ForeignKey("estate.id", ondelete="CASCADE"), primary_key=True)
-    kind: Mapped[str] = mapped_column(String(8), primary_key=True)
+    estate_id: Mapped[int] = mapped_column(
+        ForeignKey("estate.id", ondelete="CASCADE"), primary_key=True
+    )
+    kind: Mapped[str] = mapped_column(String(32), primary_key=True)
     period: Mapped[str] = mapped_column(String(8), primary_key=True)
     last: Mapped[int] = mapped_column(Integer, default=0)

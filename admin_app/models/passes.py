@@ -40,7 +40,9 @@ class VehicleType(Choice):
 class PassMixin(EstateScoped, TimestampMixin):
     id: Mapped[int] = mapped_column(primary_key=True)
     number: Mapped[str] = mapped_column(String(32), unique=True)
-    status: Mapped[PassStatus] = mapped_column(choice_column(PassStatus), default=PassStatus.applied)
+    status: Mapped[PassStatus] = mapped_column(
+        choice_column(PassStatus), default=PassStatus.applied
+    )
     valid_from: Mapped[date | None] = mapped_column(Date)
     valid_until: Mapped[date | None] = mapped_column(Date)
     approved_at: Mapped[datetime | None] = mapped_column(DateTime)
@@ -83,7 +85,9 @@ class VehiclePass(PassMixin, db.Model):
 
     plate: Mapped[str] = mapped_column(String(16))
     is_new_energy: Mapped[bool] = mapped_column(Boolean, default=False)
-    vehicle_type: Mapped[VehicleType] = mapped_column(choice_column(VehicleType), default=VehicleType.car)
+    vehicle_type: Mapped[VehicleType] = mapped_column(
+        choice_column(VehicleType), default=VehicleType.car
+    )
     resident_id: Mapped[int | None] = mapped_column(ForeignKey("resident.id"), index=True)
     resident = relationship("Resident")
     unit_id: Mapped[int | None] = mapped_column(ForeignKey("unit.id"), index=True)

@@ -42,7 +42,9 @@ class Reminder(db.Model):
     recipient_role: Mapped[str | None] = mapped_column(String(32))
     deadline_at: Mapped[datetime] = mapped_column(DateTime)
     due_at: Mapped[datetime] = mapped_column(DateTime)
-    status: Mapped[ReminderStatus] = mapped_column(choice_column(ReminderStatus), default=ReminderStatus.pending)
+    status: Mapped[ReminderStatus] = mapped_column(
+        choice_column(ReminderStatus), default=ReminderStatus.pending
+    )
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     sent_at: Mapped[datetime | None] = mapped_column(DateTime)
     last_error: Mapped[str | None] = mapped_column(Text)

@@ -83,7 +83,9 @@ class Renovation(EstateScoped, TimestampMixin, db.Model):
     accepted_at: Mapped[datetime | None] = mapped_column(DateTime)
 
     inspections = relationship(
-        "RenovationInspection", back_populates="renovation", order_by="RenovationInspection.inspected_at"
+        "RenovationInspection",
+        back_populates="renovation",
+        order_by="RenovationInspection.inspected_at",
     )
 
     def __str__(self) -> str:
@@ -97,7 +99,9 @@ class RenovationInspection(EstateScoped, TimestampMixin, db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     renovation_id: Mapped[int] = mapped_column(ForeignKey("renovation.id"), index=True)
     renovation = relationship("Renovation", back_populates="inspections")
-    kind: Mapped[InspectionKind] = mapped_column(choice_column(InspectionKind), default=InspectionKind.patrol)
+    kind: Mapped[InspectionKind] = mapped_column(
+        choice_column(InspectionKind), default=InspectionKind.patrol
+    )
     inspected_at: Mapped[datetime] = mapped_column(DateTime)
     inspector_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
     inspector = relationship("Staff")

@@ -33,7 +33,9 @@ class Resident(EstateScoped, SensitiveIdNumber, TimestampMixin, db.Model):
     unit = relationship("Unit", lazy="joined", innerjoin=True)
     name: Mapped[str] = mapped_column(String(50))
     phone: Mapped[str | None] = mapped_column(String(20))
-    role: Mapped[ResidentRole] = mapped_column(choice_column(ResidentRole), default=ResidentRole.owner)
+    role: Mapped[ResidentRole] = mapped_column(
+        choice_column(ResidentRole), default=ResidentRole.owner
+    )
     move_in: Mapped[date | None] = mapped_column(Date)
     move_out: Mapped[date | None] = mapped_column(Date)
     email: Mapped[str | None] = mapped_column(String(120))

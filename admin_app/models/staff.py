@@ -5,6 +5,7 @@ from __future__ import annotations
 import secrets
 from datetime import datetime
 
+from flask import current_app
 from flask_babel import lazy_gettext as _l
 from flask_login import UserMixin
 from sqlalchemy import Boolean, Column, DateTime, ForeignKey, Integer, String, Table
@@ -44,14 +45,17 @@ staff_estate = Table(
 class StaffTrade(db.Model):
     __tablename__ = "staff_trade"
 
-    staff_id: Mapped[int] = mapped_column(ForeignKey("staff.id", ondelete="CASCADE"), primary_key=True)
+    staff_id: Mapped[int] = mapped_column(
+        ForeignKey("staff.id", ondelete="CASCADE"), primary_key=True
+    )
     trade: Mapped[Trade] = mapped_column(choice_column(Trade), primary_key=True)
 
 
 class Staff(UserMixin, TimestampMixin, db.Model):
     __tablename__ = "staff"
-    __audit_exclude__ = frozenset({"password_hash", "session_token", "failed_logins", "locked_until",
-                                   "last_login_at"})
+    __audit_exclude__ = frozenset(
+        {"password_hash", "session_token", "failed_logins", "locked_until", "last_login_at"}
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     username: Mapped[str] = mapped_column(String(64), unique=True)
@@ -89,7 +93,8 @@ class Staff(UserMixin, TimestampMixin, db.Model):
         return {e.id for e in self.estates}
 
     def set_password(self, password: str) -> None:
-        self.password_hash = generate_password_hash(password)
+        method = current_app.config.get("PASSWORD_HASH_METHOD", "scrypt")
+        self.password_hash = generate_password_hash(password, method=method)
         self.session_token = secrets.token_hex(16)
 
     def check_password(self, password: str) -> bool:

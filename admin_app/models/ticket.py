@@ -13,7 +13,7 @@ from .base import Choice, EstateScoped, TimestampMixin, choice_column
 
 
 class Channel(Choice):
-    phone = "phone", _l("Phone")
+    phone = "phone", _l("Telephone")
     visit = "visit", _l("Walk-in visit")
     letter = "letter", _l("Letter")
     online = "online", _l("Online")
@@ -76,7 +76,9 @@ class Ticket(EstateScoped, TimestampMixin, db.Model):
     number: Mapped[str] = mapped_column(String(32), unique=True)
     channel: Mapped[Channel] = mapped_column(choice_column(Channel), default=Channel.phone)
     category: Mapped[TicketCategory] = mapped_column(choice_column(TicketCategory))
-    status: Mapped[TicketStatus] = mapped_column(choice_column(TicketStatus), default=TicketStatus.open)
+    status: Mapped[TicketStatus] = mapped_column(
+        choice_column(TicketStatus), default=TicketStatus.open
+    )
 
     unit_id: Mapped[int | None] = mapped_column(ForeignKey("unit.id"), index=True)
     unit = relationship("Unit")
@@ -107,7 +109,9 @@ class Ticket(EstateScoped, TimestampMixin, db.Model):
     severity: Mapped[Severity | None] = mapped_column(choice_column(Severity))
     validity: Mapped[Validity | None] = mapped_column(choice_column(Validity))
     complaint_due_at: Mapped[datetime | None] = mapped_column(DateTime)
-    owner_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))  # director for serious ones
+    owner_id: Mapped[int | None] = mapped_column(
+        ForeignKey("staff.id")
+    )  # director for serious ones
     owner = relationship("Staff", foreign_keys=[owner_id])
     cause: Mapped[str | None] = mapped_column(Text)
     responsible_department: Mapped[str | None] = mapped_column(String(100))

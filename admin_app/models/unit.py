@@ -48,7 +48,9 @@ class Unit(EstateScoped, TimestampMixin, db.Model):
         if self.entrance:
             return gettext(
                 "Bldg %(building)s, Ent. %(entrance)s, Rm %(room)s",
-                building=self.building, entrance=self.entrance, room=self.room,
+                building=self.building,
+                entrance=self.entrance,
+                room=self.room,
             )
         return gettext("Bldg %(building)s, Rm %(room)s", building=self.building, room=self.room)
 

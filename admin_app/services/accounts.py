@@ -19,20 +19,38 @@ MIN_PASSWORD_LENGTH = 8
 
 def check_password_strength(password: str) -> None:
     if len(password or "") < MIN_PASSWORD_LENGTH:
-        raise ServiceError(_l("The password must have at least %(n)s characters."), n=MIN_PASSWORD_LENGTH)
+        raise ServiceError(
+            _l("The password must have at least %(n)s characters."), n=MIN_PASSWORD_LENGTH
+        )
 
 
-def create_staff(*, username: str, password: str, name: str, role: Role, estates=(),
-                 all_estates: bool = False, trades=(), phone: str | None = None,
-                 email: str | None = None) -> Staff:
+def create_staff(
+    *,
+    username: str,
+    password: str,
+    name: str,
+    role: Role,
+    estates=(),
+    all_estates: bool = False,
+    trades=(),
+    phone: str | None = None,
+    email: str | None = None,
+) -> Staff:
     username = (username or "").strip().lower()
     if not username:
         raise ServiceError(_l("A username is required."))
     if db.session.scalar(select(Staff.id).where(func.lower(Staff.username) == username)):
         raise ServiceError(_l("The username %(username)s is taken."), username=username)
     check_password_strength(password)
-    staff = Staff(username=username, name=name, role=Role(role), phone=phone, email=email,
-                  all_estates=all_estates, active=True)
+    staff = Staff(
+        username=username,
+        name=name,
+        role=Role(role),
+        phone=phone,
+        email=email,
+        all_estates=all_estates,
+        active=True,
+    )
     staff.set_password(password)
     staff.estates = list(estates)
     staff.trades = trades

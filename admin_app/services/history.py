@@ -24,13 +24,26 @@ from .. import clock
 from ..models.audit import AuditRecord
 
 # Columns never written to history: bookkeeping, or secrets whose masked twin is recorded.
-ALWAYS_EXCLUDED = frozenset({
-    "created_at", "updated_at", "id_number_enc", "id_number_hash", "token_nonce",
-})
-NOT_AUDITED_TABLES = frozenset({
-    "audit_record", "number_sequence", "reminder", "notification", "stored_file", "staff_trade",
-    "gate_check",
-})
+ALWAYS_EXCLUDED = frozenset(
+    {
+        "created_at",
+        "updated_at",
+        "id_number_enc",
+        "id_number_hash",
+        "token_nonce",
+    }
+)
+NOT_AUDITED_TABLES = frozenset(
+    {
+        "audit_record",
+        "number_sequence",
+        "reminder",
+        "notification",
+        "stored_file",
+        "staff_trade",
+        "gate_check",
+    }
+)
 
 
 @dataclass(frozen=True)
@@ -41,7 +54,8 @@ class ActionContext:
 
 
 _context: contextvars.ContextVar[ActionContext] = contextvars.ContextVar(
-    "history_action", default=ActionContext()
+    "history_action",
+    default=ActionContext(),  # noqa: B039 - frozen, never mutated
 )
 
 
@@ -49,11 +63,13 @@ _context: contextvars.ContextVar[ActionContext] = contextvars.ContextVar(
 def action(name: str | None = None, actor=None, batch_id: int | None = None):
     """Name the action (and optionally the actor) for every change flushed inside the block."""
     outer = _context.get()
-    token = _context.set(ActionContext(
-        name=name or outer.name,
-        actor_id=_actor_id(actor) if actor is not None else outer.actor_id,
-        batch_id=batch_id if batch_id is not None else outer.batch_id,
-    ))
+    token = _context.set(
+        ActionContext(
+            name=name or outer.name,
+            actor_id=_actor_id(actor) if actor is not None else outer.actor_id,
+            batch_id=batch_id if batch_id is not None else outer.batch_id,
+        )
+    )
     try:
         yield
     finally:
@@ -82,7 +98,11 @@ def current_actor_id() -> int | None:
 
 def plain(value):
     """A JSON-safe rendering of a column value."""
-    if value is None or isinstance(value, (bool, int, float, str)) and not isinstance(value, enum.Enum):
+    if (
+        value is None
+        or isinstance(value, (bool, int, float, str))
+        and not isinstance(value, enum.Enum)
+    ):
         return value
     if isinstance(value, enum.Enum):
         return value.value
@@ -160,16 +180,18 @@ def _rows_for(session: Session) -> list[dict]:
             changes = _changes(obj, kind)
             if kind == "update" and not changes:
                 continue
-            rows.append({
-                "at": at,
-                "actor_id": actor,
-                "action": ctx.name or kind,
-                "entity_type": type(obj).__tablename__,
-                "entity_id": _primary_key(obj),
-                "estate_id": getattr(obj, "estate_id", None),
-                "changes": changes,
-                "batch_id": ctx.batch_id,
-            })
+            rows.append(
+                {
+                    "at": at,
+                    "actor_id": actor,
+                    "action": ctx.name or kind,
+                    "entity_type": type(obj).__tablename__,
+                    "entity_id": _primary_key(obj),
+                    "estate_id": getattr(obj, "estate_id", None),
+                    "changes": changes,
+                    "batch_id": ctx.batch_id,
+                }
+            )
     return rows
 
 

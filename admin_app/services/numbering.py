@@ -27,9 +27,11 @@ PREFIXES = {
 def _estate_code(session: Session, estate_id: int) -> str:
     cache = session.info.setdefault("estate_codes", {})
     if estate_id not in cache:
-        cache[estate_id] = session.connection().execute(
-            select(Estate.code).where(Estate.id == estate_id)
-        ).scalar_one()
+        cache[estate_id] = (
+            session.connection()
+            .execute(select(Estate.code).where(Estate.id == estate_id))
+            .scalar_one()
+        )
     return cache[estate_id]
 
 
@@ -48,7 +50,9 @@ def next_value(session: Session, estate_id: int, kind: str, period: str, count: 
         return value
     try:
         with conn.begin_nested():
-            conn.execute(insert(table).values(estate_id=estate_id, kind=kind, period=period, last=count))
+            conn.execute(
+                insert(table).values(estate_id=estate_id, kind=kind, period=period, last=count)
+            )
         return count
     except IntegrityError:
         # Another transaction created this month's counter first: take the next from it.

@@ -33,12 +33,19 @@ def sniff_image_type(data: bytes) -> str | None:
     return None
 
 
-def save_image(data: bytes, *, filename: str = "", estate_id: int | None = None,
-               created_by_id: int | None = None) -> StoredFile:
+def save_image(
+    data: bytes,
+    *,
+    filename: str = "",
+    estate_id: int | None = None,
+    created_by_id: int | None = None,
+) -> StoredFile:
     if not data:
         raise ServiceError(_l("The file is empty."))
     if len(data) > IMAGE_LIMIT_BYTES:
-        raise ServiceError(_l("The image is larger than %(limit)s MB."), limit=IMAGE_LIMIT_BYTES // 2**20)
+        raise ServiceError(
+            _l("The image is larger than %(limit)s MB."), limit=IMAGE_LIMIT_BYTES // 2**20
+        )
     content_type = sniff_image_type(data)
     if content_type is None:
         raise ServiceError(_l("Only PNG, JPEG or WebP images are accepted."))

@@ -48,27 +48,56 @@ def create_admin(app) -> Admin:
     passes = _l("Passes")
     property_ = _l("Property")
     records = _l("Records")
-    s = db.session
-    admin.add_view(TicketView(Ticket, s, name=_l("Tickets"), category=front_desk, endpoint="ticket"))
-    admin.add_view(WorkOrderView(WorkOrder, s, name=_l("Work orders"), category=front_desk,
-                                 endpoint="work_order"))
-    admin.add_view(WorkerPassView(WorkerPass, s, name=_l("Worker passes"), category=passes,
-                                  endpoint="worker_pass"))
-    admin.add_view(VehiclePassView(VehiclePass, s, name=_l("Vehicle passes"), category=passes,
-                                   endpoint="vehicle_pass"))
-    admin.add_view(ReleasePassView(ReleasePass, s, name=_l("Large-item releases"), category=passes,
-                                   endpoint="release_pass"))
-    admin.add_view(RenovationView(Renovation, s, name=_l("Renovations"), category=property_,
-                                  endpoint="renovation"))
-    admin.add_view(RenovationInspectionView(RenovationInspection, s, name=_l("Inspections"),
-                                            category=property_, endpoint="renovation_inspection"))
-    admin.add_view(ResidentView(Resident, s, name=_l("Residents"), category=property_,
-                                endpoint="resident"))
+    s = db
+    admin.add_view(
+        TicketView(Ticket, s, name=_l("Tickets"), category=front_desk, endpoint="ticket")
+    )
+    admin.add_view(
+        WorkOrderView(
+            WorkOrder, s, name=_l("Work orders"), category=front_desk, endpoint="work_order"
+        )
+    )
+    admin.add_view(
+        WorkerPassView(
+            WorkerPass, s, name=_l("Worker passes"), category=passes, endpoint="worker_pass"
+        )
+    )
+    admin.add_view(
+        VehiclePassView(
+            VehiclePass, s, name=_l("Vehicle passes"), category=passes, endpoint="vehicle_pass"
+        )
+    )
+    admin.add_view(
+        ReleasePassView(
+            ReleasePass, s, name=_l("Large-item releases"), category=passes, endpoint="release_pass"
+        )
+    )
+    admin.add_view(
+        RenovationView(
+            Renovation, s, name=_l("Renovations"), category=property_, endpoint="renovation"
+        )
+    )
+    admin.add_view(
+        RenovationInspectionView(
+            RenovationInspection,
+            s,
+            name=_l("Inspections"),
+            category=property_,
+            endpoint="renovation_inspection",
+        )
+    )
+    admin.add_view(
+        ResidentView(Resident, s, name=_l("Residents"), category=property_, endpoint="resident")
+    )
     admin.add_view(UnitView(Unit, s, name=_l("Units"), category=property_, endpoint="unit"))
     admin.add_view(EstateView(Estate, s, name=_l("Estates"), category=property_, endpoint="estate"))
     admin.add_view(StaffView(Staff, s, name=_l("Staff"), category=records, endpoint="staff"))
-    admin.add_view(AuditRecordView(AuditRecord, s, name=_l("History"), category=records,
-                                   endpoint="audit_record"))
-    admin.add_view(ReminderView(Reminder, s, name=_l("Reminders"), category=records,
-                                endpoint="reminder"))
+    admin.add_view(
+        AuditRecordView(
+            AuditRecord, s, name=_l("History"), category=records, endpoint="audit_record"
+        )
+    )
+    admin.add_view(
+        ReminderView(Reminder, s, name=_l("Reminders"), category=records, endpoint="reminder")
+    )
     return admin

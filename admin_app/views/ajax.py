@@ -46,7 +46,9 @@ class ScopedAjaxLoader(QueryAjaxModelLoader):
         if term:
             escaped = term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
             clauses = [f.ilike(f"%{escaped}%", escape="\\") for f in self._cached_fields]
-            clauses += [getattr(self.model, f).like(f"{escaped}%", escape="\\") for f in self.prefix_fields]
+            clauses += [
+                getattr(self.model, f).like(f"{escaped}%", escape="\\") for f in self.prefix_fields
+            ]
             query = query.filter(or_(*clauses))
         if self.order_by is not None:
             query = query.order_by(self.order_by)

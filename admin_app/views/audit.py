@@ -49,8 +49,19 @@ class ReminderView(SecureModelView):
     resource = "reminder"
     show_history = False
     column_labels = LABELS
-    column_list = ("rule", "entity_type", "entity_id", "level", "recipient", "deadline_at", "due_at",
-                   "status", "attempts", "sent_at", "last_error")
+    column_list = (
+        "rule",
+        "entity_type",
+        "entity_id",
+        "level",
+        "recipient",
+        "deadline_at",
+        "due_at",
+        "status",
+        "attempts",
+        "sent_at",
+        "last_error",
+    )
     column_default_sort = ("due_at", True)
     column_sortable_list = ("rule", "due_at", "deadline_at", "status")
     column_filters = (estate_filter(Reminder), "status", "rule", "due_at")

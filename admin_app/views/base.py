@@ -7,7 +7,16 @@ passes through the checks here.
 
 from __future__ import annotations
 
-from flask import Response, abort, current_app, flash, redirect, request, stream_with_context, url_for
+from flask import (
+    Response,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    request,
+    stream_with_context,
+    url_for,
+)
 from flask_admin import expose
 from flask_admin.contrib.sqla import ModelView
 from flask_babel import gettext
@@ -15,7 +24,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import func, inspect, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import joinedload, selectinload
 from werkzeug.utils import secure_filename
 
 from .. import clock
@@ -26,7 +35,7 @@ from ..models.audit import AuditRecord
 from ..services.errors import ServiceError
 from . import export as exporting
 from .ajax import ScopedAjaxLoader
-from .fields import ChoiceFilterConverter, ChoiceModelConverter, TYPE_FORMATTERS, EXPORT_FORMATTERS
+from .fields import EXPORT_FORMATTERS, TYPE_FORMATTERS, ChoiceFilterConverter, ChoiceModelConverter
 
 # Which permission each Flask-Admin endpoint needs (actions are checked one by one).
 ENDPOINT_VERBS = {
@@ -40,8 +49,13 @@ ENDPOINT_VERBS = {
 }
 
 TECHNICAL_COLUMNS = (
-    "created_at", "updated_at", "id_number_enc", "id_number_hash", "id_number_masked",
-    "token_nonce", "number",
+    "created_at",
+    "updated_at",
+    "id_number_enc",
+    "id_number_hash",
+    "id_number_masked",
+    "token_nonce",
+    "number",
 )
 
 
@@ -154,8 +168,17 @@ class SecureModelView(ModelView):
         return ScopedAjaxLoader(name, db.session, remote, **options)
 
     # ---- list with a bounded count -----------------------------------------------------
-    def get_list(self, page, sort_column, sort_desc, search, filters, execute=True,
-                 page_size=None, with_count=True):
+    def get_list(
+        self,
+        page,
+        sort_column,
+        sort_desc,
+        search,
+        filters,
+        execute=True,
+        page_size=None,
+        with_count=True,
+    ):
         joins: dict = {}
         count_joins: dict = {}
         query = self.get_query()
@@ -170,7 +193,9 @@ class SecureModelView(ModelView):
             )
         count = self._capped_count(count_query) if count_query is not None else None
         for join in self._auto_joins:
-            query = query.options(joinedload(join))
+            # Collections by a second query: a join would multiply rows and break streaming.
+            loader = selectinload if join.property.uselist else joinedload
+            query = query.options(loader(join))
         query, joins = self._apply_sorting(query, joins, sort_column, sort_desc)
         if sort_column is not None:
             # A stable tie-breaker: deep pages never repeat or skip rows with equal sort keys.
@@ -196,6 +221,16 @@ class SecureModelView(ModelView):
         return CappedCount(cap) if count > cap else count
 
     # ---- create / edit / delete --------------------------------------------------------
+    def create_form(self, obj=None):
+        form = super().create_form(obj)
+        # Most staff work in one estate: start the form there.
+        estate_field = getattr(form, "estate", None)
+        if estate_field is not None and request.method == "GET" and estate_field.data is None:
+            estates = current_user.estates
+            if len(estates) == 1:
+                estate_field.data = estates[0]
+        return form
+
     def on_model_change(self, form, model, is_created):
         self.check_estates(model)
 
@@ -212,8 +247,12 @@ class SecureModelView(ModelView):
                 continue
             target = getattr(model, rel.key, None)
             target_estate = getattr(target, "estate_id", None)
-            if target is not None and target_estate is not None and estate_id is not None \
-                    and target_estate != estate_id:
+            if (
+                target is not None
+                and target_estate is not None
+                and estate_id is not None
+                and target_estate != estate_id
+            ):
                 raise ServiceError(
                     _l("%(field)s belongs to another estate."),
                     field=self.get_column_name(rel.key),
@@ -281,11 +320,11 @@ class SecureModelView(ModelView):
 
     def integrity_message(self, error: str):
         lowered = error.lower()
+        if "foreign key" in lowered:
+            return _l("This record is still referenced by other records. Nothing was changed.")
         for needles, message in self.integrity_messages:
             if all(n in lowered for n in needles):
                 return message
-        if "foreign key" in lowered:
-            return _l("This record is still referenced by other records. Nothing was changed.")
         return _l("This record conflicts with an existing one. Nothing was saved.")
 
     # ---- ajax inline update ------------------------------------------------------------
@@ -294,7 +333,9 @@ class SecureModelView(ModelView):
         # Flask-Admin saves here even when can_edit is False; _handle_view has checked EDIT.
         if not self.column_editable_list:
             abort(404)
-        unknown = set(request.form) - set(self.column_editable_list) - {"list_form_pk", "csrf_token"}
+        unknown = (
+            set(request.form) - set(self.column_editable_list) - {"list_form_pk", "csrf_token"}
+        )
         if unknown:
             abort(400)
         return super().ajax_update()
@@ -307,15 +348,26 @@ class SecureModelView(ModelView):
         view_args = self._get_list_extra_args()
         sort = self._get_column_by_idx(view_args.sort)
         _, query = self.get_list(
-            None, sort[0] if sort else None, view_args.sort_desc, view_args.search,
-            view_args.filters, execute=False, page_size=0, with_count=False,
+            None,
+            sort[0] if sort else None,
+            view_args.sort_desc,
+            view_args.search,
+            view_args.filters,
+            execute=False,
+            page_size=0,
+            with_count=False,
         )
         columns = self._export_columns
         header = [str(label) for _, label in columns]
 
         def rows():
-            for record in query.yield_per(500):
-                yield [self.get_export_value(record, name) for name, _ in columns]
+            try:
+                for record in query.yield_per(500):
+                    yield [self.get_export_value(record, name) for name, _ in columns]
+            finally:
+                # The stream outlives the view and its session's teardown: release the
+                # connection here, whether the download finished or the client went away.
+                query.session.close()
 
         stamp = clock.now().strftime("%Y%m%d-%H%M")
         filename = secure_filename(f"{self.resource}-{stamp}.{export_type}")
@@ -332,13 +384,34 @@ class SecureModelView(ModelView):
     def history_for(self, model, limit: int = 200):
         return (
             db.session.query(AuditRecord)
-            .filter(AuditRecord.entity_type == self.model.__tablename__,
-                    AuditRecord.entity_id == model.id)
+            .filter(
+                AuditRecord.entity_type == self.model.__tablename__,
+                AuditRecord.entity_id == model.id,
+            )
             .order_by(AuditRecord.at.desc(), AuditRecord.id.desc())
             .limit(limit)
             .all()
         )
 
     def field_label(self, name: str) -> str:
+        # "unit_id" is shown as its relationship, "Unit".
+        if name.endswith("_id") and name[:-3] in (self.column_labels or {}):
+            name = name[:-3]
         return str(self.get_column_name(name))
 
+    def history_value(self, name: str, value) -> str:
+        """A value from history as a person reads it: labels for states, #id for links."""
+        if value is None:
+            return "∅"
+        column = self.model.__table__.c.get(name)
+        enum_cls = getattr(getattr(column, "type", None), "enum_class", None)
+        if enum_cls is not None:
+            try:
+                return str(enum_cls(value))
+            except ValueError:
+                return str(value)
+        if column is not None and column.foreign_keys:
+            return f"#{value}"
+        if isinstance(value, bool):
+            return gettext("Yes") if value else gettext("No")
+        return str(value)

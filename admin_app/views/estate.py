@@ -25,13 +25,32 @@ class EstateView(SecureModelView):
 class UnitView(SecureModelView):
     resource = "unit"
     column_labels = LABELS
-    column_list = ("estate", "building", "entrance", "floor", "room", "area_m2", "kind", "occupancy")
+    column_list = (
+        "estate",
+        "building",
+        "entrance",
+        "floor",
+        "room",
+        "area_m2",
+        "kind",
+        "occupancy",
+    )
     column_searchable_list = ("building", "room")
     column_sortable_list = ("building", "room", "floor", "area_m2", "kind", "occupancy")
     column_default_sort = [("building", False), ("room", False)]
-    form_columns = ("estate", "building", "entrance", "floor", "room", "area_m2", "kind", "occupancy")
+    form_columns = (
+        "estate",
+        "building",
+        "entrance",
+        "floor",
+        "room",
+        "area_m2",
+        "kind",
+        "occupancy",
+    )
     form_ajax_refs = {"estate": ESTATE_LOOKUP}
     column_filters = (estate_filter(Unit), "kind", "occupancy", "building")
+    column_editable_list = ("occupancy",)
     integrity_messages = (
-        (("unit",), _l("This unit (building, entrance and room) already exists in the estate.")),
+        (("room",), _l("This unit (building, entrance and room) already exists in the estate.")),
     )

@@ -31,7 +31,9 @@ class ChoiceModelConverter(AdminModelConverter):
             return super().convert_enum(column=column, field_args=field_args, **extra)
         self._nullable_common(column, field_args)
         field_args["choices"] = [(m.value, m.label) for m in enum_cls]
-        field_args["coerce"] = lambda v: v if v in (None, "") or isinstance(v, enum_cls) else enum_cls(v)
+        field_args["coerce"] = lambda v: (
+            v if v in (None, "") or isinstance(v, enum_cls) else enum_cls(v)
+        )
         field_args["allow_blank"] = bool(column.nullable)
         return Select2Field(**field_args)
 

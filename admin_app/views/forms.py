@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
+from flask_babel import gettext
 from flask_login import current_user
 from wtforms import PasswordField, StringField
 from wtforms.validators import ValidationError
@@ -23,7 +23,7 @@ class SensitiveField(StringField):
 
 def id_document(form, field):
     if field.data and not validation.is_valid_id_document(field.data):
-        raise ValidationError(_l("This ID number is not valid (check the last character)."))
+        raise ValidationError(gettext("This ID number is not valid (check the last character)."))
 
 
 def phone_number(form, field):
@@ -32,7 +32,9 @@ def phone_number(form, field):
         return
     normalised = validation.normalise_phone(field.data)
     if not validation.is_phone(normalised):
-        raise ValidationError(_l("Enter a mainland mobile number (11 digits) or a landline with its area code."))
+        raise ValidationError(
+            gettext("Enter a mainland mobile number (11 digits) or a landline with its area code.")
+        )
     field.data = normalised
 
 

@@ -19,21 +19,58 @@ from .resident import RESIDENT_LOOKUP, UNIT_LOOKUP
 class RenovationView(SecureModelView):
     resource = "renovation"
     column_labels = LABELS
-    column_list = ("number", "estate", "status", "unit", "owner", "contractor", "person_in_charge",
-                   "planned_start", "planned_end", "deposit", "deposit_status")
+    column_list = (
+        "number",
+        "estate",
+        "status",
+        "unit",
+        "owner",
+        "contractor",
+        "person_in_charge",
+        "planned_start",
+        "planned_end",
+        "deposit",
+        "deposit_status",
+    )
     column_details_list = column_list + (
-        "person_phone", "scope", "review_notes", "permit_number", "permit_issued_at",
-        "permit_valid_until", "agreement_signed_at", "started_at", "stopped_at", "stop_reason",
-        "next_patrol_due_at", "completion_requested_at", "accepted_at", "created_at",
+        "person_phone",
+        "scope",
+        "review_notes",
+        "permit_number",
+        "permit_issued_at",
+        "permit_valid_until",
+        "agreement_signed_at",
+        "started_at",
+        "stopped_at",
+        "stop_reason",
+        "next_patrol_due_at",
+        "completion_requested_at",
+        "accepted_at",
+        "created_at",
     )
     column_export_list = column_details_list
     column_searchable_list = ("number", "contractor", "person_in_charge")
     column_sortable_list = ("number", "status", "planned_start", "planned_end", "created_at")
     column_default_sort = ("created_at", True)
-    column_filters = (estate_filter(Renovation), "status", "deposit_status", "planned_start",
-                      "planned_end")
-    form_columns = ("estate", "unit", "owner", "contractor", "person_in_charge", "person_phone",
-                    "scope", "planned_start", "planned_end", "deposit")
+    column_filters = (
+        estate_filter(Renovation),
+        "status",
+        "deposit_status",
+        "planned_start",
+        "planned_end",
+    )
+    form_columns = (
+        "estate",
+        "unit",
+        "owner",
+        "contractor",
+        "person_in_charge",
+        "person_phone",
+        "scope",
+        "planned_start",
+        "planned_end",
+        "deposit",
+    )
     form_args = {"person_phone": {"validators": [phone_number]}}
     form_ajax_refs = {"estate": ESTATE_LOOKUP, "unit": UNIT_LOOKUP, "owner": RESIDENT_LOOKUP}
 

@@ -14,7 +14,8 @@ from .labels import LABELS
 
 UNIT_LOOKUP = {"fields": ("building", "room"), "placeholder": _l("Search building or room")}
 RESIDENT_LOOKUP = {
-    "fields": ("name",), "prefix_fields": ("phone",),
+    "fields": ("name",),
+    "prefix_fields": ("phone",),
     "placeholder": _l("Search name or phone"),
 }
 
@@ -22,22 +23,47 @@ RESIDENT_LOOKUP = {
 class ResidentView(SecureModelView):
     resource = "resident"
     column_labels = LABELS
-    column_list = ("estate", "unit", "name", "phone", "role", "id_number_masked", "move_in", "move_out")
+    column_list = (
+        "estate",
+        "unit",
+        "name",
+        "phone",
+        "role",
+        "id_number_masked",
+        "move_in",
+        "move_out",
+    )
     column_details_list = column_list + ("email", "notes", "created_at")
     column_export_list = column_details_list
     column_searchable_list = ("name", "phone")
     column_sortable_list = ("name", "phone", "role", "move_in", "move_out")
     column_default_sort = ("id", True)
     column_filters = (estate_filter(Resident), "role", "move_in", "move_out")
-    form_columns = ("estate", "unit", "name", "phone", "role", "id_number", "move_in", "move_out",
-                    "email", "notes")
+    form_columns = (
+        "estate",
+        "unit",
+        "name",
+        "phone",
+        "role",
+        "id_number",
+        "move_in",
+        "move_out",
+        "email",
+        "notes",
+    )
     form_extra_fields = {
         "id_number": SensitiveField(
-            _l("ID number"), validators=[id_document],
-            description=_l("Stored encrypted and shown masked. Leave blank to keep the stored number."),
+            _l("ID number"),
+            validators=[id_document],
+            description=_l(
+                "Stored encrypted and shown masked. Leave blank to keep the stored number."
+            ),
         ),
     }
-    form_args = {"phone": {"validators": [phone_number]}, "email": {"validators": [Optional(), Email()]}}
+    form_args = {
+        "phone": {"validators": [phone_number]},
+        "email": {"validators": [Optional(), Email()]},
+    }
     form_ajax_refs = {"estate": ESTATE_LOOKUP, "unit": UNIT_LOOKUP}
     integrity_messages = (
         (("phone",), _l("A resident with this phone number is already registered in this unit.")),

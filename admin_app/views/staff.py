@@ -6,7 +6,7 @@ from flask_babel import lazy_gettext as _l
 from wtforms import SelectMultipleField
 from wtforms.validators import Optional
 
-from ..models import Staff, Trade
+from ..models import Trade
 from ..services import accounts
 from ..services.errors import ServiceError
 from .base import SecureModelView
@@ -23,7 +23,16 @@ class TradesField(SelectMultipleField):
 class StaffView(SecureModelView):
     resource = "staff"
     column_labels = LABELS
-    column_list = ("username", "name", "role", "phone", "estates", "all_estates", "active", "last_login_at")
+    column_list = (
+        "username",
+        "name",
+        "role",
+        "phone",
+        "estates",
+        "all_estates",
+        "active",
+        "last_login_at",
+    )
     column_details_list = column_list + ("email", "trades", "created_at")
     column_searchable_list = ("username", "name", "phone")
     column_sortable_list = ("username", "name", "role", "last_login_at")
@@ -34,12 +43,23 @@ class StaffView(SecureModelView):
         "estates": lambda v, c, m, n: ", ".join(e.name for e in m.estates),
     }
     column_formatters_detail = column_formatters
-    form_columns = ("username", "name", "phone", "email", "role", "estates", "all_estates",
-                    "trades", "active", "password")
+    form_columns = (
+        "username",
+        "name",
+        "phone",
+        "email",
+        "role",
+        "estates",
+        "all_estates",
+        "trades",
+        "active",
+        "password",
+    )
     form_extra_fields = {
         "trades": TradesField(_l("Trades"), choices=Trade.choices, validators=[Optional()]),
         "password": WriteOnlyPasswordField(
-            _l("Password"), validators=[Optional()],
+            _l("Password"),
+            validators=[Optional()],
             description=_l("At least 8 characters. Leave blank to keep the current password."),
         ),
     }

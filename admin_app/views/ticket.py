@@ -24,31 +24,89 @@ def active_staff(query):
 class TicketView(SecureModelView):
     resource = "ticket"
     column_labels = LABELS
-    column_list = ("number", "estate", "category", "status", "channel", "unit", "reporter_name",
-                   "reporter_phone", "received_at", "assignee")
+    column_list = (
+        "number",
+        "estate",
+        "category",
+        "status",
+        "channel",
+        "unit",
+        "reporter_name",
+        "reporter_phone",
+        "received_at",
+        "assignee",
+    )
     column_details_list = (
-        "number", "estate", "category", "status", "channel", "unit", "resident", "reporter_name",
-        "reporter_phone", "location", "occurred_at", "description", "request", "received_by",
-        "received_at", "assignee", "callback_due_at", "result", "resolved_at",
-        "resident_informed_at", "closed_at", "complaint_code", "severity", "validity",
-        "complaint_due_at", "owner", "cause", "responsible_department", "responsible_person",
-        "corrective_action", "handled_at", "reported_back_at", "revisited_at", "revisited_by",
+        "number",
+        "estate",
+        "category",
+        "status",
+        "channel",
+        "unit",
+        "resident",
+        "reporter_name",
+        "reporter_phone",
+        "location",
+        "occurred_at",
+        "description",
+        "request",
+        "received_by",
+        "received_at",
+        "assignee",
+        "callback_due_at",
+        "result",
+        "resolved_at",
+        "resident_informed_at",
+        "closed_at",
+        "complaint_code",
+        "severity",
+        "validity",
+        "complaint_due_at",
+        "owner",
+        "cause",
+        "responsible_department",
+        "responsible_person",
+        "corrective_action",
+        "handled_at",
+        "reported_back_at",
+        "revisited_at",
+        "revisited_by",
         "revisit_note",
     )
     column_export_list = column_details_list
     column_searchable_list = ("number", "reporter_name", "reporter_phone")
     column_sortable_list = ("number", "category", "status", "channel", "received_at")
     column_default_sort = ("received_at", True)
-    column_filters = (estate_filter(Ticket), "category", "status", "channel", "severity",
-                      "validity", "received_at")
+    column_filters = (
+        estate_filter(Ticket),
+        "category",
+        "status",
+        "channel",
+        "severity",
+        "validity",
+        "received_at",
+    )
     form_columns = (
-        "estate", "category", "channel", "unit", "resident", "reporter_name", "reporter_phone",
-        "location", "occurred_at", "description", "request", "assignee", "callback_due_at",
+        "estate",
+        "category",
+        "channel",
+        "unit",
+        "resident",
+        "reporter_name",
+        "reporter_phone",
+        "location",
+        "occurred_at",
+        "description",
+        "request",
+        "assignee",
+        "callback_due_at",
         "complaint_code",
     )
     form_args = {"reporter_phone": {"validators": [phone_number]}}
     form_ajax_refs = {
-        "estate": ESTATE_LOOKUP, "unit": UNIT_LOOKUP, "resident": RESIDENT_LOOKUP,
+        "estate": ESTATE_LOOKUP,
+        "unit": UNIT_LOOKUP,
+        "resident": RESIDENT_LOOKUP,
         "assignee": {**STAFF_LOOKUP, "extra_filter": active_staff},
     }
 

@@ -73,7 +73,7 @@ def upgrade():
 
     op.create_table('number_sequence',
     sa.Column('estate_id', sa.Integer(), nullable=False),
-    sa.Column('kind', sa.String(length=8), nullable=False),
+    sa.Column('kind', sa.String(length=32), nullable=False),
     sa.Column('period', sa.String(length=8), nullable=False),
     sa.Column('last', sa.Integer(), nullable=False),
     sa.ForeignKeyConstraint(['estate_id'], ['estate.id'], name=op.f('fk_number_sequence_estate_id_estate'), ondelete='CASCADE'),

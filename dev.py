@@ -1,0 +1,116 @@
+#!/usr/bin/env python3
+"""The two commands a newcomer needs, on a machine with only Python 3.11+:
+
+    python3 dev.py demo    install everything, build the demo database, start the panel
+    python3 dev.py test    install everything (Chromium too), lint, run the whole test suite
+
+Everything goes into ./.venv; the install is repeated only when pyproject.toml changes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import subprocess
+import sys
+import venv
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent
+VENV = ROOT / ".venv"
+BIN = VENV / ("Scripts" if os.name == "nt" else "bin")
+PYTHON = BIN / "python"
+DEMO_LOGINS = (
+    ("admin", "administrator, all estates"),
+    ("director", "director, all estates"),
+    ("supervisor", "supervisor, 华苑小区"),
+    ("reception", "receptionist, 华苑小区"),
+    ("tech", "technician, 华苑小区"),
+    ("guard", "guard, 华苑小区"),
+    ("reception2 / supervisor2 / tech2 / guard2", "the same roles in 锦绣花园"),
+)
+
+
+def run(*args, env=None) -> None:
+    subprocess.run([str(a) for a in args], cwd=ROOT, check=True, env=env)
+
+
+def install() -> None:
+    if sys.version_info < (3, 11):
+        sys.exit("Python 3.11 or newer is needed.")
+    if not PYTHON.exists():
+        print("Creating .venv …", flush=True)
+        venv.create(VENV, with_pip=True)
+    stamp = VENV / ".install-stamp"
+    digest = hashlib.sha256((ROOT / "pyproject.toml").read_bytes()).hexdigest()
+    if not stamp.exists() or stamp.read_text() != digest:
+        print("Installing dependencies (first run takes a minute) …", flush=True)
+        run(PYTHON, "-m", "pip", "install", "--quiet", "--upgrade", "pip")
+        run(PYTHON, "-m", "pip", "install", "--quiet", "-e", ".[test]")
+        stamp.write_text(digest)
+    run(
+        PYTHON,
+        "-c",
+        "from admin_app.translations_build import compile_catalogs; compile_catalogs()",
+    )
+
+
+def install_chromium() -> None:
+    """The browser tests drive Debian's Chromium (Playwright's own download is not used)."""
+    if shutil.which("chromium"):
+        return
+    apt = ["apt-get", "install", "-y", "--no-install-recommends", "chromium", "fonts-noto-cjk"]
+    prefix = [] if os.geteuid() == 0 else (["sudo", "-n"] if shutil.which("sudo") else None)
+    if prefix is None or not shutil.which("apt-get"):
+        sys.exit("Chromium is needed for the browser tests: install the Debian package 'chromium'.")
+    print("Installing Chromium with apt-get …", flush=True)
+    env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+    subprocess.run(prefix + ["apt-get", "update", "-qq"], check=True, env=env)
+    subprocess.run(prefix + apt, check=True, env=env)
+
+
+def flask(*args, env=None) -> None:
+    run(BIN / "flask", "--app", "wsgi", *args, env=env)
+
+
+def demo() -> None:
+    install()
+    flask("db", "upgrade")
+    flask("seed", "demo")
+    port = os.environ.get("PORT", "5000")
+    print(f"\nThe panel runs at http://127.0.0.1:{port}/  (Ctrl+C stops it)")
+    print("Demo logins, password demo1234 (demo only):")
+    for username, what in DEMO_LOGINS:
+        print(f"  {username:<44} {what}")
+    print(flush=True)
+    os.execv(
+        BIN / "flask",
+        [str(BIN / "flask"), "--app", "wsgi", "run", "--host", "127.0.0.1", "--port", port],
+    )
+
+
+def test(pytest_args: list[str]) -> None:
+    install()
+    install_chromium()
+    run(BIN / "ruff", "check", "admin_app", "seed", "tests", "bench", "dev.py", "wsgi.py")
+    target = os.environ.get("DATABASE_URL") or "SQLite"
+    print(f"Running the test suite on {target.split('@')[-1]}", flush=True)
+    args = pytest_args or ["-n", os.environ.get("TEST_WORKERS", "2")]
+    os.execv(BIN / "pytest", [str(BIN / "pytest"), *args])
+
+
+def main() -> None:
+    command = sys.argv[1] if len(sys.argv) > 1 else ""
+    if command == "demo":
+        demo()
+    elif command == "test":
+        test(sys.argv[2:])
+    elif command == "install":
+        install()
+    else:
+        sys.exit(__doc__)
+
+
+if __name__ == "__main__":
+    main()

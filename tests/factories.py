@@ -1,0 +1,291 @@
+"""Factories for test records. Each call commits in its own application context and returns
+the object detached, with its columns loaded (use `.id`, `.estate_id`, … freely)."""
+
+from __future__ import annotations
+
+import functools
+import itertools
+from datetime import date, timedelta
+from types import SimpleNamespace
+
+from admin_app import clock
+from admin_app.extensions import db
+from admin_app.models import (
+    Estate,
+    InspectionKind,
+    InspectionResult,
+    ReleasePass,
+    Reminder,
+    Renovation,
+    RenovationInspection,
+    Resident,
+    ResidentRole,
+    Role,
+    Ticket,
+    TicketCategory,
+    Unit,
+    VehiclePass,
+    WorkerPass,
+    WorkOrder,
+)
+from admin_app.services import accounts
+
+_seq = itertools.count(1)
+
+
+def persisted(fn):
+    """Run the factory in an app context, commit, and hand back detached objects."""
+
+    @functools.wraps(fn)
+    def wrapper(self, *args, **kwargs):
+        with self.app.app_context():
+            session = db.session()
+            session.expire_on_commit = False
+            result = fn(self, *args, **kwargs)
+            session.commit()
+            session.expunge_all()
+            return result
+
+    return wrapper
+
+
+def _id(obj_or_id):
+    return getattr(obj_or_id, "id", obj_or_id)
+
+
+class Factories:
+    def __init__(self, app, password: str):
+        self.app = app
+        self.password = password
+
+    @persisted
+    def estate(self, code: str | None = None, name: str | None = None) -> Estate:
+        n = next(_seq)
+        estate = Estate(code=code or f"E{n}", name=name or f"测试小区{n}", address="测试路 1 号")
+        db.session.add(estate)
+        db.session.flush()
+        return estate
+
+    @persisted
+    def staff(
+        self,
+        role: Role | str,
+        estates=(),
+        username: str | None = None,
+        all_estates: bool = False,
+        trades=(),
+        active: bool = True,
+        name: str | None = None,
+    ):
+        role = Role(role)
+        staff = accounts.create_staff(
+            username=username or f"{role.value}{next(_seq)}",
+            password=self.password,
+            name=name or f"{role.value} 员工",
+            role=role,
+            all_estates=all_estates,
+            trades=trades,
+            estates=[db.session.get(Estate, _id(e)) for e in estates],
+        )
+        staff.active = active
+        db.session.flush()
+        staff.estates  # noqa: B018 - loaded before detaching
+        return staff
+
+    @persisted
+    def unit(
+        self, estate, building: str = "1", room: str | None = None, entrance: str = "1"
+    ) -> Unit:
+        unit = Unit(
+            estate_id=_id(estate),
+            building=building,
+            entrance=entrance,
+            room=room or str(100 + next(_seq)),
+            floor=1,
+        )
+        db.session.add(unit)
+        db.session.flush()
+        return unit
+
+    @persisted
+    def resident(
+        self,
+        unit,
+        name: str = "张三",
+        phone: str | None = None,
+        role: ResidentRole = ResidentRole.owner,
+        id_number: str | None = None,
+    ) -> Resident:
+        unit_row = db.session.get(Unit, _id(unit))
+        resident = Resident(
+            estate_id=unit_row.estate_id,
+            unit_id=unit_row.id,
+            name=name,
+            phone=phone or f"139{next(_seq):08d}",
+            role=role,
+        )
+        if id_number:
+            resident.id_number = id_number
+        db.session.add(resident)
+        db.session.flush()
+        return resident
+
+    @persisted
+    def ticket(self, estate, category: TicketCategory = TicketCategory.repair, **fields) -> Ticket:
+        ticket = Ticket(
+            estate_id=_id(estate),
+            category=category,
+            received_at=clock.now(),
+            description=fields.pop("description", "厨房水龙头漏水"),
+            **fields,
+        )
+        db.session.add(ticket)
+        db.session.flush()
+        return ticket
+
+    @persisted
+    def work_order(self, estate, **fields) -> WorkOrder:
+        order = WorkOrder(
+            estate_id=_id(estate), description=fields.pop("description", "更换灯泡"), **fields
+        )
+        db.session.add(order)
+        db.session.flush()
+        return order
+
+    @persisted
+    def renovation(self, estate, unit=None, **fields) -> Renovation:
+        unit_id = _id(unit) if unit is not None else self._any_unit(estate)
+        start = fields.pop("planned_start", clock.today())
+        renovation = Renovation(
+            estate_id=_id(estate),
+            unit_id=unit_id,
+            scope="厨房改造",
+            planned_start=start,
+            planned_end=fields.pop("planned_end", start + timedelta(days=30)),
+            **fields,
+        )
+        db.session.add(renovation)
+        db.session.flush()
+        return renovation
+
+    @persisted
+    def inspection(self, renovation, **fields) -> RenovationInspection:
+        row = db.session.get(Renovation, _id(renovation))
+        inspection = RenovationInspection(
+            estate_id=row.estate_id,
+            renovation_id=row.id,
+            kind=InspectionKind.patrol,
+            inspected_at=clock.now(),
+            result=fields.pop("result", InspectionResult.ok),
+            **fields,
+        )
+        db.session.add(inspection)
+        db.session.flush()
+        return inspection
+
+    @persisted
+    def worker_pass(self, estate, renovation=None, **fields) -> WorkerPass:
+        renovation_id = _id(renovation) if renovation is not None else self._new_renovation(estate)
+        id_number = fields.pop("id_number", None)
+        wp = WorkerPass(
+            estate_id=_id(estate),
+            renovation_id=renovation_id,
+            worker_name=fields.pop("worker_name", "李四"),
+            **fields,
+        )
+        if id_number:
+            wp.id_number = id_number
+        db.session.add(wp)
+        db.session.flush()
+        return wp
+
+    @persisted
+    def vehicle_pass(self, estate, plate: str = "粤B12345", **fields) -> VehiclePass:
+        vp = VehiclePass(estate_id=_id(estate), plate=plate, **fields)
+        db.session.add(vp)
+        db.session.flush()
+        return vp
+
+    @persisted
+    def release_pass(self, estate, unit=None, **fields) -> ReleasePass:
+        unit_id = _id(unit) if unit is not None else self._any_unit(estate)
+        rp = ReleasePass(
+            estate_id=_id(estate),
+            unit_id=unit_id,
+            applicant_name=fields.pop("applicant_name", "王五"),
+            items=fields.pop("items", "冰箱一台"),
+            moving_date=fields.pop("moving_date", date.today()),
+            **fields,
+        )
+        db.session.add(rp)
+        db.session.flush()
+        return rp
+
+    @persisted
+    def reminder(self, estate, **fields) -> Reminder:
+        n = next(_seq)
+        reminder = Reminder(
+            estate_id=_id(estate),
+            rule=fields.pop("rule", "test"),
+            entity_type="ticket",
+            entity_id=n,
+            deadline_at=clock.now(),
+            due_at=clock.now(),
+            dedupe_key=f"test-{n}",
+            **fields,
+        )
+        db.session.add(reminder)
+        db.session.flush()
+        return reminder
+
+    def _any_unit(self, estate) -> int:
+        unit = db.session.query(Unit).filter(Unit.estate_id == _id(estate)).first()
+        if unit is None:
+            unit = Unit(estate_id=_id(estate), building="9", entrance="", room=str(next(_seq)))
+            db.session.add(unit)
+            db.session.flush()
+        return unit.id
+
+    def _new_renovation(self, estate) -> int:
+        renovation = Renovation(
+            estate_id=_id(estate),
+            unit_id=self._any_unit(estate),
+            scope="改造",
+            planned_start=clock.today(),
+            planned_end=clock.today() + timedelta(days=30),
+        )
+        db.session.add(renovation)
+        db.session.flush()
+        return renovation.id
+
+    def two_estates(self) -> SimpleNamespace:
+        a = self.estate(code="AA", name="甲小区")
+        b = self.estate(code="BB", name="乙小区")
+        unit_a = self.unit(a, building="1", room="101")
+        unit_b = self.unit(b, building="1", room="101")
+        return SimpleNamespace(
+            a=a,
+            b=b,
+            unit_a=unit_a,
+            unit_b=unit_b,
+            resident_a=self.resident(unit_a, name="甲住户", phone="13800000001"),
+            resident_b=self.resident(unit_b, name="乙住户", phone="13800000002"),
+        )
+
+    def record(self, resource: str, estate):
+        """One record of the given resource in the given estate (for the permission matrix)."""
+        makers = {
+            "estate": lambda: estate,
+            "unit": lambda: self.unit(estate, building="7"),
+            "resident": lambda: self.resident(self.unit(estate, building="8"), name="矩阵住户"),
+            "ticket": lambda: self.ticket(estate),
+            "work_order": lambda: self.work_order(estate),
+            "worker_pass": lambda: self.worker_pass(estate),
+            "vehicle_pass": lambda: self.vehicle_pass(estate),
+            "release_pass": lambda: self.release_pass(estate),
+            "renovation": lambda: self.renovation(estate),
+            "renovation_inspection": lambda: self.inspection(self.renovation(estate)),
+            "staff": lambda: self.staff(Role.receptionist, estates=[estate]),
+            "reminder": lambda: self.reminder(estate),
+        }
+        return makers[resource]()

@@ -1,0 +1,299 @@
+"""Creating, editing and deleting records through the panel, as the office staff do."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+import openpyxl
+import pytest
+
+from admin_app.extensions import db
+from admin_app.models import AuditRecord, Resident, Role, Unit
+
+VALID_ID = "11010519491231002X"
+
+
+@pytest.fixture
+def world(factories):
+    return factories.two_estates()
+
+
+@pytest.fixture
+def reception(factories, world):
+    return factories.staff(Role.receptionist, estates=[world.a])
+
+
+@pytest.fixture
+def supervisor(factories, world):
+    return factories.staff(Role.supervisor, estates=[world.a])
+
+
+def resident_form(world, **overrides):
+    data = {
+        "estate": world.a.id,
+        "unit": world.unit_a.id,
+        "name": "赵六",
+        "phone": "13912345678",
+        "role": "owner",
+        "id_number": "",
+        "move_in": "",
+        "move_out": "",
+        "email": "",
+        "notes": "",
+    }
+    data.update(overrides)
+    return data
+
+
+def count(in_app, model, **where) -> int:
+    with in_app():
+        return db.session.query(model).filter_by(**where).count()
+
+
+def test_create_resident_in_own_estate(login, world, reception, in_app):
+    c = login(reception)
+    response = c.post("/admin/resident/new/", resident_form(world, phone="+86 139-1234-5678"))
+    assert response.status_code == 302
+    with in_app():
+        created = db.session.query(Resident).filter_by(name="赵六").one()
+        assert created.phone == "13912345678"  # normalised
+        assert created.estate_id == world.a.id
+        history = (
+            db.session.query(AuditRecord)
+            .filter_by(entity_type="resident", entity_id=created.id)
+            .one()
+        )
+        assert history.action == "create"
+        assert history.actor_id == reception.id
+        assert history.changes["name"] == [None, "赵六"]
+
+
+def test_create_in_another_estate_is_refused(login, world, reception, in_app):
+    c = login(reception)
+    response = c.post(
+        "/admin/resident/new/",
+        resident_form(world, estate=world.b.id, unit=world.unit_b.id),
+        follow_redirects=True,
+    )
+    assert response.status_code == 200
+    assert count(in_app, Resident, name="赵六") == 0
+    assert "Not a valid choice" in response.get_data(as_text=True)
+
+
+def test_unit_of_another_estate_cannot_be_named(login, world, reception, in_app):
+    c = login(reception)
+    response = c.post("/admin/resident/new/", resident_form(world, unit=world.unit_b.id))
+    assert response.status_code == 200  # the form again, with the error
+    assert "Not a valid choice" in response.get_data(as_text=True)
+    assert count(in_app, Resident, name="赵六") == 0
+
+
+def test_company_wide_user_cannot_mix_estates(factories, login, world, in_app):
+    director = factories.staff(Role.director, all_estates=True)
+    c = login(director)
+    response = c.post(
+        "/admin/resident/new/", resident_form(world, unit=world.unit_b.id), follow_redirects=True
+    )
+    assert "belongs to another estate" in response.get_data(as_text=True)
+    assert count(in_app, Resident, name="赵六") == 0
+
+
+def test_invalid_phone_and_id_are_explained(login, world, reception, in_app):
+    c = login(reception)
+    response = c.post(
+        "/admin/resident/new/", resident_form(world, phone="12345", id_number="110105194912310021")
+    )
+    text = response.get_data(as_text=True)
+    assert "mainland mobile number" in text
+    assert "ID number is not valid" in text
+    assert count(in_app, Resident, name="赵六") == 0
+
+
+def test_duplicate_resident_gets_a_clear_message(login, world, reception, in_app):
+    c = login(reception)
+    c.post("/admin/resident/new/", resident_form(world))
+    response = c.post("/admin/resident/new/", resident_form(world), follow_redirects=True)
+    text = response.get_data(as_text=True)
+    assert "already registered in this unit" in text
+    assert "IntegrityError" not in text and "UNIQUE" not in text and "duplicate key" not in text
+    assert count(in_app, Resident, name="赵六") == 1
+
+
+def test_id_number_is_encrypted_and_masked_everywhere(login, world, supervisor, in_app):
+    c = login(supervisor)
+    c.post("/admin/resident/new/", resident_form(world, id_number=VALID_ID.lower()))
+    with in_app():
+        row = db.session.query(Resident).filter_by(name="赵六").one()
+        assert row.id_number == VALID_ID
+        assert VALID_ID not in (row.id_number_enc or "")
+        assert row.id_number_masked == "110105********002X"
+        resident_id = row.id
+        history = (
+            db.session.query(AuditRecord).filter_by(entity_id=row.id, entity_type="resident").one()
+        )
+        assert VALID_ID not in str(history.changes)
+    pages = [
+        c.get("/admin/resident/").get_data(as_text=True),
+        c.get(f"/admin/resident/details/?id={resident_id}").get_data(as_text=True),
+        c.get(f"/admin/resident/edit/?id={resident_id}").get_data(as_text=True),
+        c.get("/admin/resident/export/csv/").get_data(as_text=True),
+    ]
+    for page in pages:
+        assert VALID_ID not in page
+    assert "110105********002X" in pages[0] and "110105********002X" in pages[1]
+
+
+def test_blank_id_number_keeps_the_stored_one(login, world, reception, in_app):
+    resident_id = world.resident_a.id
+    c = login(reception)
+    c.post(
+        f"/admin/resident/edit/?id={resident_id}",
+        resident_form(world, name="甲住户", id_number=VALID_ID),
+    )
+    c.post(
+        f"/admin/resident/edit/?id={resident_id}",
+        resident_form(world, name="甲住户改", id_number=""),
+    )
+    with in_app():
+        row = db.session.get(Resident, resident_id)
+        assert row.name == "甲住户改"
+        assert row.id_number == VALID_ID
+
+
+def test_edit_records_before_and_after(login, world, reception, in_app):
+    c = login(reception)
+    c.post(
+        f"/admin/resident/edit/?id={world.resident_a.id}",
+        resident_form(world, name="甲住户", phone="13800000009"),
+    )
+    with in_app():
+        entry = (
+            db.session.query(AuditRecord)
+            .filter_by(entity_type="resident", entity_id=world.resident_a.id, action="update")
+            .one()
+        )
+        assert entry.changes["phone"] == ["13800000001", "13800000009"]
+        assert "name" not in entry.changes
+    details = c.get(f"/admin/resident/details/?id={world.resident_a.id}").get_data(as_text=True)
+    assert "13800000001 → 13800000009" in details
+
+
+def test_moving_a_record_to_another_estate_is_refused(factories, login, world, in_app):
+    director = factories.staff(Role.director, estates=[world.a])
+    c = login(director)
+    response = c.post(
+        f"/admin/unit/edit/?id={world.unit_a.id}",
+        {
+            "estate": world.b.id,
+            "building": "1",
+            "entrance": "1",
+            "room": "101",
+            "kind": "residential",
+            "occupancy": "vacant",
+        },
+        follow_redirects=True,
+    )
+    assert "Not a valid choice" in response.get_data(as_text=True)
+    with in_app():
+        assert db.session.get(Unit, world.unit_a.id).estate_id == world.a.id
+
+
+def test_deleting_a_referenced_record_explains_why(factories, login, world, in_app):
+    admin = factories.staff(Role.admin, estates=[world.a])
+    c = login(admin)
+    response = c.post(
+        "/admin/unit/delete/", {"id": world.unit_a.id, "url": "/admin/unit/"}, follow_redirects=True
+    )
+    assert "still referenced by other records" in response.get_data(as_text=True)
+    assert count(in_app, Unit, id=world.unit_a.id) == 1
+
+
+def test_inline_update_respects_rights_and_scope(factories, login, world, reception, in_app):
+    c = login(reception)
+    ok = c.post(
+        "/admin/unit/ajax/update/", {"list_form_pk": world.unit_a.id, "occupancy": "rented"}
+    )
+    assert ok.status_code == 200
+    other = c.post(
+        "/admin/unit/ajax/update/", {"list_form_pk": world.unit_b.id, "occupancy": "rented"}
+    )
+    assert other.status_code == 404
+    sneaky = c.post("/admin/unit/ajax/update/", {"list_form_pk": world.unit_a.id, "room": "999"})
+    assert sneaky.status_code == 400
+    tech = login(factories.staff(Role.technician, estates=[world.a]))
+    refused = tech.post(
+        "/admin/unit/ajax/update/", {"list_form_pk": world.unit_a.id, "occupancy": "vacant"}
+    )
+    assert refused.status_code == 403
+    with in_app():
+        assert db.session.get(Unit, world.unit_a.id).occupancy.value == "rented"
+        assert db.session.get(Unit, world.unit_b.id).occupancy.value == "vacant"
+        assert db.session.get(Unit, world.unit_a.id).room == "101"
+
+
+def test_list_count_is_capped(app, factories, login, world, reception, monkeypatch):
+    for _ in range(5):
+        factories.unit(world.a, building="3")
+    monkeypatch.setitem(app.config, "LIST_COUNT_CAP", 3)
+    html = login(reception).get("/admin/unit/").get_data(as_text=True)
+    assert "(3+)" in html
+    monkeypatch.setitem(app.config, "LIST_COUNT_CAP", 100)
+    html = login(reception).get("/admin/unit/").get_data(as_text=True)
+    assert "(6)" in html  # five new units and the one of two_estates
+
+
+FORMULAS = ['=HYPERLINK("http://evil")', "+SUM(1,2)", "-2+3", "@cmd", "＝1+1"]
+
+
+@pytest.mark.parametrize("payload", FORMULAS)
+def test_export_neutralises_formulas(factories, login, world, supervisor, payload):
+    unit = factories.unit(world.a, building="9")
+    factories.resident(unit, name=payload)
+    c = login(supervisor)
+    text = c.get("/admin/resident/export/csv/").get_data(as_text=True)
+    names = [row[2] for row in csv.reader(io.StringIO(text.lstrip("\ufeff")))][1:]
+    assert "'" + payload in names
+    book = openpyxl.load_workbook(io.BytesIO(c.get("/admin/resident/export/xlsx/").data))
+    cells = [cell.value for row in book.active.iter_rows() for cell in row]
+    assert "'" + payload in cells
+    assert payload not in cells
+
+
+def test_export_keeps_plain_negative_numbers(factories, login, world, supervisor):
+    factories.resident(factories.unit(world.a, building="9"), name="-12.5")
+    text = login(supervisor).get("/admin/resident/export/csv/").get_data(as_text=True)
+    assert ",-12.5," in text
+
+
+def test_user_content_is_escaped(factories, login, world, supervisor):
+    resident = factories.resident(
+        world.unit_a, name="<script>alert(1)</script>", phone="13700000000"
+    )
+    c = login(supervisor)
+    for url in ("/admin/resident/", f"/admin/resident/details/?id={resident.id}"):
+        html = c.get(url).get_data(as_text=True)
+        assert "<script>alert(1)</script>" not in html
+        assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+
+
+def test_ajax_lookup_searches_by_phone_prefix(factories, login, world, reception):
+    factories.resident(world.unit_a, name="钱七", phone="13655550000")
+    c = login(reception)
+    rows = c.get("/admin/ticket/ajax/lookup/?name=resident&query=136555").get_json()
+    assert [label for _, label in rows] == ["钱七 (13655550000)"]
+    assert c.get("/admin/ticket/ajax/lookup/?name=resident&query=乙住户").get_json() == []
+
+
+def test_duplicate_unit_gets_a_clear_message(login, world, reception, in_app):
+    form = {
+        "estate": world.a.id,
+        "building": "1",
+        "entrance": "1",
+        "room": "101",
+        "kind": "residential",
+        "occupancy": "vacant",
+    }
+    response = login(reception).post("/admin/unit/new/", form, follow_redirects=True)
+    assert "already exists in the estate" in response.get_data(as_text=True)
+    assert count(in_app, Unit, estate_id=world.a.id) == 1
