@@ -93,7 +93,7 @@ def demo() -> None:
 def test(pytest_args: list[str]) -> None:
     install()
     install_chromium()
-    run(BIN / "ruff", "check", "admin_app", "seed", "tests", "bench", "dev.py", "wsgi.py")
+    run(BIN / "ruff", "check", ".")
     target = os.environ.get("DATABASE_URL") or "SQLite"
     print(f"Running the test suite on {target.split('@')[-1]}", flush=True)
     args = pytest_args or ["-n", os.environ.get("TEST_WORKERS", "2")]
