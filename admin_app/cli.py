@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 from flask import Flask
-from flask.cli import AppGroup
+from flask.cli import AppGroup, with_appcontext
 
 from .extensions import db
 
@@ -86,7 +86,25 @@ def translations_merge(locale, json_file):
     click.echo(f"filled {merge_file(locale, json_file)} messages")
 
 
+@click.command("worker")
+@click.option("--queues", default="default", show_default=True, help="Comma-separated queues.")
+@click.option("--burst", is_flag=True, help="Stop when the queues are empty.")
+@with_appcontext
+def worker(queues, burst):
+    """Run an RQ worker (with its scheduler) inside the app; needs REDIS_URL."""
+    from flask import current_app
+    from rq import Worker
+
+    from .jobs.queue import redis_connection
+
+    if not current_app.config.get("REDIS_URL"):
+        raise click.ClickException("REDIS_URL is not set: background jobs run in-process.")
+    names = [name.strip() for name in queues.split(",") if name.strip()]
+    Worker(names, connection=redis_connection()).work(with_scheduler=True, burst=burst)
+
+
 def register(app: Flask) -> None:
+    app.cli.add_command(worker)
     app.cli.add_command(seed_cli)
     app.cli.add_command(staff_cli)
     app.cli.add_command(translations_cli)

@@ -1,14 +1,88 @@
-"""The Redis connection and queues, created lazily from REDIS_URL."""
+"""Background work: RQ when REDIS_URL is set, a thread of this process otherwise.
+
+`submit(job_function, *ids)` is the one way to start background work. Job functions are
+decorated with `@job`: they run inside the Flask app, take ids (never objects), commit at the
+end and roll back on error — the same whether RQ or the embedded thread runs them.
+"""
 
 from __future__ import annotations
 
-from flask import current_app
+import functools
+import threading
+
+from flask import current_app, has_app_context
 from redis import Redis
+from rq import Queue
+
+from ..extensions import db
+
+DEFAULT_QUEUE = "default"
+_worker_app = None
 
 
 def redis_connection() -> Redis:
     cache = current_app.extensions.setdefault("wuye_redis", {})
     url = current_app.config["REDIS_URL"]
     if url not in cache:
-        cache[url] = Redis.from_url(url, socket_connect_timeout=1, socket_timeout=2)
+        cache[url] = Redis.from_url(url, socket_connect_timeout=2, socket_timeout=5)
     return cache[url]
+
+
+def queue(name: str = DEFAULT_QUEUE) -> Queue:
+    return Queue(name, connection=redis_connection())
+
+
+def uses_redis() -> bool:
+    return bool(current_app.config.get("REDIS_URL"))
+
+
+def submit(func, *args, queue_name: str = DEFAULT_QUEUE, job_id: str | None = None, **kwargs):
+    """Start `func(*args, **kwargs)` in the background; returns the RQ job id, or None when the
+    work runs in a thread of this process (embedded mode) or inline (JOBS_INLINE, tests)."""
+    if current_app.config.get("JOBS_INLINE"):
+        func(*args, **kwargs)
+        return None
+    if uses_redis():
+        return queue(queue_name).enqueue(func, *args, job_id=job_id, **kwargs).id
+    app = current_app._get_current_object()
+    thread = threading.Thread(target=_run_in_thread, args=(app, func, args, kwargs), daemon=True)
+    thread.start()
+    return None
+
+
+def _run_in_thread(app, func, args, kwargs) -> None:
+    with app.app_context():
+        try:
+            func(*args, **kwargs)
+        except Exception:  # the thread has no caller to tell; the log does
+            app.logger.exception("background job %s failed", getattr(func, "__name__", func))
+
+
+def job(fn):
+    """Run `fn` in its own application context and session; commit at the end."""
+
+    @functools.wraps(fn)
+    def wrapper(*args, **kwargs):
+        app = current_app._get_current_object() if has_app_context() else _app_for_worker()
+        with app.app_context():
+            try:
+                result = fn(*args, **kwargs)
+                db.session.commit()
+                return result
+            except Exception:
+                db.session.rollback()
+                raise
+            finally:
+                db.session.remove()
+
+    return wrapper
+
+
+def _app_for_worker():
+    """A plain `rq worker` process (no Flask CLI around it) builds the app once."""
+    global _worker_app
+    if _worker_app is None:
+        from .. import create_app
+
+        _worker_app = create_app()
+    return _worker_app
