@@ -47,7 +47,7 @@ def configure_extensions(app: Flask) -> None:
 
     db.init_app(app)
     with app.app_context():
-        enforce_sqlite_foreign_keys(db.engine)
+        configure_sqlite(db.engine)
     migrate.init_app(
         app,
         db,
@@ -77,16 +77,23 @@ def configure_extensions(app: Flask) -> None:
         return {"languages": app.config["LANGUAGES"], "current_locale": str(get_locale())}
 
 
-def enforce_sqlite_foreign_keys(engine) -> None:
-    """SQLite ignores foreign keys unless asked on every connection; the demo must not."""
+def configure_sqlite(engine) -> None:
+    """SQLite, made to behave like the real database for the embedded demo: foreign keys
+    enforced, and transactions begun by SQLAlchemy (not pysqlite) so savepoints work — the
+    batch actions give each record its own savepoint."""
     if engine.dialect.name != "sqlite":
         return
 
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection, _record):
+        dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(connection):
+        connection.exec_driver_sql("BEGIN")
 
 
 def configure_history(app: Flask) -> None:
@@ -99,9 +106,11 @@ def configure_history(app: Flask) -> None:
 def configure_blueprints(app: Flask) -> None:
     from .auth.views import bp as auth_bp
     from .health import bp as health_bp
+    from .views.technician import bp as tech_bp
 
     app.register_blueprint(auth_bp)
     app.register_blueprint(health_bp)
+    app.register_blueprint(tech_bp)
 
     @app.route("/")
     def root():

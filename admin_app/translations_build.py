@@ -72,9 +72,10 @@ def update() -> dict[str, int]:
         catalog = load(locale)
         catalog.update(template, no_fuzzy_matching=True)
         catalog.obsolete.clear()
-        if locale == "en":
+        if locale == "en":  # English is the source text
             for message in catalog:
-                if message.id and not message.string:
+                strings = message.string if isinstance(message.string, tuple) else (message.string,)
+                if message.id and not all(strings):
                     message.string = message.id
         save(catalog, locale)
         missing[locale] = len(untranslated(catalog))
@@ -86,10 +87,16 @@ def merge(locale: str, translations: dict) -> int:
     catalog = load(locale)
     filled = 0
     for message in catalog:
-        if message.id and not isinstance(message.id, tuple) and message.id in translations:
-            message.string = translations[message.id]
-            message.flags.discard("fuzzy")
-            filled += 1
+        key = message.id[0] if isinstance(message.id, tuple) else message.id
+        if not key or key not in translations:
+            continue
+        value = translations[key]
+        if isinstance(message.id, tuple):  # plural: one form per plural of the language
+            forms = value if isinstance(value, list) else [value]
+            value = tuple((forms * catalog.num_plurals)[: catalog.num_plurals])
+        message.string = value
+        message.flags.discard("fuzzy")
+        filled += 1
     save(catalog, locale)
     return filled
 

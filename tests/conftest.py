@@ -6,11 +6,13 @@ Runs on SQLite by default and on PostgreSQL / Redis when DATABASE_URL / REDIS_UR
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 from pathlib import Path
 
 import pytest
+from flask_babel import force_locale
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
@@ -108,8 +110,15 @@ def factories(app) -> Factories:
 
 @pytest.fixture
 def in_app(app):
-    """`with in_app():` — an application context for reading the database in a test."""
-    return app.app_context
+    """`with in_app():` — an application context (in English) for using services and reading
+    the database in a test."""
+
+    @contextlib.contextmanager
+    def context():
+        with app.app_context(), force_locale("en"):
+            yield
+
+    return context
 
 
 @pytest.fixture

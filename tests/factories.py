@@ -135,7 +135,7 @@ class Factories:
         ticket = Ticket(
             estate_id=_id(estate),
             category=category,
-            received_at=clock.now(),
+            received_at=fields.pop("received_at", clock.now()),
             description=fields.pop("description", "厨房水龙头漏水"),
             **fields,
         )

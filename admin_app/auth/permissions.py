@@ -90,8 +90,37 @@ PERMISSIONS: dict[str, dict[Role, frozenset[str]]] = {
     "reminder": {R.admin: READ, R.director: READ, R.supervisor: READ},
 }
 
-# Named actions beyond CRUD (workflow verbs); the workflow issues add theirs here.
-ACTIONS: dict[str, frozenset[Role]] = {}
+# Named actions beyond CRUD: the workflow verbs, as "<resource>.<action>".
+FRONT_DESK = frozenset({R.receptionist, R.supervisor, R.director, R.admin})
+SUPERVISORS = frozenset({R.supervisor, R.director, R.admin})
+FIELD = frozenset({R.technician, R.supervisor, R.admin})
+
+ACTIONS: dict[str, frozenset[Role]] = {
+    "ticket.start": FRONT_DESK,
+    "ticket.assign": SUPERVISORS,
+    "ticket.answer": FRONT_DESK,
+    "ticket.promise_callback": FRONT_DESK,
+    "ticket.escalate": FRONT_DESK,
+    "ticket.create_work_order": FRONT_DESK,
+    "ticket.resolve": FRONT_DESK,
+    "ticket.close": FRONT_DESK,
+    "ticket.cancel": SUPERVISORS,
+    "ticket.classify": SUPERVISORS,
+    "ticket.record_handling": SUPERVISORS,
+    "ticket.report_back": SUPERVISORS,
+    "ticket.revisit_complaint": FRONT_DESK,
+    "work_order.dispatch": FRONT_DESK,
+    "work_order.cancel": FRONT_DESK,
+    "work_order.arrive": FIELD,
+    "work_order.quote": FIELD,
+    "work_order.accept_quote": FIELD,
+    "work_order.decline_quote": FIELD,
+    "work_order.book_next_visit": FIELD,
+    "work_order.resume": FIELD,
+    "work_order.finish": FIELD,
+    "work_order.close": FIELD | {R.receptionist},
+    "work_order.revisit": FRONT_DESK,
+}
 
 
 def allowed(user, resource: str, verb: str) -> bool:

@@ -34,6 +34,11 @@ def safe_next(target: str | None) -> str | None:
     return target
 
 
+def home_for(staff) -> str:
+    """Technicians start on their phone page; everyone else on the dashboard."""
+    return url_for("tech.my_orders") if staff.role.value == "technician" else url_for("admin.index")
+
+
 @bp.route("/login", methods=["GET", "POST"])
 def login():
     next_url = safe_next(request.values.get("next"))
@@ -55,7 +60,7 @@ def login():
             login_user(staff)
             session.permanent = True
             db.session.commit()
-            return redirect(next_url or url_for("admin.index"))
+            return redirect(next_url or home_for(staff))
     status = 401 if error else 200
     return render_template("auth/login.html", form=form, error=error, next=next_url), status
 

@@ -196,9 +196,41 @@ def _rows_for(session: Session) -> list[dict]:
 
 
 def _after_flush(session: Session, flush_context) -> None:
-    rows = [r for r in _rows_for(session) if r["entity_id"] is not None]
-    if rows:
-        session.connection().execute(AuditRecord.__table__.insert(), rows)
+    """Write the flush's changes. A verb may flush several times (a query inside it
+    autoflushes); within one transaction the same action on the same record stays ONE history
+    row, its changes merged (first "before", last "after")."""
+    written = session.info.setdefault("history_rows", {})
+    table = AuditRecord.__table__
+    connection = session.connection()
+    fresh = []
+    for row in _rows_for(session):
+        if row["entity_id"] is None:
+            continue
+        key = (row["entity_type"], row["entity_id"], row["action"], row["actor_id"])
+        if key in written:
+            row_id, changes = written[key]
+            merged = dict(changes)
+            for field_name, (before, after) in row["changes"].items():
+                merged[field_name] = [
+                    changes[field_name][0] if field_name in changes else before,
+                    after,
+                ]
+            updated = connection.execute(
+                table.update().where(table.c.id == row_id).values(changes=merged)
+            ).rowcount
+            if updated:  # a savepoint rollback may have removed the row: then insert anew
+                written[key] = (row_id, merged)
+                continue
+        fresh.append((key, row))
+    if fresh:
+        insert = table.insert().returning(table.c.id, sort_by_parameter_order=True)
+        ids = connection.execute(insert, [row for _, row in fresh]).scalars().all()
+        for (key, row), row_id in zip(fresh, ids, strict=True):
+            written[key] = (row_id, row["changes"])
+
+
+def _forget_written(session: Session, *args) -> None:
+    session.info.pop("history_rows", None)
 
 
 def write(session: Session, rows: list[dict]) -> None:
@@ -222,4 +254,6 @@ def install() -> None:
     global _installed
     if not _installed:
         event.listen(Session, "after_flush", _after_flush)
+        event.listen(Session, "after_commit", _forget_written)
+        event.listen(Session, "after_rollback", _forget_written)
         _installed = True

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from flask_admin import Admin
+from flask_admin.menu import MenuLink
 from flask_admin.theme import Bootstrap4Theme
 from flask_babel import lazy_gettext as _l
+from flask_login import current_user
 
 from ..extensions import db
 from ..models import (
@@ -32,6 +34,11 @@ from .resident import ResidentView
 from .staff import StaffView
 from .ticket import TicketView
 from .work_order import WorkOrderView
+
+
+class TechnicianLink(MenuLink):
+    def is_accessible(self) -> bool:
+        return current_user.is_authenticated and current_user.role.value == "technician"
 
 
 def create_admin(app) -> Admin:
@@ -100,4 +107,5 @@ def create_admin(app) -> Admin:
     admin.add_view(
         ReminderView(Reminder, s, name=_l("Reminders"), category=records, endpoint="reminder")
     )
+    admin.add_link(TechnicianLink(name=_l("My work orders"), url="/tech/"))
     return admin

@@ -7,12 +7,15 @@ from flask_login import current_user
 
 from .. import clock
 from ..models import Staff, Ticket
+from ..services.tickets import TICKET
+from .actions import ActionsMixin
 from .base import SecureModelView
 from .estate import ESTATE_LOOKUP
 from .filters import estate_filter
 from .forms import phone_number
 from .labels import LABELS
 from .resident import RESIDENT_LOOKUP, UNIT_LOOKUP
+from .ticket_actions import TICKET_ACTIONS
 
 STAFF_LOOKUP = {"fields": ("name", "username"), "placeholder": _l("Search staff")}
 
@@ -21,8 +24,10 @@ def active_staff(query):
     return query.filter(Staff.active.is_(True))
 
 
-class TicketView(SecureModelView):
+class TicketView(ActionsMixin, SecureModelView):
     resource = "ticket"
+    machine = TICKET
+    record_actions = TICKET_ACTIONS
     column_labels = LABELS
     column_list = (
         "number",

@@ -1,0 +1,130 @@
+"""The complaint procedure (投诉处理): classify, handle, report back, revisit.
+
+Deadlines follow the classification [DOMAIN: Complaint]:
+  invalid (a misunderstanding, no evidence, a government matter): explained within 1 day;
+  valid: cause and handling record within 3 days;
+  serious: a result within 48 hours, owned by the director.
+Ordinary complaints go to a supervisor, serious ones to the director; only the owner's level
+(director for serious) may write their handling and report.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from flask_babel import lazy_gettext as _l
+
+from .. import clock
+from ..extensions import db
+from ..models import ComplaintCode, Role, Severity, Staff, Ticket, Validity
+from .errors import ServiceError
+from .tickets import TICKET
+
+DEADLINES = {
+    "invalid": timedelta(days=1),
+    "valid": timedelta(days=3),
+    "serious": timedelta(hours=48),
+}
+
+
+def deadline_for(received_at, severity: Severity, validity: Validity):
+    if severity is Severity.serious:
+        return received_at + DEADLINES["serious"]
+    if validity is Validity.invalid:
+        return received_at + DEADLINES["invalid"]
+    return received_at + DEADLINES["valid"]
+
+
+def classify(
+    ticket: Ticket,
+    actor,
+    *,
+    severity: Severity,
+    validity: Validity,
+    complaint_code: ComplaintCode | None = None,
+) -> None:
+    severity, validity = Severity(severity), Validity(validity)
+    if validity is Validity.pending:
+        raise ServiceError(_l("Judge the complaint valid or invalid."))
+    if severity is Severity.serious and validity is Validity.invalid:
+        raise ServiceError(_l("A serious complaint cannot be invalid."))
+    with TICKET.transition(ticket, "classify", actor):
+        ticket.severity = severity
+        ticket.validity = validity
+        if complaint_code is not None:
+            ticket.complaint_code = ComplaintCode(complaint_code)
+        ticket.complaint_due_at = deadline_for(ticket.received_at, severity, validity)
+        owner = _owner_for(ticket.estate_id, severity)
+        ticket.owner_id = owner.id if owner else None
+        ticket.assignee_id = ticket.owner_id or ticket.assignee_id
+
+
+def _owner_for(estate_id: int, severity: Severity) -> Staff | None:
+    role = Role.director if severity is Severity.serious else Role.supervisor
+    candidates = (
+        db.session.query(Staff)
+        .filter(Staff.role == role, Staff.active.is_(True))
+        .order_by(Staff.id)
+        .all()
+    )
+    local = [s for s in candidates if estate_id in s.estate_ids]
+    return (local or [s for s in candidates if s.all_estates] or [None])[0]
+
+
+def _check_owner_level(ticket: Ticket, actor) -> None:
+    """Serious complaints are the director's (or an administrator's)."""
+    if ticket.severity is Severity.serious and actor.role not in (Role.director, Role.admin):
+        raise ServiceError(_l("Serious complaints are handled by the director."))
+
+
+def record_handling(
+    ticket: Ticket,
+    actor,
+    *,
+    cause: str,
+    responsible_department: str = "",
+    responsible_person: str = "",
+    corrective_action: str = "",
+) -> None:
+    """Valid: cause, responsibility and corrective action. Invalid: the explanation given."""
+    _check_owner_level(ticket, actor)
+    cause = (cause or "").strip()
+    if not cause:
+        raise ServiceError(
+            _l("Write down the cause (or, for an invalid complaint, the explanation given).")
+        )
+    if ticket.validity is Validity.valid and not (corrective_action or "").strip():
+        raise ServiceError(_l("A valid complaint needs a corrective action."))
+    with TICKET.transition(ticket, "record_handling", actor):
+        ticket.cause = cause
+        ticket.responsible_department = (responsible_department or "").strip() or None
+        ticket.responsible_person = (responsible_person or "").strip() or None
+        ticket.corrective_action = (corrective_action or "").strip() or None
+        ticket.handled_at = clock.now()
+
+
+def report_back(ticket: Ticket, actor, *, result: str) -> None:
+    """The department reports the outcome; it is the ticket's result."""
+    _check_owner_level(ticket, actor)
+    with TICKET.transition(ticket, "report_back", actor):
+        if ticket.handled_at is None:
+            raise ServiceError(_l("Record the handling before reporting back."))
+        if not (result or "").strip():
+            raise ServiceError(_l("Write down the result."))
+        now = clock.now()
+        ticket.result = result.strip()
+        ticket.reported_back_at = now
+        ticket.resolved_at = now
+
+
+def revisit(ticket: Ticket, actor, *, note: str) -> None:
+    """The service centre calls the complainant back and writes it on the record."""
+    if not (note or "").strip():
+        raise ServiceError(_l("Write down what the complainant said."))
+    with TICKET.transition(ticket, "revisit_complaint", actor):
+        now = clock.now()
+        ticket.revisit_note = note.strip()
+        ticket.revisited_at = now
+        ticket.revisited_by_id = actor.id
+        ticket.resident_informed_at = ticket.resident_informed_at or now
+        ticket.closed_at = now

@@ -1,0 +1,151 @@
+"""Tickets (来电来访登记): each category's path from the first call to the resident informed.
+
+inquiry     answer now (closed at once), or promise a callback time (a deadline) and answer later
+help        start, record the result, close once the resident is told
+repair      becomes a work order (services/work_orders.create_from_ticket)
+suggestion  handle, or escalate to the supervisor
+complaint   the complaint procedure in services/complaints.py
+Every path ends in `close`, which needs a recorded result: no ticket closes without one.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from flask_babel import lazy_gettext as _l
+
+from .. import clock
+from ..models import Role, Staff, Ticket, TicketCategory, TicketStatus
+from .errors import ServiceError
+from .workflow import StateMachine, step
+
+T = TicketStatus
+C = TicketCategory
+WORKING = {T.open, T.in_progress, T.escalated}
+
+
+def category(*categories):
+    """The step applies only to tickets of these categories."""
+    return lambda ticket: ticket.category in categories
+
+
+NOT_COMPLAINT = category(C.inquiry, C.help, C.repair, C.suggestion)
+COMPLAINT = category(C.complaint)
+
+TICKET = StateMachine(
+    "ticket",
+    [
+        step("start", _l("Start handling"), {T.open}, T.in_progress),
+        step("assign", _l("Assign"), WORKING),
+        step(
+            "answer",
+            _l("Answer now and close"),
+            {T.open, T.in_progress},
+            T.closed,
+            category(C.inquiry),
+        ),
+        step(
+            "promise_callback",
+            _l("Promise a callback"),
+            {T.open, T.in_progress},
+            T.in_progress,
+            category(C.inquiry),
+        ),
+        step(
+            "escalate",
+            _l("Escalate to the supervisor"),
+            {T.open, T.in_progress},
+            T.escalated,
+            category(C.suggestion, C.help, C.inquiry),
+        ),
+        step(
+            "create_work_order",
+            _l("Create a work order"),
+            {T.open, T.in_progress},
+            T.in_progress,
+            category(C.repair),
+        ),
+        step("resolve", _l("Record the result"), WORKING, T.resolved, NOT_COMPLAINT),
+        step("close", _l("Close (resident informed)"), {T.resolved}, T.closed, NOT_COMPLAINT),
+        step("cancel", _l("Cancel"), WORKING, T.cancelled),
+        # The complaint procedure (services/complaints.py).
+        step("classify", _l("Classify the complaint"), WORKING, T.in_progress, COMPLAINT),
+        step("record_handling", _l("Record the handling"), {T.in_progress}, None, COMPLAINT),
+        step("report_back", _l("Report back"), {T.in_progress}, T.resolved, COMPLAINT),
+        step("revisit_complaint", _l("Revisit the complainant"), {T.resolved}, T.closed, COMPLAINT),
+    ],
+)
+
+
+def start(ticket: Ticket, actor) -> None:
+    with TICKET.transition(ticket, "start", actor):
+        ticket.assignee_id = ticket.assignee_id or actor.id
+
+
+def assign(ticket: Ticket, actor, *, assignee: Staff) -> None:
+    with TICKET.transition(ticket, "assign", actor):
+        if (
+            assignee is None
+            or not assignee.is_active
+            or assignee.role in (Role.technician, Role.guard)
+        ):
+            raise ServiceError(_l("Tickets go to front-desk staff, supervisors or directors."))
+        if not (assignee.all_estates or ticket.estate_id in assignee.estate_ids):
+            raise ServiceError(_l("%(name)s does not work in this estate."), name=assignee.name)
+        ticket.assignee_id = assignee.id
+
+
+def answer(ticket: Ticket, actor, *, result: str) -> None:
+    """An inquiry answered on the spot: the answer is the result, the resident is informed."""
+    with TICKET.transition(ticket, "answer", actor):
+        _set_result(ticket, result)
+        now = clock.now()
+        ticket.resident_informed_at = now
+        ticket.closed_at = now
+
+
+def promise_callback(ticket: Ticket, actor, *, callback_due_at: datetime) -> None:
+    now = clock.now()
+    if callback_due_at is None or callback_due_at <= now:
+        raise ServiceError(_l("The promised callback time must be in the future."))
+    if callback_due_at > now + timedelta(days=7):
+        raise ServiceError(_l("Promise a callback within a week."))
+    with TICKET.transition(ticket, "promise_callback", actor):
+        ticket.callback_due_at = callback_due_at
+        ticket.assignee_id = ticket.assignee_id or actor.id
+
+
+def escalate(ticket: Ticket, actor, *, note: str = "") -> None:
+    with TICKET.transition(ticket, "escalate", actor):
+        if note and note.strip():
+            ticket.request = f"{ticket.request}\n{note.strip()}" if ticket.request else note.strip()
+
+
+def resolve(ticket: Ticket, actor, *, result: str) -> None:
+    with TICKET.transition(ticket, "resolve", actor):
+        _set_result(ticket, result)
+
+
+def close(ticket: Ticket, actor) -> None:
+    """The resident has been told the result; refused while no result is written down."""
+    with TICKET.transition(ticket, "close", actor):
+        if not (ticket.result or "").strip():
+            raise ServiceError(_l("Record the result before closing the ticket."))
+        now = clock.now()
+        ticket.resident_informed_at = now
+        ticket.closed_at = now
+
+
+def cancel(ticket: Ticket, actor, *, reason: str) -> None:
+    if not (reason or "").strip():
+        raise ServiceError(_l("Say why the ticket is cancelled."))
+    with TICKET.transition(ticket, "cancel", actor):
+        ticket.result = reason.strip()
+        ticket.closed_at = clock.now()
+
+
+def _set_result(ticket: Ticket, result: str) -> None:
+    if not (result or "").strip():
+        raise ServiceError(_l("Write down the result."))
+    ticket.result = result.strip()
+    ticket.resolved_at = clock.now()

@@ -1,0 +1,306 @@
+"""Work orders (维修服务任务单): create from a ticket, dispatch, the technician's visit,
+close with the resident's signature, and the next-day revisit.
+
+Every verb goes through WORK_ORDER.transition(), so the admin buttons, list actions, batch
+actions, the technician's phone page and jobs all obey the same rules and write the same history.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, time, timedelta
+from decimal import Decimal
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import func
+
+from .. import clock
+from ..extensions import db
+from ..models import (
+    ComplaintCode,
+    Role,
+    Satisfaction,
+    Staff,
+    Ticket,
+    TicketCategory,
+    TicketStatus,
+    WorkOrder,
+    WorkOrderKind,
+    WorkOrderStatus,
+)
+from . import history, storage
+from .errors import ServiceError
+from .workflow import StateMachine, step
+
+S = WorkOrderStatus
+EMERGENCY_ARRIVAL = timedelta(minutes=15)
+OPEN_STATES = frozenset({S.new, S.dispatched, S.arrived, S.quoted, S.in_progress, S.next_visit})
+PAID_KINDS = frozenset(
+    {WorkOrderKind.home_repair_paid, WorkOrderKind.paid_cleaning, WorkOrderKind.home_visit}
+)
+# The revisit call is due by the end of the next office day; an emergency within 24 hours.
+REVISIT_BY = time(18, 0)
+
+WORK_ORDER = StateMachine(
+    "work_order",
+    [
+        step("dispatch", _l("Dispatch"), {S.new, S.dispatched}, S.dispatched),
+        step("cancel", _l("Cancel"), OPEN_STATES, S.cancelled),
+        step("arrive", _l("Mark arrived"), {S.dispatched}, S.arrived),
+        step("quote", _l("Record quote"), {S.arrived}, S.quoted),
+        step("accept_quote", _l("Resident accepts the quote"), {S.quoted}, S.in_progress),
+        step("decline_quote", _l("Resident declines the quote"), {S.quoted}, S.declined),
+        step("book_next_visit", _l("Book the next visit"), {S.in_progress}, S.next_visit),
+        step("resume", _l("Back for the next visit"), {S.next_visit}, S.in_progress),
+        step("finish", _l("Mark work done"), {S.in_progress}, S.done),
+        step("close", _l("Close with signature"), {S.done}, S.closed),
+        step("revisit", _l("Mark revisited"), {S.closed}, S.revisited),
+    ],
+)
+
+
+def create_from_ticket(ticket: Ticket, actor, **overrides) -> WorkOrder:
+    """A repair / paid-service ticket becomes a work order: nothing is typed twice."""
+    from .tickets import TICKET
+
+    with TICKET.transition(ticket, "create_work_order", actor):
+        order = WorkOrder(
+            estate_id=ticket.estate_id,
+            ticket_id=ticket.id,
+            unit_id=ticket.unit_id,
+            resident_id=ticket.resident_id,
+            contact_name=ticket.reporter_name
+            or (ticket.resident.name if ticket.resident else None),
+            contact_phone=ticket.reporter_phone
+            or (ticket.resident.phone if ticket.resident else None),
+            location=ticket.location,
+            description=ticket.description,
+            status=S.new,
+        )
+        for key, value in overrides.items():
+            setattr(order, key, value)
+        db.session.add(order)
+    return order
+
+
+def open_workload(technician_ids) -> dict[int, int]:
+    """How many open orders each technician carries (shown when dispatching)."""
+    rows = (
+        db.session.query(WorkOrder.technician_id, func.count())
+        .filter(
+            WorkOrder.technician_id.in_(list(technician_ids)),
+            WorkOrder.status.in_([S.dispatched, S.arrived, S.quoted, S.in_progress, S.next_visit]),
+        )
+        .group_by(WorkOrder.technician_id)
+        .all()
+    )
+    return dict(rows)
+
+
+def technicians_for(estate_ids, trade=None) -> list[Staff]:
+    query = db.session.query(Staff).filter(Staff.role == Role.technician, Staff.active.is_(True))
+    technicians = query.order_by(Staff.name).all()
+    return [
+        t
+        for t in technicians
+        if (t.all_estates or t.estate_ids & set(estate_ids))
+        and (trade is None or trade in t.trades)
+    ]
+
+
+def dispatch(order: WorkOrder, actor, *, technician: Staff, appointment_at: datetime | None = None):
+    with WORK_ORDER.transition(order, "dispatch", actor):
+        _check_technician(order, technician)
+        now = clock.now()
+        if order.is_emergency:
+            order.arrive_by = now + EMERGENCY_ARRIVAL
+            order.appointment_at = None
+        else:
+            if appointment_at is None:
+                raise ServiceError(_l("Agree an appointment time with the resident."))
+            if appointment_at < now - timedelta(minutes=5):
+                raise ServiceError(_l("The appointment time has already passed."))
+            order.appointment_at = appointment_at
+            order.arrive_by = None
+        order.technician_id = technician.id
+        order.dispatched_at = now
+        order.dispatched_by_id = actor.id
+
+
+def _check_technician(order: WorkOrder, technician: Staff | None) -> None:
+    if technician is None or technician.role is not Role.technician:
+        raise ServiceError(_l("Work orders go to technicians only."))
+    if not technician.is_active:
+        raise ServiceError(_l("%(name)s's account is disabled."), name=technician.name)
+    if not (technician.all_estates or order.estate_id in technician.estate_ids):
+        raise ServiceError(_l("%(name)s does not work in this estate."), name=technician.name)
+    if order.trade not in technician.trades:
+        raise ServiceError(
+            _l("%(name)s does not do %(trade)s work."),
+            name=technician.name,
+            trade=str(order.trade.label),
+        )
+
+
+def cancel(order: WorkOrder, actor, *, reason: str) -> None:
+    if not (reason or "").strip():
+        raise ServiceError(_l("Say why the order is cancelled."))
+    with WORK_ORDER.transition(order, "cancel", actor):
+        order.cancelled_reason = reason.strip()
+
+
+def arrive(order: WorkOrder, actor) -> None:
+    with WORK_ORDER.transition(order, "arrive", actor):
+        order.arrived_at = clock.now()
+
+
+def quote(order: WorkOrder, actor, *, labour: Decimal, materials: Decimal) -> None:
+    if labour is None or materials is None or labour < 0 or materials < 0:
+        raise ServiceError(_l("Enter the labour and materials amounts (0 or more)."))
+    with WORK_ORDER.transition(order, "quote", actor):
+        order.quote_labour = labour
+        order.quote_materials = materials
+
+
+def accept_quote(order: WorkOrder, actor) -> None:
+    with WORK_ORDER.transition(order, "accept_quote", actor):
+        order.quote_accepted = True
+        order.quote_decided_at = clock.now()
+
+
+def decline_quote(order: WorkOrder, actor) -> None:
+    with WORK_ORDER.transition(order, "decline_quote", actor):
+        order.quote_accepted = False
+        order.quote_decided_at = clock.now()
+
+
+def book_next_visit(order: WorkOrder, actor, *, next_visit_at: datetime, notes: str) -> None:
+    if next_visit_at is None or next_visit_at <= clock.now():
+        raise ServiceError(_l("The next visit must be in the future."))
+    if not (notes or "").strip():
+        raise ServiceError(_l("Explain to the resident why the work cannot be finished now."))
+    with WORK_ORDER.transition(order, "book_next_visit", actor):
+        order.next_visit_at = next_visit_at
+        order.appointment_at = next_visit_at
+        order.work_notes = _append(order.work_notes, notes)
+
+
+def resume(order: WorkOrder, actor) -> None:
+    with WORK_ORDER.transition(order, "resume", actor):
+        order.arrived_at = clock.now()
+
+
+def finish(order: WorkOrder, actor, *, notes: str = "") -> None:
+    with WORK_ORDER.transition(order, "finish", actor):
+        order.work_done_at = clock.now()
+        if notes and notes.strip():
+            order.work_notes = _append(order.work_notes, notes)
+
+
+def close_with_signature(
+    order: WorkOrder, actor, *, signer_name: str, signature_png: bytes, fee: Decimal | None
+) -> None:
+    """The resident checks the work and signs on the screen; the fee is collected."""
+    signer_name = (signer_name or "").strip()
+    if not signer_name:
+        raise ServiceError(_l("Enter the name of the person who signs."))
+    if fee is None and order.kind in PAID_KINDS:
+        raise ServiceError(_l("Enter the fee collected (0 if none)."))
+    if fee is not None and fee < 0:
+        raise ServiceError(_l("The fee cannot be negative."))
+    with WORK_ORDER.transition(order, "close", actor):
+        if not signature_png:
+            raise ServiceError(_l("The resident has not signed yet."))
+        stored = storage.save_image(
+            signature_png,
+            filename=f"signature-{order.number}.png",
+            estate_id=order.estate_id,
+            created_by_id=actor.id,
+        )
+        now = clock.now()
+        order.signature_file_id = stored.id
+        order.signer_name = signer_name
+        order.fee_collected = fee if fee is not None else Decimal("0")
+        order.closed_at = now
+        order.revisit_due_at = revisit_due(now, order.is_emergency)
+
+
+def revisit_due(closed_at: datetime, emergency: bool) -> datetime:
+    next_day_end = datetime.combine(closed_at.date() + timedelta(days=1), REVISIT_BY)
+    return min(closed_at + timedelta(hours=24), next_day_end) if emergency else next_day_end
+
+
+RATINGS = ("rating_timeliness", "rating_quality", "rating_fee", "rating_attitude")
+
+
+def mark_revisited(
+    order: WorkOrder,
+    actor,
+    *,
+    ratings: dict,
+    satisfaction: Satisfaction,
+    comment: str = "",
+    called_at: datetime | None = None,
+) -> Ticket | None:
+    """Record the revisit call; an unsatisfied resident opens a follow-up for the supervisor."""
+    for field in RATINGS:
+        value = ratings.get(field)
+        if not isinstance(value, int) or not 1 <= value <= 5:
+            raise ServiceError(_l("Give every rating from 1 to 5."))
+    if satisfaction is None:
+        raise ServiceError(_l("Choose the overall judgement."))
+    called_at = called_at or clock.now()
+    if called_at > clock.now() + timedelta(minutes=5):
+        raise ServiceError(_l("The call cannot be in the future."))
+    followup = None
+    with WORK_ORDER.transition(order, "revisit", actor):
+        for field in RATINGS:
+            setattr(order, field, ratings[field])
+        order.satisfaction = Satisfaction(satisfaction)
+        order.revisit_comment = (comment or "").strip() or None
+        order.revisited_at = called_at
+        order.revisited_by_id = actor.id
+        if order.satisfaction is Satisfaction.unsatisfied:
+            followup = _open_followup(order, actor)
+    return followup
+
+
+def _open_followup(order: WorkOrder, actor) -> Ticket:
+    db.session.flush()  # the revisit's own changes belong to "revisit", not to the follow-up
+    supervisor = (
+        db.session.query(Staff)
+        .filter(Staff.role == Role.supervisor, Staff.active.is_(True))
+        .order_by(Staff.id)
+        .all()
+    )
+    owner = next((s for s in supervisor if order.estate_id in s.estate_ids), None)
+    with history.action("open_followup", actor=actor):
+        ticket = Ticket(
+            estate_id=order.estate_id,
+            category=TicketCategory.complaint,
+            status=TicketStatus.escalated,
+            complaint_code=ComplaintCode.repair_quality,
+            unit_id=order.unit_id,
+            resident_id=order.resident_id,
+            reporter_name=order.contact_name,
+            reporter_phone=order.contact_phone,
+            description=str(
+                _l(
+                    "Unsatisfied at the revisit of work order %(number)s: %(comment)s",
+                    number=order.number,
+                    comment=order.revisit_comment or "—",
+                )
+            ),
+            received_at=clock.now(),
+            received_by_id=actor.id,
+            assignee_id=owner.id if owner else None,
+        )
+        db.session.add(ticket)
+        db.session.flush()
+        order.followup_ticket_id = ticket.id
+    return ticket
+
+
+def _append(existing: str | None, text: str) -> str:
+    stamp = clock.now().strftime("%Y-%m-%d %H:%M")
+    line = f"[{stamp}] {text.strip()}"
+    return f"{existing}\n{line}" if existing else line

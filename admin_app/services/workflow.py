@@ -1,0 +1,106 @@
+"""State machines: which action may move a record from which states to which state.
+
+Each aggregate declares its transitions once (services/tickets.py, work_orders.py, passes.py,
+…). A service verb runs inside `machine.transition(record, "dispatch", actor)`, which refuses —
+with a message in the user's language and no change — an action the record's state, the
+user's role (auth/permissions.ACTIONS) or the user's estates do not allow, names the change in
+the history, sets the new state and flushes.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+from flask_babel import lazy_gettext as _l
+
+from ..auth.permissions import may
+from ..auth.scope import estate_allowed, scope_filter
+from ..extensions import db
+from . import history
+from .errors import ServiceError
+
+
+@dataclass(frozen=True)
+class Transition:
+    name: str
+    label: object  # lazy string
+    sources: frozenset
+    target: object | None  # None: the state stays (the verb changes other fields)
+    applies: Callable[[object], bool] | None = None  # e.g. only for complaints
+
+
+def step(name: str, label, sources: Iterable, target=None, applies=None) -> Transition:
+    return Transition(
+        name=name, label=label, sources=frozenset(sources), target=target, applies=applies
+    )
+
+
+class StateMachine:
+    def __init__(self, resource: str, transitions: Iterable[Transition], field: str = "status"):
+        self.resource = resource
+        self.field = field
+        self.transitions = {t.name: t for t in transitions}
+
+    def __getitem__(self, name: str) -> Transition:
+        return self.transitions[name]
+
+    def refusal(self, record, name: str, actor) -> str | None:
+        """Why `actor` may not run `name` on `record` now, or None when it may."""
+        transition = self.transitions[name]
+        if not may(actor, f"{self.resource}.{name}"):
+            return str(_l("Your role may not do this."))
+        if not in_scope(actor, record):
+            # Another estate's record, or (for a technician) someone else's work order.
+            return str(_l("This record is not yours to act on."))
+        if transition.applies is not None and not transition.applies(record):
+            return str(
+                _l(
+                    "“%(action)s” does not apply to %(record)s.",
+                    action=str(transition.label),
+                    record=str(record),
+                )
+            )
+        state = getattr(record, self.field)
+        if state not in transition.sources:
+            return str(
+                _l(
+                    "%(record)s is “%(state)s”: “%(action)s” is not possible now.",
+                    record=str(record),
+                    state=str(state),
+                    action=str(transition.label),
+                )
+            )
+        return None
+
+    def check(self, record, name: str, actor) -> Transition:
+        reason = self.refusal(record, name, actor)
+        if reason is not None:
+            raise ServiceError(reason)
+        return self.transitions[name]
+
+    def available(self, record, actor) -> list[Transition]:
+        return [t for t in self.transitions.values() if self.refusal(record, t.name, actor) is None]
+
+    @contextlib.contextmanager
+    def transition(self, record, name: str, actor):
+        """Check, let the verb change the record, then set the target state and flush."""
+        transition = self.check(record, name, actor)
+        with history.action(name, actor=actor):
+            yield transition
+            if transition.target is not None:
+                setattr(record, self.field, transition.target)
+            db.session.flush()
+
+
+def in_scope(actor, record) -> bool:
+    """Whether the record is visible to the actor (estates and role rules, as on the lists)."""
+    model = type(record)
+    clause = scope_filter(model, actor)
+    if clause is None:
+        return True
+    if record.id is None:  # not saved yet: only its estate can be checked
+        return estate_allowed(actor, getattr(record, "estate_id", None))
+    found = db.session.query(model.id).filter(model.id == record.id, clause).first()
+    return found is not None

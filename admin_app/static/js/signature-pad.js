@@ -1,0 +1,78 @@
+/* A signature pad for touch, pen and mouse (Pointer Events). The drawing is sent as a PNG
+   data URL in the hidden #signature-data field; an empty pad cannot be submitted. */
+(function () {
+  "use strict";
+  var canvas = document.getElementById("signature-pad");
+  if (!canvas) { return; }
+  var field = document.getElementById("signature-data");
+  var form = canvas.closest("form");
+  var ctx = canvas.getContext("2d");
+  var drawing = false, strokes = 0, last = null, drawnWidth = 0;
+
+  function resize(force) {
+    var ratio = Math.max(window.devicePixelRatio || 1, 1);
+    var width = canvas.offsetWidth, height = canvas.offsetHeight;
+    // Phones fire resize while scrolling (the address bar): keep the drawing unless the
+    // pad's width really changed, because resizing a canvas erases it.
+    if (force !== true && width === drawnWidth) { return; }
+    drawnWidth = width;
+    canvas.width = width * ratio;
+    canvas.height = height * ratio;
+    ctx.setTransform(ratio, 0, 0, ratio, 0, 0);
+    ctx.lineWidth = 2.5;
+    ctx.lineCap = "round";
+    ctx.lineJoin = "round";
+    ctx.strokeStyle = "#111";
+    strokes = 0;
+    field.value = "";
+    canvas.classList.remove("signed");
+  }
+
+  function point(event) {
+    var box = canvas.getBoundingClientRect();
+    return { x: event.clientX - box.left, y: event.clientY - box.top };
+  }
+
+  canvas.addEventListener("pointerdown", function (event) {
+    event.preventDefault();
+    canvas.setPointerCapture(event.pointerId);
+    drawing = true;
+    last = point(event);
+    ctx.beginPath();
+    ctx.arc(last.x, last.y, 1, 0, 2 * Math.PI);
+    ctx.fill();
+  });
+  canvas.addEventListener("pointermove", function (event) {
+    if (!drawing) { return; }
+    event.preventDefault();
+    var p = point(event);
+    ctx.beginPath();
+    ctx.moveTo(last.x, last.y);
+    ctx.lineTo(p.x, p.y);
+    ctx.stroke();
+    last = p;
+  });
+  function end() {
+    if (!drawing) { return; }
+    drawing = false;
+    strokes += 1;
+    field.value = canvas.toDataURL("image/png");
+    canvas.classList.add("signed");
+  }
+  canvas.addEventListener("pointerup", end);
+  canvas.addEventListener("pointercancel", end);
+  canvas.addEventListener("pointerleave", end);
+
+  document.getElementById("signature-clear").addEventListener("click", function () {
+    ctx.clearRect(0, 0, canvas.width, canvas.height);
+    resize(true);
+  });
+  form.addEventListener("submit", function (event) {
+    if (strokes === 0) {
+      event.preventDefault();
+      document.getElementById("signature-missing").classList.add("d-block");
+    }
+  });
+  window.addEventListener("resize", resize);
+  resize(true);
+})();

@@ -1,0 +1,88 @@
+"""The technician's phone page: my open work orders, and each step of the visit.
+
+The same RecordActions (forms + service verbs) as the admin pages, in a layout for a phone.
+"""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext
+from flask_login import current_user
+from flask_wtf import FlaskForm
+
+from ..auth.permissions import VIEW, allowed, may
+from ..auth.scope import scoped
+from ..extensions import db
+from ..models import WorkOrder, WorkOrderStatus
+from ..services.work_orders import WORK_ORDER
+from .actions import perform
+from .work_order_actions import WORK_ORDER_ACTIONS
+
+bp = Blueprint("tech", __name__, url_prefix="/tech")
+S = WorkOrderStatus
+ON_MY_LIST = (S.dispatched, S.arrived, S.quoted, S.in_progress, S.next_visit, S.done)
+ACTIONS = {a.name: a for a in WORK_ORDER_ACTIONS}
+
+
+@bp.before_request
+def technicians_only():
+    if not current_user.is_authenticated:
+        return redirect(url_for("auth.login", next=request.full_path))
+    if not allowed(current_user, "work_order", VIEW):
+        abort(403)
+    return None
+
+
+def my_orders_query():
+    query = scoped(db.session.query(WorkOrder), WorkOrder, current_user)
+    return query.filter(
+        WorkOrder.technician_id == current_user.id, WorkOrder.status.in_(ON_MY_LIST)
+    )
+
+
+@bp.route("/")
+def my_orders():
+    orders = (
+        my_orders_query()
+        .order_by(
+            WorkOrder.is_emergency.desc(),
+            WorkOrder.arrive_by,
+            WorkOrder.appointment_at,
+            WorkOrder.id,
+        )
+        .all()
+    )
+    steps = {
+        o.id: [ACTIONS[t.name] for t in WORK_ORDER.available(o, current_user) if t.name in ACTIONS]
+        for o in orders
+    }
+    return render_template("tech/orders.html", orders=orders, steps=steps, machine=WORK_ORDER)
+
+
+@bp.route("/act/<name>/<int:order_id>", methods=["GET", "POST"])
+def act(name, order_id):
+    action = ACTIONS.get(name) or abort(404)
+    if not may(current_user, f"work_order.{name}"):
+        abort(403)
+    order = my_orders_query().filter(WorkOrder.id == order_id).one_or_none() or abort(404)
+    form = action.form() if action.form else FlaskForm()
+    if action.prepare is not None:
+        action.prepare(form, [order])
+    reason = WORK_ORDER.refusal(order, name, current_user)
+    if request.method == "POST" and reason is None and form.validate_on_submit():
+        done, failed, _ = perform(action, [order], current_user, form)
+        if done:
+            flash(gettext("%(action)s: done.", action=str(WORK_ORDER[name].label)), "success")
+            return redirect(url_for(".my_orders"))
+        db.session.rollback()
+        for _, message in failed:
+            flash(message, "error")
+    template = "tech/sign.html" if name == "close" else "tech/action.html"
+    return render_template(
+        template,
+        order=order,
+        action=action,
+        form=form,
+        reason=reason,
+        label=str(WORK_ORDER[name].label),
+    )

@@ -1,0 +1,133 @@
+"""The work-order actions: how each form reaches its service verb (shared by the admin views
+and the technician's phone page)."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+
+from flask_babel import lazy_gettext as _l
+
+from ..extensions import db
+from ..models import Satisfaction, Staff
+from ..services import work_orders
+from ..services.errors import ServiceError
+from . import workflow_forms as forms
+from .actions import RecordAction
+
+SIGNATURE_LIMIT = 2 * 1024 * 1024
+
+
+def decode_signature(data_url: str) -> bytes:
+    """The signature pad sends a PNG as a data URL."""
+    prefix = "data:image/png;base64,"
+    if not data_url or not data_url.startswith(prefix) or len(data_url) > SIGNATURE_LIMIT * 4 // 3:
+        raise ServiceError(_l("The signature could not be read; please sign again."))
+    try:
+        return base64.b64decode(data_url[len(prefix) :], validate=True)
+    except (binascii.Error, ValueError):
+        raise ServiceError(_l("The signature could not be read; please sign again.")) from None
+
+
+def prepare_dispatch(form, orders) -> None:
+    estates = {o.estate_id for o in orders}
+    trades = {o.trade for o in orders}
+    candidates = [t for t in work_orders.technicians_for(estates) if trades & t.trades]
+    load = work_orders.open_workload(t.id for t in candidates)
+    form.technician.choices = [
+        (
+            t.id,
+            str(
+                _l(
+                    "%(name)s (%(trades)s) — %(open)d open orders",
+                    name=t.name,
+                    trades=", ".join(str(x.label) for x in sorted(t.trades)),
+                    open=load.get(t.id, 0),
+                )
+            ),
+        )
+        for t in candidates
+    ]
+
+
+def run_dispatch(order, actor, form):
+    work_orders.dispatch(
+        order,
+        actor,
+        technician=db.session.get(Staff, form.technician.data),
+        appointment_at=form.appointment_at.data,
+    )
+
+
+def run_close(order, actor, form):
+    work_orders.close_with_signature(
+        order,
+        actor,
+        signer_name=form.signer_name.data,
+        signature_png=decode_signature(form.signature.data),
+        fee=form.fee.data,
+    )
+
+
+def run_revisit(order, actor, form):
+    ratings = {name: int(getattr(form, name).data) for name in work_orders.RATINGS}
+    work_orders.mark_revisited(
+        order,
+        actor,
+        ratings=ratings,
+        satisfaction=Satisfaction(form.satisfaction.data),
+        comment=form.comment.data,
+        called_at=form.called_at.data,
+    )
+
+
+WORK_ORDER_ACTIONS = (
+    RecordAction("dispatch", run_dispatch, forms.DispatchForm, prepare=prepare_dispatch),
+    RecordAction("arrive", lambda o, a, f: work_orders.arrive(o, a), many=False),
+    RecordAction(
+        "quote",
+        lambda o, a, f: work_orders.quote(o, a, labour=f.labour.data, materials=f.materials.data),
+        forms.QuoteForm,
+        many=False,
+    ),
+    RecordAction(
+        "accept_quote", lambda o, a, f: work_orders.accept_quote(o, a), many=False, style="success"
+    ),
+    RecordAction(
+        "decline_quote",
+        lambda o, a, f: work_orders.decline_quote(o, a),
+        many=False,
+        style="warning",
+    ),
+    RecordAction(
+        "book_next_visit",
+        lambda o, a, f: work_orders.book_next_visit(
+            o, a, next_visit_at=f.next_visit_at.data, notes=f.notes.data
+        ),
+        forms.NextVisitForm,
+        many=False,
+    ),
+    RecordAction("resume", lambda o, a, f: work_orders.resume(o, a), many=False),
+    RecordAction(
+        "finish",
+        lambda o, a, f: work_orders.finish(o, a, notes=f.notes.data),
+        forms.FinishForm,
+        many=False,
+        style="success",
+    ),
+    RecordAction(
+        "close",
+        run_close,
+        forms.SignatureForm,
+        many=False,
+        style="success",
+        template="admin/wuye/sign.html",
+    ),
+    RecordAction("revisit", run_revisit, forms.RevisitForm, many=False),
+    RecordAction(
+        "cancel",
+        lambda o, a, f: work_orders.cancel(o, a, reason=f.reason.data),
+        forms.ReasonForm,
+        style="danger",
+    ),
+)

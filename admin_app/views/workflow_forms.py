@@ -1,0 +1,144 @@
+"""Forms for the workflow actions (the parameters each service verb needs)."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import (
+    DateTimeLocalField,
+    DecimalField,
+    HiddenField,
+    RadioField,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+
+from ..models import ComplaintCode, Satisfaction, Severity, Validity, WorkOrderKind
+from ..models.staff import Trade
+
+LOCAL = "%Y-%m-%dT%H:%M"
+TEXT = [DataRequired(), Length(max=2000)]
+
+
+class ReasonForm(FlaskForm):
+    reason = TextAreaField(_l("Reason"), validators=TEXT)
+
+
+class ResultForm(FlaskForm):
+    result = TextAreaField(
+        _l("Result"),
+        validators=TEXT,
+        description=_l("What was done or answered, as the resident was told."),
+    )
+
+
+class NoteForm(FlaskForm):
+    note = TextAreaField(_l("Note"), validators=[Optional(), Length(max=2000)])
+
+
+class CallbackForm(FlaskForm):
+    callback_due_at = DateTimeLocalField(
+        _l("Call the resident back by"), format=LOCAL, validators=[InputRequired()]
+    )
+
+
+class StaffChoiceForm(FlaskForm):
+    assignee = SelectField(_l("Assignee"), coerce=int, validators=[InputRequired()])
+
+
+class NewWorkOrderForm(FlaskForm):
+    kind = SelectField(_l("Kind"), choices=WorkOrderKind.choices, default="home_repair_paid")
+    trade = SelectField(_l("Trade"), choices=Trade.choices, default="plumbing")
+    is_emergency = SelectField(
+        _l("Emergency"),
+        choices=[("no", _l("No")), ("yes", _l("Yes: leak, power loss, safety"))],
+        default="no",
+    )
+
+
+class ClassifyForm(FlaskForm):
+    severity = RadioField(_l("Severity"), choices=Severity.choices, validators=[InputRequired()])
+    validity = RadioField(
+        _l("Validity"),
+        choices=[(v.value, v.label) for v in Validity if v is not Validity.pending],
+        validators=[InputRequired()],
+    )
+    complaint_code = SelectField(_l("Complaint category"), choices=ComplaintCode.choices)
+
+
+class HandlingForm(FlaskForm):
+    cause = TextAreaField(
+        _l("Cause"),
+        validators=TEXT,
+        description=_l("For an invalid complaint: the explanation given."),
+    )
+    responsible_department = StringField(_l("Responsible department"), validators=[Length(max=100)])
+    responsible_person = StringField(_l("Responsible person"), validators=[Length(max=50)])
+    corrective_action = TextAreaField(_l("Corrective action"), validators=[Length(max=2000)])
+
+
+class DispatchForm(FlaskForm):
+    technician = SelectField(
+        _l("Technician"),
+        coerce=int,
+        validators=[InputRequired()],
+        description=_l("Technicians of the estate and trade, with their open orders."),
+    )
+    appointment_at = DateTimeLocalField(
+        _l("Appointment"),
+        format=LOCAL,
+        validators=[Optional()],
+        description=_l(
+            "Agreed with the resident. Emergencies need none: they must be reached "
+            "within 15 minutes."
+        ),
+    )
+
+
+class QuoteForm(FlaskForm):
+    labour = DecimalField(
+        _l("Labour quote"), places=2, validators=[InputRequired(), NumberRange(min=0)]
+    )
+    materials = DecimalField(
+        _l("Materials quote"), places=2, validators=[InputRequired(), NumberRange(min=0)]
+    )
+
+
+class NextVisitForm(FlaskForm):
+    next_visit_at = DateTimeLocalField(_l("Next visit"), format=LOCAL, validators=[InputRequired()])
+    notes = TextAreaField(_l("Why the work cannot be finished now"), validators=TEXT)
+
+
+class FinishForm(FlaskForm):
+    notes = TextAreaField(_l("Work notes"), validators=[Optional(), Length(max=2000)])
+
+
+class SignatureForm(FlaskForm):
+    signer_name = StringField(_l("Signed by"), validators=[DataRequired(), Length(max=50)])
+    fee = DecimalField(_l("Fee collected"), places=2, validators=[Optional(), NumberRange(min=0)])
+    signature = HiddenField(
+        validators=[DataRequired(message=_l("The resident has not signed yet."))]
+    )
+
+
+RATING_CHOICES = [(str(n), str(n)) for n in range(1, 6)]
+
+
+class RevisitForm(FlaskForm):
+    rating_timeliness = RadioField(
+        _l("Timeliness"), choices=RATING_CHOICES, validators=[InputRequired()]
+    )
+    rating_quality = RadioField(_l("Quality"), choices=RATING_CHOICES, validators=[InputRequired()])
+    rating_fee = RadioField(
+        _l("Fee reasonableness"), choices=RATING_CHOICES, validators=[InputRequired()]
+    )
+    rating_attitude = RadioField(
+        _l("Attitude"), choices=RATING_CHOICES, validators=[InputRequired()]
+    )
+    satisfaction = RadioField(
+        _l("Overall judgement"), choices=Satisfaction.choices, validators=[InputRequired()]
+    )
+    comment = TextAreaField(_l("Revisit comment"), validators=[Optional(), Length(max=2000)])
+    called_at = DateTimeLocalField(_l("Called at"), format=LOCAL, validators=[Optional()])
