@@ -55,8 +55,6 @@ def app(tmp_path_factory):
             "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
             "SQLALCHEMY_DATABASE_URI": url,
             "REDIS_URL": os.environ.get("REDIS_URL") or None,
-            "SERVER_NAME": "localhost",
-            "PREFERRED_URL_SCHEME": "http",
         }
     )
     app.instance_path = str(root)

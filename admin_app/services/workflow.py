@@ -37,11 +37,17 @@ def step(name: str, label, sources: Iterable, target=None, applies=None) -> Tran
     )
 
 
+# (resource, action) -> label, so that history can name every workflow action.
+ACTION_LABELS: dict[tuple[str, str], object] = {}
+
+
 class StateMachine:
     def __init__(self, resource: str, transitions: Iterable[Transition], field: str = "status"):
         self.resource = resource
         self.field = field
         self.transitions = {t.name: t for t in transitions}
+        for t in self.transitions.values():
+            ACTION_LABELS[(resource, t.name)] = t.label
 
     def __getitem__(self, name: str) -> Transition:
         return self.transitions[name]

@@ -114,14 +114,33 @@ class ActionsMixin:
         def handler(ids):
             return redirect(
                 url_for(
-                    ".act_view", name=name, ids=",".join(ids), url=request.form.get("url") or None
+                    ".act_view",
+                    action_name=name,
+                    ids=",".join(ids),
+                    url=request.form.get("url") or None,
                 )
             )
 
         return handler
 
-    @expose("/act/<name>/", methods=("GET", "POST"))
-    def act_view(self, name):
+    def _report(self, name: str, done: int, failed: list) -> None:
+        if done:
+            flash(
+                ngettext(
+                    "%(action)s: done.",
+                    "%(action)s: done for %(num)d records.",
+                    done,
+                    action=self.action_label(name),
+                ),
+                "success",
+            )
+        for record, reason in failed:
+            flash(f"{record}: {reason}", "error")
+
+    @expose("/act/<action_name>/", methods=("GET", "POST"))
+    def act_view(self, action_name):
+        # (not "name": Flask-Admin passes the endpoint's name to _handle_view under that word)
+        name = action_name
         action = self.action_for(name)
         if not may(current_user, f"{self.resource}.{name}"):
             abort(403)
@@ -133,29 +152,17 @@ class ActionsMixin:
         if action.prepare is not None:
             action.prepare(form, records)
         the_plan = plan(self.machine, records, name, current_user)
-        if request.method == "POST" and form.validate_on_submit():
+        if request.method == "POST" and not the_plan.ready:
+            flash(gettext("Nothing to do: every selected record was skipped."), "error")
+        elif request.method == "POST" and form.validate_on_submit():
             done, failed, target = perform(action, the_plan.ready, current_user, form)
-            if done:
-                flash(
-                    ngettext(
-                        "%(action)s: done.",
-                        "%(action)s: done for %(num)d records.",
-                        done,
-                        action=self.action_label(name),
-                    ),
-                    "success",
-                )
-            for record, reason in failed:
-                flash(f"{record}: {reason}", "error")
+            self._report(name, done, failed)
             if done and len(records) == 1 and not failed:
                 return redirect(target or self.get_url(".details_view", id=records[0].id))
             if done and len(records) > 1:
                 return redirect(request.values.get("url") or self.get_url(".index_view"))
-            db.session.rollback()
             # Refused: show the form again with the reason; nothing was changed.
             the_plan = plan(self.machine, records, name, current_user)
-        elif request.method == "POST" and not the_plan.ready:
-            flash(gettext("Nothing to do: every selected record was skipped."), "error")
         return self.render(
             action.template,
             action=action,

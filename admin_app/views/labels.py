@@ -163,9 +163,13 @@ ACTION_LABELS = {
     "delete": _l("Deleted"),
     "seed": _l("Demo data"),
     "create_staff": _l("Account created"),
+    "open_followup": _l("Follow-up opened"),
     "change_password": _l("Password changed"),
 }
 
 
-def action_label(name: str) -> str:
-    return str(ACTION_LABELS.get(name, name))
+def action_label(name: str, entity_type: str | None = None) -> str:
+    from ..services.workflow import ACTION_LABELS as WORKFLOW_LABELS
+
+    label = WORKFLOW_LABELS.get((entity_type, name)) or ACTION_LABELS.get(name)
+    return str(label) if label is not None else name

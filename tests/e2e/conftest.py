@@ -1,0 +1,115 @@
+"""Browser tests: Playwright drives Debian's Chromium against the real app on a loopback port.
+
+The server runs the test app (same database as the factories) in a thread. Each failing test
+keeps a screenshot of every open page in tests/artifacts/e2e/; passing tests keep the
+screenshots they take on purpose, to be looked at.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import threading
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import sync_playwright
+from werkzeug.serving import make_server
+
+ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts" / "e2e"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+PHONE = {"width": 390, "height": 844}
+DESKTOP = {"width": 1366, "height": 900}
+
+
+def chromium_path() -> str:
+    path = (
+        os.environ.get("CHROMIUM") or shutil.which("chromium") or shutil.which("chromium-browser")
+    )
+    if not path:
+        pytest.fail("Chromium is not installed: run `python3 dev.py test`, which installs it.")
+    return path
+
+
+@pytest.fixture(scope="session")
+def live_server(app):
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+class Session:
+    """One person at one screen."""
+
+    def __init__(self, browser, base_url, name, viewport=DESKTOP, locale="zh-CN"):
+        self.context = browser.new_context(viewport=viewport, locale=locale, base_url=base_url)
+        self.page = self.context.new_page()
+        self.page.set_default_timeout(10_000)
+        self.name = name
+        self.errors: list[str] = []
+        self.page.on("pageerror", lambda error: self.errors.append(str(error)))
+
+    def login(self, username, password):
+        self.page.goto("/login")
+        self.page.fill("#username", username)
+        self.page.fill("#password", password)
+        self.page.click("button[type=submit]")
+        self.page.wait_for_load_state("networkidle")
+        return self
+
+    def shot(self, label: str) -> Path:
+        ARTIFACTS.mkdir(parents=True, exist_ok=True)
+        path = ARTIFACTS / f"{label}.png"
+        self.page.screenshot(path=str(path), full_page=True)
+        return path
+
+    def pick_ajax(self, field: str, text: str) -> None:
+        """Choose from a Flask-Admin ajax select (select2 3.5) by typing, like a person."""
+        self.page.click(f"#s2id_{field} .select2-choice")
+        self.page.fill("#select2-drop input.select2-input", text)
+        self.page.click("#select2-drop .select2-result-selectable >> nth=0")
+
+
+@pytest.fixture
+def screen(browser, live_server, request):
+    opened: list[Session] = []
+
+    def open_screen(name, viewport=DESKTOP, locale="zh-CN") -> Session:
+        session = Session(browser, live_server, name, viewport, locale)
+        opened.append(session)
+        return session
+
+    yield open_screen
+    failed = getattr(request.node, "rep_call", None) is not None and request.node.rep_call.failed
+    for session in opened:
+        if failed:
+            session.shot(f"FAILED-{request.node.name}-{session.name}")
+        session.context.close()
+    errors = [f"{s.name}: {e}" for s in opened for e in s.errors]
+    assert not errors, f"JavaScript errors on the pages: {errors}"
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    outcome = yield
+    report = outcome.get_result()
+    if report.when == "call":
+        item.rep_call = report
