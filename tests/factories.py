@@ -238,6 +238,21 @@ class Factories:
         db.session.flush()
         return reminder
 
+    @persisted
+    def batch(self, estate, **fields):
+        from admin_app.models import ActionBatch
+
+        batch = ActionBatch(
+            resource="ticket",
+            action="close",
+            total=1,
+            estates=[db.session.get(Estate, _id(estate))],
+            **fields,
+        )
+        db.session.add(batch)
+        db.session.flush()
+        return batch
+
     def _any_unit(self, estate) -> int:
         unit = db.session.query(Unit).filter(Unit.estate_id == _id(estate)).first()
         if unit is None:
@@ -287,5 +302,6 @@ class Factories:
             "renovation_inspection": lambda: self.inspection(self.renovation(estate)),
             "staff": lambda: self.staff(Role.receptionist, estates=[estate]),
             "reminder": lambda: self.reminder(estate),
+            "action_batch": lambda: self.batch(estate),
         }
         return makers[resource]()

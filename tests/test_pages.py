@@ -85,6 +85,9 @@ def test_every_page_renders_for_each_role(demo, login, in_app, role, lang):
             assert logout_word in response.get_data(as_text=True), path
             seen += 1
     assert seen >= 4
+    if allowed(staff, "statistics", VIEW):
+        page = c.get("/admin/statistics/")
+        assert page.status_code == 200 and logout_word in page.get_data(as_text=True)
 
 
 def test_menu_follows_the_language(demo, login):

@@ -15,6 +15,7 @@ from sqlalchemy import func, select
 
 from admin_app.extensions import db
 from admin_app.models import (
+    ActionBatch,
     Estate,
     ReleasePass,
     Reminder,
@@ -28,6 +29,7 @@ from admin_app.models import (
     VehiclePass,
     WorkerPass,
     WorkOrder,
+    action_batch_estate,
     staff_estate,
 )
 
@@ -95,6 +97,7 @@ EXPECTED = {
         "technician": "VC",
     },
     "reminder": {"admin": "V", "director": "V", "supervisor": "V"},
+    "action_batch": {"admin": "VX", "director": "VX", "supervisor": "VX"},
 }
 ROLES = [r.value for r in Role]
 MODELS = {
@@ -110,6 +113,7 @@ MODELS = {
     "renovation": Renovation,
     "renovation_inspection": RenovationInspection,
     "reminder": Reminder,
+    "action_batch": ActionBatch,
 }
 AJAX_REFS = {
     "unit": ["estate"],
@@ -140,6 +144,9 @@ def visible_count(resource: str, estate_id: int) -> int:
             .select_from(staff_estate)
             .where(staff_estate.c.estate_id == estate_id)
         )
+    elif resource == "action_batch":
+        link = action_batch_estate
+        query = select(func.count()).select_from(link).where(link.c.estate_id == estate_id)
     else:
         query = select(func.count()).select_from(model).where(model.estate_id == estate_id)
     return db.session.execute(query).scalar_one()

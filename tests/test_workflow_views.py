@@ -12,6 +12,9 @@ import pytest
 from admin_app import clock
 from admin_app.extensions import db
 from admin_app.models import (
+    ActionBatch,
+    AuditRecord,
+    BatchStatus,
     Role,
     Ticket,
     TicketCategory,
@@ -125,46 +128,60 @@ def test_dispatch_form_lists_technicians_of_estate_and_trade_with_workload(login
     assert len(options) == 1 and "1 open orders" in options[0]
 
 
-def test_list_action_over_several_rows(login, factories, world, in_app):
+def test_list_action_over_several_rows_is_a_recorded_batch(login, factories, world, in_app):
     ready = [factories.work_order(world.a, status=S.new, trade=Trade.plumbing) for _ in range(3)]
     closed = factories.work_order(world.a, status=S.closed)
     other = factories.work_order(world.b, status=S.new)
-    c = login(world.reception)
+    c = login(world.supervisor)
     ids = [o.id for o in ready] + [closed.id, other.id]
     response = c.post("/admin/work_order/action/", {"action": "dispatch", "rowid": ids})
     assert response.status_code == 302 and "/act/dispatch/" in response.headers["Location"]
     page = c.get(response.headers["Location"]).get_data(as_text=True)
     assert "3 records will be changed." in page and "1 will be skipped." in page
     later = (clock.now() + timedelta(hours=3)).strftime("%Y-%m-%dT%H:%M")
-    done = c.post(
-        "/admin/work_order/act/dispatch/",
-        {"ids": ",".join(map(str, ids)), "technician": world.tech.id, "appointment_at": later},
-    )
-    assert done.status_code == 302
+    form = {"ids": ",".join(map(str, ids)), "technician": world.tech.id, "appointment_at": later}
+    done = c.post("/admin/work_order/act/dispatch/", form)
+    assert "/admin/action_batch/details/" in done.headers["Location"]
     with in_app():
         assert [db.session.get(WorkOrder, o.id).status for o in ready] == [S.dispatched] * 3
         assert db.session.get(WorkOrder, closed.id).status is S.closed
         assert db.session.get(WorkOrder, other.id).status is S.new
+        batch = db.session.query(ActionBatch).one()
+        assert (batch.total, batch.done, batch.skipped, batch.failed) == (4, 3, 1, 0)
+        assert batch.actor_id == world.supervisor.id and batch.status is BatchStatus.done
+        history = db.session.query(AuditRecord).filter_by(batch_id=batch.id).all()
+        assert sorted(h.entity_id for h in history) == sorted(o.id for o in ready)
+
+
+def test_receptionist_cannot_run_batches(login, factories, world, in_app):
+    orders = [factories.work_order(world.a, status=S.new) for _ in range(2)]
+    c = login(world.reception)
+    ids = ",".join(str(o.id) for o in orders)
+    assert c.get(f"/admin/work_order/act/cancel/?ids={ids}").status_code == 403
+    assert c.post(f"/admin/work_order/act/cancel/?ids={ids}", {"reason": "x"}).status_code == 403
+    assert c.get("/admin/work_order/act/cancel/?scope=filter").status_code == 403
+    assert 'id="filter-batch"' not in c.get("/admin/work_order/").get_data(as_text=True)
+    with in_app():
+        assert {db.session.get(WorkOrder, o.id).status for o in orders} == {S.new}
 
 
 def test_one_refusal_does_not_undo_the_others(login, factories, world, in_app):
     plumbing = factories.work_order(world.a, status=S.new, trade=Trade.plumbing)
     electrical = factories.work_order(world.a, status=S.new, trade=Trade.electrical)
-    c = login(world.reception)
+    c = login(world.supervisor)
     later = (clock.now() + timedelta(hours=3)).strftime("%Y-%m-%dT%H:%M")
-    response = c.post(
-        "/admin/work_order/act/dispatch/",
-        {
-            "ids": f"{plumbing.id},{electrical.id}",
-            "technician": world.tech.id,
-            "appointment_at": later,
-        },
-        follow_redirects=True,
-    )
-    assert "does not do Electrical work" in response.get_data(as_text=True)
+    form = {
+        "ids": f"{plumbing.id},{electrical.id}",
+        "technician": world.tech.id,
+        "appointment_at": later,
+    }
+    page = c.post("/admin/work_order/act/dispatch/", form, follow_redirects=True)
+    assert "does not do Electrical work" in page.get_data(as_text=True)
     with in_app():
         assert db.session.get(WorkOrder, plumbing.id).status is S.dispatched
         assert db.session.get(WorkOrder, electrical.id).status is S.new
+        batch = db.session.query(ActionBatch).one()
+        assert (batch.done, batch.failed) == (1, 1)
 
 
 def test_technician_page_shows_only_his_orders(login, factories, world):

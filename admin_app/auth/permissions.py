@@ -88,6 +88,8 @@ PERMISSIONS: dict[str, dict[Role, frozenset[str]]] = {
     },
     "audit_record": {R.admin: READ_EXPORT, R.director: READ_EXPORT, R.supervisor: READ_EXPORT},
     "reminder": {R.admin: READ, R.director: READ, R.supervisor: READ},
+    "statistics": {R.admin: READ_EXPORT, R.director: READ_EXPORT, R.supervisor: READ_EXPORT},
+    "action_batch": {R.admin: READ_EXPORT, R.director: READ_EXPORT, R.supervisor: READ_EXPORT},
 }
 
 # Named actions beyond CRUD: the workflow verbs, as "<resource>.<action>".
@@ -120,6 +122,9 @@ ACTIONS: dict[str, frozenset[Role]] = {
     "work_order.finish": FIELD,
     "work_order.close": FIELD | {R.receptionist},
     "work_order.revisit": FRONT_DESK,
+    # Running one step over many records at once (ticked rows or a whole filter).
+    "ticket.batch": SUPERVISORS,
+    "work_order.batch": SUPERVISORS,
 }
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from sqlalchemy import and_, false, select
 
+from ..models.batch import action_batch_estate
 from ..models.staff import Role, staff_estate
 
 # (table, role) -> clause builder, narrowing what that role sees inside its estates.
@@ -41,6 +42,11 @@ def _estate_clause(model, ids: set[int]):
     if model.__tablename__ == "staff":
         members = select(staff_estate.c.staff_id).where(staff_estate.c.estate_id.in_(ids))
         return model.id.in_(members)
+    if model.__tablename__ == "action_batch":
+        touched = select(action_batch_estate.c.batch_id).where(
+            action_batch_estate.c.estate_id.in_(ids)
+        )
+        return model.id.in_(touched)
     return false()  # a table with no estate link: nothing, rather than everything
 
 

@@ -2,6 +2,7 @@
 
 from .audit import AuditRecord
 from .base import Choice
+from .batch import ActionBatch, BatchStatus, action_batch_estate
 from .estate import Estate
 from .numbering import NumberSequence
 from .passes import PassStatus, ReleasePass, VehiclePass, VehicleType, WorkerPass
@@ -22,6 +23,9 @@ from .unit import Occupancy, Unit, UnitKind
 from .work_order import Satisfaction, WorkOrder, WorkOrderKind, WorkOrderStatus
 
 __all__ = [
+    "ActionBatch",
+    "BatchStatus",
+    "action_batch_estate",
     "AuditRecord",
     "Channel",
     "Choice",

@@ -42,6 +42,7 @@ NOT_AUDITED_TABLES = frozenset(
         "stored_file",
         "staff_trade",
         "gate_check",
+        "action_batch",
     }
 )
 

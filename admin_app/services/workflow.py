@@ -52,12 +52,14 @@ class StateMachine:
     def __getitem__(self, name: str) -> Transition:
         return self.transitions[name]
 
-    def refusal(self, record, name: str, actor) -> str | None:
-        """Why `actor` may not run `name` on `record` now, or None when it may."""
+    def refusal(self, record, name: str, actor, scope_known: bool = False) -> str | None:
+        """Why `actor` may not run `name` on `record` now, or None when it may.
+
+        `scope_known`: the caller loaded the record through the actor's scoped query."""
         transition = self.transitions[name]
         if not may(actor, f"{self.resource}.{name}"):
             return str(_l("Your role may not do this."))
-        if not in_scope(actor, record):
+        if not scope_known and not in_scope(actor, record):
             # Another estate's record, or (for a technician) someone else's work order.
             return str(_l("This record is not yours to act on."))
         if transition.applies is not None and not transition.applies(record):
@@ -86,8 +88,12 @@ class StateMachine:
             raise ServiceError(reason)
         return self.transitions[name]
 
-    def available(self, record, actor) -> list[Transition]:
-        return [t for t in self.transitions.values() if self.refusal(record, t.name, actor) is None]
+    def available(self, record, actor, scope_known: bool = False) -> list[Transition]:
+        return [
+            t
+            for t in self.transitions.values()
+            if self.refusal(record, t.name, actor, scope_known) is None
+        ]
 
     @contextlib.contextmanager
     def transition(self, record, name: str, actor):

@@ -10,6 +10,7 @@ from flask_login import current_user
 
 from ..extensions import db
 from ..models import (
+    ActionBatch,
     AuditRecord,
     Estate,
     ReleasePass,
@@ -25,6 +26,7 @@ from ..models import (
     WorkOrder,
 )
 from .audit import AuditRecordView, ReminderView
+from .batches import ActionBatchView, register
 from .estate import EstateView, UnitView
 from .index import HomeView
 from .labels import action_label
@@ -32,6 +34,7 @@ from .passes import ReleasePassView, VehiclePassView, WorkerPassView
 from .renovation import RenovationInspectionView, RenovationView
 from .resident import ResidentView
 from .staff import StaffView
+from .statistics import StatisticsView
 from .ticket import TicketView
 from .work_order import WorkOrderView
 
@@ -107,5 +110,16 @@ def create_admin(app) -> Admin:
     admin.add_view(
         ReminderView(Reminder, s, name=_l("Reminders"), category=records, endpoint="reminder")
     )
+    admin.add_view(
+        StatisticsView(name=_l("Statistics"), endpoint="statistics", url="/admin/statistics")
+    )
+    admin.add_view(
+        ActionBatchView(
+            ActionBatch, s, name=_l("Batches"), category=records, endpoint="action_batch"
+        )
+    )
+    for view in admin._views:
+        if getattr(view, "record_actions", None):
+            register(view)
     admin.add_link(TechnicianLink(name=_l("My work orders"), url="/tech/"))
     return admin

@@ -21,7 +21,8 @@ from ..auth.permissions import may
 from ..extensions import db
 from ..services.errors import ServiceError
 
-MAX_RECORDS = 500
+MAX_RECORDS = 500  # ticked rows on one page
+MAX_BATCH = 50_000  # a whole filter
 
 
 @dataclass(frozen=True)
@@ -44,10 +45,11 @@ class ActionPlan:
     skipped: list  # (record, reason)
 
 
-def plan(machine, records, name: str, actor) -> ActionPlan:
+def plan(machine, records, name: str, actor, scoped: bool = False) -> ActionPlan:
+    """`scoped`: the records came from the actor's scoped query; don't ask the database again."""
     ready, skipped = [], []
     for record in records:
-        reason = machine.refusal(record, name, actor)
+        reason = machine.refusal(record, name, actor, scope_known=scoped)
         if reason is None:
             ready.append(record)
         else:
@@ -98,8 +100,22 @@ class ActionsMixin:
         return [
             a
             for a in self.record_actions
-            if self.machine.refusal(record, a.name, current_user) is None
+            if self.machine.refusal(record, a.name, current_user, scope_known=True) is None
         ]
+
+    def batch_actions(self) -> list[tuple[str, str]]:
+        """The steps a supervisor may run over every row of the current filter."""
+        if not may(current_user, f"{self.resource}.batch"):
+            return []
+        return [
+            (a.name, self.action_label(a.name))
+            for a in self.record_actions
+            if a.many and may(current_user, f"{self.resource}.{a.name}")
+        ]
+
+    def filter_batch_url(self, name: str) -> str:
+        args = {k: v for k, v in request.args.items() if k not in ("page", "page_size")}
+        return self.get_url(".act_view", action_name=name, scope="filter", **args)
 
     def init_actions(self):
         super().init_actions()
@@ -144,23 +160,26 @@ class ActionsMixin:
         action = self.action_for(name)
         if not may(current_user, f"{self.resource}.{name}"):
             abort(403)
-        ids = parse_ids(request.values.get("ids") or request.values.get("id"))
-        records = self.get_query().filter(self.model.id.in_(ids)).all() if ids else []
+        whole_filter = request.args.get("scope") == "filter"
+        records = self._filtered_records() if whole_filter else self._records_by_id()
         if not records:
             abort(404)
+        many = whole_filter or len(records) > 1
+        if many and not may(current_user, f"{self.resource}.batch"):
+            abort(403)  # running a step over many records is a supervisor's batch
         form = action.form() if action.form else FlaskForm()
         if action.prepare is not None:
             action.prepare(form, records)
-        the_plan = plan(self.machine, records, name, current_user)
+        the_plan = plan(self.machine, records, name, current_user, scoped=True)
         if request.method == "POST" and not the_plan.ready:
             flash(gettext("Nothing to do: every selected record was skipped."), "error")
         elif request.method == "POST" and form.validate_on_submit():
+            if many:
+                return self._start_batch(action, the_plan, whole_filter)
             done, failed, target = perform(action, the_plan.ready, current_user, form)
             self._report(name, done, failed)
-            if done and len(records) == 1 and not failed:
+            if done and not failed:
                 return redirect(target or self.get_url(".details_view", id=records[0].id))
-            if done and len(records) > 1:
-                return redirect(request.values.get("url") or self.get_url(".index_view"))
             # Refused: show the form again with the reason; nothing was changed.
             the_plan = plan(self.machine, records, name, current_user)
         return self.render(
@@ -170,6 +189,54 @@ class ActionsMixin:
             form=form,
             records=records,
             plan=the_plan,
-            ids=",".join(str(r.id) for r in records),
+            whole_filter=whole_filter,
+            many=many,
+            ids="" if whole_filter else ",".join(str(r.id) for r in records),
             return_url=request.values.get("url") or self.get_url(".index_view"),
         )
+
+    def _records_by_id(self) -> list:
+        ids = parse_ids(request.values.get("ids") or request.values.get("id"))
+        return self.get_query().filter(self.model.id.in_(ids)).all() if ids else []
+
+    def _filtered_records(self) -> list:
+        """Every row the list shows for the same filter and search (in the user's scope)."""
+        args = self._get_list_extra_args()
+        _, query = self.get_list(
+            None,
+            None,
+            False,
+            args.search,
+            args.filters,
+            execute=False,
+            page_size=0,
+            with_count=False,
+        )
+        records = query.limit(MAX_BATCH + 1).all()
+        if len(records) > MAX_BATCH:
+            flash(
+                gettext("At most %(num)d records at once: narrow the filter.", num=MAX_BATCH),
+                "error",
+            )
+            abort(400)
+        return records
+
+    def _start_batch(self, action, the_plan, whole_filter: bool):
+        from .batches import start_batch
+
+        if whole_filter:
+            selection = request.query_string.decode("utf-8", "replace")
+        else:
+            selection = "ids=" + ",".join(
+                str(r.id) for r in the_plan.ready + [r for r, _ in the_plan.skipped]
+            )
+        batch = start_batch(
+            self,
+            action,
+            the_plan.ready,
+            the_plan.skipped,
+            request.form,
+            selection[:2000],
+            current_user,
+        )
+        return redirect(url_for("action_batch.details_view", id=batch.id))

@@ -7,6 +7,8 @@ passes through the checks here.
 
 from __future__ import annotations
 
+import re
+
 from flask import (
     Response,
     abort,
@@ -77,6 +79,8 @@ class SecureModelView(ModelView):
     page_size_options = (25, 50, 100)
     export_types = ["csv", "xlsx"]
     column_display_pk = False
+    # Filters in URLs by name ("flt0_status_equals=new"): links from the dashboard stay readable.
+    named_filter_urls = True
     form_excluded_columns = TECHNICAL_COLUMNS
     column_type_formatters = TYPE_FORMATTERS
     column_type_formatters_export = EXPORT_FORMATTERS
@@ -141,6 +145,17 @@ class SecureModelView(ModelView):
         if not self.is_action_allowed(name):
             abort(403)
         return self.handle_action()
+
+    def get_filter_arg(self, index, flt):
+        """URL names from the column and the operation's English text ("status_equals"), so that
+        links do not depend on the user's language (Flask-Admin uses the translated label)."""
+        if getattr(flt, "url_name", None):
+            return flt.url_name
+        column = getattr(flt, "column", None)
+        key = getattr(column, "key", None) or getattr(column, "name", None) or f"f{index}"
+        operation = flt.operation()
+        operation = getattr(operation, "_args", [operation])[0]
+        return re.sub(r"[^a-z0-9]+", "_", f"{key} {operation}".lower()).strip("_")
 
     # ---- scope -------------------------------------------------------------------------
     def scope(self, query):

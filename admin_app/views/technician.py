@@ -53,7 +53,11 @@ def my_orders():
         .all()
     )
     steps = {
-        o.id: [ACTIONS[t.name] for t in WORK_ORDER.available(o, current_user) if t.name in ACTIONS]
+        o.id: [
+            ACTIONS[t.name]
+            for t in WORK_ORDER.available(o, current_user, scope_known=True)
+            if t.name in ACTIONS
+        ]
         for o in orders
     }
     return render_template("tech/orders.html", orders=orders, steps=steps, machine=WORK_ORDER)

@@ -11,7 +11,7 @@ from ..services.tickets import TICKET
 from .actions import ActionsMixin
 from .base import SecureModelView
 from .estate import ESTATE_LOOKUP
-from .filters import estate_filter
+from .filters import QueueFilter, estate_filter
 from .forms import phone_number
 from .labels import LABELS
 from .resident import RESIDENT_LOOKUP, UNIT_LOOKUP
@@ -84,6 +84,7 @@ class TicketView(ActionsMixin, SecureModelView):
     column_default_sort = ("received_at", True)
     column_filters = (
         estate_filter(Ticket),
+        QueueFilter(Ticket, "ticket"),
         "category",
         "status",
         "channel",

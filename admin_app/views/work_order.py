@@ -16,7 +16,7 @@ from ..services.work_orders import WORK_ORDER
 from .actions import ActionsMixin
 from .base import SecureModelView
 from .estate import ESTATE_LOOKUP
-from .filters import estate_filter
+from .filters import QueueFilter, estate_filter
 from .forms import phone_number
 from .labels import LABELS
 from .resident import RESIDENT_LOOKUP, UNIT_LOOKUP
@@ -102,6 +102,7 @@ class WorkOrderView(ActionsMixin, SecureModelView):
     column_default_sort = ("created_at", True)
     column_filters = (
         estate_filter(WorkOrder),
+        QueueFilter(WorkOrder, "work_order"),
         "status",
         "kind",
         "trade",

@@ -1,0 +1,118 @@
+"""Today's queues: what the office must do now. One definition per queue, used by the
+dashboard's counts and by the list filter its links open, so both always agree."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, time, timedelta
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import and_, or_
+
+from .. import clock
+from ..models import Ticket, TicketCategory, TicketStatus, WorkOrder, WorkOrderStatus
+
+T, S = TicketStatus, WorkOrderStatus
+TICKET_WORKING = (T.open, T.in_progress, T.escalated)
+ORDER_OPEN = (S.new, S.dispatched, S.arrived, S.quoted, S.in_progress, S.next_visit)
+
+
+@dataclass(frozen=True)
+class Queue:
+    name: str
+    label: object
+    resource: str  # the list that shows it
+    model: type
+    clause: Callable[[datetime], object]
+    order_by: Callable[[], tuple]
+    urgent: bool = False
+
+
+def _end_of_today(now: datetime) -> datetime:
+    return datetime.combine(now.date() + timedelta(days=1), time.min)
+
+
+QUEUES: list[Queue] = [
+    Queue(
+        "overdue_callbacks",
+        _l("Callbacks overdue"),
+        "ticket",
+        Ticket,
+        lambda now: and_(
+            Ticket.category == TicketCategory.inquiry,
+            Ticket.status.in_(TICKET_WORKING),
+            Ticket.callback_due_at < now,
+        ),
+        lambda: (Ticket.callback_due_at,),
+        urgent=True,
+    ),
+    Queue(
+        "overdue_complaints",
+        _l("Complaints past their deadline"),
+        "ticket",
+        Ticket,
+        lambda now: and_(
+            Ticket.category == TicketCategory.complaint,
+            Ticket.status.in_(TICKET_WORKING),
+            Ticket.complaint_due_at < now,
+        ),
+        lambda: (Ticket.complaint_due_at,),
+        urgent=True,
+    ),
+    Queue(
+        "open_complaints",
+        _l("Open complaints by deadline"),
+        "ticket",
+        Ticket,
+        lambda now: and_(
+            Ticket.category == TicketCategory.complaint,
+            Ticket.status.in_(TICKET_WORKING + (T.resolved,)),
+        ),
+        lambda: (Ticket.complaint_due_at.is_(None), Ticket.complaint_due_at, Ticket.received_at),
+    ),
+    Queue(
+        "late_arrivals",
+        _l("Technicians late"),
+        "work_order",
+        WorkOrder,
+        lambda now: and_(
+            WorkOrder.status == S.dispatched,
+            or_(WorkOrder.arrive_by < now, WorkOrder.appointment_at < now),
+        ),
+        lambda: (WorkOrder.arrive_by, WorkOrder.appointment_at),
+        urgent=True,
+    ),
+    Queue(
+        "emergencies",
+        _l("Emergencies in progress"),
+        "work_order",
+        WorkOrder,
+        lambda now: and_(WorkOrder.is_emergency.is_(True), WorkOrder.status.in_(ORDER_OPEN)),
+        lambda: (WorkOrder.created_at,),
+        urgent=True,
+    ),
+    Queue(
+        "revisits_due",
+        _l("Revisits due today"),
+        "work_order",
+        WorkOrder,
+        lambda now: and_(
+            WorkOrder.status == S.closed, WorkOrder.revisit_due_at < _end_of_today(now)
+        ),
+        lambda: (WorkOrder.revisit_due_at,),
+    ),
+]
+
+BY_NAME = {q.name: q for q in QUEUES}
+
+
+def register(queue: Queue) -> None:
+    """Other workflows (passes, renovations) add their queues here."""
+    if queue.name not in BY_NAME:
+        QUEUES.append(queue)
+        BY_NAME[queue.name] = queue
+
+
+def clause_for(name: str):
+    return BY_NAME[name].clause(clock.now())

@@ -1,0 +1,179 @@
+"""Batches: one workflow step over many records, recorded and run inline or as an RQ job.
+
+The confirmation page (views/actions.py) decides what runs; `start_batch` records it; `execute`
+runs each record through the same RecordAction — so the same service verb, state rules, scope
+and history as a single action — a chunk at a time, committing progress as it goes so that the
+page's progress bar (any web process) can show it.
+"""
+
+from __future__ import annotations
+
+from flask import Response, json, request
+from flask_admin import expose
+from flask_babel import lazy_gettext as _l
+from werkzeug.datastructures import MultiDict
+
+from .. import clock
+from ..auth.scope import scoped
+from ..extensions import db
+from ..jobs.queue import job, submit
+from ..models import ActionBatch, BatchStatus, Estate, Staff
+from ..services import history
+from .actions import perform
+from .base import SecureModelView
+from .labels import LABELS
+
+INLINE_LIMIT = 200  # up to this many records run in the request; more go to a worker
+CHUNK = 200
+MAX_PROBLEMS = 50
+
+# resource -> the ActionsMixin view that knows its model, machine and actions
+REGISTRY: dict[str, object] = {}
+
+
+def register(view) -> None:
+    REGISTRY[view.resource] = view
+
+
+def start_batch(
+    view, action, ready, skipped, params: MultiDict, selection: str, actor
+) -> ActionBatch:
+    estate_ids = {r.estate_id for r in ready} | {r.estate_id for r, _ in skipped}
+    batch = ActionBatch(
+        resource=view.resource,
+        action=action.name,
+        actor_id=actor.id,
+        selection=selection,
+        record_ids=[r.id for r in ready],
+        params=_storable(params),
+        total=len(ready) + len(skipped),
+        skipped=len(skipped),
+        processed=len(skipped),
+        problems={str(r): reason for r, reason in skipped[:MAX_PROBLEMS]},
+        estates=db.session.query(Estate).filter(Estate.id.in_(estate_ids)).all(),
+    )
+    db.session.add(batch)
+    db.session.commit()
+    if len(ready) <= INLINE_LIMIT:
+        execute(batch.id)
+    else:
+        submit(run_batch, batch.id)
+    return batch
+
+
+def _storable(params: MultiDict) -> dict:
+    return {key: params.getlist(key) for key in params if key not in ("csrf_token", "ids", "url")}
+
+
+@job
+def run_batch(batch_id: int) -> None:
+    """The RQ job (or embedded thread) for a large batch."""
+    execute(batch_id)
+
+
+def execute(batch_id: int) -> None:
+    batch = db.session.get(ActionBatch, batch_id)
+    if batch is None or batch.status in (BatchStatus.done, BatchStatus.running):
+        return  # a retried job never runs a batch twice
+    view = REGISTRY[batch.resource]
+    action = view.action_for(batch.action)
+    actor = db.session.get(Staff, batch.actor_id)
+    batch.status = BatchStatus.running
+    db.session.commit()
+    try:
+        for start in range(0, len(batch.record_ids), CHUNK):
+            _run_chunk(view, action, batch, actor, batch.record_ids[start : start + CHUNK])
+        batch.status = BatchStatus.done
+    except Exception:
+        db.session.rollback()
+        batch = db.session.get(ActionBatch, batch_id)
+        batch.status = BatchStatus.failed
+        raise
+    finally:
+        batch.finished_at = clock.now()
+        db.session.commit()
+
+
+def _run_chunk(view, action, batch: ActionBatch, actor, ids: list[int]) -> None:
+    model = view.model
+    # The actor's scope again: a record moved out of reach since the confirmation is skipped.
+    records = scoped(db.session.query(model), model, actor).filter(model.id.in_(ids)).all()
+    missing = len(ids) - len(records)
+    form = (
+        action.form(
+            formdata=MultiDict([(k, v) for k, values in batch.params.items() for v in values]),
+            meta={"csrf": False},
+        )
+        if action.form
+        else None
+    )
+    if action.prepare is not None and form is not None:
+        action.prepare(form, records)
+    if form is not None and not form.validate():
+        raise ValueError(f"batch {batch.id}: stored parameters no longer valid: {form.errors}")
+    with history.action(actor=actor, batch_id=batch.id):
+        done, failed, _ = perform(action, records, actor, form)
+    problems = dict(batch.problems or {})
+    for record, reason in failed:
+        if len(problems) < MAX_PROBLEMS:
+            problems[str(record)] = reason
+    batch.done += done
+    batch.failed += len(failed) + missing
+    batch.processed += len(ids)
+    batch.problems = problems
+    db.session.commit()
+
+
+class ActionBatchView(SecureModelView):
+    resource = "action_batch"
+    show_history = False
+    details_template = "admin/wuye/batch.html"
+    column_labels = {
+        **LABELS,
+        "resource": _l("Records"),
+        "selection": _l("Selection"),
+        "total": _l("Total"),
+        "done": _l("Done"),
+        "skipped": _l("Skipped"),
+        "failed": _l("Failed"),
+        "processed": _l("Processed"),
+        "problems": _l("Problems"),
+    }
+    column_list = (
+        "created_at",
+        "actor",
+        "resource",
+        "action",
+        "status",
+        "total",
+        "done",
+        "skipped",
+        "failed",
+        "finished_at",
+    )
+    column_details_list = column_list + ("selection", "problems")
+    column_default_sort = ("created_at", True)
+    column_sortable_list = ("created_at", "status")
+    column_filters = ("status", "resource", "action", "created_at")
+    column_formatters = {
+        "action": lambda v, c, m, n: _action_label(m),
+        "resource": lambda v, c, m, n: str(_resource_name(m.resource)),
+    }
+
+    @expose("/progress/")
+    def progress_view(self):
+        batch = self.get_one(request.args.get("id"))
+        body = {k: getattr(batch, k) for k in ("total", "processed", "done", "skipped", "failed")}
+        body["status"] = batch.status.value
+        body["status_label"] = str(batch.status.label)
+        return Response(json.dumps(body), mimetype="application/json")
+
+
+def _action_label(batch) -> str:
+    view = REGISTRY.get(batch.resource)
+    return view.action_label(batch.action) if view is not None else batch.action
+
+
+def _resource_name(resource: str):
+    view = REGISTRY.get(resource)
+    return view.name if view is not None else resource

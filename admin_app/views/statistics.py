@@ -1,0 +1,208 @@
+"""Statistics for supervisors and directors: the month's complaints and revisits, work orders
+by trade and estate, and the quarterly comparison charts against the office's targets."""
+
+from __future__ import annotations
+
+from flask import Response, abort, redirect, request, stream_with_context, url_for
+from flask_admin import BaseView, expose
+from flask_babel import gettext
+from flask_login import current_user
+from werkzeug.utils import secure_filename
+
+from .. import clock
+from ..auth.permissions import EXPORT, VIEW, allowed
+from ..auth.scope import scoped
+from ..extensions import db
+from ..models import Estate
+from ..services import statistics as stats
+from ..services.errors import ServiceError
+from . import export as exporting
+
+EXPORT_FORMATS = ("csv", "xlsx")
+
+
+def percent(value) -> str:
+    return "—" if value is None else f"{100 * value:.1f}%"
+
+
+class StatisticsView(BaseView):
+    resource = "statistics"
+
+    def is_accessible(self) -> bool:
+        return allowed(current_user, self.resource, VIEW)
+
+    def is_visible(self) -> bool:
+        return self.is_accessible()
+
+    def inaccessible_callback(self, name, **kwargs):
+        if not current_user.is_authenticated:
+            return redirect(url_for("auth.login", next=request.full_path))
+        abort(403)
+
+    def _selection(self):
+        """The period and estates asked for; estates always within the user's own."""
+        mine = scoped(db.session.query(Estate), Estate, current_user).order_by(Estate.name).all()
+        wanted = request.args.get("estate", "")
+        if wanted:
+            chosen = [e for e in mine if str(e.id) == wanted]
+            if not chosen:
+                abort(404)
+        else:
+            chosen = mine
+        text = request.args.get("period") or clock.today().strftime("%Y-%m")
+        try:
+            period = stats.parse_period(text)
+        except ServiceError:
+            period = stats.parse_period(clock.today().strftime("%Y-%m"))
+            error = gettext("Choose a month (2026-11), a quarter (2026-Q4) or a year (2026).")
+        else:
+            error = None
+        return period, chosen, mine, error
+
+    @expose("/")
+    def index(self):
+        period, chosen, mine, error = self._selection()
+        ids = [e.id for e in chosen]
+        names = {e.id: e.name for e in mine}
+        return self.render(
+            "admin/wuye/statistics.html",
+            period=period,
+            estates=mine,
+            chosen=chosen,
+            error=error,
+            complaints=stats.complaint_summary(ids, period),
+            revisits=stats.revisit_table(ids, period),
+            order_revisits=stats.work_order_revisit_rate(ids, period),
+            by_trade=stats.work_orders_by_trade(ids, period),
+            quarters=stats.quarterly(ids, period),
+            targets=stats.TARGETS,
+            estate_names=names,
+            percent=percent,
+            can_export=allowed(current_user, self.resource, EXPORT),
+            query=request.args.to_dict(),
+        )
+
+    @expose("/export/<table>.<fmt>")
+    def export(self, table, fmt):
+        if not allowed(current_user, self.resource, EXPORT):
+            abort(403)
+        if fmt not in EXPORT_FORMATS or table not in self.TABLES:
+            abort(404)
+        period, chosen, mine, _ = self._selection()
+        header, rows = self.TABLES[table](
+            self, [e.id for e in chosen], period, {e.id: e.name for e in mine}
+        )
+        filename = secure_filename(f"{table}-{period.label}.{fmt}")
+        headers = {"Content-Disposition": f"attachment; filename={filename}"}
+        if fmt == "csv":
+            return Response(
+                stream_with_context(exporting.csv_stream(header, rows)),
+                headers=headers,
+                mimetype="text/csv; charset=utf-8",
+            )
+        return Response(
+            exporting.xlsx_stream(header, rows, sheet_title=table),
+            headers=headers,
+            mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+
+    def _complaint_categories(self, ids, period, names):
+        summary = stats.complaint_summary(ids, period)
+        header = [gettext("Complaint category"), gettext("Complaints")]
+        return header, [[str(c.label) if c else "—", n] for c, n in summary["by_category"]]
+
+    def _deadlines(self, ids, period, names):
+        header = [
+            gettext("Deadline"),
+            gettext("Complaints"),
+            gettext("Handled"),
+            gettext("On time"),
+            gettext("Late"),
+            gettext("Still open"),
+            gettext("On-time rate"),
+        ]
+        return header, [
+            [
+                str(r["label"]),
+                r["total"],
+                r["handled"],
+                r["on_time"],
+                r["late"],
+                r["open"],
+                percent(r["on_time_rate"]),
+            ]
+            for r in stats.deadline_table(ids, period)
+        ]
+
+    def _revisits(self, ids, period, names):
+        header = [
+            gettext("Technician"),
+            gettext("Revisits"),
+            gettext("Timeliness"),
+            gettext("Quality"),
+            gettext("Fee reasonableness"),
+            gettext("Attitude"),
+            gettext("Satisfaction rate"),
+            gettext("Unsatisfied"),
+        ]
+        return header, [
+            [
+                r["technician"],
+                r["revisits"],
+                r["timeliness"],
+                r["quality"],
+                r["fee"],
+                r["attitude"],
+                percent(r["satisfaction_rate"]),
+                r["unsatisfied"],
+            ]
+            for r in stats.revisit_table(ids, period)
+        ]
+
+    def _work_orders(self, ids, period, names):
+        header = [
+            gettext("Estate"),
+            gettext("Trade"),
+            gettext("Work orders"),
+            gettext("Finished"),
+            gettext("Emergencies"),
+        ]
+        return header, [
+            [
+                names.get(r["estate_id"], ""),
+                str(r["trade"].label),
+                r["total"],
+                r["finished"],
+                r["emergencies"],
+            ]
+            for r in stats.work_orders_by_trade(ids, period)
+        ]
+
+    def _quarterly(self, ids, period, names):
+        header = [
+            gettext("Quarter"),
+            gettext("Complaints"),
+            gettext("Complaint handling rate"),
+            gettext("Complaint revisit rate"),
+            gettext("Revisits"),
+            gettext("Satisfaction rate"),
+        ]
+        return header, [
+            [
+                q["quarter"],
+                q["complaints"],
+                percent(q["handling_rate"]),
+                percent(q["complaint_revisit_rate"]),
+                q["revisits"],
+                percent(q["satisfaction_rate"]),
+            ]
+            for q in stats.quarterly(ids, period)
+        ]
+
+    TABLES = {
+        "complaint_categories": _complaint_categories,
+        "complaint_deadlines": _deadlines,
+        "revisits": _revisits,
+        "work_orders": _work_orders,
+        "quarterly": _quarterly,
+    }

@@ -1,0 +1,175 @@
+"""Supervisors' batches over a whole filter: confirmation first, exactly the filtered rows of
+their estates, refusals skipped and reported, recorded, and large ones run by a worker."""
+
+from __future__ import annotations
+
+import os
+from datetime import timedelta
+
+import fakeredis
+import pytest
+from rq import SimpleWorker
+
+from admin_app import clock
+from admin_app.extensions import db
+from admin_app.jobs import queue as jobs
+from admin_app.models import (
+    ActionBatch,
+    AuditRecord,
+    BatchStatus,
+    Role,
+    Ticket,
+    TicketCategory,
+    TicketStatus,
+    Trade,
+    WorkOrder,
+    WorkOrderStatus,
+)
+from admin_app.views import batches
+
+S = WorkOrderStatus
+FILTER = "flt0_status_equals=new&flt1_trade_equals=plumbing"
+
+
+@pytest.fixture
+def world(factories):
+    w = factories.two_estates()
+    w.supervisor = factories.staff(Role.supervisor, estates=[w.a])
+    w.tech = factories.staff(Role.technician, estates=[w.a], trades=[Trade.plumbing])
+    w.target = [factories.work_order(w.a, status=S.new, trade=Trade.plumbing) for _ in range(4)]
+    w.others = [
+        factories.work_order(w.a, status=S.new, trade=Trade.electrical),
+        factories.work_order(
+            w.a, status=S.dispatched, trade=Trade.plumbing, technician_id=w.tech.id
+        ),
+        factories.work_order(w.b, status=S.new, trade=Trade.plumbing),
+    ]
+    return w
+
+
+def statuses(in_app, orders):
+    with in_app():
+        return [db.session.get(WorkOrder, o.id).status for o in orders]
+
+
+def dispatch_form(world):
+    later = (clock.now() + timedelta(hours=4)).strftime("%Y-%m-%dT%H:%M")
+    return {"technician": world.tech.id, "appointment_at": later}
+
+
+def test_confirmation_page_counts_and_runs_nothing(login, world, in_app):
+    c = login(world.supervisor)
+    page = c.get(f"/admin/work_order/act/dispatch/?scope=filter&{FILTER}").get_data(as_text=True)
+    assert "4 records will be changed." in page
+    assert "matches the list" in page
+    assert statuses(in_app, world.target) == [S.new] * 4
+    with in_app():
+        assert db.session.query(ActionBatch).count() == 0
+
+
+def test_filter_wide_batch_touches_exactly_the_filtered_rows(login, world, in_app):
+    c = login(world.supervisor)
+    response = c.post(
+        f"/admin/work_order/act/dispatch/?scope=filter&{FILTER}", dispatch_form(world)
+    )
+    assert response.status_code == 302
+    assert statuses(in_app, world.target) == [S.dispatched] * 4
+    assert statuses(in_app, world.others) == [S.new, S.dispatched, S.new]
+    with in_app():
+        batch = db.session.query(ActionBatch).one()
+        assert batch.total == 4 and batch.done == 4 and "flt0_status_equals=new" in batch.selection
+        assert [e.id for e in batch.estates] == [world.a.id]
+        rows = db.session.query(AuditRecord).filter_by(batch_id=batch.id, action="dispatch").all()
+        assert sorted(r.entity_id for r in rows) == sorted(o.id for o in world.target)
+        assert {r.actor_id for r in rows} == {world.supervisor.id}
+
+
+def test_confirmation_needs_csrf(login, world, in_app):
+    c = login(world.supervisor)
+    url = f"/admin/work_order/act/dispatch/?scope=filter&{FILTER}"
+    assert c.post(url, dispatch_form(world), csrf=False).status_code == 400
+    assert statuses(in_app, world.target) == [S.new] * 4
+
+
+def test_refused_states_are_skipped_and_reported(login, factories, world, in_app):
+    resolved = factories.ticket(
+        world.a, category=TicketCategory.help, status=TicketStatus.resolved, result="已处理"
+    )
+    open_one = factories.ticket(world.a, category=TicketCategory.help, status=TicketStatus.open)
+    c = login(world.supervisor)
+    page = c.get("/admin/ticket/act/close/?scope=filter").get_data(as_text=True)
+    assert "1 record will be changed." in page and "1 will be skipped." in page
+    assert "not possible now" in page
+    c.post("/admin/ticket/act/close/?scope=filter", {})
+    with in_app():
+        assert db.session.get(Ticket, resolved.id).status is TicketStatus.closed
+        assert db.session.get(Ticket, open_one.id).status is TicketStatus.open
+        batch = db.session.query(ActionBatch).one()
+        assert (batch.done, batch.skipped) == (1, 1)
+        assert any("not possible now" in reason for reason in batch.problems.values())
+
+
+def test_batches_are_visible_to_their_estates_only(login, factories, world):
+    c = login(world.supervisor)
+    c.post(f"/admin/work_order/act/dispatch/?scope=filter&{FILTER}", dispatch_form(world))
+    assert "details/?id=1&" in c.get("/admin/action_batch/").get_data(as_text=True)
+    stranger = login(factories.staff(Role.supervisor, estates=[world.b]))
+    assert "details/?id=1&" not in stranger.get("/admin/action_batch/").get_data(as_text=True)
+    assert stranger.get("/admin/action_batch/details/?id=1").status_code == 404
+    receptionist = login(factories.staff(Role.receptionist, estates=[world.a]))
+    assert receptionist.get("/admin/action_batch/").status_code == 403
+
+
+@pytest.fixture
+def redis_worker(app, monkeypatch):
+    if os.environ.get("REDIS_URL"):
+        monkeypatch.setitem(app.config, "REDIS_URL", os.environ["REDIS_URL"])
+        with app.app_context():
+            connection = jobs.redis_connection()
+    else:
+        monkeypatch.setitem(app.config, "REDIS_URL", "redis://fake")
+        connection = fakeredis.FakeRedis()
+        monkeypatch.setattr(jobs, "redis_connection", lambda: connection)
+    with app.app_context():
+        jobs.queue().empty()
+
+    def run():
+        with app.app_context():
+            SimpleWorker([jobs.DEFAULT_QUEUE], connection=connection).work(burst=True)
+
+    return run
+
+
+def test_large_batch_runs_on_a_worker_with_progress(
+    login, world, in_app, monkeypatch, redis_worker
+):
+    monkeypatch.setattr(batches, "INLINE_LIMIT", 2)
+    monkeypatch.setattr(batches, "CHUNK", 3)
+    c = login(world.supervisor)
+    response = c.post(
+        f"/admin/work_order/act/dispatch/?scope=filter&{FILTER}", dispatch_form(world)
+    )
+    batch_url = response.headers["Location"]
+    batch_id = int(batch_url.split("id=")[1])
+    before = c.get(f"/admin/action_batch/progress/?id={batch_id}").get_json()
+    assert before["status"] == "queued" and before["processed"] == 0 and before["total"] == 4
+    assert statuses(in_app, world.target) == [S.new] * 4  # nothing yet: the worker runs it
+    assert 'id="batch-progress"' in c.get(batch_url).get_data(as_text=True)
+    redis_worker()
+    after = c.get(f"/admin/action_batch/progress/?id={batch_id}").get_json()
+    assert after["status"] == "done" and after["processed"] == 4 and after["done"] == 4
+    assert statuses(in_app, world.target) == [S.dispatched] * 4
+
+
+def test_a_retried_batch_job_does_not_run_twice(login, world, in_app, monkeypatch):
+    c = login(world.supervisor)
+    c.post(f"/admin/work_order/act/dispatch/?scope=filter&{FILTER}", dispatch_form(world))
+    with in_app():
+        batch = db.session.query(ActionBatch).one()
+        assert batch.status is BatchStatus.done
+        batch_id = batch.id
+    with in_app():
+        batches.run_batch(batch_id)  # as if RQ retried the job
+    with in_app():
+        rows = db.session.query(AuditRecord).filter_by(batch_id=batch_id).count()
+        assert rows == 4 and db.session.get(ActionBatch, batch_id).done == 4

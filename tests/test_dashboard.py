@@ -1,0 +1,87 @@
+"""The home page's queues: the right counts for the user's estates, and links that open the
+list filtered to exactly those records."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime, timedelta
+
+import pytest
+import time_machine
+
+from admin_app import clock
+from admin_app.models import Role, TicketCategory, TicketStatus, WorkOrderStatus
+
+T, S = TicketStatus, WorkOrderStatus
+NOW = datetime(2026, 11, 23, 10, 0)
+
+
+@pytest.fixture
+def office(factories):
+    w = factories.two_estates()
+    w.supervisor = factories.staff(Role.supervisor, estates=[w.a])
+    hour = timedelta(hours=1)
+    w.expected = {
+        "overdue_callbacks": [
+            factories.ticket(
+                w.a,
+                category=TicketCategory.inquiry,
+                status=T.in_progress,
+                callback_due_at=NOW - hour,
+            ).id
+        ],
+        "overdue_complaints": [
+            factories.ticket(
+                w.a,
+                category=TicketCategory.complaint,
+                status=T.in_progress,
+                complaint_due_at=NOW - hour,
+            ).id
+        ],
+        "late_arrivals": [
+            factories.work_order(w.a, status=S.dispatched, appointment_at=NOW - hour).id
+        ],
+        "emergencies": [factories.work_order(w.a, status=S.arrived, is_emergency=True).id],
+        "revisits_due": [factories.work_order(w.a, status=S.closed, revisit_due_at=NOW + hour).id],
+    }
+    # Not due, or fixed, or someone else's:
+    factories.ticket(
+        w.a, category=TicketCategory.inquiry, status=T.in_progress, callback_due_at=NOW + hour
+    )
+    factories.ticket(
+        w.a, category=TicketCategory.inquiry, status=T.closed, callback_due_at=NOW - hour
+    )
+    factories.ticket(
+        w.b, category=TicketCategory.inquiry, status=T.in_progress, callback_due_at=NOW - hour
+    )
+    factories.work_order(w.a, status=S.closed, revisit_due_at=NOW + timedelta(days=1, hours=2))
+    factories.work_order(w.b, status=S.arrived, is_emergency=True)
+    return w
+
+
+def test_queue_counts_and_links(office, login):
+    with time_machine.travel(NOW.replace(tzinfo=clock.office_zone()), tick=False):
+        c = login(office.supervisor)
+        home = c.get("/admin/").get_data(as_text=True)
+        for name, ids in office.expected.items():
+            card = re.search(rf'id="queue-{name}".*?queue-count[^>]*>(\d+)', home, re.S)
+            assert card and int(card.group(1)) == len(ids), name
+            resource = "ticket" if "callback" in name or "complaint" in name else "work_order"
+            listing = c.get(f"/admin/{resource}/?flt0_queue={name}").get_data(as_text=True)
+            shown = {int(i) for i in re.findall(r"details/\?id=(\d+)&", listing)}
+            assert shown == set(ids), name
+
+
+def test_each_role_sees_only_its_queues(office, login, factories):
+    guard = factories.staff(Role.guard, estates=[office.a])
+    home = login(guard).get("/admin/").get_data(as_text=True)
+    assert 'id="queue-' not in home
+    tech_home = login(factories.staff(Role.technician, estates=[office.a])).get("/admin/")
+    assert 'id="queue-overdue_callbacks"' not in tech_home.get_data(as_text=True)
+
+
+def test_unknown_queue_shows_nothing(office, login):
+    listing = (
+        login(office.supervisor).get("/admin/ticket/?flt0_queue=nonsense").get_data(as_text=True)
+    )
+    assert "details/?id=" not in listing
