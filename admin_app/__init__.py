@@ -27,7 +27,7 @@ def create_app(config: dict | None = None) -> Flask:
 
 
 def configure_settings(app: Flask, overrides: dict | None) -> None:
-    app.config.from_object(config_module.Config)
+    app.config.update(config_module.settings())
     if overrides:
         app.config.update(overrides)
     if app.config.get("SQLALCHEMY_DATABASE_URI"):

@@ -26,62 +26,54 @@ def normalise_database_url(url: str) -> str:
     return url
 
 
-class Config:
-    SECRET_KEY: str | None = os.environ.get("SECRET_KEY")
-    # Key for encrypting ID-document numbers at rest; derived from SECRET_KEY when unset.
-    FIELD_ENCRYPTION_KEY: str | None = os.environ.get("FIELD_ENCRYPTION_KEY")
-
-    SQLALCHEMY_DATABASE_URI: str | None = (
-        normalise_database_url(os.environ["DATABASE_URL"])
-        if os.environ.get("DATABASE_URL")
-        else None
-    )
-    SQLALCHEMY_ENGINE_OPTIONS: dict = {"pool_pre_ping": True}
-    REDIS_URL: str | None = os.environ.get("REDIS_URL") or None
-
-    OFFICE_TIMEZONE: str = os.environ.get("OFFICE_TIMEZONE", "Asia/Shanghai")
-    OFFICE_HOURS_START: int = int(os.environ.get("OFFICE_HOURS_START", "8"))
-    OFFICE_HOURS_END: int = int(os.environ.get("OFFICE_HOURS_END", "20"))
-
-    BABEL_DEFAULT_LOCALE = "zh_Hans_CN"
-    BABEL_DEFAULT_TIMEZONE = "UTC"  # datetimes are stored as naive office-local time
-    LANGUAGES = {"zh_Hans_CN": "简体中文", "en": "English"}
-
-    WTF_CSRF_ENABLED = True
-    WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the session
-
-    SESSION_COOKIE_NAME = "wuye_session"
-    SESSION_COOKIE_HTTPONLY = True
-    SESSION_COOKIE_SAMESITE = "Lax"
-    SESSION_COOKIE_SECURE = _bool("SESSION_COOKIE_SECURE", False)
-    REMEMBER_COOKIE_HTTPONLY = True
-    REMEMBER_COOKIE_SAMESITE = "Lax"
-    REMEMBER_COOKIE_SECURE = _bool("SESSION_COOKIE_SECURE", False)
-    PERMANENT_SESSION_LIFETIME = int(os.environ.get("SESSION_LIFETIME_SECONDS", str(12 * 3600)))
-
-    # werkzeug's scrypt; the test suite sets a cheap method to stay fast.
-    PASSWORD_HASH_METHOD = os.environ.get("PASSWORD_HASH_METHOD", "scrypt")
-    LOGIN_MAX_FAILURES = int(os.environ.get("LOGIN_MAX_FAILURES", "5"))
-    LOGIN_LOCKOUT_SECONDS = int(os.environ.get("LOGIN_LOCKOUT_SECONDS", "900"))
-
-    MAX_CONTENT_LENGTH = int(os.environ.get("MAX_UPLOAD_BYTES", str(20 * 1024 * 1024)))
-
-    # Lists show at most this many rows as a count; beyond it "10000+" (no unbounded COUNT(*)).
-    LIST_COUNT_CAP = int(os.environ.get("LIST_COUNT_CAP", "10000"))
-    # Reminders: run the sweep inside the web process when there is no Redis (embedded demo).
-    REMINDERS_IN_PROCESS = _bool("REMINDERS_IN_PROCESS", not bool(os.environ.get("REDIS_URL")))
-    REMINDER_SWEEP_SECONDS = int(os.environ.get("REMINDER_SWEEP_SECONDS", "60"))
-
-    MAIL_SERVER = os.environ.get("MAIL_SERVER")
-    MAIL_PORT = int(os.environ.get("MAIL_PORT", "25"))
-    MAIL_USERNAME = os.environ.get("MAIL_USERNAME")
-    MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD")
-    MAIL_USE_TLS = _bool("MAIL_USE_TLS", False)
-    MAIL_FROM = os.environ.get("MAIL_FROM", "noreply@localhost")
-    SMS_PROVIDER = os.environ.get("SMS_PROVIDER", "log")
-
-    FLASK_ADMIN_SWATCH = "default"
-    FLASK_ADMIN_FLUID_LAYOUT = True
+def settings() -> dict:
+    """The configuration, read from the environment when the app is created (not at import,
+    so a script may set DATABASE_URL before calling create_app)."""
+    env = os.environ
+    database_url = env.get("DATABASE_URL")
+    return {
+        "SECRET_KEY": env.get("SECRET_KEY"),
+        # Key for encrypting ID-document numbers at rest; derived from SECRET_KEY when unset.
+        "FIELD_ENCRYPTION_KEY": env.get("FIELD_ENCRYPTION_KEY"),
+        "SQLALCHEMY_DATABASE_URI": normalise_database_url(database_url) if database_url else None,
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        "REDIS_URL": env.get("REDIS_URL") or None,
+        "OFFICE_TIMEZONE": env.get("OFFICE_TIMEZONE", "Asia/Shanghai"),
+        "OFFICE_HOURS_START": int(env.get("OFFICE_HOURS_START", "8")),
+        "OFFICE_HOURS_END": int(env.get("OFFICE_HOURS_END", "20")),
+        "BABEL_DEFAULT_LOCALE": "zh_Hans_CN",
+        "BABEL_DEFAULT_TIMEZONE": "UTC",  # datetimes are stored as naive office-local time
+        "LANGUAGES": {"zh_Hans_CN": "简体中文", "en": "English"},
+        "WTF_CSRF_ENABLED": True,
+        "WTF_CSRF_TIME_LIMIT": None,  # the token lives as long as the session
+        "SESSION_COOKIE_NAME": "wuye_session",
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_SECURE": _bool("SESSION_COOKIE_SECURE", False),
+        "REMEMBER_COOKIE_HTTPONLY": True,
+        "REMEMBER_COOKIE_SAMESITE": "Lax",
+        "REMEMBER_COOKIE_SECURE": _bool("SESSION_COOKIE_SECURE", False),
+        "PERMANENT_SESSION_LIFETIME": int(env.get("SESSION_LIFETIME_SECONDS", str(12 * 3600))),
+        # werkzeug's scrypt; the test suite sets a cheap method to stay fast.
+        "PASSWORD_HASH_METHOD": env.get("PASSWORD_HASH_METHOD", "scrypt"),
+        "LOGIN_MAX_FAILURES": int(env.get("LOGIN_MAX_FAILURES", "5")),
+        "LOGIN_LOCKOUT_SECONDS": int(env.get("LOGIN_LOCKOUT_SECONDS", "900")),
+        "MAX_CONTENT_LENGTH": int(env.get("MAX_UPLOAD_BYTES", str(20 * 1024 * 1024))),
+        # Lists show at most this many rows as a count; beyond it "10000+" (no unbounded COUNT(*)).
+        "LIST_COUNT_CAP": int(env.get("LIST_COUNT_CAP", "10000")),
+        # Reminders: run the sweep inside the web process when there is no Redis (embedded demo).
+        "REMINDERS_IN_PROCESS": _bool("REMINDERS_IN_PROCESS", not bool(env.get("REDIS_URL"))),
+        "REMINDER_SWEEP_SECONDS": int(env.get("REMINDER_SWEEP_SECONDS", "60")),
+        "MAIL_SERVER": env.get("MAIL_SERVER"),
+        "MAIL_PORT": int(env.get("MAIL_PORT", "25")),
+        "MAIL_USERNAME": env.get("MAIL_USERNAME"),
+        "MAIL_PASSWORD": env.get("MAIL_PASSWORD"),
+        "MAIL_USE_TLS": _bool("MAIL_USE_TLS", False),
+        "MAIL_FROM": env.get("MAIL_FROM", "noreply@localhost"),
+        "SMS_PROVIDER": env.get("SMS_PROVIDER", "log"),
+        "FLASK_ADMIN_SWATCH": "default",
+        "FLASK_ADMIN_FLUID_LAYOUT": True,
+    }
 
 
 def finalise(config: dict, instance_path: str) -> None:

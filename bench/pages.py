@@ -1,0 +1,245 @@
+"""Time every admin page a user opens, ours and plain Flask-Admin's, side by side.
+
+    python -m bench.pages [--database bench_wuye] [--repeat 15] [--only ticket,work_order]
+
+Both apps run in this process over the same PostgreSQL tables, through the real WSGI stack
+(Werkzeug's test client): ours logged in as a regional supervisor; plain Flask-Admin
+ModelViews with the same columns, filters, search and sorting but Flask-Admin's defaults
+(COUNT(*), ILIKE search, dropdown forms). Prints a table and writes bench/results/pages.{json,md}.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import statistics
+import time
+from pathlib import Path
+
+RESULTS = Path(__file__).parent / "results"
+SLOW = 2.0  # seconds: a page this slow is timed 3 times, not --repeat times
+
+
+def percentile(samples: list[float], share: float) -> float:
+    ordered = sorted(samples)
+    index = min(len(ordered) - 1, max(0, round(share * (len(ordered) - 1))))
+    return ordered[index]
+
+
+def timed(client, url: str, repeat: int) -> dict:
+    samples, status, size = [], None, 0
+    for i in range(repeat):
+        started = time.perf_counter()
+        response = client.get(url)
+        body = response.get_data()
+        samples.append(time.perf_counter() - started)
+        status, size = response.status_code, len(body)
+        if i == 0 and samples[0] > SLOW:
+            repeat = min(repeat, 3)
+    return {
+        "p50": statistics.median(samples) * 1000,
+        "p95": percentile(samples, 0.95) * 1000,
+        "runs": len(samples),
+        "status": status,
+        "bytes": size,
+    }
+
+
+def page_urls(view, app, sample_ids: dict) -> list[tuple[str, str]]:
+    """(label, url) for every page of one model view."""
+    base = f"/admin/{view.endpoint}"
+    urls = [("list", f"{base}/"), ("list page 200", f"{base}/?page=200")]
+    with app.test_request_context():
+        for i, flt in enumerate(view._filters or []):
+            value = filter_value(flt, view)
+            if value is not None:
+                urls.append(
+                    (
+                        f"filter {view.get_filter_arg(i, flt)}",
+                        f"{base}/?flt0_{view.get_filter_arg(i, flt)}={value}",
+                    )
+                )
+        for index, (name, _) in enumerate(view._list_columns):
+            if name in (view._sortable_columns or {}):
+                urls.append((f"sort {name}", f"{base}/?sort={index}"))
+    if view.column_searchable_list:
+        urls.append(("search 张", f"{base}/?search=张"))
+        urls.append(("search phone 1380", f"{base}/?search=1380"))
+    record = sample_ids.get(view.model.__tablename__)
+    if record:
+        urls.append(("details", f"{base}/details/?id={record}"))
+        urls.append(("edit form", f"{base}/edit/?id={record}"))
+    urls.append(("create form", f"{base}/new/"))
+    for name in view.form_ajax_refs or {}:
+        urls.append((f"ajax {name}", f"{base}/ajax/lookup/?name={name}&query=1"))
+    return urls
+
+
+def filter_value(flt, view):
+    operation = str(getattr(flt.operation(), "_args", [flt.operation()])[0])
+    if operation not in ("equals", "is"):
+        return None
+    options = flt.get_options(view)
+    if options:
+        return options[0][0]
+    if "bool" in type(flt).__name__.lower():
+        return "1"
+    return None
+
+
+def plain_app(database_url: str):
+    """Flask-Admin with its defaults over the same models: the baseline."""
+    from flask import Flask
+    from flask_admin import Admin
+    from flask_admin.contrib.sqla import ModelView
+    from flask_babel import Babel
+
+    from admin_app.extensions import db
+
+    from .plain_views import PLAIN
+
+    app = Flask("plain")
+    app.config.update(SQLALCHEMY_DATABASE_URI=database_url, SECRET_KEY="x", WTF_CSRF_ENABLED=False)
+    db.init_app(app)
+    Babel(app)
+    admin = Admin(app, url="/admin")
+    for model, options in PLAIN:
+        view_class = type(f"Plain{model.__name__}", (ModelView,), dict(options))
+        admin.add_view(view_class(model, db, endpoint=model.__tablename__))
+    return app
+
+
+def sample_records(app, estate_ids) -> dict:
+    from admin_app.extensions import db
+    from admin_app.models import (
+        Renovation,
+        Resident,
+        Staff,
+        Ticket,
+        Unit,
+        VehiclePass,
+        WorkerPass,
+        WorkOrder,
+    )
+
+    found = {}
+    with app.app_context():
+        for model in (Ticket, WorkOrder, Resident, Unit, Renovation, VehiclePass, WorkerPass):
+            row = (
+                db.session.query(model.id)
+                .filter(model.estate_id.in_(estate_ids))
+                .order_by(model.id.desc())
+                .first()
+            )
+            if row:
+                found[model.__tablename__] = row[0]
+        found["staff"] = db.session.query(Staff.id).filter_by(username="regional").scalar()
+        found["estate"] = min(estate_ids)
+    return found
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--database", default="bench_wuye")
+    parser.add_argument("--repeat", type=int, default=15)
+    parser.add_argument("--only", default="")
+    parser.add_argument("--skip-plain", action="store_true")
+    args = parser.parse_args()
+    url = f"{os.environ.get('BENCH_POSTGRES', 'postgresql://postgres@127.0.0.1:5432')}/{args.database}"
+    os.environ["DATABASE_URL"] = url
+    os.environ.setdefault("SECRET_KEY", "bench-secret")
+    os.environ["REMINDERS_IN_PROCESS"] = "0"
+
+    from admin_app import create_app
+    from admin_app.extensions import db
+    from admin_app.models import Staff
+    from seed.large import DEMO_PASSWORD
+
+    ours = create_app({"WTF_CSRF_ENABLED": False})
+    client = ours.test_client()
+    assert (
+        client.post("/login", data={"username": "regional", "password": DEMO_PASSWORD}).status_code
+        == 302
+    )
+    with ours.app_context():
+        estates = [
+            e.id for e in db.session.query(Staff).filter_by(username="regional").one().estates
+        ]
+    samples = sample_records(ours, estates)
+    only = {s for s in args.only.split(",") if s}
+    views = [
+        v
+        for v in ours.extensions["admin"][0]._views
+        if hasattr(v, "model") and (not only or v.endpoint in only)
+    ]
+
+    rows = []
+    plain_client = None if args.skip_plain else plain_app(url).test_client()
+    for extra_label, extra_url in (("dashboard", "/admin/"), ("statistics", "/admin/statistics/")):
+        if not only or extra_label in only:
+            rows.append(
+                {
+                    "view": extra_label,
+                    "page": "",
+                    "ours": timed(client, extra_url, args.repeat),
+                    "plain": None,
+                }
+            )
+    for view in views:
+        for label, page in page_urls(view, ours, samples):
+            result = {
+                "view": view.endpoint,
+                "page": label,
+                "ours": timed(client, page, args.repeat),
+            }
+            plain_url = re.sub(r"flt0_\w+=[^&]*", "", page) if label.startswith("filter") else page
+            result["plain"] = (
+                timed(plain_client, plain_url, args.repeat)
+                if plain_client and not label.startswith("filter") and not label.startswith("ajax")
+                else None
+            )
+            rows.append(result)
+            print_row(result)
+    write(rows, args)
+
+
+def print_row(row: dict) -> None:
+    ours, plain = row["ours"], row["plain"]
+    plain_text = (
+        f"{plain['p50']:8.1f} {plain['p95']:8.1f}  x{plain['p95'] / max(ours['p95'], 0.01):6.1f}"
+        if plain
+        else ""
+    )
+    flag = "" if ours["p95"] <= 50 or row["view"] == "statistics" else "  > 50 ms"
+    print(
+        f"{row['view']:<22} {row['page']:<34} {ours['status']} {ours['p50']:8.1f} {ours['p95']:8.1f}"
+        f"  {plain_text}{flag}",
+        flush=True,
+    )
+
+
+def write(rows: list[dict], args) -> None:
+    RESULTS.mkdir(exist_ok=True)
+    (RESULTS / "pages.json").write_text(json.dumps(rows, indent=1, ensure_ascii=False))
+    lines = [
+        "| view | page | ours p50 ms | ours p95 ms | plain p50 ms | plain p95 ms | plain/ours p95 |",
+        "|---|---|---:|---:|---:|---:|---:|",
+    ]
+    for r in rows:
+        o, p = r["ours"], r["plain"]
+        lines.append(
+            f"| {r['view']} | {r['page']} | {o['p50']:.1f} | {o['p95']:.1f} | "
+            + (
+                f"{p['p50']:.1f} | {p['p95']:.1f} | {p['p95'] / max(o['p95'], 0.01):.1f} |"
+                if p
+                else "– | – | – |"
+            )
+        )
+    (RESULTS / "pages.md").write_text("\n".join(lines) + "\n")
+    print(f"\nwrote {RESULTS / 'pages.md'}")
+
+
+if __name__ == "__main__":
+    main()

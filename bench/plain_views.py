@@ -1,0 +1,48 @@
+"""The baseline: plain Flask-Admin ModelViews over our tables, configured with the same
+columns, search and sorting as ours, and Flask-Admin's defaults for everything else."""
+
+from __future__ import annotations
+
+from admin_app.models import (
+    Renovation,
+    Resident,
+    Staff,
+    Ticket,
+    Unit,
+    VehiclePass,
+    WorkerPass,
+    WorkOrder,
+)
+from admin_app.views.estate import UnitView
+from admin_app.views.passes import VehiclePassView, WorkerPassView
+from admin_app.views.renovation import RenovationView
+from admin_app.views.resident import ResidentView
+from admin_app.views.staff import StaffView
+from admin_app.views.ticket import TicketView
+from admin_app.views.work_order import WorkOrderView
+
+
+def mirror(view_class) -> dict:
+    options = {"can_view_details": True, "page_size": 25}
+    for name in (
+        "column_list",
+        "column_searchable_list",
+        "column_sortable_list",
+        "column_default_sort",
+    ):
+        value = getattr(view_class, name, None)
+        if value is not None:
+            options[name] = value
+    return options
+
+
+PLAIN = [
+    (Ticket, mirror(TicketView)),
+    (WorkOrder, mirror(WorkOrderView)),
+    (Resident, mirror(ResidentView)),
+    (Unit, mirror(UnitView)),
+    (Renovation, mirror(RenovationView)),
+    (VehiclePass, mirror(VehiclePassView)),
+    (WorkerPass, mirror(WorkerPassView)),
+    (Staff, mirror(StaffView)),
+]
