@@ -79,6 +79,8 @@ class Config:
     MAIL_USE_TLS = _bool("MAIL_USE_TLS", False)
     MAIL_FROM = os.environ.get("MAIL_FROM", "noreply@localhost")
     SMS_PROVIDER = os.environ.get("SMS_PROVIDER", "log")
+    # The panel's public address, for links in e-mails (e.g. https://wuye.example.com).
+    PANEL_URL = os.environ.get("PANEL_URL", "")
 
     FLASK_ADMIN_SWATCH = "default"
     FLASK_ADMIN_FLUID_LAYOUT = True

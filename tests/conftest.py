@@ -53,6 +53,8 @@ def app(tmp_path_factory):
             "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
             "SQLALCHEMY_DATABASE_URI": url,
             "REDIS_URL": os.environ.get("REDIS_URL") or None,
+            # Tests run the reminder sweep themselves, at the moments they choose.
+            "REMINDERS_IN_PROCESS": False,
             "SERVER_NAME": "localhost",
             "PREFERRED_URL_SCHEME": "http",
         }

@@ -18,6 +18,7 @@ from admin_app.models import (
     Estate,
     ReleasePass,
     Reminder,
+    ReminderDelivery,
     Renovation,
     RenovationInspection,
     Resident,
@@ -95,6 +96,7 @@ EXPECTED = {
         "technician": "VC",
     },
     "reminder": {"admin": "V", "director": "V", "supervisor": "V"},
+    "reminder_delivery": {"admin": "V", "director": "V", "supervisor": "V"},
 }
 ROLES = [r.value for r in Role]
 MODELS = {
@@ -110,6 +112,7 @@ MODELS = {
     "renovation": Renovation,
     "renovation_inspection": RenovationInspection,
     "reminder": Reminder,
+    "reminder_delivery": ReminderDelivery,
 }
 AJAX_REFS = {
     "unit": ["estate"],

@@ -88,10 +88,19 @@ PERMISSIONS: dict[str, dict[Role, frozenset[str]]] = {
     },
     "audit_record": {R.admin: READ_EXPORT, R.director: READ_EXPORT, R.supervisor: READ_EXPORT},
     "reminder": {R.admin: READ, R.director: READ, R.supervisor: READ},
+    # Every message sent or tried, with its failures.
+    "reminder_delivery": {R.admin: READ, R.director: READ, R.supervisor: READ},
+    # Each person's own inbox: everyone has one.
+    "inbox": {role: READ for role in Role},
+    # RQ's failed jobs (they may carry any record's ids): administrators only.
+    "failed_job": {R.admin: READ},
 }
 
 # Named actions beyond CRUD (workflow verbs); the workflow issues add theirs here.
-ACTIONS: dict[str, frozenset[Role]] = {}
+ACTIONS: dict[str, frozenset[Role]] = {
+    "failed_job.requeue": frozenset({R.admin}),
+    "failed_job.delete": frozenset({R.admin}),
+}
 
 
 def allowed(user, resource: str, verb: str) -> bool:

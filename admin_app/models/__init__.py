@@ -5,7 +5,14 @@ from .base import Choice
 from .estate import Estate
 from .numbering import NumberSequence
 from .passes import PassStatus, ReleasePass, VehiclePass, VehicleType, WorkerPass
-from .reminder import Notification, Reminder, ReminderStatus
+from .reminder import (
+    DeliveryChannel,
+    DeliveryStatus,
+    Notification,
+    Reminder,
+    ReminderDelivery,
+    ReminderStatus,
+)
 from .renovation import (
     DepositStatus,
     InspectionKind,
@@ -26,6 +33,8 @@ __all__ = [
     "Channel",
     "Choice",
     "ComplaintCode",
+    "DeliveryChannel",
+    "DeliveryStatus",
     "DepositStatus",
     "Estate",
     "InspectionKind",
@@ -36,6 +45,7 @@ __all__ = [
     "PassStatus",
     "ReleasePass",
     "Reminder",
+    "ReminderDelivery",
     "ReminderStatus",
     "Renovation",
     "RenovationInspection",

@@ -12,6 +12,7 @@ from ..models import (
     Estate,
     ReleasePass,
     Reminder,
+    ReminderDelivery,
     Renovation,
     RenovationInspection,
     Resident,
@@ -22,11 +23,14 @@ from ..models import (
     WorkerPass,
     WorkOrder,
 )
-from .audit import AuditRecordView, ReminderView
+from .audit import AuditRecordView
 from .estate import EstateView, UnitView
+from .failed_jobs import FailedJobsView
+from .inbox import InboxView
 from .index import HomeView
 from .labels import action_label
 from .passes import ReleasePassView, VehiclePassView, WorkerPassView
+from .reminders import ReminderDeliveryView, ReminderView
 from .renovation import RenovationInspectionView, RenovationView
 from .resident import ResidentView
 from .staff import StaffView
@@ -100,4 +104,19 @@ def create_admin(app) -> Admin:
     admin.add_view(
         ReminderView(Reminder, s, name=_l("Reminders"), category=records, endpoint="reminder")
     )
+    admin.add_view(
+        ReminderDeliveryView(
+            ReminderDelivery,
+            s,
+            name=_l("Reminder deliveries"),
+            category=records,
+            endpoint="reminder_delivery",
+        )
+    )
+    admin.add_view(
+        FailedJobsView(
+            name=_l("Failed jobs"), category=records, endpoint="failed_job", url="failed_jobs"
+        )
+    )
+    admin.add_view(InboxView(name=_l("Inbox"), endpoint="inbox", url="inbox"))
     return admin
