@@ -16,11 +16,14 @@ from rq.job import Job
 from rq.registry import FailedJobRegistry
 
 from ..auth.permissions import VIEW, allowed, may
+from ..jobs import reminders
 from ..jobs.queue import DEFAULT_QUEUE, queue, uses_redis
-from ..jobs.reminders import QUEUE as REMINDER_QUEUE
 
-QUEUES = (REMINDER_QUEUE, DEFAULT_QUEUE)
 SHOWN = 100  # the newest failures per queue
+
+
+def queue_names() -> tuple[str, ...]:
+    return (reminders.QUEUE, DEFAULT_QUEUE)
 
 
 def failed_jobs(queue_name: str) -> list[dict]:
@@ -66,7 +69,7 @@ class FailedJobsView(BaseView):
             problem = gettext("No Redis is configured: background work runs inside the panel.")
         else:
             try:
-                for name in QUEUES:
+                for name in queue_names():
                     jobs += failed_jobs(name)
             except RedisError:
                 problem = gettext("Redis does not answer; failed jobs cannot be listed now.")
@@ -90,7 +93,7 @@ class FailedJobsView(BaseView):
         if not may(current_user, action):
             abort(403)
         queue_name, job_id = request.form.get("queue", ""), request.form.get("job_id", "")
-        if queue_name not in QUEUES or not job_id or not uses_redis():
+        if queue_name not in queue_names() or not job_id or not uses_redis():
             abort(400)
         try:
             registry = FailedJobRegistry(queue=queue(queue_name))

@@ -49,7 +49,7 @@ def claim(now: datetime, horizon: datetime, limit: int) -> Batch:
 
 
 def _locked(query):
-    return query.with_for_update(skip_locked=True) if is_postgresql(db.session) else query
+    return query.with_for_update(skip_locked=True) if is_postgresql(db.session.connection()) else query
 
 
 def _claim(candidates, now: datetime, was: ReminderStatus) -> list[tuple[int, datetime]]:
