@@ -266,6 +266,7 @@ def test_two_sweeps_at_once_hand_out_each_reminder_once(
     for minute in range(5):
         callback_ticket(factories, office, due=D + timedelta(minutes=minute))
     time_machine.move_to(office_time(2026, 11, 23, 15, 30), tick=False)
+    monkeypatch.setattr(reminder_jobs, "BATCH", 4)  # 10 due: several batches each
     real_enqueue, handed = reminder_jobs.enqueue_deliveries, []
     second: dict = {}
 
@@ -280,8 +281,8 @@ def test_two_sweeps_at_once_hand_out_each_reminder_once(
         if "thread" not in second:  # the first sweep, holding its claim, lets the other run
             second["thread"] = threading.Thread(target=second_sweep)
             second["thread"].start()
-            second["thread"].join(timeout=1.0)  # PostgreSQL skips locked rows at once;
-            # SQLite's second sweep waits for this one's commit, then finds nothing
+            second["thread"].join(timeout=2.0)
+            second["finished_meanwhile"] = not second["thread"].is_alive()
         real_enqueue(batch, now)
 
     monkeypatch.setattr(reminder_jobs, "enqueue_deliveries", enqueue_while_the_other_sweeps)
@@ -290,6 +291,10 @@ def test_two_sweeps_at_once_hand_out_each_reminder_once(
     assert "error" not in second, second.get("error")
     assert first + second["count"] == 10  # 5 warnings + 5 supervisor escalations
     assert sorted(handed) == sorted(set(handed)) and len(handed) == 10
+    with in_app():
+        if db.engine.dialect.name == "postgresql":
+            # SKIP LOCKED: the second sweep took the rest without waiting for the first.
+            assert second["finished_meanwhile"] and (first, second["count"]) == (4, 6)
     run_worker(app, name, connection)
     assert len(inbox(in_app, office.receptionist)) == 5
     assert len(inbox(in_app, office.supervisor)) == 5

@@ -155,9 +155,7 @@ def test_a_deleted_record_takes_its_reminders_with_it(app, factories, in_app, ti
     assert waiting(in_app, "ticket", ticket.id) == []
 
 
-def test_bulk_sql_that_fixed_the_record_is_caught_at_delivery(
-    app, factories, in_app, time_machine
-):
+def test_bulk_sql_that_fixed_the_record_is_caught_at_delivery(app, factories, in_app, time_machine):
     time_machine.move_to(NOW, tick=False)
     office = staff_office(factories)
     vehicle = factories.vehicle_pass(

@@ -142,8 +142,8 @@ def start_in_process(app) -> None:
 
 def _sweep_forever(app) -> None:
     while True:
-        time.sleep(app.config["REMINDER_SWEEP_SECONDS"])
         run_in_process_cycle(app)
+        time.sleep(app.config["REMINDER_SWEEP_SECONDS"])
 
 
 def run_in_process_cycle(app) -> int:

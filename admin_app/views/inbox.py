@@ -76,9 +76,7 @@ class InboxView(BaseView):
     def index(self):
         number = max(request.args.get("page", 0, type=int), 0)
         rows, more = inbox.page(current_user.id, number, PAGE_SIZE)
-        return self.render(
-            "admin/wuye/inbox.html", items=entries(rows), page=number, more=more
-        )
+        return self.render("admin/wuye/inbox.html", items=entries(rows), page=number, more=more)
 
     @expose("/<int:notification_id>/open", methods=("POST",))
     def open(self, notification_id: int):

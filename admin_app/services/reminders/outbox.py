@@ -43,7 +43,10 @@ def planned_for(conn, entity_type: str, ids: list[int]) -> dict[int, tuple[int, 
     hours = office_hours()
     rules = rules_for(entity_type)
     return {
-        row["id"]: (row["estate_id"], [p for rule in rules for p in planning.plan(rule, row, hours)])
+        row["id"]: (
+            row["estate_id"],
+            [p for rule in rules for p in planning.plan(rule, row, hours)],
+        )
         for row in rows
     }
 

@@ -48,14 +48,20 @@ def claim(now: datetime, horizon: datetime, limit: int) -> Batch:
     return batch
 
 
-def _locked(query):
-    return query.with_for_update(skip_locked=True) if is_postgresql(db.session.connection()) else query
-
-
 def _claim(candidates, now: datetime, was: ReminderStatus) -> list[tuple[int, datetime]]:
-    rows = db.session.execute(
+    conn = db.session.connection()
+    if is_postgresql(conn):
+        # Locked and materialised once: as a plain IN (subquery) PostgreSQL may re-run the
+        # LIMIT … SKIP LOCKED subquery for every row and claim far more than the limit.
+        due = candidates.with_for_update(skip_locked=True).cte("due").prefix_with("MATERIALIZED")
+        chosen = select(due.c.id)
+    else:
+        # SQLite runs the subquery once; and pysqlite opens no transaction for a statement
+        # that starts with WITH, so a CTE here would commit the claim on its own.
+        chosen = candidates.scalar_subquery()
+    rows = conn.execute(
         update(REMINDER)
-        .where(REMINDER.c.id.in_(_locked(candidates).scalar_subquery()), REMINDER.c.status == was)
+        .where(REMINDER.c.id.in_(chosen), REMINDER.c.status == was)
         .values(status=ReminderStatus.queued, queued_at=now)
         .returning(REMINDER.c.id, REMINDER.c.due_at)
     ).all()
