@@ -88,7 +88,9 @@ def translations_merge(locale, json_file):
 
 
 @click.command("worker")
-@click.option("--queues", default="default", show_default=True, help="Comma-separated queues.")
+@click.option(
+    "--queues", default="reminders,default", show_default=True, help="Comma-separated queues."
+)
 @click.option("--burst", is_flag=True, help="Stop when the queues are empty.")
 @with_appcontext
 def worker(queues, burst):

@@ -25,6 +25,7 @@ from admin_app.jobs import reminders as reminder_jobs
 from admin_app.models import (
     DeliveryChannel,
     DeliveryStatus,
+    PassStatus,
     Reminder,
     ReminderDelivery,
     ReminderStatus,
@@ -144,9 +145,13 @@ def test_due_within_the_next_interval_is_scheduled_at_its_time_in_utc(
     name, connection = reminder_queue
     time_machine.move_to(NOW, tick=False)
     office = staff_office(factories)
-    callback_ticket(factories, office)
+    soon = callback_ticket(factories, office)
+    late = callback_ticket(factories, office, due=datetime(2026, 11, 23, 14, 0))
     time_machine.move_to(AT_WARNING - timedelta(seconds=30), tick=False)
-    assert sweep_on_rq(app) == 1
+    # Two due already (the late ticket's warning and escalation), one in 30 seconds: one
+    # Redis pipeline enqueues the first two and schedules the third.
+    assert sweep_on_rq(app) == 3
+    assert len(Queue(name, connection=connection)) == 2
     scheduled = ScheduledJobRegistry(queue=Queue(name, connection=connection))
     [job_id] = scheduled.get_job_ids()
     # 14:50 in Shanghai is 06:50 UTC: rq's scheduler works in UTC.
@@ -154,10 +159,13 @@ def test_due_within_the_next_interval_is_scheduled_at_its_time_in_utc(
         2026, 11, 23, 6, 50, tzinfo=clock.to_utc(datetime(2026, 11, 23)).tzinfo
     )
     run_worker(app, name, connection)
-    assert all_notifications(in_app) == 0  # not before its time
+    assert inbox(in_app, office.receptionist) == [("callback", 0, "ticket", late.id)]
     time_machine.move_to(AT_WARNING, tick=False)
     run_worker(app, name, connection)
-    assert inbox(in_app, office.receptionist) == [("callback", 0, "ticket", 1)]
+    assert inbox(in_app, office.receptionist) == [
+        ("callback", 0, "ticket", late.id),
+        ("callback", 0, "ticket", soon.id),
+    ]
 
 
 def ticket_form(office, due: str) -> dict:
@@ -316,6 +324,31 @@ def test_a_job_lost_with_its_worker_is_handed_out_again(
     sweep_on_rq(app)
     run_worker(app, name, connection)
     assert len(inbox(in_app, office.receptionist)) == 1
+
+
+def test_a_rescued_job_and_a_scheduled_one_share_the_pipeline(
+    app, factories, in_app, time_machine, reminder_queue
+):
+    name, connection = reminder_queue
+    time_machine.move_to(NOW, tick=False)
+    office = staff_office(factories)
+    # Valid through 25 November: the receptionist is warned at 08:00 on the 23rd.
+    vehicle = factories.vehicle_pass(
+        office.world.a, status=PassStatus.approved, valid_until=datetime(2026, 11, 25).date()
+    )
+    sweep_on_rq(app)
+    Queue(name, connection=connection).empty()  # that job was lost
+    soon = callback_ticket(factories, office)
+    time_machine.move_to(AT_WARNING - timedelta(seconds=30), tick=False)
+    # The callback warning (in 30 s, scheduled) comes first, the rescued one after it.
+    assert sweep_on_rq(app) == 2
+    run_worker(app, name, connection)
+    assert inbox(in_app, office.receptionist) == [
+        ("vehicle_pass_expiry", 0, "vehicle_pass", vehicle.id)
+    ]
+    time_machine.move_to(AT_WARNING, tick=False)
+    run_worker(app, name, connection)
+    assert inbox(in_app, office.receptionist)[-1] == ("callback", 0, "ticket", soon.id)
 
 
 def test_a_worker_dying_mid_send_never_sends_twice(

@@ -89,6 +89,8 @@ def sweep_once(inline: bool) -> int:
 def _deliver_here(reminder_id: int) -> None:
     try:
         deliver_reminder(reminder_id)
+    except DeliveryRetry as waiting:  # recorded on the delivery; a later sweep tries again
+        current_app.logger.info("%s", waiting)
     except Exception:  # a failed reminder must not stop the others; the sweep retries it
         current_app.logger.exception("delivering reminder %s failed", reminder_id)
 
@@ -106,6 +108,7 @@ def enqueue_deliveries(batch: sweep.Batch, now) -> None:
         "failure_ttl": 30 * 24 * 3600,
     }
     with q.connection.pipeline() as pipe:
+        pipe.multi()  # one MULTI for both kinds (rq would start one half-way otherwise)
         for reminder_id in batch.reminder_ids:
             description = f"reminder {reminder_id}"
             when = due_at.get(reminder_id)

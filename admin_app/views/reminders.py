@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-from flask import url_for
+from collections import defaultdict
+
+from flask import g, url_for
 from flask_admin.contrib.sqla.filters import FilterEqual
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
 
+from ..extensions import db
 from ..models import Reminder, ReminderDelivery, Role
 from ..services.reminders import messages
 from ..services.reminders.rules import RULES_BY_NAME
@@ -34,12 +37,42 @@ def role_text(view, context, model, name) -> str:
         return model.recipient_role
 
 
+def _reminder(model) -> Reminder:
+    return model if isinstance(model, Reminder) else model.reminder
+
+
+def record_labels(reminders) -> dict[tuple[str, int], str]:
+    """The readable numbers (HY-T2611-0007) of the records these reminders are about."""
+    wanted = defaultdict(set)
+    for reminder in reminders:
+        wanted[reminder.entity_type].add(reminder.entity_id)
+    conn = db.session.connection()
+    return {
+        (kind, entity_id): label
+        for kind, ids in wanted.items()
+        for entity_id, label in messages.record_labels(conn, kind, ids).items()
+    }
+
+
 def record_link(view, context, model, name):
-    reminder = model if isinstance(model, Reminder) else model.reminder
+    reminder = _reminder(model)
+    key = (reminder.entity_type, reminder.entity_id)
+    labels = g.get("reminder_record_labels") or {}
+    label = labels.get(key) or record_labels([reminder])[key]
     url = url_for(f"{reminder.entity_type}.details_view", id=reminder.entity_id)
-    return Markup('<a href="{}">{} #{}</a>').format(
-        url, view.record_types.get(reminder.entity_type, reminder.entity_type), reminder.entity_id
+    return Markup('<a href="{}">{} {}</a>').format(
+        url, view.record_types.get(reminder.entity_type, reminder.entity_type), label
     )
+
+
+class RecordLabelsPerPage:
+    """Fetch the numbers of a page's records in one query per record type, not per row."""
+
+    def get_list(self, *args, **kwargs):
+        count, rows = super().get_list(*args, **kwargs)
+        if isinstance(rows, list):
+            g.reminder_record_labels = record_labels(_reminder(row) for row in rows)
+        return count, rows
 
 
 def error_text(view, context, model, name) -> str:
@@ -56,11 +89,16 @@ RECORD_TYPES = {
 RULE_OPTIONS = tuple((name, rule.subject) for name, rule in RULES_BY_NAME.items())
 
 
-class ReminderView(SecureModelView):
+class ReminderView(RecordLabelsPerPage, SecureModelView):
     resource = "reminder"
     show_history = False
     record_types = RECORD_TYPES
-    column_labels = {**LABELS, "entity_id": _l("Record"), "rule": _l("Deadline")}
+    column_labels = {
+        **LABELS,
+        "entity_id": _l("Record"),
+        "rule": _l("Reminder about"),
+        "due_at": _l("Planned for"),
+    }
     column_list = (
         "rule",
         "entity_id",
@@ -79,7 +117,7 @@ class ReminderView(SecureModelView):
     column_filters = (
         estate_filter(Reminder),
         "status",
-        FilterEqual(Reminder.rule, _l("Deadline"), options=RULE_OPTIONS),
+        FilterEqual(Reminder.rule, _l("Reminder about"), options=RULE_OPTIONS),
         "due_at",
     )
     column_formatters = {
@@ -98,13 +136,18 @@ class ReminderView(SecureModelView):
     }
 
 
-class ReminderDeliveryView(SecureModelView):
+class ReminderDeliveryView(RecordLabelsPerPage, SecureModelView):
     """Every message sent, or tried, per person and channel: failures are seen here."""
 
     resource = "reminder_delivery"
     show_history = False
     record_types = RECORD_TYPES
-    column_labels = {**LABELS, "reminder": _l("Record"), "address": _l("Sent to")}
+    column_labels = {
+        **LABELS,
+        "reminder": _l("Record"),
+        "address": _l("Sent to"),
+        "channel": _l("Sent by"),
+    }
     column_list = (
         "created_at",
         "reminder",
