@@ -6,6 +6,8 @@ check and CSRF like every other page. A Redis that does not answer is reported o
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 from flask import abort, flash, redirect, request, url_for
 from flask_admin import BaseView, expose
 from flask_babel import gettext
@@ -15,11 +17,20 @@ from rq.exceptions import NoSuchJobError
 from rq.job import Job
 from rq.registry import FailedJobRegistry
 
+from .. import clock
 from ..auth.permissions import VIEW, allowed, may
 from ..jobs import reminders
 from ..jobs.queue import DEFAULT_QUEUE, queue, uses_redis
 
 SHOWN = 100  # the newest failures per queue
+
+
+def office_time(moment: datetime | None) -> datetime | None:
+    """rq keeps UTC; the office reads its own clock."""
+    if moment is None:
+        return None
+    aware = moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+    return aware.astimezone(clock.office_zone()).replace(tzinfo=None)
 
 
 def queue_names() -> tuple[str, ...]:
@@ -41,8 +52,8 @@ def failed_jobs(queue_name: str) -> list[dict]:
                 "id": job.id,
                 "queue": queue_name,
                 "description": job.description,
-                "enqueued_at": job.enqueued_at,
-                "ended_at": job.ended_at,
+                "enqueued_at": office_time(job.enqueued_at),
+                "ended_at": office_time(job.ended_at),
                 "error": lines[-1] if lines else "",
                 "traceback": traceback,
             }
