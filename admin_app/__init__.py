@@ -18,6 +18,7 @@ def create_app(config: dict | None = None) -> Flask:
     configure_settings(app, config)
     configure_extensions(app)
     configure_history(app)
+    configure_reminders(app)
     configure_blueprints(app)
     configure_admin(app)
     configure_errors(app)
@@ -101,6 +102,20 @@ def configure_history(app: Flask) -> None:
 
     history.install()
     numbering.install()
+
+
+def configure_reminders(app: Flask) -> None:
+    """Reminders are written with every record change (a session listener); the inbox count
+    is in every page's navigation bar; without Redis the sweep runs in this process."""
+    from .jobs import reminders as reminder_jobs
+    from .services import reminders
+    from .views.inbox import unread_badge
+
+    reminders.install()
+    app.context_processor(lambda: {"inbox_unread": unread_badge})
+    if app.config.get("REMINDERS_IN_PROCESS"):
+        # On the first request, not here: CLI commands (db upgrade, seed) build the app too.
+        app.before_request(lambda: reminder_jobs.start_in_process(app))
 
 
 def configure_blueprints(app: Flask) -> None:

@@ -11,6 +11,7 @@ from .extensions import db
 seed_cli = AppGroup("seed", help="Demo data and large benchmark datasets.")
 staff_cli = AppGroup("staff", help="Staff accounts.")
 translations_cli = AppGroup("translations", help="Message catalogs.")
+reminders_cli = AppGroup("reminders", help="Deadline reminders.")
 
 
 @seed_cli.command("demo")
@@ -87,7 +88,9 @@ def translations_merge(locale, json_file):
 
 
 @click.command("worker")
-@click.option("--queues", default="default", show_default=True, help="Comma-separated queues.")
+@click.option(
+    "--queues", default="reminders,default", show_default=True, help="Comma-separated queues."
+)
 @click.option("--burst", is_flag=True, help="Stop when the queues are empty.")
 @with_appcontext
 def worker(queues, burst):
@@ -103,8 +106,56 @@ def worker(queues, burst):
     Worker(names, connection=redis_connection()).work(with_scheduler=True, burst=burst)
 
 
+@click.command("scheduler")
+@with_appcontext
+def scheduler():
+    """Run rq's cron scheduler: the reminder sweep every REMINDER_SWEEP_SECONDS (needs
+    REDIS_URL; run one or more `worker` processes next to it). Waits out Redis outages."""
+    import time
+
+    from flask import current_app
+    from redis.exceptions import RedisError
+    from rq.cron import CronScheduler
+
+    from .jobs.queue import redis_connection
+
+    if not current_app.config.get("REDIS_URL"):
+        raise click.ClickException("REDIS_URL is not set: the sweep runs inside the web process.")
+    while True:
+        cron = CronScheduler(connection=redis_connection())
+        cron.load_config_from_file("admin_app.jobs.cron")
+        try:
+            cron.start()  # returns on SIGINT / SIGTERM
+            return
+        except RedisError as error:
+            click.echo(f"Redis unreachable ({error}); retrying in 5 seconds", err=True)
+            time.sleep(5)
+
+
+@reminders_cli.command("sweep")
+def reminders_sweep():
+    """One sweep now: hand out every due reminder (enqueued on RQ, or delivered here)."""
+    from .jobs.queue import uses_redis
+    from .jobs.reminders import sweep_once
+
+    click.echo(f"handed out {sweep_once(inline=not uses_redis())} reminders")
+
+
+@reminders_cli.command("rebuild")
+def reminders_rebuild():
+    """Re-plan the reminders of every record with a deadline (after changing the rules or
+    the office hours, or after changing records with bulk SQL)."""
+    from .services import reminders
+
+    seen = reminders.rebuild()
+    db.session.commit()
+    click.echo(f"re-planned reminders of {seen} records")
+
+
 def register(app: Flask) -> None:
     app.cli.add_command(worker)
+    app.cli.add_command(scheduler)
+    app.cli.add_command(reminders_cli)
     app.cli.add_command(seed_cli)
     app.cli.add_command(staff_cli)
     app.cli.add_command(translations_cli)

@@ -71,6 +71,8 @@ def settings() -> dict:
         "MAIL_USE_TLS": _bool("MAIL_USE_TLS", False),
         "MAIL_FROM": env.get("MAIL_FROM", "noreply@localhost"),
         "SMS_PROVIDER": env.get("SMS_PROVIDER", "log"),
+        # The panel's public address, for links in e-mails (e.g. https://wuye.example.com).
+        "PANEL_URL": env.get("PANEL_URL", ""),
         "FLASK_ADMIN_SWATCH": "default",
         "FLASK_ADMIN_FLUID_LAYOUT": True,
     }

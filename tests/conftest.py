@@ -55,6 +55,8 @@ def app(tmp_path_factory):
             "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
             "SQLALCHEMY_DATABASE_URI": url,
             "REDIS_URL": os.environ.get("REDIS_URL") or None,
+            # Tests run the reminder sweep themselves, at the moments they choose.
+            "REMINDERS_IN_PROCESS": False,
         }
     )
     app.instance_path = str(root)
@@ -123,6 +125,41 @@ def in_app(app):
 def two_estates(factories):
     """Estate A (the user's) and estate B (someone else's), each with a unit and a resident."""
     return factories.two_estates()
+
+
+@pytest.fixture
+def reminder_queue(app, monkeypatch):
+    """The reminder jobs' RQ queue on the real Redis when REDIS_URL is set (each xdist worker
+    with its own queue name), on fakeredis otherwise. Yields (queue name, connection)."""
+    import fakeredis
+
+    from admin_app.jobs import queue as jobs
+    from admin_app.jobs import reminders as reminder_jobs
+
+    if os.environ.get("REDIS_URL"):
+        monkeypatch.setitem(app.config, "REDIS_URL", os.environ["REDIS_URL"])
+        with app.app_context():
+            connection = jobs.redis_connection()
+    else:
+        monkeypatch.setitem(app.config, "REDIS_URL", "redis://fake")
+        connection = fakeredis.FakeRedis()
+        monkeypatch.setattr(jobs, "redis_connection", lambda: connection)
+    name = f"reminders-test-{os.environ.get('PYTEST_XDIST_WORKER', 'main')}"
+    monkeypatch.setattr(reminder_jobs, "QUEUE", name)
+
+    def clear():
+        from rq import Queue
+        from rq.registry import FailedJobRegistry, ScheduledJobRegistry
+
+        q = Queue(name, connection=connection)
+        q.empty()
+        for registry in (FailedJobRegistry(queue=q), ScheduledJobRegistry(queue=q)):
+            for job_id in registry.get_job_ids():
+                registry.remove(job_id, delete_job=True)
+
+    clear()
+    yield name, connection
+    clear()
 
 
 class Client:

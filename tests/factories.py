@@ -11,11 +11,14 @@ from types import SimpleNamespace
 from admin_app import clock
 from admin_app.extensions import db
 from admin_app.models import (
+    DeliveryChannel,
+    DeliveryStatus,
     Estate,
     InspectionKind,
     InspectionResult,
     ReleasePass,
     Reminder,
+    ReminderDelivery,
     Renovation,
     RenovationInspection,
     Resident,
@@ -253,6 +256,32 @@ class Factories:
         db.session.flush()
         return batch
 
+    @persisted
+    def reminder_delivery(self, estate, **fields) -> ReminderDelivery:
+        n = next(_seq)
+        reminder = Reminder(
+            estate_id=_id(estate),
+            rule="callback",
+            entity_type="ticket",
+            entity_id=n,
+            deadline_at=clock.now(),
+            due_at=clock.now(),
+            dedupe_key=f"test-delivery-{n}",
+        )
+        db.session.add(reminder)
+        db.session.flush()
+        delivery = ReminderDelivery(
+            reminder_id=reminder.id,
+            estate_id=_id(estate),
+            channel=fields.pop("channel", DeliveryChannel.email),
+            status=fields.pop("status", DeliveryStatus.failed),
+            address=fields.pop("address", "staff@example.com"),
+            **fields,
+        )
+        db.session.add(delivery)
+        db.session.flush()
+        return delivery
+
     def _any_unit(self, estate) -> int:
         unit = db.session.query(Unit).filter(Unit.estate_id == _id(estate)).first()
         if unit is None:
@@ -303,5 +332,6 @@ class Factories:
             "staff": lambda: self.staff(Role.receptionist, estates=[estate]),
             "reminder": lambda: self.reminder(estate),
             "action_batch": lambda: self.batch(estate),
+            "reminder_delivery": lambda: self.reminder_delivery(estate),
         }
         return makers[resource]()

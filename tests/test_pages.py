@@ -8,6 +8,7 @@ import pytest
 
 from admin_app.auth.permissions import CREATE, EDIT, VIEW, allowed
 from admin_app.extensions import db
+from admin_app.jobs.reminders import sweep_once
 from admin_app.models import Staff
 
 ROLES_TO_USERS = {
@@ -32,6 +33,7 @@ RESOURCES = [
     "staff",
     "audit_record",
     "reminder",
+    "reminder_delivery",
 ]
 LANGUAGES = {"en": ("Log out", "Tickets"), "zh-CN": ("退出登录", "来电来访")}
 
@@ -45,6 +47,7 @@ def demo(app, in_app):
         db.session.commit()
         assert seed_demo().startswith("Demo data is already there")  # a second run adds nothing
         db.session.commit()
+        sweep_once(inline=True)  # the demo's overdue deadlines reach the inboxes
     return DEMO_PASSWORD
 
 
@@ -88,6 +91,10 @@ def test_every_page_renders_for_each_role(demo, login, in_app, role, lang):
     if allowed(staff, "statistics", VIEW):
         page = c.get("/admin/statistics/")
         assert page.status_code == 200 and logout_word in page.get_data(as_text=True)
+    inbox = c.get("/admin/inbox/")
+    assert inbox.status_code == 200 and logout_word in inbox.get_data(as_text=True)
+    failed_jobs = c.get("/admin/failed_jobs/")
+    assert failed_jobs.status_code == (200 if role == "admin" else 403)
 
 
 def test_menu_follows_the_language(demo, login):

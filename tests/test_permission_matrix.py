@@ -19,6 +19,7 @@ from admin_app.models import (
     Estate,
     ReleasePass,
     Reminder,
+    ReminderDelivery,
     Renovation,
     RenovationInspection,
     Resident,
@@ -98,6 +99,7 @@ EXPECTED = {
     },
     "reminder": {"admin": "V", "director": "V", "supervisor": "V"},
     "action_batch": {"admin": "VX", "director": "VX", "supervisor": "VX"},
+    "reminder_delivery": {"admin": "V", "director": "V", "supervisor": "V"},
 }
 ROLES = [r.value for r in Role]
 MODELS = {
@@ -114,6 +116,7 @@ MODELS = {
     "renovation_inspection": RenovationInspection,
     "reminder": Reminder,
     "action_batch": ActionBatch,
+    "reminder_delivery": ReminderDelivery,
 }
 AJAX_REFS = {
     "unit": ["estate"],

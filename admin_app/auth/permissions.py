@@ -90,6 +90,12 @@ PERMISSIONS: dict[str, dict[Role, frozenset[str]]] = {
     "reminder": {R.admin: READ, R.director: READ, R.supervisor: READ},
     "statistics": {R.admin: READ_EXPORT, R.director: READ_EXPORT, R.supervisor: READ_EXPORT},
     "action_batch": {R.admin: READ_EXPORT, R.director: READ_EXPORT, R.supervisor: READ_EXPORT},
+    # Every message sent or tried, with its failures.
+    "reminder_delivery": {R.admin: READ, R.director: READ, R.supervisor: READ},
+    # Each person's own inbox: everyone has one.
+    "inbox": {role: READ for role in Role},
+    # RQ's failed jobs (they may carry any record's ids): administrators only.
+    "failed_job": {R.admin: READ},
 }
 
 # Named actions beyond CRUD: the workflow verbs, as "<resource>.<action>".
@@ -125,6 +131,8 @@ ACTIONS: dict[str, frozenset[Role]] = {
     # Running one step over many records at once (ticked rows or a whole filter).
     "ticket.batch": SUPERVISORS,
     "work_order.batch": SUPERVISORS,
+    "failed_job.requeue": frozenset({R.admin}),
+    "failed_job.delete": frozenset({R.admin}),
 }
 
 

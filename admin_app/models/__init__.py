@@ -6,7 +6,14 @@ from .batch import ActionBatch, BatchStatus, action_batch_estate
 from .estate import Estate
 from .numbering import NumberSequence
 from .passes import PassStatus, ReleasePass, VehiclePass, VehicleType, WorkerPass
-from .reminder import Notification, Reminder, ReminderStatus
+from .reminder import (
+    DeliveryChannel,
+    DeliveryStatus,
+    Notification,
+    Reminder,
+    ReminderDelivery,
+    ReminderStatus,
+)
 from .renovation import (
     DepositStatus,
     InspectionKind,
@@ -30,6 +37,8 @@ __all__ = [
     "Channel",
     "Choice",
     "ComplaintCode",
+    "DeliveryChannel",
+    "DeliveryStatus",
     "DepositStatus",
     "Estate",
     "InspectionKind",
@@ -40,6 +49,7 @@ __all__ = [
     "PassStatus",
     "ReleasePass",
     "Reminder",
+    "ReminderDelivery",
     "ReminderStatus",
     "Renovation",
     "RenovationInspection",

@@ -38,6 +38,7 @@ NOT_AUDITED_TABLES = frozenset(
         "audit_record",
         "number_sequence",
         "reminder",
+        "reminder_delivery",
         "notification",
         "stored_file",
         "staff_trade",

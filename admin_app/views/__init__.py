@@ -15,6 +15,7 @@ from ..models import (
     Estate,
     ReleasePass,
     Reminder,
+    ReminderDelivery,
     Renovation,
     RenovationInspection,
     Resident,
@@ -25,12 +26,15 @@ from ..models import (
     WorkerPass,
     WorkOrder,
 )
-from .audit import AuditRecordView, ReminderView
+from .audit import AuditRecordView
 from .batches import ActionBatchView, register
 from .estate import EstateView, UnitView
+from .failed_jobs import FailedJobsView
+from .inbox import InboxView
 from .index import HomeView
 from .labels import action_label
 from .passes import ReleasePassView, VehiclePassView, WorkerPassView
+from .reminders import ReminderDeliveryView, ReminderView
 from .renovation import RenovationInspectionView, RenovationView
 from .resident import ResidentView
 from .staff import StaffView
@@ -110,6 +114,21 @@ def create_admin(app) -> Admin:
     admin.add_view(
         ReminderView(Reminder, s, name=_l("Reminders"), category=records, endpoint="reminder")
     )
+    admin.add_view(
+        ReminderDeliveryView(
+            ReminderDelivery,
+            s,
+            name=_l("Reminder deliveries"),
+            category=records,
+            endpoint="reminder_delivery",
+        )
+    )
+    admin.add_view(
+        FailedJobsView(
+            name=_l("Failed jobs"), category=records, endpoint="failed_job", url="failed_jobs"
+        )
+    )
+    admin.add_view(InboxView(name=_l("Inbox"), endpoint="inbox", url="inbox"))
     admin.add_view(
         StatisticsView(name=_l("Statistics"), endpoint="statistics", url="/admin/statistics")
     )

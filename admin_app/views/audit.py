@@ -1,4 +1,4 @@
-"""History (audit records) and the reminder outbox, read-only."""
+"""History (audit records), read-only."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from flask_admin.contrib.sqla.filters import FilterEqual, IntEqualFilter
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup, escape
 
-from ..models import AuditRecord, Reminder
+from ..models import AuditRecord
 from .base import SecureModelView
 from .filters import estate_filter
 from .labels import LABELS
@@ -43,25 +43,3 @@ class AuditRecordView(SecureModelView):
     column_formatters = {"changes": format_changes}
     column_formatters_detail = column_formatters
     column_formatters_export = {"changes": lambda v, c, m, n: repr(m.changes)}
-
-
-class ReminderView(SecureModelView):
-    resource = "reminder"
-    show_history = False
-    column_labels = LABELS
-    column_list = (
-        "rule",
-        "entity_type",
-        "entity_id",
-        "level",
-        "recipient",
-        "deadline_at",
-        "due_at",
-        "status",
-        "attempts",
-        "sent_at",
-        "last_error",
-    )
-    column_default_sort = ("due_at", True)
-    column_sortable_list = ("rule", "due_at", "deadline_at", "status")
-    column_filters = (estate_filter(Reminder), "status", "rule", "due_at")

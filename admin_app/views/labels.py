@@ -152,6 +152,11 @@ LABELS = {
     "attempts": _l("Attempts"),
     "sent_at": _l("Sent at"),
     "last_error": _l("Last error"),
+    "recipient_role": _l("Role told"),
+    "queued_at": _l("Queued at"),
+    "last_attempt_at": _l("Last attempt"),
+    "staff": _l("Staff member"),
+    "reminder": _l("Reminder"),
     "created_at": _l("Created at"),
     "photo_file": _l("Photo"),
 }

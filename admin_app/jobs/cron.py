@@ -1,0 +1,26 @@
+"""rq cron configuration: the reminder sweep every REMINDER_SWEEP_SECONDS.
+
+`flask --app wsgi scheduler` loads it (and keeps going through Redis outages); plain
+`rq cron admin_app.jobs.cron` works too. An interval rather than a cron string: rq reads cron
+strings in the scheduler's own zone, while every due time here is already office time in the
+database, so the sweep only has to run often.
+"""
+
+from __future__ import annotations
+
+import os
+
+from rq import cron
+
+from .reminders import QUEUE, sweep_reminders
+
+SWEEP_SECONDS = int(os.environ.get("REMINDER_SWEEP_SECONDS", "60"))
+
+cron.register(
+    sweep_reminders,
+    QUEUE,
+    interval=SWEEP_SECONDS,
+    job_timeout=SWEEP_SECONDS * 5,
+    result_ttl=SWEEP_SECONDS * 10,
+    failure_ttl=7 * 24 * 3600,
+)

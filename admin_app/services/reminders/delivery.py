@@ -1,0 +1,228 @@
+"""Delivering one reminder: the service verbs a delivery job calls, each checking, changing and
+flushing; the job commits between them.
+
+`publish` claims a queued reminder with a conditional UPDATE (status queued → sent), so of any
+number of jobs for the same reminder — retries, a second sweep, a rescued lost job — exactly
+one puts it in the inboxes, in the same transaction. E-mail and SMS cannot share that
+transaction: each is its own ReminderDelivery row, claimed (pending → sending) and committed
+before the message leaves and recorded after, so a retry never sends it twice; a worker that
+died mid-send leaves it "sending", and the sweep marks it outcome-unknown, not sent again.
+"""
+
+from __future__ import annotations
+
+from flask import current_app
+from flask_babel import force_locale
+from sqlalchemy import or_, select, update
+
+from ... import clock
+from ...extensions import db
+from ...models import (
+    DeliveryChannel,
+    DeliveryStatus,
+    Notification,
+    Reminder,
+    ReminderDelivery,
+    ReminderStatus,
+    Role,
+    Staff,
+    staff_estate,
+)
+from . import channels, messages, outbox
+from .rules import RULES_BY_NAME
+from .store import insert_ignoring_duplicates
+
+MAX_ATTEMPTS = 3  # per e-mail or text message
+REMINDER, DELIVERY = Reminder.__table__, ReminderDelivery.__table__
+COMPANY_WIDE = (Role.admin, Role.director)
+
+
+def publish(reminder_id: int) -> bool:
+    """Put a queued reminder into its recipients' inboxes and plan its e-mails and texts.
+    False when there was nothing to deliver (already sent, cancelled, or no longer due)."""
+    conn = db.session.connection()
+    now = clock.now()
+    reminder = (
+        conn.execute(
+            update(REMINDER)
+            .where(REMINDER.c.id == reminder_id, REMINDER.c.status == ReminderStatus.queued)
+            .values(
+                status=ReminderStatus.sent,
+                sent_at=now,
+                attempts=REMINDER.c.attempts + 1,
+                last_error=None,
+            )
+            .returning(*REMINDER.c)
+        )
+        .mappings()
+        .first()
+    )
+    if reminder is None:
+        return False
+    if not outbox.still_wanted(
+        conn, reminder["entity_type"], reminder["entity_id"], reminder["dedupe_key"]
+    ):
+        _finish(conn, reminder_id, ReminderStatus.cancelled)
+        return False
+    people = recipients(reminder)
+    if not people:
+        _finish(conn, reminder_id, ReminderStatus.failed, "no_recipient")
+        return False
+    label = messages.record_labels(conn, reminder["entity_type"], [reminder["entity_id"]])
+    record = label[reminder["entity_id"]]
+    link = messages.record_path(reminder["entity_type"], reminder["entity_id"])
+    notifications, deliveries = [], []
+    for person in people:
+        with force_locale(person.locale or current_app.config["BABEL_DEFAULT_LOCALE"]):
+            text = messages.title(
+                reminder["rule"], reminder["level"], reminder["deadline_at"], record
+            )
+        notifications.append(
+            {
+                "staff_id": person.id,
+                "reminder_id": reminder_id,
+                "title": text[:200],
+                "link": link,
+                "created_at": now,
+            }
+        )
+        deliveries += [
+            _delivery(reminder, person, channel, address, now)
+            for channel, address in outbound_addresses(reminder, person)
+        ]
+    insert_ignoring_duplicates(
+        conn, Notification.__table__, notifications, ["reminder_id", "staff_id"]
+    )
+    insert_ignoring_duplicates(conn, DELIVERY, deliveries, ["reminder_id", "staff_id", "channel"])
+    return True
+
+
+def _finish(conn, reminder_id: int, status: ReminderStatus, error: str | None = None) -> None:
+    conn.execute(
+        update(REMINDER)
+        .where(REMINDER.c.id == reminder_id)
+        .values(status=status, sent_at=None, last_error=error)
+    )
+
+
+def _delivery(reminder, person: Staff, channel: DeliveryChannel, address, now) -> dict:
+    inbox = channel is DeliveryChannel.inbox
+    return {
+        "reminder_id": reminder["id"],
+        "estate_id": reminder["estate_id"],
+        "staff_id": person.id,
+        "channel": channel,
+        "address": address,
+        "status": DeliveryStatus.sent if inbox else DeliveryStatus.pending,
+        "attempts": 1 if inbox else 0,
+        "created_at": now,
+        "last_attempt_at": now if inbox else None,
+        "sent_at": now if inbox else None,
+    }
+
+
+def outbound_addresses(reminder, person: Staff) -> list[tuple[DeliveryChannel, str | None]]:
+    """The inbox always; e-mail when configured and known; SMS for field rules and
+    escalations when a provider is configured and the phone is known."""
+    found: list[tuple[DeliveryChannel, str | None]] = [(DeliveryChannel.inbox, None)]
+    if channels.email_configured() and person.email:
+        found.append((DeliveryChannel.email, person.email))
+    rule = RULES_BY_NAME.get(reminder["rule"])
+    wants_sms = reminder["level"] > 0 or (rule is not None and rule.sms)
+    if wants_sms and person.phone and channels.sms_enabled():
+        found.append((DeliveryChannel.sms, person.phone))
+    return found
+
+
+def recipients(reminder) -> list[Staff]:
+    """The named person if still active and in the estate, else everyone of the role there."""
+    estate_id = reminder["estate_id"]
+    if reminder["recipient_id"] is not None:
+        person = db.session.get(Staff, reminder["recipient_id"])
+        if person is not None and person.active and _works_in(person, estate_id):
+            return [person]
+    if not reminder["recipient_role"]:
+        return []
+    role = Role(reminder["recipient_role"])
+    members = select(staff_estate.c.staff_id).where(staff_estate.c.estate_id == estate_id)
+    in_estate = Staff.id.in_(members)
+    if role in COMPANY_WIDE:
+        in_estate = or_(in_estate, Staff.all_estates.is_(True))
+    query = select(Staff).where(Staff.active.is_(True), Staff.role == role, in_estate)
+    return list(db.session.scalars(query.order_by(Staff.id)))
+
+
+def _works_in(person: Staff, estate_id: int | None) -> bool:
+    if person.all_estates and person.role in COMPANY_WIDE:
+        return True
+    return estate_id in person.estate_ids
+
+
+# ---- e-mail and SMS ----------------------------------------------------------------------
+def waiting_outbound(reminder_id: int) -> list[int]:
+    return list(
+        db.session.scalars(
+            select(DELIVERY.c.id).where(
+                DELIVERY.c.reminder_id == reminder_id,
+                DELIVERY.c.status == DeliveryStatus.pending,
+            )
+        )
+    )
+
+
+def claim_outbound(delivery_id: int) -> bool:
+    """pending → sending; False when another job has it or it is done. Commit before sending."""
+    result = db.session.execute(
+        update(DELIVERY)
+        .where(DELIVERY.c.id == delivery_id, DELIVERY.c.status == DeliveryStatus.pending)
+        .values(
+            status=DeliveryStatus.sending,
+            attempts=DELIVERY.c.attempts + 1,
+            last_attempt_at=clock.now(),
+        )
+    )
+    return result.rowcount == 1
+
+
+def send_outbound(delivery_id: int) -> DeliveryStatus:
+    """Send a claimed e-mail or text and record the outcome: sent, pending (to be tried again)
+    or failed (after MAX_ATTEMPTS)."""
+    delivery = db.session.get(ReminderDelivery, delivery_id)
+    reminder, person = delivery.reminder, delivery.staff
+    outcome, error = DeliveryStatus.sent, None
+    try:
+        if person is None or not delivery.address:
+            raise LookupError("no_address")
+        _send(delivery, reminder, person)
+    except Exception as exc:  # any failure of the far side is recorded, never raised
+        current_app.logger.warning("reminder %s %s failed: %s", reminder.id, delivery.channel, exc)
+        error = exc.args[0] if isinstance(exc, LookupError) else f"{type(exc).__name__}: {exc}"
+        spent = delivery.attempts >= MAX_ATTEMPTS
+        outcome = DeliveryStatus.failed if spent else DeliveryStatus.pending
+    db.session.execute(
+        update(DELIVERY)
+        .where(DELIVERY.c.id == delivery_id, DELIVERY.c.status == DeliveryStatus.sending)
+        .values(
+            status=outcome,
+            last_error=error[:500] if error else None,
+            sent_at=clock.now() if outcome is DeliveryStatus.sent else None,
+        )
+    )
+    return outcome
+
+
+def _send(delivery: ReminderDelivery, reminder: Reminder, person: Staff) -> None:
+    conn = db.session.connection()
+    record = messages.record_labels(conn, reminder.entity_type, [reminder.entity_id])
+    path = messages.record_path(reminder.entity_type, reminder.entity_id)
+    with force_locale(person.locale or current_app.config["BABEL_DEFAULT_LOCALE"]):
+        text = messages.title(
+            reminder.rule, reminder.level, reminder.deadline_at, record[reminder.entity_id]
+        )
+        if delivery.channel is DeliveryChannel.email:
+            channels.mailer.send(delivery.address, text, messages.email_body(text, path))
+        elif delivery.channel is DeliveryChannel.sms:
+            provider = channels.sms_provider()
+            if provider is None:
+                raise LookupError("no_provider")
+            provider.send(delivery.address, text)

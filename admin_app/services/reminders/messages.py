@@ -1,0 +1,69 @@
+"""How a reminder reads: its title in the reader's language, the record it is about, and the
+link to that record."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from flask import current_app
+from flask_babel import gettext
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+
+from .rules import MODELS, RULES_BY_NAME
+
+# Reasons stored in Reminder.last_error / ReminderDelivery.last_error by code, shown translated.
+ERRORS = {
+    "no_recipient": _l("Nobody to tell: no active staff member of this role in the estate."),
+    "interrupted": _l("The worker stopped while sending; it is not sent again."),
+    "no_address": _l("The staff member has no address for this channel."),
+    "no_provider": _l("No SMS provider is configured."),
+}
+
+
+def error_text(code: str | None) -> str:
+    if not code:
+        return ""
+    return str(ERRORS[code]) if code in ERRORS else code
+
+
+def title(rule_name: str, level: int, deadline_at: datetime, record: str) -> str:
+    rule = RULES_BY_NAME.get(rule_name)
+    params = {
+        "subject": str(rule.subject) if rule else rule_name,
+        "record": record,
+        "deadline": f"{deadline_at:%Y-%m-%d %H:%M}",
+    }
+    if level == 0:
+        return gettext("%(subject)s: %(record)s, due %(deadline)s", **params)
+    return gettext("Overdue since %(deadline)s: %(subject)s — %(record)s", **params)
+
+
+def record_labels(conn, entity_type: str, ids) -> dict[int, str]:
+    """Each record's readable number (HY-T2611-0007), or #id for a record that is gone."""
+    labels = {i: f"#{i}" for i in ids}
+    model = MODELS.get(entity_type)
+    if model is not None and ids:
+        table = model.__table__
+        rows = conn.execute(select(table.c.id, table.c.number).where(table.c.id.in_(list(ids))))
+        labels.update({row.id: row.number or f"#{row.id}" for row in rows})
+    return labels
+
+
+def record_path(entity_type: str, entity_id: int) -> str:
+    """The record's details page, built without a request (jobs have none)."""
+    adapter = current_app.url_map.bind(
+        "localhost", script_name=current_app.config.get("APPLICATION_ROOT") or "/"
+    )
+    return adapter.build(f"{entity_type}.details_view", {"id": entity_id})
+
+
+def email_body(text: str, path: str) -> str:
+    url = (current_app.config.get("PANEL_URL") or "").rstrip("/") + path
+    return "\n\n".join(
+        [
+            text,
+            gettext("Open the record: %(url)s", url=url),
+            gettext("Sent by the property office panel; see your inbox there."),
+        ]
+    )

@@ -1,0 +1,196 @@
+"""The outbox: saving a record with deadlines (re)writes its Reminder rows in the same
+transaction, whichever path saved it — admin form, service verb, batch, job, import, seed.
+
+A session listener (like history.py and numbering.py) collects the records whose watched
+columns changed in a flush and re-plans them with `refresh`. Rows are keyed by `dedupe_key`:
+saving twice changes nothing, a fixed record cancels its waiting reminders, a moved deadline
+cancels the old ones and plans new ones, and a reminder already sent is never planned again.
+Bulk paths that change records with core UPDATE statements call `refresh` themselves.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import datetime
+
+from flask import current_app, has_app_context
+from sqlalchemy import bindparam, event, inspect, select, update
+from sqlalchemy.orm import Session
+
+from ... import clock
+from ...models.reminder import Reminder, ReminderStatus
+from . import plan as planning
+from .rules import MODELS, rules_for, watched_columns
+from .store import chunks, insert_ignoring_duplicates
+
+REMINDER = Reminder.__table__
+WAITING = (ReminderStatus.pending, ReminderStatus.queued)
+
+
+def office_hours() -> planning.OfficeHours:
+    if has_app_context():
+        config = current_app.config
+        return planning.OfficeHours(config["OFFICE_HOURS_START"], config["OFFICE_HOURS_END"])
+    return planning.OfficeHours(8, 20)
+
+
+def planned_for(conn, entity_type: str, ids: list[int]) -> dict[int, tuple[int, list]]:
+    """Each record's estate and the reminders it should have now (records that no longer
+    exist are left out)."""
+    table = MODELS[entity_type].__table__
+    columns = [table.c[name] for name in sorted(watched_columns(entity_type))]
+    rows = conn.execute(select(*columns).where(table.c.id.in_(ids))).mappings()
+    hours = office_hours()
+    rules = rules_for(entity_type)
+    return {
+        row["id"]: (
+            row["estate_id"],
+            [p for rule in rules for p in planning.plan(rule, row, hours)],
+        )
+        for row in rows
+    }
+
+
+def refresh(conn, entity_type: str, ids, now: datetime | None = None) -> None:
+    """Bring the reminders of these records in line with their current state."""
+    if entity_type not in MODELS:
+        return
+    now = now or clock.now()
+    for batch in chunks(sorted(set(ids))):
+        wanted = planned_for(conn, entity_type, batch)
+        existing = conn.execute(
+            select(
+                REMINDER.c.id,
+                REMINDER.c.dedupe_key,
+                REMINDER.c.status,
+                REMINDER.c.due_at,
+                REMINDER.c.recipient_id,
+                REMINDER.c.recipient_role,
+            ).where(REMINDER.c.entity_type == entity_type, REMINDER.c.entity_id.in_(batch))
+        ).all()
+        _write(conn, entity_type, wanted, existing, now)
+
+
+def _write(conn, entity_type, wanted, existing, now) -> None:
+    by_key = {row.dedupe_key: row for row in existing}
+    wanted_keys = set()
+    inserts, changes = [], []
+    for entity_id, (estate_id, planned) in wanted.items():
+        for p in planned:
+            wanted_keys.add(p.dedupe_key)
+            row = by_key.get(p.dedupe_key)
+            # A warning planned after its deadline has passed says nothing new: the
+            # escalation does. One already waiting is still delivered (nothing is lost).
+            late_warning = p.level == 0 and p.deadline_at <= now
+            if row is None:
+                if not late_warning:
+                    inserts.append(_new_row(entity_type, entity_id, estate_id, p))
+            elif row.status is ReminderStatus.cancelled:
+                if not late_warning:
+                    changes.append(_change(row.id, p, ReminderStatus.cancelled))
+            elif row.status in WAITING and (row.due_at, row.recipient_id, row.recipient_role) != (
+                p.due_at,
+                p.recipient_id,
+                p.recipient_role,
+            ):
+                changes.append(_change(row.id, p, row.status))
+    insert_ignoring_duplicates(conn, REMINDER, inserts, ["dedupe_key"])
+    if changes:
+        # Back to pending: a job already queued for the old time or person finds the row
+        # no longer queued and does nothing; the sweep hands it out again when due.
+        conn.execute(
+            update(REMINDER)
+            .where(REMINDER.c.id == bindparam("_id"), REMINDER.c.status == bindparam("_was"))
+            .values(
+                status=ReminderStatus.pending,
+                due_at=bindparam("_due"),
+                recipient_id=bindparam("_recipient"),
+                recipient_role=bindparam("_role"),
+                queued_at=None,
+            ),
+            changes,
+        )
+    stale = [row.id for row in existing if row.dedupe_key not in wanted_keys]
+    if stale:
+        conn.execute(
+            update(REMINDER)
+            .where(REMINDER.c.id.in_(stale), REMINDER.c.status.in_(WAITING))
+            .values(status=ReminderStatus.cancelled, queued_at=None)
+        )
+
+
+def _new_row(entity_type, entity_id, estate_id, p: planning.Planned) -> dict:
+    return {
+        "estate_id": estate_id,
+        "rule": p.rule,
+        "entity_type": entity_type,
+        "entity_id": entity_id,
+        "level": p.level,
+        "recipient_id": p.recipient_id,
+        "recipient_role": p.recipient_role,
+        "deadline_at": p.deadline_at,
+        "due_at": p.due_at,
+        "dedupe_key": p.dedupe_key,
+    }
+
+
+def _change(reminder_id, p: planning.Planned, was: ReminderStatus) -> dict:
+    return {
+        "_id": reminder_id,
+        "_was": was,
+        "_due": p.due_at,
+        "_recipient": p.recipient_id,
+        "_role": p.recipient_role,
+    }
+
+
+def still_wanted(conn, entity_type: str, entity_id: int, dedupe_key: str) -> bool:
+    """Does the record, as it is now, still call for this reminder? (Checked again just
+    before delivery, for changes that bypassed the session, such as bulk UPDATEs.)"""
+    if entity_type not in MODELS:
+        return False
+    _, planned = planned_for(conn, entity_type, [entity_id]).get(entity_id, (None, []))
+    return any(p.dedupe_key == dedupe_key for p in planned)
+
+
+# ---- the session listener ----------------------------------------------------------------
+def _touched(session: Session) -> dict[str, set[int]]:
+    touched: dict[str, set[int]] = defaultdict(set)
+    for obj in session.new:
+        entity_type = getattr(type(obj), "__tablename__", None)
+        if entity_type in MODELS:
+            touched[entity_type].add(obj.id)
+    for obj in session.dirty:
+        entity_type = getattr(type(obj), "__tablename__", None)
+        if entity_type in MODELS and _watched_change(obj, entity_type):
+            touched[entity_type].add(obj.id)
+    for obj in session.deleted:
+        entity_type = getattr(type(obj), "__tablename__", None)
+        if entity_type in MODELS:
+            touched[entity_type].add(inspect(obj).identity[0])
+    return touched
+
+
+def _watched_change(obj, entity_type: str) -> bool:
+    attrs = inspect(obj).attrs
+    return any(
+        attrs[name].history.has_changes() for name in watched_columns(entity_type) if name in attrs
+    )
+
+
+def _after_flush(session: Session, flush_context) -> None:
+    touched = _touched(session)
+    if touched:
+        conn = session.connection()
+        for entity_type, ids in touched.items():
+            refresh(conn, entity_type, ids)
+
+
+_installed = False
+
+
+def install() -> None:
+    global _installed
+    if not _installed:
+        event.listen(Session, "after_flush", _after_flush)
+        _installed = True

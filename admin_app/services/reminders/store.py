@@ -1,0 +1,35 @@
+"""Small SQL helpers shared by the outbox, the sweep and delivery (core statements, so that
+they run inside a flush and in bulk)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+
+from sqlalchemy import Table
+
+
+def chunks(values: Iterable, size: int = 500) -> Iterator[list]:
+    batch: list = []
+    for value in values:
+        batch.append(value)
+        if len(batch) == size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def insert_ignoring_duplicates(conn, table: Table, rows: list[dict], keys: list[str]) -> None:
+    """INSERT … ON CONFLICT DO NOTHING: a row another transaction (or an earlier try of this
+    one) already wrote is left alone instead of failing the whole change."""
+    if not rows:
+        return
+    if conn.dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert
+    conn.execute(insert(table).on_conflict_do_nothing(index_elements=keys), rows)
+
+
+def is_postgresql(conn) -> bool:
+    return conn.dialect.name == "postgresql"

@@ -1,0 +1,126 @@
+"""The sweep: find reminders that are due and hand them out, and put right whatever a lost job,
+a dead worker or a Redis outage left half-done. The database decides what is due; a sweep that
+could not reach Redis rolls its claim back and the next one finds the same rows.
+
+Claims are conditional UPDATEs (pending → queued); on PostgreSQL the rows are picked with
+FOR UPDATE SKIP LOCKED, so two sweeps running at once split the work instead of doubling it.
+On SQLite the writer lock serialises them and the second finds nothing left to claim.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from sqlalchemy import and_, or_, select, update
+
+from ...extensions import db
+from ...models import DeliveryChannel, DeliveryStatus, Reminder, ReminderDelivery, ReminderStatus
+from .store import is_postgresql
+
+REMINDER, DELIVERY = Reminder.__table__, ReminderDelivery.__table__
+# Longer than any delivery job may run (jobs time out after 5 minutes).
+LOST_AFTER = timedelta(minutes=10)
+# An e-mail or text left "pending" this long has lost its retry job: try again.
+RETRY_AFTER = timedelta(minutes=15)
+
+
+@dataclass
+class Batch:
+    due: list[tuple[int, datetime]] = field(default_factory=list)  # (reminder id, due at)
+    retry: list[int] = field(default_factory=list)  # reminders with e-mails/texts to resend
+
+    @property
+    def reminder_ids(self) -> list[int]:
+        return [rid for rid, _ in self.due] + [r for r in self.retry if r not in dict(self.due)]
+
+    def __len__(self) -> int:
+        return len(self.due)
+
+
+def claim(now: datetime, horizon: datetime, limit: int) -> Batch:
+    """Claim up to `limit` reminders due by `horizon`, then lost ones, then stuck e-mails."""
+    batch = Batch(due=_claim_due(now, horizon, limit))
+    if len(batch.due) < limit:
+        batch.due += _claim_lost(now, limit - len(batch.due))
+        _give_up_interrupted(now)
+        batch.retry = _outbound_to_retry(now, limit)
+    return batch
+
+
+def _claim(candidates, now: datetime, was: ReminderStatus) -> list[tuple[int, datetime]]:
+    conn = db.session.connection()
+    if is_postgresql(conn):
+        # Locked and materialised once: as a plain IN (subquery) PostgreSQL may re-run the
+        # LIMIT … SKIP LOCKED subquery for every row and claim far more than the limit.
+        due = candidates.with_for_update(skip_locked=True).cte("due").prefix_with("MATERIALIZED")
+        chosen = select(due.c.id)
+    else:
+        # SQLite runs the subquery once; and pysqlite opens no transaction for a statement
+        # that starts with WITH, so a CTE here would commit the claim on its own.
+        chosen = candidates.scalar_subquery()
+    rows = conn.execute(
+        update(REMINDER)
+        .where(REMINDER.c.id.in_(chosen), REMINDER.c.status == was)
+        .values(status=ReminderStatus.queued, queued_at=now)
+        .returning(REMINDER.c.id, REMINDER.c.due_at)
+    ).all()
+    return sorted(((row.id, row.due_at) for row in rows), key=lambda r: (r[1], r[0]))
+
+
+def _claim_due(now: datetime, horizon: datetime, limit: int) -> list[tuple[int, datetime]]:
+    candidates = (
+        select(REMINDER.c.id)
+        .where(REMINDER.c.status == ReminderStatus.pending, REMINDER.c.due_at <= horizon)
+        .order_by(REMINDER.c.due_at)
+        .limit(limit)
+    )
+    return _claim(candidates, now, ReminderStatus.pending)
+
+
+def _claim_lost(now: datetime, limit: int) -> list[tuple[int, datetime]]:
+    """Queued long ago and past due, yet never delivered: its job died with its worker or
+    with Redis. Delivering again is safe; `publish` lets only one job through."""
+    cutoff = now - LOST_AFTER
+    candidates = (
+        select(REMINDER.c.id)
+        .where(
+            REMINDER.c.status == ReminderStatus.queued,
+            REMINDER.c.due_at < cutoff,
+            REMINDER.c.queued_at < cutoff,
+        )
+        .order_by(REMINDER.c.due_at)
+        .limit(limit)
+    )
+    return _claim(candidates, now, ReminderStatus.queued)
+
+
+def _give_up_interrupted(now: datetime) -> None:
+    """An e-mail or text "sending" for too long: the worker stopped mid-send. It may have
+    arrived, so it is marked outcome-unknown and never sent again."""
+    db.session.execute(
+        update(DELIVERY)
+        .where(
+            DELIVERY.c.status == DeliveryStatus.sending,
+            DELIVERY.c.last_attempt_at < now - LOST_AFTER,
+        )
+        .values(status=DeliveryStatus.unknown, last_error="interrupted")
+    )
+
+
+def _outbound_to_retry(now: datetime, limit: int) -> list[int]:
+    cutoff = now - RETRY_AFTER
+    query = (
+        select(DELIVERY.c.reminder_id)
+        .where(
+            DELIVERY.c.status == DeliveryStatus.pending,
+            DELIVERY.c.channel != DeliveryChannel.inbox,
+            or_(
+                DELIVERY.c.last_attempt_at < cutoff,
+                and_(DELIVERY.c.last_attempt_at.is_(None), DELIVERY.c.created_at < cutoff),
+            ),
+        )
+        .distinct()
+        .limit(limit)
+    )
+    return list(db.session.scalars(query))

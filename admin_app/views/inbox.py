@@ -1,0 +1,105 @@
+"""The in-panel inbox: each staff member's reminders, newest first, with the record linked.
+
+Reached from the bell in the navigation bar (its unread count comes from `unread_badge`).
+Marking read changes state, so it is a POST with the CSRF token, like every other change.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from flask import abort, flash, redirect, request, url_for
+from flask_admin import BaseView, expose
+from flask_babel import gettext
+from flask_login import current_user
+
+from ..auth.permissions import VIEW, allowed
+from ..extensions import db
+from ..services import inbox
+from ..services.errors import NotFound
+from ..services.reminders import messages
+
+PAGE_SIZE = 25
+
+
+def unread_badge() -> str:
+    """The navigation bar's count: "", "3" or "99+"."""
+    if not (current_user.is_authenticated and allowed(current_user, "inbox", VIEW)):
+        return ""
+    count = inbox.unread_count(current_user.id)
+    if count > inbox.UNREAD_CAP:
+        return f"{inbox.UNREAD_CAP}+"
+    return str(count) if count else ""
+
+
+def entries(rows) -> list[dict]:
+    """Each notification as the reader sees it: the title in their current language."""
+    wanted = defaultdict(set)
+    for row in rows:
+        if row.reminder is not None:
+            wanted[row.reminder.entity_type].add(row.reminder.entity_id)
+    conn = db.session.connection()
+    labels = {kind: messages.record_labels(conn, kind, ids) for kind, ids in wanted.items()}
+    items = []
+    for row in rows:
+        reminder = row.reminder
+        if reminder is None:
+            title, link = row.title, row.link
+        else:
+            record = labels[reminder.entity_type][reminder.entity_id]
+            title = messages.title(reminder.rule, reminder.level, reminder.deadline_at, record)
+            link = messages.record_path(reminder.entity_type, reminder.entity_id)
+        items.append({"notification": row, "title": title, "link": link})
+    return items
+
+
+def safe_target(link: str | None) -> str | None:
+    """Only a path inside this site (never "//elsewhere" or "https://…")."""
+    if link and link.startswith("/") and not link.startswith("//") and "\\" not in link:
+        return link
+    return None
+
+
+class InboxView(BaseView):
+    def is_accessible(self) -> bool:
+        return allowed(current_user, "inbox", VIEW)
+
+    def is_visible(self) -> bool:
+        return False  # the bell in the navigation bar leads here
+
+    def inaccessible_callback(self, name, **kwargs):
+        if not current_user.is_authenticated:
+            return redirect(url_for("auth.login", next=request.full_path))
+        abort(403)
+
+    @expose("/")
+    def index(self):
+        number = max(request.args.get("page", 0, type=int), 0)
+        rows, more = inbox.page(current_user.id, number, PAGE_SIZE)
+        return self.render("admin/wuye/inbox.html", items=entries(rows), page=number, more=more)
+
+    @expose("/<int:notification_id>/open", methods=("POST",))
+    def open(self, notification_id: int):
+        notification = self._mark(notification_id)
+        items = entries([notification])
+        db.session.commit()
+        return redirect(safe_target(items[0]["link"]) or url_for(".index"))
+
+    @expose("/<int:notification_id>/read", methods=("POST",))
+    def read(self, notification_id: int):
+        self._mark(notification_id)
+        db.session.commit()
+        return redirect(url_for(".index", page=request.form.get("page", 0, type=int)))
+
+    @expose("/read-all", methods=("POST",))
+    def read_all(self):
+        count = inbox.mark_all_read(current_user)
+        db.session.commit()
+        flash(gettext("%(count)s notifications marked read.", count=count), "success")
+        return redirect(url_for(".index"))
+
+    def _mark(self, notification_id: int):
+        try:
+            return inbox.mark_read(current_user, notification_id)
+        except NotFound:
+            abort(404)

@@ -1,0 +1,136 @@
+"""The in-panel inbox: the unread count in the navigation bar, reading, opening the record,
+and nobody reading anyone else's."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+
+from admin_app.extensions import db
+from admin_app.models import Notification, TicketCategory
+
+from .reminders_support import office_time, staff_office, sweep_here
+
+NOW = office_time(2026, 11, 23, 9, 0)
+
+
+def badge(html: str) -> str | None:
+    found = re.search(r'id="inbox-unread">([^<]+)<', html)
+    return found.group(1) if found else None
+
+
+def delivered(app, factories, time_machine, count=2):
+    """An office whose receptionist has `count` callback warnings in the inbox."""
+    time_machine.move_to(NOW, tick=False)
+    office = staff_office(factories)
+    tickets = [
+        factories.ticket(
+            office.world.a,
+            category=TicketCategory.inquiry,
+            callback_due_at=datetime(2026, 11, 23, 9, 30 + i),
+            assignee_id=office.receptionist.id,
+        )
+        for i in range(count)
+    ]
+    time_machine.move_to(office_time(2026, 11, 23, 9, 25), tick=False)
+    sweep_here(app)
+    return office, tickets
+
+
+def notification_ids(in_app, staff) -> list[int]:
+    with in_app():
+        return [
+            n.id
+            for n in db.session.query(Notification)
+            .filter_by(staff_id=staff.id)
+            .order_by(Notification.id)
+        ]
+
+
+def test_unread_count_in_the_navigation_bar(app, factories, login, time_machine):
+    office, _ = delivered(app, factories, time_machine)
+    assert badge(login(office.receptionist).get("/admin/").get_data(as_text=True)) == "2"
+    html = login(office.technician).get("/admin/").get_data(as_text=True)
+    assert 'id="inbox-link"' in html and badge(html) is None  # nothing for him
+
+
+def test_inbox_lists_the_reminders_in_the_readers_language(
+    app, factories, login, in_app, time_machine
+):
+    office, tickets = delivered(app, factories, time_machine, count=1)
+    html = login(office.receptionist).get("/admin/inbox/").get_data(as_text=True)
+    assert f"Promised callback: {tickets[0].number}, due 2026-11-23 09:30" in html
+    zh = login(office.receptionist, lang="zh-CN").get("/admin/inbox/").get_data(as_text=True)
+    assert f"承诺回电：{tickets[0].number}，2026-11-23 09:30 到期" in zh
+
+
+def test_opening_marks_read_and_goes_to_the_record(app, factories, login, in_app, time_machine):
+    office, tickets = delivered(app, factories, time_machine)
+    c = login(office.receptionist)
+    first, second = notification_ids(in_app, office.receptionist)
+    response = c.post(f"/admin/inbox/{first}/open")
+    assert response.status_code == 302
+    assert response.headers["Location"].endswith(f"/admin/ticket/details/?id={tickets[0].id}")
+    assert c.get(response.headers["Location"]).status_code == 200
+    assert badge(c.get("/admin/").get_data(as_text=True)) == "1"
+    c.post(f"/admin/inbox/{second}/read")
+    assert badge(c.get("/admin/").get_data(as_text=True)) is None
+
+
+def test_mark_all_read(app, factories, login, time_machine):
+    office, _ = delivered(app, factories, time_machine, count=3)
+    c = login(office.receptionist)
+    page = c.post("/admin/inbox/read-all", follow_redirects=True).get_data(as_text=True)
+    assert "3 notifications marked read." in page
+    assert badge(page) is None
+
+
+def test_marking_read_needs_the_csrf_token(app, factories, login, in_app, time_machine):
+    office, _ = delivered(app, factories, time_machine, count=1)
+    c = login(office.receptionist)
+    [nid] = notification_ids(in_app, office.receptionist)
+    assert c.post(f"/admin/inbox/{nid}/read", csrf=False).status_code == 400
+    assert c.post("/admin/inbox/read-all", csrf=False).status_code == 400
+    assert badge(c.get("/admin/").get_data(as_text=True)) == "1"
+
+
+def test_nobody_reads_anyone_elses(app, factories, login, in_app, time_machine):
+    office, _ = delivered(app, factories, time_machine, count=1)
+    [nid] = notification_ids(in_app, office.receptionist)
+    intruder = login(office.supervisor)
+    assert intruder.post(f"/admin/inbox/{nid}/open").status_code == 404
+    assert intruder.post(f"/admin/inbox/{nid}/read").status_code == 404
+    intruder.post("/admin/inbox/read-all")
+    assert badge(login(office.receptionist).get("/admin/").get_data(as_text=True)) == "1"
+    assert "Promised callback" not in intruder.get("/admin/inbox/").get_data(as_text=True)
+
+
+def test_anonymous_is_sent_to_login(client):
+    response = client.get("/admin/inbox/")
+    assert response.status_code == 302 and "/login" in response.headers["Location"]
+
+
+def test_a_stored_link_elsewhere_is_not_followed(app, factories, login, in_app):
+    world = factories.two_estates()
+    person = factories.staff("receptionist", estates=[world.a])
+    with in_app():
+        row = Notification(staff_id=person.id, title="看这里", link="//evil.example.com/")
+        db.session.add(row)
+        db.session.commit()
+        nid = row.id
+    response = login(person).post(f"/admin/inbox/{nid}/open")
+    assert response.headers["Location"].endswith("/admin/inbox/")
+
+
+def test_a_long_neglected_inbox_shows_99_plus(app, factories, login, in_app):
+    world = factories.two_estates()
+    person = factories.staff("receptionist", estates=[world.a])
+    with in_app():
+        db.session.add_all(
+            Notification(staff_id=person.id, title=f"提醒 {i}", link="/admin/") for i in range(120)
+        )
+        db.session.commit()
+    c = login(person)
+    assert badge(c.get("/admin/").get_data(as_text=True)) == "99+"
+    older = c.get("/admin/inbox/?page=1").get_data(as_text=True)
+    assert "提醒 94" in older and "提醒 119" not in older
