@@ -11,7 +11,10 @@ from types import SimpleNamespace
 from admin_app import clock
 from admin_app.extensions import db
 from admin_app.models import (
+    CheckMethod,
     Estate,
+    GateCheck,
+    GateResult,
     InspectionKind,
     InspectionResult,
     ReleasePass,
@@ -222,6 +225,20 @@ class Factories:
         return rp
 
     @persisted
+    def gate_check(self, estate, **fields) -> GateCheck:
+        check = GateCheck(
+            estate_id=_id(estate),
+            checked_at=fields.pop("checked_at", clock.now()),
+            method=fields.pop("method", CheckMethod.typed),
+            scanned=fields.pop("scanned", "粤B12345"),
+            result=fields.pop("result", GateResult.unknown),
+            **fields,
+        )
+        db.session.add(check)
+        db.session.flush()
+        return check
+
+    @persisted
     def reminder(self, estate, **fields) -> Reminder:
         n = next(_seq)
         reminder = Reminder(
@@ -287,5 +304,6 @@ class Factories:
             "renovation_inspection": lambda: self.inspection(self.renovation(estate)),
             "staff": lambda: self.staff(Role.receptionist, estates=[estate]),
             "reminder": lambda: self.reminder(estate),
+            "gate_check": lambda: self.gate_check(estate),
         }
         return makers[resource]()

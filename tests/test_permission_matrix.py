@@ -16,6 +16,7 @@ from sqlalchemy import func, select
 from admin_app.extensions import db
 from admin_app.models import (
     Estate,
+    GateCheck,
     ReleasePass,
     Reminder,
     Renovation,
@@ -94,6 +95,7 @@ EXPECTED = {
         "guard": "VC",
         "technician": "VC",
     },
+    "gate_check": {"admin": "VX", "director": "VX", "supervisor": "VX", "guard": "V"},
     "reminder": {"admin": "V", "director": "V", "supervisor": "V"},
 }
 ROLES = [r.value for r in Role]
@@ -109,6 +111,7 @@ MODELS = {
     "release_pass": ReleasePass,
     "renovation": Renovation,
     "renovation_inspection": RenovationInspection,
+    "gate_check": GateCheck,
     "reminder": Reminder,
 }
 AJAX_REFS = {

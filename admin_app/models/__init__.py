@@ -3,6 +3,7 @@
 from .audit import AuditRecord
 from .base import Choice
 from .estate import Estate
+from .gate_check import CheckMethod, GateCheck, GateResult, PassKind
 from .numbering import NumberSequence
 from .passes import PassStatus, ReleasePass, VehiclePass, VehicleType, WorkerPass
 from .reminder import Notification, Reminder, ReminderStatus
@@ -24,15 +25,19 @@ from .work_order import Satisfaction, WorkOrder, WorkOrderKind, WorkOrderStatus
 __all__ = [
     "AuditRecord",
     "Channel",
+    "CheckMethod",
     "Choice",
     "ComplaintCode",
     "DepositStatus",
     "Estate",
+    "GateCheck",
+    "GateResult",
     "InspectionKind",
     "InspectionResult",
     "Notification",
     "NumberSequence",
     "Occupancy",
+    "PassKind",
     "PassStatus",
     "ReleasePass",
     "Reminder",

@@ -8,10 +8,12 @@ from flask_admin.theme import Bootstrap4Theme
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
+from ..auth.permissions import may
 from ..extensions import db
 from ..models import (
     AuditRecord,
     Estate,
+    GateCheck,
     ReleasePass,
     Reminder,
     Renovation,
@@ -26,6 +28,7 @@ from ..models import (
 )
 from .audit import AuditRecordView, ReminderView
 from .estate import EstateView, UnitView
+from .gate_check import GateCheckView
 from .index import HomeView
 from .labels import action_label
 from .passes import ReleasePassView, VehiclePassView, WorkerPassView
@@ -39,6 +42,11 @@ from .work_order import WorkOrderView
 class TechnicianLink(MenuLink):
     def is_accessible(self) -> bool:
         return current_user.is_authenticated and current_user.role.value == "technician"
+
+
+class GateLink(MenuLink):
+    def is_accessible(self) -> bool:
+        return may(current_user, "gate.check")
 
 
 def create_admin(app) -> Admin:
@@ -80,6 +88,9 @@ def create_admin(app) -> Admin:
         )
     )
     admin.add_view(
+        GateCheckView(GateCheck, s, name=_l("Gate checks"), category=passes, endpoint="gate_check")
+    )
+    admin.add_view(
         RenovationView(
             Renovation, s, name=_l("Renovations"), category=property_, endpoint="renovation"
         )
@@ -108,4 +119,5 @@ def create_admin(app) -> Admin:
         ReminderView(Reminder, s, name=_l("Reminders"), category=records, endpoint="reminder")
     )
     admin.add_link(TechnicianLink(name=_l("My work orders"), url="/tech/"))
+    admin.add_link(GateLink(name=_l("Gate check"), url="/gate/"))
     return admin

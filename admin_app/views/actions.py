@@ -114,14 +114,17 @@ class ActionsMixin:
         def handler(ids):
             return redirect(
                 url_for(
-                    ".act_view", name=name, ids=",".join(ids), url=request.form.get("url") or None
+                    ".act_view", step=name, ids=",".join(ids), url=request.form.get("url") or None
                 )
             )
 
         return handler
 
-    @expose("/act/<name>/", methods=("GET", "POST"))
-    def act_view(self, name):
+    # The URL part is "step", not "name": Flask-Admin passes view arguments on to
+    # _handle_view(name, **kwargs), where a "name" argument would collide.
+    @expose("/act/<step>/", methods=("GET", "POST"))
+    def act_view(self, step):
+        name = step
         action = self.action_for(name)
         if not may(current_user, f"{self.resource}.{name}"):
             abort(403)
