@@ -40,12 +40,7 @@ RULES = {
     "confirm_owner": ({"release_pass"}, {P.applied}, P.applied),
     "release": ({"release_pass"}, {P.approved}, P.released),
 }
-CASES = [
-    (kind, name, state)
-    for name, (kinds, _, _) in RULES.items()
-    for kind in sorted(kinds)
-    for state in P
-]
+CASES = [(kind, name) for name, (kinds, _, _) in RULES.items() for kind in sorted(kinds)]
 
 
 @pytest.fixture
@@ -119,33 +114,45 @@ def snapshot(record) -> dict:
     return {c.key: getattr(record, c.key) for c in type(record).__mapper__.column_attrs}
 
 
-@pytest.mark.parametrize(("kind", "name", "state"), CASES)
-def test_transition_table(factories, in_app, lean_world, kind, name, state):
+def plate(kind: str, index: int) -> dict:
+    """Each vehicle its own plate (one plate has one valid pass)."""
+    return {"plate": f"粤B{10000 + index}"} if kind == "vehicle_pass" else {}
+
+
+@pytest.mark.parametrize(("kind", "name"), CASES)
+def test_transition_table(factories, in_app, lean_world, kind, name):
+    """From every state: the step either runs (and is in the history) or is refused with
+    nothing changed. One record per state, so the states do not meet."""
     world = lean_world
     # A tenant's release for the owner's confirmation; the other steps need none.
     tenant = {"applicant_is_tenant": True} if name == "confirm_owner" else {}
-    record = make_pass(factories, world, kind, status=state, **tenant)
+    records = {
+        state: make_pass(factories, world, kind, status=state, **tenant, **plate(kind, index))
+        for index, state in enumerate(P)
+    }
     _, sources, target = RULES[name]
     model = MODELS[kind]
-    with in_app():
-        row = db.session.get(model, record.id)
-        actor = db.session.get(Staff, world.supervisor.id)
-        before = snapshot(row)
-        history_before = db.session.query(AuditRecord).count()
-        if state in sources:
-            call(name, row, actor)
-            db.session.commit()
-            assert db.session.get(model, record.id).status is target
-            entries = db.session.query(AuditRecord).filter_by(
-                entity_type=kind, entity_id=record.id, action=name
-            )
-            assert entries.count() == 1
-        else:
-            with pytest.raises(ServiceError, match="not possible now"):
+    for state, record in records.items():
+        case = f"{kind}.{name} from {state.value}"
+        with in_app():
+            row = db.session.get(model, record.id)
+            actor = db.session.get(Staff, world.supervisor.id)
+            before = snapshot(row)
+            history_before = db.session.query(AuditRecord).count()
+            if state in sources:
                 call(name, row, actor)
-            db.session.rollback()
-            assert snapshot(db.session.get(model, record.id)) == before
-            assert db.session.query(AuditRecord).count() == history_before
+                db.session.commit()
+                assert db.session.get(model, record.id).status is target, case
+                entries = db.session.query(AuditRecord).filter_by(
+                    entity_type=kind, entity_id=record.id, action=name
+                )
+                assert entries.count() == 1, case
+            else:
+                with pytest.raises(ServiceError, match="not possible now"):
+                    call(name, row, actor)
+                db.session.rollback()
+                assert snapshot(db.session.get(model, record.id)) == before, case
+                assert db.session.query(AuditRecord).count() == history_before, case
 
 
 def run(in_app, verb, model, record_id, actor_id, **kwargs):
