@@ -11,8 +11,10 @@ import pytest
 from admin_app import clock
 from admin_app.extensions import db
 from admin_app.models import (
+    Estate,
     InspectionResult,
     PassStatus,
+    ReleasePass,
     Renovation,
     RenovationInspection,
     RenovationStatus,
@@ -135,8 +137,6 @@ def test_reception_records_the_owners_confirmation(factories, login, in_app, wor
     assert "owner registered for this unit" in refused.get_data(as_text=True)
     assert c.post(url, {"ids": release.id, "owner": world.resident_a.id}).status_code == 302
     with in_app():
-        from admin_app.models import ReleasePass
-
         assert db.session.get(ReleasePass, release.id).owner_confirmed_by == "甲住户"
 
 
@@ -159,10 +159,10 @@ def test_the_printed_pass_carries_the_signed_token_not_the_id(app, factories, lo
     assert expected_qr in html  # the QR drawn is the signed token's
     assert "<svg" in html and token not in html
     assert "赵工" in html and "110105********002X" in html and FULL_ID not in html
-    assert "@page { size: A6" in html
-    assert "size: A5" in c.get(f"/admin/worker_pass/card/?id={record.id}&size=A5").get_data(
-        as_text=True
-    )
+    assert "@page { size: 105mm 148mm" in html  # A6
+    assert "size: 148mm 210mm" in c.get(
+        f"/admin/worker_pass/card/?id={record.id}&size=A5"
+    ).get_data(as_text=True)
 
 
 def test_only_an_approved_pass_of_ones_estate_is_printed(factories, login, world):
@@ -310,3 +310,67 @@ def test_new_application_shows_on_the_unit_page(login, in_app, world):
     assert response.status_code == 302
     html = c.get(f"/admin/unit/details/?id={world.unit_a.id}").get_data(as_text=True)
     assert "Applied, awaiting review" in html
+
+
+def test_front_desk_forms_for_vehicles_and_releases(factories, login, in_app, world):
+    from admin_app.models import ResidentRole
+
+    tenant = factories.resident(world.unit_a, name="租客", role=ResidentRole.tenant)
+    c = login(world.reception)
+    vehicle = c.post(
+        "/admin/vehicle_pass/new/",
+        {
+            "estate": world.a.id,
+            "plate": "粤b·d12345",
+            "vehicle_type": "car",
+            "resident": world.resident_a.id,
+            "parking_space": "B1-018",
+        },
+    )
+    assert vehicle.status_code == 302
+    bad_plate = c.post(
+        "/admin/vehicle_pass/new/",
+        {"estate": world.a.id, "plate": "粤B12345A", "vehicle_type": "car"},
+    )
+    assert "not a valid plate number" in bad_plate.get_data(as_text=True)
+    release = c.post(
+        "/admin/release_pass/new/",
+        {
+            "estate": world.a.id,
+            "unit": world.unit_a.id,
+            "applicant": tenant.id,
+            "applicant_name": "租客",
+            "items": "衣柜一个",
+            "moving_date": day(2),
+        },
+    )
+    assert release.status_code == 302
+    with in_app():
+        row = db.session.query(VehiclePass).one()
+        assert (row.plate, row.is_new_energy, row.unit_id) == ("粤BD12345", True, world.unit_a.id)
+        assert db.session.query(ReleasePass).one().applicant_is_tenant is True
+
+
+def test_the_demo_gate_and_cards(app, in_app, login):
+    """The seeded demo as the guard and the supervisor see it, in Chinese."""
+    from seed.demo import DEMO_PASSWORD, seed_demo
+
+    with in_app():
+        seed_demo()
+        db.session.commit()
+        estate_id = db.session.query(Estate.id).filter_by(code="HY").scalar()  # the guard's
+        tokens = {
+            model.__tablename__: (record.id, gate.token_for(record))
+            for model in (WorkerPass, VehiclePass, ReleasePass)
+            for record in db.session.query(model)
+            .filter(model.status == P.approved, model.estate_id == estate_id)
+            .limit(1)
+        }
+    guard = login("guard", password=DEMO_PASSWORD, lang="zh-CN")
+    assert "门岗查验" in guard.get("/gate/").get_data(as_text=True)
+    supervisor = login("supervisor", password=DEMO_PASSWORD, lang="zh-CN")
+    for kind, (record_id, token) in tokens.items():
+        response = guard.post("/gate/", {"code": token})
+        assert "✓" in guard.get(response.headers["Location"]).get_data(as_text=True), kind
+        card = supervisor.get(f"/admin/{kind}/card/?id={record_id}").get_data(as_text=True)
+        assert "<svg" in card and "有效期" in card, kind
