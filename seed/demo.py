@@ -43,7 +43,7 @@ from admin_app.models import (
     WorkOrderKind,
     WorkOrderStatus,
 )
-from admin_app.services import accounts, gate, history, storage
+from admin_app.services import accounts, gate, history, numbering, storage
 from admin_app.services import renovations as renovations_service
 
 from .avatar import silhouette_png
@@ -429,7 +429,9 @@ def _renovations_and_passes(rng, estate, units, residents, people) -> int:
             RenovationStatus.rectification,
             RenovationStatus.cancelled,
         ):
-            renovation.permit_number = f"{estate.code}-PM{now:%y%m}-{i + 1:04d}"
+            renovation.permit_number = numbering.number_for(
+                db.session(), estate.id, "renovation_permit"
+            )
             renovation.permit_issued_at = now - timedelta(days=25)
             renovation.agreement_signed_at = renovation.permit_issued_at
             renovation.permit_valid_until = renovation.planned_end
