@@ -121,11 +121,13 @@ def configure_reminders(app: Flask) -> None:
 def configure_blueprints(app: Flask) -> None:
     from .auth.views import bp as auth_bp
     from .health import bp as health_bp
+    from .views.gate import bp as gate_bp
     from .views.technician import bp as tech_bp
 
     app.register_blueprint(auth_bp)
     app.register_blueprint(health_bp)
     app.register_blueprint(tech_bp)
+    app.register_blueprint(gate_bp)
 
     @app.route("/")
     def root():

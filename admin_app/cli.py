@@ -12,6 +12,15 @@ seed_cli = AppGroup("seed", help="Demo data and large benchmark datasets.")
 staff_cli = AppGroup("staff", help="Staff accounts.")
 translations_cli = AppGroup("translations", help="Message catalogs.")
 reminders_cli = AppGroup("reminders", help="Deadline reminders.")
+passes_cli = AppGroup("passes", help="Passes: housekeeping.")
+
+
+@passes_cli.command("expire")
+def passes_expire():
+    """Mark approved passes whose last day has passed as expired (run daily)."""
+    from .jobs.passes import expire_lapsed_passes
+
+    click.echo(f"expired {expire_lapsed_passes()} passes")
 
 
 @seed_cli.command("demo")
@@ -159,6 +168,7 @@ def register(app: Flask) -> None:
     app.cli.add_command(seed_cli)
     app.cli.add_command(staff_cli)
     app.cli.add_command(translations_cli)
+    app.cli.add_command(passes_cli)
 
 
 def main() -> None:

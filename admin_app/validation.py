@@ -16,11 +16,14 @@ def id_check_char(body: str) -> str:
     return _ID_CHECK[sum(int(d) * w for d, w in zip(body, _ID_WEIGHTS, strict=True)) % 11]
 
 
-_PROVINCES = "京津沪渝冀豫云辽黑湘皖鲁新苏浙赣鄂桂甘晋蒙陕吉闽贵粤青藏川宁琼使领"
-# Ordinary plates: 京A12345 (5 letters/digits, no I/O); new-energy: 京AD12345 / 京A12345D.
+_PROVINCES = "京津沪渝冀豫云辽黑湘皖鲁新苏浙赣鄂桂甘晋蒙陕吉闽贵粤青藏川宁琼"
+# Ordinary plates: 京A12345 (5 letters/digits, no I/O; trailer, coach, police, Hong Kong,
+# Macau and consulate plates end in 挂学警港澳领). New-energy plates have 8 characters:
+# small vehicles 京AD12345 / 京AF12345 (D/F, and since 2021 A-E for pure electric and G-K for
+# hybrids, then a letter or digit, then four digits); large vehicles 京A12345D (D or F only).
 _PLATE = re.compile(
-    rf"^[{_PROVINCES}][A-HJ-NP-Z](?:[A-HJ-NP-Z0-9]{{4}}[A-HJ-NP-Z0-9挂学警港澳]"
-    rf"|[DFABCEGHJK][A-HJ-NP-Z0-9]\d{{4}}|\d{{5}}[DFABCEGHJK])$"
+    rf"^[{_PROVINCES}][A-HJ-NP-Z](?:[A-HJ-NP-Z0-9]{{4}}[A-HJ-NP-Z0-9挂学警港澳领]"
+    rf"|[A-HJK][A-HJ-NP-Z0-9]\d{{4}}|\d{{5}}[DF])$"
 )
 
 

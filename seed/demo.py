@@ -43,8 +43,10 @@ from admin_app.models import (
     WorkOrderKind,
     WorkOrderStatus,
 )
-from admin_app.services import accounts, history
+from admin_app.services import accounts, gate, history, numbering, storage
+from admin_app.services import renovations as renovations_service
 
+from .avatar import silhouette_png
 from .names import id_number, mobile, person_name
 
 DEMO_PASSWORD = "demo1234"  # demo only: documented in the README, never for production
@@ -404,7 +406,7 @@ def _renovations_and_passes(rng, estate, units, residents, people) -> int:
     now = clock.now()
     owners = [r for r in residents if r.role is ResidentRole.owner]
     created = 0
-    renovations = []
+    renovations = {}
     for i, status in enumerate(RenovationStatus):
         owner = owners[(i * 7) % len(owners)]
         start = today - timedelta(days=30 - i * 3)
@@ -420,77 +422,112 @@ def _renovations_and_passes(rng, estate, units, residents, people) -> int:
             planned_start=start,
             planned_end=start + timedelta(days=60),
             deposit=Decimal("3000.00"),
-            deposit_status=DepositStatus.refundable
-            if status is RenovationStatus.accepted
-            else DepositStatus.held,
+            deposit_status=_deposit_status(status),
         )
         if status not in (
             RenovationStatus.applied,
             RenovationStatus.rectification,
             RenovationStatus.cancelled,
         ):
+            renovation.permit_number = numbering.number_for(
+                db.session(), estate.id, "renovation_permit"
+            )
             renovation.permit_issued_at = now - timedelta(days=25)
             renovation.agreement_signed_at = renovation.permit_issued_at
             renovation.permit_valid_until = renovation.planned_end
+        if status not in (RenovationStatus.applied, RenovationStatus.rectification):
+            renovation.started_at = renovation.permit_issued_at
         if status is RenovationStatus.rectification:
             renovation.review_notes = "图纸缺少水电改造说明，请补充后重新提交"
+        if status is RenovationStatus.cancelled:
+            renovation.cancelled_reason = "业主决定暂缓装修"
         if status is RenovationStatus.stopped:
             renovation.stopped_at = now - timedelta(days=1)
             renovation.stop_reason = "擅自拆改承重墙"
         if status in (RenovationStatus.in_progress, RenovationStatus.stopped):
             renovation.next_patrol_due_at = now + timedelta(days=2)
+        if status is RenovationStatus.accepted:
+            renovation.accepted_at = now - timedelta(days=1)
         db.session.add(renovation)
-        renovations.append(renovation)
+        renovations[status] = renovation
         created += 1
-        if status in (
-            RenovationStatus.in_progress,
-            RenovationStatus.stopped,
-            RenovationStatus.accepted,
-            RenovationStatus.failed,
-        ):
-            result = (
-                InspectionResult.violation
-                if status is RenovationStatus.stopped
-                else InspectionResult.ok
-            )
-            db.session.add(
-                RenovationInspection(
-                    estate=estate,
-                    renovation=renovation,
-                    kind=InspectionKind.patrol,
-                    inspected_at=now - timedelta(days=3),
-                    inspector=people[Role.guard],
-                    result=result,
-                    notes="巡查发现承重墙被拆"
-                    if result is InspectionResult.violation
-                    else "现场整洁，按图施工",
-                )
-            )
-        if status in (RenovationStatus.accepted, RenovationStatus.failed):
-            db.session.add(
-                RenovationInspection(
-                    estate=estate,
-                    renovation=renovation,
-                    kind=InspectionKind.completion,
-                    inspected_at=now - timedelta(days=1),
-                    inspector=people[Role.supervisor],
-                    result=InspectionResult.passed
-                    if status is RenovationStatus.accepted
-                    else InspectionResult.failed,
-                    notes="验收合格"
-                    if status is RenovationStatus.accepted
-                    else "防水未达标，需整改后复验",
-                )
-            )
-    active = [r for r in renovations if r.status is RenovationStatus.in_progress][0]
+        _inspections(estate, renovation, people, now)
+    db.session.flush()
+    for renovation in renovations.values():
+        renovations_service.refresh_unit_state(renovation.unit_id)
     for i, status in enumerate(PassStatus):
-        created += _passes(rng, estate, active, owners, residents, people, status, i, today)
+        created += _passes(rng, estate, renovations, owners, residents, people, status, i, today)
+    db.session.flush()
+    _gate_checks(estate, people)
     return created
 
 
-def _passes(rng, estate, renovation, owners, residents, people, status, i, today) -> int:
+def _deposit_status(status) -> DepositStatus:
+    if status in (RenovationStatus.applied, RenovationStatus.rectification):
+        return DepositStatus.none
+    if status in (RenovationStatus.accepted, RenovationStatus.cancelled):
+        return DepositStatus.refundable
+    return DepositStatus.held
+
+
+def _inspections(estate, renovation, people, now) -> None:
+    status = renovation.status
+    if status in (
+        RenovationStatus.in_progress,
+        RenovationStatus.stopped,
+        RenovationStatus.accepted,
+        RenovationStatus.failed,
+    ):
+        result = (
+            InspectionResult.violation
+            if status is RenovationStatus.stopped
+            else InspectionResult.ok
+        )
+        db.session.add(
+            RenovationInspection(
+                estate=estate,
+                renovation=renovation,
+                kind=InspectionKind.patrol,
+                inspected_at=now - timedelta(days=3),
+                inspector=people[Role.guard],
+                result=result,
+                notes="巡查发现承重墙被拆"
+                if result is InspectionResult.violation
+                else "现场整洁，按图施工",
+            )
+        )
+    if status in (RenovationStatus.accepted, RenovationStatus.failed):
+        db.session.add(
+            RenovationInspection(
+                estate=estate,
+                renovation=renovation,
+                kind=InspectionKind.completion,
+                inspected_at=now - timedelta(days=1),
+                inspector=people[Role.supervisor],
+                result=InspectionResult.passed
+                if status is RenovationStatus.accepted
+                else InspectionResult.failed,
+                notes="验收合格"
+                if status is RenovationStatus.accepted
+                else "防水未达标，需整改后复验",
+            )
+        )
+
+
+# Which renovation a worker pass of each state belongs to, so the demo is consistent.
+WORKER_RENOVATION = {
+    PassStatus.suspended: RenovationStatus.stopped,
+    PassStatus.revoked: RenovationStatus.accepted,
+}
+REASONS = {
+    PassStatus.rejected: "资料不全",
+    PassStatus.revoked: "装修已验收",
+    PassStatus.suspended: "装修违规停工中",
+}
+
+
+def _passes(rng, estate, renovations, owners, residents, people, status, i, today) -> int:
     approved = status not in (PassStatus.applied, PassStatus.rejected)
-    approver = people[Role.supervisor] if approved else None
     window = (
         (today - timedelta(days=40), today - timedelta(days=10))
         if status is PassStatus.expired
@@ -499,27 +536,27 @@ def _passes(rng, estate, renovation, owners, residents, people, status, i, today
     common = dict(
         estate=estate,
         status=status,
-        valid_from=window[0],
-        valid_until=window[1],
-        approved_by=approver,
+        approved_by=people[Role.supervisor] if approved else None,
         approved_at=clock.now() - timedelta(days=2) if approved else None,
+        status_reason=REASONS.get(status),
     )
-    reason = {
-        PassStatus.rejected: "资料不全",
-        PassStatus.revoked: "装修已停工",
-        PassStatus.suspended: "装修违规停工中",
-    }.get(status)
     created = 0
     if status is not PassStatus.released:
+        renovation = renovations[WORKER_RENOVATION.get(status, RenovationStatus.in_progress)]
         worker = WorkerPass(
             renovation=renovation,
             worker_name=person_name(rng),
             phone=mobile(rng),
             company=renovation.contractor,
-            status_reason=reason,
+            valid_from=window[0],
+            valid_until=window[1],
             **common,
         )
         worker.id_number = id_number(rng)
+        db.session.add(worker)
+        worker.photo_file_id = storage.save_image(
+            silhouette_png(), filename="worker-photo.png", estate_id=estate.id
+        ).id
         plates = ("粤B", "粤A", "湘A", "粤B")
         plate = plates[i % 4] + (
             f"D{rng.randrange(10**5):05d}" if i % 2 else f"{rng.randrange(10**5):05d}"
@@ -532,14 +569,28 @@ def _passes(rng, estate, renovation, owners, residents, people, status, i, today
             resident=resident,
             unit=resident.unit,
             parking_space=f"B1-{100 + i}",
-            status_reason=reason,
+            valid_from=window[0],
+            valid_until=window[1],
             **common,
         )
-        db.session.add_all([worker, vehicle])
+        db.session.add(vehicle)
         created += 2
-    if status in (PassStatus.suspended,):
+    if status is PassStatus.suspended:
         return created
-    applicant = residents[(i * 13) % len(residents)]
+    db.session.add(_release(residents, people, status, i, today, common))
+    return created + 1
+
+
+def _release(residents, people, status, i, today, common) -> ReleasePass:
+    tenants = [r for r in residents if r.role is ResidentRole.tenant]
+    # The first two are tenants: one waiting for the owner, one the owner has confirmed.
+    applicant = tenants[i] if i < 2 and len(tenants) > i else residents[(i * 13) % len(residents)]
+    moving = {
+        PassStatus.expired: today - timedelta(days=12),
+        PassStatus.released: today - timedelta(days=1),
+    }.get(status, today + timedelta(days=i))
+    if status is PassStatus.approved:
+        moving = today
     release = ReleasePass(
         unit=applicant.unit,
         applicant=applicant,
@@ -547,12 +598,37 @@ def _passes(rng, estate, renovation, owners, residents, people, status, i, today
         applicant_phone=applicant.phone,
         applicant_is_tenant=applicant.role is ResidentRole.tenant,
         items="冰箱 1 台、沙发 1 套、纸箱 6 个",
-        moving_date=today + timedelta(days=i - 3),
-        status_reason=reason,
+        moving_date=moving,
+        valid_from=moving,
+        valid_until=moving,
         **common,
     )
+    if release.applicant_is_tenant and status is not PassStatus.applied:
+        owner = next(
+            (r for r in residents if r.unit is applicant.unit and r.role is ResidentRole.owner),
+            None,
+        )
+        release.owner_confirmed_by = owner.name if owner else "业主"
+        release.owner_confirmed_at = clock.now() - timedelta(days=3)
     if status is PassStatus.released:
         release.released_at = clock.now() - timedelta(hours=5)
         release.released_by = people[Role.guard]
-    db.session.add(release)
-    return created + 1
+    return release
+
+
+def _gate_checks(estate, people) -> None:
+    """A few logged checks at the gate: a valid pass, an expired plate, a forged code."""
+    guard = people[Role.guard]
+    worker = (
+        db.session.query(WorkerPass)
+        .filter(WorkerPass.estate_id == estate.id, WorkerPass.status == PassStatus.approved)
+        .first()
+    )
+    expired = (
+        db.session.query(VehiclePass)
+        .filter(VehiclePass.estate_id == estate.id, VehiclePass.status == PassStatus.expired)
+        .first()
+    )
+    token = gate.token_for(worker)
+    for raw in (token, expired.plate, token[:-3] + "xyz", f"{estate.code}-WP0001-9999"):
+        gate.check(raw, guard, gate_estate=estate)

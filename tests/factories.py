@@ -11,9 +11,12 @@ from types import SimpleNamespace
 from admin_app import clock
 from admin_app.extensions import db
 from admin_app.models import (
+    CheckMethod,
     DeliveryChannel,
     DeliveryStatus,
     Estate,
+    GateCheck,
+    GateResult,
     InspectionKind,
     InspectionResult,
     ReleasePass,
@@ -225,6 +228,20 @@ class Factories:
         return rp
 
     @persisted
+    def gate_check(self, estate, **fields) -> GateCheck:
+        check = GateCheck(
+            estate_id=_id(estate),
+            checked_at=fields.pop("checked_at", clock.now()),
+            method=fields.pop("method", CheckMethod.typed),
+            scanned=fields.pop("scanned", "粤B12345"),
+            result=fields.pop("result", GateResult.unknown),
+            **fields,
+        )
+        db.session.add(check)
+        db.session.flush()
+        return check
+
+    @persisted
     def reminder(self, estate, **fields) -> Reminder:
         n = next(_seq)
         reminder = Reminder(
@@ -333,5 +350,6 @@ class Factories:
             "reminder": lambda: self.reminder(estate),
             "action_batch": lambda: self.batch(estate),
             "reminder_delivery": lambda: self.reminder_delivery(estate),
+            "gate_check": lambda: self.gate_check(estate),
         }
         return makers[resource]()

@@ -25,6 +25,7 @@ RESOURCES = [
     "worker_pass",
     "vehicle_pass",
     "release_pass",
+    "gate_check",
     "renovation",
     "renovation_inspection",
     "resident",

@@ -17,6 +17,7 @@ from admin_app.extensions import db
 from admin_app.models import (
     ActionBatch,
     Estate,
+    GateCheck,
     ReleasePass,
     Reminder,
     ReminderDelivery,
@@ -97,6 +98,7 @@ EXPECTED = {
         "guard": "VC",
         "technician": "VC",
     },
+    "gate_check": {"admin": "VX", "director": "VX", "supervisor": "VX", "guard": "V"},
     "reminder": {"admin": "V", "director": "V", "supervisor": "V"},
     "action_batch": {"admin": "VX", "director": "VX", "supervisor": "VX"},
     "reminder_delivery": {"admin": "V", "director": "V", "supervisor": "V"},
@@ -114,6 +116,7 @@ MODELS = {
     "release_pass": ReleasePass,
     "renovation": Renovation,
     "renovation_inspection": RenovationInspection,
+    "gate_check": GateCheck,
     "reminder": Reminder,
     "action_batch": ActionBatch,
     "reminder_delivery": ReminderDelivery,

@@ -86,6 +86,12 @@ PERMISSIONS: dict[str, dict[Role, frozenset[str]]] = {
         R.guard: frozenset({VIEW, CREATE}),
         R.technician: frozenset({VIEW, CREATE}),
     },
+    "gate_check": {
+        R.admin: READ_EXPORT,
+        R.director: READ_EXPORT,
+        R.supervisor: READ_EXPORT,
+        R.guard: READ,
+    },
     "audit_record": {R.admin: READ_EXPORT, R.director: READ_EXPORT, R.supervisor: READ_EXPORT},
     "reminder": {R.admin: READ, R.director: READ, R.supervisor: READ},
     "statistics": {R.admin: READ_EXPORT, R.director: READ_EXPORT, R.supervisor: READ_EXPORT},
@@ -102,6 +108,12 @@ PERMISSIONS: dict[str, dict[Role, frozenset[str]]] = {
 FRONT_DESK = frozenset({R.receptionist, R.supervisor, R.director, R.admin})
 SUPERVISORS = frozenset({R.supervisor, R.director, R.admin})
 FIELD = frozenset({R.technician, R.supervisor, R.admin})
+# Passes and renovations: the front desk takes applications, supervisors decide, guards check.
+ISSUERS = frozenset({R.receptionist, R.supervisor, R.admin})
+APPROVERS = frozenset({R.supervisor, R.admin})
+GATE = frozenset({R.guard, R.supervisor, R.admin})
+INSPECTORS = frozenset({R.receptionist, R.guard, R.technician, R.supervisor, R.admin})
+PASS_ACTIONS = {"approve": APPROVERS, "reject": APPROVERS, "revoke": APPROVERS, "reissue": ISSUERS}
 
 ACTIONS: dict[str, frozenset[Role]] = {
     "ticket.start": FRONT_DESK,
@@ -133,6 +145,30 @@ ACTIONS: dict[str, frozenset[Role]] = {
     "work_order.batch": SUPERVISORS,
     "failed_job.requeue": frozenset({R.admin}),
     "failed_job.delete": frozenset({R.admin}),
+    **{f"worker_pass.{name}": roles for name, roles in PASS_ACTIONS.items()},
+    "worker_pass.renew": ISSUERS,
+    **{f"vehicle_pass.{name}": roles for name, roles in PASS_ACTIONS.items()},
+    "vehicle_pass.renew": ISSUERS,
+    **{f"release_pass.{name}": roles for name, roles in PASS_ACTIONS.items()},
+    "release_pass.confirm_owner": ISSUERS,
+    "release_pass.release": GATE,
+    "gate.check": GATE,
+    "renovation.request_rectification": APPROVERS,
+    "renovation.resubmit": ISSUERS,
+    "renovation.issue_permit": APPROVERS,
+    "renovation.start_work": ISSUERS,
+    "renovation.patrol": INSPECTORS,
+    "renovation.stop_work": INSPECTORS,
+    "renovation.lift_stop": APPROVERS,
+    "renovation.request_completion": ISSUERS,
+    "renovation.accept": FIELD,
+    "renovation.fail": FIELD,
+    "renovation.cancel": APPROVERS,
+    "renovation.refund_deposit": APPROVERS,
+    "worker_pass.batch": SUPERVISORS,
+    "vehicle_pass.batch": SUPERVISORS,
+    "release_pass.batch": SUPERVISORS,
+    "renovation.batch": SUPERVISORS,
 }
 
 

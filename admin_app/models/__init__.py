@@ -4,6 +4,7 @@ from .audit import AuditRecord
 from .base import Choice
 from .batch import ActionBatch, BatchStatus, action_batch_estate
 from .estate import Estate
+from .gate_check import CheckMethod, GateCheck, GateResult, PassKind
 from .numbering import NumberSequence
 from .passes import PassStatus, ReleasePass, VehiclePass, VehicleType, WorkerPass
 from .reminder import (
@@ -35,17 +36,21 @@ __all__ = [
     "action_batch_estate",
     "AuditRecord",
     "Channel",
+    "CheckMethod",
     "Choice",
     "ComplaintCode",
     "DeliveryChannel",
     "DeliveryStatus",
     "DepositStatus",
     "Estate",
+    "GateCheck",
+    "GateResult",
     "InspectionKind",
     "InspectionResult",
     "Notification",
     "NumberSequence",
     "Occupancy",
+    "PassKind",
     "PassStatus",
     "ReleasePass",
     "Reminder",

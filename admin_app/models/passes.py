@@ -50,6 +50,8 @@ class PassMixin(EstateScoped, TimestampMixin):
     # Random part of the QR token: the printed code never carries a guessable row id alone,
     # and rotating it voids every printed copy.
     token_nonce: Mapped[str] = mapped_column(String(32), default=lambda: secrets.token_hex(8))
+    # When the nonce was last rotated (the nonce itself stays out of the history).
+    reissued_at: Mapped[datetime | None] = mapped_column(DateTime)
 
     @declared_attr
     def approved_by_id(cls) -> Mapped[int | None]:  # noqa: N805

@@ -81,6 +81,7 @@ class Renovation(EstateScoped, TimestampMixin, db.Model):
     next_patrol_due_at: Mapped[datetime | None] = mapped_column(DateTime)
     completion_requested_at: Mapped[datetime | None] = mapped_column(DateTime)
     accepted_at: Mapped[datetime | None] = mapped_column(DateTime)
+    cancelled_reason: Mapped[str | None] = mapped_column(Text)
 
     inspections = relationship(
         "RenovationInspection",

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from ..extensions import db
 from .base import Choice, EstateScoped, TimestampMixin, choice_column
+from .renovation import RenovationStatus
 
 
 class UnitKind(Choice):
@@ -31,6 +32,7 @@ class Unit(EstateScoped, TimestampMixin, db.Model):
     __table_args__ = (
         UniqueConstraint("estate_id", "building", "entrance", "room"),
         Index("ix_unit_estate_building_room", "estate_id", "building", "room"),
+        Index("ix_unit_estate_renovation", "estate_id", "renovation_status"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -42,6 +44,11 @@ class Unit(EstateScoped, TimestampMixin, db.Model):
     area_m2: Mapped[Decimal | None] = mapped_column(Numeric(9, 2))
     kind: Mapped[UnitKind] = mapped_column(choice_column(UnitKind), default=UnitKind.residential)
     occupancy: Mapped[Occupancy] = mapped_column(choice_column(Occupancy), default=Occupancy.vacant)
+    # The state of the unit's latest renovation (cancelled ones aside), kept by
+    # services/renovations.py in the same transaction as every renovation step.
+    renovation_status: Mapped[RenovationStatus | None] = mapped_column(
+        choice_column(RenovationStatus)
+    )
 
     @property
     def label(self) -> str:

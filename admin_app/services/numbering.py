@@ -21,6 +21,7 @@ PREFIXES = {
     "vehicle_pass": "VP",
     "release_pass": "RP",
     "renovation": "RN",
+    "renovation_permit": "PM",  # not a table: the permit number given with the permit
 }
 
 

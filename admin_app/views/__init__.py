@@ -8,11 +8,13 @@ from flask_admin.theme import Bootstrap4Theme
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
+from ..auth.permissions import may
 from ..extensions import db
 from ..models import (
     ActionBatch,
     AuditRecord,
     Estate,
+    GateCheck,
     ReleasePass,
     Reminder,
     ReminderDelivery,
@@ -30,6 +32,7 @@ from .audit import AuditRecordView
 from .batches import ActionBatchView, register
 from .estate import EstateView, UnitView
 from .failed_jobs import FailedJobsView
+from .gate_check import GateCheckView
 from .inbox import InboxView
 from .index import HomeView
 from .labels import action_label
@@ -46,6 +49,11 @@ from .work_order import WorkOrderView
 class TechnicianLink(MenuLink):
     def is_accessible(self) -> bool:
         return current_user.is_authenticated and current_user.role.value == "technician"
+
+
+class GateLink(MenuLink):
+    def is_accessible(self) -> bool:
+        return may(current_user, "gate.check")
 
 
 def create_admin(app) -> Admin:
@@ -85,6 +93,9 @@ def create_admin(app) -> Admin:
         ReleasePassView(
             ReleasePass, s, name=_l("Large-item releases"), category=passes, endpoint="release_pass"
         )
+    )
+    admin.add_view(
+        GateCheckView(GateCheck, s, name=_l("Gate checks"), category=passes, endpoint="gate_check")
     )
     admin.add_view(
         RenovationView(
@@ -141,4 +152,5 @@ def create_admin(app) -> Admin:
         if getattr(view, "record_actions", None):
             register(view)
     admin.add_link(TechnicianLink(name=_l("My work orders"), url="/tech/"))
+    admin.add_link(GateLink(name=_l("Gate check"), url="/gate/"))
     return admin

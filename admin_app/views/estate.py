@@ -34,6 +34,7 @@ class UnitView(SecureModelView):
         "area_m2",
         "kind",
         "occupancy",
+        "renovation_status",
     )
     column_searchable_list = ("building", "room")
     column_sortable_list = ("building", "room", "floor", "area_m2", "kind", "occupancy")
@@ -49,7 +50,7 @@ class UnitView(SecureModelView):
         "occupancy",
     )
     form_ajax_refs = {"estate": ESTATE_LOOKUP}
-    column_filters = (estate_filter(Unit), "kind", "occupancy", "building")
+    column_filters = (estate_filter(Unit), "kind", "occupancy", "building", "renovation_status")
     column_editable_list = ("occupancy",)
     integrity_messages = (
         (("room",), _l("This unit (building, entrance and room) already exists in the estate.")),

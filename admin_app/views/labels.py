@@ -159,6 +159,14 @@ LABELS = {
     "reminder": _l("Reminder"),
     "created_at": _l("Created at"),
     "photo_file": _l("Photo"),
+    "renovation_status": _l("Renovation"),
+    "reissued_at": _l("Reissued at"),
+    "checked_at": _l("Checked at"),
+    "checked_by": _l("Checked by"),
+    "method": _l("How"),
+    "scanned": _l("Scanned or typed"),
+    "pass_kind": _l("Pass kind"),
+    "pass_number": _l("Pass"),
 }
 
 # How history names each action; services add theirs as they name new actions.
@@ -170,6 +178,28 @@ ACTION_LABELS = {
     "create_staff": _l("Account created"),
     "open_followup": _l("Follow-up opened"),
     "change_password": _l("Password changed"),
+    # Passes and renovations (services/passes.py, services/renovations.py).
+    "approve": _l("Approved"),
+    "reject": _l("Rejected"),
+    "revoke": _l("Revoked"),
+    "renew": _l("Renewed"),
+    "reissue": _l("Reissued"),
+    "expire": _l("Expired"),
+    "suspend": _l("Suspended"),
+    "reinstate": _l("Reinstated"),
+    "confirm_owner": _l("Owner confirmed"),
+    "release": _l("Let out at the gate"),
+    "request_rectification": _l("Rectification notice"),
+    "resubmit": _l("Resubmitted"),
+    "issue_permit": _l("Permit issued"),
+    "start_work": _l("Work started"),
+    "patrol": _l("Patrol"),
+    "stop_work": _l("Work stopped"),
+    "lift_stop": _l("Stop lifted"),
+    "request_completion": _l("Completion inspection requested"),
+    "accept": _l("Accepted"),
+    "fail": _l("Failed inspection"),
+    "refund_deposit": _l("Deposit refunded"),
 }
 
 

@@ -1,23 +1,34 @@
-"""Passes: construction-worker passes, vehicle passes and large-item releases."""
+"""Passes: construction-worker passes, vehicle passes and large-item releases — lists, the
+approval actions, the worker's photo and the printable pass card with its QR code."""
 
 from __future__ import annotations
 
+import segno
+from flask import Response, abort, flash, redirect, request, url_for
+from flask_admin import expose
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from markupsafe import Markup
 from wtforms.validators import ValidationError
 
-from .. import validation
-from ..models import ReleasePass, VehiclePass, WorkerPass
+from .. import clock, validation
+from ..models import PassStatus, ReleasePass, VehiclePass, WorkerPass
+from ..services import gate, passes, storage
+from .actions import ActionsMixin
 from .base import SecureModelView
 from .estate import ESTATE_LOOKUP
 from .filters import estate_filter
 from .forms import SensitiveField, id_document, phone_number
 from .labels import LABELS
+from .pass_actions import RELEASE_PASS_ACTIONS, VEHICLE_PASS_ACTIONS, WORKER_PASS_ACTIONS
+from .pass_forms import PhotoField, read_upload
 from .resident import RESIDENT_LOOKUP, UNIT_LOOKUP
 
 RENOVATION_LOOKUP = {"fields": ("number",), "placeholder": _l("Search renovation number")}
 PASS_COLUMNS = ("number", "estate", "status", "valid_from", "valid_until")
-PASS_TRAILER = ("approved_by", "approved_at", "status_reason", "created_at")
+PASS_TRAILER = ("approved_by", "approved_at", "status_reason", "reissued_at", "created_at")
+CARD_SIZES = ("A6", "A5")
 
 
 def plate_number(form, field):
@@ -31,14 +42,79 @@ def plate_number(form, field):
     field.data = plate
 
 
-class PassView(SecureModelView):
-    column_labels = LABELS
+def photo_image(view, context, model, name):
+    if not model.photo_file_id:
+        return ""
+    src = url_for(f"{view.endpoint}.photo_view", id=model.id)
+    return Markup('<img src="{}" alt="{}" class="pass-photo-thumb">').format(src, _l("Photo"))
+
+
+def photo_response(file_id: int | None) -> Response:
+    stored = storage.load(file_id) if file_id else None
+    if stored is None:
+        abort(404)
+    return Response(
+        stored.data,
+        mimetype=stored.content_type,
+        headers={"Cache-Control": "private, max-age=3600"},
+    )
+
+
+def qr_svg(token: str) -> Markup:
+    # segno writes the SVG itself from our own token: nothing user-typed reaches it.
+    svg = segno.make(token, error="m").svg_inline(scale=1, border=2, omitsize=True)
+    return Markup(svg)  # noqa: S704
+
+
+class PassView(ActionsMixin, SecureModelView):
+    details_template = "admin/wuye/pass_details.html"
+    column_labels = {**LABELS, "photo": _l("Photo")}
     column_default_sort = ("created_at", True)
     column_sortable_list = ("number", "status", "valid_from", "valid_until", "created_at")
+    # Once decided, a pass's facts change only through its actions (renew, revoke, …):
+    # the edit form keeps only these contact fields.
+    editable_after_application: tuple[str, ...] = ()
+    card_title = ""
+
+    def edit_form(self, obj=None):
+        form = super().edit_form(obj)
+        if obj is not None and obj.status is not PassStatus.applied:
+            for name in list(self.form_columns) + list(self.form_extra_fields or {}):
+                if name not in self.editable_after_application and name in form:
+                    del form[name]
+        return form
+
+    def on_model_change(self, form, model, is_created):
+        super().on_model_change(form, model, is_created)
+        passes.check_application(model, is_new=is_created)
+
+    def can_print(self, model) -> bool:
+        return model.status is PassStatus.approved
+
+    @expose("/card/")
+    def card_view(self):
+        """The printable pass: A6 card (or A5), QR code of the signed token."""
+        record = self.get_one(request.args.get("id"))
+        if not self.can_print(record):
+            flash(gettext("Only an approved pass can be printed."), "error")
+            return redirect(self.get_url(".details_view", id=record.id))
+        size = request.args.get("size", "A6").upper()
+        return self.render(
+            "passes/card.html",
+            record=record,
+            kind=type(record).__tablename__,
+            title=self.card_title,
+            size=size if size in CARD_SIZES else "A6",
+            qr=qr_svg(gate.token_for(record)),
+            printed_at=clock.now().strftime("%Y-%m-%d %H:%M"),
+        )
 
 
 class WorkerPassView(PassView):
     resource = "worker_pass"
+    machine = passes.WORKER_PASS
+    record_actions = WORKER_PASS_ACTIONS
+    card_title = _l("Construction-worker pass")
     column_list = PASS_COLUMNS + (
         "worker_name",
         "phone",
@@ -46,8 +122,9 @@ class WorkerPassView(PassView):
         "company",
         "renovation",
     )
-    column_details_list = column_list + PASS_TRAILER
-    column_export_list = column_details_list
+    column_details_list = column_list + ("photo",) + PASS_TRAILER
+    column_export_list = column_list + PASS_TRAILER
+    column_formatters_detail = {"photo": photo_image}
     column_searchable_list = ("number", "worker_name", "phone")
     column_filters = (estate_filter(WorkerPass), "status", "valid_until")
     form_columns = (
@@ -57,16 +134,42 @@ class WorkerPassView(PassView):
         "phone",
         "id_number",
         "company",
+        "photo",
         "valid_from",
         "valid_until",
     )
-    form_extra_fields = {"id_number": SensitiveField(_l("ID number"), validators=[id_document])}
+    editable_after_application = ("phone", "company", "photo")
+    form_extra_fields = {
+        "id_number": SensitiveField(_l("ID number"), validators=[id_document]),
+        "photo": PhotoField(_l("Photo"), description=_l("PNG, JPEG or WebP, up to 5 MB.")),
+    }
     form_args = {"phone": {"validators": [phone_number]}}
     form_ajax_refs = {"estate": ESTATE_LOOKUP, "renovation": RENOVATION_LOOKUP}
+
+    def on_model_change(self, form, model, is_created):
+        super().on_model_change(form, model, is_created)
+        if "photo" in form:
+            photo = read_upload(form.photo)
+            if photo:
+                stored = storage.save_image(
+                    photo,
+                    filename=f"worker-{model.worker_name}",
+                    estate_id=model.estate_id or model.estate.id,
+                    created_by_id=current_user.id,
+                )
+                model.photo_file_id = stored.id
+
+    @expose("/photo/")
+    def photo_view(self):
+        """The worker's photo, only for someone who may see the pass (scope via get_one)."""
+        return photo_response(self.get_one(request.args.get("id")).photo_file_id)
 
 
 class VehiclePassView(PassView):
     resource = "vehicle_pass"
+    machine = passes.VEHICLE_PASS
+    record_actions = VEHICLE_PASS_ACTIONS
+    card_title = _l("Vehicle pass")
     column_list = PASS_COLUMNS + ("plate", "vehicle_type", "resident", "unit", "parking_space")
     column_details_list = column_list + ("is_new_energy",) + PASS_TRAILER
     column_export_list = column_details_list
@@ -82,6 +185,7 @@ class VehiclePassView(PassView):
         "valid_from",
         "valid_until",
     )
+    editable_after_application = ("parking_space",)
     form_args = {"plate": {"validators": [plate_number]}}
     form_ajax_refs = {"estate": ESTATE_LOOKUP, "resident": RESIDENT_LOOKUP, "unit": UNIT_LOOKUP}
 
@@ -92,6 +196,9 @@ class VehiclePassView(PassView):
 
 class ReleasePassView(PassView):
     resource = "release_pass"
+    machine = passes.RELEASE_PASS
+    record_actions = RELEASE_PASS_ACTIONS
+    card_title = _l("Large-item release")
     column_list = PASS_COLUMNS + (
         "unit",
         "applicant_name",
@@ -118,5 +225,6 @@ class ReleasePassView(PassView):
         "items",
         "moving_date",
     )
+    editable_after_application = ("applicant_phone",)
     form_args = {"applicant_phone": {"validators": [phone_number]}}
     form_ajax_refs = {"estate": ESTATE_LOOKUP, "unit": UNIT_LOOKUP, "applicant": RESIDENT_LOOKUP}

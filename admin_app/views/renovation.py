@@ -1,24 +1,62 @@
-"""Renovations (装修) and their inspections."""
+"""Renovations (装修): the application, each step of its workflow, and its inspections."""
 
 from __future__ import annotations
 
+from flask import request, url_for
+from flask_admin import expose
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
+from markupsafe import Markup
 
-from ..models import Renovation, RenovationInspection
-from ..services.errors import ServiceError
+from ..models import Renovation, RenovationInspection, RenovationStatus
+from ..services import renovations, storage
+from .actions import ActionsMixin
 from .base import SecureModelView
 from .estate import ESTATE_LOOKUP
 from .filters import estate_filter
 from .forms import phone_number
 from .labels import LABELS
-from .passes import RENOVATION_LOOKUP
+from .pass_actions import RENOVATION_ACTIONS
+from .pass_forms import PhotoField, read_upload
+from .passes import RENOVATION_LOOKUP, photo_image, photo_response
 from .resident import RESIDENT_LOOKUP, UNIT_LOOKUP
 
+UNDER_REVIEW = frozenset({RenovationStatus.applied, RenovationStatus.rectification})
 
-class RenovationView(SecureModelView):
+
+def inspection_list(view, context, model, name):
+    items = Markup("").join(
+        Markup("<li>{} · {} · <b>{}</b> · {} {}</li>").format(
+            f"{i.inspected_at:%Y-%m-%d %H:%M}",
+            i.kind.label,
+            i.result.label,
+            i.inspector.name if i.inspector else "",
+            i.notes or "",
+        )
+        for i in model.inspections
+    )
+    return Markup("<ul class='mb-0 pl-3'>{}</ul>").format(items) if items else ""
+
+
+def worker_pass_list(view, context, model, name):
+    items = Markup("").join(
+        Markup('<li><a href="{}">{}</a> {} · {}</li>').format(
+            url_for("worker_pass.details_view", id=p.id), p.number, p.worker_name, p.status.label
+        )
+        for p in sorted(model.worker_passes, key=lambda p: p.id)
+    )
+    return Markup("<ul class='mb-0 pl-3'>{}</ul>").format(items) if items else ""
+
+
+class RenovationView(ActionsMixin, SecureModelView):
     resource = "renovation"
-    column_labels = LABELS
+    machine = renovations.RENOVATION
+    record_actions = RENOVATION_ACTIONS
+    column_labels = {
+        **LABELS,
+        "inspections": _l("Inspections"),
+        "worker_passes": _l("Worker passes"),
+    }
     column_list = (
         "number",
         "estate",
@@ -46,9 +84,15 @@ class RenovationView(SecureModelView):
         "next_patrol_due_at",
         "completion_requested_at",
         "accepted_at",
+        "cancelled_reason",
+        "inspections",
+        "worker_passes",
         "created_at",
     )
-    column_export_list = column_details_list
+    column_export_list = tuple(
+        c for c in column_details_list if c not in ("inspections", "worker_passes")
+    )
+    column_formatters_detail = {"inspections": inspection_list, "worker_passes": worker_pass_list}
     column_searchable_list = ("number", "contractor", "person_in_charge")
     column_sortable_list = ("number", "status", "planned_start", "planned_end", "created_at")
     column_default_sort = ("created_at", True)
@@ -58,6 +102,7 @@ class RenovationView(SecureModelView):
         "deposit_status",
         "planned_start",
         "planned_end",
+        "next_patrol_due_at",
     )
     form_columns = (
         "estate",
@@ -71,28 +116,89 @@ class RenovationView(SecureModelView):
         "planned_end",
         "deposit",
     )
+    # The unit is the application's subject: a wrong one is cancelled, not moved. After the
+    # review, dates, scope and deposit are what the permit says; contacts may still change.
+    always_editable = ("owner", "contractor", "person_in_charge", "person_phone")
+    editable_under_review = always_editable + ("scope", "planned_start", "planned_end", "deposit")
     form_args = {"person_phone": {"validators": [phone_number]}}
     form_ajax_refs = {"estate": ESTATE_LOOKUP, "unit": UNIT_LOOKUP, "owner": RESIDENT_LOOKUP}
 
+    def edit_form(self, obj=None):
+        form = super().edit_form(obj)
+        if obj is not None:
+            keep = (
+                self.editable_under_review if obj.status in UNDER_REVIEW else self.always_editable
+            )
+            for name in self.form_columns:
+                if name not in keep and name in form:
+                    del form[name]
+        return form
+
     def on_model_change(self, form, model, is_created):
-        if model.planned_start and model.planned_end and model.planned_end < model.planned_start:
-            raise ServiceError(_l("The planned end is before the planned start."))
         super().on_model_change(form, model, is_created)
+        if is_created:
+            renovations.register_application(model)
+        else:
+            renovations.check_application(model)
 
 
 class RenovationInspectionView(SecureModelView):
+    """Inspections entered here take the same steps as the renovation's buttons: a violation
+    stops the work, a failed completion inspection sends it back."""
+
     resource = "renovation_inspection"
-    column_labels = LABELS
+    column_labels = {**LABELS, "photo": _l("Photo")}
     column_list = ("renovation", "estate", "kind", "inspected_at", "inspector", "result", "notes")
+    column_details_list = column_list + ("photo", "created_at")
+    column_formatters_detail = {"photo": photo_image}
     column_default_sort = ("inspected_at", True)
     column_sortable_list = ("kind", "inspected_at", "result")
     column_filters = (estate_filter(RenovationInspection), "kind", "result", "inspected_at")
-    form_columns = ("renovation", "kind", "inspected_at", "result", "notes")
+    form_columns = ("renovation", "kind", "inspected_at", "result", "notes", "photo")
+    form_extra_fields = {"photo": PhotoField(_l("Photo"))}
     form_ajax_refs = {"renovation": RENOVATION_LOOKUP}
+    # What an inspection found is history: afterwards only its notes and photo may be added.
+    editable_after_recording = ("notes", "photo")
+
+    def edit_form(self, obj=None):
+        form = super().edit_form(obj)
+        for name in self.form_columns:
+            if name not in self.editable_after_recording and name in form:
+                del form[name]
+        return form
+
+    def create_model(self, form):
+        created = []
+
+        def record():
+            created.append(
+                renovations.record_inspection(
+                    form.renovation.data,
+                    current_user,
+                    kind=form.kind.data,
+                    result=form.result.data,
+                    notes=form.notes.data,
+                    photo=read_upload(form.photo),
+                    at=form.inspected_at.data,
+                )
+            )
+
+        if not self._commit(record):
+            return False
+        return created[0]
 
     def on_model_change(self, form, model, is_created):
-        if model.renovation is not None:
-            model.estate_id = model.renovation.estate_id
-        if is_created:
-            model.inspector_id = current_user.id
         super().on_model_change(form, model, is_created)
+        photo = read_upload(form.photo) if "photo" in form else None
+        if photo:
+            model.photo_file_id = storage.save_image(
+                photo,
+                filename=f"inspection-{model.renovation.number}",
+                estate_id=model.estate_id,
+                created_by_id=current_user.id,
+            ).id
+
+    @expose("/photo/")
+    def photo_view(self):
+        """The inspection photo, only for someone who may see the inspection."""
+        return photo_response(self.get_one(request.args.get("id")).photo_file_id)

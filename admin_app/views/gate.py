@@ -1,0 +1,130 @@
+"""The guard's gate page (phone-sized): scan or type, see at once whether the pass is valid and
+why not, with the photo, name or items; let a large-item release out. Every check is logged.
+
+A handheld scanner types the code into the focused field and presses Enter; phones whose
+browser has the BarcodeDetector API get a camera button (static/js/gate-scan.js).
+"""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext
+from flask_login import current_user
+from flask_wtf import FlaskForm
+from wtforms import StringField
+from wtforms.validators import Length
+
+from ..auth.permissions import may
+from ..auth.scope import scoped
+from ..extensions import db
+from ..models import Estate, GateCheck, ReleasePass
+from ..services import gate, passes
+from ..services.errors import ServiceError
+
+bp = Blueprint("gate", __name__, url_prefix="/gate")
+RECENT = 8
+
+
+class CheckForm(FlaskForm):
+    code = StringField(validators=[Length(max=2000)])
+
+
+@bp.before_request
+def gate_staff_only():
+    if not current_user.is_authenticated:
+        return redirect(url_for("auth.login", next=request.full_path))
+    if not may(current_user, "gate.check"):
+        abort(403)
+    return None
+
+
+def gate_estates() -> list[Estate]:
+    return scoped(db.session.query(Estate), Estate, current_user).order_by(Estate.name).all()
+
+
+def current_gate(estates: list[Estate]) -> Estate:
+    """The estate whose gate this is: the guard's only one, or the one he chose."""
+    if not estates:
+        abort(403)
+    chosen = session.get("gate_estate_id")
+    return next((e for e in estates if e.id == chosen), estates[0])
+
+
+def logged_check(check_id: int | None) -> GateCheck | None:
+    if check_id is None:
+        return None
+    query = scoped(db.session.query(GateCheck), GateCheck, current_user)
+    return query.filter(GateCheck.id == check_id).one_or_none()
+
+
+@bp.route("/", methods=["GET", "POST"])
+def index():
+    estates = gate_estates()
+    here = current_gate(estates)
+    form = CheckForm()
+    if form.validate_on_submit():
+        try:
+            entry = gate.check(form.code.data, current_user, gate_estate=here)
+        except ServiceError as refused:
+            db.session.rollback()
+            flash(str(refused), "error")
+        else:
+            db.session.commit()
+            # Redirect: reloading the result page must not log the check twice.
+            return redirect(url_for(".index", check=entry.id))
+    entry = logged_check(request.args.get("check", type=int))
+    record = gate.pass_of(entry) if entry is not None else None
+    can_release = (
+        entry is not None
+        and entry.is_valid
+        and isinstance(record, ReleasePass)
+        and passes.RELEASE_PASS.refusal(record, "release", current_user) is None
+    )
+    recent = (
+        db.session.query(GateCheck)
+        .filter(GateCheck.estate_id == here.id)
+        .order_by(GateCheck.checked_at.desc(), GateCheck.id.desc())
+        .limit(RECENT)
+        .all()
+    )
+    return render_template(
+        "gate/index.html",
+        form=CheckForm(formdata=None),
+        estates=estates,
+        here=here,
+        entry=entry,
+        record=record,
+        can_release=can_release,
+        release_form=FlaskForm(),
+        recent=recent,
+    )
+
+
+@bp.route("/release/<int:check_id>", methods=["POST"])
+def release(check_id: int):
+    """The guard confirms the items were let out (after a check found the release valid)."""
+    entry = logged_check(check_id) or abort(404)
+    record = gate.pass_of(entry)
+    if not isinstance(record, ReleasePass):
+        abort(404)
+    if not FlaskForm().validate_on_submit():
+        abort(400)
+    try:
+        passes.release(record, current_user)
+    except ServiceError as refused:
+        db.session.rollback()
+        flash(str(refused), "error")
+    else:
+        db.session.commit()
+        flash(gettext("%(number)s: let out.", number=record.number), "success")
+    return redirect(url_for(".index", check=check_id))
+
+
+@bp.route("/choose", methods=["POST"])
+def choose_gate():
+    """Staff of several estates say which gate they stand at."""
+    wanted = request.form.get("estate_id", type=int)
+    if not FlaskForm().validate_on_submit() or wanted not in {e.id for e in gate_estates()}:
+        abort(400)
+    session["gate_estate_id"] = wanted
+    return redirect(url_for(".index"))
