@@ -36,6 +36,7 @@ def world(factories):
     w = factories.two_estates()
     w.supervisor = factories.staff(Role.supervisor, estates=[w.a])
     w.tech = factories.staff(Role.technician, estates=[w.a], trades=[Trade.plumbing])
+    w.receptionist = factories.staff(Role.receptionist, estates=[w.a])
     w.target = [factories.work_order(w.a, status=S.new, trade=Trade.plumbing) for _ in range(4)]
     w.others = [
         factories.work_order(w.a, status=S.new, trade=Trade.electrical),
@@ -173,3 +174,23 @@ def test_a_retried_batch_job_does_not_run_twice(login, world, in_app, monkeypatc
     with in_app():
         rows = db.session.query(AuditRecord).filter_by(batch_id=batch_id).count()
         assert rows == 4 and db.session.get(ActionBatch, batch_id).done == 4
+
+
+def test_send_a_reminder_now_over_a_filter(login, world, in_app, app, monkeypatch):
+    from admin_app.jobs.reminders import sweep_once
+    from admin_app.models import Notification, Reminder
+
+    c = login(world.supervisor)
+    page = c.get("/admin/work_order/act/remind/?scope=filter&flt0_status_equals=dispatched")
+    assert "1 record will be changed." in page.get_data(as_text=True)
+    c.post("/admin/work_order/act/remind/?scope=filter&flt0_status_equals=dispatched", {})
+    monkeypatch.setitem(app.config, "REDIS_URL", None)
+    with in_app():
+        reminder = db.session.query(Reminder).filter_by(rule="manual").one()
+        assert reminder.recipient_id == world.tech.id
+        sweep_once(inline=True)
+        db.session.commit()
+        notes = db.session.query(Notification).filter_by(staff_id=world.tech.id).all()
+        assert len(notes) == 1 and notes[0].title.startswith("主管请您立即处理")  # his language
+    receptionist = login(world.receptionist)
+    assert receptionist.get("/admin/work_order/act/remind/?scope=filter").status_code == 403

@@ -480,8 +480,10 @@ def test_rq_cron_config_runs_the_sweep_which_delivers(
     time_machine.move_to(AT_WARNING, tick=False)
     cron = CronScheduler(connection=connection)
     cron.load_config_from_file("admin_app.jobs.cron")
-    [sweep_job] = cron.get_jobs()
+    jobs = {job.func_name.rsplit(".", 1)[-1]: job for job in cron.get_jobs()}
+    sweep_job = jobs["sweep_reminders"]
     assert (sweep_job.queue_name, sweep_job.interval) == (name, 60)
+    assert jobs["expire_lapsed_passes"].interval == 3600  # pass housekeeping rides along
     cron.enqueue_jobs()
     run_worker(app, name, connection)  # the sweep job, then the delivery it enqueued
     assert len(inbox(in_app, office.receptionist)) == 1

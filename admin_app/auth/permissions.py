@@ -169,6 +169,18 @@ ACTIONS: dict[str, frozenset[Role]] = {
     "vehicle_pass.batch": SUPERVISORS,
     "release_pass.batch": SUPERVISORS,
     "renovation.batch": SUPERVISORS,
+    # "Send a reminder now" to whoever handles the record.
+    **{
+        f"{resource}.remind": SUPERVISORS
+        for resource in (
+            "ticket",
+            "work_order",
+            "worker_pass",
+            "vehicle_pass",
+            "release_pass",
+            "renovation",
+        )
+    },
 }
 
 

@@ -1,4 +1,4 @@
-"""rq cron configuration: the reminder sweep every REMINDER_SWEEP_SECONDS.
+"""rq cron configuration: the reminder sweep every REMINDER_SWEEP_SECONDS, pass expiry hourly.
 
 `flask --app wsgi scheduler` loads it (and keeps going through Redis outages); plain
 `rq cron admin_app.jobs.cron` works too. An interval rather than a cron string: rq reads cron
@@ -12,6 +12,8 @@ import os
 
 from rq import cron
 
+from .passes import expire_lapsed_passes
+from .queue import DEFAULT_QUEUE
 from .reminders import QUEUE, sweep_reminders
 
 SWEEP_SECONDS = int(os.environ.get("REMINDER_SWEEP_SECONDS", "60"))
@@ -24,3 +26,7 @@ cron.register(
     result_ttl=SWEEP_SECONDS * 10,
     failure_ttl=7 * 24 * 3600,
 )
+
+# Approved passes past their last day become "expired" (idempotent; hourly keeps lists true
+# within the hour after midnight without depending on the scheduler's time zone).
+cron.register(expire_lapsed_passes, DEFAULT_QUEUE, interval=3600, job_timeout=600)

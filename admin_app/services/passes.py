@@ -25,11 +25,13 @@ from ..models import (
     RenovationStatus,
     Resident,
     ResidentRole,
+    Role,
     VehiclePass,
     WorkerPass,
 )
 from . import history
 from .errors import ServiceError
+from .reminders import manual
 from .workflow import StateMachine, step
 
 P = PassStatus
@@ -49,6 +51,7 @@ def _lifecycle():
         step("reject", _l("Reject"), {P.applied}, P.rejected),
         step("revoke", _l("Revoke"), {P.approved, P.suspended}, P.revoked),
         step("reissue", _l("Reissue (voids printed copies)"), {P.approved}, None),
+        step("remind", _l("Send a reminder now"), {P.applied}, None),
     ]
 
 
@@ -382,3 +385,9 @@ def end_workers(renovation, reason) -> int:
     """The renovation is over: its passes are revoked, pending applications rejected."""
     revoked = _cascade(renovation, "revoke", {P.approved, P.suspended}, P.revoked, reason)
     return revoked + _cascade(renovation, "reject", {P.applied}, P.rejected, reason)
+
+
+def remind(record, actor) -> None:
+    """An application waiting too long: the estate's supervisors are reminded to decide."""
+    with machine_for(record).transition(record, "remind", actor):
+        manual.remind_now(record, actor, recipient_id=None, role=Role.supervisor)

@@ -24,10 +24,12 @@ from ..models import (
     Renovation,
     RenovationInspection,
     RenovationStatus,
+    Role,
     Unit,
 )
 from . import history, numbering, passes, storage
 from .errors import ServiceError
+from .reminders import manual
 from .workflow import StateMachine, step
 
 R = RenovationStatus
@@ -65,6 +67,7 @@ RENOVATION = StateMachine(
         step("accept", _l("Completion inspection passed"), {R.inspection}, R.accepted),
         step("fail", _l("Completion inspection failed"), {R.inspection}, R.failed),
         step("cancel", _l("Cancel the renovation"), OPEN, R.cancelled),
+        step("remind", _l("Send a reminder now"), OPEN, None),
         step(
             "refund_deposit",
             _l("Deposit refunded"),
@@ -309,3 +312,9 @@ def _require(text: str | None, message) -> None:
 def _append(existing: str | None, text: str) -> str:
     line = f"[{clock.now():%Y-%m-%d %H:%M}] {text.strip()}"
     return f"{existing}\n{line}" if existing else line
+
+
+def remind(renovation: Renovation, actor) -> None:
+    """A supervisor nudges the front desk about a renovation (review, patrol, inspection)."""
+    with RENOVATION.transition(renovation, "remind", actor):
+        manual.remind_now(renovation, actor, recipient_id=None, role=Role.receptionist)

@@ -17,6 +17,7 @@ from flask_babel import lazy_gettext as _l
 from .. import clock
 from ..models import Role, Staff, Ticket, TicketCategory, TicketStatus
 from .errors import ServiceError
+from .reminders import manual
 from .workflow import StateMachine, step
 
 T = TicketStatus
@@ -68,6 +69,7 @@ TICKET = StateMachine(
         step("resolve", _l("Record the result"), WORKING, T.resolved, NOT_COMPLAINT),
         step("close", _l("Close (resident informed)"), {T.resolved}, T.closed, NOT_COMPLAINT),
         step("cancel", _l("Cancel"), WORKING, T.cancelled),
+        step("remind", _l("Send a reminder now"), WORKING | {T.resolved}),
         # The complaint procedure (services/complaints.py).
         step("classify", _l("Classify the complaint"), WORKING, T.in_progress, COMPLAINT),
         step("record_handling", _l("Record the handling"), {T.in_progress}, None, COMPLAINT),
@@ -149,3 +151,14 @@ def _set_result(ticket: Ticket, result: str) -> None:
         raise ServiceError(_l("Write down the result."))
     ticket.result = result.strip()
     ticket.resolved_at = clock.now()
+
+
+def remind(ticket: Ticket, actor) -> None:
+    """A supervisor nudges whoever handles the ticket (the front desk when nobody does)."""
+    with TICKET.transition(ticket, "remind", actor):
+        manual.remind_now(
+            ticket,
+            actor,
+            recipient_id=ticket.assignee_id or ticket.owner_id,
+            role=Role.receptionist,
+        )

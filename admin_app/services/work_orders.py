@@ -29,6 +29,7 @@ from ..models import (
 )
 from . import history, storage
 from .errors import ServiceError
+from .reminders import manual
 from .workflow import StateMachine, step
 
 S = WorkOrderStatus
@@ -54,6 +55,7 @@ WORK_ORDER = StateMachine(
         step("finish", _l("Mark work done"), {S.in_progress}, S.done),
         step("close", _l("Close with signature"), {S.done}, S.closed),
         step("revisit", _l("Mark revisited"), {S.closed}, S.revisited),
+        step("remind", _l("Send a reminder now"), OPEN_STATES | {S.done, S.closed}),
     ],
 )
 
@@ -304,3 +306,15 @@ def _append(existing: str | None, text: str) -> str:
     stamp = clock.now().strftime("%Y-%m-%d %H:%M")
     line = f"[{stamp}] {text.strip()}"
     return f"{existing}\n{line}" if existing else line
+
+
+def remind(order: WorkOrder, actor) -> None:
+    """A supervisor nudges the technician (the front desk before dispatch or for the revisit)."""
+    needs_technician = order.status in OPEN_STATES | {S.done} and order.status is not S.new
+    with WORK_ORDER.transition(order, "remind", actor):
+        manual.remind_now(
+            order,
+            actor,
+            recipient_id=order.technician_id if needs_technician else None,
+            role=Role.receptionist,
+        )

@@ -63,6 +63,7 @@ def pass_actions(*extra: RecordAction) -> tuple[RecordAction, ...]:
             ReasonForm,
             style="danger",
         ),
+        RecordAction("remind", lambda r, a, f: passes.remind(r, a), style="secondary"),
     )
 
 
@@ -107,6 +108,7 @@ def _with_photo(verb):
 
 
 RENOVATION_ACTIONS = (
+    RecordAction("remind", lambda r, a, f: renovations.remind(r, a), style="secondary"),
     RecordAction(
         "request_rectification",
         lambda r, a, f: renovations.request_rectification(r, a, notes=f.notes.data),

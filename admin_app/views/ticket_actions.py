@@ -72,6 +72,7 @@ def run_handling(ticket, actor, form):
 
 
 TICKET_ACTIONS = (
+    RecordAction("remind", lambda t, a, f: tickets.remind(t, a), style="secondary"),
     RecordAction("start", lambda t, a, f: tickets.start(t, a)),
     RecordAction(
         "answer",

@@ -82,6 +82,7 @@ def run_revisit(order, actor, form):
 
 
 WORK_ORDER_ACTIONS = (
+    RecordAction("remind", lambda o, a, f: work_orders.remind(o, a), style="secondary"),
     RecordAction("dispatch", run_dispatch, forms.DispatchForm, prepare=prepare_dispatch),
     RecordAction("arrive", lambda o, a, f: work_orders.arrive(o, a), many=False),
     RecordAction(

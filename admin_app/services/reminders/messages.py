@@ -10,6 +10,7 @@ from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
+from .manual import MANUAL
 from .rules import MODELS, RULES_BY_NAME
 
 # Reasons stored in Reminder.last_error / ReminderDelivery.last_error by code, shown translated.
@@ -28,6 +29,8 @@ def error_text(code: str | None) -> str:
 
 
 def title(rule_name: str, level: int, deadline_at: datetime, record: str) -> str:
+    if rule_name == MANUAL:
+        return gettext("A supervisor asks you to look at %(record)s now.", record=record)
     rule = RULES_BY_NAME.get(rule_name)
     params = {
         "subject": str(rule.subject) if rule else rule_name,

@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 from ... import clock
 from ...models.reminder import Reminder, ReminderStatus
 from . import plan as planning
+from .manual import MANUAL
 from .rules import MODELS, rules_for, watched_columns
 from .store import chunks, insert_ignoring_duplicates
 
@@ -66,7 +67,11 @@ def refresh(conn, entity_type: str, ids, now: datetime | None = None) -> None:
                 REMINDER.c.due_at,
                 REMINDER.c.recipient_id,
                 REMINDER.c.recipient_role,
-            ).where(REMINDER.c.entity_type == entity_type, REMINDER.c.entity_id.in_(batch))
+            ).where(
+                REMINDER.c.entity_type == entity_type,
+                REMINDER.c.entity_id.in_(batch),
+                REMINDER.c.rule != MANUAL,  # sent by hand: not the rules' to cancel
+            )
         ).all()
         _write(conn, entity_type, wanted, existing, now)
 
@@ -147,6 +152,8 @@ def _change(reminder_id, p: planning.Planned, was: ReminderStatus) -> dict:
 def still_wanted(conn, entity_type: str, entity_id: int, dedupe_key: str) -> bool:
     """Does the record, as it is now, still call for this reminder? (Checked again just
     before delivery, for changes that bypassed the session, such as bulk UPDATEs.)"""
+    if dedupe_key.startswith(f"{MANUAL}:"):
+        return True
     if entity_type not in MODELS:
         return False
     _, planned = planned_for(conn, entity_type, [entity_id]).get(entity_id, (None, []))
