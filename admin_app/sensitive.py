@@ -44,6 +44,15 @@ def decrypt(token: str | None) -> str | None:
         return None
 
 
+def encrypt_bytes(data: bytes) -> bytes:
+    """Uploaded files that carry ID numbers are kept encrypted, like the numbers themselves."""
+    return _fernet().encrypt(data)
+
+
+def decrypt_bytes(token: bytes) -> bytes:
+    return _fernet().decrypt(token)
+
+
 def lookup_hash(value: str) -> str:
     return hmac.new(
         _key_material(), normalise_id_number(value).encode(), hashlib.sha256

@@ -87,11 +87,16 @@ PERMISSIONS: dict[str, dict[Role, frozenset[str]]] = {
         R.technician: frozenset({VIEW, CREATE}),
     },
     "audit_record": {R.admin: READ_EXPORT, R.director: READ_EXPORT, R.supervisor: READ_EXPORT},
+    # The record of every resident import (the import itself is the ACTIONS entry below).
+    "import_batch": {R.admin: READ, R.director: READ, R.supervisor: READ},
     "reminder": {R.admin: READ, R.director: READ, R.supervisor: READ},
 }
 
 # Named actions beyond CRUD (workflow verbs); the workflow issues add theirs here.
-ACTIONS: dict[str, frozenset[Role]] = {}
+ACTIONS: dict[str, frozenset[Role]] = {
+    # Upload, check and commit resident lists (in the user's own estates).
+    "resident.import": frozenset({R.receptionist, R.supervisor, R.director, R.admin}),
+}
 
 
 def allowed(user, resource: str, verb: str) -> bool:

@@ -3,6 +3,7 @@
 from .audit import AuditRecord
 from .base import Choice
 from .estate import Estate
+from .import_batch import ImportBatch, ImportStatus
 from .numbering import NumberSequence
 from .passes import PassStatus, ReleasePass, VehiclePass, VehicleType, WorkerPass
 from .reminder import Notification, Reminder, ReminderStatus
@@ -28,6 +29,8 @@ __all__ = [
     "ComplaintCode",
     "DepositStatus",
     "Estate",
+    "ImportBatch",
+    "ImportStatus",
     "InspectionKind",
     "InspectionResult",
     "Notification",

@@ -19,10 +19,17 @@ class SensitiveIdNumber:
 
     @id_number.setter
     def id_number(self, value: str | None) -> None:
+        for column, stored in self.id_number_columns(value).items():
+            setattr(self, column, stored)
+
+    @staticmethod
+    def id_number_columns(value: str | None) -> dict[str, str | None]:
+        """The three stored columns for a number; bulk writers (the import) use them directly."""
         value = sensitive.normalise_id_number(value)
         if not value:
-            self.id_number_enc = self.id_number_hash = self.id_number_masked = None
-            return
-        self.id_number_enc = sensitive.encrypt(value)
-        self.id_number_hash = sensitive.lookup_hash(value)
-        self.id_number_masked = sensitive.mask(value)
+            return {"id_number_enc": None, "id_number_hash": None, "id_number_masked": None}
+        return {
+            "id_number_enc": sensitive.encrypt(value),
+            "id_number_hash": sensitive.lookup_hash(value),
+            "id_number_masked": sensitive.mask(value),
+        }

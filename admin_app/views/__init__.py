@@ -10,6 +10,7 @@ from ..extensions import db
 from ..models import (
     AuditRecord,
     Estate,
+    ImportBatch,
     ReleasePass,
     Reminder,
     Renovation,
@@ -29,6 +30,7 @@ from .labels import action_label
 from .passes import ReleasePassView, VehiclePassView, WorkerPassView
 from .renovation import RenovationInspectionView, RenovationView
 from .resident import ResidentView
+from .resident_import import ImportBatchView, ResidentImportView
 from .staff import StaffView
 from .ticket import TicketView
 from .work_order import WorkOrderView
@@ -88,6 +90,16 @@ def create_admin(app) -> Admin:
     )
     admin.add_view(
         ResidentView(Resident, s, name=_l("Residents"), category=property_, endpoint="resident")
+    )
+    admin.add_view(
+        ResidentImportView(
+            name=_l("Import residents"), category=property_, endpoint="resident_import"
+        )
+    )
+    admin.add_view(
+        ImportBatchView(
+            ImportBatch, s, name=_l("Imports"), category=property_, endpoint="import_batch"
+        )
     )
     admin.add_view(UnitView(Unit, s, name=_l("Units"), category=property_, endpoint="unit"))
     admin.add_view(EstateView(Estate, s, name=_l("Estates"), category=property_, endpoint="estate"))

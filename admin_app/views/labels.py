@@ -164,6 +164,7 @@ ACTION_LABELS = {
     "seed": _l("Demo data"),
     "create_staff": _l("Account created"),
     "change_password": _l("Password changed"),
+    "import": _l("Imported"),
 }
 
 

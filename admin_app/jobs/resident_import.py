@@ -1,0 +1,52 @@
+"""Background steps of a resident import: the check (dry run) and the commit.
+
+Both run the same service verbs as the web request does for small files; here they also record
+a refusal or a failure on the batch, so the page polling its progress can say what happened.
+"""
+
+from __future__ import annotations
+
+from flask import current_app
+from sqlalchemy.exc import IntegrityError, OperationalError
+
+from ..extensions import db
+from ..models.import_batch import ImportBatch, ImportStatus
+from ..services import resident_import
+from ..services.importing.problems import ImportRefused
+from .queue import job
+
+
+@job
+def check_import(batch_id: int) -> None:
+    _run(batch_id, ImportStatus.checking, resident_import.check)
+
+
+@job
+def commit_import(batch_id: int, actor_id: int | None = None) -> None:
+    _run(
+        batch_id,
+        ImportStatus.importing,
+        lambda batch, progress: resident_import.commit(batch, actor_id, progress),
+    )
+
+
+def _run(batch_id: int, expected: ImportStatus, step) -> None:
+    batch = db.session.get(ImportBatch, batch_id)
+    if batch is None or batch.status is not expected:
+        return  # cancelled, or already done by another worker
+    try:
+        step(batch, resident_import.ProgressWriter(batch_id))
+    except ImportRefused as refused:
+        db.session.rollback()
+        resident_import.mark_refused(batch_id, refused.problem)
+    except (IntegrityError, OperationalError) as collided:
+        # Another transaction wrote the same residents (or held them too long): nothing of
+        # this import was written; checking again shows the estate as it is now.
+        current_app.logger.info("import %s collided: %s", batch_id, collided)
+        db.session.rollback()
+        resident_import.mark_failed(batch_id, "collision")
+    except Exception:
+        db.session.rollback()
+        resident_import.mark_failed(batch_id)
+        db.session.commit()
+        raise
