@@ -16,10 +16,12 @@ from flask_babel import force_locale
 
 from ... import sensitive, validation
 from ...models.resident import ResidentRole
-from ...views.export import FORMULA_START
 from .columns import header_key
 from .problems import Problem
 
+# The first characters our exports (views/export.py) protect with an apostrophe; an import
+# removes that apostrophe again so that export -> import changes nothing.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n", "＝", "＋", "－", "＠")
 LIMITS = {"building": 32, "entrance": 16, "room": 16, "name": 50, "email": 120, "notes": 2000}
 ROLE_WORDS = {
     ResidentRole.owner: ("业主", "房主", "产权人", "户主", "本人", "owner", "landlord"),

@@ -36,6 +36,7 @@ _GB_FAMILY = {"gb18030", "gbk", "gb2312", "hz"}
 _DISPLAY = {"utf_8": "UTF-8", "gb18030": "GB18030 (GBK)", "big5": "Big5", "utf_16": "UTF-16"}
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _DELIMITERS = (",", "\t", ";")
+_BINARY_BYTES = [*range(0, 9), *range(14, 32)]  # control bytes no text file contains
 
 
 @dataclass
@@ -70,6 +71,9 @@ def decode(data: bytes) -> tuple[str, str]:
     for bom, codec, name in _BOMS:
         if data.startswith(bom):
             return _checked(_strict(data, codec), name), name
+    sample = data[:8192]
+    if sum(sample.count(bytes([b])) for b in _BINARY_BYTES) > max(2, len(sample) // 100):
+        raise ImportRefused("not_a_table")
     text = _strict(data, "utf-8")
     if text is not None:
         return _checked(text, "UTF-8"), "UTF-8"

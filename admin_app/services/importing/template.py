@@ -15,7 +15,6 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
-from ...views.export import csv_text
 from .columns import TEMPLATE_FIELDS, field_label
 
 HELP = {
@@ -49,7 +48,8 @@ def template_file(fmt: str, language: str) -> tuple[bytes, str]:
         header = [field_label(name) for name in TEMPLATE_FIELDS]
         name = gettext("residents-template")
         if fmt == "csv":
-            return csv_text(header, []).encode("utf-8"), f"{name}.csv"
+            # With a byte-order mark: Excel then opens the Chinese headers as UTF-8.
+            return ("\ufeff" + ",".join(header) + "\r\n").encode("utf-8"), f"{name}.csv"
         return _workbook(header), f"{name}.xlsx"
 
 
