@@ -246,7 +246,7 @@ def invalid_rows(batch: ImportBatch) -> tuple[list[str], Iterator[list[str]]]:
     the row number are ignored when the fixed file is imported again)."""
     reasons = {p["row"]: p["errors"] for p in batch.problems or []}
     table = stored_table(batch)
-    header = [gettext("Error"), gettext("Row"), *table.header]
+    header = [str(columns.ERROR_COLUMN), str(columns.ROW_COLUMN), *table.header]
 
     def rows() -> Iterator[list[str]]:
         for number, cells in table.rows():

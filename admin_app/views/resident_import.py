@@ -72,6 +72,7 @@ class ResidentImportView(BaseView):
         return self.render(
             "admin/wuye/import/upload.html",
             estates=estates,
+            selected=request.form.get("estate", type=int),
             recent=recent,
             rules=RULES,
             limit_mb=current_app.config["IMPORT_MAX_BYTES"] // 2**20,

@@ -157,8 +157,11 @@ ALIASES = {
     "email": ("邮箱", "电子邮箱", "电子邮件", "邮件", "email", "mail"),
     "notes": ("备注", "说明", "附注", "notes", "note", "remarks", "remark", "comment", "comments"),
     # Ignored without asking: row counters, and the error column of our invalid-rows download.
-    IGNORE: ("序号", "no", "#", "错误", "错误原因", "error", "errors", "problem", "问题"),
+    IGNORE: ("序号", "no", "#", "错误", "错误原因", "error", "errors", "行号", "row"),
 }
+# The columns our invalid-rows download puts in front of the file's own (ignored on re-import).
+ERROR_COLUMN = _l("Error")
+ROW_COLUMN = _l("Row")
 
 _NOISE = re.compile(r"[\s_\-.·:：*＊'’]+")
 _NOTE = re.compile(r"[(\[（【].*?[)\]）】]$")
@@ -184,6 +187,8 @@ def alias_table() -> dict[str, str]:
         with force_locale(language):
             for name, label in FIELD_LABELS.items():
                 table.setdefault(header_key(str(label)), name)
+            for label in (ERROR_COLUMN, ROW_COLUMN):
+                table.setdefault(header_key(str(label)), IGNORE)
     return table
 
 

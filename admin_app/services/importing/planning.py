@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 
 from ...models.resident import Resident, ResidentRole
 from ...models.unit import Unit
-from ...validation import fold
+from ...validation import fold, normalise_phone
 from ..history import plain
 from .cleaning import Row, RowCleaner, note_text
 from .problems import ImportRefused, Problem
@@ -154,8 +154,8 @@ class ResidentIndex:
                 record[10],
             )
             self.by_id[rid] = record
-            if phone:
-                self.by_phone[(unit_id, phone)] = rid
+            if phone:  # older records may hold "0755-8600 1234": compare normalised
+                self.by_phone[(unit_id, normalise_phone(phone))] = rid
             if id_hash:
                 key = (unit_id, id_hash)
                 self.by_hash[key] = None if key in self.by_hash else rid
@@ -203,6 +203,8 @@ def _same(name: str, stored, new) -> bool:
         return note_text(stored) == new
     if name in ("name", "email"):
         return fold(stored) == new
+    if name == "phone":
+        return normalise_phone(stored) == new
     return stored == new
 
 
