@@ -64,9 +64,8 @@ def as_text(summary: dict) -> str:
         lines.append(gettext("Invalid rows:"))
         for item in summary["invalid"]:
             who = " ".join(part for part in (item["unit"], item["name"]) if part)
-            lines.append(
-                f"  {gettext('row %(row)s', row=item['row'])} {who}: {' '.join(item['errors'])}"
-            )
+            where = gettext("row %(row)s", row=item["row"])
+            lines.append(f"  {where} {who}: {' '.join(item['errors'])}")
     if summary["message"]:
         lines.append(summary["message"])
     return "\n".join(lines)
