@@ -6,7 +6,10 @@ a refusal or a failure on the batch, so the page polling its progress can say wh
 
 from __future__ import annotations
 
+import time
+
 from flask import current_app
+from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError, OperationalError
 
 from ..extensions import db
@@ -14,6 +17,28 @@ from ..models.import_batch import ImportBatch, ImportStatus
 from ..services import resident_import
 from ..services.importing.problems import ImportRefused
 from .queue import job
+
+
+class ProgressWriter:
+    """Writes a background step's progress on its own connection, at most twice a second, so
+    every web process can show it while the step's own transaction is still open."""
+
+    def __init__(self, batch_id: int, interval: float = 0.5) -> None:
+        self.batch_id = batch_id
+        self.interval = interval
+        self._last = 0.0
+
+    def __call__(self, done: int, total: int) -> None:
+        now = time.monotonic()
+        if now - self._last < self.interval:
+            return
+        self._last = now
+        with db.engine.begin() as conn:
+            conn.execute(
+                update(ImportBatch)
+                .where(ImportBatch.id == self.batch_id)
+                .values(progress_done=done, progress_total=total)
+            )
 
 
 @job
@@ -35,7 +60,7 @@ def _run(batch_id: int, expected: ImportStatus, step) -> None:
     if batch is None or batch.status is not expected:
         return  # cancelled, or already done by another worker
     try:
-        step(batch, resident_import.ProgressWriter(batch_id))
+        step(batch, ProgressWriter(batch_id))
     except ImportRefused as refused:
         db.session.rollback()
         resident_import.mark_refused(batch_id, refused.problem)

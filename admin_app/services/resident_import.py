@@ -10,7 +10,6 @@ again. The write is one transaction: all rows or none.
 
 from __future__ import annotations
 
-import time
 from collections.abc import Iterator
 
 from flask import current_app
@@ -257,20 +256,6 @@ def invalid_rows(batch: ImportBatch) -> tuple[list[str], Iterator[list[str]]]:
     return header, rows()
 
 
-def summary(batch: ImportBatch) -> dict:
-    """The outcome in plain values (the page, the command line and its --json)."""
-    return {
-        "batch_id": batch.id,
-        "status": batch.status.value,
-        "file": batch.filename,
-        "format": batch.file_format,
-        "encoding": batch.encoding,
-        "delimiter": batch.delimiter,
-        "estate": batch.estate.name if batch.estate is not None else None,
-        "counts": counts(batch),
-    }
-
-
 def counts(batch: ImportBatch) -> dict[str, int]:
     return {
         "total": batch.total_rows,
@@ -281,29 +266,6 @@ def counts(batch: ImportBatch) -> dict[str, int]:
         "duplicates": batch.duplicate_count,
         "units": batch.units_created,
     }
-
-
-# ---- progress ----------------------------------------------------------------------------
-class ProgressWriter:
-    """Writes a background step's progress on its own connection, at most twice a second, so
-    every web process can show it while the step's own transaction is still open."""
-
-    def __init__(self, batch_id: int, interval: float = 0.5) -> None:
-        self.batch_id = batch_id
-        self.interval = interval
-        self._last = 0.0
-
-    def __call__(self, done: int, total: int) -> None:
-        now = time.monotonic()
-        if now - self._last < self.interval:
-            return
-        self._last = now
-        with db.engine.begin() as conn:
-            conn.execute(
-                update(ImportBatch)
-                .where(ImportBatch.id == self.batch_id)
-                .values(progress_done=done, progress_total=total)
-            )
 
 
 # ---- inside ------------------------------------------------------------------------------

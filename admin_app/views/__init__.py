@@ -25,12 +25,13 @@ from ..models import (
 )
 from .audit import AuditRecordView, ReminderView
 from .estate import EstateView, UnitView
+from .import_batch import ImportBatchView
 from .index import HomeView
 from .labels import action_label
 from .passes import ReleasePassView, VehiclePassView, WorkerPassView
 from .renovation import RenovationInspectionView, RenovationView
 from .resident import ResidentView
-from .resident_import import ImportBatchView, ResidentImportView
+from .resident_import import ResidentImportView
 from .staff import StaffView
 from .ticket import TicketView
 from .work_order import WorkOrderView

@@ -16,7 +16,6 @@ from flask_admin import BaseView, expose
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from markupsafe import Markup
 from werkzeug.utils import secure_filename
 
 from ..extensions import db
@@ -30,9 +29,6 @@ from ..services.importing import columns
 from ..services.importing.problems import render
 from ..services.importing.template import RULES, template_file
 from . import export as exporting
-from .base import SecureModelView
-from .filters import estate_filter
-from .labels import LABELS
 
 SHOWN_ROWS = 200
 DELIMITERS = {",": _l("comma"), ";": _l("semicolon"), "\t": _l("tab")}
@@ -109,8 +105,11 @@ class ResidentImportView(BaseView):
         """Small files within the request; larger ones in the background (RQ or a thread)."""
         if resident_import.runs_in_background(batch):
             submit(step, batch.id, *args)
-        else:
+            return
+        try:
             step(batch.id, *args)
+        except Exception:  # the job has recorded the failure on the batch; the page shows it
+            current_app.logger.exception("import %s: %s failed", batch.id, step.__name__)
 
     # ---- one import --------------------------------------------------------------------
     def _batch(self, batch_id: int) -> ImportBatch:
@@ -238,7 +237,10 @@ class ResidentImportView(BaseView):
         return Response(
             data,
             mimetype=MIMETYPES[fmt],
-            headers={"Content-Disposition": f"attachment; filename*=UTF-8''{quote(name)}"},
+            headers={
+                "Content-Disposition": f"attachment; filename=residents-template.{fmt}; "
+                f"filename*=UTF-8''{quote(name)}"
+            },
         )
 
 
@@ -264,46 +266,3 @@ def unit_text(label) -> str:
             room=room,
         )
     return gettext("Bldg %(building)s, Rm %(room)s", building=building, room=room)
-
-
-def _batch_link(view, context, model, name):
-    url = url_for("resident_import.batch", batch_id=model.id)
-    return Markup('<a href="{}">{}</a>').format(url, model.filename or f"#{model.id}")
-
-
-class ImportBatchView(SecureModelView):
-    """Every import, for supervisors and up: who, when, which file, what came of it."""
-
-    resource = "import_batch"
-    show_history = False
-    can_view_details = False
-    column_labels = {
-        **LABELS,
-        "created_at": _l("Uploaded at"),
-        "created_by": _l("Uploaded by"),
-        "filename": _l("File"),
-        "total_rows": _l("Rows"),
-        "new_count": _l("New"),
-        "updated_count": _l("Updated"),
-        "unchanged_count": _l("Unchanged"),
-        "invalid_count": _l("Invalid"),
-        "committed_at": _l("Imported at"),
-    }
-    column_list = (
-        "created_at",
-        "estate",
-        "created_by",
-        "filename",
-        "status",
-        "total_rows",
-        "new_count",
-        "updated_count",
-        "unchanged_count",
-        "invalid_count",
-        "committed_at",
-    )
-    column_default_sort = ("id", True)
-    column_sortable_list = ("created_at", "status", "committed_at")
-    column_searchable_list = ("filename",)
-    column_filters = (estate_filter(ImportBatch), "status", "created_at")
-    column_formatters = {"filename": _batch_link}
