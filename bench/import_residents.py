@@ -249,7 +249,7 @@ def clear_residents(database: str) -> None:
 
         from admin_app.extensions import db
 
-        db.session.execute(text("TRUNCATE resident, audit_record, import_batch, stored_file RESTART IDENTITY"))
+        db.session.execute(text("TRUNCATE resident, audit_record, import_batch, stored_file RESTART IDENTITY CASCADE"))
         db.session.commit()
 
 

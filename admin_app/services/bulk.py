@@ -12,8 +12,9 @@ import contextlib
 import enum
 import itertools
 import json
+import operator
 
-from sqlalchemy import JSON, Table, bindparam, func, insert, text, update
+from sqlalchemy import JSON, Enum, Table, bindparam, func, insert, text, update
 from sqlalchemy.orm import Session
 
 _temp_names = itertools.count(1)
@@ -36,13 +37,17 @@ def insert_rows(
         conn.execute(insert(table), full)
         return []
     ids = _reserve_ids(conn, table, len(rows)) if return_ids else []
-    names = (["id"] if return_ids else []) + columns + list(defaults)
-    convert = [_converter(table.c[name]) for name in columns + list(defaults)]
-    fixed = [defaults[name] for name in defaults]
-    with _copy(conn, table.name, names) as copy:
+    names = columns + list(defaults)
+    values_of = operator.itemgetter(*columns)
+    fixed = tuple(defaults[name] for name in defaults)
+    # Only JSON and enum columns need converting; everything else COPY takes as it is.
+    convert = [(i, f) for i, name in enumerate(names) if (f := _converter(table.c[name]))]
+    with _copy(conn, table.name, (["id"] if return_ids else []) + names) as copy:
         for index, row in enumerate(rows):
-            values = [row[name] for name in columns] + fixed
-            values = [f(v) for f, v in zip(convert, values, strict=True)]
+            values = values_of(row)
+            values = [*values, *fixed] if len(columns) > 1 else [values, *fixed]
+            for position, f in convert:
+                values[position] = f(values[position])
             copy.write_row([ids[index], *values] if return_ids else values)
     return ids
 
@@ -81,7 +86,7 @@ def update_rows(session: Session, table: Table, rows: list[dict], columns: list[
     conn.execute(
         text(f'CREATE TEMPORARY TABLE "{temp}" (id integer, {definitions}) ON COMMIT DROP')
     )
-    convert = [_converter(table.c[name]) for name in columns]
+    convert = [_converter(table.c[name]) or _unchanged for name in columns]
     with _copy(conn, temp, ["id", *columns]) as copy:
         for row in rows:
             copy.write_row(
@@ -122,10 +127,17 @@ def _reserve_ids(conn, table: Table, count: int) -> list[int]:
     return [row[0] for row in result]
 
 
+def _unchanged(value):
+    return value
+
+
 def _converter(column):
+    """A function preparing a value of this column for COPY, or None when none is needed."""
     if isinstance(column.type, JSON):
         return lambda v: None if v is None else json.dumps(v, ensure_ascii=False)
-    return lambda v: v.value if isinstance(v, enum.Enum) else v
+    if isinstance(column.type, Enum):
+        return lambda v: v.value if isinstance(v, enum.Enum) else v
+    return None
 
 
 @contextlib.contextmanager

@@ -9,11 +9,13 @@ phone saved as "0755-8600 1234" equals "075586001234".
 
 from __future__ import annotations
 
+import functools
 import re
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from ... import sensitive
 from ...models.resident import Resident
 from ...models.unit import Unit
 from ...validation import fold, normalise_phone
@@ -29,6 +31,7 @@ _SUFFIXES = {
 }
 
 
+@functools.lru_cache(maxsize=8192)  # an estate has few buildings, entrances and room numbers
 def _norm(kind: str, text: str) -> str:
     """'3栋' and '3', '2单元' and '2', '0301室' and '0301' name the same place."""
     text = fold(text).upper().replace(" ", "")
@@ -163,7 +166,7 @@ class ResidentIndex:
         if row.masked_given and row.masked_given != stored_mask:
             return {}, Problem("masked_id", {"value": row.masked_given})
         if row.id_hash and row.id_hash != record[9]:
-            changes["id_number_masked"] = [stored_mask, row.id_masked]
+            changes["id_number_masked"] = [stored_mask, sensitive.mask(row.id_number)]
         return changes, None
 
 

@@ -78,8 +78,8 @@ def build_plan(
     residents = ResidentIndex(session, estate.id)
     decided: dict[int, tuple] = {}  # row number -> ("new"|"update"|"same", row, unit, rid, diff)
     problems: dict[int, tuple[list, list[Problem]]] = {}
-    first_of: dict[tuple, int] = {}  # matching key -> first row number with it
-    signatures: dict[int, tuple] = {}
+    first_of: dict = {}  # resident id, (unit, phone) or (unit, ID hash) -> first row with it
+    seen: dict[int, tuple[Row, object]] = {}  # row number -> (row, unit) of first occurrences
     conflicts: dict[int, set[int]] = {}  # first row -> rows that contradict it
 
     for number, cells in rows:
@@ -97,17 +97,16 @@ def build_plan(
         if row.problems:
             problems[number] = (row.label, row.problems)
             continue
-        keys = [("resident", rid)] if rid else []
-        keys += [(unit_ref, "phone", row.phone)] if row.phone else []
-        keys += (
-            [(unit_ref, "id", row.id_hash or row.masked_given)]
-            if (row.id_hash or row.masked_given)
-            else []
-        )
+        # The keys cannot collide: ids are ints, phones digits, hashes hex, masks carry "*".
+        id_key = row.id_hash or row.masked_given
+        keys = [
+            k
+            for k in (rid, row.phone and (unit_ref, row.phone), id_key and (unit_ref, id_key))
+            if k
+        ]
         first = next((first_of[k] for k in keys if k in first_of), None)
-        signature = _signature(row, unit_ref)
         if first is not None:
-            if signatures[first] == signature:
+            if _signature(*seen[first]) == _signature(row, unit_ref):
                 plan.duplicates.append((number, first))
             else:
                 conflicts.setdefault(first, {first}).add(number)
@@ -115,7 +114,7 @@ def build_plan(
             continue
         for key in keys:
             first_of[key] = number
-        signatures[number] = signature
+        seen[number] = (row, unit_ref)
         if rid is None:
             if row.masked_given:  # a masked number cannot be stored for a new resident
                 problems[number] = (row.label, [Problem("masked_id", {"value": row.masked_given})])
@@ -153,7 +152,8 @@ def _finish(plan: Plan, decided: dict, problems: dict, units: UnitIndex) -> None
             plan.updates.append((row, rid, diff))
         else:
             plan.unchanged += 1
-        digest.update(json.dumps([number, kind, rid, str(unit_ref), diff], sort_keys=True).encode())
+        # repr, not JSON: cheaper, and diffs are built in a fixed field order.
+        digest.update(f"{number}|{kind}|{rid}|{unit_ref}|{diff!r};".encode())
     for number in sorted(problems):
         label, found = problems[number]
         errors = [p.as_json() for p in found]

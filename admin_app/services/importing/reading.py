@@ -240,7 +240,7 @@ def excel_text(value) -> str:
 
 # ---- shared ----------------------------------------------------------------------------------
 def _blank(cells: list[str]) -> bool:
-    return not any(c and str(c).strip() for c in cells)
+    return not "".join(cells).strip()
 
 
 def _find_header(records: Iterator[tuple[int, list[str]]], with_score: bool = False):

@@ -29,27 +29,36 @@ UPDATED_COLUMNS = [
 ]
 
 
+CHUNK = 10_000  # rows per statement: bounded memory, still few round trips
+
+
 def apply(session: Session, plan: Plan, estate_id: int) -> dict[str, int]:
     """Write the plan; call inside `history.action("import", batch_id=…)`."""
     audit: list[dict] = []
     unit_ids = _create_units(session, plan, estate_id, audit)
-    _create_residents(session, plan, estate_id, unit_ids, audit)
-    _update_residents(session, plan, estate_id, audit)
     history.write(session, audit)
+    for start in range(0, len(plan.creates), CHUNK):
+        audit = []
+        _create_residents(session, plan.creates[start : start + CHUNK], estate_id, unit_ids, audit)
+        history.write(session, audit)
+    for start in range(0, len(plan.updates), CHUNK):
+        audit = []
+        _update_residents(session, plan.updates[start : start + CHUNK], estate_id, audit)
+        history.write(session, audit)
     return {"units": len(unit_ids), "created": len(plan.creates), "updated": len(plan.updates)}
 
 
 def _created(entity_type: str, entity_id: int, estate_id: int, values: dict) -> dict:
-    changes = {
-        k: [None, plain(v)]
-        for k, v in values.items()
-        if v is not None and k not in history.ALWAYS_EXCLUDED
-    }
+    """The history row of a creation: every non-empty column, as the listener records it."""
     return {
         "entity_type": entity_type,
         "entity_id": entity_id,
         "estate_id": estate_id,
-        "changes": changes,
+        "changes": {
+            k: [None, v if type(v) in (str, int) else plain(v)]
+            for k, v in values.items()
+            if v is not None and k not in history.ALWAYS_EXCLUDED
+        },
     }
 
 
@@ -61,8 +70,8 @@ def _create_units(session: Session, plan: Plan, estate_id: int, audit: list) -> 
             "building": building,
             "entrance": entrance,
             "room": room,
-            "kind": UnitKind.residential,
-            "occupancy": Occupancy.vacant,
+            "kind": UnitKind.residential.value,
+            "occupancy": Occupancy.vacant.value,
         }
         for building, entrance, room in plan.new_units.values()
     ]
@@ -73,37 +82,39 @@ def _create_units(session: Session, plan: Plan, estate_id: int, audit: list) -> 
 
 
 def _create_residents(
-    session: Session, plan: Plan, estate_id: int, unit_ids: dict, audit: list
+    session: Session, creates: list, estate_id: int, unit_ids: dict, audit: list
 ) -> None:
     rows = []
-    for row, unit_ref in plan.creates:
+    id_columns = Resident.id_number_encoder()
+    for row, unit_ref in creates:
         values = {
             "estate_id": estate_id,
             "unit_id": unit_ref if isinstance(unit_ref, int) else unit_ids[unit_ref],
             "name": row.name,
             "phone": row.phone,
-            "role": row.role or ResidentRole.owner,
+            "role": (row.role or ResidentRole.owner).value,
             "move_in": row.move_in,
             "move_out": row.move_out,
             "email": row.email,
             "notes": row.notes,
         }
-        values.update(Resident.id_number_columns(row.id_number))
+        values.update(id_columns(row.id_number, row.id_hash))
         rows.append(values)
     ids = bulk.insert_rows(session, Resident.__table__, rows, return_ids=True)
     for resident_id, values in zip(ids, rows, strict=True):
         audit.append(_created("resident", resident_id, estate_id, values))
 
 
-def _update_residents(session: Session, plan: Plan, estate_id: int, audit: list) -> None:
+def _update_residents(session: Session, updates: list, estate_id: int, audit: list) -> None:
     rows = []
-    for row, resident_id, diff in plan.updates:
+    id_columns = Resident.id_number_encoder()
+    for row, resident_id, diff in updates:
         values = {"id": resident_id}
         for name in diff:
             if name != "id_number_masked":
                 values[name] = getattr(row, name)
         if "id_number_masked" in diff:
-            values.update(Resident.id_number_columns(row.id_number))
+            values.update(id_columns(row.id_number, row.id_hash))
         rows.append(values)
         audit.append(
             {
