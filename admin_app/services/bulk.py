@@ -13,6 +13,7 @@ import enum
 import itertools
 import json
 import operator
+from collections.abc import Iterable
 
 from sqlalchemy import JSON, Enum, Table, bindparam, func, insert, text, update
 from sqlalchemy.orm import Session
@@ -21,22 +22,36 @@ _temp_names = itertools.count(1)
 
 
 def insert_rows(
-    session: Session, table: Table, rows: list[dict], *, return_ids: bool = False
+    session: Session,
+    table: Table,
+    rows: Iterable[dict],
+    *,
+    return_ids: bool = False,
+    count: int | None = None,
 ) -> list[int]:
-    """Insert `rows` (dicts with the same keys); with `return_ids`, their new ids in order."""
-    if not rows:
+    """Insert `rows` (dicts with the same keys); with `return_ids`, their new ids in order.
+
+    `rows` may be a generator: on PostgreSQL each row is produced while the server is already
+    storing the previous ones (give `count` with `return_ids`, for the ids reserved first)."""
+    rows = iter(rows)
+    first = next(rows, None)
+    if first is None:
         return []
+    rows = itertools.chain([first], rows)
     conn = session.connection()
-    columns = [c.name for c in table.columns if c.name in rows[0]]
+    columns = [c.name for c in table.columns if c.name in first]
     defaults = _defaults(table, set(columns))
     if conn.dialect.name != "postgresql":
-        full = [{**defaults, **row} for row in rows] if defaults else rows
+        full = [{**defaults, **row} for row in rows]
         if return_ids:
             stmt = insert(table).returning(table.c.id, sort_by_parameter_order=True)
             return [row[0] for row in conn.execute(stmt, full)]
         conn.execute(insert(table), full)
         return []
-    ids = _reserve_ids(conn, table, len(rows)) if return_ids else []
+    if return_ids and count is None:
+        rows = list(rows)
+        count = len(rows)
+    ids = _reserve_ids(conn, table, count) if return_ids else []
     names = columns + list(defaults)
     values_of = operator.itemgetter(*columns)
     fixed = tuple(defaults[name] for name in defaults)
@@ -149,5 +164,11 @@ def _copy(conn, table_name: str, names: list[str]):
     statement = sql.SQL("COPY {} ({}) FROM STDIN").format(
         sql.Identifier(table_name), sql.SQL(", ").join(sql.Identifier(n) for n in names)
     )
-    with conn.connection.driver_connection.cursor() as cursor, cursor.copy(statement) as copy:
+    from psycopg.copy import QueuedLibpqWriter
+
+    # A writer thread sends the data while this thread prepares the next rows.
+    with (
+        conn.connection.driver_connection.cursor() as cursor,
+        cursor.copy(statement, writer=QueuedLibpqWriter(cursor)) as copy,
+    ):
         yield copy

@@ -84,24 +84,28 @@ def _create_units(session: Session, plan: Plan, estate_id: int, audit: list) -> 
 def _create_residents(
     session: Session, creates: list, estate_id: int, unit_ids: dict, audit: list
 ) -> None:
-    rows = []
+    made: list[dict] = []
     id_columns = Resident.id_number_encoder()
-    for row, unit_ref in creates:
-        values = {
-            "estate_id": estate_id,
-            "unit_id": unit_ref if isinstance(unit_ref, int) else unit_ids[unit_ref],
-            "name": row.name,
-            "phone": row.phone,
-            "role": (row.role or ResidentRole.owner).value,
-            "move_in": row.move_in,
-            "move_out": row.move_out,
-            "email": row.email,
-            "notes": row.notes,
-        }
-        values.update(id_columns(row.id_number, row.id_hash))
-        rows.append(values)
-    ids = bulk.insert_rows(session, Resident.__table__, rows, return_ids=True)
-    for resident_id, values in zip(ids, rows, strict=True):
+
+    def rows():  # built (and encrypted) while PostgreSQL stores the rows before
+        for row, unit_ref in creates:
+            values = {
+                "estate_id": estate_id,
+                "unit_id": unit_ref if isinstance(unit_ref, int) else unit_ids[unit_ref],
+                "name": row.name,
+                "phone": row.phone,
+                "role": (row.role or ResidentRole.owner).value,
+                "move_in": row.move_in,
+                "move_out": row.move_out,
+                "email": row.email,
+                "notes": row.notes,
+            }
+            values.update(id_columns(row.id_number, row.id_hash))
+            made.append(values)
+            yield values
+
+    ids = bulk.insert_rows(session, Resident.__table__, rows(), return_ids=True, count=len(creates))
+    for resident_id, values in zip(ids, made, strict=True):
         audit.append(_created("resident", resident_id, estate_id, values))
 
 
