@@ -256,3 +256,12 @@ def test_the_fast_id_check_character_agrees_with_the_weight_table(body):
 
     expected = _ID_CHECK[sum(int(d) * w for d, w in zip(body, _ID_WEIGHTS, strict=True)) % 11]
     assert id_check_char(body) == expected
+
+
+def test_the_bulk_hasher_gives_the_same_hash_as_lookup_hash(in_app):
+    from admin_app import sensitive
+
+    with in_app():
+        hasher = sensitive.lookup_hasher()
+        for number in (VALID_ID, "e12345678", " 11010519491231002x "):
+            assert hasher(number) == sensitive.lookup_hash(number)

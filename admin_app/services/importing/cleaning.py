@@ -254,7 +254,10 @@ class RowCleaner:
         if text.isdigit() and len(text) == 11 and validation.is_mobile(text):
             row.phone = text  # the common case, without the general normalisation
             return
-        phone = validation.normalise_phone(_digits_from_excel(text, "phone"))
+        digits = text
+        if "E" in text or "e" in text or "." in text:
+            digits = _digits_from_excel(text, "phone")
+        phone = validation.normalise_phone(digits)
         if not validation.is_phone(phone):
             raise Invalid("bad_phone", value=text)
         row.phone = phone
