@@ -175,6 +175,32 @@ def test_too_many_rows_is_refused_while_reading():
         ),
         (["房屋", "业主姓名", "联系电话", "微信号"], ["unit", "name", "phone", None]),
         (["楼栋", "房号", "姓名", "手机", "电话"], ["building", "room", "name", "phone", None]),
+        (
+            [
+                "building",
+                "room",
+                "name",
+                "phone",
+                "role",
+                "id_number",
+                "move_in",
+                "move_out",
+                "email",
+                "notes",
+            ],
+            [
+                "building",
+                "room",
+                "name",
+                "phone",
+                "role",
+                "id_number",
+                "move_in",
+                "move_out",
+                "email",
+                "notes",
+            ],
+        ),
     ],
 )
 def test_headers_map_in_either_language(header, expected):
