@@ -16,10 +16,7 @@ from flask import current_app
 
 def _key_material() -> bytes:
     key = current_app.config.get("FIELD_ENCRYPTION_KEY") or current_app.config["SECRET_KEY"]
-    cache = current_app.extensions.setdefault("wuye_field_key", {})
-    if key not in cache:  # hashed once per key: the import hashes 100,000 numbers at a time
-        cache[key] = hashlib.sha256(("wuye-field-key:" + key).encode()).digest()
-    return cache[key]
+    return hashlib.sha256(("wuye-field-key:" + key).encode()).digest()
 
 
 def _fernet() -> Fernet:
@@ -63,7 +60,9 @@ def decrypt_bytes(token: bytes) -> bytes:
 
 
 def lookup_hash(value: str) -> str:
-    return hmac.digest(_key_material(), normalise_id_number(value).encode(), "sha256").hex()
+    return hmac.new(
+        _key_material(), normalise_id_number(value).encode(), hashlib.sha256
+    ).hexdigest()
 
 
 def lookup_hasher():

@@ -38,7 +38,7 @@ class ResidentView(SecureModelView):
     column_details_list = column_list + ("email", "notes", "created_at")
     # The import's column format, so that an export (of the current filter) imports back
     # with no changes. ID numbers leave masked: the import reads a masked number as "the
-    # stored one", never as a new value (see services/importing/planning.py).
+    # stored one", never as a new value (see services/importing/matching.py).
     column_export_list = (
         "estate",
         "building",
