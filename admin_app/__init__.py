@@ -80,8 +80,9 @@ def configure_extensions(app: Flask) -> None:
 
 def configure_sqlite(engine) -> None:
     """SQLite, made to behave like the real database for the embedded demo: foreign keys
-    enforced, and transactions begun by SQLAlchemy (not pysqlite) so savepoints work — the
-    batch actions give each record its own savepoint."""
+    enforced; transactions begun by SQLAlchemy (not pysqlite) so savepoints work — the batch
+    actions give each record its own savepoint; and write-ahead logging, so a background job's
+    progress (written on its own connection) is not blocked by a transaction that only reads."""
     if engine.dialect.name != "sqlite":
         return
 
@@ -90,6 +91,8 @@ def configure_sqlite(engine) -> None:
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA busy_timeout=10000")
         cursor.close()
 
     @event.listens_for(engine, "begin")

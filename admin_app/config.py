@@ -59,6 +59,12 @@ def settings() -> dict:
         "LOGIN_MAX_FAILURES": int(env.get("LOGIN_MAX_FAILURES", "5")),
         "LOGIN_LOCKOUT_SECONDS": int(env.get("LOGIN_LOCKOUT_SECONDS", "900")),
         "MAX_CONTENT_LENGTH": int(env.get("MAX_UPLOAD_BYTES", str(20 * 1024 * 1024))),
+        # Resident import: the largest file and row count accepted, the size above which the
+        # checking and the import run as background jobs, and when a silent job counts as stopped.
+        "IMPORT_MAX_BYTES": int(env.get("IMPORT_MAX_BYTES", str(16 * 1024 * 1024))),
+        "IMPORT_MAX_ROWS": int(env.get("IMPORT_MAX_ROWS", "200000")),
+        "IMPORT_INLINE_MAX_BYTES": int(env.get("IMPORT_INLINE_MAX_BYTES", str(256 * 1024))),
+        "IMPORT_STALE_SECONDS": int(env.get("IMPORT_STALE_SECONDS", "900")),
         # Lists show at most this many rows as a count; beyond it "10000+" (no unbounded COUNT(*)).
         "LIST_COUNT_CAP": int(env.get("LIST_COUNT_CAP", "10000")),
         # Reminders: run the sweep inside the web process when there is no Redis (embedded demo).

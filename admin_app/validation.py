@@ -13,7 +13,12 @@ _ID_CHECK = "10X98765432"
 
 def id_check_char(body: str) -> str:
     """The check character of the first 17 digits of a mainland resident ID."""
-    return _ID_CHECK[sum(int(d) * w for d, w in zip(body, _ID_WEIGHTS, strict=True)) % 11]
+    if len(body) != 17 or not body.isdigit():
+        raise ValueError(body)
+    # The weights are 2**(17 - i) mod 11 and 13 = 2 (mod 11), so the weighted sum is
+    # 2 * int(body, 13) modulo 11: one C call instead of 17 Python steps (the import checks
+    # 100,000 numbers at a time). Same result as the table _ID_WEIGHTS, which the tests use.
+    return _ID_CHECK[2 * int(body, 13) % 11]
 
 
 _PROVINCES = "京津沪渝冀豫云辽黑湘皖鲁新苏浙赣鄂桂甘晋蒙陕吉闽贵粤青藏川宁琼"
@@ -35,9 +40,12 @@ def fold(text: str | None) -> str:
     return " ".join(folded.split())
 
 
+_PHONE_NOISE = str.maketrans("", "", " -().")  # after fold() every space is a plain " "
+
+
 def normalise_phone(raw: str | None) -> str:
     """'+86 138-0013-8000' -> '13800138000'; landlines keep their area code."""
-    digits = re.sub(r"[\s\-().]", "", fold(raw))
+    digits = fold(raw).translate(_PHONE_NOISE)
     if digits.startswith("+86"):
         digits = digits[3:]
     elif digits.startswith("0086"):

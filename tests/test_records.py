@@ -252,7 +252,8 @@ def test_export_neutralises_formulas(factories, login, world, supervisor, payloa
     factories.resident(unit, name=payload)
     c = login(supervisor)
     text = c.get("/admin/resident/export/csv/").get_data(as_text=True)
-    names = [row[2] for row in csv.reader(io.StringIO(text.lstrip("\ufeff")))][1:]
+    header, *rows = csv.reader(io.StringIO(text.lstrip("\ufeff")))
+    names = [row[header.index("Name")] for row in rows]
     assert "'" + payload in names
     book = openpyxl.load_workbook(io.BytesIO(c.get("/admin/resident/export/xlsx/").data))
     cells = [cell.value for row in book.active.iter_rows() for cell in row]

@@ -93,6 +93,8 @@ PERMISSIONS: dict[str, dict[Role, frozenset[str]]] = {
         R.guard: READ,
     },
     "audit_record": {R.admin: READ_EXPORT, R.director: READ_EXPORT, R.supervisor: READ_EXPORT},
+    # The record of every resident import (the import itself is the ACTIONS entry below).
+    "import_batch": {R.admin: READ, R.director: READ, R.supervisor: READ},
     "reminder": {R.admin: READ, R.director: READ, R.supervisor: READ},
     "statistics": {R.admin: READ_EXPORT, R.director: READ_EXPORT, R.supervisor: READ_EXPORT},
     "action_batch": {R.admin: READ_EXPORT, R.director: READ_EXPORT, R.supervisor: READ_EXPORT},
@@ -181,6 +183,8 @@ ACTIONS: dict[str, frozenset[Role]] = {
             "renovation",
         )
     },
+    # Upload, check and commit resident lists (in the user's own estates).
+    "resident.import": frozenset({R.receptionist, R.supervisor, R.director, R.admin}),
 }
 
 

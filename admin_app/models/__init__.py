@@ -5,6 +5,7 @@ from .base import Choice
 from .batch import ActionBatch, BatchStatus, action_batch_estate
 from .estate import Estate
 from .gate_check import CheckMethod, GateCheck, GateResult, PassKind
+from .import_batch import ImportBatch, ImportStatus
 from .numbering import NumberSequence
 from .passes import PassStatus, ReleasePass, VehiclePass, VehicleType, WorkerPass
 from .reminder import (
@@ -45,6 +46,8 @@ __all__ = [
     "Estate",
     "GateCheck",
     "GateResult",
+    "ImportBatch",
+    "ImportStatus",
     "InspectionKind",
     "InspectionResult",
     "Notification",

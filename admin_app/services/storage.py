@@ -49,8 +49,26 @@ def save_image(
     content_type = sniff_image_type(data)
     if content_type is None:
         raise ServiceError(_l("Only PNG, JPEG or WebP images are accepted."))
+    return save_file(
+        data,
+        content_type=content_type,
+        filename=filename,
+        estate_id=estate_id,
+        created_by_id=created_by_id,
+    )
+
+
+def save_file(
+    data: bytes,
+    *,
+    content_type: str,
+    filename: str = "",
+    estate_id: int | None = None,
+    created_by_id: int | None = None,
+) -> StoredFile:
+    """Store bytes the caller has already checked (an image, an uploaded spreadsheet)."""
     stored = StoredFile(
-        filename=_safe_name(filename),
+        filename=safe_filename(filename),
         content_type=content_type,
         size=len(data),
         sha256=hashlib.sha256(data).hexdigest(),
@@ -67,7 +85,7 @@ def load(file_id: int) -> StoredFile | None:
     return db.session.get(StoredFile, file_id)
 
 
-def _safe_name(filename: str) -> str:
+def safe_filename(filename: str) -> str:
     # Only a display name: path parts and control characters are dropped.
     name = (filename or "").replace("\\", "/").rsplit("/", 1)[-1]
     return "".join(ch for ch in name if ch.isprintable())[:200]

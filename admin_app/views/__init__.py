@@ -15,6 +15,7 @@ from ..models import (
     AuditRecord,
     Estate,
     GateCheck,
+    ImportBatch,
     ReleasePass,
     Reminder,
     ReminderDelivery,
@@ -33,6 +34,7 @@ from .batches import ActionBatchView, register
 from .estate import EstateView, UnitView
 from .failed_jobs import FailedJobsView
 from .gate_check import GateCheckView
+from .import_batch import ImportBatchView
 from .inbox import InboxView
 from .index import HomeView
 from .labels import action_label
@@ -40,6 +42,7 @@ from .passes import ReleasePassView, VehiclePassView, WorkerPassView
 from .reminders import ReminderDeliveryView, ReminderView
 from .renovation import RenovationInspectionView, RenovationView
 from .resident import ResidentView
+from .resident_import import ResidentImportView
 from .staff import StaffView
 from .statistics import StatisticsView
 from .ticket import TicketView
@@ -113,6 +116,16 @@ def create_admin(app) -> Admin:
     )
     admin.add_view(
         ResidentView(Resident, s, name=_l("Residents"), category=property_, endpoint="resident")
+    )
+    admin.add_view(
+        ResidentImportView(
+            name=_l("Import residents"), category=property_, endpoint="resident_import"
+        )
+    )
+    admin.add_view(
+        ImportBatchView(
+            ImportBatch, s, name=_l("Imports"), category=property_, endpoint="import_batch"
+        )
     )
     admin.add_view(UnitView(Unit, s, name=_l("Units"), category=property_, endpoint="unit"))
     admin.add_view(EstateView(Estate, s, name=_l("Estates"), category=property_, endpoint="estate"))

@@ -200,6 +200,7 @@ ACTION_LABELS = {
     "accept": _l("Accepted"),
     "fail": _l("Failed inspection"),
     "refund_deposit": _l("Deposit refunded"),
+    "import": _l("Imported"),
 }
 
 

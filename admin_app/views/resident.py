@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
+from flask_login import current_user
 from wtforms.validators import Email, Optional
 
 from ..models import Resident
+from ..services import resident_import
 from .base import SecureModelView
 from .estate import ESTATE_LOOKUP
 from .filters import estate_filter
@@ -34,7 +36,29 @@ class ResidentView(SecureModelView):
         "move_out",
     )
     column_details_list = column_list + ("email", "notes", "created_at")
-    column_export_list = column_details_list
+    # The import's column format, so that an export (of the current filter) imports back
+    # with no changes. ID numbers leave masked: the import reads a masked number as "the
+    # stored one", never as a new value (see services/importing/matching.py).
+    column_export_list = (
+        "estate",
+        "building",
+        "entrance",
+        "room",
+        "name",
+        "phone",
+        "role",
+        "id_number_masked",
+        "move_in",
+        "move_out",
+        "email",
+        "notes",
+    )
+    column_formatters_export = {
+        "building": lambda v, c, m, n: m.unit.building,
+        "entrance": lambda v, c, m, n: m.unit.entrance,
+        "room": lambda v, c, m, n: m.unit.room,
+    }
+    list_template = "admin/wuye/resident_list.html"
     column_searchable_list = ("name", "phone")
     column_sortable_list = ("name", "phone", "role", "move_in", "move_out")
     column_default_sort = ("id", True)
@@ -68,3 +92,7 @@ class ResidentView(SecureModelView):
     integrity_messages = (
         (("phone",), _l("A resident with this phone number is already registered in this unit.")),
     )
+
+    @property
+    def can_import(self) -> bool:
+        return resident_import.may_import(current_user)

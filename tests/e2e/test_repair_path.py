@@ -18,6 +18,12 @@ from .conftest import PHONE
 pytestmark = pytest.mark.browser
 
 
+def submit(page, selector: str = "#confirm-action") -> None:
+    """Click and wait for the next page, as a person waits before reading it."""
+    with page.expect_navigation():
+        page.click(selector)
+
+
 def draw_signature(page) -> None:
     box = page.locator("#signature-pad").bounding_box()
     x, y = box["x"], box["y"]
@@ -51,13 +57,12 @@ def test_repair_ticket_to_revisit(factories, in_app, screen):
     page.fill("#reporter_phone", "138 0013 8000")
     page.fill("#description", "厨房水槽下水管漏水")
     desk.shot("01-repair-ticket-form")
-    page.click("input[type=submit].btn-primary")
-    page.wait_for_load_state("networkidle")
+    submit(page, "input[type=submit].btn-primary")
     page.click("table tbody tr >> nth=0 >> a[title]")  # the first row's details (eye) icon
     page.click("#action-create_work_order")
     page.select_option("#trade", "plumbing")
     desk.shot("02-create-work-order")
-    page.click("#confirm-action")
+    submit(page)
     assert "/admin/work_order/details/" in page.url
     order_id = int(re.search(r"id=(\d+)", page.url).group(1))
 
@@ -67,7 +72,7 @@ def test_repair_ticket_to_revisit(factories, in_app, screen):
     appointment = (clock.now() + timedelta(hours=2)).strftime("%Y-%m-%dT%H:%M")
     page.fill("#appointment_at", appointment)
     desk.shot("03-dispatch")
-    page.click("#confirm-action")
+    submit(page)
     assert page.locator(".alert-success").count() == 1
 
     tech = screen("technician", viewport=PHONE).login("plumber", PASSWORD)
@@ -83,14 +88,14 @@ def test_repair_ticket_to_revisit(factories, in_app, screen):
         phone.click(f"#action-{step}-{order_id}")
         for selector, value in (fill or {}).items():
             phone.fill(selector, value)
-        phone.click("#confirm-action")
+        submit(phone)
         assert phone.locator(".alert-success").count() == 1, step
     phone.click(f"#action-close-{order_id}")
     phone.fill("#signer_name", "王丽")
     phone.fill("#fee", "85.50")
     draw_signature(phone)
     tech.shot("05-signature")
-    phone.click("#confirm-action")
+    submit(phone)
     assert phone.locator(".alert-success").count() == 1
     assert phone.locator("#no-orders").count() == 1
 
@@ -117,7 +122,7 @@ def test_repair_ticket_to_revisit(factories, in_app, screen):
     page.check("input[name=satisfaction][value=satisfied]")
     page.fill("#comment", "师傅很专业，已修好")
     desk.shot("08-revisit")
-    page.click("#confirm-action")
+    submit(page)
     assert page.locator(".alert-success").count() == 1
     desk.shot("09-revisited")
     with in_app():

@@ -1,0 +1,135 @@
+"""`flask residents import`: the panel's import steps run in one go, for scripts.
+
+Like a web request, this is a caller of the service: it commits, or rolls everything back when
+it refuses. A dry run writes nothing at all (not even the record of the batch).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask_babel import gettext
+from sqlalchemy.exc import IntegrityError
+
+from .extensions import db
+from .models.estate import Estate
+from .models.import_batch import ImportStatus
+from .services import resident_import
+from .services.importing import columns, report
+from .services.importing.problems import ImportRefused, Problem, render
+
+
+def run_import(
+    path: Path,
+    estate_code: str,
+    *,
+    dry_run: bool = False,
+    create_units: bool = False,
+    skip_invalid: bool = False,
+    column_map: tuple[str, ...] = (),
+) -> tuple[int, dict]:
+    """(exit code, summary). 0: imported (or, dry, would import); 1: refused."""
+    estate = db.session.query(Estate).filter(Estate.code == estate_code).one_or_none()
+    if estate is None:
+        return 1, _refused_early(
+            path, estate_code, gettext("Unknown estate code: %(code)s", code=estate_code)
+        )
+    try:
+        batch = resident_import.start(
+            path.read_bytes(), path.name, estate.id, create_units=create_units
+        )
+        if batch.status is ImportStatus.refused:
+            return _finish(batch, "refused", render(batch.refusal), write=False)
+        if batch.status is ImportStatus.mapping or column_map:
+            message = _apply_column_map(batch, column_map)
+            if message:
+                return _finish(batch, "refused", message, write=False)
+        resident_import.check(batch)
+    except ImportRefused as refused:
+        db.session.rollback()
+        return 1, _refused_early(path, estate_code, str(refused), estate)
+    if dry_run:
+        would_refuse = batch.invalid_count and not skip_invalid
+        message = gettext("Dry run: nothing was written.")
+        if would_refuse:
+            message += " " + _invalid_message(batch)
+        return _finish(batch, "dry_run", message, write=False, code=1 if would_refuse else 0)
+    if batch.invalid_count and not skip_invalid:
+        return _finish(batch, "refused", _invalid_message(batch), write=False)
+    try:
+        resident_import.confirm(batch)
+        if not resident_import.commit(batch):
+            message = gettext("Residents of this estate changed during the import; run it again.")
+            return _finish(batch, "refused", message, write=False)
+    except IntegrityError:
+        db.session.rollback()
+        return 1, _refused_early(path, estate_code, render(Problem("collision").as_json()), estate)
+    summary = report.describe(batch, "imported", gettext("Imported (batch #%(id)s).", id=batch.id))
+    db.session.commit()
+    return 0, summary
+
+
+def _apply_column_map(batch, column_map: tuple[str, ...]) -> str:
+    """Apply --map HEADER=FIELD to the automatic matching; the refusal text, or ""."""
+    mapping = list(batch.mapping or [])
+    keys = [columns.header_key(h) for h in batch.header or []]
+    for item in column_map:
+        header, _, field = item.partition("=")
+        field = field.strip()
+        field = columns.IGNORE if field == "ignore" else field
+        if field not in (*columns.FIELDS, columns.IGNORE):
+            return gettext(
+                "Unknown field %(field)s; fields: %(fields)s, ignore.",
+                field=field,
+                fields=", ".join(columns.FIELDS),
+            )
+        key = columns.header_key(header)
+        if key not in keys:
+            return gettext("The file has no column %(header)s.", header=header)
+        mapping[keys.index(key)] = field
+    unknown = [h for h, m in zip(batch.header or [], mapping, strict=True) if m is None]
+    if unknown:
+        return gettext(
+            'Unknown columns: %(columns)s. Match them with --map "HEADER=FIELD" (fields: %(fields)s) or --map "HEADER=ignore".',
+            columns=", ".join(unknown),
+            fields=", ".join(columns.FIELDS),
+        )
+    try:
+        resident_import.choose_columns(batch, [m or columns.IGNORE for m in mapping])
+    except ImportRefused as refused:
+        return str(refused)
+    return ""
+
+
+def _invalid_message(batch) -> str:
+    return gettext(
+        "%(count)s rows are invalid: nothing was imported. Fix them, or import the valid rows with --skip-invalid.",
+        count=batch.invalid_count,
+    )
+
+
+def _finish(batch, status: str, message: str, *, write: bool, code: int = 1) -> tuple[int, dict]:
+    db.session.flush()
+    summary = report.describe(batch, status, message)
+    if not write:
+        db.session.rollback()
+    return code, summary
+
+
+def _refused_early(path: Path, estate_code: str, message: str, estate=None) -> dict:
+    return {
+        "status": "refused",
+        "message": message,
+        "batch_id": None,
+        "file": path.name,
+        "format": "",
+        "encoding": "",
+        "delimiter": "",
+        "estate": {"code": estate_code, "name": estate.name if estate else ""},
+        "counts": dict.fromkeys(
+            ("total", "new", "updated", "unchanged", "invalid", "duplicates", "units"), 0
+        ),
+        "invalid": [],
+        "updates": [],
+        "duplicates": [],
+    }

@@ -1,0 +1,77 @@
+"""Background steps of a resident import: the check (dry run) and the commit.
+
+Both run the same service verbs as the web request does for small files; here they also record
+a refusal or a failure on the batch, so the page polling its progress can say what happened.
+"""
+
+from __future__ import annotations
+
+import time
+
+from flask import current_app
+from sqlalchemy import update
+from sqlalchemy.exc import IntegrityError, OperationalError
+
+from ..extensions import db
+from ..models.import_batch import ImportBatch, ImportStatus
+from ..services import resident_import
+from ..services.importing.problems import ImportRefused
+from .queue import job
+
+
+class ProgressWriter:
+    """Writes a background step's progress on its own connection, at most twice a second, so
+    every web process can show it while the step's own transaction is still open."""
+
+    def __init__(self, batch_id: int, interval: float = 0.5) -> None:
+        self.batch_id = batch_id
+        self.interval = interval
+        self._last = 0.0
+
+    def __call__(self, done: int, total: int) -> None:
+        now = time.monotonic()
+        if now - self._last < self.interval:
+            return
+        self._last = now
+        with db.engine.begin() as conn:
+            conn.execute(
+                update(ImportBatch)
+                .where(ImportBatch.id == self.batch_id)
+                .values(progress_done=done, progress_total=total)
+            )
+
+
+@job
+def check_import(batch_id: int) -> None:
+    _run(batch_id, ImportStatus.checking, resident_import.check)
+
+
+@job
+def commit_import(batch_id: int, actor_id: int | None = None) -> None:
+    _run(
+        batch_id,
+        ImportStatus.importing,
+        lambda batch, progress: resident_import.commit(batch, actor_id, progress),
+    )
+
+
+def _run(batch_id: int, expected: ImportStatus, step) -> None:
+    batch = db.session.get(ImportBatch, batch_id)
+    if batch is None or batch.status is not expected:
+        return  # cancelled, or already done by another worker
+    try:
+        step(batch, ProgressWriter(batch_id))
+    except ImportRefused as refused:
+        db.session.rollback()
+        resident_import.mark_refused(batch_id, refused.problem)
+    except (IntegrityError, OperationalError) as collided:
+        # Another transaction wrote the same residents (or held them too long): nothing of
+        # this import was written; checking again shows the estate as it is now.
+        current_app.logger.info("import %s collided: %s", batch_id, collided)
+        db.session.rollback()
+        resident_import.mark_failed(batch_id, "collision")
+    except Exception:
+        db.session.rollback()
+        resident_import.mark_failed(batch_id)
+        db.session.commit()
+        raise

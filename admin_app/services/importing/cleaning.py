@@ -1,0 +1,314 @@
+"""One row of cells -> normalised values, or the reasons the row cannot be imported.
+
+Text is trimmed and full-width characters folded; phones lose +86, spaces and dashes; dates are
+read in the common spellings; roles in either language; ID numbers are checked (mainland
+checksum) and only their keyed hash and mask are kept for matching. An empty cell never erases
+a stored value: it means "nothing to say".
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from datetime import date, timedelta
+
+from flask import current_app, has_app_context
+from flask_babel import force_locale
+
+from ... import sensitive, validation
+from ...models.resident import ResidentRole
+from .columns import header_key
+from .problems import Problem
+
+# The first characters our exports (views/export.py) protect with an apostrophe; an import
+# removes that apostrophe again so that export -> import changes nothing.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n", "＝", "＋", "－", "＠")
+LIMITS = {"building": 32, "entrance": 16, "room": 16, "name": 50, "email": 120, "notes": 2000}
+ROLE_WORDS = {
+    ResidentRole.owner: ("业主", "房主", "产权人", "户主", "本人", "owner", "landlord"),
+    ResidentRole.tenant: ("租户", "租客", "承租人", "tenant", "renter", "lessee"),
+    ResidentRole.family: (
+        "家属",
+        "家庭成员",
+        "家人",
+        "亲属",
+        "配偶",
+        "子女",
+        "父母",
+        "同住人",
+        "family",
+        "family member",
+        "relative",
+    ),
+}
+
+_EXCEL_NUMBER = re.compile(r"^\d(\.\d+)?E\+?\d+$", re.IGNORECASE)
+_TRAILING_ZERO = re.compile(r"^(\d+)\.0+$")
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+_YMD = re.compile(
+    r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?(?:[ T]\d{1,2}:\d{2}(?::\d{2})?)?$"
+)
+_COMPACT = re.compile(r"^(\d{4})(\d{2})(\d{2})$")
+_DMY = re.compile(r"^(\d{1,2})[/.](\d{1,2})[/.](\d{4})$")
+_EXCEL_SERIAL = re.compile(r"^(\d{5})(?:\.0+)?$")
+_EXCEL_EPOCH = date(1899, 12, 30)
+_UNIT_DASH = re.compile(r"^([^-/#—]+)[-/#—]([^-/#—]+)(?:[-/#—]([^-/#—]+))?$")
+_UNIT_ZH = re.compile(r"^(.+?)(?:栋|幢|号楼|座)(?:(.+?)单元)?(.+?)(?:室|号)?$")
+_UNIT_EN = re.compile(r"^bldg\s*(.+?),\s*(?:ent\.?\s*(.+?),\s*)?rm\s*(.+)$", re.IGNORECASE)
+
+
+class Row:
+    """A row after cleaning. `problems` empty means the row may be imported."""
+
+    __slots__ = (
+        "number",
+        "building",
+        "entrance",
+        "room",
+        "name",
+        "phone",
+        "role",
+        "id_number",
+        "id_hash",
+        "masked_given",
+        "move_in",
+        "move_out",
+        "email",
+        "notes",
+        "problems",
+    )
+
+    def __init__(self, number: int) -> None:
+        self.number = number
+        self.building = self.room = self.name = ""
+        self.entrance = ""
+        self.phone = self.role = self.id_number = self.id_hash = None
+        self.masked_given = self.move_in = self.move_out = self.email = self.notes = None
+        self.problems: list[Problem] = []
+
+    @property
+    def label(self) -> list:
+        """What the preview shows to recognise the row: [building, entrance, room, name]."""
+        return [self.building, self.entrance, self.room, self.name]
+
+
+class Invalid(Exception):
+    def __init__(self, code: str, **params) -> None:
+        self.problem = Problem(code, params)
+
+
+def cell_text(raw: str) -> str:
+    """Trimmed, full-width folded (validation.fold, inlined: it runs for every cell of 100,000
+    rows), and without the apostrophe our exports put before '=…'."""
+    text = " ".join((raw if raw.isascii() else unicodedata.normalize("NFKC", raw)).split())
+    return _unquote(text) if text[:1] == "'" else text
+
+
+def note_text(raw) -> str:
+    """Notes keep their own punctuation and line breaks; only the ends are trimmed."""
+    return _unquote(str(raw or "").replace("\r\n", "\n").strip())
+
+
+def _unquote(text: str) -> str:
+    if text[:1] == "'" and text[1:2] and text[1:2] in FORMULA_START:
+        return text[1:]
+    return text
+
+
+def role_table() -> dict[str, ResidentRole]:
+    table = {w: role for role, words in ROLE_WORDS.items() for w in words}
+    table |= {header_key(w): role for role, words in ROLE_WORDS.items() for w in words}
+    for role in ResidentRole:
+        table[header_key(role.value)] = role
+        for language in current_app.config["LANGUAGES"] if has_app_context() else ():
+            with force_locale(language):
+                table.setdefault(header_key(str(role.label)), role)
+    return table
+
+
+def split_unit(text: str) -> tuple[str, str, str]:
+    """'1-2-301', '1栋2单元301室', 'Bldg 1, Ent. 2, Rm 301' -> ('1', '2', '301')."""
+    for pattern in (_UNIT_EN, _UNIT_DASH, _UNIT_ZH):
+        match = pattern.match(text)
+        if match:
+            building, entrance, room = match.groups()
+            if room is None:  # two parts: building and room
+                entrance, room = None, entrance
+            return building.strip(), (entrance or "").strip(), room.strip()
+    raise Invalid("bad_unit", value=text)
+
+
+def parse_date(text: str, field: str) -> date:
+    if len(text) == 10 and text[4] == "-" and text[7] == "-":  # ISO, the usual spelling
+        try:
+            return _plausible(date.fromisoformat(text))
+        except ValueError:
+            raise Invalid("bad_date", field=field, value=text) from None
+    match = _YMD.match(text) or _COMPACT.match(text)
+    try:
+        if match:
+            year, month, day = (int(g) for g in match.groups())
+            return _plausible(date(year, month, day))
+        match = _DMY.match(text)
+        if match:
+            first, second, year = (int(g) for g in match.groups())
+            if first > 12 >= second:
+                return _plausible(date(year, second, first))
+            if second > 12 >= first:
+                return _plausible(date(year, first, second))
+        match = _EXCEL_SERIAL.match(text)
+        if match and 20000 <= int(match.group(1)) <= 80000:  # 1954 … 2119 as Excel day numbers
+            return _EXCEL_EPOCH + timedelta(days=int(match.group(1)))
+    except ValueError:
+        pass
+    raise Invalid("bad_date", field=field, value=text)
+
+
+def _plausible(value: date) -> date:
+    if not 1900 <= value.year <= 2100:
+        raise ValueError(value)
+    return value
+
+
+def _digits_from_excel(text: str, field: str) -> str:
+    if _EXCEL_NUMBER.match(text):
+        raise Invalid("excel_number", field=field, value=text)
+    match = _TRAILING_ZERO.match(text)
+    return match.group(1) if match else text
+
+
+def _mainland_id(number: str) -> bool:
+    return len(number) == 18 and number[:17].isdigit() and number[17] in "0123456789X"
+
+
+def _limited(field: str, text: str) -> str:
+    if len(text) > LIMITS[field]:
+        raise Invalid("too_long", field=field, limit=LIMITS[field])
+    return text
+
+
+class RowCleaner:
+    """Cleans the rows of one file: built once from the column mapping and the estate."""
+
+    def __init__(self, mapping: list[str | None], estate_name: str, estate_code: str) -> None:
+        self.columns = [
+            (i, name, getattr(self, "_" + name), note_text if name == "notes" else cell_text)
+            for i, name in enumerate(mapping)
+            if name
+        ]
+        self.width = len(mapping)
+        self.estate_name = estate_name
+        self.estate_keys = {header_key(estate_name), header_key(estate_code)}
+        self.roles = role_table()
+        self.hash_id = sensitive.lookup_hasher()
+        self.dates: dict[tuple[str, str], date | Invalid] = {}
+        self.required = ("name",) + (() if "unit" in mapping else ("building", "room"))
+
+    def clean(self, number: int, cells: list[str]) -> Row:
+        row = Row(number)
+        if len(cells) > self.width and any(cell_text(c) for c in cells[self.width :]):
+            row.problems.append(Problem("extra_cells"))
+        for index, _name, store, as_text in self.columns:
+            text = as_text(cells[index]) if index < len(cells) else ""
+            if not text:
+                continue
+            try:
+                store(row, text)
+            except Invalid as bad:
+                row.problems.append(bad.problem)
+        for name in self.required:
+            if not getattr(row, name) and not any(
+                p.params.get("field") == name for p in row.problems
+            ):
+                row.problems.append(Problem("required", {"field": name}))
+        if row.move_in and row.move_out and row.move_out < row.move_in:
+            row.problems.append(Problem("move_out_first"))
+        if not row.problems and not (row.phone or row.id_hash or row.masked_given):
+            row.problems.append(Problem("no_key"))
+        return row
+
+    # One method per field: store the clean value on the row, or raise Invalid.
+    def _estate(self, row: Row, text: str) -> None:
+        if header_key(text) not in self.estate_keys:
+            raise Invalid("other_estate", value=text, estate=self.estate_name)
+
+    def _building(self, row: Row, text: str) -> None:
+        row.building = _limited("building", text)
+
+    def _entrance(self, row: Row, text: str) -> None:
+        row.entrance = _limited("entrance", text)
+
+    def _room(self, row: Row, text: str) -> None:
+        row.room = _limited("room", text)
+
+    def _unit(self, row: Row, text: str) -> None:
+        building, entrance, room = split_unit(text)
+        row.building = row.building or _limited("building", building)
+        row.entrance = row.entrance or _limited("entrance", entrance)
+        row.room = row.room or _limited("room", room)
+
+    def _name(self, row: Row, text: str) -> None:
+        row.name = _limited("name", text)
+
+    def _phone(self, row: Row, text: str) -> None:
+        if text.isdigit() and len(text) == 11 and validation.is_mobile(text):
+            row.phone = text  # the common case, without the general normalisation
+            return
+        digits = text
+        if "E" in text or "e" in text or "." in text:
+            digits = _digits_from_excel(text, "phone")
+        phone = validation.normalise_phone(digits)
+        if not validation.is_phone(phone):
+            raise Invalid("bad_phone", value=text)
+        row.phone = phone
+
+    def _role(self, row: Row, text: str) -> None:
+        role = self.roles.get(text) or self.roles.get(header_key(text))
+        if role is None:
+            raise Invalid("bad_role", value=text)
+        row.role = role
+
+    def _id_number(self, row: Row, text: str) -> None:
+        number = sensitive.normalise_id_number(text)
+        if "*" in number:
+            row.masked_given = number
+            return
+        if _mainland_id(number):  # the common case: only the check character to test
+            valid = validation.id_check_char(number[:17]) == number[17]
+        else:
+            number = sensitive.normalise_id_number(_digits_from_excel(number, "id_number"))
+            valid = validation.is_valid_id_document(number)
+        if valid:
+            row.id_number = number
+            row.id_hash = self.hash_id(number)
+        else:
+            # Even a wrong number is someone's: the message shows it masked.
+            raise Invalid("bad_id", value=sensitive.mask(number))
+
+    def _move_in(self, row: Row, text: str) -> None:
+        row.move_in = self._date(text, "move_in")
+
+    def _move_out(self, row: Row, text: str) -> None:
+        row.move_out = self._date(text, "move_out")
+
+    def _date(self, text: str, field: str) -> date:
+        # A list of 100,000 residents has a few thousand distinct dates: each is read once.
+        key = (text, field)
+        found = self.dates.get(key)
+        if found is None:
+            try:
+                found = parse_date(text, field)
+            except Invalid as bad:
+                found = bad
+            self.dates[key] = found
+        if isinstance(found, Invalid):
+            raise found
+        return found
+
+    def _email(self, row: Row, text: str) -> None:
+        if not _EMAIL.match(text):
+            raise Invalid("bad_email", value=text)
+        row.email = _limited("email", text)
+
+    def _notes(self, row: Row, text: str) -> None:
+        row.notes = _limited("notes", text)

@@ -1,0 +1,78 @@
+"""The summary of an import for the command line: a dict (printed as JSON with --json) and the
+same facts as text, in the chosen language."""
+
+from __future__ import annotations
+
+from flask_babel import gettext
+
+from .problems import render
+
+
+def describe(batch, status: str, message: str = "") -> dict:
+    """Everything a script needs: counts, every invalid row with its reasons, the changes."""
+    preview = batch.preview or {}
+    return {
+        "status": status,
+        "message": message,
+        "batch_id": batch.id if status == "imported" else None,
+        "file": batch.filename,
+        "format": batch.file_format,
+        "encoding": batch.encoding,
+        "delimiter": batch.delimiter,
+        "estate": {"code": batch.estate.code, "name": batch.estate.name},
+        "counts": {
+            "total": batch.total_rows,
+            "new": batch.new_count,
+            "updated": batch.updated_count,
+            "unchanged": batch.unchanged_count,
+            "invalid": batch.invalid_count,
+            "duplicates": batch.duplicate_count,
+            "units": batch.units_created,
+        },
+        "invalid": [
+            {
+                "row": p["row"],
+                "unit": "-".join(part for part in p["label"][:3] if part),
+                "name": p["label"][3],
+                "errors": [render(error) for error in p["errors"]],
+            }
+            for p in batch.problems or []
+        ],
+        "updates": preview.get("updates", []),
+        "duplicates": preview.get("duplicates", []),
+    }
+
+
+def as_text(summary: dict) -> str:
+    lines = [
+        gettext("File: %(file)s", file=summary["file"]) + _format(summary),
+        gettext("Estate: %(name)s (%(code)s)", **summary["estate"]),
+    ]
+    labels = {
+        "total": gettext("Rows"),
+        "new": gettext("New"),
+        "updated": gettext("Updated"),
+        "unchanged": gettext("Unchanged"),
+        "invalid": gettext("Invalid"),
+        "duplicates": gettext("Duplicates"),
+        "units": gettext("Units created")
+        if summary["status"] == "imported"
+        else gettext("Units to create"),
+    }
+    lines += [f"  {label}: {summary['counts'][key]}" for key, label in labels.items()]
+    if summary["invalid"]:
+        lines.append(gettext("Invalid rows:"))
+        for item in summary["invalid"]:
+            who = " ".join(part for part in (item["unit"], item["name"]) if part)
+            where = gettext("row %(row)s", row=item["row"])
+            lines.append(f"  {where} {who}: {' '.join(item['errors'])}")
+    if summary["message"]:
+        lines.append(summary["message"])
+    return "\n".join(lines)
+
+
+def _format(summary: dict) -> str:
+    if summary["format"] == "csv":
+        names = {",": gettext("comma"), ";": gettext("semicolon"), "\t": gettext("tab")}
+        return f" (CSV, {summary['encoding']}, {names.get(summary['delimiter'], summary['delimiter'])})"
+    return " (.xlsx)" if summary["format"] == "xlsx" else ""

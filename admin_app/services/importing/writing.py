@@ -1,0 +1,131 @@
+"""A plan -> set-based inserts and updates, each change with its history row.
+
+The whole plan is written in the caller's transaction with a handful of statements (COPY on
+PostgreSQL), so 100,000 residents take seconds, and a failure anywhere leaves nothing behind.
+The history rows are the ones the session listener would have written for the same change.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy.orm import Session
+
+from ...models.resident import Resident, ResidentRole
+from ...models.unit import Occupancy, Unit, UnitKind
+from .. import bulk, history
+from ..history import plain
+from .planning import Plan
+
+UPDATED_COLUMNS = [
+    "name",
+    "phone",
+    "role",
+    "move_in",
+    "move_out",
+    "email",
+    "notes",
+    "id_number_enc",
+    "id_number_hash",
+    "id_number_masked",
+]
+
+
+CHUNK = 10_000  # rows per statement: bounded memory, still few round trips
+
+
+def apply(session: Session, plan: Plan, estate_id: int) -> dict[str, int]:
+    """Write the plan; call inside `history.action("import", batch_id=…)`."""
+    audit: list[dict] = []
+    unit_ids = _create_units(session, plan, estate_id, audit)
+    history.write(session, audit)
+    for start in range(0, len(plan.creates), CHUNK):
+        audit = []
+        _create_residents(session, plan.creates[start : start + CHUNK], estate_id, unit_ids, audit)
+        history.write(session, audit)
+    for start in range(0, len(plan.updates), CHUNK):
+        audit = []
+        _update_residents(session, plan.updates[start : start + CHUNK], estate_id, audit)
+        history.write(session, audit)
+    return {"units": len(unit_ids), "created": len(plan.creates), "updated": len(plan.updates)}
+
+
+def _created(entity_type: str, entity_id: int, estate_id: int, values: dict) -> dict:
+    """The history row of a creation: every non-empty column, as the listener records it."""
+    return {
+        "entity_type": entity_type,
+        "entity_id": entity_id,
+        "estate_id": estate_id,
+        "changes": {
+            k: [None, v if type(v) in (str, int) else plain(v)]
+            for k, v in values.items()
+            if v is not None and k not in history.ALWAYS_EXCLUDED
+        },
+    }
+
+
+def _create_units(session: Session, plan: Plan, estate_id: int, audit: list) -> dict:
+    keys = list(plan.new_units)
+    rows = [
+        {
+            "estate_id": estate_id,
+            "building": building,
+            "entrance": entrance,
+            "room": room,
+            "kind": UnitKind.residential.value,
+            "occupancy": Occupancy.vacant.value,
+        }
+        for building, entrance, room in plan.new_units.values()
+    ]
+    ids = bulk.insert_rows(session, Unit.__table__, rows, return_ids=True)
+    for unit_id, values in zip(ids, rows, strict=True):
+        audit.append(_created("unit", unit_id, estate_id, values))
+    return dict(zip(keys, ids, strict=True))
+
+
+def _create_residents(
+    session: Session, creates: list, estate_id: int, unit_ids: dict, audit: list
+) -> None:
+    made: list[dict] = []
+    id_columns = Resident.id_number_encoder()
+
+    def rows():  # built (and encrypted) while PostgreSQL stores the rows before
+        for row, unit_ref in creates:
+            values = {
+                "estate_id": estate_id,
+                "unit_id": unit_ref if isinstance(unit_ref, int) else unit_ids[unit_ref],
+                "name": row.name,
+                "phone": row.phone,
+                "role": (row.role or ResidentRole.owner).value,
+                "move_in": row.move_in,
+                "move_out": row.move_out,
+                "email": row.email,
+                "notes": row.notes,
+            }
+            values.update(id_columns(row.id_number, row.id_hash))
+            made.append(values)
+            yield values
+
+    ids = bulk.insert_rows(session, Resident.__table__, rows(), return_ids=True, count=len(creates))
+    for resident_id, values in zip(ids, made, strict=True):
+        audit.append(_created("resident", resident_id, estate_id, values))
+
+
+def _update_residents(session: Session, updates: list, estate_id: int, audit: list) -> None:
+    rows = []
+    id_columns = Resident.id_number_encoder()
+    for row, resident_id, diff in updates:
+        values = {"id": resident_id}
+        for name in diff:
+            if name != "id_number_masked":
+                values[name] = getattr(row, name)
+        if "id_number_masked" in diff:
+            values.update(id_columns(row.id_number, row.id_hash))
+        rows.append(values)
+        audit.append(
+            {
+                "entity_type": "resident",
+                "entity_id": resident_id,
+                "estate_id": estate_id,
+                "changes": diff,
+            }
+        )
+    bulk.update_rows(session, Resident.__table__, rows, UPDATED_COLUMNS)

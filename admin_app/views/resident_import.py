@@ -1,0 +1,268 @@
+"""The resident import pages: upload, column matching, preview, confirm, progress, downloads.
+
+Every endpoint needs the "resident.import" right and the batch's estate among the user's own;
+another estate's batch does not exist for the user. The work itself is the service's: small
+files are checked and imported within the request, larger ones by a background job while the
+page polls a small JSON progress endpoint (progress is in the database, so any web process
+can answer).
+"""
+
+from __future__ import annotations
+
+from urllib.parse import quote
+
+from flask import Response, abort, current_app, flash, jsonify, redirect, request, url_for
+from flask_admin import BaseView, expose
+from flask_babel import gettext
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from werkzeug.utils import secure_filename
+
+from ..extensions import db
+from ..jobs.queue import submit
+from ..jobs.resident_import import check_import, commit_import
+from ..models.import_batch import ImportBatch, ImportStatus
+from ..models.resident import ResidentRole
+from ..services import resident_import
+from ..services.errors import ServiceError
+from ..services.importing import columns
+from ..services.importing.problems import render
+from ..services.importing.template import RULES, template_file
+from . import export as exporting
+
+SHOWN_ROWS = 200
+DELIMITERS = {",": _l("comma"), ";": _l("semicolon"), "\t": _l("tab")}
+MIMETYPES = {
+    "csv": "text/csv; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+
+
+class ResidentImportView(BaseView):
+    def is_accessible(self) -> bool:
+        return resident_import.may_import(current_user)
+
+    def is_visible(self) -> bool:
+        return self.is_accessible()
+
+    def inaccessible_callback(self, name, **kwargs):
+        if not current_user.is_authenticated:
+            return redirect(url_for("auth.login", next=request.full_path))
+        abort(403)
+
+    # ---- upload ------------------------------------------------------------------------
+    @expose("/", methods=("GET", "POST"))
+    def index(self):
+        estates = resident_import.importable_estates(current_user)
+        if request.method == "POST":
+            response = self._upload({e.id for e in estates})
+            if response is not None:
+                return response
+        recent = (
+            db.session.query(ImportBatch)
+            .filter(ImportBatch.estate_id.in_([e.id for e in estates]))
+            .order_by(ImportBatch.id.desc())
+            .limit(10)
+            .all()
+        )
+        return self.render(
+            "admin/wuye/import/upload.html",
+            estates=estates,
+            selected=request.form.get("estate", type=int),
+            recent=recent,
+            rules=RULES,
+            limit_mb=current_app.config["IMPORT_MAX_BYTES"] // 2**20,
+            limit_rows=current_app.config["IMPORT_MAX_ROWS"],
+        )
+
+    def _upload(self, estate_ids: set[int]):
+        estate_id = request.form.get("estate", type=int)
+        upload = request.files.get("file")
+        if estate_id not in estate_ids:
+            flash(gettext("Choose one of your estates."), "error")
+            return None
+        if upload is None or not upload.filename:
+            flash(gettext("Choose a file to import."), "error")
+            return None
+        try:
+            batch = resident_import.start(
+                upload.read(),
+                upload.filename,
+                estate_id,
+                create_units=request.form.get("create_units") == "y",
+                actor=current_user,
+            )
+        except ServiceError as refused:
+            db.session.rollback()
+            flash(str(refused), "error")
+            return None
+        db.session.commit()
+        if batch.status is ImportStatus.checking:
+            self._run(batch, check_import)
+        return redirect(url_for(".batch", batch_id=batch.id))
+
+    def _run(self, batch: ImportBatch, step, *args) -> None:
+        """Small files within the request; larger ones in the background (RQ or a thread)."""
+        if resident_import.runs_in_background(batch):
+            submit(step, batch.id, *args)
+            return
+        try:
+            step(batch.id, *args)
+        except Exception:  # the job has recorded the failure on the batch; the page shows it
+            current_app.logger.exception("import %s: %s failed", batch.id, step.__name__)
+
+    # ---- one import --------------------------------------------------------------------
+    def _batch(self, batch_id: int) -> ImportBatch:
+        try:
+            return resident_import.batch_for(current_user, batch_id)
+        except ServiceError:
+            abort(404)
+
+    @expose("/<int:batch_id>/")
+    def batch(self, batch_id: int):
+        batch = self._batch(batch_id)
+        context = {
+            "batch": batch,
+            "stale": resident_import.is_stale(batch),
+            "refusal": render(batch.refusal) if batch.refusal else None,
+            "shown": SHOWN_ROWS,
+            "field_label": columns.field_label,
+            "value_text": value_text,
+            "unit_text": unit_text,
+            "render": render,
+            "delimiter_label": DELIMITERS.get(batch.delimiter, batch.delimiter),
+        }
+        if batch.status is ImportStatus.mapping or request.args.get("columns") == "1":
+            context.update(self._mapping_context(batch))
+        if batch.status in (ImportStatus.ready, ImportStatus.done):
+            context["preview"] = batch.preview or {}
+            context["problems"] = (batch.problems or [])[:SHOWN_ROWS]
+        return self.render("admin/wuye/import/batch.html", **context)
+
+    def _mapping_context(self, batch: ImportBatch) -> dict:
+        samples: list[list[str]] = []
+        try:
+            for _, cells in resident_import.stored_table(batch).rows():
+                samples.append(cells)
+                if len(samples) == 3:
+                    break
+        except ServiceError:
+            pass
+        header = batch.header or []
+        mapping = batch.mapping or [None] * len(header)
+        return {
+            "mapping_rows": [
+                (index, name, mapping[index], [s[index] if index < len(s) else "" for s in samples])
+                for index, name in enumerate(header)
+            ],
+            "fields": [(name, columns.field_label(name)) for name in columns.FIELDS],
+            "missing": [columns.field_label(f) for f in columns.missing_fields(mapping)],
+        }
+
+    @expose("/<int:batch_id>/columns/", methods=("POST",))
+    def choose_columns(self, batch_id: int):
+        batch = self._batch(batch_id)
+        mapping = [request.form.get(f"column-{i}", "") for i in range(len(batch.header or []))]
+        return self._step(
+            batch,
+            lambda: resident_import.choose_columns(batch, mapping, current_user),
+            check_import,
+        )
+
+    @expose("/<int:batch_id>/confirm/", methods=("POST",))
+    def confirm(self, batch_id: int):
+        batch = self._batch(batch_id)
+        return self._step(
+            batch,
+            lambda: resident_import.confirm(batch, current_user),
+            commit_import,
+            current_user.id,
+        )
+
+    @expose("/<int:batch_id>/restart/", methods=("POST",))
+    def restart(self, batch_id: int):
+        batch = self._batch(batch_id)
+        return self._step(batch, lambda: resident_import.restart(batch, current_user), check_import)
+
+    @expose("/<int:batch_id>/cancel/", methods=("POST",))
+    def cancel(self, batch_id: int):
+        batch = self._batch(batch_id)
+        return self._step(batch, lambda: resident_import.cancel(batch, current_user), None)
+
+    def _step(self, batch: ImportBatch, change, then, *args):
+        """Apply a change, commit it, then start the next step (a check or the import)."""
+        try:
+            change()
+        except ServiceError as refused:
+            db.session.rollback()
+            flash(str(refused), "error")
+            return redirect(url_for(".batch", batch_id=batch.id))
+        db.session.commit()
+        if then is not None:
+            self._run(batch, then, *args)
+        return redirect(url_for(".batch", batch_id=batch.id))
+
+    @expose("/<int:batch_id>/progress/")
+    def progress(self, batch_id: int):
+        batch = self._batch(batch_id)
+        total = max(batch.progress_total, batch.progress_done, 1)
+        return jsonify(
+            status=batch.status.value,
+            label=str(batch.status.label),
+            running=batch.status.running,
+            stale=resident_import.is_stale(batch),
+            done=batch.progress_done,
+            total=batch.progress_total,
+            percent=min(100, round(100 * batch.progress_done / total)),
+        )
+
+    @expose("/<int:batch_id>/invalid.csv")
+    def invalid_csv(self, batch_id: int):
+        batch = self._batch(batch_id)
+        if not batch.invalid_count or batch.file_id is None:
+            abort(404)
+        header, rows = resident_import.invalid_rows(batch)
+        name = secure_filename(f"invalid-rows-{batch.id}.csv")
+        return Response(
+            exporting.csv_stream(header, rows),
+            mimetype=MIMETYPES["csv"],
+            headers={"Content-Disposition": f"attachment; filename={name}"},
+        )
+
+    @expose("/template/<language>.<fmt>")
+    def template(self, language: str, fmt: str):
+        if language not in ("zh", "en") or fmt not in MIMETYPES:
+            abort(404)
+        data, name = template_file(fmt, language)
+        return Response(
+            data,
+            mimetype=MIMETYPES[fmt],
+            headers={
+                "Content-Disposition": f"attachment; filename=residents-template.{fmt}; "
+                f"filename*=UTF-8''{quote(name)}"
+            },
+        )
+
+
+def value_text(field: str, value) -> str:
+    """A value from a preview's changes as a person reads it."""
+    if value is None or value == "":
+        return "∅"
+    if field == "role":
+        try:
+            return str(ResidentRole(value).label)
+        except ValueError:
+            return str(value)
+    return str(value)
+
+
+def unit_text(label) -> str:
+    building, entrance, room = (label or ["", "", "", ""])[:3]
+    if entrance:
+        return gettext(
+            "Bldg %(building)s, Ent. %(entrance)s, Rm %(room)s",
+            building=building,
+            entrance=entrance,
+            room=room,
+        )
+    return gettext("Bldg %(building)s, Rm %(room)s", building=building, room=room)
