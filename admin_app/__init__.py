@@ -89,6 +89,8 @@ def configure_sqlite(engine) -> None:
     @event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection, _record):
         dbapi_connection.isolation_level = None
+        # PostgreSQL's reverse(), used by the phone search (last digits).
+        dbapi_connection.create_function("reverse", 1, _reverse, deterministic=True)
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA journal_mode=WAL")
@@ -98,6 +100,10 @@ def configure_sqlite(engine) -> None:
     @event.listens_for(engine, "begin")
     def _on_begin(connection):
         connection.exec_driver_sql("BEGIN")
+
+
+def _reverse(text):
+    return text[::-1] if text is not None else None
 
 
 def configure_history(app: Flask) -> None:

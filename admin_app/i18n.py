@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import current_app, has_request_context, request, session
+from flask import current_app, g, has_request_context, request, session
 from flask_login import current_user
 
 
@@ -20,3 +20,15 @@ def select_locale() -> str:
     if best is None:
         return current_app.config["BABEL_DEFAULT_LOCALE"]
     return "en" if best == "en" else "zh_Hans_CN"
+
+
+def translated(text) -> str:
+    """A lazy label in the request's language, translated once per request: a list page shows
+    the same few labels hundreds of times (rows, filters), and each lookup costs."""
+    if not has_request_context():
+        return str(text)
+    cache = g.__dict__.setdefault("_translated_labels", {})
+    key = id(text)
+    if key not in cache:
+        cache[key] = str(text)
+    return cache[key]

@@ -188,13 +188,22 @@ ACTIONS: dict[str, frozenset[Role]] = {
 }
 
 
+def _role(user) -> Role | None:
+    """The role of an active, logged-in user, else None. (The request's current_user is a
+    proxy: resolved once here, not on every attribute — menus and lists ask many times.)"""
+    if user is None:
+        return None
+    user = getattr(user, "_get_current_object", lambda: user)()
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return None
+    return user.role
+
+
 def allowed(user, resource: str, verb: str) -> bool:
-    if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
-        return False
-    return verb in PERMISSIONS.get(resource, {}).get(user.role, frozenset())
+    role = _role(user)
+    return role is not None and verb in PERMISSIONS.get(resource, {}).get(role, frozenset())
 
 
 def may(user, action_name: str) -> bool:
-    if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
-        return False
-    return user.role in ACTIONS.get(action_name, frozenset())
+    role = _role(user)
+    return role is not None and role in ACTIONS.get(action_name, frozenset())

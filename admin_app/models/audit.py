@@ -17,6 +17,7 @@ class AuditRecord(db.Model):
         Index("ix_audit_record_entity", "entity_type", "entity_id", "at"),
         Index("ix_audit_record_estate_at", "estate_id", "at"),
         Index("ix_audit_record_actor_at", "actor_id", "at"),
+        Index("ix_audit_record_at_id", "at", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -26,7 +26,9 @@ class Choice(str, enum.Enum):
         return obj
 
     def __str__(self) -> str:
-        return str(self.label)
+        from ..i18n import translated  # the models import nothing from the web layer at load
+
+        return translated(self.label)
 
     @classmethod
     def choices(cls) -> list[tuple[str, str]]:

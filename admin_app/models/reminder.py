@@ -30,6 +30,7 @@ class Reminder(db.Model):
     __table_args__ = (
         Index("ix_reminder_status_due", "status", "due_at"),
         Index("ix_reminder_entity", "entity_type", "entity_id"),
+        Index("ix_reminder_due_id", "due_at", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -26,6 +26,9 @@ class Resident(EstateScoped, SensitiveIdNumber, TimestampMixin, db.Model):
         UniqueConstraint("unit_id", "phone"),
         Index("ix_resident_estate_phone", "estate_id", "phone"),
         Index("ix_resident_estate_name", "estate_id", "name"),
+        Index("ix_resident_name_id", "name", "id"),
+        Index("ix_resident_phone_id", "phone", "id"),
+        Index("ix_resident_role_id", "role", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -70,6 +70,14 @@ class Ticket(EstateScoped, TimestampMixin, db.Model):
         Index("ix_ticket_callback_due", "callback_due_at"),
         Index("ix_ticket_complaint_due", "complaint_due_at"),
         Index("ix_ticket_reporter_phone", "reporter_phone"),
+        # A list page is an index walk: the default order, and each filter or sort column
+        # followed by the default order (see ListingMixin.tie_breakers).
+        Index("ix_ticket_received_id", "received_at", "id"),
+        Index("ix_ticket_category_received", "category", "received_at", "id"),
+        Index("ix_ticket_status_received", "status", "received_at", "id"),
+        Index("ix_ticket_channel_received", "channel", "received_at", "id"),
+        Index("ix_ticket_severity_received", "severity", "received_at", "id"),
+        Index("ix_ticket_validity_received", "validity", "received_at", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -8,20 +8,22 @@ from __future__ import annotations
 
 from flask_admin.contrib.sqla.ajax import QueryAjaxModelLoader
 from flask_login import current_user
-from sqlalchemy import or_
+from sqlalchemy import false, or_
 
 from ..auth.scope import scoped
 from ..extensions import db
+from .listing import SEARCH_MODES
 
 MAX_LOOKUP_ROWS = 20
 
 
 class ScopedAjaxLoader(QueryAjaxModelLoader):
-    """Options: `fields` to search; `prefix_fields` searched by prefix (phones, numbers);
+    """Options: `fields` to search, each as `modes` says ("prefix", "contains", "phone"; see
+    listing.py — the same matching as the lists' search), `contains` by default;
     `extra_filter(query) -> query` to narrow further (e.g. only technicians)."""
 
     def __init__(self, name, session, model, **options):
-        self.prefix_fields = options.pop("prefix_fields", ())
+        self.modes = options.pop("modes", {})
         self.extra_filter = options.pop("extra_filter", None)
         options.setdefault("minimum_input_length", 0)
         super().__init__(name, session, model, **options)
@@ -44,12 +46,13 @@ class ScopedAjaxLoader(QueryAjaxModelLoader):
         query = self.get_query()
         term = (term or "").strip()[:50]
         if term:
-            escaped = term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-            clauses = [f.ilike(f"%{escaped}%", escape="\\") for f in self._cached_fields]
-            clauses += [
-                getattr(self.model, f).like(f"{escaped}%", escape="\\") for f in self.prefix_fields
-            ]
-            query = query.filter(or_(*clauses))
+            clauses = []
+            for field in self.fields:
+                mode = SEARCH_MODES[self.modes.get(field, "contains")]
+                clause = mode(getattr(self.model, field), term)
+                if clause is not None:
+                    clauses.append(clause)
+            query = query.filter(or_(*clauses) if clauses else false())
         if self.order_by is not None:
             query = query.order_by(self.order_by)
         limit = max(1, min(int(limit or 10), MAX_LOOKUP_ROWS))

@@ -7,8 +7,6 @@ passes through the checks here.
 
 from __future__ import annotations
 
-import re
-
 from flask import (
     Response,
     abort,
@@ -24,9 +22,8 @@ from flask_admin.contrib.sqla import ModelView
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from sqlalchemy import func, inspect, select
+from sqlalchemy import inspect
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import joinedload, selectinload
 from werkzeug.utils import secure_filename
 
 from .. import clock
@@ -38,6 +35,7 @@ from ..services.errors import ServiceError
 from . import export as exporting
 from .ajax import ScopedAjaxLoader
 from .fields import EXPORT_FORMATTERS, TYPE_FORMATTERS, ChoiceFilterConverter, ChoiceModelConverter
+from .listing import ListingMixin
 
 # Which permission each Flask-Admin endpoint needs (actions are checked one by one).
 ENDPOINT_VERBS = {
@@ -61,14 +59,7 @@ TECHNICAL_COLUMNS = (
 )
 
 
-class CappedCount(int):
-    """A row count that stopped at the cap: prints as "10000+" and pages like the cap."""
-
-    def __str__(self) -> str:
-        return f"{int(self)}+"
-
-
-class SecureModelView(ModelView):
+class SecureModelView(ListingMixin, ModelView):
     resource: str = ""  # the key in auth.permissions.PERMISSIONS
 
     list_template = "admin/wuye/list.html"
@@ -146,17 +137,6 @@ class SecureModelView(ModelView):
             abort(403)
         return self.handle_action()
 
-    def get_filter_arg(self, index, flt):
-        """URL names from the column and the operation's English text ("status_equals"), so that
-        links do not depend on the user's language (Flask-Admin uses the translated label)."""
-        if getattr(flt, "url_name", None):
-            return flt.url_name
-        column = getattr(flt, "column", None)
-        key = getattr(column, "key", None) or getattr(column, "name", None) or f"f{index}"
-        operation = flt.operation()
-        operation = getattr(operation, "_args", [operation])[0]
-        return re.sub(r"[^a-z0-9]+", "_", f"{key} {operation}".lower()).strip("_")
-
     # ---- scope -------------------------------------------------------------------------
     def scope(self, query):
         return scoped(query, self.model, current_user)
@@ -181,59 +161,6 @@ class SecureModelView(ModelView):
         attr = getattr(self.model, name)
         remote = attr.property.mapper.class_
         return ScopedAjaxLoader(name, db.session, remote, **options)
-
-    # ---- list with a bounded count -----------------------------------------------------
-    def get_list(
-        self,
-        page,
-        sort_column,
-        sort_desc,
-        search,
-        filters,
-        execute=True,
-        page_size=None,
-        with_count=True,
-    ):
-        joins: dict = {}
-        count_joins: dict = {}
-        query = self.get_query()
-        count_query = self.get_count_query() if with_count else None
-        if self._search_supported and search:
-            query, count_query, joins, count_joins = self._apply_search(
-                query, count_query, joins, count_joins, search
-            )
-        if filters and self._filters:
-            query, count_query, joins, count_joins = self._apply_filters(
-                query, count_query, joins, count_joins, filters
-            )
-        count = self._capped_count(count_query) if count_query is not None else None
-        for join in self._auto_joins:
-            # Collections by a second query: a join would multiply rows and break streaming.
-            loader = selectinload if join.property.uselist else joinedload
-            query = query.options(loader(join))
-        query, joins = self._apply_sorting(query, joins, sort_column, sort_desc)
-        if sort_column is not None:
-            # A stable tie-breaker: deep pages never repeat or skip rows with equal sort keys.
-            query = query.order_by(self.model.id.desc() if sort_desc else self.model.id)
-        query = self._apply_pagination(query, page, page_size)
-        if execute:
-            query = query.all()
-        return count, query
-
-    def _get_filter_groups(self):
-        groups = super()._get_filter_groups()
-        for items in (groups or {}).values():
-            for item in items:
-                flt = self._filters[item["index"]]
-                if getattr(flt, "per_request_options", False):
-                    item["options"] = [(str(k), str(v)) for k, v in flt.get_options(self) or ()]
-        return groups
-
-    def _capped_count(self, count_query) -> int:
-        cap = current_app.config["LIST_COUNT_CAP"]
-        limited = count_query.order_by(None).limit(cap + 1).subquery()
-        count = db.session.execute(select(func.count()).select_from(limited)).scalar_one()
-        return CappedCount(cap) if count > cap else count
 
     # ---- create / edit / delete --------------------------------------------------------
     def create_form(self, obj=None):

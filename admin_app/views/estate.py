@@ -37,6 +37,7 @@ class UnitView(SecureModelView):
         "renovation_status",
     )
     column_searchable_list = ("building", "room")
+    column_search_modes = {"building": "prefix", "room": "prefix"}
     column_sortable_list = ("building", "room", "floor", "area_m2", "kind", "occupancy")
     column_default_sort = [("building", False), ("room", False)]
     form_columns = (

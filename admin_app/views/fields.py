@@ -43,12 +43,21 @@ class ChoiceFilterConverter(FilterConverter):
     def conv_enum(self, column, name, options=None, **kwargs):
         enum_cls = _enum_class(column)
         if not options and isinstance(enum_cls, type) and issubclass(enum_cls, Choice):
-            options = [(m.value, m.label) for m in enum_cls]
+            # The member itself as the label: its str() is the translation, cached per request.
+            options = [(m.value, _Label(m)) for m in enum_cls]
         return super().conv_enum(column, name, options, **kwargs)
 
 
+class _Label:
+    def __init__(self, member):
+        self.member = member
+
+    def __str__(self) -> str:
+        return str(self.member)
+
+
 def _choice(view, value, name=None):
-    return str(value.label) if isinstance(value, Choice) else value.name
+    return str(value) if isinstance(value, Choice) else value.name
 
 
 def _datetime(view, value, name=None):

@@ -126,6 +126,7 @@ class WorkerPassView(PassView):
     column_export_list = column_list + PASS_TRAILER
     column_formatters_detail = {"photo": photo_image}
     column_searchable_list = ("number", "worker_name", "phone")
+    column_search_modes = {"worker_name": "prefix", "phone": "phone"}
     column_filters = (estate_filter(WorkerPass), "status", "valid_until")
     form_columns = (
         "estate",
@@ -214,6 +215,7 @@ class ReleasePassView(PassView):
     )
     column_export_list = column_details_list
     column_searchable_list = ("number", "applicant_name", "applicant_phone")
+    column_search_modes = {"applicant_name": "prefix", "applicant_phone": "phone"}
     column_filters = (estate_filter(ReleasePass), "status", "moving_date", "applicant_is_tenant")
     form_columns = (
         "estate",

@@ -94,6 +94,7 @@ class RenovationView(ActionsMixin, SecureModelView):
     )
     column_formatters_detail = {"inspections": inspection_list, "worker_passes": worker_pass_list}
     column_searchable_list = ("number", "contractor", "person_in_charge")
+    column_search_modes = {"person_in_charge": "prefix"}
     column_sortable_list = ("number", "status", "planned_start", "planned_end", "created_at")
     column_default_sort = ("created_at", True)
     column_filters = (

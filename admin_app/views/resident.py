@@ -14,10 +14,14 @@ from .filters import estate_filter
 from .forms import SensitiveField, id_document, phone_number
 from .labels import LABELS
 
-UNIT_LOOKUP = {"fields": ("building", "room"), "placeholder": _l("Search building or room")}
+UNIT_LOOKUP = {
+    "fields": ("building", "room"),
+    "modes": {"building": "prefix", "room": "prefix"},
+    "placeholder": _l("Search building or room"),
+}
 RESIDENT_LOOKUP = {
-    "fields": ("name",),
-    "prefix_fields": ("phone",),
+    "fields": ("name", "phone"),
+    "modes": {"name": "prefix", "phone": "phone"},
     "placeholder": _l("Search name or phone"),
 }
 
@@ -60,6 +64,7 @@ class ResidentView(SecureModelView):
     }
     list_template = "admin/wuye/resident_list.html"
     column_searchable_list = ("name", "phone")
+    column_search_modes = {"name": "prefix", "phone": "phone"}
     column_sortable_list = ("name", "phone", "role", "move_in", "move_out")
     column_default_sort = ("id", True)
     column_filters = (estate_filter(Resident), "role", "move_in", "move_out")

@@ -35,6 +35,7 @@ class StaffView(SecureModelView):
     )
     column_details_list = column_list + ("email", "trades", "created_at")
     column_searchable_list = ("username", "name", "phone")
+    column_search_modes = {"phone": "phone"}
     column_sortable_list = ("username", "name", "role", "last_login_at")
     column_default_sort = "username"
     column_filters = ("role", "active", "all_estates")

@@ -80,6 +80,7 @@ class TicketView(ActionsMixin, SecureModelView):
     )
     column_export_list = column_details_list
     column_searchable_list = ("number", "reporter_name", "reporter_phone")
+    column_search_modes = {"reporter_name": "prefix", "reporter_phone": "phone"}
     column_sortable_list = ("number", "category", "status", "channel", "received_at")
     column_default_sort = ("received_at", True)
     column_filters = (

@@ -98,6 +98,7 @@ class WorkOrderView(ActionsMixin, SecureModelView):
     column_export_list = tuple(c for c in column_details_list if c != "signature")
     column_formatters_detail = {"signature": signature_image}
     column_searchable_list = ("number", "contact_name", "contact_phone")
+    column_search_modes = {"contact_name": "prefix", "contact_phone": "phone"}
     column_sortable_list = ("number", "kind", "trade", "status", "appointment_at", "created_at")
     column_default_sort = ("created_at", True)
     column_filters = (

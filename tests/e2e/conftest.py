@@ -62,7 +62,7 @@ class Session:
     def __init__(self, browser, base_url, name, viewport=DESKTOP, locale="zh-CN"):
         self.context = browser.new_context(viewport=viewport, locale=locale, base_url=base_url)
         self.page = self.context.new_page()
-        self.page.set_default_timeout(10_000)
+        self.page.set_default_timeout(30_000)  # generous: CI machines are shared
         self.name = name
         self.errors: list[str] = []
         self.page.on("pageerror", lambda error: self.errors.append(str(error)))

@@ -25,13 +25,16 @@ def submit(page, selector: str = "#confirm-action") -> None:
 
 
 def draw_signature(page) -> None:
-    box = page.locator("#signature-pad").bounding_box()
+    pad = page.locator("#signature-pad[data-ready]")
+    pad.scroll_into_view_if_needed()
+    box = pad.bounding_box()
     x, y = box["x"], box["y"]
     page.mouse.move(x + 30, y + 150)
     page.mouse.down()
     for step in range(1, 25):
         page.mouse.move(x + 30 + step * 12, y + 150 - (step % 6) * 18)
     page.mouse.up()
+    page.wait_for_function("document.getElementById('signature-data').value.length > 0")
 
 
 def test_repair_ticket_to_revisit(factories, in_app, screen):
@@ -95,6 +98,10 @@ def test_repair_ticket_to_revisit(factories, in_app, screen):
     phone.fill("#fee", "85.50")
     draw_signature(phone)
     tech.shot("05-signature")
+    # Turning the phone resizes the pad; what the resident signed must survive it.
+    phone.set_viewport_size({"width": 600, "height": 844})
+    phone.set_viewport_size(PHONE)
+    assert phone.input_value("#signature-data").startswith("data:image/png")
     submit(phone)
     assert phone.locator(".alert-success").count() == 1
     assert phone.locator("#no-orders").count() == 1

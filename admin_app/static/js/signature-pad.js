@@ -15,6 +15,15 @@
     // Phones fire resize while scrolling (the address bar): keep the drawing unless the
     // pad's width really changed, because resizing a canvas erases it.
     if (force !== true && width === drawnWidth) { return; }
+    // A scrollbar appearing or a rotated phone changes the width, and resizing a canvas
+    // erases it: keep a copy of what was signed and draw it back at the new size.
+    var kept = null;
+    if (force !== true && strokes > 0) {
+      kept = document.createElement("canvas");
+      kept.width = canvas.width;
+      kept.height = canvas.height;
+      kept.getContext("2d").drawImage(canvas, 0, 0);
+    }
     drawnWidth = width;
     canvas.width = width * ratio;
     canvas.height = height * ratio;
@@ -23,6 +32,11 @@
     ctx.lineCap = "round";
     ctx.lineJoin = "round";
     ctx.strokeStyle = "#111";
+    if (kept) {
+      ctx.drawImage(kept, 0, 0, width, height);
+      field.value = canvas.toDataURL("image/png");
+      return;
+    }
     strokes = 0;
     field.value = "";
     canvas.classList.remove("signed");
@@ -75,4 +89,5 @@
   });
   window.addEventListener("resize", resize);
   resize(true);
+  canvas.dataset.ready = "1";  // lets browser tests wait until the pad listens
 })();
