@@ -1,0 +1,138 @@
+"""Every list page issues a bounded number of queries, however many rows it shows (no N+1).
+
+Each list is opened with a few rows and again with several times as many, every row pointing
+at related records of its own (unit, resident, technician, …), so a lazy load per row would
+show up as more queries. Counted, not timed.
+"""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import event
+from sqlalchemy import inspect as sa_inspect
+from sqlalchemy.orm import RelationshipDirection
+
+from admin_app.extensions import db
+from admin_app.models import ImportBatch, Role
+
+MOST_QUERIES = 25  # login, scope, the ids, the rows, their relations, the count, filters
+FEW, MANY = 2, 8
+
+
+def _list_endpoints(app) -> list[str]:
+    return [
+        view.endpoint
+        for view in app.extensions["admin"][0]._views
+        if getattr(view, "model", None) is not None
+    ]
+
+
+def test_every_model_view_is_covered(app):
+    assert set(_list_endpoints(app)) == set(RESOURCES)
+
+
+RESOURCES = [
+    "ticket",
+    "work_order",
+    "worker_pass",
+    "vehicle_pass",
+    "release_pass",
+    "gate_check",
+    "renovation",
+    "renovation_inspection",
+    "resident",
+    "import_batch",
+    "unit",
+    "estate",
+    "staff",
+    "audit_record",
+    "reminder",
+    "reminder_delivery",
+    "action_batch",
+]
+
+
+def _make(factories, resource: str, estate):
+    if resource == "import_batch":
+        row = ImportBatch(
+            estate_id=estate.id,
+            filename="住户.csv",
+            created_by_id=factories.staff(Role.receptionist, estates=[estate]).id,
+        )
+        with factories.app.app_context():
+            db.session.add(row)
+            db.session.commit()
+            return ImportBatch, row.id
+    if resource == "audit_record":
+        # Changing a record writes its audit row, with the staff member who did it.
+        factories.ticket(estate)
+        return None
+    record = factories.estate() if resource == "estate" else factories.record(resource, estate)
+    return type(record), record.id
+
+
+RELATED = ("staff", "unit", "resident", "renovation", "reminder", "ticket")
+
+
+def _fill_relations(app, factories, record, estate) -> None:
+    """Point every empty many-to-one of the record at a new related record of its own."""
+    if record is None:
+        return
+    model, record_id = record
+    with app.app_context():
+        row = db.session.get(model, record_id)
+        empty = [
+            (next(iter(rel.local_columns)).key, rel.mapper.class_.__tablename__)
+            for rel in sa_inspect(model).relationships
+            if rel.direction is RelationshipDirection.MANYTOONE
+            and not rel.viewonly
+            and rel.mapper.class_.__tablename__ in RELATED
+            and getattr(row, rel.key) is None
+        ]
+        db.session.rollback()
+    # Each factory commits in its own session; the foreign keys are set afterwards.
+    values = {column: factories.record(target, estate).id for column, target in empty}
+    with app.app_context():
+        row = db.session.get(model, record_id)
+        for column, value in values.items():
+            setattr(row, column, value)
+        db.session.commit()
+
+
+def _rows(app, factories, resource, estate, count):
+    for _ in range(count):
+        _fill_relations(app, factories, _make(factories, resource, estate), estate)
+
+
+def _queries_for(app, c, url: str) -> int:
+    statements: list[str] = []
+
+    def count(conn, cursor, statement, parameters, context, executemany):
+        statements.append(statement)
+
+    with app.app_context():
+        engine = db.engine
+    event.listen(engine, "before_cursor_execute", count)
+    try:
+        response = c.get(url)
+    finally:
+        event.remove(engine, "before_cursor_execute", count)
+    assert response.status_code == 200, url
+    return len(statements)
+
+
+@pytest.mark.parametrize("resource", RESOURCES)
+def test_list_page_query_count_does_not_grow_with_rows(resource, app, factories, login):
+    estate = factories.estate()
+    admin = factories.staff(Role.admin, all_estates=True)
+    c = login(admin)
+    url = f"/admin/{resource}/"
+    _rows(app, factories, resource, estate, FEW)
+    c.get(url)  # warm: translations and the estates of the filters are cached per process
+    few = _queries_for(app, c, url)
+    _rows(app, factories, resource, estate, MANY - FEW)
+    many = _queries_for(app, c, url)
+    table = c.get(url).get_data(as_text=True).split("model-list")[1].split("</table>")[0]
+    assert table.count("<tr") - 1 >= MANY  # the rows are on the page, under the header
+    assert many == few, f"{resource}: {few} queries for {FEW} rows, {many} for {MANY}"
+    assert many <= MOST_QUERIES, f"{resource}: {many} queries"
