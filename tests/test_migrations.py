@@ -37,4 +37,8 @@ def test_every_table_exists(app):
 def test_postgres_search_indexes_exist(app):
     with app.app_context():
         names = {ix["name"] for ix in inspect(db.engine).get_indexes("ticket")}
-    assert {"pgx_ticket_number_trgm", "pgx_ticket_reporter_phone_suffix"} <= names
+    assert {
+        "pgx_ticket_number_trgm",
+        "pgx_ticket_reporter_phone_suffix",
+        "pgx_ticket_complaint_stats",
+    } <= names

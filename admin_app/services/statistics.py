@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import and_, case, func
+from sqlalchemy import and_, case, func, literal_column
 
 from ..extensions import db
 from ..models import (
@@ -88,41 +88,82 @@ def rate(part: int, whole: int) -> float | None:
     return part / whole if whole else None
 
 
-def _complaints(estate_ids, period: Period):
-    return (
-        Ticket.category == TicketCategory.complaint,
-        Ticket.estate_id.in_(estate_ids),
-        period.contains(Ticket.received_at),
-    )
+@dataclass(frozen=True)
+class ComplaintGroup:
+    """A count of complaints alike in everything the statistics tell apart."""
+
+    bucket: int  # which of the periods asked for
+    code: ComplaintCode | None
+    validity: Validity | None
+    severity: Severity | None
+    handled: bool
+    revisited: bool
+    reported: bool
+    on_time: bool
+    count: int
 
 
-def _complaint_totals(where) -> tuple[int, int, int, int]:
-    """Received, handled, revisited (of the handled) and reported back in time."""
-    handled = case((Ticket.status.in_(HANDLED), 1), else_=0)
-    revisited = case(
-        (and_(Ticket.status.in_(HANDLED), Ticket.revisited_at.isnot(None)), 1), else_=0
-    )
-    on_time = case(
-        (
-            and_(
-                Ticket.reported_back_at.isnot(None),
-                Ticket.reported_back_at <= Ticket.complaint_due_at,
-            ),
-            1,
+def _flag(condition):
+    return case((condition, 1), else_=0)
+
+
+def _bucket(column, periods: list[Period]):
+    return case(*((p.contains(column), i) for i, p in enumerate(periods)), else_=-1)
+
+
+def _by_name(labels) -> list:
+    """GROUP BY the output columns' names (g_…, unlike any table column, which would win):
+    both databases accept it, and PostgreSQL would not match a repeated CASE whose bound
+    parameters are numbered apart."""
+    return [literal_column(label.name) for label in labels]
+
+
+def complaint_groups(estate_ids, periods: list[Period]) -> list[ComplaintGroup]:
+    """One pass over the complaints received in the periods: every complaint table (totals,
+    categories, validity, severity, deadlines, quarters) is a sum over these groups."""
+    reported = Ticket.reported_back_at.isnot(None)
+    columns = [
+        _bucket(Ticket.received_at, periods).label("g_bucket"),
+        Ticket.complaint_code.label("g_code"),
+        Ticket.validity.label("g_validity"),
+        Ticket.severity.label("g_severity"),
+        _flag(Ticket.status.in_(HANDLED)).label("g_handled"),
+        _flag(Ticket.revisited_at.isnot(None)).label("g_revisited"),
+        _flag(reported).label("g_reported"),
+        _flag(and_(reported, Ticket.reported_back_at <= Ticket.complaint_due_at)).label(
+            "g_on_time"
         ),
-        else_=0,
-    )
-    total, handled_n, revisited_n, on_time_n = db.session.execute(
-        db.select(func.count(), func.sum(handled), func.sum(revisited), func.sum(on_time)).where(
-            *where
+    ]
+    rows = db.session.execute(
+        db.select(*columns, func.count())
+        .where(
+            Ticket.category == TicketCategory.complaint,
+            Ticket.estate_id.in_(estate_ids),
+            Ticket.received_at >= min(p.start for p in periods),
+            Ticket.received_at < max(p.end for p in periods),
         )
-    ).one()
-    return total, handled_n or 0, revisited_n or 0, on_time_n or 0
+        .group_by(*_by_name(columns))
+    ).all()
+    return [
+        ComplaintGroup(b, code, validity, severity, bool(h), bool(r), bool(rep), bool(ot), n)
+        for b, code, validity, severity, h, r, rep, ot, n in rows
+        if b >= 0
+    ]
+
+
+def _complaint_totals(groups) -> tuple[int, int, int, int]:
+    """Received, handled, revisited (of the handled) and reported back in time."""
+    return (
+        sum(g.count for g in groups),
+        sum(g.count for g in groups if g.handled),
+        sum(g.count for g in groups if g.handled and g.revisited),
+        sum(g.count for g in groups if g.on_time),
+    )
 
 
 def complaint_summary(estate_ids, period: Period) -> dict:
-    where = _complaints(estate_ids, period)
-    total, handled_n, revisited_n, on_time_n = _complaint_totals(where)
+    groups = complaint_groups(estate_ids, [period])
+    total, handled_n, revisited_n, on_time_n = _complaint_totals(groups)
     return {
         "total": total,
         "handled": handled_n,
@@ -130,56 +171,54 @@ def complaint_summary(estate_ids, period: Period) -> dict:
         "on_time": on_time_n,
         "handling_rate": rate(handled_n, total),
         "revisit_rate": rate(revisited_n, handled_n),
-        "by_category": _counts(Ticket.complaint_code, ComplaintCode, where),
-        "by_validity": _counts(Ticket.validity, Validity, where),
-        "by_severity": _counts(Ticket.severity, Severity, where),
-        "deadlines": deadline_table(estate_ids, period),
+        "by_category": _counts(groups, "code", ComplaintCode),
+        "by_validity": _counts(groups, "validity", Validity),
+        "by_severity": _counts(groups, "severity", Severity),
+        "deadlines": _deadline_rows(groups),
     }
 
 
-def _counts(column, enum_cls, where) -> list[tuple]:
-    found = dict(
-        db.session.execute(db.select(column, func.count()).where(*where).group_by(column)).all()
-    )
+def _counts(groups, field: str, enum_cls) -> list[tuple]:
+    found: dict = {}
+    for g in groups:
+        found[getattr(g, field)] = found.get(getattr(g, field), 0) + g.count
     rows = [(member, found.get(member, 0)) for member in enum_cls]
     if found.get(None):
         rows.append((None, found[None]))
     return rows
 
 
+def _not_serious(g: ComplaintGroup) -> bool:
+    # As SQL compares: a complaint whose severity is not yet classified is in no class.
+    return g.severity is not None and g.severity is not Severity.serious
+
+
 DEADLINE_CLASSES = (
     (
         "invalid",
         _l("Invalid: explained within 1 day"),
-        and_(Ticket.validity == Validity.invalid, Ticket.severity != Severity.serious),
+        lambda g: g.validity is Validity.invalid and _not_serious(g),
     ),
     (
         "valid",
         _l("Valid: handled within 3 days"),
-        and_(Ticket.validity == Validity.valid, Ticket.severity != Severity.serious),
+        lambda g: g.validity is Validity.valid and _not_serious(g),
     ),
-    ("serious", _l("Serious: result within 48 hours"), Ticket.severity == Severity.serious),
+    ("serious", _l("Serious: result within 48 hours"), lambda g: g.severity is Severity.serious),
 )
 
 
 def deadline_table(estate_ids, period: Period) -> list[dict]:
-    where = _complaints(estate_ids, period)
+    return _deadline_rows(complaint_groups(estate_ids, [period]))
+
+
+def _deadline_rows(groups) -> list[dict]:
     rows = []
-    for key, label, condition in DEADLINE_CLASSES:
-        reported = Ticket.reported_back_at.isnot(None)
-        total, done, in_time = db.session.execute(
-            db.select(
-                func.count(),
-                func.sum(case((reported, 1), else_=0)),
-                func.sum(
-                    case(
-                        (and_(reported, Ticket.reported_back_at <= Ticket.complaint_due_at), 1),
-                        else_=0,
-                    )
-                ),
-            ).where(*where, condition)
-        ).one()
-        done, in_time = done or 0, in_time or 0
+    for key, label, belongs in DEADLINE_CLASSES:
+        members = [g for g in groups if belongs(g)]
+        total = sum(g.count for g in members)
+        done = sum(g.count for g in members if g.reported)
+        in_time = sum(g.count for g in members if g.on_time)
         rows.append(
             {
                 "key": key,
@@ -276,31 +315,54 @@ def work_orders_by_trade(estate_ids, period: Period) -> list[dict]:
 
 
 def quarterly(estate_ids, period: Period) -> list[dict]:
-    """The last four quarters side by side, for the comparison charts."""
+    """The last four quarters side by side, for the comparison charts: three grouped queries,
+    whatever the number of quarters."""
+    quarters = quarters_up_to(period)
+    complaints = complaint_groups(estate_ids, quarters)
+    revisits = _per_bucket(
+        WorkOrder.revisited_at,
+        quarters,
+        estate_ids,
+        func.count(),
+        func.sum(_flag(WorkOrder.satisfaction.in_(SATISFIED))),
+    )
+    closed = _per_bucket(
+        WorkOrder.closed_at,
+        quarters,
+        estate_ids,
+        func.count(),
+        func.sum(_flag(WorkOrder.revisited_at.isnot(None))),
+    )
     rows = []
-    for q in quarters_up_to(period):
-        complaints = complaint_summary_counts(estate_ids, q)
-        revisits = db.session.execute(
-            db.select(
-                func.count(), func.sum(case((WorkOrder.satisfaction.in_(SATISFIED), 1), else_=0))
-            ).where(WorkOrder.estate_id.in_(estate_ids), q.contains(WorkOrder.revisited_at))
-        ).one()
+    for i, q in enumerate(quarters):
+        total, handled_n, revisited_n, _ = _complaint_totals(
+            [g for g in complaints if g.bucket == i]
+        )
+        revisit_count, satisfied = revisits.get(i, (0, 0))
+        closed_count, closed_revisited = closed.get(i, (0, 0))
         rows.append(
             {
                 "quarter": q.label,
-                **complaints,
-                "revisits": revisits[0],
-                "satisfaction_rate": rate(revisits[1] or 0, revisits[0]),
-                "order_revisit_rate": work_order_revisit_rate(estate_ids, q)["rate"],
+                "complaints": total,
+                "handling_rate": rate(handled_n, total),
+                "complaint_revisit_rate": rate(revisited_n, handled_n),
+                "revisits": revisit_count,
+                "satisfaction_rate": rate(satisfied or 0, revisit_count),
+                "order_revisit_rate": rate(closed_revisited or 0, closed_count),
             }
         )
     return rows
 
 
-def complaint_summary_counts(estate_ids, period: Period) -> dict:
-    total, handled_n, revisited_n, _ = _complaint_totals(_complaints(estate_ids, period))
-    return {
-        "complaints": total,
-        "handling_rate": rate(handled_n, total),
-        "complaint_revisit_rate": rate(revisited_n, handled_n),
-    }
+def _per_bucket(column, periods, estate_ids, *aggregates) -> dict[int, tuple]:
+    """Work-order aggregates per period, keyed by the period's index, in one query."""
+    rows = db.session.execute(
+        db.select(_bucket(column, periods).label("g_bucket"), *aggregates)
+        .where(
+            WorkOrder.estate_id.in_(estate_ids),
+            column >= min(p.start for p in periods),
+            column < max(p.end for p in periods),
+        )
+        .group_by(literal_column("g_bucket"))  # see _by_name
+    ).all()
+    return {bucket: tuple(values) for bucket, *values in rows if bucket >= 0}
