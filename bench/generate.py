@@ -61,9 +61,8 @@ def build(name: str, scale: float, force: bool = False) -> None:
     size = Size.scaled(scale)
     print(f"Generating {size} into {name} …", flush=True)
     started = time.perf_counter()
-    with psycopg.connect(database_url(name)) as conn:
-        with app.app_context():
-            Generator(conn, size, clock.now()).run()
+    with psycopg.connect(database_url(name)) as conn, app.app_context():
+        Generator(conn, size, clock.now()).run()
     # VACUUM as autovacuum would soon after: it sets the visibility map that index-only
     # scans (the statistics' covering indexes) depend on.
     with psycopg.connect(database_url(name), autocommit=True) as conn:
