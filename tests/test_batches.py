@@ -194,3 +194,34 @@ def test_send_a_reminder_now_over_a_filter(login, world, in_app, app, monkeypatc
         assert len(notes) == 1 and notes[0].title.startswith("主管请您立即处理")  # his language
     receptionist = login(world.receptionist)
     assert receptionist.get("/admin/work_order/act/remind/?scope=filter").status_code == 403
+
+
+def test_a_refusal_while_the_batch_runs_changes_only_the_refused_order(
+    login, world, in_app, monkeypatch
+):
+    """Dispatch runs a chunk with one flush: an order the verb refuses mid-chunk keeps its
+    state and gets no history, the others go through, and the refusal is reported."""
+    from admin_app.services import work_orders
+
+    refuse = world.target[1].id
+    real_check = work_orders._check_technician
+
+    def check(order, technician):
+        if order.id == refuse:  # e.g. the technician's trades changed since the confirmation
+            order.technician_id = technician.id  # a change the refusal must not leave behind
+            raise work_orders.ServiceError("电工不做水管活")
+        real_check(order, technician)
+
+    monkeypatch.setattr(work_orders, "_check_technician", check)
+    c = login(world.supervisor)
+    c.post(f"/admin/work_order/act/dispatch/?scope=filter&{FILTER}", dispatch_form(world))
+    expected = [S.dispatched, S.new, S.dispatched, S.dispatched]
+    assert statuses(in_app, world.target) == expected
+    with in_app():
+        batch = db.session.query(ActionBatch).one()
+        assert (batch.done, batch.failed) == (3, 1)
+        assert "电工不做水管活" in " ".join(batch.problems.values())
+        refused = db.session.get(WorkOrder, refuse)
+        assert refused.technician_id is None
+        history = {r.entity_id for r in db.session.query(AuditRecord).filter_by(batch_id=batch.id)}
+        assert history == {o.id for o in world.target} - {refuse}

@@ -10,6 +10,7 @@ the history, sets the new state and flushes.
 from __future__ import annotations
 
 import contextlib
+import contextvars
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
@@ -82,8 +83,8 @@ class StateMachine:
             )
         return None
 
-    def check(self, record, name: str, actor) -> Transition:
-        reason = self.refusal(record, name, actor)
+    def check(self, record, name: str, actor, scope_known: bool = False) -> Transition:
+        reason = self.refusal(record, name, actor, scope_known)
         if reason is not None:
             raise ServiceError(reason)
         return self.transitions[name]
@@ -97,13 +98,31 @@ class StateMachine:
 
     @contextlib.contextmanager
     def transition(self, record, name: str, actor):
-        """Check, let the verb change the record, then set the target state and flush."""
-        transition = self.check(record, name, actor)
+        """Check, let the verb change the record, then set the target state and flush
+        (inside `batched()`, the caller flushes the whole chunk once)."""
+        in_batch = _batched.get()
+        transition = self.check(record, name, actor, scope_known=in_batch)
         with history.action(name, actor=actor):
             yield transition
             if transition.target is not None:
                 setattr(record, self.field, transition.target)
-            db.session.flush()
+            if not in_batch:
+                db.session.flush()
+
+
+_batched: contextvars.ContextVar[bool] = contextvars.ContextVar("workflow_batched", default=False)
+
+
+@contextlib.contextmanager
+def batched():
+    """For a batch chunk whose records came from the actor's scoped query: transitions skip
+    the per-record scope query and the per-record flush, so the chunk's updates, history and
+    reminder planning are written in one flush by the caller (who names the action)."""
+    token = _batched.set(True)
+    try:
+        yield
+    finally:
+        _batched.reset(token)
 
 
 def in_scope(actor, record) -> bool:

@@ -19,6 +19,7 @@ from flask_wtf import FlaskForm
 
 from ..auth.permissions import may
 from ..extensions import db
+from ..services import workflow
 from ..services.errors import ServiceError
 
 MAX_RECORDS = 500  # ticked rows on one page
@@ -34,6 +35,9 @@ class RecordAction:
     style: str = "primary"
     template: str = "admin/wuye/action.html"
     many: bool = True  # offered as a list action over ticked rows
+    # Safe to run a batch chunk with one flush (see perform_batch): the verb changes only
+    # the record it is given and refuses before changing anything.
+    chunked: bool = False
     extra: dict = field(default_factory=dict)
 
 
@@ -69,6 +73,26 @@ def perform(action: RecordAction, records, actor, form) -> tuple[int, list, str 
             failed.append((record, str(refused)))
     db.session.commit()
     return done, failed, target
+
+
+def perform_batch(action: RecordAction, records, actor, form) -> tuple[int, list]:
+    """A batch chunk (records from the actor's scoped query). A `chunked` action runs every
+    record's verb, then flushes once: 200 updates, their history and their reminders in a
+    few statements instead of a savepoint and a dozen statements per record. The caller
+    flushes and commits (naming the action for history)."""
+    if not action.chunked:
+        done, failed, _ = perform(action, records, actor, form)
+        return done, failed
+    done, failed = 0, []
+    with workflow.batched(), db.session.no_autoflush:
+        for record in records:
+            try:
+                action.run(record, actor, form)
+                done += 1
+            except ServiceError as refused:
+                db.session.expire(record)  # drop whatever the verb changed before refusing
+                failed.append((record, str(refused)))
+    return done, failed
 
 
 def parse_ids(raw: str | None) -> list[int]:

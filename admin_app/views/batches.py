@@ -19,7 +19,7 @@ from ..extensions import db
 from ..jobs.queue import job, submit
 from ..models import ActionBatch, BatchStatus, Estate, Staff
 from ..services import history
-from .actions import perform
+from .actions import perform_batch
 from .base import SecureModelView
 from .labels import LABELS
 
@@ -111,8 +111,9 @@ def _run_chunk(view, action, batch: ActionBatch, actor, ids: list[int]) -> None:
         action.prepare(form, records)
     if form is not None and not form.validate():
         raise ValueError(f"batch {batch.id}: stored parameters no longer valid: {form.errors}")
-    with history.action(actor=actor, batch_id=batch.id):
-        done, failed, _ = perform(action, records, actor, form)
+    with history.action(action.name, actor=actor, batch_id=batch.id):
+        done, failed = perform_batch(action, records, actor, form)
+        db.session.flush()
     problems = dict(batch.problems or {})
     for record, reason in failed:
         if len(problems) < MAX_PROBLEMS:

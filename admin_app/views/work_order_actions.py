@@ -51,11 +51,13 @@ def prepare_dispatch(form, orders) -> None:
 
 
 def run_dispatch(order, actor, form):
+    # One form serves a whole batch chunk: keep the technician on it, or the session's weak
+    # identity map forgets him between orders and loads him again for each one.
+    technician = getattr(form, "technician_record", None)
+    if technician is None or technician.id != form.technician.data:
+        technician = form.technician_record = db.session.get(Staff, form.technician.data)
     work_orders.dispatch(
-        order,
-        actor,
-        technician=db.session.get(Staff, form.technician.data),
-        appointment_at=form.appointment_at.data,
+        order, actor, technician=technician, appointment_at=form.appointment_at.data
     )
 
 
@@ -83,7 +85,9 @@ def run_revisit(order, actor, form):
 
 WORK_ORDER_ACTIONS = (
     RecordAction("remind", lambda o, a, f: work_orders.remind(o, a), style="secondary"),
-    RecordAction("dispatch", run_dispatch, forms.DispatchForm, prepare=prepare_dispatch),
+    RecordAction(
+        "dispatch", run_dispatch, forms.DispatchForm, prepare=prepare_dispatch, chunked=True
+    ),
     RecordAction("arrive", lambda o, a, f: work_orders.arrive(o, a), many=False),
     RecordAction(
         "quote",
