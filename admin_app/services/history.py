@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 from flask import has_request_context
 from sqlalchemy import event, inspect
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import ColumnProperty, Session
 
 from .. import clock
 from ..models.audit import AuditRecord
@@ -132,33 +132,33 @@ def _excluded(obj) -> frozenset[str]:
 def _changes(obj, kind: str) -> dict:
     state = inspect(obj)
     mapper = state.mapper
-    excluded = _excluded(obj)
+    excluded = _excluded(obj) | {"id"}
     changes: dict = {}
-    for attr in mapper.column_attrs:
-        key = attr.key
-        if key in excluded or key == "id":
-            continue
-        hist = state.attrs[key].history
-        if kind == "create":
+    if kind in ("create", "delete"):
+        for attr in mapper.column_attrs:
             # state.dict, not attribute access: loading inside a flush would emit SQL.
-            value = state.dict.get(key)
-            if value is not None:
-                changes[key] = [None, plain(value)]
-        elif kind == "delete":
-            value = state.dict.get(key)
-            if value is not None:
-                changes[key] = [plain(value), None]
-        elif hist.has_changes():
+            value = state.dict.get(attr.key)
+            if attr.key not in excluded and value is not None:
+                changes[attr.key] = (
+                    [None, plain(value)] if kind == "create" else [plain(value), None]
+                )
+        return changes
+    # An update: only attributes changed since loading have a before and after (a batch
+    # flushes hundreds of records; asking every column of each for its history is slow).
+    for key in state.committed_state:
+        if key in excluded or key not in mapper.attrs:
+            continue
+        prop = mapper.attrs[key]
+        hist = state.attrs[key].history
+        if not hist.has_changes():
+            continue
+        if isinstance(prop, ColumnProperty):
             before = hist.deleted[0] if hist.deleted else None
             after = hist.added[0] if hist.added else None
             if plain(before) != plain(after):
                 changes[key] = [plain(before), plain(after)]
-    for rel in mapper.relationships:
-        if not rel.uselist or rel.key in excluded or rel.viewonly:
-            continue
-        hist = state.attrs[rel.key].history
-        if kind == "update" and hist.has_changes():
-            changes[rel.key] = [[str(o) for o in hist.deleted], [str(o) for o in hist.added]]
+        elif prop.uselist and not prop.viewonly:
+            changes[key] = [[str(o) for o in hist.deleted], [str(o) for o in hist.added]]
     return changes
 
 

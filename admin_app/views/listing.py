@@ -15,6 +15,7 @@ import re
 
 from flask import current_app
 from sqlalchemy import false, func, or_, select
+from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.orm import joinedload, selectinload
 
 from ..extensions import db
@@ -95,7 +96,7 @@ class ListingMixin:
         query = query.order_by(*self.tie_breakers(sort_column, sort_desc))
         query = self._apply_pagination(query, page, page_size)
         if not execute:  # the export streams the whole selection itself
-            return count, self._with_related(query)
+            return count, self._with_related(query, [n for n, _ in self._export_columns])
         ids = [row[0] for row in query.with_entities(self.model.id)]
         if not ids:
             return count, []
@@ -120,8 +121,15 @@ class ListingMixin:
         columns.append(self.model.id)
         return [c.desc() if descending else c for c in columns]
 
-    def _with_related(self, query):
-        for join in self._auto_joins:
+    def _with_related(self, query, names=None):
+        """Load the relations shown (the list's, or those `names` an export writes) with the
+        rows, never one query per row."""
+        if names is None:
+            joins = self._auto_joins
+        else:
+            relations = sa_inspect(self.model).relationships
+            joins = [getattr(self.model, n) for n in names if n in relations]
+        for join in joins:
             # Collections by a second query: a join would multiply rows and break streaming.
             loader = selectinload if join.property.uselist else joinedload
             query = query.options(loader(join))
