@@ -300,6 +300,7 @@ class SecureModelView(ListingMixin, ModelView):
             with_count=False,
         )
         columns = self._export_columns
+        query = self._with_related(query, [name for name, _ in columns])
         header = [str(label) for _, label in columns]
 
         def rows():

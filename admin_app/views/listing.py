@@ -95,8 +95,8 @@ class ListingMixin:
         query, joins = self._apply_sorting(query, joins, sort_column, sort_desc)
         query = query.order_by(*self.tie_breakers(sort_column, sort_desc))
         query = self._apply_pagination(query, page, page_size)
-        if not execute:  # the export streams the whole selection itself
-            return count, self._with_related(query, [n for n, _ in self._export_columns])
+        if not execute:  # the caller (export, batch) loads what it needs of the selection
+            return count, query
         ids = [row[0] for row in query.with_entities(self.model.id)]
         if not ids:
             return count, []
