@@ -42,6 +42,12 @@ GATE = {"admin", "supervisor", "guard"}
 UNIT_EDITORS = {"admin", "director", "supervisor", "receptionist"}
 
 
+def expect(role: str, roles: set[str], key: str) -> int:
+    if role not in roles:
+        return 403
+    return 200 if key == "own" else 404
+
+
 def estate_side(factories, app, estate, unit, technician):
     """One of each record an endpoint serves, in one estate (with stored photo/signature)."""
     renovation = factories.renovation(
@@ -133,10 +139,7 @@ def test_read_endpoints_for_each_role_and_estate(office, factories, login, role)
     for key, estate in (("own", office.a), ("other", office.b)):
         for url, roles in get_endpoints(office.side[key], estate.id):
             response = c.get(url)
-            if role not in roles:
-                expected = 403
-            else:
-                expected = 200 if key == "own" else 404
+            expected = expect(role, roles, key)
             assert response.status_code == expected, (url, role, key)
             if expected == 200 and ("/photo/" in url or "/signature/" in url):
                 assert response.data == PNG
@@ -199,10 +202,7 @@ def test_ajax_update_for_each_role_and_estate(office, factories, login, in_app, 
         response = c.post(
             "/admin/unit/ajax/update/", {"list_form_pk": unit.id, "occupancy": "rented"}
         )
-        if role not in UNIT_EDITORS:
-            expected = 403
-        else:
-            expected = 200 if key == "own" else 404
+        expected = expect(role, UNIT_EDITORS, key)
         assert response.status_code == expected, (role, key)
         with in_app():
             occupancy = db.session.get(Unit, unit.id).occupancy.value
