@@ -24,7 +24,7 @@ from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import inspect
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, OperationalError
 from werkzeug.utils import secure_filename
 
 from .. import clock, validation
@@ -59,6 +59,15 @@ TECHNICAL_COLUMNS = (
     "token_nonce",
     "number",
 )
+
+
+def is_write_conflict(exc: OperationalError) -> bool:
+    """Two saves at the same moment, refused by the database to keep them apart: SQLite's
+    lock (a reading transaction cannot start writing once another has written), PostgreSQL's
+    serialization failure or deadlock. Saving again is the answer."""
+    if getattr(exc.orig, "sqlstate", None) in ("40001", "40P01"):
+        return True
+    return "database is locked" in str(exc.orig)
 
 
 class SecureModelView(ListingMixin, ModelView):
@@ -221,6 +230,15 @@ class SecureModelView(ListingMixin, ModelView):
     def handle_view_exception(self, exc: Exception) -> bool:
         if isinstance(exc, ServiceError):
             flash(str(exc), "error")
+            return True
+        if isinstance(exc, OperationalError) and is_write_conflict(exc):
+            current_app.logger.info("write conflict in %s: %s", self.endpoint, exc.orig)
+            flash(
+                gettext(
+                    "Someone else saved at the same moment. Nothing was changed: please save again."
+                ),
+                "error",
+            )
             return True
         if isinstance(exc, IntegrityError):
             current_app.logger.info("integrity error in %s: %s", self.endpoint, exc.orig)
