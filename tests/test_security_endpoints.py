@@ -14,6 +14,7 @@ from datetime import timedelta
 from types import SimpleNamespace
 
 import pytest
+from werkzeug.routing import IntegerConverter
 
 from admin_app import clock
 from admin_app.extensions import db
@@ -21,6 +22,7 @@ from admin_app.models import (
     ActionBatch,
     GateResult,
     PassKind,
+    Resident,
     PassStatus,
     Role,
     Unit,
@@ -234,3 +236,32 @@ def test_batch_list_and_inbox_of_another_estate(office, factories, login, in_app
         assert c.get("/admin/import_batch/").status_code == 403
     with in_app():
         assert db.session.query(ActionBatch).count() == 2
+
+
+def post_urls(app) -> list[str]:
+    """Every URL of the app that accepts POST, with its parameters filled in."""
+    urls = []
+    for rule in app.url_map.iter_rules():
+        if "POST" not in rule.methods or rule.endpoint == "static":
+            continue
+        values = {}
+        for name in rule.arguments:
+            converter = rule._converters[name]
+            values[name] = 1 if isinstance(converter, IntegerConverter) else "close"
+        urls.append(rule.build(values, append_unknown=False)[1])
+    return sorted(set(urls))
+
+
+def test_every_post_endpoint_needs_the_csrf_token(app, two_estates, factories, login, in_app):
+    admin = login(factories.staff(Role.admin, estates=[two_estates.a]))
+    urls = post_urls(app)
+    assert len(urls) > 100  # every view's create, edit, delete, action, ajax update …
+    with in_app():
+        before = {m.__tablename__: db.session.query(m).count() for m in (Unit, Resident)}
+    for url in urls:
+        response = admin.post(url, {"id": "1", "rowid": "1", "action": "delete"}, csrf=False)
+        assert response.status_code == 400, url
+    with in_app():
+        after = {m.__tablename__: db.session.query(m).count() for m in (Unit, Resident)}
+    assert after == before
+    assert admin.get("/admin/").status_code == 200  # and still logged in
