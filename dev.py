@@ -57,14 +57,19 @@ def install() -> None:
 
 
 def install_chromium() -> None:
-    """The browser tests drive Debian's Chromium (Playwright's own download is not used)."""
-    if shutil.which("chromium"):
+    """The browser tests drive Debian's Chromium (Playwright's own download is not used); the
+    fault tests start and stop a redis-server of their own."""
+    if shutil.which("chromium") and shutil.which("redis-server"):
         return
-    apt = ["apt-get", "install", "-y", "--no-install-recommends", "chromium", "fonts-noto-cjk"]
+    packages = ["chromium", "fonts-noto-cjk", "redis-server"]
+    apt = ["apt-get", "install", "-y", "--no-install-recommends", *packages]
     prefix = [] if os.geteuid() == 0 else (["sudo", "-n"] if shutil.which("sudo") else None)
     if prefix is None or not shutil.which("apt-get"):
-        sys.exit("Chromium is needed for the browser tests: install the Debian package 'chromium'.")
-    print("Installing Chromium with apt-get …", flush=True)
+        sys.exit(
+            "Chromium and redis-server are needed for the tests: install the Debian packages "
+            "'chromium' and 'redis-server'."
+        )
+    print("Installing Chromium and redis-server with apt-get …", flush=True)
     env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
     subprocess.run(prefix + ["apt-get", "update", "-qq"], check=True, env=env)
     subprocess.run(prefix + apt, check=True, env=env)

@@ -8,6 +8,7 @@ from flask import Flask, redirect, render_template, url_for
 from flask_babel import get_locale
 from flask_wtf.csrf import CSRFError
 from sqlalchemy import event
+from sqlalchemy.exc import DataError
 
 from . import config as config_module
 from .extensions import babel, csrf, db, login_manager, migrate
@@ -16,6 +17,7 @@ from .extensions import babel, csrf, db, login_manager, migrate
 def create_app(config: dict | None = None) -> Flask:
     app = Flask(__name__, instance_path=os.environ.get("INSTANCE_PATH") or None)
     configure_settings(app, config)
+    configure_urls(app)
     configure_extensions(app)
     configure_history(app)
     configure_reminders(app)
@@ -40,6 +42,20 @@ def configure_settings(app: Flask, overrides: dict | None) -> None:
         # Several web processes must share one key, so it cannot be generated per process.
         raise RuntimeError("SECRET_KEY must be set when DATABASE_URL points at a shared database.")
     config_module.finalise(app.config, app.instance_path)
+
+
+def configure_urls(app: Flask) -> None:
+    """<int:…> in a URL is a record id: beyond the id column's range it names no record, so
+    the URL does not match (404) instead of reaching the database."""
+    from werkzeug.routing import IntegerConverter
+
+    from .validation import MAX_RECORD_ID
+
+    class RecordIdConverter(IntegerConverter):
+        def __init__(self, map, fixed_digits=0, min=None, max=None, signed=False):  # noqa: A002
+            super().__init__(map, fixed_digits, min, MAX_RECORD_ID if max is None else max, signed)
+
+    app.url_map.converters["int"] = RecordIdConverter
 
 
 def configure_extensions(app: Flask) -> None:
@@ -159,6 +175,14 @@ def configure_errors(app: Flask) -> None:
 
     for status in (400, 403, 404, 405, 413, 500):
         app.register_error_handler(status, page(status))
+
+    @app.errorhandler(DataError)
+    def refused_by_the_database(error):
+        # A value the database cannot hold that no check caught (an id beyond INTEGER in a
+        # URL, say): the request is refused like any bad request, with nothing written.
+        db.session.rollback()
+        app.logger.warning("request refused by the database: %s", type(error.orig).__name__)
+        return render_template("errors/error.html", status=400), 400
 
     @app.errorhandler(CSRFError)
     def csrf_failed(error):

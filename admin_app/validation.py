@@ -55,6 +55,29 @@ def normalise_phone(raw: str | None) -> str:
     return digits
 
 
+# Record ids are PostgreSQL INTEGER: anything else names no record (and must not reach SQL).
+MAX_RECORD_ID = 2**31 - 1
+
+
+def record_id(value) -> int | None:
+    """The record id a request names, or None when it cannot name one (not a number, zero,
+    negative, or beyond the column's range)."""
+    try:
+        number = int(str(value).strip())
+    except (TypeError, ValueError):
+        return None
+    return number if 0 < number <= MAX_RECORD_ID else None
+
+
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+
+
+def is_email(text: str) -> bool:
+    """A plausible e-mail address (one @, a dot in the domain, no spaces): what the office
+    can check without asking the mail server."""
+    return bool(_EMAIL.match(text or ""))
+
+
 def is_mobile(phone: str) -> bool:
     return bool(_MOBILE.match(phone or ""))
 

@@ -7,17 +7,17 @@ from urllib.parse import urlsplit
 from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_user, logout_user
-from flask_wtf import FlaskForm
 from wtforms import PasswordField, StringField
 from wtforms.validators import DataRequired, Length
 
 from ..extensions import db
 from ..services import accounts
+from ..views.forms import CleanForm
 
 bp = Blueprint("auth", __name__)
 
 
-class LoginForm(FlaskForm):
+class LoginForm(CleanForm):
     username = StringField(_l("Username"), validators=[DataRequired(), Length(max=64)])
     password = PasswordField(_l("Password"), validators=[DataRequired(), Length(max=256)])
 
@@ -67,6 +67,9 @@ def login():
 
 @bp.route("/logout", methods=["POST"])
 def logout():
+    if current_user.is_authenticated:
+        accounts.end_sessions(current_user._get_current_object())
+        db.session.commit()
     logout_user()
     language = session.get("lang")
     session.clear()

@@ -12,6 +12,7 @@ import threading
 
 from flask import current_app, has_app_context
 from redis import Redis
+from redis.exceptions import RedisError
 from rq import Queue
 
 from ..extensions import db
@@ -38,12 +39,22 @@ def uses_redis() -> bool:
 
 def submit(func, *args, queue_name: str = DEFAULT_QUEUE, job_id: str | None = None, **kwargs):
     """Start `func(*args, **kwargs)` in the background; returns the RQ job id, or None when the
-    work runs in a thread of this process (embedded mode) or inline (JOBS_INLINE, tests)."""
+    work runs in a thread of this process (embedded mode, or Redis unreachable) or inline
+    (JOBS_INLINE, tests)."""
     if current_app.config.get("JOBS_INLINE"):
         func(*args, **kwargs)
         return None
     if uses_redis():
-        return queue(queue_name).enqueue(func, *args, job_id=job_id, **kwargs).id
+        try:
+            return queue(queue_name).enqueue(func, *args, job_id=job_id, **kwargs).id
+        except RedisError as error:
+            # Redis is down: the office keeps working — this process does the job, as in
+            # embedded mode (job functions take ids and commit themselves, wherever they run).
+            current_app.logger.warning(
+                "Redis unreachable (%s): %s runs in this process",
+                type(error).__name__,
+                getattr(func, "__name__", func),
+            )
     app = current_app._get_current_object()
     thread = threading.Thread(target=_run_in_thread, args=(app, func, args, kwargs), daemon=True)
     thread.start()

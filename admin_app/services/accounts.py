@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 from datetime import timedelta
 
 from flask import current_app
@@ -65,6 +66,14 @@ def change_password(staff: Staff, password: str) -> None:
     with history.action("change_password"):
         staff.set_password(password)
         db.session.flush()
+
+
+def end_sessions(staff: Staff) -> None:
+    """Log the person out everywhere: every session cookie issued so far stops working
+    (a copied cookie included — the session lives in the cookie, so logging out must
+    void it here, not only in the browser that asked)."""
+    staff.session_token = secrets.token_hex(16)
+    db.session.flush()
 
 
 class LoginRefused(ServiceError):

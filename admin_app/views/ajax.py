@@ -10,6 +10,7 @@ from flask_admin.contrib.sqla.ajax import QueryAjaxModelLoader
 from flask_login import current_user
 from sqlalchemy import false, or_
 
+from .. import validation
 from ..auth.scope import scoped
 from ..extensions import db
 from .listing import SEARCH_MODES
@@ -35,9 +36,8 @@ class ScopedAjaxLoader(QueryAjaxModelLoader):
         return query
 
     def get_one(self, pk):
-        try:
-            pk = int(pk)
-        except (TypeError, ValueError):
+        pk = validation.record_id(pk)
+        if pk is None:
             return None
         with db.session.no_autoflush:
             return self.get_query().filter(self.model.id == pk).one_or_none()

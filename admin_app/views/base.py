@@ -19,14 +19,15 @@ from flask import (
 )
 from flask_admin import expose
 from flask_admin.contrib.sqla import ModelView
+from flask_admin.model.fields import AjaxSelectField, AjaxSelectMultipleField
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import inspect
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, OperationalError
 from werkzeug.utils import secure_filename
 
-from .. import clock
+from .. import clock, validation
 from ..auth.permissions import CREATE, DELETE, EDIT, EXPORT, VIEW, allowed, may
 from ..auth.scope import estate_allowed, scoped
 from ..extensions import db
@@ -35,6 +36,7 @@ from ..services.errors import ServiceError
 from . import export as exporting
 from .ajax import ScopedAjaxLoader
 from .fields import EXPORT_FORMATTERS, TYPE_FORMATTERS, ChoiceFilterConverter, ChoiceModelConverter
+from .forms import CleanAdminForm
 from .listing import ListingMixin
 
 # Which permission each Flask-Admin endpoint needs (actions are checked one by one).
@@ -59,6 +61,15 @@ TECHNICAL_COLUMNS = (
 )
 
 
+def is_write_conflict(exc: OperationalError) -> bool:
+    """Two saves at the same moment, refused by the database to keep them apart: SQLite's
+    lock (a reading transaction cannot start writing once another has written), PostgreSQL's
+    serialization failure or deadlock. Saving again is the answer."""
+    if getattr(exc.orig, "sqlstate", None) in ("40001", "40P01"):
+        return True
+    return "database is locked" in str(exc.orig)
+
+
 class SecureModelView(ListingMixin, ModelView):
     resource: str = ""  # the key in auth.permissions.PERMISSIONS
 
@@ -77,6 +88,7 @@ class SecureModelView(ListingMixin, ModelView):
     column_type_formatters_export = EXPORT_FORMATTERS
     column_type_formatters_detail = TYPE_FORMATTERS
     model_form_converter = ChoiceModelConverter
+    form_base_class = CleanAdminForm
     filter_converter = ChoiceFilterConverter()
     # History is shown on the details page; which record types have it is decided in history.
     show_history = True
@@ -148,14 +160,29 @@ class SecureModelView(ListingMixin, ModelView):
         return self.scope(db.session.query(self.model.id))
 
     def get_one(self, id):
-        try:
-            pk = int(id)
-        except (TypeError, ValueError):
+        pk = validation.record_id(id)
+        if pk is None:
             abort(404)
         record = self.get_query().filter(self.model.id == pk).one_or_none()
         if record is None:
             abort(404)
         return record
+
+    def validate_form(self, form) -> bool:
+        """A record named by id in a lookup field that is not there for the user (gone, of
+        another estate, or never existed) is refused — never saved as if left blank."""
+        valid = super().validate_form(form)
+        for field in form:
+            unresolved = getattr(field, "_formdata", None)
+            if (
+                isinstance(field, AjaxSelectField)
+                and not isinstance(field, AjaxSelectMultipleField)
+                and unresolved
+                and field.data is None
+            ):
+                field.errors = [*field.errors, gettext("Not a valid choice")]
+                valid = False
+        return valid
 
     def _create_ajax_loader(self, name, options):
         attr = getattr(self.model, name)
@@ -203,6 +230,15 @@ class SecureModelView(ListingMixin, ModelView):
     def handle_view_exception(self, exc: Exception) -> bool:
         if isinstance(exc, ServiceError):
             flash(str(exc), "error")
+            return True
+        if isinstance(exc, OperationalError) and is_write_conflict(exc):
+            current_app.logger.info("write conflict in %s: %s", self.endpoint, exc.orig)
+            flash(
+                gettext(
+                    "Someone else saved at the same moment. Nothing was changed: please save again."
+                ),
+                "error",
+            )
             return True
         if isinstance(exc, IntegrityError):
             current_app.logger.info("integrity error in %s: %s", self.endpoint, exc.orig)

@@ -13,6 +13,7 @@ from flask_admin.model import filters as filter_tools
 from flask_admin.model import typefmt
 from flask_admin.model.form import converts
 from flask_babel import gettext
+from wtforms.validators import ValidationError
 
 from ..models.base import Choice
 
@@ -36,6 +37,47 @@ class ChoiceModelConverter(AdminModelConverter):
         )
         field_args["allow_blank"] = bool(column.nullable)
         return Select2Field(**field_args)
+
+    # Numbers are held to what the column can store: beyond it the database refuses the row
+    # and the person would get "could not be saved" instead of a word on the field.
+    @converts("Integer")
+    def handle_integer_types(self, column, field_args, **extra):
+        field_args["validators"].append(ColumnRange(-(2**31), 2**31 - 1))
+        return super().handle_integer_types(column=column, field_args=field_args, **extra)
+
+    @converts("Numeric")
+    def handle_decimal_types(self, column, field_args, **extra):
+        precision = getattr(column.type, "precision", None)
+        scale = getattr(column.type, "scale", None) or 0
+        if precision:
+            largest = decimal.Decimal(10) ** (precision - scale) - decimal.Decimal(10) ** -scale
+            field_args["validators"].append(ColumnRange(-largest, largest, places=scale))
+        return super().handle_decimal_types(column=column, field_args=field_args, **extra)
+
+
+class ColumnRange:
+    """A finite number the column can hold (after rounding to its decimal places)."""
+
+    def __init__(self, smallest, largest, places: int | None = None):
+        self.smallest, self.largest, self.places = smallest, largest, places
+
+    def __call__(self, form, field):
+        value = field.data
+        if value is None:
+            return
+        if isinstance(value, decimal.Decimal):
+            if not value.is_finite():
+                raise ValidationError(gettext("Enter a number."))
+            if self.places is not None and self.smallest - 1 < value < self.largest + 1:
+                value = value.quantize(decimal.Decimal(1).scaleb(-self.places))
+        if not self.smallest <= value <= self.largest:
+            raise ValidationError(
+                gettext(
+                    "Enter a number between %(min)s and %(max)s.",
+                    min=self.smallest,
+                    max=self.largest,
+                )
+            )
 
 
 class ChoiceFilterConverter(FilterConverter):

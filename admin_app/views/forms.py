@@ -2,12 +2,48 @@
 
 from __future__ import annotations
 
+import re
+
+from flask_admin.form import BaseForm
 from flask_babel import gettext
 from flask_login import current_user
+from flask_wtf import FlaskForm
 from wtforms import PasswordField, StringField
 from wtforms.validators import ValidationError
 
 from .. import validation
+
+# Control characters (NUL above all, which PostgreSQL refuses in text) come only from
+# scanners, pasted binary or scripts: text fields drop them; tabs and line breaks stay.
+# Passwords are only hashed, never stored: they are left as typed.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def without_control_characters(value):
+    return _CONTROL.sub("", value) if isinstance(value, str) else value
+
+
+class _CleanMeta:
+    def bind_field(self, form, unbound_field, options):
+        field_class = unbound_field.field_class
+        if issubclass(field_class, StringField) and not issubclass(field_class, PasswordField):
+            given = tuple(unbound_field.kwargs.get("filters", ()))
+            options = {**options, "filters": (without_control_characters, *given)}
+        return unbound_field.bind(form=form, **options)
+
+
+class CleanForm(FlaskForm):
+    """The forms of the panel's own pages (actions, gate, login)."""
+
+    class Meta(_CleanMeta):
+        pass
+
+
+class CleanAdminForm(BaseForm):
+    """The record forms of every Flask-Admin view (SecureModelView.form_base_class)."""
+
+    class Meta(_CleanMeta):
+        pass
 
 
 class SensitiveField(StringField):
@@ -36,6 +72,15 @@ def phone_number(form, field):
             gettext("Enter a mainland mobile number (11 digits) or a landline with its area code.")
         )
     field.data = normalised
+
+
+def email_address(form, field):
+    """Checked here, not by WTForms' Email() (which needs a package the panel does not use)."""
+    if not field.data:
+        return
+    field.data = field.data.strip()
+    if not validation.is_email(field.data):
+        raise ValidationError(gettext("Enter an e-mail address like name@example.com."))
 
 
 def estate_options():

@@ -14,18 +14,20 @@ from flask_wtf import FlaskForm
 from wtforms import StringField
 from wtforms.validators import Length
 
+from .. import validation
 from ..auth.permissions import may
 from ..auth.scope import scoped
 from ..extensions import db
 from ..models import Estate, GateCheck, ReleasePass
 from ..services import gate, passes
 from ..services.errors import ServiceError
+from .forms import CleanForm
 
 bp = Blueprint("gate", __name__, url_prefix="/gate")
 RECENT = 8
 
 
-class CheckForm(FlaskForm):
+class CheckForm(CleanForm):
     code = StringField(validators=[Length(max=2000)])
 
 
@@ -50,7 +52,8 @@ def current_gate(estates: list[Estate]) -> Estate:
     return next((e for e in estates if e.id == chosen), estates[0])
 
 
-def logged_check(check_id: int | None) -> GateCheck | None:
+def logged_check(check_id) -> GateCheck | None:
+    check_id = validation.record_id(check_id)
     if check_id is None:
         return None
     query = scoped(db.session.query(GateCheck), GateCheck, current_user)
@@ -72,7 +75,7 @@ def index():
             db.session.commit()
             # Redirect: reloading the result page must not log the check twice.
             return redirect(url_for(".index", check=entry.id))
-    entry = logged_check(request.args.get("check", type=int))
+    entry = logged_check(request.args.get("check"))
     record = gate.pass_of(entry) if entry is not None else None
     can_release = (
         entry is not None

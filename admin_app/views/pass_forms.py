@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import BooleanField, DateField, SelectField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from ..services.storage import IMAGE_LIMIT_BYTES
+from .forms import CleanForm
 
 NOTES = [Optional(), Length(max=2000)]
 REQUIRED_NOTES = [DataRequired(), Length(max=2000)]
@@ -30,7 +30,7 @@ def read_upload(field) -> bytes | None:
     return upload.read(IMAGE_LIMIT_BYTES + 1)
 
 
-class ApproveForm(FlaskForm):
+class ApproveForm(CleanForm):
     valid_from = DateField(_l("Valid from"), validators=[Optional()])
     valid_until = DateField(
         _l("Valid until"),
@@ -42,11 +42,11 @@ class ApproveForm(FlaskForm):
     )
 
 
-class RenewForm(FlaskForm):
+class RenewForm(CleanForm):
     valid_until = DateField(_l("New last day of validity"), validators=[InputRequired()])
 
 
-class OwnerConfirmationForm(FlaskForm):
+class OwnerConfirmationForm(CleanForm):
     owner = SelectField(
         _l("Owner who confirmed"),
         coerce=int,
@@ -56,26 +56,26 @@ class OwnerConfirmationForm(FlaskForm):
     )
 
 
-class RectificationForm(FlaskForm):
+class RectificationForm(CleanForm):
     notes = TextAreaField(_l("What the applicant must correct"), validators=REQUIRED_NOTES)
 
 
-class ResubmitForm(FlaskForm):
+class ResubmitForm(CleanForm):
     note = TextAreaField(_l("What was corrected"), validators=NOTES)
 
 
-class PermitForm(FlaskForm):
+class PermitForm(CleanForm):
     valid_until = DateField(_l("Permit valid until"), validators=[InputRequired()])
     agreement_signed = BooleanField(_l("The management agreement is signed"))
     deposit_received = BooleanField(_l("The deposit is received"))
 
 
-class PatrolForm(FlaskForm):
+class PatrolForm(CleanForm):
     notes = TextAreaField(_l("Notes"), validators=NOTES)
     photo = PhotoField(_l("Photo"))
 
 
-class ViolationForm(FlaskForm):
+class ViolationForm(CleanForm):
     notes = TextAreaField(
         _l("Violation found"),
         validators=REQUIRED_NOTES,
@@ -84,11 +84,11 @@ class ViolationForm(FlaskForm):
     photo = PhotoField(_l("Photo"))
 
 
-class CorrectionForm(FlaskForm):
+class CorrectionForm(CleanForm):
     notes = TextAreaField(_l("How the violation was corrected"), validators=REQUIRED_NOTES)
     photo = PhotoField(_l("Photo"))
 
 
-class FailedInspectionForm(FlaskForm):
+class FailedInspectionForm(CleanForm):
     notes = TextAreaField(_l("What must be rectified"), validators=REQUIRED_NOTES)
     photo = PhotoField(_l("Photo"))

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from wtforms.validators import Email, Optional
+from wtforms.validators import Optional
 
 from ..models import Resident
 from ..services import resident_import
 from .base import SecureModelView
 from .estate import ESTATE_LOOKUP
 from .filters import estate_filter
-from .forms import SensitiveField, id_document, phone_number
+from .forms import SensitiveField, email_address, id_document, phone_number
 from .labels import LABELS
 
 UNIT_LOOKUP = {
@@ -91,7 +91,7 @@ class ResidentView(SecureModelView):
     }
     form_args = {
         "phone": {"validators": [phone_number]},
-        "email": {"validators": [Optional(), Email()]},
+        "email": {"validators": [Optional(), email_address]},
     }
     form_ajax_refs = {"estate": ESTATE_LOOKUP, "unit": UNIT_LOOKUP}
     integrity_messages = (

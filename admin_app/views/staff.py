@@ -11,7 +11,7 @@ from ..services import accounts
 from ..services.errors import ServiceError
 from .base import SecureModelView
 from .estate import ESTATE_LOOKUP
-from .forms import WriteOnlyPasswordField, phone_number
+from .forms import WriteOnlyPasswordField, email_address, phone_number
 from .labels import LABELS
 
 
@@ -64,7 +64,10 @@ class StaffView(SecureModelView):
             description=_l("At least 8 characters. Leave blank to keep the current password."),
         ),
     }
-    form_args = {"phone": {"validators": [phone_number]}}
+    form_args = {
+        "phone": {"validators": [phone_number]},
+        "email": {"validators": [Optional(), email_address]},
+    }
     form_ajax_refs = {"estates": ESTATE_LOOKUP}
     integrity_messages = ((("username",), _l("This username is taken.")),)
 

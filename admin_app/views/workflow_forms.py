@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     DateTimeLocalField,
     DecimalField,
@@ -17,16 +16,17 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 
 from ..models import ComplaintCode, Satisfaction, Severity, Validity, WorkOrderKind
 from ..models.staff import Trade
+from .forms import CleanForm
 
 LOCAL = "%Y-%m-%dT%H:%M"
 TEXT = [DataRequired(), Length(max=2000)]
 
 
-class ReasonForm(FlaskForm):
+class ReasonForm(CleanForm):
     reason = TextAreaField(_l("Reason"), validators=TEXT)
 
 
-class ResultForm(FlaskForm):
+class ResultForm(CleanForm):
     result = TextAreaField(
         _l("Result"),
         validators=TEXT,
@@ -34,21 +34,21 @@ class ResultForm(FlaskForm):
     )
 
 
-class NoteForm(FlaskForm):
+class NoteForm(CleanForm):
     note = TextAreaField(_l("Note"), validators=[Optional(), Length(max=2000)])
 
 
-class CallbackForm(FlaskForm):
+class CallbackForm(CleanForm):
     callback_due_at = DateTimeLocalField(
         _l("Call the resident back by"), format=LOCAL, validators=[InputRequired()]
     )
 
 
-class StaffChoiceForm(FlaskForm):
+class StaffChoiceForm(CleanForm):
     assignee = SelectField(_l("Assignee"), coerce=int, validators=[InputRequired()])
 
 
-class NewWorkOrderForm(FlaskForm):
+class NewWorkOrderForm(CleanForm):
     kind = SelectField(_l("Kind"), choices=WorkOrderKind.choices, default="home_repair_paid")
     trade = SelectField(_l("Trade"), choices=Trade.choices, default="plumbing")
     is_emergency = SelectField(
@@ -58,7 +58,7 @@ class NewWorkOrderForm(FlaskForm):
     )
 
 
-class ClassifyForm(FlaskForm):
+class ClassifyForm(CleanForm):
     severity = RadioField(_l("Severity"), choices=Severity.choices, validators=[InputRequired()])
     validity = RadioField(
         _l("Validity"),
@@ -68,7 +68,7 @@ class ClassifyForm(FlaskForm):
     complaint_code = SelectField(_l("Complaint category"), choices=ComplaintCode.choices)
 
 
-class HandlingForm(FlaskForm):
+class HandlingForm(CleanForm):
     cause = TextAreaField(
         _l("Cause"),
         validators=TEXT,
@@ -79,7 +79,7 @@ class HandlingForm(FlaskForm):
     corrective_action = TextAreaField(_l("Corrective action"), validators=[Length(max=2000)])
 
 
-class DispatchForm(FlaskForm):
+class DispatchForm(CleanForm):
     technician = SelectField(
         _l("Technician"),
         coerce=int,
@@ -97,7 +97,7 @@ class DispatchForm(FlaskForm):
     )
 
 
-class QuoteForm(FlaskForm):
+class QuoteForm(CleanForm):
     labour = DecimalField(
         _l("Labour quote"), places=2, validators=[InputRequired(), NumberRange(min=0)]
     )
@@ -106,16 +106,16 @@ class QuoteForm(FlaskForm):
     )
 
 
-class NextVisitForm(FlaskForm):
+class NextVisitForm(CleanForm):
     next_visit_at = DateTimeLocalField(_l("Next visit"), format=LOCAL, validators=[InputRequired()])
     notes = TextAreaField(_l("Why the work cannot be finished now"), validators=TEXT)
 
 
-class FinishForm(FlaskForm):
+class FinishForm(CleanForm):
     notes = TextAreaField(_l("Work notes"), validators=[Optional(), Length(max=2000)])
 
 
-class SignatureForm(FlaskForm):
+class SignatureForm(CleanForm):
     signer_name = StringField(_l("Signed by"), validators=[DataRequired(), Length(max=50)])
     fee = DecimalField(_l("Fee collected"), places=2, validators=[Optional(), NumberRange(min=0)])
     signature = HiddenField(
@@ -126,7 +126,7 @@ class SignatureForm(FlaskForm):
 RATING_CHOICES = [(str(n), str(n)) for n in range(1, 6)]
 
 
-class RevisitForm(FlaskForm):
+class RevisitForm(CleanForm):
     rating_timeliness = RadioField(
         _l("Timeliness"), choices=RATING_CHOICES, validators=[InputRequired()]
     )

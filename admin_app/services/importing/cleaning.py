@@ -44,7 +44,6 @@ ROLE_WORDS = {
 
 _EXCEL_NUMBER = re.compile(r"^\d(\.\d+)?E\+?\d+$", re.IGNORECASE)
 _TRAILING_ZERO = re.compile(r"^(\d+)\.0+$")
-_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 _YMD = re.compile(
     r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?(?:[ T]\d{1,2}:\d{2}(?::\d{2})?)?$"
 )
@@ -306,7 +305,7 @@ class RowCleaner:
         return found
 
     def _email(self, row: Row, text: str) -> None:
-        if not _EMAIL.match(text):
+        if not validation.is_email(text):
             raise Invalid("bad_email", value=text)
         row.email = _limited("email", text)
 
