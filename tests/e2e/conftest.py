@@ -8,6 +8,7 @@ screenshots they take on purpose, to be looked at.
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import threading
 from pathlib import Path
@@ -41,11 +42,16 @@ def chromium_path() -> str:
 
 @pytest.fixture(scope="session")
 def live_server(app):
+    # Each page would otherwise revalidate its twenty stylesheets and scripts (304s) one by one:
+    # the browser keeps them for the session, as it would in production behind a proxy.
+    cache_age = app.config.get("SEND_FILE_MAX_AGE_DEFAULT")
+    app.config["SEND_FILE_MAX_AGE_DEFAULT"] = 3600
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{server.server_port}"
     server.shutdown()
+    app.config["SEND_FILE_MAX_AGE_DEFAULT"] = cache_age
 
 
 @pytest.fixture(scope="session")
@@ -86,6 +92,26 @@ class Session:
         self.page.click(f"#s2id_{field} .select2-choice")
         self.page.fill("#select2-drop input.select2-input", text)
         self.page.click("#select2-drop .select2-result-selectable >> nth=0")
+
+
+def submit(page, selector: str = "#confirm-action") -> None:
+    """Click and wait for the next page, as a person waits before reading it."""
+    with page.expect_navigation():
+        page.click(selector)
+
+
+def flashes(page, kind: str = "success") -> list[str]:
+    """The flash messages of one kind on the page (Flask-Admin maps "error" to alert-danger)."""
+    css = {"error": "danger"}.get(kind, kind)
+    texts = page.locator(f".alert-{css}").all_inner_texts()
+    return [re.sub(r"^×\s*", "", text.strip()) for text in texts]  # without the close button
+
+
+def details_field(page, label: str) -> str:
+    """A value on a details page, found by its label as a person reads it."""
+    name = page.locator("td:first-child", has_text=re.compile(f"^\\s*{re.escape(label)}\\s*$"))
+    row = page.locator("table.table tr", has=name).first
+    return row.locator("td").nth(1).inner_text().strip()
 
 
 @pytest.fixture
