@@ -81,10 +81,11 @@ class Session:
         self.page.wait_for_load_state("networkidle")
         return self
 
-    def shot(self, label: str) -> Path:
+    def shot(self, label: str, page=None) -> Path:
+        """A full-page screenshot of this screen (or of another tab it opened)."""
         ARTIFACTS.mkdir(parents=True, exist_ok=True)
         path = ARTIFACTS / f"{label}.png"
-        self.page.screenshot(path=str(path), full_page=True)
+        (page or self.page).screenshot(path=str(path), full_page=True)
         return path
 
     def pick_ajax(self, field: str, text: str) -> None:
