@@ -10,7 +10,9 @@ from __future__ import annotations
 import os
 import re
 import shutil
+import struct
 import threading
+import zlib
 from pathlib import Path
 
 import pytest
@@ -85,7 +87,18 @@ class Session:
         """A full-page screenshot of this screen (or of another tab it opened)."""
         ARTIFACTS.mkdir(parents=True, exist_ok=True)
         path = ARTIFACTS / f"{label}.png"
-        (page or self.page).screenshot(path=str(path), full_page=True)
+        page = page or self.page
+        scrolled = page.evaluate("[window.scrollX, window.scrollY]")
+        page.screenshot(path=str(path), full_page=True)
+        # A full-page capture leaves Chromium's scroll position half-restored: the next click
+        # would land where the page jumps to. Put it back and let two frames pass.
+        page.evaluate(
+            """([x, y]) => new Promise(done => {
+                window.scrollTo(x, y);
+                requestAnimationFrame(() => requestAnimationFrame(done));
+            })""",
+            scrolled,
+        )
         return path
 
     def pick_ajax(self, field: str, text: str) -> None:
@@ -93,6 +106,21 @@ class Session:
         self.page.click(f"#s2id_{field} .select2-choice")
         self.page.fill("#select2-drop input.select2-input", text)
         self.page.click("#select2-drop .select2-result-selectable >> nth=0")
+
+
+def solid_png(width: int = 160, height: int = 120, rgb=(70, 130, 180)) -> bytes:
+    """A real PNG (one colour), for uploads that the pages show again as images."""
+    row = b"\x00" + bytes(rgb) * width
+    chunk = lambda kind, data: (  # noqa: E731
+        struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+    )
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(row * height))
+        + chunk(b"IEND", b"")
+    )
 
 
 def submit(page, selector: str = "#confirm-action") -> None:
