@@ -37,7 +37,7 @@ def test_release_pass_from_application_to_the_gate(app, factories, in_app, scree
     page.fill("#applicant_phone", "13700002222")
     page.fill("#moving_date", today.isoformat())
     page.click("#items")  # away from the date picker, which closes
-    page.fill("#items", "双人床一张\n冰箱一台\n纸箱 6 个")
+    page.fill("#items", "双人床一张\n冰箱一台\n洗衣机一台\n书桌、椅子各一\n纸箱 6 个")
     desk.shot("pass-01-release-application")
     submit(page, "input[type=submit].btn-primary")
     assert flashes(page), "no confirmation after saving the application"
@@ -70,6 +70,13 @@ def test_release_pass_from_application_to_the_gate(app, factories, in_app, scree
     card.wait_for_load_state()
     assert card.locator("#pass-card svg").count() == 1
     assert number in card.inner_text("#pass-card")
+    # The whole item list fits its box on the card (the QR code gives way, never the list).
+    assert card.evaluate(
+        "() => { const b = document.querySelector('#pass-card .items');"
+        " return b.scrollHeight <= b.clientHeight + 1; }"
+    )
+    qr = card.locator("#pass-card svg").bounding_box()
+    assert qr["height"] >= 90 and abs(qr["height"] - qr["width"]) < 2  # square, still scannable
     boss.shot("pass-03-card", page=card)
     # The QR code printed on the card is the signed token the gate reads (not the row id).
     with in_app():
