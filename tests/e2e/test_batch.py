@@ -10,7 +10,7 @@ from admin_app.extensions import db
 from admin_app.models import ActionBatch, BatchStatus, Role, Ticket, TicketCategory, TicketStatus
 
 from ..conftest import PASSWORD
-from .conftest import submit
+from .conftest import details_field, submit
 
 pytestmark = pytest.mark.browser
 
@@ -57,6 +57,9 @@ def test_supervisor_assigns_every_filtered_ticket(factories, in_app, screen):
     page.wait_for_function("document.getElementById('batch-processed').textContent.trim() === '6'")
     assert page.inner_text("#batch-done").strip() == "5"
     assert page.inner_text("#batch-skipped").strip() == "1"
+    # The record's facts in the panel's language, the skipped one with its reason as a list.
+    assert details_field(page, "完成时间")
+    assert page.locator(".batch-problems li", has_text=closed.number).count() == 1
     boss.shot("batch-03-done")
     with in_app():
         batch = db.session.query(ActionBatch).one()

@@ -78,6 +78,7 @@ def test_ordinary_complaint_escalates_and_is_handled(app, factories, in_app, scr
     due = ticket.received_at + timedelta(days=3)  # a valid complaint: handling within 3 days
     assert details_field(page, "投诉处理时限") == f"{due:%Y-%m-%d %H:%M}"
     assert details_field(page, "严重程度") == "一般"
+    assert details_field(page, "投诉负责人") == "李主管 (客服主管)"  # not "业主", the unit's owner
     boss.shot("complaint-03-classified-deadline")
 
     # Nobody recorded the handling in time: the reminder sweep runs two days after the
@@ -154,7 +155,7 @@ def test_serious_complaint_in_english_goes_to_the_director(app, factories, in_ap
     due = ticket.received_at + timedelta(hours=48)  # serious: a result within 48 hours
     assert details_field(page, "Complaint deadline") == f"{due:%Y-%m-%d %H:%M}"
     assert details_field(page, "Severity") == "Serious"
-    assert details_field(page, "Owner") == "赵主任 (Director)"
+    assert details_field(page, "Complaint owner") == "赵主任 (Director)"
     chief.shot("complaint-en-01-serious")
     page.click("#action-record_handling")
     page.fill("#cause", "Roof membrane cracked above unit 0602")
