@@ -174,4 +174,8 @@ def test_serious_complaint_in_english_goes_to_the_director(app, factories, in_ap
     assert details_field(desk.page, "Status") == "Closed"
     history = desk.page.locator("#history + table").inner_text()
     assert re.search(r"Classify the complaint", history)
+    # Links in history read as the records' names, not their row ids.
+    assert "Complaint owner: ∅ → 赵主任 (Director)" in history
+    assert "Unit: ∅ → Bldg 5, Ent. 1, Rm 0602" in history
+    assert not re.search(r"→ #\d", history)
     desk.shot("complaint-en-03-closed-history")
