@@ -122,6 +122,9 @@ def test_renovation_with_a_violation_to_acceptance(app, factories, in_app, scree
     assert details_field(phone, "状态") == "违规停工"
     assert "冯师傅 · 已暂停" in details_field(phone, "施工人员出入证")
     guard.shot("renovation-04-stopped-phone")
+    # On the phone the history scrolls sideways instead of squeezing its columns.
+    history = phone.locator("#history + .table-responsive")
+    assert history.evaluate("div => div.scrollWidth > div.clientWidth")
     assert worker_pass_status(in_app, worker.id) is PassStatus.suspended
     # The worker comes to the gate: his pass no longer lets him in.
     phone.goto("/gate/")
