@@ -42,7 +42,9 @@ def test_dashboard_and_statistics(factories, screen):
     estate = factories.estate(code="HY", name="华苑小区")
     other = factories.estate(code="JX", name="锦绣花园")
     factories.staff(Role.director, all_estates=True, username="chief", name="赵主任")
-    tech = factories.staff(Role.technician, estates=[estate], name="张师傅", trades=[Trade.plumbing])
+    tech = factories.staff(
+        Role.technician, estates=[estate], name="张师傅", trades=[Trade.plumbing]
+    )
     now = clock.now()
     complaint = dict(category=TicketCategory.complaint, validity=Validity.valid)
     factories.ticket(  # handled in time and revisited

@@ -39,9 +39,7 @@ def test_resident_import_with_preview_and_error_file(factories, in_app, screen):
     page.click("a.dropdown-toggle:has-text('房产住户')")
     with page.expect_navigation():
         page.click("a[href='/admin/resident_import/']")
-    page.set_input_files(
-        "#file", {"name": "住户名单.csv", "mimeType": "text/csv", "buffer": data}
-    )
+    page.set_input_files("#file", {"name": "住户名单.csv", "mimeType": "text/csv", "buffer": data})
     desk.shot("import-01-upload")
     submit(page, "#upload-button")
     assert page.locator("#import-counts").is_visible()
@@ -61,7 +59,7 @@ def test_resident_import_with_preview_and_error_file(factories, in_app, screen):
         page.click("#invalid-download")
     download = waiting.value
     assert download.suggested_filename.startswith("invalid-rows-")
-    text = open(download.path(), encoding="utf-8-sig").read()
+    text = download.path().read_text(encoding="utf-8-sig")
     rows = list(csv.reader(io.StringIO(text)))
     assert rows[0][:3] == ["错误", "行号", "楼栋"]  # the file's own columns, after the reason
     assert sorted(r[rows[0].index("姓名")] for r in rows[1:]) == ["坏号码", "无此房"]
