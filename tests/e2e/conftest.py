@@ -79,8 +79,8 @@ class Session:
         self.page.goto("/login")
         self.page.fill("#username", username)
         self.page.fill("#password", password)
-        self.page.click("button[type=submit]")
-        self.page.wait_for_load_state("networkidle")
+        with self.page.expect_navigation():  # to the home page (or the technician's)
+            self.page.click("button[type=submit]")
         return self
 
     def shot(self, label: str, page=None) -> Path:

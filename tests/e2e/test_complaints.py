@@ -88,7 +88,8 @@ def test_ordinary_complaint_escalates_and_is_handled(app, factories, in_app, scr
         assert sweep_here(app) >= 2
     page.goto("/admin/")
     assert int(page.inner_text("#inbox-unread")) >= 2
-    page.click("#inbox-link")
+    with page.expect_navigation():
+        page.click("#inbox-link")
     escalation = page.locator(".inbox-unread", has=page.locator(".badge-dark")).filter(
         has_text=ticket.number
     )

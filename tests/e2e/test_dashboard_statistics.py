@@ -46,22 +46,28 @@ def test_dashboard_and_statistics(factories, screen):
         Role.technician, estates=[estate], name="张师傅", trades=[Trade.plumbing]
     )
     now = clock.now()
+    month_start = now.replace(day=1, hour=0, minute=0, second=0)
+
+    def ago(hours: int):
+        """Earlier today, but never in last month: the statistics show this month."""
+        return max(now - timedelta(hours=hours), month_start)
+
     complaint = dict(category=TicketCategory.complaint, validity=Validity.valid)
     factories.ticket(  # handled in time and revisited
         estate,
         **complaint,
-        received_at=now - timedelta(hours=5),
+        received_at=ago(5),
         status=TicketStatus.closed,
         severity=Severity.ordinary,
         complaint_code=ComplaintCode.fees,
         complaint_due_at=now + timedelta(days=2),
-        reported_back_at=now - timedelta(hours=2),
-        revisited_at=now - timedelta(hours=1),
+        reported_back_at=ago(2),
+        revisited_at=ago(1),
     )
     overdue = factories.ticket(  # past its deadline: on the dashboard in red
         other,
         **complaint,
-        received_at=now - timedelta(hours=3),
+        received_at=ago(3),
         status=TicketStatus.in_progress,
         severity=Severity.serious,
         complaint_code=ComplaintCode.security,
@@ -73,9 +79,9 @@ def test_dashboard_and_statistics(factories, screen):
             technician_id=tech.id,
             trade=Trade.plumbing,
             status=WorkOrderStatus.revisited,
-            created_at=now - timedelta(hours=4),
-            closed_at=now - timedelta(hours=3),
-            revisited_at=now - timedelta(hours=2),
+            created_at=ago(4),
+            closed_at=ago(3),
+            revisited_at=ago(2),
             satisfaction=satisfaction,
             rating_timeliness=4,
             rating_quality=4,
@@ -95,8 +101,8 @@ def test_dashboard_and_statistics(factories, screen):
     rows = page.locator("table.model-list tbody tr")
     assert rows.count() == 1 and overdue.number in rows.first.inner_text()
 
-    page.click("a.nav-link:text-is('统计报表')")
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.click("a.nav-link:text-is('统计报表')")
     for chart in ("chart-complaints", "chart-rates"):
         drawn = page.wait_for_function(CHART_DRAWN, arg=chart).json_value()
         assert drawn["painted"] > 1000, chart

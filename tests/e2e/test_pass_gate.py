@@ -92,7 +92,8 @@ def test_release_pass_from_application_to_the_gate(app, factories, in_app, scree
     phone.click(".navbar-toggler")
     with phone.expect_navigation():
         phone.click("a[href='/gate/']")
-    assert phone.evaluate("document.activeElement.id") == "code"  # ready for the scanner
+    # Ready for the scanner: the code field has the focus (autofocus comes with a frame).
+    phone.wait_for_function("document.activeElement && document.activeElement.id === 'code'")
     guard.shot("pass-04-gate-ready")
     phone.keyboard.type(token)  # a handheld scanner types the code and presses Enter
     with phone.expect_navigation():
