@@ -173,7 +173,7 @@ def test_serious_complaint_in_english_goes_to_the_director(app, factories, in_ap
     desk.page.fill("#note", "Resident satisfied, no more leaks")
     submit(desk.page)
     assert details_field(desk.page, "Status") == "Closed"
-    history = desk.page.locator("#history + table").inner_text()
+    history = desk.page.locator("#history + .table-responsive table").inner_text()
     assert re.search(r"Classify the complaint", history)
     # Links in history read as the records' names, not their row ids.
     assert "Complaint owner: ∅ → 赵主任 (Director)" in history
