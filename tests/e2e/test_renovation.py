@@ -90,6 +90,9 @@ def test_renovation_with_a_violation_to_acceptance(app, factories, in_app, scree
     assert flashes(bp, "error") == [f"{renovation.number}: 须先签订装修管理协议。"]
     bp.check("#agreement_signed")
     bp.check("#deposit_received")
+    # Tick boxes look like tick boxes, each beside its label (not stretched across the page).
+    assert bp.locator("#agreement_signed").bounding_box()["width"] < 40
+    assert bp.locator("label.form-check-label[for=deposit_received]").is_visible()
     boss.shot("renovation-02-permit")
     submit(bp)
     assert details_field(bp, "状态") == "已发放装修许可证"
