@@ -251,6 +251,10 @@ def test_guard_stops_the_work_with_a_photo(factories, login, in_app, world):
         },
     )
     assert response.status_code == 302
+    # Back to the renovation (not to the recorded inspection's text taken for a URL).
+    assert response.headers["Location"].endswith(
+        f"/admin/renovation/details/?id={world.renovation.id}"
+    )
     assert status_of(in_app, Renovation, world.renovation.id) is R.stopped
     assert status_of(in_app, WorkerPass, worker.id) is P.suspended
     units = login(world.reception).get("/admin/unit/").get_data(as_text=True)

@@ -378,8 +378,35 @@ class SecureModelView(ListingMixin, ModelView):
             name = name[:-3]
         return str(self.get_column_name(name))
 
+    def _linked_record_text(self, name: str, value) -> str:
+        """A link in history by what people call the record ("王前台 (前台接待员)",
+        "5栋1单元0602室"), not its row id; "#id" for one that is gone. The record is on the
+        same estate as the one shown (checked when saved), or a staff member or estate named
+        on the page anyway; the session's identity map asks the database once per record."""
+        target = self._history_targets().get(name)
+        if target is not None:
+            try:
+                record = db.session.get(target, int(value))
+            except (TypeError, ValueError):
+                record = None
+            if record is not None:
+                return str(record)
+        return f"#{value}"
+
+    def _history_targets(self) -> dict:
+        """Foreign-key column name -> the model it points to (worked out once per view)."""
+        targets = getattr(self, "_history_target_cache", None)
+        if targets is None:
+            targets = {}
+            for relationship in inspect(self.model).relationships:
+                columns = list(relationship.local_columns)
+                if not relationship.uselist and len(columns) == 1:
+                    targets.setdefault(columns[0].key, relationship.mapper.class_)
+            self._history_target_cache = targets
+        return targets
+
     def history_value(self, name: str, value) -> str:
-        """A value from history as a person reads it: labels for states, #id for links."""
+        """A value from history as a person reads it: labels for states, names for links."""
         if value is None:
             return "∅"
         column = self.model.__table__.c.get(name)
@@ -390,7 +417,7 @@ class SecureModelView(ListingMixin, ModelView):
             except ValueError:
                 return str(value)
         if column is not None and column.foreign_keys:
-            return f"#{value}"
+            return self._linked_record_text(name, value)
         if isinstance(value, bool):
             return gettext("Yes") if value else gettext("No")
         return str(value)

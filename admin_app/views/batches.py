@@ -11,6 +11,7 @@ from __future__ import annotations
 from flask import Response, json, request
 from flask_admin import expose
 from flask_babel import lazy_gettext as _l
+from markupsafe import Markup
 from werkzeug.datastructures import MultiDict
 
 from .. import clock
@@ -139,6 +140,7 @@ class ActionBatchView(SecureModelView):
         "failed": _l("Failed"),
         "processed": _l("Processed"),
         "problems": _l("Problems"),
+        "finished_at": _l("Finished at"),
     }
     column_list = (
         "created_at",
@@ -160,6 +162,10 @@ class ActionBatchView(SecureModelView):
         "action": lambda v, c, m, n: _action_label(m),
         "resource": lambda v, c, m, n: str(_resource_name(m.resource)),
     }
+    column_formatters_detail = {
+        **column_formatters,
+        "problems": lambda v, c, m, n: problem_list(m.problems),
+    }
 
     @expose("/progress/")
     def progress_view(self):
@@ -168,6 +174,19 @@ class ActionBatchView(SecureModelView):
         body["status"] = batch.status.value
         body["status_label"] = str(batch.status.label)
         return Response(json.dumps(body), mimetype="application/json")
+
+
+def problem_list(problems: dict | None) -> Markup:
+    """Each record that was skipped or failed, with its reason, as a list (not raw JSON)."""
+    if not problems:
+        return Markup("")
+    items = Markup("").join(
+        Markup("<li>{}</li>").format(reason)
+        if str(reason).startswith(record)  # a refusal names its record already
+        else Markup("<li><b>{}</b>: {}</li>").format(record, reason)
+        for record, reason in problems.items()
+    )
+    return Markup('<ul class="mb-0 pl-3 batch-problems">{}</ul>').format(items)
 
 
 def _action_label(batch) -> str:

@@ -104,7 +104,14 @@ def run_permit(renovation, actor, form):
 
 
 def _with_photo(verb):
-    return lambda r, a, f: verb(r, a, notes=f.notes.data, photo=read_upload(f.photo))
+    """An inspection step with notes and an optional photo. The verb returns the inspection it
+    recorded; an action's return value is where to go next, so it is not passed on (the page
+    goes back to the renovation)."""
+
+    def run(renovation, actor, form) -> None:
+        verb(renovation, actor, notes=form.notes.data, photo=read_upload(form.photo))
+
+    return run
 
 
 RENOVATION_ACTIONS = (

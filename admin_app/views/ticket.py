@@ -28,7 +28,9 @@ class TicketView(ActionsMixin, SecureModelView):
     resource = "ticket"
     machine = TICKET
     record_actions = TICKET_ACTIONS
-    column_labels = LABELS
+    # A complaint's owner is the supervisor or director answerable for it, not the unit's
+    # owner (业主) that "owner" means on renovations.
+    column_labels = {**LABELS, "owner": _l("Complaint owner")}
     column_list = (
         "number",
         "estate",

@@ -8,8 +8,11 @@ screenshots they take on purpose, to be looked at.
 from __future__ import annotations
 
 import os
+import re
 import shutil
+import struct
 import threading
+import zlib
 from pathlib import Path
 
 import pytest
@@ -41,11 +44,16 @@ def chromium_path() -> str:
 
 @pytest.fixture(scope="session")
 def live_server(app):
+    # Each page would otherwise revalidate its twenty stylesheets and scripts (304s) one by one:
+    # the browser keeps them for the session, as it would in production behind a proxy.
+    cache_age = app.config.get("SEND_FILE_MAX_AGE_DEFAULT")
+    app.config["SEND_FILE_MAX_AGE_DEFAULT"] = 3600
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{server.server_port}"
     server.shutdown()
+    app.config["SEND_FILE_MAX_AGE_DEFAULT"] = cache_age
 
 
 @pytest.fixture(scope="session")
@@ -71,14 +79,26 @@ class Session:
         self.page.goto("/login")
         self.page.fill("#username", username)
         self.page.fill("#password", password)
-        self.page.click("button[type=submit]")
-        self.page.wait_for_load_state("networkidle")
+        with self.page.expect_navigation():  # to the home page (or the technician's)
+            self.page.click("button[type=submit]")
         return self
 
-    def shot(self, label: str) -> Path:
+    def shot(self, label: str, page=None) -> Path:
+        """A full-page screenshot of this screen (or of another tab it opened)."""
         ARTIFACTS.mkdir(parents=True, exist_ok=True)
         path = ARTIFACTS / f"{label}.png"
-        self.page.screenshot(path=str(path), full_page=True)
+        page = page or self.page
+        scrolled = page.evaluate("[window.scrollX, window.scrollY]")
+        page.screenshot(path=str(path), full_page=True)
+        # A full-page capture leaves Chromium's scroll position half-restored: the next click
+        # would land where the page jumps to. Put it back and let two frames pass.
+        page.evaluate(
+            """([x, y]) => new Promise(done => {
+                window.scrollTo(x, y);
+                requestAnimationFrame(() => requestAnimationFrame(done));
+            })""",
+            scrolled,
+        )
         return path
 
     def pick_ajax(self, field: str, text: str) -> None:
@@ -86,6 +106,41 @@ class Session:
         self.page.click(f"#s2id_{field} .select2-choice")
         self.page.fill("#select2-drop input.select2-input", text)
         self.page.click("#select2-drop .select2-result-selectable >> nth=0")
+
+
+def solid_png(width: int = 160, height: int = 120, rgb=(70, 130, 180)) -> bytes:
+    """A real PNG (one colour), for uploads that the pages show again as images."""
+    row = b"\x00" + bytes(rgb) * width
+    chunk = lambda kind, data: (  # noqa: E731
+        struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+    )
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(row * height))
+        + chunk(b"IEND", b"")
+    )
+
+
+def submit(page, selector: str = "#confirm-action") -> None:
+    """Click and wait for the next page, as a person waits before reading it."""
+    with page.expect_navigation():
+        page.click(selector)
+
+
+def flashes(page, kind: str = "success") -> list[str]:
+    """The flash messages of one kind on the page (Flask-Admin maps "error" to alert-danger)."""
+    css = {"error": "danger"}.get(kind, kind)
+    texts = page.locator(f".alert-{css}").all_inner_texts()
+    return [re.sub(r"^×\s*", "", text.strip()) for text in texts]  # without the close button
+
+
+def details_field(page, label: str) -> str:
+    """A value on a details page, found by its label as a person reads it."""
+    name = page.locator("td:first-child", has_text=re.compile(f"^\\s*{re.escape(label)}\\s*$"))
+    row = page.locator("table.table tr", has=name).first
+    return row.locator("td").nth(1).inner_text().strip()
 
 
 @pytest.fixture

@@ -1,0 +1,122 @@
+"""The director's dashboard and statistics in a browser: today's queues link to their lists,
+the statistics page draws its charts (no script errors: the screen fixture fails on any) and
+switches period and estate."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+
+from admin_app import clock
+from admin_app.models import (
+    ComplaintCode,
+    Role,
+    Satisfaction,
+    Severity,
+    TicketCategory,
+    TicketStatus,
+    Trade,
+    Validity,
+    WorkOrderStatus,
+)
+
+from ..conftest import PASSWORD
+from .conftest import submit
+
+pytestmark = pytest.mark.browser
+
+CHART_DRAWN = """id => {
+    const canvas = document.getElementById(id);
+    const chart = Chart.getChart(canvas);
+    if (!chart || canvas.width === 0 || canvas.height === 0) return null;
+    // Something was painted: not every pixel is transparent.
+    const pixels = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height).data;
+    let painted = 0;
+    for (let i = 3; i < pixels.length; i += 4) if (pixels[i]) painted++;
+    return {labels: chart.data.datasets.map(d => d.label), painted};
+}"""
+
+
+def test_dashboard_and_statistics(factories, screen):
+    estate = factories.estate(code="HY", name="华苑小区")
+    other = factories.estate(code="JX", name="锦绣花园")
+    factories.staff(Role.director, all_estates=True, username="chief", name="赵主任")
+    tech = factories.staff(
+        Role.technician, estates=[estate], name="张师傅", trades=[Trade.plumbing]
+    )
+    now = clock.now()
+    month_start = now.replace(day=1, hour=0, minute=0, second=0)
+
+    def ago(hours: int):
+        """Earlier today, but never in last month: the statistics show this month."""
+        return max(now - timedelta(hours=hours), month_start)
+
+    complaint = dict(category=TicketCategory.complaint, validity=Validity.valid)
+    factories.ticket(  # handled in time and revisited
+        estate,
+        **complaint,
+        received_at=ago(5),
+        status=TicketStatus.closed,
+        severity=Severity.ordinary,
+        complaint_code=ComplaintCode.fees,
+        complaint_due_at=now + timedelta(days=2),
+        reported_back_at=ago(2),
+        revisited_at=ago(1),
+    )
+    overdue = factories.ticket(  # past its deadline: on the dashboard in red
+        other,
+        **complaint,
+        received_at=ago(3),
+        status=TicketStatus.in_progress,
+        severity=Severity.serious,
+        complaint_code=ComplaintCode.security,
+        complaint_due_at=now - timedelta(minutes=30),
+    )
+    for satisfaction in (Satisfaction.satisfied, Satisfaction.unsatisfied):
+        factories.work_order(
+            estate,
+            technician_id=tech.id,
+            trade=Trade.plumbing,
+            status=WorkOrderStatus.revisited,
+            created_at=ago(4),
+            closed_at=ago(3),
+            revisited_at=ago(2),
+            satisfaction=satisfaction,
+            rating_timeliness=4,
+            rating_quality=4,
+            rating_fee=5,
+            rating_attitude=5,
+        )
+
+    chief = screen("director").login("chief", PASSWORD)
+    page = chief.page
+    overdue_card = page.locator("#queue-overdue_complaints")
+    assert "border-danger" in overdue_card.get_attribute("class")
+    assert overdue_card.locator(".queue-count").inner_text().strip() == "1"
+    assert overdue.number in overdue_card.inner_text()
+    chief.shot("dashboard-01-home")
+    with page.expect_navigation():
+        overdue_card.locator("a.queue-count").click()
+    rows = page.locator("table.model-list tbody tr")
+    assert rows.count() == 1 and overdue.number in rows.first.inner_text()
+
+    with page.expect_navigation():
+        page.click("a.nav-link:text-is('统计报表')")
+    for chart in ("chart-complaints", "chart-rates"):
+        drawn = page.wait_for_function(CHART_DRAWN, arg=chart).json_value()
+        assert drawn["painted"] > 1000, chart
+        assert not any("%%" in label for label in drawn["labels"]), drawn["labels"]
+    assert "50.0%" in page.inner_text("#kpi-satisfaction")  # one of two satisfied
+    assert "张师傅" in page.inner_text("#table-revisits")
+    chief.shot("statistics-01-month")
+
+    # The quarter, for one estate only.
+    quarter = f"{now.year}-Q{(now.month - 1) // 3 + 1}"
+    page.fill("#period", quarter)
+    page.select_option("#estate", label="锦绣花园")
+    submit(page, "#statistics-filter button")
+    assert page.input_value("#period") == quarter
+    assert "没有" in page.inner_text("#table-revisits")  # no revisits in that estate
+    page.wait_for_function(CHART_DRAWN, arg="chart-complaints")
+    chief.shot("statistics-02-quarter-one-estate")

@@ -1,0 +1,121 @@
+"""A large-item release from the front desk to the gate: a tenant applies, the owner's
+confirmation is recorded, the supervisor approves, the pass prints with its QR code, and the
+guard on a phone scans it, lets the items out, and sees the pass used when it comes back."""
+
+from __future__ import annotations
+
+import pytest
+
+from admin_app import clock
+from admin_app.extensions import db
+from admin_app.models import GateCheck, GateResult, PassStatus, ReleasePass, ResidentRole, Role
+from admin_app.services import gate
+from admin_app.views.passes import qr_svg
+
+from ..conftest import PASSWORD
+from .conftest import PHONE, details_field, flashes, submit
+
+pytestmark = pytest.mark.browser
+
+
+def test_release_pass_from_application_to_the_gate(app, factories, in_app, screen):
+    estate = factories.estate(code="HY", name="华苑小区")
+    unit = factories.unit(estate, building="2", room="1502")
+    factories.resident(unit, name="周业主", phone="13700001111", role=ResidentRole.owner)
+    factories.resident(unit, name="吴租客", phone="13700002222", role=ResidentRole.tenant)
+    factories.staff(Role.receptionist, estates=[estate], username="front", name="王前台")
+    factories.staff(Role.supervisor, estates=[estate], username="boss", name="李主管")
+    factories.staff(Role.guard, estates=[estate], username="gate1", name="孙保安")
+    today = clock.today()
+
+    desk = screen("reception").login("front", PASSWORD)
+    page = desk.page
+    page.goto("/admin/release_pass/new/")
+    desk.pick_ajax("unit", "1502")
+    desk.pick_ajax("applicant", "吴租客")
+    page.fill("#applicant_name", "吴租客")
+    page.fill("#applicant_phone", "13700002222")
+    page.fill("#moving_date", today.isoformat())
+    page.click("#items")  # away from the date picker, which closes
+    page.fill("#items", "双人床一张\n冰箱一台\n洗衣机一台\n书桌、椅子各一\n纸箱 6 个")
+    desk.shot("pass-01-release-application")
+    submit(page, "input[type=submit].btn-primary")
+    assert flashes(page), "no confirmation after saving the application"
+    with in_app():
+        release = db.session.query(ReleasePass).one()
+        assert release.applicant_is_tenant  # the registered role decides
+        release_id, number = release.id, release.number
+
+    # A tenant's release waits for the owner: the front desk records the owner's word.
+    page.goto(f"/admin/release_pass/details/?id={release_id}")
+    page.click("#action-confirm_owner")
+    owner = page.locator("#owner option", has_text="周业主").get_attribute("value")
+    page.select_option("#owner", owner)
+    submit(page)
+    assert flashes(page)
+    assert details_field(page, "业主确认人") == "周业主"
+
+    boss = screen("supervisor").login("boss", PASSWORD)
+    bp = boss.page
+    bp.goto(f"/admin/release_pass/details/?id={release_id}")
+    bp.click("#action-approve")
+    assert bp.input_value("#valid_from") == today.isoformat()  # the moving day, proposed
+    assert bp.input_value("#valid_until") == today.isoformat()
+    boss.shot("pass-02-approve")
+    submit(bp)
+    assert details_field(bp, "状态") == "已批准"
+    with boss.context.expect_page() as opened:
+        bp.click("#print-pass a >> nth=0")
+    card = opened.value
+    card.wait_for_load_state()
+    assert card.locator("#pass-card svg").count() == 1
+    assert number in card.inner_text("#pass-card")
+    # The whole item list fits its box on the card (the QR code gives way, never the list).
+    assert card.evaluate(
+        "() => { const b = document.querySelector('#pass-card .items');"
+        " return b.scrollHeight <= b.clientHeight + 1; }"
+    )
+    qr = card.locator("#pass-card svg").bounding_box()
+    assert qr["height"] >= 90 and abs(qr["height"] - qr["width"]) < 2  # square, still scannable
+    boss.shot("pass-03-card", page=card)
+    # The QR code printed on the card is the signed token the gate reads (not the row id).
+    with in_app():
+        token = gate.token_for(db.session.get(ReleasePass, release_id))
+        printed = str(qr_svg(token))
+    raw = card.request.get(card.url).text()
+    assert printed in raw and f"r.{release_id}." in token
+    card.close()
+
+    # The guard, on a phone: from the menu to the gate page.
+    guard = screen("guard", viewport=PHONE).login("gate1", PASSWORD)
+    phone = guard.page
+    phone.click(".navbar-toggler")
+    with phone.expect_navigation():
+        phone.click("a[href='/gate/']")
+    # Ready for the scanner: the code field has the focus (autofocus comes with a frame).
+    phone.wait_for_function("document.activeElement && document.activeElement.id === 'code'")
+    guard.shot("pass-04-gate-ready")
+    phone.keyboard.type(token)  # a handheld scanner types the code and presses Enter
+    with phone.expect_navigation():
+        phone.keyboard.press("Enter")
+    assert phone.locator("#verdict.gate-valid").count() == 1
+    assert "冰箱一台" in phone.inner_text("#gate-pass .gate-items")
+    assert phone.inner_text("#gate-pass .gate-name").startswith("吴租客")
+    guard.shot("pass-05-gate-valid")
+    submit(phone, "#confirm-release")
+    assert flashes(phone) == [f"{number}：已放行。"]
+    assert phone.locator("#confirm-release").count() == 0
+    guard.shot("pass-06-released")
+
+    # The same pass again, typed by hand: used, not valid a second time.
+    phone.fill("#code", number.lower())
+    submit(phone, "#check-button")
+    assert phone.locator("#verdict.gate-invalid").count() == 1
+    assert phone.locator("#confirm-release").count() == 0
+    guard.shot("pass-07-used")
+
+    with in_app():
+        release = db.session.get(ReleasePass, release_id)
+        assert release.status is PassStatus.released and release.released_by.name == "孙保安"
+        checks = db.session.query(GateCheck).order_by(GateCheck.id).all()
+        assert [c.result for c in checks] == [GateResult.valid, GateResult.used]
