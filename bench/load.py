@@ -482,7 +482,7 @@ class User:
                 f"/admin/ticket/ajax/lookup/?name=resident&query={self.search_term()}",
             )
         self.think()
-        repair = self.rng.random() < 0.65
+        category = self.rng.choices(("repair", "inquiry", "help"), (65, 25, 10))[0]
         self.written += 1
         response = self.post(
             "ticket create (POST)",
@@ -490,7 +490,7 @@ class User:
             {
                 "csrf_token": token,
                 "estate": estate.group(1) if estate else str(self.account.estates[0]),
-                "category": "repair" if repair else self.rng.choice(("inquiry", "help")),
+                "category": category,
                 "channel": self.rng.choice(("phone", "visit")),
                 "unit": str(self.rng.choice(units)[0]) if units else "",
                 "resident": "",
@@ -512,10 +512,10 @@ class User:
         self.think()
         self.get("ticket details", f"/admin/ticket/details/?id={ticket_id}")
         self.think()
-        if repair:
+        if category == "repair":
             self.make_work_order(ticket_id)
         else:
-            self.answer(ticket_id)
+            self.answer(ticket_id, "answer" if category == "inquiry" else "resolve")
 
     def action(self, endpoint: str, name: str, record_id: int, fields: dict, label: str):
         path = f"/admin/{endpoint}/act/{name}/?id={record_id}"
@@ -524,15 +524,10 @@ class User:
         data = {"csrf_token": csrf_token(page), "ids": str(record_id), **fields}
         return page, self.post(f"{label} (POST)", path, data)
 
-    def answer(self, ticket_id: int) -> None:
-        self.action(
-            "ticket",
-            "answer",
-            ticket_id,
-            {"result": f"{MARKER} 已电话答复"},
-            "ticket answer",
-        )
-        self.stats.wrote("answers")
+    def answer(self, ticket_id: int, step: str) -> None:
+        """An inquiry is answered; a help request's result is recorded (same form)."""
+        self.action("ticket", step, ticket_id, {"result": f"{MARKER} 已电话答复"}, f"ticket {step}")
+        self.stats.wrote(f"{step}s")
 
     def make_work_order(self, ticket_id: int) -> None:
         estate = self.account.estates[0]
