@@ -18,6 +18,9 @@ class AuditRecord(db.Model):
         Index("ix_audit_record_estate_at", "estate_id", "at"),
         Index("ix_audit_record_actor_at", "actor_id", "at"),
         Index("ix_audit_record_at_id", "at", "id"),
+        # The list's sortable columns, each followed by the default order (tie_breakers).
+        Index("ix_audit_record_action_at", "action", "at", "id"),
+        Index("ix_audit_record_entity_type_at", "entity_type", "at", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
