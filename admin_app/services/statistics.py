@@ -237,8 +237,8 @@ def _deadline_rows(groups) -> list[dict]:
 def revisit_table(estate_ids, period: Period) -> list[dict]:
     """The monthly revisit statistics table, one row per technician."""
     where = (WorkOrder.estate_id.in_(estate_ids), period.contains(WorkOrder.revisited_at))
-    satisfied = func.sum(case((WorkOrder.satisfaction.in_(SATISFIED), 1), else_=0))
-    unsatisfied = func.sum(case((WorkOrder.satisfaction == Satisfaction.unsatisfied, 1), else_=0))
+    satisfied = func.sum(_flag(WorkOrder.satisfaction.in_(SATISFIED)))
+    unsatisfied = func.sum(_flag(WorkOrder.satisfaction == Satisfaction.unsatisfied))
     query = (
         db.select(
             WorkOrder.technician_id,
@@ -284,9 +284,9 @@ def _avg(value) -> float | None:
 def work_order_revisit_rate(estate_ids, period: Period) -> dict:
     closed_in_period = (WorkOrder.estate_id.in_(estate_ids), period.contains(WorkOrder.closed_at))
     closed, revisited = db.session.execute(
-        db.select(
-            func.count(), func.sum(case((WorkOrder.revisited_at.isnot(None), 1), else_=0))
-        ).where(*closed_in_period)
+        db.select(func.count(), func.sum(_flag(WorkOrder.revisited_at.isnot(None)))).where(
+            *closed_in_period
+        )
     ).one()
     return {"closed": closed, "revisited": revisited or 0, "rate": rate(revisited or 0, closed)}
 
@@ -298,8 +298,8 @@ def work_orders_by_trade(estate_ids, period: Period) -> list[dict]:
             WorkOrder.estate_id,
             WorkOrder.trade,
             func.count(),
-            func.sum(case((WorkOrder.status.in_(finished), 1), else_=0)),
-            func.sum(case((WorkOrder.is_emergency.is_(True), 1), else_=0)),
+            func.sum(_flag(WorkOrder.status.in_(finished))),
+            func.sum(_flag(WorkOrder.is_emergency.is_(True))),
         )
         .where(WorkOrder.estate_id.in_(estate_ids), period.contains(WorkOrder.created_at))
         .group_by(WorkOrder.estate_id, WorkOrder.trade)
