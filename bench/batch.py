@@ -20,6 +20,8 @@ import time
 from datetime import timedelta
 from pathlib import Path
 
+from .generate import use_database
+
 RESULTS = Path(__file__).parent / "results"
 FILTER = "scope=filter&flt0_status_equals=new&flt1_trade_equals=plumbing"
 
@@ -69,11 +71,8 @@ def main() -> None:
     parser.add_argument("--database", default="bench_wuye")
     parser.add_argument("--orders", type=int, default=10_000)
     args = parser.parse_args()
-    server = os.environ.get("BENCH_POSTGRES", "postgresql://postgres@127.0.0.1:5432")
-    os.environ["DATABASE_URL"] = f"{server}/{args.database}"
+    use_database(args.database)
     os.environ["REDIS_URL"] = os.environ.get("BENCH_REDIS", "redis://127.0.0.1:6379/5")
-    os.environ.setdefault("SECRET_KEY", "bench-secret")
-    os.environ["REMINDERS_IN_PROCESS"] = "0"
 
     from admin_app import clock, create_app
     from admin_app.extensions import db

@@ -14,10 +14,11 @@ from __future__ import annotations
 import argparse
 import json
 import multiprocessing
-import os
 import resource
 import time
 from pathlib import Path
+
+from .generate import database_url, use_database
 
 RESULTS = Path(__file__).parent / "results"
 
@@ -51,10 +52,8 @@ def _drain(client, url: str, answer) -> None:
     )
 
 
-def ours(url: str, username: str, answer) -> None:
-    os.environ["DATABASE_URL"] = url
-    os.environ.setdefault("SECRET_KEY", "bench-secret")
-    os.environ["REMINDERS_IN_PROCESS"] = "0"
+def ours(database: str, username: str, answer) -> None:
+    use_database(database)
     from admin_app import create_app
     from seed.large import DEMO_PASSWORD
 
@@ -103,9 +102,10 @@ def main() -> None:
         "--user", default="director", help="director: every estate; regional: 10 of 40"
     )
     args = parser.parse_args()
-    server = os.environ.get("BENCH_POSTGRES", "postgresql://postgres@127.0.0.1:5432")
-    url = f"{server}/{args.database}"
-    results = {"ours": run(ours, url, args.user), "plain": run(plain, url, args.plain_rows)}
+    results = {
+        "ours": run(ours, args.database, args.user),
+        "plain": run(plain, database_url(args.database), args.plain_rows),
+    }
     for name, r in results.items():
         r["kb_per_1k_rows"] = (
             (r["peak_rss_mb"] - r["rss_before_mb"]) * 1024 / max(r["rows"] / 1000, 1)

@@ -24,6 +24,16 @@ def database_url(name: str) -> str:
     return f"{SERVER}/{name}"
 
 
+def use_database(name: str) -> str:
+    """Point the app about to be created at the bench database (reminders left to the
+    benches that time them); returns the database URL."""
+    url = database_url(name)
+    os.environ["DATABASE_URL"] = url
+    os.environ.setdefault("SECRET_KEY", "bench-secret")
+    os.environ["REMINDERS_IN_PROCESS"] = "0"
+    return url
+
+
 def exists(name: str) -> bool:
     with psycopg.connect(database_url("postgres"), autocommit=True) as conn:
         return (

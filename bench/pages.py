@@ -12,11 +12,12 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import re
 import statistics
 import time
 from pathlib import Path
+
+from .generate import use_database
 
 RESULTS = Path(__file__).parent / "results"
 SLOW = 2.0  # seconds: a page this slow is timed 3 times, not --repeat times
@@ -153,10 +154,7 @@ def main() -> None:
         "of every ticket take many minutes and gigabytes per form)",
     )
     args = parser.parse_args()
-    url = f"{os.environ.get('BENCH_POSTGRES', 'postgresql://postgres@127.0.0.1:5432')}/{args.database}"
-    os.environ["DATABASE_URL"] = url
-    os.environ.setdefault("SECRET_KEY", "bench-secret")
-    os.environ["REMINDERS_IN_PROCESS"] = "0"
+    url = use_database(args.database)
 
     from admin_app import create_app
     from admin_app.extensions import db
