@@ -7,6 +7,8 @@ from datetime import datetime
 from sqlalchemy import JSON, DateTime, ForeignKey, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from .base import list_index
+
 from .. import clock
 from ..extensions import db
 
@@ -17,10 +19,10 @@ class AuditRecord(db.Model):
         Index("ix_audit_record_entity", "entity_type", "entity_id", "at"),
         Index("ix_audit_record_estate_at", "estate_id", "at"),
         Index("ix_audit_record_actor_at", "actor_id", "at"),
-        Index("ix_audit_record_at_id", "at", "id"),
+        list_index("ix_audit_record_at_id", "at", "id"),
         # The list's sortable columns, each followed by the default order (tie_breakers).
-        Index("ix_audit_record_action_at", "action", "at", "id"),
-        Index("ix_audit_record_entity_type_at", "entity_type", "at", "id"),
+        list_index("ix_audit_record_action_at", "action", "at", "id"),
+        list_index("ix_audit_record_entity_type_at", "entity_type", "at", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .. import clock
 from ..extensions import db
-from .base import Choice, EstateScoped, choice_column
+from .base import Choice, EstateScoped, choice_column, list_index
 
 
 class PassKind(Choice):
@@ -49,6 +49,9 @@ class GateCheck(EstateScoped, db.Model):
     __table_args__ = (
         Index("ix_gate_check_estate_at", "estate_id", "checked_at"),
         Index("ix_gate_check_pass", "pass_kind", "pass_id"),
+        list_index("ix_gate_check_checked_id", "checked_at", "id"),
+        list_index("ix_gate_check_result_checked", "result", "checked_at", "id"),
+        list_index("ix_gate_check_kind_checked", "pass_kind", "checked_at", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

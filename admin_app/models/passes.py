@@ -14,7 +14,7 @@ from sqlalchemy import Boolean, Date, DateTime, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, declared_attr, mapped_column, relationship
 
 from ..extensions import db
-from .base import Choice, EstateScoped, TimestampMixin, choice_column
+from .base import Choice, EstateScoped, TimestampMixin, choice_column, list_index
 from .sensitive_mixin import SensitiveIdNumber
 
 
@@ -65,9 +65,22 @@ class PassMixin(EstateScoped, TimestampMixin):
         return self.number or ""
 
 
+def _pass_list_indexes(table: str) -> tuple:
+    return (
+        list_index(f"ix_{table}_created_id", "created_at", "id"),
+        *(
+            list_index(f"ix_{table}_{column}_created", column, "created_at", "id")
+            for column in ("status", "valid_from", "valid_until")
+        ),
+    )
+
+
 class WorkerPass(PassMixin, SensitiveIdNumber, db.Model):
     __tablename__ = "worker_pass"
-    __table_args__ = (Index("ix_worker_pass_estate_status", "estate_id", "status", "valid_until"),)
+    __table_args__ = (
+        Index("ix_worker_pass_estate_status", "estate_id", "status", "valid_until"),
+        *_pass_list_indexes("worker_pass"),
+    )
 
     renovation_id: Mapped[int] = mapped_column(ForeignKey("renovation.id"), index=True)
     renovation = relationship("Renovation", backref="worker_passes")
@@ -83,6 +96,7 @@ class VehiclePass(PassMixin, db.Model):
     __table_args__ = (
         Index("ix_vehicle_pass_estate_status", "estate_id", "status", "valid_until"),
         Index("ix_vehicle_pass_plate", "plate"),
+        *_pass_list_indexes("vehicle_pass"),
     )
 
     plate: Mapped[str] = mapped_column(String(16))
@@ -99,7 +113,10 @@ class VehiclePass(PassMixin, db.Model):
 
 class ReleasePass(PassMixin, db.Model):
     __tablename__ = "release_pass"
-    __table_args__ = (Index("ix_release_pass_estate_status", "estate_id", "status", "moving_date"),)
+    __table_args__ = (
+        Index("ix_release_pass_estate_status", "estate_id", "status", "moving_date"),
+        *_pass_list_indexes("release_pass"),
+    )
 
     unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id"), index=True)
     unit = relationship("Unit")

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .. import clock
 from ..extensions import db
-from .base import Choice, choice_column
+from .base import Choice, choice_column, list_index
 
 
 class ReminderStatus(Choice):
@@ -30,7 +30,11 @@ class Reminder(db.Model):
     __table_args__ = (
         Index("ix_reminder_status_due", "status", "due_at"),
         Index("ix_reminder_entity", "entity_type", "entity_id"),
-        Index("ix_reminder_due_id", "due_at", "id"),
+        list_index("ix_reminder_due_id", "due_at", "id"),
+        *(
+            list_index(f"ix_reminder_{column}_due_id", column, "due_at", "id")
+            for column in ("rule", "deadline_at", "status")
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

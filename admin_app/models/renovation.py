@@ -10,7 +10,7 @@ from sqlalchemy import Date, DateTime, ForeignKey, Index, Numeric, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
-from .base import Choice, EstateScoped, TimestampMixin, choice_column
+from .base import Choice, EstateScoped, TimestampMixin, choice_column, list_index
 
 
 class RenovationStatus(Choice):
@@ -49,6 +49,11 @@ class Renovation(EstateScoped, TimestampMixin, db.Model):
     __table_args__ = (
         Index("ix_renovation_estate_status", "estate_id", "status", "planned_end"),
         Index("ix_renovation_next_patrol", "next_patrol_due_at"),
+        list_index("ix_renovation_created_id", "created_at", "id"),
+        *(
+            list_index(f"ix_renovation_{column}_created", column, "created_at", "id")
+            for column in ("status", "planned_start", "planned_end")
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

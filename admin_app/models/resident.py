@@ -9,7 +9,7 @@ from sqlalchemy import Date, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
-from .base import Choice, EstateScoped, TimestampMixin, choice_column
+from .base import Choice, EstateScoped, TimestampMixin, choice_column, list_index
 from .sensitive_mixin import SensitiveIdNumber
 
 
@@ -26,9 +26,13 @@ class Resident(EstateScoped, SensitiveIdNumber, TimestampMixin, db.Model):
         UniqueConstraint("unit_id", "phone"),
         Index("ix_resident_estate_phone", "estate_id", "phone"),
         Index("ix_resident_estate_name", "estate_id", "name"),
-        Index("ix_resident_name_id", "name", "id"),
-        Index("ix_resident_phone_id", "phone", "id"),
-        Index("ix_resident_role_id", "role", "id"),
+        list_index("ix_resident_name_id", "name", "id"),
+        list_index("ix_resident_phone_id", "phone", "id"),
+        list_index("ix_resident_role_id", "role", "id"),
+        # The default order, newest first: the primary key alone cannot tell the estate.
+        list_index("ix_resident_recent", "id"),
+        list_index("ix_resident_move_in_id", "move_in", "id"),
+        list_index("ix_resident_move_out_id", "move_out", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

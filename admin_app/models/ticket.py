@@ -9,7 +9,7 @@ from sqlalchemy import DateTime, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
-from .base import Choice, EstateScoped, TimestampMixin, choice_column
+from .base import Choice, EstateScoped, TimestampMixin, choice_column, list_index
 
 
 class Channel(Choice):
@@ -72,12 +72,12 @@ class Ticket(EstateScoped, TimestampMixin, db.Model):
         Index("ix_ticket_reporter_phone", "reporter_phone"),
         # A list page is an index walk: the default order, and each filter or sort column
         # followed by the default order (see ListingMixin.tie_breakers).
-        Index("ix_ticket_received_id", "received_at", "id"),
-        Index("ix_ticket_category_received", "category", "received_at", "id"),
-        Index("ix_ticket_status_received", "status", "received_at", "id"),
-        Index("ix_ticket_channel_received", "channel", "received_at", "id"),
-        Index("ix_ticket_severity_received", "severity", "received_at", "id"),
-        Index("ix_ticket_validity_received", "validity", "received_at", "id"),
+        list_index("ix_ticket_received_id", "received_at", "id"),
+        list_index("ix_ticket_category_received", "category", "received_at", "id"),
+        list_index("ix_ticket_status_received", "status", "received_at", "id"),
+        list_index("ix_ticket_channel_received", "channel", "received_at", "id"),
+        list_index("ix_ticket_severity_received", "severity", "received_at", "id"),
+        list_index("ix_ticket_validity_received", "validity", "received_at", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -10,7 +10,7 @@ from sqlalchemy import Index, Integer, Numeric, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ..extensions import db
-from .base import Choice, EstateScoped, TimestampMixin, choice_column
+from .base import Choice, EstateScoped, TimestampMixin, choice_column, list_index
 from .renovation import RenovationStatus
 
 
@@ -33,6 +33,11 @@ class Unit(EstateScoped, TimestampMixin, db.Model):
         UniqueConstraint("estate_id", "building", "entrance", "room"),
         Index("ix_unit_estate_building_room", "estate_id", "building", "room"),
         Index("ix_unit_estate_renovation", "estate_id", "renovation_status"),
+        list_index("ix_unit_building_room", "building", "room", "id"),
+        *(
+            list_index(f"ix_unit_{column}_building", column, "building", "id")
+            for column in ("floor", "room", "area_m2", "kind", "occupancy")
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

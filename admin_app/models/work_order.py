@@ -10,7 +10,7 @@ from sqlalchemy import Boolean, DateTime, ForeignKey, Index, Integer, Numeric, S
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
-from .base import Choice, EstateScoped, TimestampMixin, choice_column
+from .base import Choice, EstateScoped, TimestampMixin, choice_column, list_index
 from .staff import Trade
 
 
@@ -51,12 +51,12 @@ class WorkOrder(EstateScoped, TimestampMixin, db.Model):
         Index("ix_work_order_arrive_by", "arrive_by"),
         Index("ix_work_order_appointment", "appointment_at"),
         Index("ix_work_order_revisit_due", "revisit_due_at"),
-        Index("ix_work_order_created_id", "created_at", "id"),
-        Index("ix_work_order_status_created", "status", "created_at", "id"),
-        Index("ix_work_order_kind_created", "kind", "created_at", "id"),
-        Index("ix_work_order_trade_created", "trade", "created_at", "id"),
-        Index("ix_work_order_emergency_created", "is_emergency", "created_at", "id"),
-        Index("ix_work_order_appointment_created", "appointment_at", "created_at", "id"),
+        list_index("ix_work_order_created_id", "created_at", "id"),
+        list_index("ix_work_order_status_created", "status", "created_at", "id"),
+        list_index("ix_work_order_kind_created", "kind", "created_at", "id"),
+        list_index("ix_work_order_trade_created", "trade", "created_at", "id"),
+        list_index("ix_work_order_emergency_created", "is_emergency", "created_at", "id"),
+        list_index("ix_work_order_appointment_created", "appointment_at", "created_at", "id"),
         Index("ix_work_order_revisited_at", "revisited_at"),
         Index("ix_work_order_closed_at", "closed_at"),
     )

@@ -108,18 +108,17 @@ class ListingMixin:
         """After the chosen column: the default order's column, then the id, all in the same
         direction — deep pages never repeat or skip rows with equal keys, and one index
         (column, default column, id) serves both "sort by column" and "filter on column"."""
-        default = list(self._get_default_order() or [])
-        descending = (
-            bool(sort_desc) if sort_column is not None else bool(default and default[-1][1])
-        )
+        default = list(self._get_default_order() or [])  # (column, joins, descending)
+        if sort_column is None:  # the default order is already applied
+            descending = bool(default and default[-1][-1])
+            return [self.model.id.desc() if descending else self.model.id]
         columns = []
-        if sort_column is not None and default:
-            first = default[0][0]
-            name = getattr(first, "key", first)
+        if default:
+            name = getattr(default[0][0], "key", None)
             if name != sort_column and isinstance(name, str) and hasattr(self.model, name):
                 columns.append(getattr(self.model, name))
         columns.append(self.model.id)
-        return [c.desc() if descending else c for c in columns]
+        return [c.desc() if sort_desc else c for c in columns]
 
     def _with_related(self, query, names=None):
         """Load the relations shown (the list's, or those `names` an export writes) with the
