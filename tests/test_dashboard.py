@@ -85,3 +85,23 @@ def test_unknown_queue_shows_nothing(office, login):
         login(office.supervisor).get("/admin/ticket/?flt0_queue=nonsense").get_data(as_text=True)
     )
     assert "details/?id=" not in listing
+
+
+def test_open_complaints_card_lists_the_nearest_deadline_first_and_the_unclassified_last(
+    factories, login
+):
+    w = factories.two_estates()
+    supervisor = factories.staff(Role.supervisor, estates=[w.a])
+
+    def complaint(due):
+        return factories.ticket(
+            w.a, category=TicketCategory.complaint, status=T.open, complaint_due_at=due
+        ).id
+
+    no_deadline_yet = complaint(None)
+    later, sooner = complaint(NOW + timedelta(days=2)), complaint(NOW + timedelta(hours=3))
+    with time_machine.travel(NOW.replace(tzinfo=clock.office_zone()), tick=False):
+        home = login(supervisor).get("/admin/").get_data(as_text=True)
+    card = re.search(r'id="queue-open_complaints".*?</ul>', home, re.S).group(0)
+    listed = [int(i) for i in re.findall(r"details/\?id=(\d+)", card)]
+    assert listed == [sooner, later, no_deadline_yet]

@@ -69,7 +69,8 @@ QUEUES: list[Queue] = [
             Ticket.category == TicketCategory.complaint,
             Ticket.status.in_(TICKET_WORKING + (T.resolved,)),
         ),
-        lambda: (Ticket.complaint_due_at.is_(None), Ticket.complaint_due_at, Ticket.received_at),
+        # Those without a deadline yet last (PostgreSQL's index order for ascending columns).
+        lambda: (Ticket.complaint_due_at.asc().nulls_last(), Ticket.received_at),
     ),
     Queue(
         "late_arrivals",
@@ -88,7 +89,8 @@ QUEUES: list[Queue] = [
         _l("Emergencies in progress"),
         "work_order",
         WorkOrder,
-        lambda now: and_(WorkOrder.is_emergency.is_(True), WorkOrder.status.in_(ORDER_OPEN)),
+        # The bare column, not IS TRUE: PostgreSQL then matches the queue's partial index.
+        lambda now: and_(WorkOrder.is_emergency, WorkOrder.status.in_(ORDER_OPEN)),
         lambda: (WorkOrder.created_at,),
         urgent=True,
     ),
