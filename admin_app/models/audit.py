@@ -7,10 +7,9 @@ from datetime import datetime
 from sqlalchemy import JSON, DateTime, ForeignKey, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from .base import list_index
-
 from .. import clock
 from ..extensions import db
+from .base import list_index
 
 
 class AuditRecord(db.Model):
