@@ -265,3 +265,22 @@ def test_statistics_rights(data, login, factories):
     director = login(factories.staff(Role.director, estates=[], all_estates=True))
     page = director.get("/admin/statistics/?period=2026-10").get_data(as_text=True)
     assert "4 / 6" in page  # both estates: A handled 3 of 5, B 1 of 1
+
+
+@pytest.mark.parametrize("text", ["2026-10", "2026-Q4", "2026"])
+def test_the_page_adds_up_months_to_the_same_figures_as_each_table(data, in_app, text):
+    period = stats.parse_period(text)
+    with in_app():
+        page = stats.report([data.a.id], period)
+        assert page["complaints"] == stats.complaint_summary([data.a.id], period)
+        assert page["revisits"] == stats.revisit_table([data.a.id], period)
+        assert page["order_revisits"] == stats.work_order_revisit_rate([data.a.id], period)
+        assert page["quarters"] == stats.quarterly([data.a.id], period)
+    assert page["quarters"][-1]["quarter"] == "2026-Q4"
+
+
+def test_a_year_compares_its_own_four_quarters(data, in_app):
+    with in_app():
+        quarters = stats.quarterly([data.a.id], stats.parse_period("2026"))
+    assert [q["quarter"] for q in quarters] == ["2026-Q1", "2026-Q2", "2026-Q3", "2026-Q4"]
+    assert quarters[3]["complaints"] == 5

@@ -1,0 +1,110 @@
+"""Monthly and quarterly statistics the offices are judged on [DOMAIN: Targets].
+
+complaint handling rate = complaints with a result (resolved or closed) / complaints received
+revisit rate            = handled complaints revisited / handled complaints
+                          (work orders: closed orders revisited / orders closed)
+satisfaction rate       = revisits judged satisfied or basically satisfied / revisits
+Deadlines: invalid 1 day, valid 3 days, serious 48 hours, counted from receipt to report-back.
+All numbers are computed in the database (GROUP BY over indexed columns), per period and
+for the estates asked, which are always within the user's own.
+
+The page (report) reads each table family once, grouped by month over the period and the four
+quarters compared, and adds the months up: four passes in all, whatever the period.
+"""
+
+from __future__ import annotations
+
+from . import complaints, work_orders
+from .periods import Period, buckets_within, months_spanning, parse_period, quarters_up_to, rate
+
+__all__ = [
+    "TARGETS",
+    "Period",
+    "complaint_summary",
+    "deadline_table",
+    "parse_period",
+    "quarterly",
+    "report",
+    "revisit_table",
+    "work_order_revisit_rate",
+    "work_orders_by_trade",
+]
+
+TARGETS = {"complaint_handling": 1.0, "complaint_revisit": 1.0, "satisfaction": 0.95}
+
+
+def report(estate_ids, period: Period) -> dict:
+    """Everything the statistics page shows."""
+    quarters = quarters_up_to(period)
+    months = months_spanning([period, *quarters])
+    found = _Months(estate_ids, months)
+    in_period = buckets_within(months, period)
+    return {
+        "complaints": complaints.summary(found.complaints_in(in_period)),
+        "revisits": work_orders.revisit_rows(found.revisits_in(in_period)),
+        "order_revisits": work_orders.revisit_rate(found.closed, in_period),
+        "by_trade": work_orders.by_trade(estate_ids, period),
+        "quarters": [found.quarter_row(q) for q in quarters],
+    }
+
+
+class _Months:
+    """The month-grouped passes, and sums of them over any whole-month period."""
+
+    def __init__(self, estate_ids, months):
+        self.months = months
+        self.complaints = complaints.complaint_groups(estate_ids, months)
+        self.revisits = work_orders.revisit_groups(estate_ids, months)
+        self.closed = work_orders.closed_counts(estate_ids, months)
+
+    def complaints_in(self, buckets: set[int]) -> list:
+        return [g for g in self.complaints if g.bucket in buckets]
+
+    def revisits_in(self, buckets: set[int]) -> list:
+        return [g for g in self.revisits if g.bucket in buckets]
+
+    def quarter_row(self, quarter: Period) -> dict:
+        buckets = buckets_within(self.months, quarter)
+        total, handled_n, revisited_n, _ = complaints.totals(self.complaints_in(buckets))
+        revisits = self.revisits_in(buckets)
+        revisit_count = sum(g.count for g in revisits)
+        closed = work_orders.revisit_rate(self.closed, buckets)
+        return {
+            "quarter": quarter.label,
+            "complaints": total,
+            "handling_rate": rate(handled_n, total),
+            "complaint_revisit_rate": rate(revisited_n, handled_n),
+            "revisits": revisit_count,
+            "satisfaction_rate": rate(sum(g.satisfied for g in revisits), revisit_count),
+            "order_revisit_rate": closed["rate"],
+        }
+
+
+# One table at a time, for the exports and the tests.
+
+
+def complaint_summary(estate_ids, period: Period) -> dict:
+    return complaints.summary(complaints.complaint_groups(estate_ids, [period]))
+
+
+def deadline_table(estate_ids, period: Period) -> list[dict]:
+    return complaints.deadline_rows(complaints.complaint_groups(estate_ids, [period]))
+
+
+def revisit_table(estate_ids, period: Period) -> list[dict]:
+    return work_orders.revisit_rows(work_orders.revisit_groups(estate_ids, [period]))
+
+
+def work_order_revisit_rate(estate_ids, period: Period) -> dict:
+    return work_orders.revisit_rate(work_orders.closed_counts(estate_ids, [period]), {0})
+
+
+def work_orders_by_trade(estate_ids, period: Period) -> list[dict]:
+    return work_orders.by_trade(estate_ids, period)
+
+
+def quarterly(estate_ids, period: Period) -> list[dict]:
+    """The last four quarters side by side, for the comparison charts."""
+    quarters = quarters_up_to(period)
+    found = _Months(estate_ids, months_spanning(quarters))
+    return [found.quarter_row(q) for q in quarters]
