@@ -110,3 +110,16 @@ def test_language_switch_is_remembered(demo, login):
     c.post("/language", {"lang": "zh_Hans_CN", "next": "/admin/"})
     assert "退出登录" in c.get("/admin/").get_data(as_text=True)
     assert c.post("/language", {"lang": "fr"}).status_code == 400
+
+
+def test_menu_shows_each_role_its_own_entries_and_marks_the_open_page(demo, login):
+    # The menu is rendered once per role, language and page and then reused (views/rows.py):
+    # what an administrator saw must never reach a receptionist on the same page.
+    admin = login("admin", password=demo, lang="en").get("/admin/ticket/").get_data(as_text=True)
+    reception = login("reception", password=demo, lang="en")
+    on_tickets = reception.get("/admin/ticket/").get_data(as_text=True)
+    assert 'href="/admin/staff/"' in admin
+    assert 'href="/admin/staff/"' not in on_tickets
+    assert re.search(r'class="dropdown-item active[^"]*"\s+href="/admin/ticket/"', on_tickets)
+    on_residents = reception.get("/admin/resident/").get_data(as_text=True)
+    assert not re.search(r'class="dropdown-item active[^"]*"\s+href="/admin/ticket/"', on_residents)

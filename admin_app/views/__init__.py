@@ -29,6 +29,7 @@ from ..models import (
     WorkerPass,
     WorkOrder,
 )
+from . import rows
 from .audit import AuditRecordView
 from .batches import ActionBatchView, register
 from .estate import EstateView, UnitView
@@ -69,6 +70,7 @@ def create_admin(app) -> Admin:
         translations_path=None,
     )
     app.jinja_env.globals["action_label"] = action_label
+    app.jinja_env.globals.update(row_renderer=rows.row_renderer, cached_menu=rows.cached_menu)
     front_desk = _l("Front desk")
     passes = _l("Passes")
     property_ = _l("Property")
