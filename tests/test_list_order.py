@@ -50,3 +50,21 @@ def test_sorting_by_a_column_all_rows_share_pages_through_each_row_once(
 
     assert ascending == sorted(ids)
     assert descending == sorted(ids, reverse=True)
+
+
+def test_export_keeps_the_list_order_and_filter_across_batches(
+    factories, two_estates, login, monkeypatch
+):
+    from admin_app.views import export_rows
+
+    monkeypatch.setattr(export_rows, "BATCH", 3)  # eight rows: three batches
+    for day in range(1, 9):
+        status = TicketStatus.open if day != 4 else TicketStatus.closed
+        factories.ticket(two_estates.a, received_at=datetime(2026, 11, day, 9), status=status)
+    factories.ticket(two_estates.b, received_at=datetime(2026, 11, 5, 9), status=TicketStatus.open)
+    c = login(factories.staff(Role.supervisor, estates=[two_estates.a]))
+
+    csv_text = c.get("/admin/ticket/export/csv/?flt0_status_equals=open").get_data(as_text=True)
+
+    received = re.findall(r"2026-11-(\d\d) 09:00", csv_text)
+    assert received == ["08", "07", "06", "05", "03", "02", "01"]

@@ -35,6 +35,7 @@ from ..models.audit import AuditRecord
 from ..services.errors import ServiceError
 from . import export as exporting
 from .ajax import ScopedAjaxLoader
+from .export_rows import CellWriter, records_in_order
 from .fields import EXPORT_FORMATTERS, TYPE_FORMATTERS, ChoiceFilterConverter, ChoiceModelConverter
 from .forms import CleanAdminForm
 from .listing import ListingMixin
@@ -336,13 +337,14 @@ class SecureModelView(ListingMixin, ModelView):
             with_count=False,
         )
         columns = self._export_columns
-        query = self._with_related(query, [name for name, _ in columns])
+        load = self._with_related(self.get_query(), [name for name, _ in columns])
         header = [str(label) for _, label in columns]
+        cells = CellWriter(self, [name for name, _ in columns])
 
         def rows():
             try:
-                for record in query.yield_per(500):
-                    yield [self.get_export_value(record, name) for name, _ in columns]
+                for record in records_in_order(self, query, load):
+                    yield cells.row(record)
             finally:
                 # The stream outlives the view and its session's teardown: release the
                 # connection here, whether the download finished or the client went away.

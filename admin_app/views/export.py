@@ -10,6 +10,7 @@ import tempfile
 from openpyxl import Workbook
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n", "＝", "＋", "－", "＠")
+_FIRST = frozenset(FORMULA_START)  # each a single character, looked up once per cell
 _NUMBER = re.compile(r"^[+-]?\d+(\.\d+)?$")
 
 
@@ -18,8 +19,8 @@ def neutralise(value) -> str:
 
     Plain signed numbers ("-12.5") stay numbers; "=HYPERLINK(...)" and "@SUM(...)" do not run.
     """
-    text = "" if value is None else str(value)
-    if text.startswith(FORMULA_START) and not _NUMBER.match(text):
+    text = value if type(value) is str else "" if value is None else str(value)
+    if text[:1] in _FIRST and not _NUMBER.match(text):
         return "'" + text
     return text
 
