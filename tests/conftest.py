@@ -57,6 +57,9 @@ def app(tmp_path_factory):
             "REDIS_URL": os.environ.get("REDIS_URL") or None,
             # Tests run the reminder sweep themselves, at the moments they choose.
             "REMINDERS_IN_PROCESS": False,
+            # Figures counted afresh on every view (tests change the data between views);
+            # test_statistics turns keeping them on where it is what is tested.
+            "STATISTICS_CACHE_SECONDS": 0,
         }
     )
     app.instance_path = str(root)

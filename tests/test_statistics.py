@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from datetime import datetime
 
 import pytest
@@ -284,3 +285,27 @@ def test_a_year_compares_its_own_four_quarters(data, in_app):
         quarters = stats.quarterly([data.a.id], stats.parse_period("2026"))
     assert [q["quarter"] for q in quarters] == ["2026-Q1", "2026-Q2", "2026-Q3", "2026-Q4"]
     assert quarters[3]["complaints"] == 5
+
+
+def test_kept_figures_are_dated_and_counted_again_on_request(data, login, factories, app):
+    supervisor = factories.staff(Role.supervisor, estates=[data.a])
+    c = login(supervisor)
+    app.config["STATISTICS_CACHE_SECONDS"] = 300
+    try:
+        # fresh=1: counted now and kept, whatever an earlier run left in a shared Redis
+        first = c.get("/admin/statistics/?period=2026-10&fresh=1").get_data(as_text=True)
+        assert "3 / 5" in first and 'id="statistics-as-of"' in first
+        factories.ticket(
+            data.a,
+            category=TicketCategory.complaint,
+            received_at=at(20),
+            status=T.closed,
+        )
+        kept = c.get("/admin/statistics/?period=2026-10").get_data(as_text=True)
+        assert "3 / 5" in kept  # the figures of a moment ago, as the page says
+        refresh = re.search(r'href="([^"]+)" id="statistics-refresh"', kept).group(1)
+        counted = c.get(refresh.replace("&amp;", "&")).get_data(as_text=True)
+        assert "4 / 6" in counted
+        assert "4 / 6" in c.get("/admin/statistics/?period=2026-10").get_data(as_text=True)
+    finally:
+        app.config["STATISTICS_CACHE_SECONDS"] = 0

@@ -70,12 +70,12 @@ class StatisticsView(BaseView):
             estates=mine,
             chosen=chosen,
             error=error,
-            **stats.report(ids, period),
+            **stats.report(ids, period, fresh=request.args.get("fresh") == "1"),
             targets=stats.TARGETS,
             estate_names=names,
             percent=percent,
             can_export=allowed(current_user, self.resource, EXPORT),
-            query=request.args.to_dict(),
+            query={k: v for k, v in request.args.items() if k != "fresh"},
         )
 
     @expose("/export/<table>.<fmt>")

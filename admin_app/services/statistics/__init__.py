@@ -14,7 +14,7 @@ quarters compared, and adds the months up: four passes in all, whatever the peri
 
 from __future__ import annotations
 
-from . import complaints, work_orders
+from . import cache, complaints, work_orders
 from .periods import Period, buckets_within, months_spanning, parse_period, quarters_up_to, rate
 
 __all__ = [
@@ -33,13 +33,15 @@ __all__ = [
 TARGETS = {"complaint_handling": 1.0, "complaint_revisit": 1.0, "satisfaction": 0.95}
 
 
-def report(estate_ids, period: Period) -> dict:
-    """Everything the statistics page shows."""
+def report(estate_ids, period: Period, fresh: bool = False) -> dict:
+    """Everything the statistics page shows; fresh: count again rather than use the figures
+    kept from a few minutes ago (see cache)."""
     quarters = quarters_up_to(period)
     months = months_spanning([period, *quarters])
-    found = _Months(estate_ids, months)
+    found = _Months(estate_ids, months, fresh)
     in_period = buckets_within(months, period)
     return {
+        "as_of": found.as_of,
         "complaints": complaints.summary(found.complaints_in(in_period)),
         "revisits": work_orders.revisit_rows(found.revisits_in(in_period)),
         "order_revisits": work_orders.revisit_rate(found.closed, in_period),
@@ -51,11 +53,13 @@ def report(estate_ids, period: Period) -> dict:
 class _Months:
     """The month-grouped passes, and sums of them over any whole-month period."""
 
-    def __init__(self, estate_ids, months):
+    def __init__(self, estate_ids, months, fresh: bool = False):
         self.months = months
-        self.complaints = complaints.complaint_groups(estate_ids, months)
-        self.revisits = work_orders.revisit_groups(estate_ids, months)
-        self.closed = work_orders.closed_counts(estate_ids, months)
+        key = ("months", sorted(estate_ids), months[0].start, months[-1].end)
+        rows, self.as_of = cache.remembered(key, lambda: _passes(estate_ids, months), fresh)
+        self.complaints = [complaints.from_row(r) for r in rows["complaints"]]
+        self.revisits = [work_orders.revisit_from_row(r) for r in rows["revisits"]]
+        self.closed = {int(b): tuple(v) for b, v in rows["closed"].items()}
 
     def complaints_in(self, buckets: set[int]) -> list:
         return [g for g in self.complaints if g.bucket in buckets]
@@ -80,7 +84,22 @@ class _Months:
         }
 
 
-# One table at a time, for the exports and the tests.
+def _passes(estate_ids, months) -> dict:
+    """The three month-grouped passes, as JSON-ready rows."""
+    return {
+        "complaints": [
+            complaints.as_row(g) for g in complaints.complaint_groups(estate_ids, months)
+        ],
+        "revisits": [
+            work_orders.revisit_as_row(g) for g in work_orders.revisit_groups(estate_ids, months)
+        ],
+        "closed": {
+            str(b): list(v) for b, v in work_orders.closed_counts(estate_ids, months).items()
+        },
+    }
+
+
+# One table at a time, for the exports and the tests (never kept).
 
 
 def complaint_summary(estate_ids, period: Period) -> dict:

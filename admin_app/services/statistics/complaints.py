@@ -61,6 +61,30 @@ def complaint_groups(estate_ids, periods: list[Period]) -> list[ComplaintGroup]:
     ]
 
 
+def as_row(g: ComplaintGroup) -> list:
+    """JSON-ready (for the cache): enums by their stored value."""
+    return [
+        g.bucket,
+        *(m.value if m else None for m in (g.code, g.validity, g.severity)),
+        g.handled,
+        g.revisited,
+        g.reported,
+        g.on_time,
+        g.count,
+    ]
+
+
+def from_row(row: list) -> ComplaintGroup:
+    b, code, validity, severity, *rest = row
+    return ComplaintGroup(
+        b,
+        ComplaintCode(code) if code else None,
+        Validity(validity) if validity else None,
+        Severity(severity) if severity else None,
+        *rest,
+    )
+
+
 def totals(groups) -> tuple[int, int, int, int]:
     """Received, handled, revisited (of the handled) and reported back in time."""
     return (

@@ -56,6 +56,23 @@ def revisit_groups(estate_ids, periods: list[Period]) -> list[RevisitGroup]:
     ]
 
 
+def revisit_as_row(g: RevisitGroup) -> list:
+    return [
+        g.bucket,
+        g.technician_id,
+        g.count,
+        list(g.rating_sums),
+        list(g.rating_counts),
+        g.satisfied,
+        g.unsatisfied,
+    ]
+
+
+def revisit_from_row(row: list) -> RevisitGroup:
+    b, tech, count, sums, counts, ok, bad = row
+    return RevisitGroup(b, tech, count, tuple(sums), tuple(counts), ok, bad)
+
+
 def revisit_rows(groups: list[RevisitGroup]) -> list[dict]:
     """The monthly revisit statistics table, one row per technician."""
     per_technician: dict = {}
