@@ -9,7 +9,6 @@ from datetime import timedelta
 import pytest
 
 from admin_app import clock, validation
-from admin_app.sensitive import mask
 from admin_app.extensions import db
 from admin_app.models import (
     GateCheck,
@@ -21,6 +20,7 @@ from admin_app.models import (
     VehiclePass,
     WorkerPass,
 )
+from admin_app.sensitive import mask
 
 from ..conftest import PASSWORD
 from .conftest import PHONE, details_field, flashes, solid_png, submit
