@@ -172,13 +172,17 @@ PAGE_TEXTS = """() => {
 }"""
 
 
+# A number plate starts with its province in Chinese in every language (粤B12345, 粤BD12345).
+PLATE = re.compile(r"[\u4e00-\u9fff][A-Z][A-Z0-9]{5,6}\b")
+
+
 def chinese_left(page, record_text=()) -> list[str]:
     """Chinese on a page shown in English, other than the records' own content (names,
-    descriptions, estates typed in Chinese): each text where some is left, for the message."""
+    descriptions, estates typed in Chinese) and number plates: each text where some is left."""
     known = sorted({t for t in record_text if t}, key=len, reverse=True)
     left = []
     for text in page.evaluate(PAGE_TEXTS):
-        rest = text
+        rest = PLATE.sub("", text)
         for content in known:
             rest = rest.replace(content, "")
         if CJK.search(rest):
