@@ -35,7 +35,13 @@ from ..models.audit import AuditRecord
 from ..services.errors import ServiceError
 from . import export as exporting
 from .ajax import ScopedAjaxLoader
-from .fields import EXPORT_FORMATTERS, TYPE_FORMATTERS, ChoiceFilterConverter, ChoiceModelConverter
+from .fields import (
+    DETAIL_FORMATTERS,
+    EXPORT_FORMATTERS,
+    TYPE_FORMATTERS,
+    ChoiceFilterConverter,
+    ChoiceModelConverter,
+)
 from .forms import CleanAdminForm
 from .listing import ListingMixin
 
@@ -91,7 +97,7 @@ class SecureModelView(ListingMixin, ModelView):
     form_excluded_columns = TECHNICAL_COLUMNS
     column_type_formatters = TYPE_FORMATTERS
     column_type_formatters_export = EXPORT_FORMATTERS
-    column_type_formatters_detail = TYPE_FORMATTERS
+    column_type_formatters_detail = DETAIL_FORMATTERS
     model_form_converter = ChoiceModelConverter
     form_base_class = CleanAdminForm
     filter_converter = ChoiceFilterConverter()

@@ -16,7 +16,7 @@ from admin_app.extensions import db
 from admin_app.models import Role, StoredFile, Trade, WorkOrder, WorkOrderStatus
 
 from ..conftest import PASSWORD
-from .conftest import PHONE, chinese_left
+from .conftest import PHONE, chinese_left, details_field, flashes
 
 pytestmark = pytest.mark.browser
 
@@ -220,3 +220,85 @@ def test_repair_ticket_to_revisit(factories, in_app, screen, lang):
     with in_app():
         order = db.session.get(WorkOrder, order_id)
         assert order.status is WorkOrderStatus.revisited and order.rating_quality == 5
+
+
+def test_work_not_accepted_at_the_check_goes_back_to_work(factories, in_app, screen):
+    """The technician marks the work done; the resident, checking before signing, finds the
+    pipe still dripping and does not sign: the order goes back to work, and is closed with the
+    signature only once the second check is good."""
+    estate = factories.estate(code="HY", name="华苑小区")
+    unit = factories.unit(estate, building="3", room="1201")
+    factories.resident(unit, name="王丽", phone="13800138000")
+    technician = factories.staff(
+        Role.technician,
+        estates=[estate],
+        username="plumber",
+        name="张师傅",
+        trades=[Trade.plumbing],
+    )
+    factories.staff(Role.receptionist, estates=[estate], username="front", name="王前台")
+    order = factories.work_order(
+        estate,
+        unit_id=unit.id,
+        trade=Trade.plumbing,
+        status=WorkOrderStatus.in_progress,
+        technician_id=technician.id,
+        dispatched_at=clock.now() - timedelta(hours=1),
+        arrived_at=clock.now() - timedelta(minutes=30),
+        description="卫生间角阀漏水",
+    )
+
+    tech = screen("technician", viewport=PHONE).login("plumber", PASSWORD)
+    phone = tech.page
+    submit(phone, f"#action-finish-{order.id}")
+    phone.fill("#notes", "更换角阀")
+    submit(phone)
+    # Done, awaiting the resident's check: besides signing, the resident may refuse the work.
+    assert phone.inner_text(f"#action-rework-{order.id}").strip() == "住户验收不通过：返工"
+    submit(phone, f"#action-rework-{order.id}")
+    phone.fill("#notes", "角阀接口仍在滴水")
+    tech.shot("rework-01-not-accepted-phone")
+    submit(phone)
+    assert phone.locator(".alert-success").count() == 1
+    card = phone.locator(f"#order-{order.id}")
+    assert card.locator(".badge").inner_text().strip() == "施工中"
+    assert phone.locator(f"#action-close-{order.id}").count() == 0  # nothing to sign yet
+    tech.shot("rework-02-back-to-work-phone")
+
+    submit(phone, f"#action-finish-{order.id}")
+    phone.fill("#notes", "重新缠生料带，试水 10 分钟无渗漏")
+    submit(phone)
+    submit(phone, f"#action-close-{order.id}")
+    # Each visit's notes on a line of their own, as the resident reads them before signing.
+    notes = phone.inner_text(".work-notes").splitlines()
+    assert [line.split("] ", 1)[1] for line in notes] == [
+        "更换角阀",
+        "角阀接口仍在滴水",
+        "重新缠生料带，试水 10 分钟无渗漏",
+    ]
+    phone.fill("#signer_name", "王丽")
+    draw_signature(phone)
+    submit(phone)  # the fee forgotten: the server sends the form back
+    assert flashes(phone, "error") == ["请填写收费金额（无收费填0）。"]
+    # ... with the signature still on the pad: the resident does not sign twice.
+    phone.wait_for_selector("#signature-pad.signed[data-ready]")
+    assert phone.input_value("#signature-data").startswith("data:image/png")
+    phone.fill("#fee", "0")
+    submit(phone)
+    assert phone.locator(".alert-success").count() == 1
+    assert phone.locator("#no-orders").count() == 1
+
+    desk = screen("reception").login("front", PASSWORD)
+    desk.page.goto(f"/admin/work_order/details/?id={order.id}")
+    notes = details_field(desk.page, "维修记录").splitlines()  # one line per visit here too
+    assert [line.split("] ", 1)[1] for line in notes] == [
+        "更换角阀",
+        "角阀接口仍在滴水",
+        "重新缠生料带，试水 10 分钟无渗漏",
+    ]
+    history = desk.page.locator("#history + .table-responsive table").inner_text()
+    assert history.count("确认完工") == 2 and "住户验收不通过：返工" in history
+    desk.shot("rework-03-history")
+    with in_app():
+        closed = db.session.get(WorkOrder, order.id)
+        assert closed.status is WorkOrderStatus.closed and closed.signer_name == "王丽"
