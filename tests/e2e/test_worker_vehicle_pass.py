@@ -1,6 +1,7 @@
 """A construction-worker pass and a vehicle pass from the front desk to the gate: the
 receptionist fills in each application (a mistyped ID number and a bad plate are refused in
-the form, nothing saved), the supervisor approves both, and the guard checks them on a phone."""
+the form, nothing saved), the supervisor approves both, and the guard checks them on a phone
+whose browser is in English (each person's own language: the gate reads English throughout)."""
 
 from __future__ import annotations
 
@@ -23,7 +24,7 @@ from admin_app.models import (
 from admin_app.sensitive import mask
 
 from ..conftest import PASSWORD
-from .conftest import PHONE, details_field, flashes, solid_png, submit
+from .conftest import PHONE, chinese_left, details_field, flashes, solid_png, submit
 
 pytestmark = pytest.mark.browser
 
@@ -144,7 +145,8 @@ def test_worker_and_vehicle_pass_from_application_to_the_gate(factories, in_app,
         assert db.session.get(WorkerPass, worker_id).valid_until == permit_until
 
     # The guard on his phone: the worker types nothing, the guard types the pass number.
-    guard = screen("guard", viewport=PHONE).login("gate1", PASSWORD)
+    guard = screen("guard", viewport=PHONE, locale="en-US").login("gate1", PASSWORD)
+    records = ("华苑小区", "孙保安", "冯师傅", "安居装饰公司", "林业主")
     phone = guard.page
     phone.goto("/gate/")
     phone.fill("#code", worker_number.lower())
@@ -156,6 +158,10 @@ def test_worker_and_vehicle_pass_from_application_to_the_gate(factories, in_app,
     assert mask(ID_NUMBER) in card.inner_text()
     assert ID_NUMBER not in phone.content()  # the full number never reaches the gate
     assert renovation_number in card.inner_text()
+    assert card.locator("dt").all_inner_texts()[:3] == ["Worker", "Company", "ID number"]
+    assert "Renovation: " + renovation_number in card.inner_text()
+    assert phone.inner_text("#verdict .gate-verdict-title").strip() == "✓ Valid"
+    assert not chinese_left(phone, records)
     # Everything fits the phone's width: nothing to scroll sideways at the gate.
     assert phone.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
     guard.shot("worker-03-gate-valid-phone")
@@ -166,6 +172,13 @@ def test_worker_and_vehicle_pass_from_application_to_the_gate(factories, in_app,
     assert phone.locator("#verdict.gate-valid").count() == 1
     assert card.locator(".gate-plate").inner_text().startswith("粤BD12345")
     assert "林业主" in card.inner_text() and "B2-117" in card.inner_text()
+    badge = card.locator(".gate-plate .badge")
+    assert badge.inner_text().strip() == "New-energy vehicle"
+    # A label beside the plate, in ordinary letters: not spaced and sized like the plate.
+    assert badge.evaluate("b => getComputedStyle(b).letterSpacing") == "normal"
+    assert badge.bounding_box()["height"] < 30
+    assert card.locator("dt").all_inner_texts() == ["Vehicle type", "Resident", "Parking space"]
+    assert not chinese_left(phone, records)
     assert phone.locator("#confirm-release").count() == 0  # nothing to let out for a pass
     assert phone.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
     guard.shot("vehicle-02-gate-valid-phone")
