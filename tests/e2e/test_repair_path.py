@@ -299,6 +299,8 @@ def test_work_not_accepted_at_the_check_goes_back_to_work(factories, in_app, scr
     history = desk.page.locator("#history + .table-responsive table").inner_text()
     assert history.count("确认完工") == 2 and "住户验收不通过：返工" in history
     desk.shot("rework-03-history")
+    desk.page.goto(f"/admin/work_order/print/?id={order.id}")
+    assert len(desk.page.inner_text(".work-notes").splitlines()) == 3  # printed line by line
     with in_app():
         closed = db.session.get(WorkOrder, order.id)
         assert closed.status is WorkOrderStatus.closed and closed.signer_name == "王丽"
