@@ -117,15 +117,26 @@ def untranslated(catalog: Catalog) -> list[str]:
     return result
 
 
+# Flask-Admin looks its own strings up in the "admin" domain, first in the panel's translations
+# directory (views/__init__.py), then in its own catalogs. The panel's catalog is compiled under
+# that name too, so the few strings Flask-Admin 2.2's own zh_Hans_CN admin.mo lacks ("Failed to
+# create record.", "Failed to save record.") are found in ours; its own translations still win.
+FLASK_ADMIN_DOMAIN = "admin.mo"
+
+
 def compile_catalogs(directory: Path = TRANSLATIONS) -> list[str]:
     done = []
     for po in sorted(directory.glob("*/LC_MESSAGES/*.po")):
-        mo = po.with_suffix(".mo")
-        if mo.exists() and mo.stat().st_mtime >= po.stat().st_mtime:
+        targets = [po.with_suffix(".mo")]
+        if po.name == "messages.po":
+            targets.append(po.with_name(FLASK_ADMIN_DOMAIN))
+        stale = [mo for mo in targets if not mo.exists() or mo.stat().st_mtime < po.stat().st_mtime]
+        if not stale:
             continue
         with po.open("rb") as fh:
             catalog = read_po(fh, locale=po.parent.parent.name)
-        with mo.open("wb") as fh:
-            write_mo(fh, catalog)
+        for mo in stale:
+            with mo.open("wb") as fh:
+                write_mo(fh, catalog)
         done.append(f"compiled {po.relative_to(directory)}")
     return done

@@ -38,6 +38,7 @@ ALLOWED_FROM = {
     "book_next_visit": {S.in_progress},
     "resume": {S.next_visit},
     "finish": {S.in_progress},
+    "rework": {S.done},
     "close": {S.done},
     "revisit": {S.closed},
 }
@@ -51,6 +52,7 @@ TARGET = {
     "book_next_visit": S.next_visit,
     "resume": S.in_progress,
     "finish": S.done,
+    "rework": S.in_progress,
     "close": S.closed,
     "revisit": S.revisited,
 }
@@ -75,6 +77,7 @@ def call(name: str, order, actor, technician=None):
         ),
         "resume": lambda: work_orders.resume(order, actor),
         "finish": lambda: work_orders.finish(order, actor, notes="已修好"),
+        "rework": lambda: work_orders.rework(order, actor, notes="还在滴水"),
         "close": lambda: work_orders.close_with_signature(
             order, actor, signer_name="张三", signature_png=PNG, fee=Decimal("70")
         ),
@@ -402,3 +405,19 @@ def test_only_repair_tickets_become_work_orders(factories, in_app, world):
             )
         db.session.rollback()
         assert db.session.query(WorkOrder).count() == 0
+
+
+def test_rework_needs_what_the_resident_found_and_keeps_the_notes(factories, in_app, world):
+    order = factories.work_order(
+        world.a, status=S.in_progress, technician_id=world.tech.id, trade=Trade.plumbing
+    )
+    run(in_app, work_orders.finish, order.id, world.tech.id, notes="更换阀门")
+    with pytest.raises(ServiceError, match="not done"):
+        run(in_app, work_orders.rework, order.id, world.tech.id, notes="  ")
+    run(in_app, work_orders.rework, order.id, world.tech.id, notes="阀门仍在滴水")
+    with in_app():
+        record = db.session.get(WorkOrder, order.id)
+        assert record.status is S.in_progress and record.work_done_at is None
+        assert record.signature_file_id is None
+        assert record.work_notes.splitlines()[0].endswith("更换阀门")
+        assert record.work_notes.splitlines()[1].endswith("阀门仍在滴水")

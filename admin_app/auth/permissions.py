@@ -140,6 +140,7 @@ ACTIONS: dict[str, frozenset[Role]] = {
     "work_order.book_next_visit": FIELD,
     "work_order.resume": FIELD,
     "work_order.finish": FIELD,
+    "work_order.rework": FIELD,
     "work_order.close": FIELD | {R.receptionist},
     "work_order.revisit": FRONT_DESK,
     # Running one step over many records at once (ticked rows or a whole filter).

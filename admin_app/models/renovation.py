@@ -41,7 +41,7 @@ class InspectionResult(Choice):
     ok = "ok", _l("No problem found")
     violation = "violation", _l("Violation")
     passed = "passed", _l("Passed")
-    failed = "failed", _l("Failed")
+    failed = "failed", _l("Did not pass")
 
 
 class Renovation(EstateScoped, TimestampMixin, db.Model):

@@ -53,6 +53,12 @@ WORK_ORDER = StateMachine(
         step("book_next_visit", _l("Book the next visit"), {S.in_progress}, S.next_visit),
         step("resume", _l("Back for the next visit"), {S.next_visit}, S.in_progress),
         step("finish", _l("Mark work done"), {S.in_progress}, S.done),
+        step(
+            "rework",
+            _l("Resident finds it not done: back to work"),
+            {S.done},
+            S.in_progress,
+        ),
         step("close", _l("Close with signature"), {S.done}, S.closed),
         step("revisit", _l("Mark revisited"), {S.closed}, S.revisited),
         step("remind", _l("Send a reminder now"), OPEN_STATES | {S.done, S.closed}),
@@ -196,6 +202,16 @@ def finish(order: WorkOrder, actor, *, notes: str = "") -> None:
         order.work_done_at = clock.now()
         if notes and notes.strip():
             order.work_notes = _append(order.work_notes, notes)
+
+
+def rework(order: WorkOrder, actor, *, notes: str) -> None:
+    """The resident checks the finished work before signing and finds it not right: no
+    signature, the technician works on (and marks it done again, or books a next visit)."""
+    if not (notes or "").strip():
+        raise ServiceError(_l("Write down what the resident found not done."))
+    with WORK_ORDER.transition(order, "rework", actor):
+        order.work_done_at = None
+        order.work_notes = _append(order.work_notes, notes)
 
 
 def close_with_signature(

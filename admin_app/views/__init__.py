@@ -29,6 +29,7 @@ from ..models import (
     WorkerPass,
     WorkOrder,
 )
+from ..translations_build import TRANSLATIONS
 from . import rows
 from .audit import AuditRecordView
 from .batches import ActionBatchView, register
@@ -67,7 +68,9 @@ def create_admin(app) -> Admin:
         url="/admin",
         index_view=HomeView(name=_l("Home"), url="/admin"),
         theme=Bootstrap4Theme(base_template="admin/wuye/master.html", fluid=True),
-        translations_path=None,
+        # Flask-Admin's strings: its own catalogs, with ours filling their gaps (see
+        # translations_build.FLASK_ADMIN_DOMAIN).
+        translations_path=str(TRANSLATIONS),
     )
     app.jinja_env.globals["action_label"] = action_label
     app.jinja_env.globals.update(row_renderer=rows.row_renderer, cached_menu=rows.cached_menu)

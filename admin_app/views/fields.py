@@ -13,6 +13,7 @@ from flask_admin.model import filters as filter_tools
 from flask_admin.model import typefmt
 from flask_admin.model.form import converts
 from flask_babel import gettext
+from markupsafe import Markup
 from wtforms.validators import ValidationError
 
 from ..models.base import Choice
@@ -126,6 +127,17 @@ TYPE_FORMATTERS = {
     **typefmt.BASE_FORMATTERS,
 }
 TYPE_FORMATTERS[enum.Enum] = _choice
+
+
+def _lines(view, value, name=None):
+    """Text typed over several lines (work notes, one dated line per visit; a release's item
+    list; review notes) keeps its lines on the details page."""
+    if "\n" not in value:
+        return value
+    return Markup("<br>").join(value.splitlines())
+
+
+DETAIL_FORMATTERS = {**TYPE_FORMATTERS, str: _lines}
 
 EXPORT_FORMATTERS = {
     enum.Enum: _choice,

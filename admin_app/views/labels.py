@@ -208,4 +208,8 @@ def action_label(name: str, entity_type: str | None = None) -> str:
     from ..services.workflow import ACTION_LABELS as WORKFLOW_LABELS
 
     label = WORKFLOW_LABELS.get((entity_type, name)) or ACTION_LABELS.get(name)
+    if label is None:
+        # A step of another record's workflow that changed this one too (the ticket's
+        # "create_work_order" creates the work order): named as that step is named.
+        label = next((text for (_, step), text in WORKFLOW_LABELS.items() if step == name), None)
     return str(label) if label is not None else name

@@ -121,6 +121,13 @@ WORK_ORDER_ACTIONS = (
         style="success",
     ),
     RecordAction(
+        "rework",
+        lambda o, a, f: work_orders.rework(o, a, notes=f.notes.data),
+        forms.ReworkForm,
+        many=False,
+        style="warning",
+    ),
+    RecordAction(
         "close",
         run_close,
         forms.SignatureForm,

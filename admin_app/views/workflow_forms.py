@@ -115,6 +115,14 @@ class FinishForm(CleanForm):
     notes = TextAreaField(_l("Work notes"), validators=[Optional(), Length(max=2000)])
 
 
+class ReworkForm(CleanForm):
+    notes = TextAreaField(
+        _l("What the resident found not done"),
+        validators=TEXT,
+        description=_l("Nothing is signed: the work goes on until the resident accepts it."),
+    )
+
+
 class SignatureForm(CleanForm):
     signer_name = StringField(_l("Signed by"), validators=[DataRequired(), Length(max=50)])
     fee = DecimalField(_l("Fee collected"), places=2, validators=[Optional(), NumberRange(min=0)])

@@ -143,6 +143,53 @@ def details_field(page, label: str) -> str:
     return row.locator("td").nth(1).inner_text().strip()
 
 
+CJK = re.compile(r"[\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uff00-\uffef]")
+# Every text of the page a person may come to read: text nodes (hidden ones too: menus,
+# dialogs, options), placeholders, tooltips, alt texts, button values and the title. The
+# language menu names Chinese in Chinese (marked lang="zh-CN"): that is not left untranslated.
+PAGE_TEXTS = """() => {
+    const chinese = el => {
+        const marked = el && el.closest('[lang^=zh]');
+        return marked && marked !== document.documentElement;
+    };
+    const texts = [];
+    const walker = document.createTreeWalker(document.documentElement, NodeFilter.SHOW_TEXT);
+    while (walker.nextNode()) {
+        const parent = walker.currentNode.parentElement;
+        if (!parent || parent.closest('script, style, template') || chinese(parent)) continue;
+        const text = walker.currentNode.nodeValue.trim();
+        if (text) texts.push(text);
+    }
+    const attrs = ['placeholder', 'title', 'alt', 'aria-label', 'data-placeholder'];
+    for (const el of document.querySelectorAll(
+        '[placeholder], [title], [alt], [aria-label], [data-placeholder], input[type=submit]'
+    )) {
+        if (chinese(el)) continue;
+        for (const name of attrs) if (el.getAttribute(name)) texts.push(el.getAttribute(name));
+        if (el.matches('input[type=submit]') && el.value) texts.push(el.value);
+    }
+    return texts;
+}"""
+
+
+# A number plate starts with its province in Chinese in every language (粤B12345, 粤BD12345).
+PLATE = re.compile(r"[\u4e00-\u9fff][A-Z][A-Z0-9]{5,6}\b")
+
+
+def chinese_left(page, record_text=()) -> list[str]:
+    """Chinese on a page shown in English, other than the records' own content (names,
+    descriptions, estates typed in Chinese) and number plates: each text where some is left."""
+    known = sorted({t for t in record_text if t}, key=len, reverse=True)
+    left = []
+    for text in page.evaluate(PAGE_TEXTS):
+        rest = PLATE.sub("", text)
+        for content in known:
+            rest = rest.replace(content, "")
+        if CJK.search(rest):
+            left.append(text)
+    return left
+
+
 @pytest.fixture
 def screen(browser, live_server, request):
     opened: list[Session] = []

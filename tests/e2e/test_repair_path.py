@@ -1,5 +1,8 @@
 """The whole repair path in a browser, as the front desk and the technician live it:
-repair ticket → work order → dispatch → arrival, quote, work done → signature → revisit."""
+repair ticket → work order → dispatch → arrival, quote, work done → signature → revisit.
+
+It runs in Chinese and in English (the browsers ask for English): in English every page seen
+has English labels and no Chinese left but the records' own content."""
 
 from __future__ import annotations
 
@@ -13,7 +16,7 @@ from admin_app.extensions import db
 from admin_app.models import Role, StoredFile, Trade, WorkOrder, WorkOrderStatus
 
 from ..conftest import PASSWORD
-from .conftest import PHONE
+from .conftest import PHONE, chinese_left, details_field, flashes
 
 pytestmark = pytest.mark.browser
 
@@ -37,7 +40,63 @@ def draw_signature(page) -> None:
     page.wait_for_function("document.getElementById('signature-data').value.length > 0")
 
 
-def test_repair_ticket_to_revisit(factories, in_app, screen):
+# What each language shows on the pages the test reads (record content stays as typed).
+UI = {
+    "zh": {
+        "locale": "zh-CN",
+        "shots": "",
+        "reporter": "报告人",
+        "create_work_order": "生成维修工单",
+        "dispatch": "派工",
+        "arrive": "确认到场",
+        "close": "签字确认关闭",
+        "no_orders": "没有未完成的工单",
+        "printout": "维修服务任务单",
+        "revisit": "登记回访",
+    },
+    "en": {
+        "locale": "en-US",
+        "shots": "en-",
+        "reporter": "Reporter",
+        "create_work_order": "Create a work order",
+        "dispatch": "Dispatch",
+        "arrive": "Mark arrived",
+        "close": "Close with signature",
+        "no_orders": "No open work orders",
+        "printout": "Repair service work order",
+        "revisit": "Mark revisited",
+    },
+}
+# What the people in the test typed or are called: Chinese in both languages.
+RECORDS = (
+    "华苑小区",
+    "王丽",
+    "王前台",
+    "张师傅",
+    "厨房水槽下水管漏水",
+    "更换下水管，试水正常",
+    "师傅很专业，已修好",
+)
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_repair_ticket_to_revisit(factories, in_app, screen, lang):
+    ui = UI[lang]
+    untranslated: dict[str, list[str]] = {}
+
+    def seen(session, what: str) -> None:
+        """A page the person read: in English, nothing Chinese but the records (in Chinese,
+        the same look finds the Chinese interface: it reads the whole page)."""
+        left = chinese_left(session.page, RECORDS)
+        if lang == "zh":
+            assert left, f"{what}: no Chinese interface text found"
+        elif left:
+            untranslated[f"{what} ({session.page.url})"] = left
+        # History names each step as people call it, never by its code name.
+        steps = session.page.locator("#history + .table-responsive tr td:nth-child(3)")
+        raw = [s for s in steps.all_inner_texts() if re.fullmatch(r"[a-z_]+", s.strip())]
+        assert not raw, f"{what}: history steps by their code names: {raw}"
+
     estate = factories.estate(code="HY", name="华苑小区")
     unit = factories.unit(estate, building="3", room="1201")
     factories.resident(unit, name="王丽", phone="13800138000")
@@ -50,61 +109,78 @@ def test_repair_ticket_to_revisit(factories, in_app, screen):
         trades=[Trade.plumbing],
     )
 
-    desk = screen("reception").login("front", PASSWORD)
+    desk = screen("reception", locale=ui["locale"]).login("front", PASSWORD)
     page = desk.page
     page.goto("/admin/ticket/new/")
+    assert page.locator("label[for=reporter_name]").inner_text().strip() == ui["reporter"]
     page.select_option("#category", "repair", force=True)
     desk.pick_ajax("unit", "1201")
     desk.pick_ajax("resident", "138001")
     page.fill("#reporter_name", "王丽")
     page.fill("#reporter_phone", "138 0013 8000")
     page.fill("#description", "厨房水槽下水管漏水")
-    desk.shot("01-repair-ticket-form")
+    desk.shot(ui["shots"] + "01-repair-ticket-form")
+    seen(desk, "new ticket")
     submit(page, "input[type=submit].btn-primary")
-    page.click("table tbody tr >> nth=0 >> a[title]")  # the first row's details (eye) icon
-    page.click("#action-create_work_order")
+    seen(desk, "ticket list")
+    submit(page, "table tbody tr >> nth=0 >> a[title]")  # the first row's details (eye) icon
+    seen(desk, "ticket details")
+    assert page.inner_text("#action-create_work_order").strip() == ui["create_work_order"]
+    submit(page, "#action-create_work_order")
     page.select_option("#trade", "plumbing")
-    desk.shot("02-create-work-order")
+    desk.shot(ui["shots"] + "02-create-work-order")
+    seen(desk, "create work order")
     submit(page)
     assert "/admin/work_order/details/" in page.url
     order_id = int(re.search(r"id=(\d+)", page.url).group(1))
+    seen(desk, "new work order")
 
-    page.click("#action-dispatch")
+    assert page.inner_text("#action-dispatch").strip() == ui["dispatch"]
+    submit(page, "#action-dispatch")
     technician = page.locator("#technician option", has_text="张师傅").get_attribute("value")
     page.select_option("#technician", technician)
     appointment = (clock.now() + timedelta(hours=2)).strftime("%Y-%m-%dT%H:%M")
     page.fill("#appointment_at", appointment)
-    desk.shot("03-dispatch")
+    desk.shot(ui["shots"] + "03-dispatch")
+    seen(desk, "dispatch")
     submit(page)
     assert page.locator(".alert-success").count() == 1
+    seen(desk, "dispatched work order")
 
-    tech = screen("technician", viewport=PHONE).login("plumber", PASSWORD)
+    tech = screen("technician", viewport=PHONE, locale=ui["locale"]).login("plumber", PASSWORD)
     phone = tech.page
     assert phone.url.endswith("/tech/")
-    tech.shot("04-my-work-orders")
+    tech.shot(ui["shots"] + "04-my-work-orders")
+    seen(tech, "technician's orders")
+    assert phone.inner_text(f"#action-arrive-{order_id}").strip() == ui["arrive"]
     for step, fill in (
         ("arrive", None),
         ("quote", {"#labour": "60", "#materials": "25.5"}),
         ("accept_quote", None),
         ("finish", {"#notes": "更换下水管，试水正常"}),
     ):
-        phone.click(f"#action-{step}-{order_id}")
+        submit(phone, f"#action-{step}-{order_id}")
+        seen(tech, f"technician: {step}")
         for selector, value in (fill or {}).items():
             phone.fill(selector, value)
         submit(phone)
         assert phone.locator(".alert-success").count() == 1, step
-    phone.click(f"#action-close-{order_id}")
+        seen(tech, f"technician after {step}")
+    assert phone.inner_text(f"#action-close-{order_id}").strip() == ui["close"]
+    submit(phone, f"#action-close-{order_id}")
     phone.fill("#signer_name", "王丽")
     phone.fill("#fee", "85.50")
     draw_signature(phone)
-    tech.shot("05-signature")
+    tech.shot(ui["shots"] + "05-signature")
+    seen(tech, "signature")
     # Turning the phone resizes the pad; what the resident signed must survive it.
     phone.set_viewport_size({"width": 600, "height": 844})
     phone.set_viewport_size(PHONE)
     assert phone.input_value("#signature-data").startswith("data:image/png")
     submit(phone)
     assert phone.locator(".alert-success").count() == 1
-    assert phone.locator("#no-orders").count() == 1
+    assert phone.inner_text("#no-orders").startswith(ui["no_orders"])
+    seen(tech, "technician after closing")
 
     with in_app():
         order = db.session.get(WorkOrder, order_id)
@@ -116,22 +192,115 @@ def test_repair_ticket_to_revisit(factories, in_app, screen):
     page.goto(f"/admin/work_order/details/?id={order_id}")
     image = page.locator("img.signature-image")
     assert image.evaluate("img => img.naturalWidth") > 0
-    desk.shot("06-closed-order")
+    desk.shot(ui["shots"] + "06-closed-order")
+    seen(desk, "closed work order")
     page.goto(f"/admin/work_order/print/?id={order_id}")
     assert page.locator("img.signature").evaluate("img => img.naturalWidth") > 0
-    assert "维修服务任务单" in page.content()
-    desk.shot("07-printout")
+    assert page.inner_text("h1").strip() == ui["printout"]
+    # The title's letters are spaced out in Chinese only: English words stay readable words.
+    spacing = page.eval_on_selector("h1", "h1 => getComputedStyle(h1).letterSpacing")
+    assert (spacing != "normal") == (lang == "zh")
+    desk.shot(ui["shots"] + "07-printout")
+    seen(desk, "printout")
 
     page.goto(f"/admin/work_order/details/?id={order_id}")
-    page.click("#action-revisit")
+    assert page.inner_text("#action-revisit").strip() == ui["revisit"]
+    submit(page, "#action-revisit")
     for field in ("rating_timeliness", "rating_quality", "rating_fee", "rating_attitude"):
         page.check(f"input[name={field}][value='5']")
     page.check("input[name=satisfaction][value=satisfied]")
     page.fill("#comment", "师傅很专业，已修好")
-    desk.shot("08-revisit")
+    desk.shot(ui["shots"] + "08-revisit")
+    seen(desk, "revisit")
     submit(page)
     assert page.locator(".alert-success").count() == 1
-    desk.shot("09-revisited")
+    desk.shot(ui["shots"] + "09-revisited")
+    seen(desk, "revisited work order")
+    assert not untranslated, f"Chinese left on English pages: {untranslated}"
     with in_app():
         order = db.session.get(WorkOrder, order_id)
         assert order.status is WorkOrderStatus.revisited and order.rating_quality == 5
+
+
+def test_work_not_accepted_at_the_check_goes_back_to_work(factories, in_app, screen):
+    """The technician marks the work done; the resident, checking before signing, finds the
+    pipe still dripping and does not sign: the order goes back to work, and is closed with the
+    signature only once the second check is good."""
+    estate = factories.estate(code="HY", name="华苑小区")
+    unit = factories.unit(estate, building="3", room="1201")
+    factories.resident(unit, name="王丽", phone="13800138000")
+    technician = factories.staff(
+        Role.technician,
+        estates=[estate],
+        username="plumber",
+        name="张师傅",
+        trades=[Trade.plumbing],
+    )
+    factories.staff(Role.receptionist, estates=[estate], username="front", name="王前台")
+    order = factories.work_order(
+        estate,
+        unit_id=unit.id,
+        trade=Trade.plumbing,
+        status=WorkOrderStatus.in_progress,
+        technician_id=technician.id,
+        dispatched_at=clock.now() - timedelta(hours=1),
+        arrived_at=clock.now() - timedelta(minutes=30),
+        description="卫生间角阀漏水",
+    )
+
+    tech = screen("technician", viewport=PHONE).login("plumber", PASSWORD)
+    phone = tech.page
+    submit(phone, f"#action-finish-{order.id}")
+    phone.fill("#notes", "更换角阀")
+    submit(phone)
+    # Done, awaiting the resident's check: besides signing, the resident may refuse the work.
+    assert phone.inner_text(f"#action-rework-{order.id}").strip() == "住户验收不通过：返工"
+    submit(phone, f"#action-rework-{order.id}")
+    phone.fill("#notes", "角阀接口仍在滴水")
+    tech.shot("rework-01-not-accepted-phone")
+    submit(phone)
+    assert phone.locator(".alert-success").count() == 1
+    card = phone.locator(f"#order-{order.id}")
+    assert card.locator(".badge").inner_text().strip() == "施工中"
+    assert phone.locator(f"#action-close-{order.id}").count() == 0  # nothing to sign yet
+    tech.shot("rework-02-back-to-work-phone")
+
+    submit(phone, f"#action-finish-{order.id}")
+    phone.fill("#notes", "重新缠生料带，试水 10 分钟无渗漏")
+    submit(phone)
+    submit(phone, f"#action-close-{order.id}")
+    # Each visit's notes on a line of their own, as the resident reads them before signing.
+    notes = phone.inner_text(".work-notes").splitlines()
+    assert [line.split("] ", 1)[1] for line in notes] == [
+        "更换角阀",
+        "角阀接口仍在滴水",
+        "重新缠生料带，试水 10 分钟无渗漏",
+    ]
+    phone.fill("#signer_name", "王丽")
+    draw_signature(phone)
+    submit(phone)  # the fee forgotten: the server sends the form back
+    assert flashes(phone, "error") == ["请填写收费金额（无收费填0）。"]
+    # ... with the signature still on the pad: the resident does not sign twice.
+    phone.wait_for_selector("#signature-pad.signed[data-ready]")
+    assert phone.input_value("#signature-data").startswith("data:image/png")
+    phone.fill("#fee", "0")
+    submit(phone)
+    assert phone.locator(".alert-success").count() == 1
+    assert phone.locator("#no-orders").count() == 1
+
+    desk = screen("reception").login("front", PASSWORD)
+    desk.page.goto(f"/admin/work_order/details/?id={order.id}")
+    notes = details_field(desk.page, "维修记录").splitlines()  # one line per visit here too
+    assert [line.split("] ", 1)[1] for line in notes] == [
+        "更换角阀",
+        "角阀接口仍在滴水",
+        "重新缠生料带，试水 10 分钟无渗漏",
+    ]
+    history = desk.page.locator("#history + .table-responsive table").inner_text()
+    assert history.count("确认完工") == 2 and "住户验收不通过：返工" in history
+    desk.shot("rework-03-history")
+    desk.page.goto(f"/admin/work_order/print/?id={order.id}")
+    assert len(desk.page.inner_text(".work-notes").splitlines()) == 3  # printed line by line
+    with in_app():
+        closed = db.session.get(WorkOrder, order.id)
+        assert closed.status is WorkOrderStatus.closed and closed.signer_name == "王丽"

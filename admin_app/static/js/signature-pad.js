@@ -88,6 +88,23 @@
     }
   });
   window.addEventListener("resize", resize);
+  // A form the server sent back (the fee forgotten, say) carries what the resident signed:
+  // draw it again rather than ask for a second signature.
+  var signed = field.value;
   resize(true);
-  canvas.dataset.ready = "1";  // lets browser tests wait until the pad listens
+  function ready() { canvas.dataset.ready = "1"; }  // lets browser tests wait for the pad
+  if (/^data:image\/png;base64,/.test(signed)) {
+    var image = new Image();
+    image.onload = function () {
+      ctx.drawImage(image, 0, 0, canvas.offsetWidth, canvas.offsetHeight);
+      strokes = 1;
+      field.value = signed;
+      canvas.classList.add("signed");
+      ready();
+    };
+    image.onerror = ready;
+    image.src = signed;
+  } else {
+    ready();
+  }
 })();
