@@ -186,12 +186,16 @@ def main() -> None:
     extras = (
         ("dashboard", "regional, 10 estates", client, "/admin/"),
         ("dashboard", "director, 40 estates", director, "/admin/"),
-        ("statistics", "regional, month", client, "/admin/statistics/"),
-        ("statistics", "regional, year", client, "/admin/statistics/?period=2026"),
-        ("statistics", "director, month", director, "/admin/statistics/"),
-        ("statistics", "director, quarter", director, "/admin/statistics/?period=2026-Q3"),
-        ("statistics", "director, year", director, "/admin/statistics/?period=2026"),
     )
+    # Counted afresh on every request (fresh=1), and then as people mostly see them: kept
+    # from the first view (STATISTICS_CACHE_SECONDS).
+    for who_label, who in (("regional", client), ("director", director)):
+        for period_label, period in (("month", ""), ("quarter", "2026-Q3"), ("year", "2026")):
+            url = f"/admin/statistics/?period={period}" if period else "/admin/statistics/?"
+            extras += (
+                ("statistics", f"{who_label}, {period_label}, counted", who, url + "&fresh=1"),
+                ("statistics", f"{who_label}, {period_label}, kept", who, url),
+            )
     for extra_label, page, who, extra_url in extras:
         if not only or extra_label in only:
             row = {

@@ -15,6 +15,7 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 from ..extensions import db
 from ..models.import_batch import ImportBatch, ImportStatus
 from ..services import resident_import
+from ..services.conflicts import retrying_conflicts
 from ..services.importing.problems import ImportRefused
 from .queue import job
 
@@ -59,8 +60,11 @@ def _run(batch_id: int, expected: ImportStatus, step) -> None:
     batch = db.session.get(ImportBatch, batch_id)
     if batch is None or batch.status is not expected:
         return  # cancelled, or already done by another worker
+    progress = ProgressWriter(batch_id)
     try:
-        step(batch, ProgressWriter(batch_id))
+        # On SQLite the progress, written on its own connection, can make this step's first
+        # write a conflict: it starts over rather than failing the import.
+        retrying_conflicts(lambda: step(db.session.get(ImportBatch, batch_id), progress))
     except ImportRefused as refused:
         db.session.rollback()
         resident_import.mark_refused(batch_id, refused.problem)
@@ -69,7 +73,7 @@ def _run(batch_id: int, expected: ImportStatus, step) -> None:
         # this import was written; checking again shows the estate as it is now.
         current_app.logger.info("import %s collided: %s", batch_id, collided)
         db.session.rollback()
-        resident_import.mark_failed(batch_id, "collision")
+        retrying_conflicts(lambda: resident_import.mark_failed(batch_id, "collision"))
     except Exception:
         db.session.rollback()
         resident_import.mark_failed(batch_id)

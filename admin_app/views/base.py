@@ -32,6 +32,7 @@ from ..auth.permissions import CREATE, DELETE, EDIT, EXPORT, VIEW, allowed, may
 from ..auth.scope import estate_allowed, scoped
 from ..extensions import db
 from ..models.audit import AuditRecord
+from ..services.conflicts import is_write_conflict
 from ..services.errors import ServiceError
 from . import export as exporting
 from .ajax import ScopedAjaxLoader
@@ -66,15 +67,6 @@ TECHNICAL_COLUMNS = (
     "token_nonce",
     "number",
 )
-
-
-def is_write_conflict(exc: OperationalError) -> bool:
-    """Two saves at the same moment, refused by the database to keep them apart: SQLite's
-    lock (a reading transaction cannot start writing once another has written), PostgreSQL's
-    serialization failure or deadlock. Saving again is the answer."""
-    if getattr(exc.orig, "sqlstate", None) in ("40001", "40P01"):
-        return True
-    return "database is locked" in str(exc.orig)
 
 
 # Flask-Admin flashes these itself; its own zh_Hans_CN catalog lacks them, so they are kept in
