@@ -277,6 +277,7 @@ def test_the_page_adds_up_months_to_the_same_figures_as_each_table(data, in_app,
         assert page["revisits"] == stats.revisit_table([data.a.id], period)
         assert page["order_revisits"] == stats.work_order_revisit_rate([data.a.id], period)
         assert page["quarters"] == stats.quarterly([data.a.id], period)
+        assert page["by_trade"] == stats.work_orders_by_trade([data.a.id], period)
     assert page["quarters"][-1]["quarter"] == "2026-Q4"
 
 

@@ -14,6 +14,7 @@ quarters compared, and adds the months up: four passes in all, whatever the peri
 
 from __future__ import annotations
 
+from ...models import Trade
 from . import cache, complaints, work_orders
 from .periods import Period, buckets_within, months_spanning, parse_period, quarters_up_to, rate
 
@@ -38,14 +39,14 @@ def report(estate_ids, period: Period, fresh: bool = False) -> dict:
     kept from a few minutes ago (see cache)."""
     quarters = quarters_up_to(period)
     months = months_spanning([period, *quarters])
-    found = _Months(estate_ids, months, fresh)
+    found = _Months(estate_ids, months, fresh, trades_in=period)
     in_period = buckets_within(months, period)
     return {
         "as_of": found.as_of,
         "complaints": complaints.summary(found.complaints_in(in_period)),
         "revisits": work_orders.revisit_rows(found.revisits_in(in_period)),
         "order_revisits": work_orders.revisit_rate(found.closed, in_period),
-        "by_trade": work_orders.by_trade(estate_ids, period),
+        "by_trade": found.by_trade,
         "quarters": [found.quarter_row(q) for q in quarters],
     }
 
@@ -53,10 +54,13 @@ def report(estate_ids, period: Period, fresh: bool = False) -> dict:
 class _Months:
     """The month-grouped passes, and sums of them over any whole-month period."""
 
-    def __init__(self, estate_ids, months, fresh: bool = False):
+    def __init__(self, estate_ids, months, fresh: bool = False, trades_in: Period | None = None):
         self.months = months
-        key = ("months", sorted(estate_ids), months[0].start, months[-1].end)
-        rows, self.as_of = cache.remembered(key, lambda: _passes(estate_ids, months), fresh)
+        key = ("months", sorted(estate_ids), months[0].start, months[-1].end, trades_in)
+        rows, self.as_of = cache.remembered(
+            key, lambda: _passes(estate_ids, months, trades_in), fresh
+        )
+        self.by_trade = [dict(r, trade=Trade(r["trade"])) for r in rows["by_trade"]]
         self.complaints = [complaints.from_row(r) for r in rows["complaints"]]
         self.revisits = [work_orders.revisit_from_row(r) for r in rows["revisits"]]
         self.closed = {int(b): tuple(v) for b, v in rows["closed"].items()}
@@ -84,9 +88,11 @@ class _Months:
         }
 
 
-def _passes(estate_ids, months) -> dict:
-    """The three month-grouped passes, as JSON-ready rows."""
+def _passes(estate_ids, months, trades_in: Period | None) -> dict:
+    """The three month-grouped passes (and the orders per trade of a period), JSON-ready."""
+    trades = work_orders.by_trade(estate_ids, trades_in) if trades_in else []
     return {
+        "by_trade": [dict(r, trade=r["trade"].value) for r in trades],
         "complaints": [
             complaints.as_row(g) for g in complaints.complaint_groups(estate_ids, months)
         ],
