@@ -118,7 +118,7 @@ def untranslated(catalog: Catalog) -> list[str]:
 
 
 def compile_catalogs(directory: Path = TRANSLATIONS) -> list[str]:
-    done = []
+    done = compile_flask_admin_catalogs(directory)
     for po in sorted(directory.glob("*/LC_MESSAGES/*.po")):
         mo = po.with_suffix(".mo")
         if mo.exists() and mo.stat().st_mtime >= po.stat().st_mtime:
@@ -128,4 +128,29 @@ def compile_catalogs(directory: Path = TRANSLATIONS) -> list[str]:
         with mo.open("wb") as fh:
             write_mo(fh, catalog)
         done.append(f"compiled {po.relative_to(directory)}")
+    return done
+
+
+def compile_flask_admin_catalogs(directory: Path = TRANSLATIONS) -> list[str]:
+    """Flask-Admin's own messages ("Failed to create record." …) in our languages.
+
+    Flask-Admin 2.2's wheel ships an admin.mo older than its admin.po: the Chinese .mo lacks
+    messages the .po translates, and the panel showed them in English. Its .po is compiled
+    here, next to ours; the Admin is pointed at this directory (views/__init__.py), which
+    Flask-Admin reads before its own."""
+    import flask_admin
+
+    source = Path(flask_admin.__file__).parent / "translations"
+    done = []
+    for locale in LOCALES:
+        po = source / locale / "LC_MESSAGES" / "admin.po"
+        mo = directory / locale / "LC_MESSAGES" / "admin.mo"
+        if not po.exists() or (mo.exists() and mo.stat().st_mtime >= po.stat().st_mtime):
+            continue
+        with po.open("rb") as fh:
+            catalog = read_po(fh, locale=locale)
+        mo.parent.mkdir(parents=True, exist_ok=True)
+        with mo.open("wb") as fh:
+            write_mo(fh, catalog)
+        done.append(f"compiled Flask-Admin's {locale} admin.po")
     return done

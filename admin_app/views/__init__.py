@@ -29,6 +29,7 @@ from ..models import (
     WorkerPass,
     WorkOrder,
 )
+from ..translations_build import TRANSLATIONS
 from .audit import AuditRecordView
 from .batches import ActionBatchView, register
 from .estate import EstateView, UnitView
@@ -66,7 +67,8 @@ def create_admin(app) -> Admin:
         url="/admin",
         index_view=HomeView(name=_l("Home"), url="/admin"),
         theme=Bootstrap4Theme(base_template="admin/wuye/master.html", fluid=True),
-        translations_path=None,
+        # Flask-Admin's messages, compiled from its own .po (translations_build.py)
+        translations_path=str(TRANSLATIONS),
     )
     app.jinja_env.globals["action_label"] = action_label
     front_desk = _l("Front desk")
