@@ -8,10 +8,13 @@ page's progress bar (any web process) can show it.
 
 from __future__ import annotations
 
-from flask import Response, json, request
+from datetime import datetime, timedelta
+
+from flask import Response, current_app, json, request
 from flask_admin import expose
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
+from sqlalchemy import and_, func, or_, select, update
 from werkzeug.datastructures import MultiDict
 
 from .. import clock
@@ -73,16 +76,18 @@ def run_batch(batch_id: int) -> None:
 
 
 def execute(batch_id: int) -> None:
+    """Run a batch, or what is left of it: the chunks committed before (by a job lost with
+    Redis or with its worker) are not run again."""
+    if not _claim(batch_id):
+        return  # done, failed, or another worker has it: a retried job never runs it twice
     batch = db.session.get(ActionBatch, batch_id)
-    if batch is None or batch.status in (BatchStatus.done, BatchStatus.running):
-        return  # a retried job never runs a batch twice
     view = REGISTRY[batch.resource]
     action = view.action_for(batch.action)
     actor = db.session.get(Staff, batch.actor_id)
-    batch.status = BatchStatus.running
-    db.session.commit()
     try:
-        for start in range(0, len(batch.record_ids), CHUNK):
+        # Each chunk commits its records and the counts together: `processed` says how many
+        # of the ready records are done (the skipped ones were counted at the confirmation).
+        for start in range(batch.processed - batch.skipped, len(batch.record_ids), CHUNK):
             _run_chunk(view, action, batch, actor, batch.record_ids[start : start + CHUNK])
         batch.status = BatchStatus.done
     except Exception:
@@ -91,8 +96,47 @@ def execute(batch_id: int) -> None:
         batch.status = BatchStatus.failed
         raise
     finally:
-        batch.finished_at = clock.now()
-        db.session.commit()
+        if batch.status in (BatchStatus.done, BatchStatus.failed):  # not when the worker dies
+            batch.finished_at = clock.now()
+            db.session.commit()
+
+
+def stalled_since() -> datetime:
+    return clock.now() - timedelta(seconds=current_app.config["BATCH_STALE_SECONDS"])
+
+
+def _claim(batch_id: int) -> bool:
+    """Take the batch: a queued one, or a running one silent since stalled_since() (its job
+    was lost). One conditional UPDATE, so two workers never both take it."""
+    now = clock.now()
+    stalled = and_(
+        ActionBatch.status == BatchStatus.running,
+        or_(ActionBatch.progress_at.is_(None), ActionBatch.progress_at < stalled_since()),
+    )
+    claimed = db.session.execute(
+        update(ActionBatch)
+        .where(ActionBatch.id == batch_id, or_(ActionBatch.status == BatchStatus.queued, stalled))
+        .values(status=BatchStatus.running, progress_at=now)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    db.session.commit()
+    return bool(claimed)
+
+
+@job
+def resume_stalled_batches() -> int:
+    """rq cron (jobs/cron.py): hand out again every batch whose job was lost — queued or
+    running, and silent for BATCH_STALE_SECONDS. Returns how many."""
+    quiet = func.coalesce(ActionBatch.progress_at, ActionBatch.created_at) < stalled_since()
+    ids = db.session.scalars(
+        select(ActionBatch.id).where(
+            ActionBatch.status.in_([BatchStatus.queued, BatchStatus.running]), quiet
+        )
+    ).all()
+    db.session.commit()
+    for batch_id in ids:
+        submit(run_batch, batch_id)
+    return len(ids)
 
 
 def _run_chunk(view, action, batch: ActionBatch, actor, ids: list[int]) -> None:
@@ -123,6 +167,7 @@ def _run_chunk(view, action, batch: ActionBatch, actor, ids: list[int]) -> None:
     batch.failed += len(failed) + missing
     batch.processed += len(ids)
     batch.problems = problems
+    batch.progress_at = clock.now()
     db.session.commit()
 
 
