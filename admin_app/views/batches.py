@@ -3,18 +3,20 @@
 The confirmation page (views/actions.py) decides what runs; `start_batch` records it; `execute`
 runs each record through the same RecordAction — so the same service verb, state rules, scope
 and history as a single action — a chunk at a time, committing progress as it goes so that the
-page's progress bar (any web process) can show it.
+page's progress bar (any web process) can show it. A batch whose job was lost (Redis
+restarted empty, a worker killed) is queued again by `resume_stalled_batches` (rq cron) and
+goes on after the chunks it had committed.
 """
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 from flask import Response, current_app, json, request
 from flask_admin import expose
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
-from sqlalchemy import and_, func, or_, select, update
+from sqlalchemy import func, select, update
 from werkzeug.datastructures import MultiDict
 
 from .. import clock
@@ -79,7 +81,7 @@ def execute(batch_id: int) -> None:
     """Run a batch, or what is left of it: the chunks committed before (by a job lost with
     Redis or with its worker) are not run again."""
     if not _claim(batch_id):
-        return  # done, failed, or another worker has it: a retried job never runs it twice
+        return  # running, done or failed: a retried job never runs a batch twice
     batch = db.session.get(ActionBatch, batch_id)
     view = REGISTRY[batch.resource]
     action = view.action_for(batch.action)
@@ -101,22 +103,12 @@ def execute(batch_id: int) -> None:
             db.session.commit()
 
 
-def stalled_since() -> datetime:
-    return clock.now() - timedelta(seconds=current_app.config["BATCH_STALE_SECONDS"])
-
-
 def _claim(batch_id: int) -> bool:
-    """Take the batch: a queued one, or a running one silent since stalled_since() (its job
-    was lost). One conditional UPDATE, so two workers never both take it."""
-    now = clock.now()
-    stalled = and_(
-        ActionBatch.status == BatchStatus.running,
-        or_(ActionBatch.progress_at.is_(None), ActionBatch.progress_at < stalled_since()),
-    )
+    """Take a queued batch (one conditional UPDATE: two workers never both take it)."""
     claimed = db.session.execute(
         update(ActionBatch)
-        .where(ActionBatch.id == batch_id, or_(ActionBatch.status == BatchStatus.queued, stalled))
-        .values(status=BatchStatus.running, progress_at=now)
+        .where(ActionBatch.id == batch_id, ActionBatch.status == BatchStatus.queued)
+        .values(status=BatchStatus.running, progress_at=clock.now())
         .execution_options(synchronize_session=False)
     ).rowcount
     db.session.commit()
@@ -125,18 +117,28 @@ def _claim(batch_id: int) -> bool:
 
 @job
 def resume_stalled_batches() -> int:
-    """rq cron (jobs/cron.py): hand out again every batch whose job was lost — queued or
-    running, and silent for BATCH_STALE_SECONDS. Returns how many."""
-    quiet = func.coalesce(ActionBatch.progress_at, ActionBatch.created_at) < stalled_since()
-    ids = db.session.scalars(
-        select(ActionBatch.id).where(
-            ActionBatch.status.in_([BatchStatus.queued, BatchStatus.running]), quiet
-        )
-    ).all()
-    db.session.commit()
-    for batch_id in ids:
+    """rq cron (jobs/cron.py): a batch queued or running but silent for BATCH_STALE_SECONDS
+    lost its job (Redis restarted empty, the worker killed). It is queued again — its next
+    job goes on after the chunks already committed. Returns how many."""
+    cutoff = clock.now() - timedelta(seconds=current_app.config["BATCH_STALE_SECONDS"])
+    stalled = (
+        ActionBatch.status.in_([BatchStatus.queued, BatchStatus.running]),
+        func.coalesce(ActionBatch.progress_at, ActionBatch.created_at) < cutoff,
+    )
+    resumed = []
+    for batch_id in db.session.scalars(select(ActionBatch.id).where(*stalled)).all():
+        requeued = db.session.execute(  # unless another sweep or a worker was quicker
+            update(ActionBatch)
+            .where(ActionBatch.id == batch_id, *stalled)
+            .values(status=BatchStatus.queued, progress_at=clock.now())
+            .execution_options(synchronize_session=False)
+        ).rowcount
+        db.session.commit()
+        if requeued:
+            resumed.append(batch_id)
+    for batch_id in resumed:
         submit(run_batch, batch_id)
-    return len(ids)
+    return len(resumed)
 
 
 def _run_chunk(view, action, batch: ActionBatch, actor, ids: list[int]) -> None:
