@@ -1,8 +1,9 @@
 """Faults in the middle of a background job, injected for real (test_faults.py has the
 private redis-server and the PostgreSQL termination): Redis killed while a worker runs a
 supervisor's large batch, then started again empty; PostgreSQL dropping the worker's
-connection in the middle of a chunk. Each chunk of a batch is written whole or not at all,
-a batch whose job was lost is taken up again where it stopped, and the next job works."""
+connection in the middle of a batch chunk and of a reminder's delivery. Each chunk of a batch
+and each delivery is written whole or not at all, a batch whose job was lost is taken up
+again where it stopped, a delivery is retried, and the next job works."""
 
 from __future__ import annotations
 
@@ -18,17 +19,22 @@ from sqlalchemy import event, select
 from admin_app import clock
 from admin_app.extensions import db
 from admin_app.jobs import queue as jobs
+from admin_app.jobs import reminders as reminder_jobs
 from admin_app.models import (
     ActionBatch,
     AuditRecord,
     BatchStatus,
+    Reminder,
+    ReminderStatus,
     Role,
+    TicketCategory,
     Trade,
     WorkOrder,
     WorkOrderStatus,
 )
 from admin_app.views import batches
 
+from .reminders_support import inbox, staff_office
 from .test_faults import connection, needs_postgres, private_redis, terminate
 
 __all__ = ["private_redis"]  # the fixture, used by name
@@ -83,18 +89,26 @@ def orders_and_history(in_app, orders, batch_id: int) -> tuple[list, set]:
     return states, set(history)
 
 
-def run_worker(app, server) -> None:
+def run_worker(app, server, queues=(jobs.DEFAULT_QUEUE,), scheduler: bool = False) -> None:
     """A real rq worker, in this process (so that the test can act mid-job), until the queue
     is empty or Redis is gone. A worker that loses Redis cannot unsubscribe: its listening
     thread is stopped here, or it would go on logging reconnection errors."""
-    worker = SimpleWorker([jobs.DEFAULT_QUEUE], connection=connection(server))
+    worker = SimpleWorker(list(queues), connection=connection(server))
     try:
         with app.app_context():
-            worker.work(burst=True)
+            worker.work(burst=True, with_scheduler=scheduler)
     finally:
         if getattr(worker, "pubsub_thread", None) is not None:
             worker.pubsub_thread.stop()
             worker.pubsub_thread.join(timeout=5)
+
+
+def assert_half_done(orders, states, history) -> None:
+    """One chunk of two orders written whole (dispatched, with history), the other not at all
+    (the chunks follow the list's order, not the orders' ids)."""
+    dispatched = {o.id for o, state in zip(orders, states, strict=True) if state is S.dispatched}
+    assert (states.count(S.dispatched), states.count(S.new)) == (2, 2), states
+    assert history == dispatched
 
 
 def after_chunks(monkeypatch, count: int, then) -> None:
@@ -179,7 +193,7 @@ def test_a_batch_lost_mid_way_resumes_where_it_stopped(
     with in_app():
         db.session.remove()
     states, history = orders_and_history(in_app, office.orders[Trade.plumbing], batch_id)
-    assert states == [S.dispatched] * 2 + [S.new] * 2 and len(history) == 2
+    assert_half_done(office.orders[Trade.plumbing], states, history)
     lost = progress(office, batch_id)
     assert (lost["status"], lost["processed"], lost["done"]) == ("running", 2, 2)
 
@@ -223,7 +237,7 @@ def test_a_connection_dropped_mid_batch_fails_the_chunk_whole_and_the_next_job_w
 
     # The second chunk is not written at all, the first one is, whole; the batch says so.
     states, history = orders_and_history(in_app, office.orders[Trade.plumbing], batch_id)
-    assert states == [S.dispatched] * 2 + [S.new] * 2 and len(history) == 2
+    assert_half_done(office.orders[Trade.plumbing], states, history)
     failed = progress(office, batch_id)
     assert (failed["status"], failed["done"], failed["processed"]) == ("failed", 2, 2)
     with app.app_context():
@@ -243,3 +257,52 @@ def test_a_connection_dropped_mid_batch_fails_the_chunk_whole_and_the_next_job_w
         batch = db.session.get(ActionBatch, again)
         assert (batch.total, batch.done, batch.status) == (2, 2, BatchStatus.done)
     assert connection(private_redis).ping()
+
+
+@needs_postgres
+def test_a_connection_dropped_mid_delivery_writes_nothing_and_the_retry_delivers_once(
+    app, factories, in_app, time_machine, private_redis, monkeypatch
+):
+    time_machine.move_to(datetime.now(UTC), tick=False)
+    monkeypatch.setitem(app.config, "OFFICE_HOURS_START", 0)
+    monkeypatch.setitem(app.config, "OFFICE_HOURS_END", 24)
+    office = staff_office(factories)
+    ticket = factories.ticket(
+        office.world.a,
+        category=TicketCategory.inquiry,
+        callback_due_at=clock.now() + timedelta(minutes=5),  # the warning is due now
+        assignee_id=office.receptionist.id,
+    )
+    with app.app_context():
+        assert reminder_jobs.sweep_reminders() == 1
+    with in_app():
+        engine = db.engine
+    armed = {"on": True}
+
+    def kill_own_connection(conn, cursor, statement, parameters, context, executemany):
+        if armed["on"] and "INSERT INTO notification" in statement:
+            armed["on"] = False  # the inbox entry is being written when the server drops it
+            terminate(app, [conn.connection.dbapi_connection.info.backend_pid])
+
+    event.listen(engine, "before_cursor_execute", kill_own_connection)
+    try:
+        run_worker(app, private_redis, queues=("reminders",))
+    finally:
+        event.remove(engine, "before_cursor_execute", kill_own_connection)
+    assert not armed["on"], "the connection was not dropped"
+
+    # Nothing of the delivery was written: the reminder is still to be delivered.
+    assert inbox(in_app, office.receptionist) == []
+    with in_app():
+        warning = db.session.scalars(select(Reminder).where(Reminder.level == 0)).one()
+        assert (warning.status, warning.attempts) == (ReminderStatus.queued, 0)
+    # rq retries the job (RETRY_INTERVALS): a minute later it delivers, once.
+    time_machine.shift(timedelta(seconds=reminder_jobs.RETRY_INTERVALS[0] + 1))
+    for _ in range(2):  # the first run's scheduler moves the retry onto the queue
+        run_worker(app, private_redis, queues=("reminders",), scheduler=True)
+    assert inbox(in_app, office.receptionist) == [("callback", 0, "ticket", ticket.id)]
+    with in_app():
+        warning = db.session.scalars(select(Reminder).where(Reminder.level == 0)).one()
+        assert warning.status is ReminderStatus.sent
+    with app.app_context():  # and nothing is left among the failed jobs
+        assert FailedJobRegistry(queue=jobs.queue("reminders")).get_job_ids() == []
