@@ -50,7 +50,7 @@ from admin_app.models import (
 
 from .test_fuzz import FUZZ, chaos, error_logs, table_bytes, tables
 
-ACTION_FUZZ = settings(FUZZ, max_examples=4)
+ACTION_FUZZ = settings(FUZZ, max_examples=3)
 CJK = re.compile(r"[\u4e00-\u9fff]")
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x01" * 80
 LOCAL = "%Y-%m-%dT%H:%M"
@@ -414,7 +414,7 @@ def account_form(resource: str, w) -> dict:
 
 
 @pytest.mark.parametrize("resource", sorted(ACCOUNT_MODELS))
-@settings(FUZZ, max_examples=12)
+@settings(FUZZ, max_examples=10)
 @given(data=st.data())
 def test_any_staff_or_estate_input_saves_whole_or_not_at_all(
     account_world, in_app, caplog, resource, data
@@ -483,7 +483,7 @@ cli_files = st.one_of(
 )
 
 
-@settings(FUZZ, max_examples=15)
+@settings(FUZZ, max_examples=12)
 @given(
     data=cli_files,
     options=st.lists(
@@ -577,3 +577,16 @@ def test_odd_numbers_and_dates_in_action_forms(
         assert snapshot(case.model, record.id) == before
         assert written() == effects
     assert not error_logs(caplog)
+
+
+def test_an_amount_beyond_the_column_is_explained_in_english(action_world, factories, in_app):
+    case = BY_NAME["work_order.quote"]
+    order = case.make(factories, action_world)
+    url = f"/admin/work_order/act/quote/?id={order.id}"
+    response = action_world.clients["en"].post(url, {"labour": "1e20", "materials": "0"})
+    assert response.status_code == 200
+    assert "Enter a number between 0 and 99999999.99." in shown_messages(
+        response.get_data(as_text=True)
+    )
+    with in_app():
+        assert db.session.get(WorkOrder, order.id).status is WorkOrderStatus.arrived
