@@ -590,3 +590,34 @@ def test_an_amount_beyond_the_column_is_explained_in_english(action_world, facto
     )
     with in_app():
         assert db.session.get(WorkOrder, order.id).status is WorkOrderStatus.arrived
+
+
+@pytest.mark.parametrize(
+    ("resource", "changes"),
+    [
+        ("staff", {"estates": "2147483648"}),
+        ("staff", {"estates": "99999999999999999999"}),
+        ("staff", {"estates": f"1,{'9' * 30}"}),
+        ("staff", {"role": "superuser"}),
+        ("staff", {"trades": "\x00"}),
+        ("staff", {"username": "a" * 65}),
+        ("staff", {"password": "short"}),
+        ("estate", {"code": "X" * 17}),
+        ("estate", {"service_phone": "1" * 33}),
+        ("estate", {"name": ""}),
+    ],
+)
+def test_odd_account_input_is_refused_with_a_reason(
+    account_world, in_app, caplog, resource, changes
+):
+    w, model = account_world, ACCOUNT_MODELS[resource]
+    with in_app():
+        count = db.session.query(model).count()
+    response = w.clients["zh"].post(
+        f"/admin/{resource}/new/", {**account_form(resource, w), **changes}
+    )
+    assert response.status_code == 200, response.status_code
+    assert_says_why(response.get_data(as_text=True), "zh")
+    with in_app():
+        assert db.session.query(model).count() == count
+    assert not error_logs(caplog)
