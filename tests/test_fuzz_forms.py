@@ -621,3 +621,73 @@ def test_odd_account_input_is_refused_with_a_reason(
     with in_app():
         assert db.session.query(model).count() == count
     assert not error_logs(caplog)
+
+
+# ---- a batch over a whole filter: any filter and search in the URL --------------------------
+FILTERS = [
+    "estate_id_equals",
+    "queue",
+    "status_equals",
+    "status_in_list",
+    "trade_not_equal",
+    "is_emergency_equals",
+    "created_at_between",
+    "appointment_at_greater_than",
+    "created_at_empty",
+]
+
+
+@settings(FUZZ, max_examples=15)
+@given(
+    filters=st.dictionaries(st.sampled_from(FILTERS), values, max_size=3),
+    search=st.one_of(st.none(), values),
+    confirm=st.booleans(),
+)
+def test_any_filter_for_a_batch_is_confirmed_or_refused(
+    action_world, factories, in_app, caplog, filters, search, confirm
+):
+    from urllib.parse import urlencode
+
+    caplog.clear()
+    w = action_world
+    factories.work_order(w.a, status=WorkOrderStatus.new, trade=Trade.plumbing)
+    args = [("scope", "filter")] + [(f"flt{i}_{k}", v) for i, (k, v) in enumerate(filters.items())]
+    if search is not None:
+        args.append(("search", search))
+    url = "/admin/work_order/act/dispatch/?" + urlencode(args)
+    client = w.clients["zh"]
+    with in_app():
+        effects = written()
+    if confirm:
+        response = client.post(url, BY_NAME["work_order.dispatch"].form(w))
+    else:
+        response = client.get(url)
+    body = response.get_data(as_text=True)
+    assert response.status_code in (200, 302, 400, 404), (response.status_code, args)
+    assert "Traceback" not in body and "Internal Server Error" not in body
+    if response.status_code != 302:  # nothing ran
+        with in_app():
+            assert written() == effects
+    assert not error_logs(caplog), (args, [r.exc_text for r in caplog.records if r.exc_text][:1])
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/admin/work_order/?flt0_status_equals=junk",
+        "/admin/work_order/?flt0_status_equals=",
+        "/admin/ticket/?flt0_category_in_list=inquiry,junk",
+        "/admin/work_order/act/dispatch/?scope=filter&flt0_status_equals=junk",
+        "/admin/work_order/export/csv/?flt0_trade_not_equal=%00",
+    ],
+)
+def test_an_unknown_value_in_a_list_filter_is_ignored_not_a_500(
+    action_world, factories, caplog, url
+):
+    factories.work_order(action_world.a, status=WorkOrderStatus.new, trade=Trade.plumbing)
+    response = action_world.clients["zh"].get(url)
+    assert response.status_code == 200, response.status_code
+    body = response.get_data(as_text=True)
+    if "export" not in url:
+        assert "无效的筛选器值" in body  # Flask-Admin's "Invalid Filter Value", in Chinese
+    assert not error_logs(caplog)
