@@ -67,6 +67,8 @@ def settings() -> dict:
         "IMPORT_STALE_SECONDS": int(env.get("IMPORT_STALE_SECONDS", "900")),
         # Statistics: how long the counted figures are kept and shown (0: count on every view).
         "STATISTICS_CACHE_SECONDS": int(env.get("STATISTICS_CACHE_SECONDS", "300")),
+        # A batch queued or running and silent this long lost its job: it is handed out again.
+        "BATCH_STALE_SECONDS": int(env.get("BATCH_STALE_SECONDS", "600")),
         # Lists count at most this many rows; beyond it "1000+" (no unbounded COUNT(*)).
         "LIST_COUNT_CAP": int(env.get("LIST_COUNT_CAP", "1000")),
         # Reminders: run the sweep inside the web process when there is no Redis (embedded demo).

@@ -117,26 +117,50 @@ def untranslated(catalog: Catalog) -> list[str]:
     return result
 
 
-# Flask-Admin looks its own strings up in the "admin" domain, first in the panel's translations
-# directory (views/__init__.py), then in its own catalogs. The panel's catalog is compiled under
-# that name too, so the few strings Flask-Admin 2.2's own zh_Hans_CN admin.mo lacks ("Failed to
-# create record.", "Failed to save record.") are found in ours; its own translations still win.
-FLASK_ADMIN_DOMAIN = "admin.mo"
-
-
 def compile_catalogs(directory: Path = TRANSLATIONS) -> list[str]:
-    done = []
-    for po in sorted(directory.glob("*/LC_MESSAGES/*.po")):
-        targets = [po.with_suffix(".mo")]
-        if po.name == "messages.po":
-            targets.append(po.with_name(FLASK_ADMIN_DOMAIN))
-        stale = [mo for mo in targets if not mo.exists() or mo.stat().st_mtime < po.stat().st_mtime]
-        if not stale:
+    done = compile_flask_admin_catalogs(directory)
+    for po in sorted(directory.glob("*/LC_MESSAGES/messages.po")):
+        mo = po.with_suffix(".mo")
+        if mo.exists() and mo.stat().st_mtime >= po.stat().st_mtime:
             continue
         with po.open("rb") as fh:
             catalog = read_po(fh, locale=po.parent.parent.name)
-        for mo in stale:
-            with mo.open("wb") as fh:
-                write_mo(fh, catalog)
+        with mo.open("wb") as fh:
+            write_mo(fh, catalog)
         done.append(f"compiled {po.relative_to(directory)}")
+    return done
+
+
+def compile_flask_admin_catalogs(directory: Path = TRANSLATIONS) -> list[str]:
+    """Flask-Admin's own messages ("Failed to create record." …) in our languages.
+
+    Flask-Admin 2.2's wheel ships an admin.mo older than its admin.po: the Chinese .mo lacks
+    messages the .po translates, and the panel showed them in English. Its .po is compiled
+    here, next to ours; the Admin is pointed at this directory (views/__init__.py), which
+    Flask-Admin reads before its own."""
+    import flask_admin
+
+    source = Path(flask_admin.__file__).parent / "translations"
+    done = []
+    for locale in LOCALES:
+        po = source / locale / "LC_MESSAGES" / "admin.po"
+        ours = po_path(locale)
+        mo = directory / locale / "LC_MESSAGES" / "admin.mo"
+        newest = max((p.stat().st_mtime for p in (po, ours) if p.exists()), default=0)
+        if mo.exists() and mo.stat().st_mtime >= newest:
+            continue
+        catalog = Catalog(locale=locale, charset="utf-8")
+        if po.exists():
+            with po.open("rb") as fh:
+                catalog = read_po(fh, locale=locale)
+        # What Flask-Admin's catalog lacks (e.g. "Failed to update record. %(error)s"), ours
+        # fills; its own translations win.
+        for message in load(locale):
+            theirs = catalog.get(message.id) if message.id else None
+            if message.id and message.string and (theirs is None or not theirs.string):
+                catalog.add(message.id, message.string)
+        mo.parent.mkdir(parents=True, exist_ok=True)
+        with mo.open("wb") as fh:
+            write_mo(fh, catalog)
+        done.append(f"compiled Flask-Admin's {locale} admin.po with our additions")
     return done

@@ -1,4 +1,5 @@
-"""rq cron configuration: the reminder sweep every REMINDER_SWEEP_SECONDS, pass expiry hourly.
+"""rq cron configuration: the reminder sweep every REMINDER_SWEEP_SECONDS, pass expiry hourly,
+lost batches handed out again every 5 minutes.
 
 `flask --app wsgi scheduler` loads it (and keeps going through Redis outages); plain
 `rq cron admin_app.jobs.cron` works too. An interval rather than a cron string: rq reads cron
@@ -12,6 +13,7 @@ import os
 
 from rq import cron
 
+from ..views.batches import resume_stalled_batches
 from .passes import expire_lapsed_passes
 from .queue import DEFAULT_QUEUE
 from .reminders import QUEUE, sweep_reminders
@@ -30,3 +32,7 @@ cron.register(
 # Approved passes past their last day become "expired" (idempotent; hourly keeps lists true
 # within the hour after midnight without depending on the scheduler's time zone).
 cron.register(expire_lapsed_passes, DEFAULT_QUEUE, interval=3600, job_timeout=600)
+
+# A batch whose job was lost (Redis restarted empty, worker killed) and silent for
+# BATCH_STALE_SECONDS is taken up again where it stopped (views/batches.py).
+cron.register(resume_stalled_batches, DEFAULT_QUEUE, interval=300, job_timeout=600)

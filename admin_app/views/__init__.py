@@ -68,8 +68,8 @@ def create_admin(app) -> Admin:
         url="/admin",
         index_view=HomeView(name=_l("Home"), url="/admin"),
         theme=Bootstrap4Theme(base_template="admin/wuye/master.html", fluid=True),
-        # Flask-Admin's strings: its own catalogs, with ours filling their gaps (see
-        # translations_build.FLASK_ADMIN_DOMAIN).
+        # Flask-Admin's messages: its own .po compiled with ours filling its gaps
+        # (translations_build.compile_flask_admin_catalogs).
         translations_path=str(TRANSLATIONS),
     )
     app.jinja_env.globals["action_label"] = action_label

@@ -17,6 +17,7 @@ from flask_babel import gettext, ngettext
 from flask_login import current_user
 from flask_wtf import FlaskForm
 
+from .. import validation
 from ..auth.permissions import may
 from ..extensions import db
 from ..services import workflow
@@ -96,10 +97,12 @@ def perform_batch(action: RecordAction, records, actor, form) -> tuple[int, list
 
 
 def parse_ids(raw: str | None) -> list[int]:
+    """The record ids a request names; a part that cannot name a record (not a number, or
+    beyond the id column's range) names none."""
     ids = []
     for part in (raw or "").replace(" ", "").split(","):
-        if part.isdigit():
-            ids.append(int(part))
+        if part.isdigit() and (record_id := validation.record_id(part)) is not None:
+            ids.append(record_id)
     if len(ids) > MAX_RECORDS:
         abort(400)
     return ids

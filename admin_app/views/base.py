@@ -70,7 +70,7 @@ TECHNICAL_COLUMNS = (
 
 
 # Flask-Admin flashes these itself; its own zh_Hans_CN catalog lacks them, so they are kept in
-# ours (compiled for its "admin" domain as well: translations_build.FLASK_ADMIN_DOMAIN).
+# ours (merged into its "admin" domain: translations_build.compile_flask_admin_catalogs).
 FLASK_ADMIN_GAPS = (_l("Failed to create record."), _l("Failed to save record."))
 
 
@@ -177,13 +177,16 @@ class SecureModelView(ListingMixin, ModelView):
         another estate, or never existed) is refused — never saved as if left blank."""
         valid = super().validate_form(form)
         for field in form:
-            unresolved = getattr(field, "_formdata", None)
-            if (
-                isinstance(field, AjaxSelectField)
-                and not isinstance(field, AjaxSelectMultipleField)
-                and unresolved
-                and field.data is None
-            ):
+            if isinstance(field, AjaxSelectMultipleField):
+                # Flask-Admin looks the ids up only when the data is read — after its own
+                # check — and drops the ones it cannot find: an account saved without the
+                # estate chosen. Read them here, while the form can still be refused.
+                field.data  # noqa: B018
+                refused = getattr(field, "_invalid_formdata", False)
+            else:
+                unresolved = getattr(field, "_formdata", None)
+                refused = isinstance(field, AjaxSelectField) and unresolved and field.data is None
+            if refused:
                 field.errors = [*field.errors, gettext("Not a valid choice")]
                 valid = False
         return valid

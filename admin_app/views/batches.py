@@ -3,15 +3,20 @@
 The confirmation page (views/actions.py) decides what runs; `start_batch` records it; `execute`
 runs each record through the same RecordAction — so the same service verb, state rules, scope
 and history as a single action — a chunk at a time, committing progress as it goes so that the
-page's progress bar (any web process) can show it.
+page's progress bar (any web process) can show it. A batch whose job was lost (Redis
+restarted empty, a worker killed) is queued again by `resume_stalled_batches` (rq cron) and
+goes on after the chunks it had committed.
 """
 
 from __future__ import annotations
 
-from flask import Response, json, request
+from datetime import timedelta
+
+from flask import Response, current_app, json, request
 from flask_admin import expose
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
+from sqlalchemy import func, select, update
 from werkzeug.datastructures import MultiDict
 
 from .. import clock
@@ -73,16 +78,18 @@ def run_batch(batch_id: int) -> None:
 
 
 def execute(batch_id: int) -> None:
+    """Run a batch, or what is left of it: the chunks committed before (by a job lost with
+    Redis or with its worker) are not run again."""
+    if not _claim(batch_id):
+        return  # running, done or failed: a retried job never runs a batch twice
     batch = db.session.get(ActionBatch, batch_id)
-    if batch is None or batch.status in (BatchStatus.done, BatchStatus.running):
-        return  # a retried job never runs a batch twice
     view = REGISTRY[batch.resource]
     action = view.action_for(batch.action)
     actor = db.session.get(Staff, batch.actor_id)
-    batch.status = BatchStatus.running
-    db.session.commit()
     try:
-        for start in range(0, len(batch.record_ids), CHUNK):
+        # Each chunk commits its records and the counts together: `processed` says how many
+        # of the ready records are done (the skipped ones were counted at the confirmation).
+        for start in range(batch.processed - batch.skipped, len(batch.record_ids), CHUNK):
             _run_chunk(view, action, batch, actor, batch.record_ids[start : start + CHUNK])
         batch.status = BatchStatus.done
     except Exception:
@@ -91,8 +98,47 @@ def execute(batch_id: int) -> None:
         batch.status = BatchStatus.failed
         raise
     finally:
-        batch.finished_at = clock.now()
+        if batch.status in (BatchStatus.done, BatchStatus.failed):  # not when the worker dies
+            batch.finished_at = clock.now()
+            db.session.commit()
+
+
+def _claim(batch_id: int) -> bool:
+    """Take a queued batch (one conditional UPDATE: two workers never both take it)."""
+    claimed = db.session.execute(
+        update(ActionBatch)
+        .where(ActionBatch.id == batch_id, ActionBatch.status == BatchStatus.queued)
+        .values(status=BatchStatus.running, progress_at=clock.now())
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    db.session.commit()
+    return bool(claimed)
+
+
+@job
+def resume_stalled_batches() -> int:
+    """rq cron (jobs/cron.py): a batch queued or running but silent for BATCH_STALE_SECONDS
+    lost its job (Redis restarted empty, the worker killed). It is queued again — its next
+    job goes on after the chunks already committed. Returns how many."""
+    cutoff = clock.now() - timedelta(seconds=current_app.config["BATCH_STALE_SECONDS"])
+    stalled = (
+        ActionBatch.status.in_([BatchStatus.queued, BatchStatus.running]),
+        func.coalesce(ActionBatch.progress_at, ActionBatch.created_at) < cutoff,
+    )
+    resumed = []
+    for batch_id in db.session.scalars(select(ActionBatch.id).where(*stalled)).all():
+        requeued = db.session.execute(  # unless another sweep or a worker was quicker
+            update(ActionBatch)
+            .where(ActionBatch.id == batch_id, *stalled)
+            .values(status=BatchStatus.queued, progress_at=clock.now())
+            .execution_options(synchronize_session=False)
+        ).rowcount
         db.session.commit()
+        if requeued:
+            resumed.append(batch_id)
+    for batch_id in resumed:
+        submit(run_batch, batch_id)
+    return len(resumed)
 
 
 def _run_chunk(view, action, batch: ActionBatch, actor, ids: list[int]) -> None:
@@ -123,6 +169,7 @@ def _run_chunk(view, action, batch: ActionBatch, actor, ids: list[int]) -> None:
     batch.failed += len(failed) + missing
     batch.processed += len(ids)
     batch.problems = problems
+    batch.progress_at = clock.now()
     db.session.commit()
 
 

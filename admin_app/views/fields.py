@@ -88,7 +88,25 @@ class ChoiceFilterConverter(FilterConverter):
         if not options and isinstance(enum_cls, type) and issubclass(enum_cls, Choice):
             # The member itself as the label: its str() is the translation, cached per request.
             options = [(m.value, _Label(m)) for m in enum_cls]
-        return super().conv_enum(column, name, options, **kwargs)
+        filters = super().conv_enum(column, name, options, **kwargs)
+        for flt in filters or ():
+            _unknown_member_is_invalid(flt)
+        return filters
+
+
+def _unknown_member_is_invalid(flt) -> None:
+    """Flask-Admin's enum filters look the URL's value up by name and let the KeyError out
+    (?flt0_status_equals=junk was a 500 on the list and the batch confirmation); as a
+    ValueError it is an invalid filter value, which the list ignores and says so."""
+    clean = flt.clean
+
+    def checked(value):
+        try:
+            return clean(value)
+        except KeyError:
+            raise ValueError(value) from None
+
+    flt.clean = checked
 
 
 class _Label:

@@ -21,6 +21,9 @@ from sqlalchemy.orm import joinedload, selectinload
 from ..extensions import db
 
 MAX_SEARCH_TERMS = 4
+# Longer than any searched column (numbers, names, phones, codes): such a term matches
+# nothing, and is not sent (SQLite refuses LIKE patterns of 50,000 bytes: it was a 500).
+MAX_SEARCH_TERM_LENGTH = 200
 
 
 class CappedCount(int):
@@ -144,7 +147,8 @@ class ListingMixin:
         table = self.model.__table__
         for term in search.split()[:MAX_SEARCH_TERMS]:
             clauses = []
-            for name in self.column_searchable_list or ():
+            searched = self.column_searchable_list if len(term) <= MAX_SEARCH_TERM_LENGTH else ()
+            for name in searched or ():
                 default = "code" if name == "number" else "contains"
                 mode = SEARCH_MODES[self.column_search_modes.get(name, default)]
                 clause = mode(table.c[name], term)

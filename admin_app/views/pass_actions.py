@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from .. import validation
 from ..extensions import db
 from ..models import Resident, ResidentRole
 from ..services import passes, renovations
@@ -34,7 +35,9 @@ def prepare_owner(form, records) -> None:
 
 
 def run_confirm_owner(record, actor, form):
-    owner = db.session.get(Resident, form.owner.data) if form.owner.data else None
+    # Not a choice list (validate_choice=False): an id beyond the column names no owner.
+    owner_id = validation.record_id(form.owner.data)
+    owner = db.session.get(Resident, owner_id) if owner_id else None
     passes.confirm_owner(record, actor, owner=owner)
 
 

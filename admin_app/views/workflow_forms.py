@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from flask_babel import lazy_gettext as _l
 from wtforms import (
     DateTimeLocalField,
@@ -12,14 +14,18 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from ..models import ComplaintCode, Satisfaction, Severity, Validity, WorkOrderKind
 from ..models.staff import Trade
+from .fields import ColumnRange
 from .forms import CleanForm
 
 LOCAL = "%Y-%m-%dT%H:%M"
 TEXT = [DataRequired(), Length(max=2000)]
+# An amount of money as the columns hold it (NUMERIC(10, 2)): 0 to 99,999,999.99, finite.
+# (Beyond it the database refused the row: a bare error page instead of a word on the field.)
+AMOUNT = ColumnRange(Decimal(0), Decimal("99999999.99"), places=2)
 
 
 class ReasonForm(CleanForm):
@@ -98,12 +104,8 @@ class DispatchForm(CleanForm):
 
 
 class QuoteForm(CleanForm):
-    labour = DecimalField(
-        _l("Labour quote"), places=2, validators=[InputRequired(), NumberRange(min=0)]
-    )
-    materials = DecimalField(
-        _l("Materials quote"), places=2, validators=[InputRequired(), NumberRange(min=0)]
-    )
+    labour = DecimalField(_l("Labour quote"), places=2, validators=[InputRequired(), AMOUNT])
+    materials = DecimalField(_l("Materials quote"), places=2, validators=[InputRequired(), AMOUNT])
 
 
 class NextVisitForm(CleanForm):
@@ -125,7 +127,7 @@ class ReworkForm(CleanForm):
 
 class SignatureForm(CleanForm):
     signer_name = StringField(_l("Signed by"), validators=[DataRequired(), Length(max=50)])
-    fee = DecimalField(_l("Fee collected"), places=2, validators=[Optional(), NumberRange(min=0)])
+    fee = DecimalField(_l("Fee collected"), places=2, validators=[Optional(), AMOUNT])
     signature = HiddenField(
         validators=[DataRequired(message=_l("The resident has not signed yet."))]
     )
