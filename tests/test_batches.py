@@ -225,3 +225,21 @@ def test_a_refusal_while_the_batch_runs_changes_only_the_refused_order(
         assert refused.technician_id is None
         history = {r.entity_id for r in db.session.query(AuditRecord).filter_by(batch_id=batch.id)}
         assert history == {o.id for o in world.target} - {refuse}
+
+
+@pytest.mark.parametrize(
+    "bad_filter", ["flt1_status_equals=junk", "flt1_status_equals=", "flt1_no_such_filter=x"]
+)
+def test_a_batch_whose_filter_cannot_be_read_is_refused_not_widened(
+    login, world, in_app, bad_filter
+):
+    c = login(world.supervisor)
+    url = f"/admin/work_order/act/dispatch/?scope=filter&flt0_trade_equals=plumbing&{bad_filter}"
+    page = c.get(url, follow_redirects=True)  # back to the list, which says why
+    assert page.request.path == "/admin/work_order/"
+    assert "A filter of this batch is not valid" in page.get_data(as_text=True)
+    assert c.post(url, dispatch_form(world)).status_code == 302
+    assert statuses(in_app, world.target) == [S.new] * 4
+    assert statuses(in_app, world.others) == [S.new, S.dispatched, S.new]
+    with in_app():
+        assert db.session.query(ActionBatch).count() == 0

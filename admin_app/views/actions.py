@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from flask import abort, flash, redirect, request, url_for
 from flask_admin import expose
 from flask_babel import gettext, ngettext
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
 
@@ -188,7 +189,12 @@ class ActionsMixin:
         if not may(current_user, f"{self.resource}.{name}"):
             abort(403)
         whole_filter = request.args.get("scope") == "filter"
-        records = self._filtered_records() if whole_filter else self._records_by_id()
+        try:
+            records = self._filtered_records() if whole_filter else self._records_by_id()
+        except ServiceError as refused:  # the selection itself: back to the list, saying why
+            flash(str(refused), "error")
+            list_args = {k: v for k, v in request.args.items() if k != "scope"}
+            return redirect(self.get_url(".index_view", **list_args))
         if not records:
             abort(404)
         many = whole_filter or len(records) > 1
@@ -229,6 +235,13 @@ class ActionsMixin:
     def _filtered_records(self) -> list:
         """Every row the list shows for the same filter and search (in the user's scope)."""
         args = self._get_list_extra_args()
+        asked = [a for a in request.args if a.startswith("flt") and "_" in a]
+        if len(asked) != len(args.filters or ()):
+            # A list shows its rows without a filter it cannot read (and says so); a batch
+            # would then reach every record: it is refused instead.
+            raise ServiceError(
+                _l("A filter of this batch is not valid: open the list and filter again.")
+            )
         _, query = self.get_list(
             None,
             None,
@@ -241,11 +254,9 @@ class ActionsMixin:
         )
         records = query.limit(MAX_BATCH + 1).all()
         if len(records) > MAX_BATCH:
-            flash(
-                gettext("At most %(num)d records at once: narrow the filter.", num=MAX_BATCH),
-                "error",
+            raise ServiceError(
+                _l("At most %(num)d records at once: narrow the filter."), num=MAX_BATCH
             )
-            abort(400)
         return records
 
     def _start_batch(self, action, the_plan, whole_filter: bool):
