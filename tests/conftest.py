@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 from flask_babel import force_locale
+from hypothesis import settings
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
@@ -21,6 +22,11 @@ from admin_app.config import normalise_database_url
 from admin_app.extensions import db
 
 from .factories import Factories
+
+# CI runs the fuzzing on the same examples every time (a red build is the code's, not the
+# dice's); at a developer's desk each run tries new ones (HYPOTHESIS_PROFILE unset).
+settings.register_profile("ci", derandomize=True, print_blob=True)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
 
 PASSWORD = "secret-pass-1"
 

@@ -58,11 +58,19 @@ def test_a_short_gbk_file_is_not_mistaken_for_korean_or_japanese():
     assert rows == [(2, ["1", "101", "丁"])]
 
 
-@pytest.mark.parametrize("delimiter", [",", ";", "\t"])
+@pytest.mark.parametrize("delimiter", [",", ";", "\t", "|"])
 def test_every_delimiter(delimiter):
     table, rows = read(csv_bytes(ROWS, delimiter=delimiter))
     assert table.delimiter == delimiter
     assert rows[1][1][:4] == ["1", "1", "102", "欧阳娜娜"]
+
+
+def test_a_line_break_inside_a_quoted_cell_of_a_bar_separated_file_is_one_row():
+    # Found by test_fuzz: read with the comma, the quoted "\r0" split one row into two.
+    data = ("|".join(HEADER_ZH) + '\r\n|"\r0"\r\n').encode()
+    table, rows = read(data)
+    assert table.delimiter == "|"
+    assert [cells[:2] for _, cells in rows] == [["", "\r0"]]
 
 
 def test_excel_unicode_text_export_utf16_with_tabs():

@@ -4,7 +4,7 @@ The format is sniffed from the bytes (an .xlsx is a zip; an old .xls an OLE cont
 trusted from the file name. Text files: a byte-order mark decides; otherwise strict UTF-8; then
 charset-normalizer, preferring GB18030 (what Excel on a Chinese Windows saves) when it is as
 plausible as its first guess, since short Chinese texts also decode as Korean or Japanese.
-The delimiter (comma, semicolon or tab) is counted on the first lines; Excel's "sep=;" hint
+The delimiter (comma, tab, semicolon or vertical bar) is counted on the first lines; Excel's "sep=;" hint
 line is honoured. The header is the first of the first ten rows naming two known columns.
 """
 
@@ -35,7 +35,8 @@ _BOMS = (
 _GB_FAMILY = {"gb18030", "gbk", "gb2312", "hz"}
 _DISPLAY = {"utf_8": "UTF-8", "gb18030": "GB18030 (GBK)", "big5": "Big5", "utf_16": "UTF-16"}
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-_DELIMITERS = (",", "\t", ";")
+# Vertical bars too: some property systems export with them. Ties keep this order.
+_DELIMITERS = (",", "\t", ";", "|")
 _BINARY_BYTES = [*range(0, 9), *range(14, 32)]  # control bytes no text file contains
 
 
@@ -43,7 +44,7 @@ _BINARY_BYTES = [*range(0, 9), *range(14, 32)]  # control bytes no text file con
 class Table:
     format: str  # "csv" or "xlsx"
     encoding: str  # shown to the user: "UTF-8", "GB18030 (GBK)", … ("" for .xlsx)
-    delimiter: str  # ",", ";" or "\t" ("" for .xlsx)
+    delimiter: str  # ",", "\t", ";" or "|" ("" for .xlsx)
     header: list[str]
     header_row: int  # 1-based, as the spreadsheet numbers rows
     estimated_rows: int

@@ -73,6 +73,11 @@ def as_text(summary: dict) -> str:
 
 def _format(summary: dict) -> str:
     if summary["format"] == "csv":
-        names = {",": gettext("comma"), ";": gettext("semicolon"), "\t": gettext("tab")}
+        names = {
+            ",": gettext("comma"),
+            ";": gettext("semicolon"),
+            "\t": gettext("tab"),
+            "|": gettext("vertical bar"),
+        }
         return f" (CSV, {summary['encoding']}, {names.get(summary['delimiter'], summary['delimiter'])})"
     return " (.xlsx)" if summary["format"] == "xlsx" else ""
