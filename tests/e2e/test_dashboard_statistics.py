@@ -1,6 +1,7 @@
 """The director's dashboard and statistics in a browser: today's queues link to their lists,
 the statistics page draws its charts (no script errors: the screen fixture fails on any) and
-switches period and estate."""
+switches period and estate. In Chinese and in English: the English pages keep nothing Chinese
+but the records' own names."""
 
 from __future__ import annotations
 
@@ -22,7 +23,7 @@ from admin_app.models import (
 )
 
 from ..conftest import PASSWORD
-from .conftest import submit
+from .conftest import chinese_left, submit
 
 pytestmark = pytest.mark.browser
 
@@ -38,7 +39,16 @@ CHART_DRAWN = """id => {
 }"""
 
 
-def test_dashboard_and_statistics(factories, screen):
+UI = {
+    "zh": {"locale": "zh-CN", "shots": "", "statistics": "统计报表", "none": "没有"},
+    "en": {"locale": "en-US", "shots": "en-", "statistics": "Statistics", "none": "No revisits"},
+}
+RECORDS = ("华苑小区", "锦绣花园", "赵主任", "张师傅")
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_dashboard_and_statistics(factories, screen, lang):
+    ui = UI[lang]
     estate = factories.estate(code="HY", name="华苑小区")
     other = factories.estate(code="JX", name="锦绣花园")
     factories.staff(Role.director, all_estates=True, username="chief", name="赵主任")
@@ -89,27 +99,35 @@ def test_dashboard_and_statistics(factories, screen):
             rating_attitude=5,
         )
 
-    chief = screen("director").login("chief", PASSWORD)
+    chief = screen("director", locale=ui["locale"]).login("chief", PASSWORD)
     page = chief.page
+
+    def nothing_chinese_left():
+        if lang == "en":
+            assert chinese_left(page, RECORDS) == []
+
     overdue_card = page.locator("#queue-overdue_complaints")
     assert "border-danger" in overdue_card.get_attribute("class")
     assert overdue_card.locator(".queue-count").inner_text().strip() == "1"
     assert overdue.number in overdue_card.inner_text()
-    chief.shot("dashboard-01-home")
+    nothing_chinese_left()
+    chief.shot(f"{ui['shots']}dashboard-01-home")
     with page.expect_navigation():
         overdue_card.locator("a.queue-count").click()
     rows = page.locator("table.model-list tbody tr")
     assert rows.count() == 1 and overdue.number in rows.first.inner_text()
+    nothing_chinese_left()
 
     with page.expect_navigation():
-        page.click("a.nav-link:text-is('统计报表')")
+        page.click(f"a.nav-link:text-is('{ui['statistics']}')")
     for chart in ("chart-complaints", "chart-rates"):
         drawn = page.wait_for_function(CHART_DRAWN, arg=chart).json_value()
         assert drawn["painted"] > 1000, chart
         assert not any("%%" in label for label in drawn["labels"]), drawn["labels"]
     assert "50.0%" in page.inner_text("#kpi-satisfaction")  # one of two satisfied
     assert "张师傅" in page.inner_text("#table-revisits")
-    chief.shot("statistics-01-month")
+    nothing_chinese_left()
+    chief.shot(f"{ui['shots']}statistics-01-month")
 
     # The quarter, for one estate only.
     quarter = f"{now.year}-Q{(now.month - 1) // 3 + 1}"
@@ -117,6 +135,7 @@ def test_dashboard_and_statistics(factories, screen):
     page.select_option("#estate", label="锦绣花园")
     submit(page, "#statistics-filter button")
     assert page.input_value("#period") == quarter
-    assert "没有" in page.inner_text("#table-revisits")  # no revisits in that estate
+    assert ui["none"] in page.inner_text("#table-revisits")  # no revisits in that estate
     page.wait_for_function(CHART_DRAWN, arg="chart-complaints")
-    chief.shot("statistics-02-quarter-one-estate")
+    nothing_chinese_left()
+    chief.shot(f"{ui['shots']}statistics-02-quarter-one-estate")
