@@ -1,5 +1,6 @@
 """Importing a resident list in a browser: upload a GBK CSV, read the preview (new, updated,
-invalid), download the invalid rows as a CSV, confirm, and find the residents imported."""
+invalid), download the invalid rows as a CSV, confirm, and find the residents imported. In
+Chinese and in English: the English pages keep nothing Chinese but the file's own content."""
 
 from __future__ import annotations
 
@@ -12,13 +13,33 @@ from admin_app.extensions import db
 from admin_app.models import ImportBatch, ImportStatus, Resident, Role
 
 from ..conftest import PASSWORD
-from ..import_files import csv_bytes, row
-from .conftest import submit
+from ..import_files import HEADER_ZH, csv_bytes, row
+from .conftest import chinese_left, submit
 
 pytestmark = pytest.mark.browser
 
 
-def test_resident_import_with_preview_and_error_file(factories, in_app, screen):
+UI = {
+    "zh": {"locale": "zh-CN", "shots": "", "menu": "房产住户", "added": ["错误", "行号"]},
+    "en": {"locale": "en-US", "shots": "en-", "menu": "Property", "added": ["Error", "Row"]},
+}
+# The file's own content, shown back as it was: names, its Chinese column titles, its name.
+RECORDS = (
+    "华苑小区",
+    "王前台",
+    "甲住户",
+    "新住户",
+    "坏号码",
+    "无此房",
+    "租户",
+    "住户名单",
+    *HEADER_ZH,
+)
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_resident_import_with_preview_and_error_file(factories, in_app, screen, lang):
+    ui = UI[lang]
     estate = factories.estate(code="HY", name="华苑小区")
     unit = factories.unit(estate, building="1", entrance="1", room="101")
     factories.unit(estate, building="1", entrance="1", room="102")
@@ -34,13 +55,19 @@ def test_resident_import_with_preview_and_error_file(factories, in_app, screen):
         encoding="gbk",
     )
 
-    desk = screen("reception").login("front", PASSWORD)
+    desk = screen("reception", locale=ui["locale"]).login("front", PASSWORD)
     page = desk.page
-    page.click("a.dropdown-toggle:has-text('房产住户')")
+
+    def nothing_chinese_left():
+        if lang == "en":
+            assert chinese_left(page, RECORDS) == []
+
+    page.click(f"a.dropdown-toggle:has-text('{ui['menu']}')")
     with page.expect_navigation():
         page.click("a[href='/admin/resident_import/']")
     page.set_input_files("#file", {"name": "住户名单.csv", "mimeType": "text/csv", "buffer": data})
-    desk.shot("import-01-upload")
+    nothing_chinese_left()
+    desk.shot(f"{ui['shots']}import-01-upload")
     submit(page, "#upload-button")
     assert page.locator("#import-counts").is_visible()
     counts = {
@@ -51,7 +78,8 @@ def test_resident_import_with_preview_and_error_file(factories, in_app, screen):
     assert "GB18030" in page.inner_text("#import-facts")
     assert "12345" in page.inner_text("#invalid-table")
     assert "甲住户" in page.inner_text("#updates-table")
-    desk.shot("import-02-preview")
+    nothing_chinese_left()
+    desk.shot(f"{ui['shots']}import-02-preview")
     with in_app():  # nothing is written before the confirmation
         assert db.session.query(Resident).count() == 1
 
@@ -61,13 +89,14 @@ def test_resident_import_with_preview_and_error_file(factories, in_app, screen):
     assert download.suggested_filename.startswith("invalid-rows-")
     text = download.path().read_text(encoding="utf-8-sig")
     rows = list(csv.reader(io.StringIO(text)))
-    assert rows[0][:3] == ["错误", "行号", "楼栋"]  # the file's own columns, after the reason
+    assert rows[0][:3] == [*ui["added"], "楼栋"]  # the file's own columns, after the reason
     assert sorted(r[rows[0].index("姓名")] for r in rows[1:]) == ["坏号码", "无此房"]
     assert all(r[0] for r in rows[1:])  # each with its reason
 
     submit(page, "#confirm-button")
     assert page.locator("#import-done").is_visible()
-    desk.shot("import-03-done")
+    nothing_chinese_left()
+    desk.shot(f"{ui['shots']}import-03-done")
     with in_app():
         names = sorted(r.name for r in db.session.query(Resident))
         assert names == ["新住户", "甲住户"]
@@ -76,4 +105,4 @@ def test_resident_import_with_preview_and_error_file(factories, in_app, screen):
     with page.expect_navigation():
         page.click("#import-done a")
     assert "新住户" in page.inner_text("table.model-list")
-    desk.shot("import-04-residents")
+    desk.shot(f"{ui['shots']}import-04-residents")
