@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 
 import openpyxl
 import pytest
@@ -298,3 +299,23 @@ def test_duplicate_unit_gets_a_clear_message(login, world, reception, in_app):
     response = login(reception).post("/admin/unit/new/", form, follow_redirects=True)
     assert "already exists in the estate" in response.get_data(as_text=True)
     assert count(in_app, Unit, estate_id=world.a.id) == 1
+
+
+def test_inline_editor_on_the_unit_list_carries_its_record_and_a_working_token(
+    login, world, reception, in_app
+):
+    c = login(reception)
+    listing = c.get("/admin/unit/").get_data(as_text=True)
+    editor = re.search(
+        r'<td class="col-occupancy"><a ([^>]*data-role="x-editable"[^>]*)>', listing
+    ).group(1)
+    assert f'data-pk="{world.unit_a.id}"' in editor
+    token = re.search(r'data-csrf="([^"]+)"', editor).group(1)
+    saved = c.post(
+        "/admin/unit/ajax/update/",
+        {"list_form_pk": world.unit_a.id, "occupancy": "rented", "csrf_token": token},
+        csrf=False,
+    )
+    assert saved.status_code == 200
+    with in_app():
+        assert db.session.get(Unit, world.unit_a.id).occupancy.value == "rented"

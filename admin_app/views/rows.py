@@ -25,6 +25,9 @@ class RowRenderer:
         self.view = view
         self.context = context
         self.columns = [(name, escape(name)) for name, _ in list_columns]
+        # Columns edited in place (x-editable): each row's cell is its list form's widget.
+        self.editable = set(view.column_editable_list or ())
+        self.list_forms = context.get("list_forms") or {}
         self.checkbox_title = escape(gettext("Select record"))
         self.with_checkbox = with_checkbox
         back = escape(do_urlencode(return_url))
@@ -74,8 +77,16 @@ class RowRenderer:
             html.append("</td>")
         for name, css in self.columns:
             value = self.view.get_list_value(self.context, row, name)
+            if name in self.editable:
+                value = self._editable(row, name, value)
             html.append(f'<td class="col-{css}">{escape(value if value is not None else "")}</td>')
         return Markup("".join(html))  # noqa: S704 - every value in it went through escape()
+
+    def _editable(self, row, name, value):
+        pk = self.view.get_pk_value(row)
+        form = self.list_forms[pk]
+        token = form.csrf_token._value() if getattr(form, "csrf_token", None) else generate_csrf()
+        return form[name](pk=pk, display_value=value, csrf=token)
 
 
 def _glyph(icon: str) -> str:
@@ -84,9 +95,6 @@ def _glyph(icon: str) -> str:
 
 @pass_context
 def row_renderer(context, view, list_columns, return_url, actions, delete_form):
-    """None when a column is edited in place: those rows keep Flask-Admin's template."""
-    if view.column_editable_list:
-        return None
     return RowRenderer(view, context, list_columns, return_url, bool(actions), bool(delete_form))
 
 
