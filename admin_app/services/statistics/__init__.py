@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from ...models import Trade
 from . import cache, complaints, work_orders
+from .at_once import all_at_once
 from .periods import Period, buckets_within, months_spanning, parse_period, quarters_up_to, rate
 
 __all__ = [
@@ -89,19 +90,21 @@ class _Months:
 
 
 def _passes(estate_ids, months, trades_in: Period | None) -> dict:
-    """The three month-grouped passes (and the orders per trade of a period), JSON-ready."""
-    trades = work_orders.by_trade(estate_ids, trades_in) if trades_in else []
+    """The three month-grouped passes (and the orders per trade of a period), JSON-ready;
+    they are independent, so they run at once (see at_once)."""
+    found = all_at_once(
+        {
+            "by_trade": lambda: work_orders.by_trade(estate_ids, trades_in) if trades_in else [],
+            "complaints": lambda: complaints.complaint_groups(estate_ids, months),
+            "revisits": lambda: work_orders.revisit_groups(estate_ids, months),
+            "closed": lambda: work_orders.closed_counts(estate_ids, months),
+        }
+    )
     return {
-        "by_trade": [dict(r, trade=r["trade"].value) for r in trades],
-        "complaints": [
-            complaints.as_row(g) for g in complaints.complaint_groups(estate_ids, months)
-        ],
-        "revisits": [
-            work_orders.revisit_as_row(g) for g in work_orders.revisit_groups(estate_ids, months)
-        ],
-        "closed": {
-            str(b): list(v) for b, v in work_orders.closed_counts(estate_ids, months).items()
-        },
+        "by_trade": [dict(r, trade=r["trade"].value) for r in found["by_trade"]],
+        "complaints": [complaints.as_row(g) for g in found["complaints"]],
+        "revisits": [work_orders.revisit_as_row(g) for g in found["revisits"]],
+        "closed": {str(b): list(v) for b, v in found["closed"].items()},
     }
 
 
