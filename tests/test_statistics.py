@@ -310,3 +310,43 @@ def test_kept_figures_are_dated_and_counted_again_on_request(data, login, factor
         assert "4 / 6" in c.get("/admin/statistics/?period=2026-10").get_data(as_text=True)
     finally:
         app.config["STATISTICS_CACHE_SECONDS"] = 0
+
+
+def _connection_id():
+    from sqlalchemy import text
+
+    from admin_app.extensions import db
+
+    if db.engine.dialect.name == "postgresql":
+        return db.session.execute(text("SELECT pg_backend_pid()")).scalar_one()
+    return id(db.session.connection().connection.dbapi_connection)
+
+
+def test_the_page_passes_run_at_once_on_postgresql_and_in_turn_on_sqlite(in_app):
+    import threading
+
+    from admin_app.extensions import db
+    from admin_app.services.statistics.at_once import all_at_once
+
+    def where():
+        return threading.get_ident(), _connection_id()
+
+    with in_app():
+        here = where()
+        found = all_at_once({"a": where, "b": where, "c": where})
+        if db.engine.dialect.name == "postgresql":
+            # each pass on its own backend, none on the request's own
+            backends = {connection for _, connection in found.values()}
+            assert len(backends) == 3 and here[1] not in backends
+        else:  # one file in this process: the request's own thread and connection
+            assert set(found.values()) == {here}
+
+
+def test_a_failing_pass_fails_the_page_rather_than_leaving_a_figure_out(in_app):
+    from admin_app.services.statistics.at_once import all_at_once
+
+    def broken():
+        raise ValueError("the grouping failed")
+
+    with in_app(), pytest.raises(ValueError, match="the grouping failed"):
+        all_at_once({"fine": lambda: 1, "broken": broken})

@@ -134,7 +134,9 @@ class ListingMixin:
         for join in joins:
             # Collections by a second query: a join would multiply rows and break streaming.
             loader = selectinload if join.property.uselist else joinedload
-            query = query.options(loader(join))
+            # Only the related record itself: its own eager relations (a technician's estates
+            # and trades) are not shown in a list and cost two more queries per page.
+            query = query.options(loader(join).lazyload("*"))
         return query
 
     def _capped_count(self, count_query) -> int:
