@@ -18,7 +18,39 @@ from admin_app.models import (
     WorkOrder,
 )
 
-from .test_fuzz import chaos
+# Values a person (or a script) might send.
+ODD_STRINGS = [
+    "",
+    " ",
+    "0",
+    "-1",
+    "1e309",
+    "NaN",
+    "2026-02-30",
+    "2026-11-23 25:61:00",
+    "0001-01-01",
+    "9999-12-31 23:59:59",
+    "null",
+    "1; DROP TABLE unit",
+    "\x00",
+    "a\x00b",
+    "\u202etxt.exe",
+    "😀" * 3,
+    "𠀀",
+    "\r\n\r\n",
+]
+huge = st.builds(
+    lambda ch, n: ch * n,
+    st.sampled_from(["a", "中", "\x00", "<", "𠀀", "\x1b", " "]),
+    st.integers(min_value=60, max_value=70_000),
+)
+chaos = st.one_of(
+    st.text(max_size=40),
+    st.text(alphabet=st.characters(min_codepoint=0, max_codepoint=0x1F), max_size=10),
+    huge,
+    st.integers(min_value=-(2**63), max_value=2**64).map(str),
+    st.sampled_from(ODD_STRINGS),
+)
 
 CJK = re.compile(r"[\u4e00-\u9fff]")
 
@@ -56,6 +88,31 @@ WRITTEN = (AuditRecord, StoredFile, Reminder, WorkOrder, RenovationInspection, N
 
 def written() -> dict:
     return {m.__name__: db.session.query(m).count() for m in WRITTEN}
+
+
+def post_whole_or_nothing(client, url: str, form: dict, model, record_id, in_app):
+    """POST a create (/new/) or edit form and check it saved whole or not at all: saved (302),
+    one new record or the one edited; refused (200, saying why), the table, the record and
+    everything a save writes besides (audit, files, reminders…) exactly as before."""
+    editing = "/edit/" in url
+    with in_app():
+        count, before, effects = (
+            db.session.query(model).count(),
+            snapshot(model, record_id),
+            written(),
+        )
+    response = client.post(url, form)
+    body = response.get_data(as_text=True)
+    assert response.status_code in (200, 302), (response.status_code, form)
+    assert "Traceback" not in body and "Internal Server Error" not in body
+    with in_app():
+        if response.status_code == 302:
+            assert db.session.query(model).count() == count + (0 if editing else 1)
+        else:
+            assert db.session.query(model).count() == count
+            assert snapshot(model, record_id) == before
+            assert written() == effects
+    return response, body
 
 
 def shown_messages(html: str) -> list[str]:

@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 from admin_app.extensions import db
 from admin_app.models import AuditRecord, Estate, ImportBatch, Resident, Role, Staff
 
-from .fuzz_support import CJK, assert_says_why, snapshot, values, written
+from .fuzz_support import CJK, assert_says_why, post_whole_or_nothing, values
 from .test_fuzz import FUZZ, error_logs, table_bytes, tables
 
 # ---- staff accounts and estates ----------------------------------------------------------------
@@ -70,23 +70,9 @@ def test_any_staff_or_estate_input_saves_whole_or_not_at_all(
     lang = data.draw(st.sampled_from(["zh", "zh", "en"]), label="lang")
     record_id = w.records[resource].id
     url = f"/admin/{resource}/edit/?id={record_id}" if editing else f"/admin/{resource}/new/"
-    with in_app():
-        count, before, effects = (
-            db.session.query(model).count(),
-            snapshot(model, record_id),
-            written(),
-        )
-    response = w.clients[lang].post(url, {**base, **changes})
-    body = response.get_data(as_text=True)
-    assert response.status_code in (200, 302), (response.status_code, changes)
-    assert "Traceback" not in body and "Internal Server Error" not in body
-    with in_app():
-        if response.status_code == 302:  # saved: one new record, or the one edited
-            assert db.session.query(model).count() == count + (0 if editing else 1)
-        else:  # refused: nothing at all was written
-            assert db.session.query(model).count() == count
-            assert snapshot(model, record_id) == before
-            assert written() == effects
+    response, body = post_whole_or_nothing(
+        w.clients[lang], url, {**base, **changes}, model, record_id, in_app
+    )
     if response.status_code == 200:
         assert_says_why(body, lang)
     assert not error_logs(caplog), (changes, [r.exc_text for r in caplog.records if r.exc_text][:1])
