@@ -19,11 +19,11 @@ def is_write_conflict(exc: OperationalError) -> bool:
 def retrying_conflicts(step, attempts: int = 3):
     """Run step(); when another writer went first, roll back and run it again on the data as
     it now is (background steps: no person is there to press Save again)."""
-    for attempt in range(1, attempts + 1):
+    for _ in range(attempts - 1):
         try:
             return step()
         except OperationalError as exc:
-            if attempt == attempts or not is_write_conflict(exc):
+            if not is_write_conflict(exc):
                 raise
             db.session.rollback()
-    return None
+    return step()  # the last attempt: whatever it raises, the caller sees

@@ -19,6 +19,8 @@ import pytest
 from playwright.sync_api import sync_playwright
 from werkzeug.serving import make_server
 
+from admin_app.models import RenovationStatus, Role
+
 ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts" / "e2e"
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -121,6 +123,30 @@ def solid_png(width: int = 160, height: int = 120, rgb=(70, 130, 180)) -> bytes:
         + chunk(b"IDAT", zlib.compress(row * height))
         + chunk(b"IEND", b"")
     )
+
+
+def renovation_under_way(factories, *, building: str, room: str, owner: str, phone: str, **fields):
+    """华苑小区 (HY) with a flat being renovated by 安居装饰公司 under permit HY-ZX-0001, and
+    its office: 王前台 at the desk (front), 李主管 supervising (boss), 孙保安 at the gate (gate1).
+    Returns (estate, unit, renovation); fields add to or override the renovation's."""
+    estate = factories.estate(code="HY", name="华苑小区")
+    unit = factories.unit(estate, building=building, room=room)
+    resident = factories.resident(unit, name=owner, phone=phone)
+    renovation = factories.renovation(
+        estate,
+        unit,
+        **{
+            "owner_id": resident.id,
+            "contractor": "安居装饰公司",
+            "status": RenovationStatus.in_progress,
+            "permit_number": "HY-ZX-0001",
+            **fields,
+        },
+    )
+    factories.staff(Role.receptionist, estates=[estate], username="front", name="王前台")
+    factories.staff(Role.supervisor, estates=[estate], username="boss", name="李主管")
+    factories.staff(Role.guard, estates=[estate], username="gate1", name="孙保安")
+    return estate, unit, renovation
 
 
 def submit(page, selector: str = "#confirm-action") -> None:

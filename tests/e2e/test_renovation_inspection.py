@@ -22,31 +22,24 @@ from admin_app.models import (
 )
 
 from ..conftest import PASSWORD
-from .conftest import PHONE, details_field, flashes, solid_png, submit
+from .conftest import PHONE, details_field, flashes, renovation_under_way, solid_png, submit
 
 pytestmark = pytest.mark.browser
 
 
 def test_failed_completion_inspection_then_accepted_and_refunded(factories, in_app, screen):
-    estate = factories.estate(code="HY", name="华苑小区")
-    unit = factories.unit(estate, building="8", room="0301")
-    owner = factories.resident(unit, name="郑业主", phone="13600003333")
-    factories.staff(Role.receptionist, estates=[estate], username="front", name="王前台")
-    factories.staff(Role.supervisor, estates=[estate], username="boss", name="李主管")
-    factories.staff(Role.technician, estates=[estate], username="fixer", name="张工")
-    factories.staff(Role.guard, estates=[estate], username="gate1", name="孙保安")
     today = clock.today()
-    renovation = factories.renovation(
-        estate,
-        unit,
-        owner_id=owner.id,
-        contractor="安居装饰公司",
-        status=RenovationStatus.in_progress,
-        permit_number="HY-ZX-0001",
+    estate, _, renovation = renovation_under_way(
+        factories,
+        building="8",
+        room="0301",
+        owner="郑业主",
+        phone="13600003333",
         permit_valid_until=today + timedelta(days=30),
         deposit=2000,
         deposit_status=DepositStatus.held,
     )
+    factories.staff(Role.technician, estates=[estate], username="fixer", name="张工")
     worker = factories.worker_pass(
         estate,
         renovation,

@@ -15,16 +15,21 @@ from admin_app.models import (
     GateCheck,
     GateResult,
     PassStatus,
-    RenovationStatus,
-    ResidentRole,
-    Role,
     VehiclePass,
     WorkerPass,
 )
 from admin_app.sensitive import mask
 
 from ..conftest import PASSWORD
-from .conftest import PHONE, chinese_left, details_field, flashes, solid_png, submit
+from .conftest import (
+    PHONE,
+    chinese_left,
+    details_field,
+    flashes,
+    renovation_under_way,
+    solid_png,
+    submit,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -45,24 +50,17 @@ def count(in_app, model) -> int:
 
 
 def test_worker_and_vehicle_pass_from_application_to_the_gate(factories, in_app, screen):
-    estate = factories.estate(code="HY", name="华苑小区")
-    unit = factories.unit(estate, building="6", room="0802")
-    owner = factories.resident(unit, name="林业主", phone="13500005555", role=ResidentRole.owner)
     today = clock.today()
     permit_until = today + timedelta(days=40)
-    renovation = factories.renovation(
-        estate,
-        unit,
-        owner_id=owner.id,
-        contractor="安居装饰公司",
-        status=RenovationStatus.in_progress,
-        permit_number="HY-ZX-0001",
+    estate, unit, renovation = renovation_under_way(
+        factories,
+        building="6",
+        room="0802",
+        owner="林业主",
+        phone="13500005555",
         permit_valid_until=permit_until,
         planned_end=permit_until,
     )
-    factories.staff(Role.receptionist, estates=[estate], username="front", name="王前台")
-    factories.staff(Role.supervisor, estates=[estate], username="boss", name="李主管")
-    factories.staff(Role.guard, estates=[estate], username="gate1", name="孙保安")
     with in_app():
         renovation_number = db.session.merge(renovation).number
 
