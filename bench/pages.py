@@ -254,11 +254,27 @@ def main() -> None:
     plain_client = None if args.skip_plain else plain_app(url).test_client()
     # As wsgi.py does in every deployed process; both apps are built, so both profit alike.
     freeze_startup_objects()
-    director = ours.test_client()
-    director.post("/login", data={"username": "director", "password": DEMO_PASSWORD})
+    def logged_in(username):
+        who = ours.test_client()
+        who.post("/login", data={"username": username, "password": DEMO_PASSWORD})
+        return who
+
+    director = logged_in("director")
+    estate = min(estates)
+    order, ticket, vehicle = (samples["work_order"], samples["ticket"], samples["vehicle_pass"])
     extras = (
         ("dashboard", "regional, 10 estates", client, "/admin/"),
         ("dashboard", "director, 40 estates", director, "/admin/"),
+        ("inbox", "regional", client, "/admin/inbox/"),
+        ("inbox", "regional, page 20", client, "/admin/inbox/?page=20"),
+        ("technician", "my orders (phone)", logged_in(f"tech{estate}_0"), "/tech/"),
+        ("gate", "guard's page", logged_in(f"guard{estate}"), "/gate/"),
+        ("failed jobs", "supervisor", client, "/admin/failed_jobs/"),
+        ("resident import", "upload page", client, "/admin/resident_import/"),
+        ("work_order", "dispatch form", client, f"/admin/work_order/act/dispatch/?id={order}"),
+        ("work_order", "print", client, f"/admin/work_order/print/?id={order}"),
+        ("ticket", "escalate form", client, f"/admin/ticket/act/escalate/?id={ticket}"),
+        ("vehicle_pass", "pass card", client, f"/admin/vehicle_pass/card/?id={vehicle}"),
     )
     # Counted afresh on every request (fresh=1), and then as people mostly see them: kept
     # from the first view (STATISTICS_CACHE_SECONDS).

@@ -107,18 +107,20 @@ FROM unit u CROSS JOIN LATERAL (SELECT %(now)s::date - (u.id %% 400) AS day) d
 WHERE u.id %% 5 = 0
 """
 
-# Two patrols of every renovation that started; one in ten found something.
+# Two patrols of every renovation past its approval (from its planned start); one in ten found
+# something.
 PATROLS = """
 INSERT INTO renovation_inspection (renovation_id, kind, inspected_at, inspector_id, result,
                                    notes, estate_id, created_at, updated_at)
-SELECT r.id, 'patrol', r.started_at + n * interval '7 days',
+SELECT r.id, 'patrol', r.planned_start + n * interval '7 days',
        s.staff[1 + (r.id + n) %% array_length(s.staff, 1)],
        CASE WHEN (r.id + n) %% 10 = 0 THEN 'violation' ELSE 'ok' END,
        CASE WHEN (r.id + n) %% 10 = 0 THEN '夜间施工，已当场制止' END,
-       r.estate_id, r.started_at + n * interval '7 days', r.started_at + n * interval '7 days'
+       r.estate_id, r.planned_start + n * interval '7 days', r.planned_start + n * interval '7 days'
 FROM renovation r JOIN bench_staff s ON s.estate_id = r.estate_id
 CROSS JOIN generate_series(1, 2) AS n
-WHERE r.started_at IS NOT NULL AND r.started_at + n * interval '7 days' <= %(now)s
+WHERE r.status NOT IN ('applied', 'permitted')
+  AND r.planned_start + n * interval '7 days' <= %(now)s
 """
 
 STEPS = (

@@ -13,7 +13,7 @@ from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.orm import RelationshipDirection
 
 from admin_app.extensions import db
-from admin_app.models import ImportBatch, Role
+from admin_app.models import ImportBatch, Role, WorkOrderStatus
 
 MOST_QUERIES = 25  # login, scope, the ids, the rows, their relations, the count, filters
 FEW, MANY = 2, 8
@@ -155,3 +155,25 @@ def test_export_query_count_does_not_grow_with_rows(resource, app, factories, lo
     lines = c.get(url).get_data(as_text=True).strip().splitlines()
     assert len(lines) - 1 >= MANY  # every row exported, under the header
     assert many == few, f"{resource}: {few} queries for {FEW} rows, {many} for {MANY}"
+
+
+def test_the_technicians_phone_page_query_count_does_not_grow_with_orders(app, factories, login):
+    estate = factories.estate()
+    tech = factories.staff(Role.technician, estates=[estate])
+
+    def dispatch(count):  # each order at a flat of its own, as on a real round
+        for _ in range(count):
+            unit = factories.unit(estate)
+            factories.work_order(
+                estate, unit_id=unit.id, technician_id=tech.id, status=WorkOrderStatus.dispatched
+            )
+
+    c = login(tech)
+    dispatch(FEW)
+    c.get("/tech/")
+    few = _queries_for(app, c, "/tech/")
+    dispatch(MANY - FEW)
+    many = _queries_for(app, c, "/tech/")
+    page = c.get("/tech/").get_data(as_text=True)
+    assert page.count("更换灯泡") >= MANY  # every order's card is there
+    assert many == few, f"{few} queries for {FEW} orders, {many} for {MANY}"

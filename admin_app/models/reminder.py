@@ -92,6 +92,11 @@ class ReminderDelivery(db.Model):
         UniqueConstraint("reminder_id", "staff_id", "channel"),
         Index("ix_reminder_delivery_estate_created", "estate_id", "created_at"),
         Index("ix_reminder_delivery_status_attempt", "status", "last_attempt_at"),
+        list_index("ix_reminder_delivery_created_id", "created_at", "id"),
+        *(
+            list_index(f"ix_reminder_delivery_{column}_created_id", column, "created_at", "id")
+            for column in ("channel", "status", "last_attempt_at")
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -122,6 +127,7 @@ class Notification(db.Model):
     __tablename__ = "notification"
     __table_args__ = (
         Index("ix_notification_staff_read", "staff_id", "read_at", "created_at"),
+        Index("ix_notification_staff_created", "staff_id", "created_at", "id"),  # the inbox
         # One inbox entry per reminder and person, however often delivery is retried.
         UniqueConstraint("reminder_id", "staff_id"),
     )

@@ -57,14 +57,20 @@ class StateMachine:
         """Why `actor` may not run `name` on `record` now, or None when it may.
 
         `scope_known`: the caller loaded the record through the actor's scoped query."""
+        blocked = self._blocked(record, name, actor, scope_known)
+        return blocked() if blocked is not None else None
+
+    def _blocked(self, record, name: str, actor, scope_known: bool):
+        """None when the step may run, else a function that says why: only a refusal that is
+        shown gets worded (a list of steps asks about every step of every record)."""
         transition = self.transitions[name]
         if not may(actor, f"{self.resource}.{name}"):
-            return str(_l("Your role may not do this."))
+            return lambda: str(_l("Your role may not do this."))
         if not scope_known and not in_scope(actor, record):
             # Another estate's record, or (for a technician) someone else's work order.
-            return str(_l("This record is not yours to act on."))
+            return lambda: str(_l("This record is not yours to act on."))
         if transition.applies is not None and not transition.applies(record):
-            return str(
+            return lambda: str(
                 _l(
                     "“%(action)s” does not apply to %(record)s.",
                     action=str(transition.label),
@@ -73,7 +79,7 @@ class StateMachine:
             )
         state = getattr(record, self.field)
         if state not in transition.sources:
-            return str(
+            return lambda: str(
                 _l(
                     "%(record)s is “%(state)s”: “%(action)s” is not possible now.",
                     record=str(record),
@@ -93,7 +99,7 @@ class StateMachine:
         return [
             t
             for t in self.transitions.values()
-            if self.refusal(record, t.name, actor, scope_known) is None
+            if self._blocked(record, t.name, actor, scope_known) is None
         ]
 
     @contextlib.contextmanager

@@ -45,4 +45,5 @@ class GateCheckView(SecureModelView):
     column_default_sort = ("checked_at", True)
     column_sortable_list = ("checked_at", "result", "pass_kind")
     column_searchable_list = ("pass_number", "scanned")
+    column_search_modes = {"pass_number": "code", "scanned": "plate"}
     column_filters = (estate_filter(GateCheck), "result", "method", "pass_kind", "checked_at")

@@ -55,6 +55,15 @@ def code(column, term: str):
     return contains(column, term.upper())
 
 
+def plate(column, term: str):
+    """Plates and what the gate scanned (粤B12345, a pass number): any part of three or more
+    characters, which a trigram index answers; one or two, only from the start (粤B), which a
+    pattern index answers — a trigram index cannot look for fewer than three."""
+    if len(term) >= 3:
+        return contains(column, term.upper())
+    return column.like(_escape_like(term.upper()) + "%", escape="\\")
+
+
 def phone(column, term: str):
     """Phones: the first digits or the last ones (people give the last four)."""
     digits = re.sub(r"\D", "", term)
@@ -63,11 +72,17 @@ def phone(column, term: str):
     return or_(column.like(digits + "%"), func.reverse(column).like(digits[::-1] + "%"))
 
 
-SEARCH_MODES = {"prefix": prefix, "contains": contains, "code": code, "phone": phone}
+SEARCH_MODES = {
+    "prefix": prefix,
+    "contains": contains,
+    "code": code,
+    "plate": plate,
+    "phone": phone,
+}
 
 
 class ListingMixin:
-    # column name -> "prefix" | "contains" | "code" | "phone"; "number" columns are "code",
+    # column name -> "prefix" | "contains" | "code" | "plate" | "phone"; "number" columns are "code",
     # any other column not named here "contains"
     column_search_modes: dict[str, str] = {}
 

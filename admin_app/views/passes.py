@@ -175,6 +175,7 @@ class VehiclePassView(PassView):
     column_details_list = column_list + ("is_new_energy",) + PASS_TRAILER
     column_export_list = column_details_list
     column_searchable_list = ("number", "plate")
+    column_search_modes = {"plate": "plate"}
     column_filters = (estate_filter(VehiclePass), "status", "vehicle_type", "valid_until")
     form_columns = (
         "estate",

@@ -9,6 +9,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext
 from flask_login import current_user
 from flask_wtf import FlaskForm
+from sqlalchemy.orm import joinedload
 
 from ..auth.permissions import VIEW, allowed, may
 from ..auth.scope import scoped
@@ -44,6 +45,8 @@ def my_orders_query():
 def my_orders():
     orders = (
         my_orders_query()
+        # the place each card shows, with the orders (not one query per card)
+        .options(joinedload(WorkOrder.unit).lazyload("*"))
         .order_by(
             WorkOrder.is_emergency.desc(),
             WorkOrder.arrive_by,

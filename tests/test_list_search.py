@@ -1,0 +1,67 @@
+"""The lists' search box, as the front desk uses it: names from the start, phones by their
+first or last digits, record numbers and plates by any part (from the start when only one or
+two characters are typed), and never another estate's records."""
+
+from __future__ import annotations
+
+import pytest
+
+from admin_app.models import GateResult, PassKind, Role
+
+
+@pytest.fixture
+def desk(factories, login):
+    estate = factories.estate(code="HY", name="华苑小区")
+    other = factories.estate(code="QT", name="其他小区")
+    supervisor = factories.staff(Role.supervisor, estates=[estate])
+    return estate, other, login(supervisor)
+
+
+def _shown(client, url: str, candidates) -> set[str]:
+    """Which of the candidate texts the list's table shows."""
+    page = client.get(url).get_data(as_text=True)
+    table = page.split("model-list")[1].split("</table>")[0]
+    return {text for text in candidates if text in table}
+
+
+def test_tickets_by_caller_name_from_the_start_and_phone_first_or_last_digits(desk, factories):
+    estate, other, c = desk
+    factories.ticket(estate, reporter_name="张伟", reporter_phone="13912345678")
+    factories.ticket(estate, reporter_name="李张", reporter_phone="13800001111")
+    factories.ticket(other, reporter_name="张三", reporter_phone="13912340000")
+    names = ("张伟", "李张", "张三")
+    assert _shown(c, "/admin/ticket/?search=张", names) == {"张伟"}
+    assert _shown(c, "/admin/ticket/?search=1391", names) == {"张伟"}  # first digits
+    assert _shown(c, "/admin/ticket/?search=1111", names) == {"李张"}  # last digits
+
+
+def test_vehicle_passes_by_plate_any_part_or_its_first_characters(desk, factories):
+    estate, other, c = desk
+    factories.vehicle_pass(estate, plate="粤B12345")
+    factories.vehicle_pass(estate, plate="粤A67890")
+    factories.vehicle_pass(estate, plate="湘B23456")
+    factories.vehicle_pass(other, plate="粤B99999")
+    plates = ("粤B12345", "粤A67890", "湘B23456", "粤B99999")
+    assert _shown(c, "/admin/vehicle_pass/?search=粤B", plates) == {"粤B12345"}
+    assert _shown(c, "/admin/vehicle_pass/?search=粤", plates) == {"粤B12345", "粤A67890"}
+    assert _shown(c, "/admin/vehicle_pass/?search=234", plates) == {"粤B12345", "湘B23456"}
+    assert _shown(c, "/admin/vehicle_pass/?search=b123", plates) == {"粤B12345"}  # any case
+    assert _shown(c, "/admin/vehicle_pass/?search=张", plates) == set()
+
+
+def test_gate_checks_by_pass_number_part_or_what_was_scanned(desk, factories):
+    estate, other, c = desk
+    factories.gate_check(
+        estate,
+        scanned="HY-VP2611-0007",
+        pass_kind=PassKind.vehicle,
+        pass_number="HY-VP2611-0007",
+        result=GateResult.valid,
+    )
+    factories.gate_check(estate, scanned="粤B12345", result=GateResult.unknown)
+    factories.gate_check(estate, scanned="湘C55555", result=GateResult.unknown)
+    factories.gate_check(other, scanned="粤B77777", result=GateResult.unknown)
+    shown = ("HY-VP2611-0007", "粤B12345", "湘C55555", "粤B77777")
+    assert _shown(c, "/admin/gate_check/?search=vp2611", shown) == {"HY-VP2611-0007"}
+    assert _shown(c, "/admin/gate_check/?search=粤B", shown) == {"粤B12345"}
+    assert _shown(c, "/admin/gate_check/?search=555", shown) == {"湘C55555"}
