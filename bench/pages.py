@@ -254,6 +254,7 @@ def main() -> None:
     plain_client = None if args.skip_plain else plain_app(url).test_client()
     # As wsgi.py does in every deployed process; both apps are built, so both profit alike.
     freeze_startup_objects()
+
     def logged_in(username):
         who = ours.test_client()
         who.post("/login", data={"username": username, "password": DEMO_PASSWORD})
@@ -269,7 +270,7 @@ def main() -> None:
         ("inbox", "regional, page 20", client, "/admin/inbox/?page=20"),
         ("technician", "my orders (phone)", logged_in(f"tech{estate}_0"), "/tech/"),
         ("gate", "guard's page", logged_in(f"guard{estate}"), "/gate/"),
-        ("failed jobs", "supervisor", client, "/admin/failed_jobs/"),
+        ("failed jobs", "admin", logged_in("admin"), "/admin/failed_jobs/"),
         ("resident import", "upload page", client, "/admin/resident_import/"),
         ("work_order", "dispatch form", client, f"/admin/work_order/act/dispatch/?id={order}"),
         ("work_order", "print", client, f"/admin/work_order/print/?id={order}"),
@@ -295,13 +296,16 @@ def main() -> None:
             }
             rows.append(row)
             print_row(row)
+    admin = logged_in("admin")
     for view in views:
         for label, page in page_urls(view, ours, samples):
-            result = {
-                "view": view.endpoint,
-                "page": label,
-                "ours": timed(client, page, args.repeat),
-            }
+            mine = timed(client, page, args.repeat)
+            shown = label
+            if mine["status"] == 403:  # not the supervisor's to open (staff, estates…)
+                mine, shown = timed(admin, page, args.repeat), f"{label} (admin)"
+            if mine["status"] == 403:
+                continue  # nobody opens it: the view has no such page (gate checks' create)
+            result = {"view": view.endpoint, "page": shown, "ours": mine}
             plain_url = re.sub(r"flt0_\w+=[^&]*", "", page) if label.startswith("filter") else page
             if not plain_client or label.startswith(("filter", "ajax")):
                 result["plain"] = None
