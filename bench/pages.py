@@ -5,14 +5,15 @@
 Both apps run in this process over the same PostgreSQL tables, through the real WSGI stack
 (Werkzeug's test client): ours logged in as a regional supervisor; plain Flask-Admin
 ModelViews with the same columns, filters, search and sorting but Flask-Admin's defaults
-(COUNT(*), ILIKE search, dropdown forms). Prints a table and writes bench/results/pages.{json,md}.
+(COUNT(*), ILIKE search, dropdown forms). Every page of ours is timed first, then plain's
+(its forms once each, in a child process, within --plain-form-limit). Prints a table and writes
+bench/results/pages.{json,md}.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
-import re
 import statistics
 import time
 from pathlib import Path
@@ -297,6 +298,9 @@ def main() -> None:
             rows.append(row)
             print_row(row)
     admin = logged_in("admin")
+    # Ours first, every page; then plain Flask-Admin's: its searches and forms load hundreds
+    # of megabytes, and interleaved they slowed the next of our pages by as much again.
+    timed_pages = []
     for view in views:
         for label, page in page_urls(view, ours, samples):
             mine = timed(client, page, args.repeat)
@@ -305,21 +309,24 @@ def main() -> None:
                 mine, shown = timed(admin, page, args.repeat), f"{label} (admin)"
             if mine["status"] == 403:
                 continue  # nobody opens it: the view has no such page (gate checks' create)
-            result = {"view": view.endpoint, "page": shown, "ours": mine}
-            plain_url = re.sub(r"flt0_\w+=[^&]*", "", page) if label.startswith("filter") else page
-            if not plain_client or label.startswith(("filter", "ajax")):
-                result["plain"] = None
-            elif label.endswith("form"):
-                result["plain"] = (
-                    timed_once_within(plain_client, plain_url, args.plain_form_limit)
-                    if args.plain_form_limit
-                    else None
-                )
+            timed_pages.append(({"view": view.endpoint, "page": shown, "ours": mine}, label, page))
+            print_row({**timed_pages[-1][0], "plain": None})
+    if plain_client:
+        print("\nplain Flask-Admin, the same pages:", flush=True)
+    for result, label, page in timed_pages:
+        result["plain"] = None
+        if plain_client and not label.startswith(("filter", "ajax")):
+            if label.endswith("form"):
+                if args.plain_form_limit:
+                    result["plain"] = timed_once_within(
+                        plain_client, page, args.plain_form_limit
+                    )
             else:
-                result["plain"] = timed(plain_client, plain_url, args.repeat)
-            if result["plain"] and result["plain"]["status"] != 200:
-                result["plain"] = None  # the baseline has no such view (see plain_views.py)
-            rows.append(result)
+                result["plain"] = timed(plain_client, page, args.repeat)
+        if result["plain"] and result["plain"]["status"] not in (200, None):
+            result["plain"] = None  # the baseline has no such view (see plain_views.py)
+        rows.append(result)
+        if result["plain"]:
             print_row(result)
     write(rows, args)
 
