@@ -117,20 +117,19 @@ def plain_cell(plain: dict) -> tuple[str, str]:
     return f"{plain['p50']:.1f}", f"{plain['p95']:.1f}"
 
 
-def page_urls(view, app, sample_ids: dict) -> list[tuple[str, str]]:
-    """(label, url) for every page of one model view."""
+def page_urls(view, app, sample_ids: dict, plain_view=None) -> list[tuple[str, str, str | None]]:
+    """(label, url, plain url) for every page of one model view; the plain url is None where
+    plain Flask-Admin has no such page (our estate and queue filters, our ajax lookups)."""
     base = f"/admin/{view.endpoint}"
     urls = [("list", f"{base}/"), ("list page 200", f"{base}/?page=200")]
+    plain_urls = {}
     with app.test_request_context():
         for i, flt in enumerate(view._filters or []):
             value = filter_value(flt, view)
             if value is not None:
-                urls.append(
-                    (
-                        f"filter {view.get_filter_arg(i, flt)}",
-                        f"{base}/?flt0_{view.get_filter_arg(i, flt)}={value}",
-                    )
-                )
+                label = f"filter {view.get_filter_arg(i, flt)}"
+                urls.append((label, f"{base}/?flt0_{view.get_filter_arg(i, flt)}={value}"))
+                plain_urls[label] = plain_filter_url(plain_view, flt, value)
         for index, (name, _) in enumerate(view._list_columns):
             if name in (view._sortable_columns or {}):
                 urls.append((f"sort {name}", f"{base}/?sort={index}"))
@@ -144,7 +143,26 @@ def page_urls(view, app, sample_ids: dict) -> list[tuple[str, str]]:
     urls.append(("create form", f"{base}/new/"))
     for name in view.form_ajax_refs or {}:
         urls.append((f"ajax {name}", f"{base}/ajax/lookup/?name={name}&query=1"))
-    return urls
+    return [
+        (label, url, None if label.startswith("ajax") else plain_urls.get(label, url))
+        for label, url in urls
+    ]
+
+
+def filter_key(flt) -> tuple:
+    """A filter's column and operation in English, the same for ours and plain's."""
+    operation = flt.operation()
+    column = getattr(flt, "column", None)
+    return (getattr(column, "key", None), str(getattr(operation, "_args", [operation])[0]))
+
+
+def plain_filter_url(plain_view, flt, value) -> str | None:
+    for i, theirs in enumerate(getattr(plain_view, "_filters", None) or []):
+        if filter_key(theirs) == filter_key(flt):
+            return (
+                f"/admin/{plain_view.endpoint}/?flt0_{plain_view.get_filter_arg(i, theirs)}={value}"
+            )
+    return None
 
 
 def filter_value(flt, view):
@@ -252,7 +270,9 @@ def main() -> None:
     ]
 
     rows = []
-    plain_client = None if args.skip_plain else plain_app(url).test_client()
+    plain = None if args.skip_plain else plain_app(url)
+    plain_client = plain.test_client() if plain else None
+    plain_views = {v.endpoint: v for v in plain.extensions["admin"][0]._views} if plain else {}
     # As wsgi.py does in every deployed process; both apps are built, so both profit alike.
     freeze_startup_objects()
 
@@ -302,25 +322,26 @@ def main() -> None:
     # of megabytes, and interleaved they slowed the next of our pages by as much again.
     timed_pages = []
     for view in views:
-        for label, page in page_urls(view, ours, samples):
+        for label, page, plain_page in page_urls(
+            view, ours, samples, plain_views.get(view.endpoint)
+        ):
             mine = timed(client, page, args.repeat)
             shown = label
             if mine["status"] == 403:  # not the supervisor's to open (staff, estates…)
                 mine, shown = timed(admin, page, args.repeat), f"{label} (admin)"
             if mine["status"] == 403:
                 continue  # nobody opens it: the view has no such page (gate checks' create)
-            timed_pages.append(({"view": view.endpoint, "page": shown, "ours": mine}, label, page))
+            row = {"view": view.endpoint, "page": shown, "ours": mine}
+            timed_pages.append((row, label, plain_page))
             print_row({**timed_pages[-1][0], "plain": None})
     if plain_client:
         print("\nplain Flask-Admin, the same pages:", flush=True)
     for result, label, page in timed_pages:
         result["plain"] = None
-        if plain_client and not label.startswith(("filter", "ajax")):
+        if plain_client and page:
             if label.endswith("form"):
                 if args.plain_form_limit:
-                    result["plain"] = timed_once_within(
-                        plain_client, page, args.plain_form_limit
-                    )
+                    result["plain"] = timed_once_within(plain_client, page, args.plain_form_limit)
             else:
                 result["plain"] = timed(plain_client, page, args.repeat)
         if result["plain"] and result["plain"]["status"] not in (200, None):

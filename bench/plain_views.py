@@ -1,5 +1,6 @@
 """The baseline: plain Flask-Admin ModelViews over our tables, configured with the same
-columns, search and sorting as ours, and Flask-Admin's defaults for everything else."""
+columns, search, sorting and column filters as ours, and Flask-Admin's defaults for
+everything else."""
 
 from __future__ import annotations
 
@@ -33,6 +34,10 @@ def mirror(view_class) -> dict:
         value = getattr(view_class, name, None)
         if value is not None:
             options[name] = value
+    # The same column filters, Flask-Admin's own (ours add the estate and queue filters).
+    options["column_filters"] = tuple(
+        f for f in getattr(view_class, "column_filters", None) or () if isinstance(f, str)
+    )
     return options
 
 
