@@ -65,3 +65,24 @@ def test_gate_checks_by_pass_number_part_or_what_was_scanned(desk, factories):
     assert _shown(c, "/admin/gate_check/?search=vp2611", shown) == {"HY-VP2611-0007"}
     assert _shown(c, "/admin/gate_check/?search=粤B", shown) == {"粤B12345"}
     assert _shown(c, "/admin/gate_check/?search=555", shown) == {"湘C55555"}
+
+
+@pytest.mark.parametrize("cap", [100, 3])  # matches within the count's cap, and beyond it
+def test_search_results_in_the_lists_order_and_counted(desk, factories, app, cap):
+    from datetime import timedelta
+
+    from admin_app import clock
+
+    estate, _, c = desk
+    now = clock.now()
+    for minutes, name in ((30, "张一"), (10, "张二"), (50, "张三"), (20, "张四"), (40, "李五")):
+        factories.ticket(estate, reporter_name=name, received_at=now - timedelta(minutes=minutes))
+    before, app.config["LIST_COUNT_CAP"] = app.config["LIST_COUNT_CAP"], cap
+    try:
+        page = c.get("/admin/ticket/?search=张").get_data(as_text=True)
+    finally:
+        app.config["LIST_COUNT_CAP"] = before
+    table = page.split("model-list")[1].split("</table>")[0]
+    shown = [n for n in ("张一", "张二", "张三", "张四", "李五") if n in table]
+    assert sorted(shown, key=table.index) == ["张二", "张四", "张一", "张三"]  # newest first
+    assert ("(4)" in page) if cap > 4 else ("(3+)" in page)

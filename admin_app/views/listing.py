@@ -21,6 +21,9 @@ from sqlalchemy.orm import joinedload, selectinload
 from ..extensions import db
 
 MAX_SEARCH_TERMS = 4
+# Up to this many matches, a search's page is ordered from the matching ids themselves;
+# beyond, by the list's own order (matches are then dense enough to fill a page early).
+FEW_MATCHES = 250
 # Longer than any searched column (numbers, names, phones, codes): such a term matches
 # nothing, and is not sent (SQLite refuses LIKE patterns of 50,000 bytes: it was a 500).
 MAX_SEARCH_TERM_LENGTH = 200
@@ -109,7 +112,20 @@ class ListingMixin:
             query, count_query, joins, count_joins = self._apply_filters(
                 query, count_query, joins, count_joins, filters
             )
-        count = self._capped_count(count_query) if count_query is not None else None
+        matches = None
+        if count_query is None:
+            count = None
+        elif search and execute:
+            count, matches = self._matching_ids(count_query)
+            if matches is not None and len(matches) <= FEW_MATCHES:
+                if not matches:
+                    return 0, []
+                # A search that matches few rows: PostgreSQL, guessing more matches than
+                # there are, walked the whole list in order testing each row (82k rows, 14 ms
+                # for a phone search); the page is now ordered from just those rows.
+                query, joins = self.get_query().filter(self.model.id.in_(matches)), {}
+        else:
+            count = self._capped_count(count_query)
         query, joins = self._apply_sorting(query, joins, sort_column, sort_desc)
         query = query.order_by(*self.tie_breakers(sort_column, sort_desc))
         query = self._apply_pagination(query, page, page_size)
@@ -153,6 +169,15 @@ class ListingMixin:
             # and trades) are not shown in a list and cost two more queries per page.
             query = query.options(loader(join).lazyload("*"))
         return query
+
+    def _matching_ids(self, count_query) -> tuple[int, list | None]:
+        """The count of a search, and its ids when there are no more than the cap (read as
+        the count would be, from the search indexes, in no particular order)."""
+        cap = current_app.config["LIST_COUNT_CAP"]
+        ids = [row[0] for row in count_query.order_by(None).limit(cap + 1)]
+        if len(ids) > cap:
+            return CappedCount(cap), None
+        return len(ids), ids
 
     def _capped_count(self, count_query) -> int:
         cap = current_app.config["LIST_COUNT_CAP"]
