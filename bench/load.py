@@ -164,7 +164,7 @@ def read_urls(app, staff_id: int) -> dict[str, dict[str, list[str]]]:
         login_user(db.session.get(Staff, staff_id))  # the filters' options are per user
         for endpoint in ("ticket", "work_order", "resident"):
             groups: dict[str, list[str]] = defaultdict(list)
-            for label, url in page_urls(views[endpoint], app, {}):
+            for label, url, _ in page_urls(views[endpoint], app, {}):
                 groups[label.split()[0]].append(url)
             found[endpoint] = dict(groups)
     return found
