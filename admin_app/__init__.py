@@ -59,7 +59,7 @@ def configure_urls(app: Flask) -> None:
 
 
 def configure_extensions(app: Flask) -> None:
-    from .i18n import select_locale
+    from .i18n import date_picker_locale, select_locale
     from .models.staff import Staff
 
     db.init_app(app)
@@ -91,7 +91,11 @@ def configure_extensions(app: Flask) -> None:
 
     @app.context_processor
     def language_context():
-        return {"languages": app.config["LANGUAGES"], "current_locale": str(get_locale())}
+        return {
+            "languages": app.config["LANGUAGES"],
+            "current_locale": str(get_locale()),
+            "date_picker_locale": date_picker_locale,
+        }
 
 
 def configure_sqlite(engine) -> None:

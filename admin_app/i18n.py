@@ -32,3 +32,27 @@ def translated(text) -> str:
     if key not in cache:
         cache[key] = str(text)
     return cache[key]
+
+
+def date_picker_locale() -> dict:
+    """The calendar of Flask-Admin's date filters and fields in the page's language: its
+    buttons translated, day and month names from the locale's own calendar data (CLDR),
+    weeks from Monday as in China (the picker otherwise speaks English: "Su Mo Tu", "Apply")."""
+    from babel.dates import get_day_names, get_month_names
+    from flask_babel import get_locale, gettext
+
+    locale = get_locale()
+    # 日 一 二 … in Chinese, as on any Chinese calendar; Su Mo Tu … in English
+    days = get_day_names("narrow" if locale.language == "zh" else "short", locale=locale)
+    months = get_month_names("abbreviated", locale=locale)  # 1 is January
+    return {
+        "applyLabel": gettext("Apply"),
+        "cancelLabel": gettext("Cancel"),
+        "fromLabel": gettext("From"),
+        "toLabel": gettext("To"),
+        "weekLabel": gettext("Wk"),
+        "customRangeLabel": gettext("Custom range"),
+        "daysOfWeek": [days[6]] + [days[i] for i in range(6)],  # the picker counts from Sunday
+        "monthNames": [months[m] for m in range(1, 13)],
+        "firstDay": 1,
+    }
