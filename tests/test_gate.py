@@ -338,6 +338,16 @@ def test_staff_of_two_estates_choose_their_gate(app, factories, login, in_app, w
     assert c.post("/gate/choose", {"estate_id": 999999}).status_code == 400
 
 
+def test_the_scan_box_shows_a_pass_number_of_this_gates_estate(factories, login, world):
+    supervisor = factories.staff(Role.supervisor, estates=[world.a, world.b])
+    c = login(supervisor)
+    month = clock.now().strftime("%y%m")
+    for estate in (world.a, world.b):
+        c.post("/gate/choose", {"estate_id": estate.id})
+        html = c.get("/gate/").get_data(as_text=True)
+        assert f'placeholder="e.g. {estate.code}-WP{month}-0003 or 粤B12345"' in html
+
+
 def test_other_estates_checks_stay_hidden(factories, login, world):
     other = factories.gate_check(world.b, result=GateResult.valid, pass_number="BB-VP1")
     html = login(world.guard).get(f"/gate/?check={other.id}").get_data(as_text=True)

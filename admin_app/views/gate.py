@@ -14,13 +14,14 @@ from flask_wtf import FlaskForm
 from wtforms import StringField
 from wtforms.validators import Length
 
-from .. import validation
+from .. import clock, validation
 from ..auth.permissions import may
 from ..auth.scope import scoped
 from ..extensions import db
 from ..models import Estate, GateCheck, ReleasePass
 from ..services import gate, passes
 from ..services.errors import ServiceError
+from ..services.numbering import format_number
 from .forms import CleanForm
 
 bp = Blueprint("gate", __name__, url_prefix="/gate")
@@ -100,6 +101,8 @@ def index():
         can_release=can_release,
         release_form=FlaskForm(),
         recent=recent,
+        # a pass number as this gate's passes are numbered, for the box's placeholder
+        example_number=format_number(here.code, "worker_pass", clock.now().strftime("%y%m"), 3),
     )
 
 
