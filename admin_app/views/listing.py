@@ -112,10 +112,9 @@ class ListingMixin:
             query, count_query, joins, count_joins = self._apply_filters(
                 query, count_query, joins, count_joins, filters
             )
-        matches = None
         if count_query is None:
             count = None
-        elif search and execute:
+        elif self._search_supported and search and execute:
             count, matches = self._matching_ids(count_query)
             if matches is not None and len(matches) <= FEW_MATCHES:
                 if not matches:
