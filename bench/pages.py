@@ -99,6 +99,8 @@ def timed_once_within(client, url: str, limit: float) -> dict:
     found = json.loads(os.read(read_end, 4096) or b"{}")
     os.waitpid(child, 0)
     os.close(read_end)
+    if not found:  # the child died without an answer (its error is on stderr)
+        return {"p50": 0, "p95": 0, "runs": 0, "status": 500, "bytes": 0}
     ms = found["seconds"] * 1000
     return {
         "p50": ms,
