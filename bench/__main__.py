@@ -1,0 +1,60 @@
+"""The whole bench in one command: the dataset, then every measurement, each in its own process.
+
+    .venv/bin/python -m bench [--database bench_wuye] [--skip generate,export,…] [--quick]
+
+In order: generate (the 1M-ticket dataset, or the trail an older one lacks), pages (every
+page, ours and plain Flask-Admin side by side), export (first byte and peak memory), batch
+(a filter-wide dispatch of 10,000 work orders), import (100,000 residents, scratch database),
+sweep (the reminder sweep at 1M tickets, scratch database). Each writes its results to
+bench/results/; a step that fails is reported and the others still run. --quick times each
+page 5 times instead of 15 and stops plain forms after 10 s (a look, not a record). The load
+test (bench.load, gunicorn and simulated users) is separate: it needs the bench extra.
+"""
+
+from __future__ import annotations
+
+import argparse
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+HERE = Path(__file__).parent
+
+
+def steps(database: str, quick: bool) -> dict[str, list[str]]:
+    python = sys.executable
+    pages = ["--repeat", "5", "--plain-form-limit", "10"] if quick else []
+    return {
+        "generate": [python, "-m", "bench.generate", "--database", database],
+        "pages": [python, "-m", "bench.pages", "--database", database, *pages],
+        "export": [python, "-m", "bench.export", "--database", database],
+        "batch": [python, "-m", "bench.batch", "--database", database],
+        "import": [python, str(HERE / "import_residents.py")],
+        "sweep": [python, str(HERE / "reminder_sweep.py")],
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--database", default="bench_wuye")
+    parser.add_argument("--skip", default="", help="steps to leave out, e.g. import,sweep")
+    parser.add_argument("--quick", action="store_true")
+    args = parser.parse_args()
+    skipped = {s for s in args.skip.split(",") if s}
+    outcomes = {}
+    for name, command in steps(args.database, args.quick).items():
+        if name in skipped:
+            continue
+        print(f"\n=== bench: {name} ===", flush=True)
+        started = time.perf_counter()
+        code = subprocess.call(command, cwd=HERE.parent)
+        outcomes[name] = (code, time.perf_counter() - started)
+    print("\n=== bench: summary (results in bench/results/) ===")
+    for name, (code, seconds) in outcomes.items():
+        print(f"  {name:<9} {'ok' if code == 0 else f'FAILED (exit {code})':<18} {seconds:7.0f} s")
+    sys.exit(1 if any(code for code, _ in outcomes.values()) else 0)
+
+
+if __name__ == "__main__":
+    main()
