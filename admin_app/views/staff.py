@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from wtforms import SelectMultipleField
-from wtforms.validators import Optional
+from wtforms.validators import Optional, ValidationError
 
 from ..models import Trade
 from ..services import accounts
@@ -16,8 +17,24 @@ from .labels import LABELS
 
 
 class TradesField(SelectMultipleField):
+    """A technician's trades: none is fine, an unknown one is a field error (never saved)."""
+
     def process_data(self, value):
         self.data = sorted(t.value for t in (value or ()))
+
+    def process_formdata(self, valuelist):
+        # An empty option (a cleared select) means "no trade", not a trade named "". Optional()
+        # is not used: it stops validation on an empty first value and let "" reach the model.
+        super().process_formdata([v for v in valuelist if v.strip()])
+
+    def pre_validate(self, form):
+        # WTForms' own "not a valid choice" has no Chinese; the office reads ours.
+        known = {value for value, _ in self.choices}
+        unknown = [value for value in self.data or () if value not in known]
+        if unknown:
+            raise ValidationError(
+                _("%(value)s is not one of the trades: choose from the list.", value=unknown[0])
+            )
 
 
 class StaffView(SecureModelView):
@@ -57,7 +74,7 @@ class StaffView(SecureModelView):
         "password",
     )
     form_extra_fields = {
-        "trades": TradesField(_l("Trades"), choices=Trade.choices, validators=[Optional()]),
+        "trades": TradesField(_l("Trades"), choices=Trade.choices),
         "password": WriteOnlyPasswordField(
             _l("Password"),
             validators=[Optional()],
