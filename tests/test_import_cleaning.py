@@ -223,7 +223,11 @@ def test_one_cell_units(text, parts):
 
 
 @settings(
-    max_examples=80, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+    max_examples=80,
+    suppress_health_check=[
+        *settings.default.suppress_health_check,
+        HealthCheck.function_scoped_fixture,
+    ],
 )
 @given(
     digits=st.from_regex(r"1[3-9][0-9]{9}", fullmatch=True),
@@ -249,7 +253,7 @@ def test_the_import_undoes_exactly_what_the_export_protects():
     assert cleaning.FORMULA_START == export.FORMULA_START
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=300)
 @given(body=st.from_regex(r"[0-9]{17}", fullmatch=True))
 def test_the_fast_id_check_character_agrees_with_the_weight_table(body):
     from admin_app.validation import _ID_CHECK, _ID_WEIGHTS, id_check_char

@@ -228,7 +228,11 @@ cell = st.text(
 
 
 @settings(
-    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+    max_examples=60,
+    suppress_health_check=[
+        *settings.default.suppress_health_check,
+        HealthCheck.function_scoped_fixture,
+    ],
 )
 @given(
     rows=st.lists(st.lists(cell, min_size=3, max_size=3), min_size=1, max_size=8),

@@ -37,9 +37,7 @@ def saved_trades(in_app) -> set | None:
 
 
 @pytest.mark.parametrize("trades", [[""], ["", "plumbing"], ["plumbing", ""]])
-def test_an_empty_trade_option_is_no_trade_and_the_account_is_saved(
-    admin_client, in_app, trades
-):
+def test_an_empty_trade_option_is_no_trade_and_the_account_is_saved(admin_client, in_app, trades):
     w = admin_client
     response = w.zh.post(
         "/admin/staff/new/", {**new_account(estates=str(w.a.id)), "trades": trades}
