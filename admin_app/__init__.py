@@ -10,8 +10,8 @@ from flask_wtf.csrf import CSRFError
 from sqlalchemy import event
 from sqlalchemy.exc import DataError
 
-from . import config as config_module
-from .extensions import babel, csrf, db, login_manager, migrate
+from admin_app import config as config_module
+from admin_app.extensions import babel, csrf, db, login_manager, migrate
 
 
 def create_app(config: dict | None = None) -> Flask:
@@ -49,7 +49,7 @@ def configure_urls(app: Flask) -> None:
     the URL does not match (404) instead of reaching the database."""
     from werkzeug.routing import IntegerConverter
 
-    from .validation import MAX_RECORD_ID
+    from admin_app.validation import MAX_RECORD_ID
 
     class RecordIdConverter(IntegerConverter):
         def __init__(self, map, fixed_digits=0, min=None, max=None, signed=False):  # noqa: A002
@@ -59,8 +59,8 @@ def configure_urls(app: Flask) -> None:
 
 
 def configure_extensions(app: Flask) -> None:
-    from .i18n import date_picker_locale, select_locale
-    from .models.staff import Staff
+    from admin_app.i18n import date_picker_locale, select_locale
+    from admin_app.models.staff import Staff
 
     db.init_app(app)
     with app.app_context():
@@ -127,7 +127,7 @@ def _reverse(text):
 
 
 def configure_history(app: Flask) -> None:
-    from .services import history, numbering
+    from admin_app.services import history, numbering
 
     history.install()
     numbering.install()
@@ -136,9 +136,9 @@ def configure_history(app: Flask) -> None:
 def configure_reminders(app: Flask) -> None:
     """Reminders are written with every record change (a session listener); the inbox count
     is in every page's navigation bar; without Redis the sweep runs in this process."""
-    from .jobs import reminders as reminder_jobs
-    from .services import reminders
-    from .views.inbox import unread_badge
+    from admin_app.jobs import reminders as reminder_jobs
+    from admin_app.services import reminders
+    from admin_app.views.inbox import unread_badge
 
     reminders.install()
     app.context_processor(lambda: {"inbox_unread": unread_badge})
@@ -148,10 +148,10 @@ def configure_reminders(app: Flask) -> None:
 
 
 def configure_blueprints(app: Flask) -> None:
-    from .auth.views import bp as auth_bp
-    from .health import bp as health_bp
-    from .views.gate import bp as gate_bp
-    from .views.technician import bp as tech_bp
+    from admin_app.auth.views import bp as auth_bp
+    from admin_app.health import bp as health_bp
+    from admin_app.views.gate import bp as gate_bp
+    from admin_app.views.technician import bp as tech_bp
 
     app.register_blueprint(auth_bp)
     app.register_blueprint(health_bp)
@@ -164,7 +164,7 @@ def configure_blueprints(app: Flask) -> None:
 
 
 def configure_admin(app: Flask) -> None:
-    from .views import create_admin
+    from admin_app.views import create_admin
 
     create_admin(app)
 
@@ -203,6 +203,6 @@ def configure_security_headers(app: Flask) -> None:
 
 
 def configure_cli(app: Flask) -> None:
-    from .cli import register
+    from admin_app.cli import register
 
     register(app)

@@ -6,7 +6,7 @@ import click
 from flask import Flask
 from flask.cli import AppGroup, with_appcontext
 
-from .extensions import db
+from admin_app.extensions import db
 
 seed_cli = AppGroup("seed", help="Demo data and large benchmark datasets.")
 staff_cli = AppGroup("staff", help="Staff accounts.")
@@ -18,7 +18,7 @@ passes_cli = AppGroup("passes", help="Passes: housekeeping.")
 @passes_cli.command("expire")
 def passes_expire():
     """Mark approved passes whose last day has passed as expired (run daily)."""
-    from .jobs.passes import expire_lapsed_passes
+    from admin_app.jobs.passes import expire_lapsed_passes
 
     click.echo(f"expired {expire_lapsed_passes()} passes")
 
@@ -48,9 +48,9 @@ def seed_demo():
 @click.option("--all-estates", is_flag=True)
 @click.password_option()
 def staff_create(username, name, role, estate_codes, all_estates, password):
-    from .models import Estate
-    from .services import accounts
-    from .services.errors import ServiceError
+    from admin_app.models import Estate
+    from admin_app.services import accounts
+    from admin_app.services.errors import ServiceError
 
     estates = db.session.query(Estate).filter(Estate.code.in_(estate_codes)).all()
     missing = set(estate_codes) - {e.code for e in estates}
@@ -74,7 +74,7 @@ def staff_create(username, name, role, estate_codes, all_estates, password):
 @translations_cli.command("compile")
 def translations_compile():
     """Compile the .po catalogs into .mo files (the install step runs this)."""
-    from .translations_build import compile_catalogs
+    from admin_app.translations_build import compile_catalogs
 
     for line in compile_catalogs():
         click.echo(line)
@@ -83,7 +83,7 @@ def translations_compile():
 @translations_cli.command("update")
 def translations_update():
     """Add new strings from the code to every catalog (English filled with the msgid)."""
-    from .translations_build import update
+    from admin_app.translations_build import update
 
     for locale, missing in update().items():
         click.echo(f"{locale}: {missing} untranslated")
@@ -94,7 +94,7 @@ def translations_update():
 @click.argument("json_file", type=click.Path(exists=True, dir_okay=False))
 def translations_merge(locale, json_file):
     """Fill translations from a JSON object {msgid: translation}."""
-    from .translations_build import merge_file
+    from admin_app.translations_build import merge_file
 
     click.echo(f"filled {merge_file(locale, json_file)} messages")
 
@@ -128,8 +128,8 @@ def residents_import(
     from flask import current_app
     from flask_babel import force_locale
 
-    from .cli_import import run_import
-    from .services.importing import report
+    from admin_app.cli_import import run_import
+    from admin_app.services.importing import report
 
     with force_locale(lang or current_app.config["BABEL_DEFAULT_LOCALE"]):
         code, summary = run_import(
@@ -160,7 +160,7 @@ def worker(queues, burst):
     from flask import current_app
     from rq import Worker
 
-    from .jobs.queue import redis_connection
+    from admin_app.jobs.queue import redis_connection
 
     if not current_app.config.get("REDIS_URL"):
         raise click.ClickException("REDIS_URL is not set: background jobs run in-process.")
@@ -179,7 +179,7 @@ def scheduler():
     from redis.exceptions import RedisError
     from rq.cron import CronScheduler
 
-    from .jobs.queue import redis_connection
+    from admin_app.jobs.queue import redis_connection
 
     if not current_app.config.get("REDIS_URL"):
         raise click.ClickException("REDIS_URL is not set: the sweep runs inside the web process.")
@@ -197,8 +197,8 @@ def scheduler():
 @reminders_cli.command("sweep")
 def reminders_sweep():
     """One sweep now: hand out every due reminder (enqueued on RQ, or delivered here)."""
-    from .jobs.queue import uses_redis
-    from .jobs.reminders import sweep_once
+    from admin_app.jobs.queue import uses_redis
+    from admin_app.jobs.reminders import sweep_once
 
     click.echo(f"handed out {sweep_once(inline=not uses_redis())} reminders")
 
@@ -207,7 +207,7 @@ def reminders_sweep():
 def reminders_rebuild():
     """Re-plan the reminders of every record with a deadline (after changing the rules or
     the office hours, or after changing records with bulk SQL)."""
-    from .services import reminders
+    from admin_app.services import reminders
 
     seen = reminders.rebuild()
     db.session.commit()
@@ -229,6 +229,6 @@ def main() -> None:
     """Console entry `wuye-admin …`: the same commands as `flask --app wsgi …`."""
     from flask.cli import FlaskGroup
 
-    from . import create_app
+    from admin_app import create_app
 
     FlaskGroup(create_app=create_app)()

@@ -11,12 +11,12 @@ from pathlib import Path
 from flask_babel import gettext
 from sqlalchemy.exc import IntegrityError
 
-from .extensions import db
-from .models.estate import Estate
-from .models.import_batch import ImportStatus
-from .services import resident_import
-from .services.importing import columns, report
-from .services.importing.problems import ImportRefused, Problem, render
+from admin_app.extensions import db
+from admin_app.models.estate import Estate
+from admin_app.models.import_batch import ImportStatus
+from admin_app.services import resident_import
+from admin_app.services.importing import columns, report
+from admin_app.services.importing.problems import ImportRefused, Problem, render
 
 
 def run_import(

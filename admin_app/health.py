@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, current_app, jsonify
 from sqlalchemy import text
 
-from .extensions import db
+from admin_app.extensions import db
 
 bp = Blueprint("health", __name__)
 
@@ -23,7 +23,7 @@ def healthz():
     finally:
         db.session.rollback()
     if current_app.config.get("REDIS_URL"):
-        from .jobs.queue import redis_connection
+        from admin_app.jobs.queue import redis_connection
 
         try:
             redis_connection().ping()

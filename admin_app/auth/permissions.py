@@ -6,7 +6,7 @@ role's rights is a change to this table only.
 
 from __future__ import annotations
 
-from ..models.staff import Role
+from admin_app.models.staff import Role
 
 VIEW, CREATE, EDIT, DELETE, EXPORT = "view", "create", "edit", "delete", "export"
 CRUD_VERBS = (VIEW, CREATE, EDIT, DELETE, EXPORT)

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from sqlalchemy import and_, false, select
 
-from ..models.batch import action_batch_estate
-from ..models.staff import Role, staff_estate
+from admin_app.models.batch import action_batch_estate
+from admin_app.models.staff import Role, staff_estate
 
 # (table, role) -> clause builder, narrowing what that role sees inside its estates.
 ROW_RULES = {

@@ -10,9 +10,9 @@ from flask_login import current_user, login_user, logout_user
 from wtforms import PasswordField, StringField
 from wtforms.validators import DataRequired, Length
 
-from ..extensions import db
-from ..services import accounts
-from ..views.forms import CleanForm
+from admin_app.extensions import db
+from admin_app.services import accounts
+from admin_app.views.forms import CleanForm
 
 bp = Blueprint("auth", __name__)
 

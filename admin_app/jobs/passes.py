@@ -6,8 +6,8 @@ The gate checks the dates itself, so this only keeps lists and filters truthful;
 
 from __future__ import annotations
 
-from ..services import passes
-from .queue import job
+from admin_app.jobs.queue import job
+from admin_app.services import passes
 
 
 @job

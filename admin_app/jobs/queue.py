@@ -15,7 +15,7 @@ from redis import Redis
 from redis.exceptions import RedisError
 from rq import Queue
 
-from ..extensions import db
+from admin_app.extensions import db
 
 DEFAULT_QUEUE = "default"
 _worker_app = None
@@ -93,7 +93,7 @@ def _app_for_worker():
     """A plain `rq worker` process (no Flask CLI around it) builds the app once."""
     global _worker_app
     if _worker_app is None:
-        from .. import create_app
+        from admin_app import create_app
 
         _worker_app = create_app()
     return _worker_app

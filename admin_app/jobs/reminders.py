@@ -17,11 +17,11 @@ from flask import current_app
 from redis.exceptions import RedisError
 from rq import Retry
 
-from .. import clock
-from ..extensions import db
-from ..models import DeliveryStatus
-from ..services.reminders import delivery, sweep
-from .queue import job, queue, uses_redis
+from admin_app import clock
+from admin_app.extensions import db
+from admin_app.jobs.queue import job, queue, uses_redis
+from admin_app.models import DeliveryStatus
+from admin_app.services.reminders import delivery, sweep
 
 QUEUE = "reminders"
 BATCH = 500  # reminders claimed per transaction

@@ -12,12 +12,12 @@ from flask import current_app
 from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError, OperationalError
 
-from ..extensions import db
-from ..models.import_batch import ImportBatch, ImportStatus
-from ..services import resident_import
-from ..services.conflicts import retrying_conflicts
-from ..services.importing.problems import ImportRefused
-from .queue import job
+from admin_app.extensions import db
+from admin_app.jobs.queue import job
+from admin_app.models.import_batch import ImportBatch, ImportStatus
+from admin_app.services import resident_import
+from admin_app.services.conflicts import retrying_conflicts
+from admin_app.services.importing.problems import ImportRefused
 
 
 class ProgressWriter:

@@ -1,14 +1,14 @@
 """All models, importable from one place (and registered with the metadata for migrations)."""
 
-from .audit import AuditRecord
-from .base import Choice
-from .batch import ActionBatch, BatchStatus, action_batch_estate
-from .estate import Estate
-from .gate_check import CheckMethod, GateCheck, GateResult, PassKind
-from .import_batch import ImportBatch, ImportStatus
-from .numbering import NumberSequence
-from .passes import PassStatus, ReleasePass, VehiclePass, VehicleType, WorkerPass
-from .reminder import (
+from admin_app.models.audit import AuditRecord
+from admin_app.models.base import Choice
+from admin_app.models.batch import ActionBatch, BatchStatus, action_batch_estate
+from admin_app.models.estate import Estate
+from admin_app.models.gate_check import CheckMethod, GateCheck, GateResult, PassKind
+from admin_app.models.import_batch import ImportBatch, ImportStatus
+from admin_app.models.numbering import NumberSequence
+from admin_app.models.passes import PassStatus, ReleasePass, VehiclePass, VehicleType, WorkerPass
+from admin_app.models.reminder import (
     DeliveryChannel,
     DeliveryStatus,
     Notification,
@@ -16,7 +16,7 @@ from .reminder import (
     ReminderDelivery,
     ReminderStatus,
 )
-from .renovation import (
+from admin_app.models.renovation import (
     DepositStatus,
     InspectionKind,
     InspectionResult,
@@ -24,12 +24,20 @@ from .renovation import (
     RenovationInspection,
     RenovationStatus,
 )
-from .resident import Resident, ResidentRole
-from .staff import Role, Staff, StaffTrade, Trade, staff_estate
-from .stored_file import StoredFile
-from .ticket import Channel, ComplaintCode, Severity, Ticket, TicketCategory, TicketStatus, Validity
-from .unit import Occupancy, Unit, UnitKind
-from .work_order import Satisfaction, WorkOrder, WorkOrderKind, WorkOrderStatus
+from admin_app.models.resident import Resident, ResidentRole
+from admin_app.models.staff import Role, Staff, StaffTrade, Trade, staff_estate
+from admin_app.models.stored_file import StoredFile
+from admin_app.models.ticket import (
+    Channel,
+    ComplaintCode,
+    Severity,
+    Ticket,
+    TicketCategory,
+    TicketStatus,
+    Validity,
+)
+from admin_app.models.unit import Occupancy, Unit, UnitKind
+from admin_app.models.work_order import Satisfaction, WorkOrder, WorkOrderKind, WorkOrderStatus
 
 __all__ = [
     "ActionBatch",

@@ -7,9 +7,9 @@ from datetime import datetime
 from sqlalchemy import JSON, DateTime, ForeignKey, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from .. import clock
-from ..extensions import db
-from .base import list_index
+from admin_app import clock
+from admin_app.extensions import db
+from admin_app.models.base import list_index
 
 
 class AuditRecord(db.Model):

@@ -9,7 +9,7 @@ from sqlalchemy import DateTime, ForeignKey, Index, Integer
 from sqlalchemy import Enum as SAEnum
 from sqlalchemy.orm import Mapped, declared_attr, mapped_column, relationship
 
-from .. import clock
+from admin_app import clock
 
 
 class Choice(str, enum.Enum):
@@ -26,7 +26,9 @@ class Choice(str, enum.Enum):
         return obj
 
     def __str__(self) -> str:
-        from ..i18n import translated  # the models import nothing from the web layer at load
+        from admin_app.i18n import (
+            translated,  # the models import nothing from the web layer at load
+        )
 
         return translated(self.label)
 

@@ -9,9 +9,9 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import JSON, Column, DateTime, ForeignKey, Index, Integer, String, Table, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from .. import clock
-from ..extensions import db
-from .base import Choice, choice_column
+from admin_app import clock
+from admin_app.extensions import db
+from admin_app.models.base import Choice, choice_column
 
 
 class BatchStatus(Choice):

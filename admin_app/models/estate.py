@@ -5,8 +5,8 @@ from __future__ import annotations
 from sqlalchemy import String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from ..extensions import db
-from .base import TimestampMixin
+from admin_app.extensions import db
+from admin_app.models.base import TimestampMixin
 
 
 class Estate(TimestampMixin, db.Model):

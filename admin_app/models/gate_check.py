@@ -13,9 +13,9 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import DateTime, ForeignKey, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from .. import clock
-from ..extensions import db
-from .base import Choice, EstateScoped, choice_column, list_index
+from admin_app import clock
+from admin_app.extensions import db
+from admin_app.models.base import Choice, EstateScoped, choice_column, list_index
 
 
 class PassKind(Choice):

@@ -13,8 +13,8 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import JSON, Boolean, DateTime, ForeignKey, Index, Integer, String
 from sqlalchemy.orm import Mapped, deferred, mapped_column, relationship
 
-from ..extensions import db
-from .base import Choice, EstateScoped, TimestampMixin, choice_column
+from admin_app.extensions import db
+from admin_app.models.base import Choice, EstateScoped, TimestampMixin, choice_column
 
 
 class ImportStatus(Choice):

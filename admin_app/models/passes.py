@@ -13,9 +13,9 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import Boolean, Date, DateTime, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, declared_attr, mapped_column, relationship
 
-from ..extensions import db
-from .base import Choice, EstateScoped, TimestampMixin, choice_column, list_index
-from .sensitive_mixin import SensitiveIdNumber
+from admin_app.extensions import db
+from admin_app.models.base import Choice, EstateScoped, TimestampMixin, choice_column, list_index
+from admin_app.models.sensitive_mixin import SensitiveIdNumber
 
 
 class PassStatus(Choice):

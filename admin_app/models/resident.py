@@ -8,9 +8,9 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import Date, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..extensions import db
-from .base import Choice, EstateScoped, TimestampMixin, choice_column, list_index
-from .sensitive_mixin import SensitiveIdNumber
+from admin_app.extensions import db
+from admin_app.models.base import Choice, EstateScoped, TimestampMixin, choice_column, list_index
+from admin_app.models.sensitive_mixin import SensitiveIdNumber
 
 
 class ResidentRole(Choice):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from .. import sensitive
+from admin_app import sensitive
 
 
 class SensitiveIdNumber:

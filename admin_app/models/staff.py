@@ -12,8 +12,8 @@ from sqlalchemy import Boolean, Column, DateTime, ForeignKey, Integer, String, T
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from ..extensions import db
-from .base import Choice, TimestampMixin, choice_column
+from admin_app.extensions import db
+from admin_app.models.base import Choice, TimestampMixin, choice_column
 
 
 class Role(Choice):

@@ -8,8 +8,8 @@ from datetime import datetime
 from sqlalchemy import DateTime, ForeignKey, Integer, LargeBinary, String
 from sqlalchemy.orm import Mapped, deferred, mapped_column
 
-from .. import clock
-from ..extensions import db
+from admin_app import clock
+from admin_app.extensions import db
 
 
 class StoredFile(db.Model):

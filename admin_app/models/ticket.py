@@ -8,8 +8,8 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import DateTime, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..extensions import db
-from .base import Choice, EstateScoped, TimestampMixin, choice_column, list_index
+from admin_app.extensions import db
+from admin_app.models.base import Choice, EstateScoped, TimestampMixin, choice_column, list_index
 
 
 class Channel(Choice):

@@ -9,9 +9,9 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import Index, Integer, Numeric, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from ..extensions import db
-from .base import Choice, EstateScoped, TimestampMixin, choice_column, list_index
-from .renovation import RenovationStatus
+from admin_app.extensions import db
+from admin_app.models.base import Choice, EstateScoped, TimestampMixin, choice_column, list_index
+from admin_app.models.renovation import RenovationStatus
 
 
 class UnitKind(Choice):

@@ -9,9 +9,9 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import Boolean, DateTime, ForeignKey, Index, Integer, Numeric, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..extensions import db
-from .base import Choice, EstateScoped, TimestampMixin, choice_column, list_index
-from .staff import Trade
+from admin_app.extensions import db
+from admin_app.models.base import Choice, EstateScoped, TimestampMixin, choice_column, list_index
+from admin_app.models.staff import Trade
 
 
 class WorkOrderKind(Choice):

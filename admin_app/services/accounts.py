@@ -9,11 +9,11 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
-from .. import clock
-from ..extensions import db
-from ..models.staff import Role, Staff
-from . import history
-from .errors import ServiceError
+from admin_app import clock
+from admin_app.extensions import db
+from admin_app.models.staff import Role, Staff
+from admin_app.services import history
+from admin_app.services.errors import ServiceError
 
 MIN_PASSWORD_LENGTH = 8
 

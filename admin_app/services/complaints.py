@@ -14,11 +14,11 @@ from datetime import timedelta
 
 from flask_babel import lazy_gettext as _l
 
-from .. import clock
-from ..extensions import db
-from ..models import ComplaintCode, Role, Severity, Staff, Ticket, Validity
-from .errors import ServiceError
-from .tickets import TICKET
+from admin_app import clock
+from admin_app.extensions import db
+from admin_app.models import ComplaintCode, Role, Severity, Staff, Ticket, Validity
+from admin_app.services.errors import ServiceError
+from admin_app.services.tickets import TICKET
 
 DEADLINES = {
     "invalid": timedelta(days=1),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy.exc import OperationalError
 
-from ..extensions import db
+from admin_app.extensions import db
 
 
 def is_write_conflict(exc: OperationalError) -> bool:

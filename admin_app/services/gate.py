@@ -16,9 +16,9 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 from itsdangerous import BadSignature, Signer
 
-from .. import clock, validation
-from ..extensions import db
-from ..models import (
+from admin_app import clock, validation
+from admin_app.extensions import db
+from admin_app.models import (
     CheckMethod,
     Estate,
     GateCheck,
@@ -28,8 +28,8 @@ from ..models import (
     VehiclePass,
     WorkerPass,
 )
-from .errors import ServiceError
-from .passes import verdict
+from admin_app.services.errors import ServiceError
+from admin_app.services.passes import verdict
 
 TOKEN_SALT = "wuye.pass-token"  # noqa: S105 - a namespace for the signature, not a secret
 KINDS = {

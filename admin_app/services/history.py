@@ -20,9 +20,9 @@ from flask import has_request_context
 from sqlalchemy import event, inspect
 from sqlalchemy.orm import ColumnProperty, Session
 
-from .. import clock
-from ..models.audit import AuditRecord
-from . import bulk
+from admin_app import clock
+from admin_app.models.audit import AuditRecord
+from admin_app.services import bulk
 
 # Columns never written to history: bookkeeping, or secrets whose masked twin is recorded.
 ALWAYS_EXCLUDED = frozenset(

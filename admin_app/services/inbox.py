@@ -6,10 +6,10 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import selectinload
 
-from .. import clock
-from ..extensions import db
-from ..models import Notification
-from .errors import NotFound
+from admin_app import clock
+from admin_app.extensions import db
+from admin_app.models import Notification
+from admin_app.services.errors import NotFound
 
 UNREAD_CAP = 99  # the navigation bar shows "99+" beyond this
 

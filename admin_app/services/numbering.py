@@ -10,9 +10,9 @@ from sqlalchemy import event, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from .. import clock
-from ..models.estate import Estate
-from ..models.numbering import NumberSequence
+from admin_app import clock
+from admin_app.models.estate import Estate
+from admin_app.models.numbering import NumberSequence
 
 PREFIXES = {
     "ticket": "T",

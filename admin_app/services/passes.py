@@ -16,9 +16,9 @@ from datetime import date, timedelta
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import inspect
 
-from .. import clock
-from ..extensions import db
-from ..models import (
+from admin_app import clock
+from admin_app.extensions import db
+from admin_app.models import (
     GateResult,
     PassStatus,
     ReleasePass,
@@ -29,10 +29,10 @@ from ..models import (
     VehiclePass,
     WorkerPass,
 )
-from . import history
-from .errors import ServiceError
-from .reminders import manual
-from .workflow import StateMachine, step
+from admin_app.services import history
+from admin_app.services.errors import ServiceError
+from admin_app.services.reminders import manual
+from admin_app.services.workflow import StateMachine, step
 
 P = PassStatus
 R = RenovationStatus

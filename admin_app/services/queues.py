@@ -10,8 +10,8 @@ from datetime import datetime, time, timedelta
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, or_
 
-from .. import clock
-from ..models import Ticket, TicketCategory, TicketStatus, WorkOrder, WorkOrderStatus
+from admin_app import clock
+from admin_app.models import Ticket, TicketCategory, TicketStatus, WorkOrder, WorkOrderStatus
 
 T, S = TicketStatus, WorkOrderStatus
 TICKET_WORKING = (T.open, T.in_progress, T.escalated)

@@ -15,9 +15,9 @@ from decimal import Decimal
 
 from flask_babel import lazy_gettext as _l
 
-from .. import clock
-from ..extensions import db
-from ..models import (
+from admin_app import clock
+from admin_app.extensions import db
+from admin_app.models import (
     DepositStatus,
     InspectionKind,
     InspectionResult,
@@ -27,10 +27,10 @@ from ..models import (
     Role,
     Unit,
 )
-from . import history, numbering, passes, storage
-from .errors import ServiceError
-from .reminders import manual
-from .workflow import StateMachine, step
+from admin_app.services import history, numbering, passes, storage
+from admin_app.services.errors import ServiceError
+from admin_app.services.reminders import manual
+from admin_app.services.workflow import StateMachine, step
 
 R = RenovationStatus
 OPEN = frozenset(

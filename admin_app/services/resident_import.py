@@ -18,18 +18,18 @@ from flask import current_app
 from flask_babel import gettext
 from sqlalchemy import select, update
 
-from .. import clock, sensitive
-from ..auth.permissions import may
-from ..auth.scope import estate_allowed, scoped
-from ..extensions import db
-from ..models.estate import Estate
-from ..models.import_batch import ImportBatch, ImportStatus
-from ..models.stored_file import StoredFile
-from . import history, storage
-from .errors import Forbidden, NotFound
-from .importing import columns, planning, writing
-from .importing.problems import ImportRefused, Problem, render
-from .importing.reading import Table, read_table
+from admin_app import clock, sensitive
+from admin_app.auth.permissions import may
+from admin_app.auth.scope import estate_allowed, scoped
+from admin_app.extensions import db
+from admin_app.models.estate import Estate
+from admin_app.models.import_batch import ImportBatch, ImportStatus
+from admin_app.models.stored_file import StoredFile
+from admin_app.services import history, storage
+from admin_app.services.errors import Forbidden, NotFound
+from admin_app.services.importing import columns, planning, writing
+from admin_app.services.importing.problems import ImportRefused, Problem, render
+from admin_app.services.importing.reading import Table, read_table
 
 IMPORT = "resident.import"  # the named action in auth.permissions.ACTIONS
 CONTENT_TYPES = {

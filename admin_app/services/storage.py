@@ -10,9 +10,9 @@ import hashlib
 
 from flask_babel import lazy_gettext as _l
 
-from ..extensions import db
-from ..models.stored_file import StoredFile
-from .errors import ServiceError
+from admin_app.extensions import db
+from admin_app.models.stored_file import StoredFile
+from admin_app.services.errors import ServiceError
 
 IMAGE_LIMIT_BYTES = 5 * 1024 * 1024
 

@@ -14,11 +14,11 @@ from datetime import datetime, timedelta
 
 from flask_babel import lazy_gettext as _l
 
-from .. import clock
-from ..models import Role, Staff, Ticket, TicketCategory, TicketStatus
-from .errors import ServiceError
-from .reminders import manual
-from .workflow import StateMachine, step
+from admin_app import clock
+from admin_app.models import Role, Staff, Ticket, TicketCategory, TicketStatus
+from admin_app.services.errors import ServiceError
+from admin_app.services.reminders import manual
+from admin_app.services.workflow import StateMachine, step
 
 T = TicketStatus
 C = TicketCategory

@@ -13,9 +13,9 @@ from decimal import Decimal
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func
 
-from .. import clock
-from ..extensions import db
-from ..models import (
+from admin_app import clock
+from admin_app.extensions import db
+from admin_app.models import (
     ComplaintCode,
     Role,
     Satisfaction,
@@ -27,10 +27,10 @@ from ..models import (
     WorkOrderKind,
     WorkOrderStatus,
 )
-from . import history, storage
-from .errors import ServiceError
-from .reminders import manual
-from .workflow import StateMachine, step
+from admin_app.services import history, storage
+from admin_app.services.errors import ServiceError
+from admin_app.services.reminders import manual
+from admin_app.services.workflow import StateMachine, step
 
 S = WorkOrderStatus
 EMERGENCY_ARRIVAL = timedelta(minutes=15)
@@ -68,7 +68,7 @@ WORK_ORDER = StateMachine(
 
 def create_from_ticket(ticket: Ticket, actor, **overrides) -> WorkOrder:
     """A repair / paid-service ticket becomes a work order: nothing is typed twice."""
-    from .tickets import TICKET
+    from admin_app.services.tickets import TICKET
 
     with TICKET.transition(ticket, "create_work_order", actor):
         order = WorkOrder(

@@ -16,11 +16,11 @@ from dataclasses import dataclass
 
 from flask_babel import lazy_gettext as _l
 
-from ..auth.permissions import may
-from ..auth.scope import estate_allowed, scope_filter
-from ..extensions import db
-from . import history
-from .errors import ServiceError
+from admin_app.auth.permissions import may
+from admin_app.auth.scope import estate_allowed, scope_filter
+from admin_app.extensions import db
+from admin_app.services import history
+from admin_app.services.errors import ServiceError
 
 
 @dataclass(frozen=True)

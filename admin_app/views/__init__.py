@@ -8,9 +8,9 @@ from flask_admin.theme import Bootstrap4Theme
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-from ..auth.permissions import may
-from ..extensions import db
-from ..models import (
+from admin_app.auth.permissions import may
+from admin_app.extensions import db
+from admin_app.models import (
     ActionBatch,
     AuditRecord,
     Estate,
@@ -29,26 +29,26 @@ from ..models import (
     WorkerPass,
     WorkOrder,
 )
-from ..translations_build import TRANSLATIONS
-from . import rows
-from .audit import AuditRecordView
-from .batches import ActionBatchView, register
-from .estate import EstateView, UnitView
-from .failed_jobs import FailedJobsView
-from .gate_check import GateCheckView
-from .import_batch import ImportBatchView
-from .inbox import InboxView
-from .index import HomeView
-from .labels import action_label
-from .passes import ReleasePassView, VehiclePassView, WorkerPassView
-from .reminders import ReminderDeliveryView, ReminderView
-from .renovation import RenovationInspectionView, RenovationView
-from .resident import ResidentView
-from .resident_import import ResidentImportView
-from .staff import StaffView
-from .statistics import StatisticsView
-from .ticket import TicketView
-from .work_order import WorkOrderView
+from admin_app.translations_build import TRANSLATIONS
+from admin_app.views import rows
+from admin_app.views.audit import AuditRecordView
+from admin_app.views.batches import ActionBatchView, register
+from admin_app.views.estate import EstateView, UnitView
+from admin_app.views.failed_jobs import FailedJobsView
+from admin_app.views.gate_check import GateCheckView
+from admin_app.views.import_batch import ImportBatchView
+from admin_app.views.inbox import InboxView
+from admin_app.views.index import HomeView
+from admin_app.views.labels import action_label
+from admin_app.views.passes import ReleasePassView, VehiclePassView, WorkerPassView
+from admin_app.views.reminders import ReminderDeliveryView, ReminderView
+from admin_app.views.renovation import RenovationInspectionView, RenovationView
+from admin_app.views.resident import ResidentView
+from admin_app.views.resident_import import ResidentImportView
+from admin_app.views.staff import StaffView
+from admin_app.views.statistics import StatisticsView
+from admin_app.views.ticket import TicketView
+from admin_app.views.work_order import WorkOrderView
 
 
 class TechnicianLink(MenuLink):

@@ -18,11 +18,11 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
 
-from .. import validation
-from ..auth.permissions import may
-from ..extensions import db
-from ..services import workflow
-from ..services.errors import ServiceError
+from admin_app import validation
+from admin_app.auth.permissions import may
+from admin_app.extensions import db
+from admin_app.services import workflow
+from admin_app.services.errors import ServiceError
 
 MAX_RECORDS = 500  # ticked rows on one page
 MAX_BATCH = 50_000  # a whole filter
@@ -260,7 +260,7 @@ class ActionsMixin:
         return records
 
     def _start_batch(self, action, the_plan, whole_filter: bool):
-        from .batches import start_batch
+        from admin_app.views.batches import start_batch
 
         if whole_filter:
             selection = request.query_string.decode("utf-8", "replace")

@@ -10,10 +10,10 @@ from flask_admin.contrib.sqla.ajax import QueryAjaxModelLoader
 from flask_login import current_user
 from sqlalchemy import false, or_
 
-from .. import validation
-from ..auth.scope import scoped
-from ..extensions import db
-from .listing import SEARCH_MODES
+from admin_app import validation
+from admin_app.auth.scope import scoped
+from admin_app.extensions import db
+from admin_app.views.listing import SEARCH_MODES
 
 MAX_LOOKUP_ROWS = 20
 

@@ -6,10 +6,10 @@ from flask_admin.contrib.sqla.filters import FilterEqual, IntEqualFilter
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup, escape
 
-from ..models import AuditRecord
-from .base import SecureModelView
-from .filters import estate_filter
-from .labels import LABELS
+from admin_app.models import AuditRecord
+from admin_app.views.base import SecureModelView
+from admin_app.views.filters import estate_filter
+from admin_app.views.labels import LABELS
 
 
 def format_changes(view, context, model, name):

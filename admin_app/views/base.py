@@ -27,25 +27,25 @@ from sqlalchemy import inspect
 from sqlalchemy.exc import IntegrityError, OperationalError
 from werkzeug.utils import secure_filename
 
-from .. import clock, validation
-from ..auth.permissions import CREATE, DELETE, EDIT, EXPORT, VIEW, allowed, may
-from ..auth.scope import estate_allowed, scoped
-from ..extensions import db
-from ..models.audit import AuditRecord
-from ..services.conflicts import is_write_conflict
-from ..services.errors import ServiceError
-from . import export as exporting
-from .ajax import ScopedAjaxLoader
-from .export_rows import CellWriter, records_in_order
-from .fields import (
+from admin_app import clock, validation
+from admin_app.auth.permissions import CREATE, DELETE, EDIT, EXPORT, VIEW, allowed, may
+from admin_app.auth.scope import estate_allowed, scoped
+from admin_app.extensions import db
+from admin_app.models.audit import AuditRecord
+from admin_app.services.conflicts import is_write_conflict
+from admin_app.services.errors import ServiceError
+from admin_app.views import export as exporting
+from admin_app.views.ajax import ScopedAjaxLoader
+from admin_app.views.export_rows import CellWriter, records_in_order
+from admin_app.views.fields import (
     DETAIL_FORMATTERS,
     EXPORT_FORMATTERS,
     TYPE_FORMATTERS,
     ChoiceFilterConverter,
     ChoiceModelConverter,
 )
-from .forms import CleanAdminForm
-from .listing import ListingMixin
+from admin_app.views.forms import CleanAdminForm
+from admin_app.views.listing import ListingMixin
 
 # Which permission each Flask-Admin endpoint needs (actions are checked one by one).
 ENDPOINT_VERBS = {

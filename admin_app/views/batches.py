@@ -19,15 +19,15 @@ from markupsafe import Markup
 from sqlalchemy import func, select, update
 from werkzeug.datastructures import MultiDict
 
-from .. import clock
-from ..auth.scope import scoped
-from ..extensions import db
-from ..jobs.queue import job, submit
-from ..models import ActionBatch, BatchStatus, Estate, Staff
-from ..services import history
-from .actions import perform_batch
-from .base import SecureModelView
-from .labels import LABELS
+from admin_app import clock
+from admin_app.auth.scope import scoped
+from admin_app.extensions import db
+from admin_app.jobs.queue import job, submit
+from admin_app.models import ActionBatch, BatchStatus, Estate, Staff
+from admin_app.services import history
+from admin_app.views.actions import perform_batch
+from admin_app.views.base import SecureModelView
+from admin_app.views.labels import LABELS
 
 INLINE_LIMIT = 200  # up to this many records run in the request; more go to a worker
 CHUNK = 200

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 
-from ..models import Unit
-from .base import SecureModelView
-from .filters import estate_filter
-from .labels import LABELS
+from admin_app.models import Unit
+from admin_app.views.base import SecureModelView
+from admin_app.views.filters import estate_filter
+from admin_app.views.labels import LABELS
 
 ESTATE_LOOKUP = {"fields": ("name", "code"), "placeholder": _l("Choose an estate")}
 

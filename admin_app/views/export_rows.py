@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from flask_admin.tools import rec_getattr
 
-from ..extensions import db
+from admin_app.extensions import db
 
 BATCH = 500
 

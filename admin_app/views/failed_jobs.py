@@ -17,10 +17,10 @@ from rq.exceptions import NoSuchJobError
 from rq.job import Job
 from rq.registry import FailedJobRegistry
 
-from .. import clock
-from ..auth.permissions import VIEW, allowed, may
-from ..jobs import reminders
-from ..jobs.queue import DEFAULT_QUEUE, queue, uses_redis
+from admin_app import clock
+from admin_app.auth.permissions import VIEW, allowed, may
+from admin_app.jobs import reminders
+from admin_app.jobs.queue import DEFAULT_QUEUE, queue, uses_redis
 
 SHOWN = 100  # the newest failures per queue
 

@@ -16,7 +16,7 @@ from flask_babel import gettext
 from markupsafe import Markup
 from wtforms.validators import ValidationError
 
-from ..models.base import Choice
+from admin_app.models.base import Choice
 
 
 def _enum_class(column):

@@ -11,7 +11,7 @@ from flask_wtf import FlaskForm
 from wtforms import PasswordField, StringField
 from wtforms.validators import ValidationError
 
-from .. import validation
+from admin_app import validation
 
 # Control characters (NUL above all, which PostgreSQL refuses in text) come only from
 # scanners, pasted binary or scripts: text fields drop them; tabs and line breaks stay.
@@ -85,9 +85,9 @@ def email_address(form, field):
 
 def estate_options():
     """The user's own estates, for filters (callable: evaluated per request)."""
-    from ..auth.scope import scoped
-    from ..extensions import db
-    from ..models.estate import Estate
+    from admin_app.auth.scope import scoped
+    from admin_app.extensions import db
+    from admin_app.models.estate import Estate
 
     query = scoped(db.session.query(Estate.id, Estate.name), Estate, current_user)
     return [(str(i), n) for i, n in query.order_by(Estate.name).all()]

@@ -14,15 +14,15 @@ from flask_wtf import FlaskForm
 from wtforms import StringField
 from wtforms.validators import Length
 
-from .. import clock, validation
-from ..auth.permissions import may
-from ..auth.scope import scoped
-from ..extensions import db
-from ..models import Estate, GateCheck, ReleasePass
-from ..services import gate, passes
-from ..services.errors import ServiceError
-from ..services.numbering import format_number
-from .forms import CleanForm
+from admin_app import clock, validation
+from admin_app.auth.permissions import may
+from admin_app.auth.scope import scoped
+from admin_app.extensions import db
+from admin_app.models import Estate, GateCheck, ReleasePass
+from admin_app.services import gate, passes
+from admin_app.services.errors import ServiceError
+from admin_app.services.numbering import format_number
+from admin_app.views.forms import CleanForm
 
 bp = Blueprint("gate", __name__, url_prefix="/gate")
 RECENT = 8

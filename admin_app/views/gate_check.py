@@ -5,10 +5,10 @@ from __future__ import annotations
 from flask import url_for
 from markupsafe import Markup
 
-from ..models import GateCheck, PassKind
-from .base import SecureModelView
-from .filters import estate_filter
-from .labels import LABELS
+from admin_app.models import GateCheck, PassKind
+from admin_app.views.base import SecureModelView
+from admin_app.views.filters import estate_filter
+from admin_app.views.labels import LABELS
 
 PASS_ENDPOINTS = {
     PassKind.worker: "worker_pass",

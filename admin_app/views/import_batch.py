@@ -6,10 +6,10 @@ from flask import url_for
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
 
-from ..models.import_batch import ImportBatch
-from .base import SecureModelView
-from .filters import estate_filter
-from .labels import LABELS
+from admin_app.models.import_batch import ImportBatch
+from admin_app.views.base import SecureModelView
+from admin_app.views.filters import estate_filter
+from admin_app.views.labels import LABELS
 
 
 def _batch_link(view, context, model, name):

@@ -13,11 +13,11 @@ from flask_admin import BaseView, expose
 from flask_babel import gettext
 from flask_login import current_user
 
-from ..auth.permissions import VIEW, allowed
-from ..extensions import db
-from ..services import inbox
-from ..services.errors import NotFound
-from ..services.reminders import messages
+from admin_app.auth.permissions import VIEW, allowed
+from admin_app.extensions import db
+from admin_app.services import inbox
+from admin_app.services.errors import NotFound
+from admin_app.services.reminders import messages
 
 PAGE_SIZE = 25
 

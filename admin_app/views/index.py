@@ -9,11 +9,11 @@ from flask_admin import AdminIndexView, expose
 from flask_login import current_user
 from sqlalchemy import func, select
 
-from .. import clock
-from ..auth.permissions import VIEW, allowed
-from ..auth.scope import scoped
-from ..extensions import db
-from ..services import queues
+from admin_app import clock
+from admin_app.auth.permissions import VIEW, allowed
+from admin_app.auth.scope import scoped
+from admin_app.extensions import db
+from admin_app.services import queues
 
 SHOWN = 5
 COUNT_CAP = 999

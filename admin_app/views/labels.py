@@ -205,7 +205,7 @@ ACTION_LABELS = {
 
 
 def action_label(name: str, entity_type: str | None = None) -> str:
-    from ..services.workflow import ACTION_LABELS as WORKFLOW_LABELS
+    from admin_app.services.workflow import ACTION_LABELS as WORKFLOW_LABELS
 
     label = WORKFLOW_LABELS.get((entity_type, name)) or ACTION_LABELS.get(name)
     if label is None:

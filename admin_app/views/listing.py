@@ -18,7 +18,7 @@ from sqlalchemy import false, func, or_, select
 from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.orm import joinedload, selectinload
 
-from ..extensions import db
+from admin_app.extensions import db
 
 MAX_SEARCH_TERMS = 4
 # Up to this many matches, a search's page is ordered from the matching ids themselves;

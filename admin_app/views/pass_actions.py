@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from .. import validation
-from ..extensions import db
-from ..models import Resident, ResidentRole
-from ..services import passes, renovations
-from . import pass_forms as forms
-from .actions import RecordAction
-from .pass_forms import read_upload
-from .workflow_forms import ReasonForm
+from admin_app import validation
+from admin_app.extensions import db
+from admin_app.models import Resident, ResidentRole
+from admin_app.services import passes, renovations
+from admin_app.views import pass_forms as forms
+from admin_app.views.actions import RecordAction
+from admin_app.views.pass_forms import read_upload
+from admin_app.views.workflow_forms import ReasonForm
 
 UPLOAD_TEMPLATE = "admin/wuye/action_upload.html"
 

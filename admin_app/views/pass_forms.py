@@ -7,8 +7,8 @@ from flask_wtf.file import FileField
 from wtforms import BooleanField, DateField, SelectField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
-from ..services.storage import IMAGE_LIMIT_BYTES
-from .forms import CleanForm
+from admin_app.services.storage import IMAGE_LIMIT_BYTES
+from admin_app.views.forms import CleanForm
 
 NOTES = [Optional(), Length(max=2000)]
 REQUIRED_NOTES = [DataRequired(), Length(max=2000)]

@@ -12,18 +12,22 @@ from flask_login import current_user
 from markupsafe import Markup
 from wtforms.validators import ValidationError
 
-from .. import clock, validation
-from ..models import PassStatus, ReleasePass, VehiclePass, WorkerPass
-from ..services import gate, passes, storage
-from .actions import ActionsMixin
-from .base import SecureModelView
-from .estate import ESTATE_LOOKUP
-from .filters import estate_filter
-from .forms import SensitiveField, id_document, phone_number
-from .labels import LABELS
-from .pass_actions import RELEASE_PASS_ACTIONS, VEHICLE_PASS_ACTIONS, WORKER_PASS_ACTIONS
-from .pass_forms import PhotoField, read_upload
-from .resident import RESIDENT_LOOKUP, UNIT_LOOKUP
+from admin_app import clock, validation
+from admin_app.models import PassStatus, ReleasePass, VehiclePass, WorkerPass
+from admin_app.services import gate, passes, storage
+from admin_app.views.actions import ActionsMixin
+from admin_app.views.base import SecureModelView
+from admin_app.views.estate import ESTATE_LOOKUP
+from admin_app.views.filters import estate_filter
+from admin_app.views.forms import SensitiveField, id_document, phone_number
+from admin_app.views.labels import LABELS
+from admin_app.views.pass_actions import (
+    RELEASE_PASS_ACTIONS,
+    VEHICLE_PASS_ACTIONS,
+    WORKER_PASS_ACTIONS,
+)
+from admin_app.views.pass_forms import PhotoField, read_upload
+from admin_app.views.resident import RESIDENT_LOOKUP, UNIT_LOOKUP
 
 RENOVATION_LOOKUP = {"fields": ("number",), "placeholder": _l("Search renovation number")}
 PASS_COLUMNS = ("number", "estate", "status", "valid_from", "valid_until")

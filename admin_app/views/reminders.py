@@ -10,13 +10,13 @@ from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
 
-from ..extensions import db
-from ..models import Reminder, ReminderDelivery, Role
-from ..services.reminders import messages
-from ..services.reminders.rules import RULES_BY_NAME
-from .base import SecureModelView
-from .filters import estate_filter
-from .labels import LABELS
+from admin_app.extensions import db
+from admin_app.models import Reminder, ReminderDelivery, Role
+from admin_app.services.reminders import messages
+from admin_app.services.reminders.rules import RULES_BY_NAME
+from admin_app.views.base import SecureModelView
+from admin_app.views.filters import estate_filter
+from admin_app.views.labels import LABELS
 
 
 def rule_subject(view, context, model, name) -> str:

@@ -8,18 +8,18 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from markupsafe import Markup
 
-from ..models import Renovation, RenovationInspection, RenovationStatus
-from ..services import renovations, storage
-from .actions import ActionsMixin
-from .base import SecureModelView
-from .estate import ESTATE_LOOKUP
-from .filters import estate_filter
-from .forms import phone_number
-from .labels import LABELS
-from .pass_actions import RENOVATION_ACTIONS
-from .pass_forms import PhotoField, read_upload
-from .passes import RENOVATION_LOOKUP, photo_image, photo_response
-from .resident import RESIDENT_LOOKUP, UNIT_LOOKUP
+from admin_app.models import Renovation, RenovationInspection, RenovationStatus
+from admin_app.services import renovations, storage
+from admin_app.views.actions import ActionsMixin
+from admin_app.views.base import SecureModelView
+from admin_app.views.estate import ESTATE_LOOKUP
+from admin_app.views.filters import estate_filter
+from admin_app.views.forms import phone_number
+from admin_app.views.labels import LABELS
+from admin_app.views.pass_actions import RENOVATION_ACTIONS
+from admin_app.views.pass_forms import PhotoField, read_upload
+from admin_app.views.passes import RENOVATION_LOOKUP, photo_image, photo_response
+from admin_app.views.resident import RESIDENT_LOOKUP, UNIT_LOOKUP
 
 UNDER_REVIEW = frozenset({RenovationStatus.applied, RenovationStatus.rectification})
 

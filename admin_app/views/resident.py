@@ -6,13 +6,13 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from wtforms.validators import Optional
 
-from ..models import Resident
-from ..services import resident_import
-from .base import SecureModelView
-from .estate import ESTATE_LOOKUP
-from .filters import estate_filter
-from .forms import SensitiveField, email_address, id_document, phone_number
-from .labels import LABELS
+from admin_app.models import Resident
+from admin_app.services import resident_import
+from admin_app.views.base import SecureModelView
+from admin_app.views.estate import ESTATE_LOOKUP
+from admin_app.views.filters import estate_filter
+from admin_app.views.forms import SensitiveField, email_address, id_document, phone_number
+from admin_app.views.labels import LABELS
 
 UNIT_LOOKUP = {
     "fields": ("building", "room"),

@@ -18,17 +18,17 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from werkzeug.utils import secure_filename
 
-from ..extensions import db
-from ..jobs.queue import submit
-from ..jobs.resident_import import check_import, commit_import
-from ..models.import_batch import ImportBatch, ImportStatus
-from ..models.resident import ResidentRole
-from ..services import resident_import
-from ..services.errors import ServiceError
-from ..services.importing import columns
-from ..services.importing.problems import render
-from ..services.importing.template import RULES, template_file
-from . import export as exporting
+from admin_app.extensions import db
+from admin_app.jobs.queue import submit
+from admin_app.jobs.resident_import import check_import, commit_import
+from admin_app.models.import_batch import ImportBatch, ImportStatus
+from admin_app.models.resident import ResidentRole
+from admin_app.services import resident_import
+from admin_app.services.errors import ServiceError
+from admin_app.services.importing import columns
+from admin_app.services.importing.problems import render
+from admin_app.services.importing.template import RULES, template_file
+from admin_app.views import export as exporting
 
 SHOWN_ROWS = 200
 DELIMITERS = {",": _l("comma"), ";": _l("semicolon"), "\t": _l("tab")}

@@ -7,13 +7,13 @@ from flask_babel import lazy_gettext as _l
 from wtforms import SelectMultipleField
 from wtforms.validators import Optional, ValidationError
 
-from ..models import Trade
-from ..services import accounts
-from ..services.errors import ServiceError
-from .base import SecureModelView
-from .estate import ESTATE_LOOKUP
-from .forms import WriteOnlyPasswordField, email_address, phone_number
-from .labels import LABELS
+from admin_app.models import Trade
+from admin_app.services import accounts
+from admin_app.services.errors import ServiceError
+from admin_app.views.base import SecureModelView
+from admin_app.views.estate import ESTATE_LOOKUP
+from admin_app.views.forms import WriteOnlyPasswordField, email_address, phone_number
+from admin_app.views.labels import LABELS
 
 
 class TradesField(SelectMultipleField):
@@ -103,7 +103,7 @@ class StaffView(SecureModelView):
     def check_staff_estates(self, model):
         from flask_login import current_user
 
-        from ..auth.scope import estate_allowed
+        from admin_app.auth.scope import estate_allowed
 
         for estate in model.estates:
             if not estate_allowed(current_user, estate.id):

@@ -9,14 +9,14 @@ from flask_babel import gettext
 from flask_login import current_user
 from werkzeug.utils import secure_filename
 
-from .. import clock
-from ..auth.permissions import EXPORT, VIEW, allowed
-from ..auth.scope import scoped
-from ..extensions import db
-from ..models import Estate
-from ..services import statistics as stats
-from ..services.errors import ServiceError
-from . import export as exporting
+from admin_app import clock
+from admin_app.auth.permissions import EXPORT, VIEW, allowed
+from admin_app.auth.scope import scoped
+from admin_app.extensions import db
+from admin_app.models import Estate
+from admin_app.services import statistics as stats
+from admin_app.services.errors import ServiceError
+from admin_app.views import export as exporting
 
 EXPORT_FORMATS = ("csv", "xlsx")
 

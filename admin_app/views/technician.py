@@ -11,13 +11,13 @@ from flask_login import current_user
 from flask_wtf import FlaskForm
 from sqlalchemy.orm import joinedload
 
-from ..auth.permissions import VIEW, allowed, may
-from ..auth.scope import scoped
-from ..extensions import db
-from ..models import WorkOrder, WorkOrderStatus
-from ..services.work_orders import WORK_ORDER
-from .actions import perform
-from .work_order_actions import WORK_ORDER_ACTIONS
+from admin_app.auth.permissions import VIEW, allowed, may
+from admin_app.auth.scope import scoped
+from admin_app.extensions import db
+from admin_app.models import WorkOrder, WorkOrderStatus
+from admin_app.services.work_orders import WORK_ORDER
+from admin_app.views.actions import perform
+from admin_app.views.work_order_actions import WORK_ORDER_ACTIONS
 
 bp = Blueprint("tech", __name__, url_prefix="/tech")
 S = WorkOrderStatus

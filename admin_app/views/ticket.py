@@ -5,17 +5,17 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-from .. import clock
-from ..models import Staff, Ticket
-from ..services.tickets import TICKET
-from .actions import ActionsMixin
-from .base import SecureModelView
-from .estate import ESTATE_LOOKUP
-from .filters import QueueFilter, estate_filter
-from .forms import phone_number
-from .labels import LABELS
-from .resident import RESIDENT_LOOKUP, UNIT_LOOKUP
-from .ticket_actions import TICKET_ACTIONS
+from admin_app import clock
+from admin_app.models import Staff, Ticket
+from admin_app.services.tickets import TICKET
+from admin_app.views.actions import ActionsMixin
+from admin_app.views.base import SecureModelView
+from admin_app.views.estate import ESTATE_LOOKUP
+from admin_app.views.filters import QueueFilter, estate_filter
+from admin_app.views.forms import phone_number
+from admin_app.views.labels import LABELS
+from admin_app.views.resident import RESIDENT_LOOKUP, UNIT_LOOKUP
+from admin_app.views.ticket_actions import TICKET_ACTIONS
 
 STAFF_LOOKUP = {"fields": ("name", "username"), "placeholder": _l("Search staff")}
 

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from flask import url_for
 
-from ..extensions import db
-from ..models import ComplaintCode, Role, Severity, Staff, Trade, Validity, WorkOrderKind
-from ..services import complaints, tickets, work_orders
-from . import workflow_forms as forms
-from .actions import RecordAction
+from admin_app.extensions import db
+from admin_app.models import ComplaintCode, Role, Severity, Staff, Trade, Validity, WorkOrderKind
+from admin_app.services import complaints, tickets, work_orders
+from admin_app.views import workflow_forms as forms
+from admin_app.views.actions import RecordAction
 
 
 def prepare_assign(form, records) -> None:

@@ -9,18 +9,18 @@ from flask_admin import expose
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
 
-from .. import clock
-from ..models import WorkOrder
-from ..services import storage
-from ..services.work_orders import WORK_ORDER
-from .actions import ActionsMixin
-from .base import SecureModelView
-from .estate import ESTATE_LOOKUP
-from .filters import QueueFilter, estate_filter
-from .forms import phone_number
-from .labels import LABELS
-from .resident import RESIDENT_LOOKUP, UNIT_LOOKUP
-from .work_order_actions import WORK_ORDER_ACTIONS
+from admin_app import clock
+from admin_app.models import WorkOrder
+from admin_app.services import storage
+from admin_app.services.work_orders import WORK_ORDER
+from admin_app.views.actions import ActionsMixin
+from admin_app.views.base import SecureModelView
+from admin_app.views.estate import ESTATE_LOOKUP
+from admin_app.views.filters import QueueFilter, estate_filter
+from admin_app.views.forms import phone_number
+from admin_app.views.labels import LABELS
+from admin_app.views.resident import RESIDENT_LOOKUP, UNIT_LOOKUP
+from admin_app.views.work_order_actions import WORK_ORDER_ACTIONS
 
 TICKET_LOOKUP = {"fields": ("number",), "placeholder": _l("Search ticket number")}
 PAPER_SIZES = ("A4", "A5")

@@ -8,12 +8,12 @@ import binascii
 
 from flask_babel import lazy_gettext as _l
 
-from ..extensions import db
-from ..models import Satisfaction, Staff
-from ..services import work_orders
-from ..services.errors import ServiceError
-from . import workflow_forms as forms
-from .actions import RecordAction
+from admin_app.extensions import db
+from admin_app.models import Satisfaction, Staff
+from admin_app.services import work_orders
+from admin_app.services.errors import ServiceError
+from admin_app.views import workflow_forms as forms
+from admin_app.views.actions import RecordAction
 
 SIGNATURE_LIMIT = 2 * 1024 * 1024
 

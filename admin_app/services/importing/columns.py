@@ -13,7 +13,7 @@ from flask import current_app, has_app_context
 from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
 
-from ...validation import fold
+from admin_app.validation import fold
 
 IGNORE = ""  # a column deliberately left out (the mapping step's "do not import")
 

@@ -15,13 +15,13 @@ import re
 from sqlalchemy import String, select, type_coerce
 from sqlalchemy.orm import Session
 
-from ... import sensitive
-from ...models.resident import Resident
-from ...models.unit import Unit
-from ...validation import fold, normalise_phone
-from ..history import plain
-from .cleaning import Row, note_text
-from .problems import Problem
+from admin_app import sensitive
+from admin_app.models.resident import Resident
+from admin_app.models.unit import Unit
+from admin_app.services.history import plain
+from admin_app.services.importing.cleaning import Row, note_text
+from admin_app.services.importing.problems import Problem
+from admin_app.validation import fold, normalise_phone
 
 COMPARED = ("name", "phone", "role", "move_in", "move_out", "email", "notes")
 _SUFFIXES = {

@@ -16,10 +16,10 @@ from dataclasses import dataclass, field
 
 from sqlalchemy.orm import Session
 
-from ...models.resident import ResidentRole
-from .cleaning import Row, RowCleaner
-from .matching import ResidentIndex, UnitIndex
-from .problems import ImportRefused, Problem
+from admin_app.models.resident import ResidentRole
+from admin_app.services.importing.cleaning import Row, RowCleaner
+from admin_app.services.importing.matching import ResidentIndex, UnitIndex
+from admin_app.services.importing.problems import ImportRefused, Problem
 
 SAMPLE_LIMIT = 500
 

@@ -9,11 +9,11 @@ from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
-from ...models.resident import Resident, ResidentRole
-from ...models.unit import Occupancy, Unit, UnitKind
-from .. import bulk, history
-from ..history import plain
-from .planning import Plan
+from admin_app.models.resident import Resident, ResidentRole
+from admin_app.models.unit import Occupancy, Unit, UnitKind
+from admin_app.services import bulk, history
+from admin_app.services.history import plain
+from admin_app.services.importing.planning import Plan
 
 UPDATED_COLUMNS = [
     "name",

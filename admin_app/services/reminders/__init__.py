@@ -12,11 +12,11 @@ from __future__ import annotations
 
 from sqlalchemy import or_, select
 
-from ...extensions import db
-from ...models import Reminder, ReminderStatus
-from . import outbox
-from .rules import MODELS, rules_for
-from .store import chunks
+from admin_app.extensions import db
+from admin_app.models import Reminder, ReminderStatus
+from admin_app.services.reminders import outbox
+from admin_app.services.reminders.rules import MODELS, rules_for
+from admin_app.services.reminders.store import chunks
 
 
 def install() -> None:

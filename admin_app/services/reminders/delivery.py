@@ -15,9 +15,9 @@ from flask import current_app
 from flask_babel import force_locale
 from sqlalchemy import or_, select, update
 
-from ... import clock
-from ...extensions import db
-from ...models import (
+from admin_app import clock
+from admin_app.extensions import db
+from admin_app.models import (
     DeliveryChannel,
     DeliveryStatus,
     Notification,
@@ -28,9 +28,9 @@ from ...models import (
     Staff,
     staff_estate,
 )
-from . import channels, messages, outbox
-from .rules import RULES_BY_NAME
-from .store import insert_ignoring_duplicates
+from admin_app.services.reminders import channels, messages, outbox
+from admin_app.services.reminders.rules import RULES_BY_NAME
+from admin_app.services.reminders.store import insert_ignoring_duplicates
 
 MAX_ATTEMPTS = 3  # per e-mail or text message
 REMINDER, DELIVERY = Reminder.__table__, ReminderDelivery.__table__

@@ -6,9 +6,9 @@ from __future__ import annotations
 
 import uuid
 
-from ... import clock
-from ...extensions import db
-from ...models import Reminder, Role
+from admin_app import clock
+from admin_app.extensions import db
+from admin_app.models import Reminder, Role
 
 MANUAL = "manual"
 

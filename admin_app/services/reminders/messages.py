@@ -10,8 +10,8 @@ from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
-from .manual import MANUAL
-from .rules import MODELS, RULES_BY_NAME
+from admin_app.services.reminders.manual import MANUAL
+from admin_app.services.reminders.rules import MODELS, RULES_BY_NAME
 
 # Reasons stored in Reminder.last_error / ReminderDelivery.last_error by code, shown translated.
 ERRORS = {

@@ -17,12 +17,12 @@ from flask import current_app, has_app_context
 from sqlalchemy import bindparam, event, inspect, select, update
 from sqlalchemy.orm import Session
 
-from ... import clock
-from ...models.reminder import Reminder, ReminderStatus
-from . import plan as planning
-from .manual import MANUAL
-from .rules import MODELS, rules_for, watched_columns
-from .store import chunks, insert_ignoring_duplicates
+from admin_app import clock
+from admin_app.models.reminder import Reminder, ReminderStatus
+from admin_app.services.reminders import plan as planning
+from admin_app.services.reminders.manual import MANUAL
+from admin_app.services.reminders.rules import MODELS, rules_for, watched_columns
+from admin_app.services.reminders.store import chunks, insert_ignoring_duplicates
 
 REMINDER = Reminder.__table__
 WAITING = (ReminderStatus.pending, ReminderStatus.queued)

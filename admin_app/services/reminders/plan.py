@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from .rules import Rule
+from admin_app.services.reminders.rules import Rule
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,7 @@ from datetime import timedelta
 
 from flask_babel import lazy_gettext as _l
 
-from ...models import (
+from admin_app.models import (
     PassStatus,
     Renovation,
     RenovationStatus,

@@ -14,9 +14,15 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import and_, or_, select, update
 
-from ...extensions import db
-from ...models import DeliveryChannel, DeliveryStatus, Reminder, ReminderDelivery, ReminderStatus
-from .store import is_postgresql
+from admin_app.extensions import db
+from admin_app.models import (
+    DeliveryChannel,
+    DeliveryStatus,
+    Reminder,
+    ReminderDelivery,
+    ReminderStatus,
+)
+from admin_app.services.reminders.store import is_postgresql
 
 REMINDER, DELIVERY = Reminder.__table__, ReminderDelivery.__table__
 # Longer than any delivery job may run (jobs time out after 5 minutes).

@@ -14,10 +14,17 @@ quarters compared, and adds the months up: four passes in all, whatever the peri
 
 from __future__ import annotations
 
-from ...models import Trade
-from . import cache, complaints, work_orders
-from .at_once import all_at_once
-from .periods import Period, buckets_within, months_spanning, parse_period, quarters_up_to, rate
+from admin_app.models import Trade
+from admin_app.services.statistics import cache, complaints, work_orders
+from admin_app.services.statistics.at_once import all_at_once
+from admin_app.services.statistics.periods import (
+    Period,
+    buckets_within,
+    months_spanning,
+    parse_period,
+    quarters_up_to,
+    rate,
+)
 
 __all__ = [
     "TARGETS",

@@ -14,7 +14,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 from flask import current_app
 
-from ...extensions import db
+from admin_app.extensions import db
 
 
 def all_at_once(calls: dict[str, Callable[[], object]]) -> dict[str, object]:

@@ -18,8 +18,8 @@ from datetime import datetime
 from flask import current_app
 from redis.exceptions import RedisError
 
-from ... import clock
-from ...jobs.queue import redis_connection, uses_redis
+from admin_app import clock
+from admin_app.jobs.queue import redis_connection, uses_redis
 
 PREFIX = "wuye:statistics:"
 

@@ -11,9 +11,9 @@ from dataclasses import dataclass
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, func
 
-from ...extensions import db
-from ...models import ComplaintCode, Severity, Ticket, TicketCategory, TicketStatus, Validity
-from .periods import Period, bucket, by_name, flag, in_range, rate
+from admin_app.extensions import db
+from admin_app.models import ComplaintCode, Severity, Ticket, TicketCategory, TicketStatus, Validity
+from admin_app.services.statistics.periods import Period, bucket, by_name, flag, in_range, rate
 
 HANDLED = (TicketStatus.resolved, TicketStatus.closed)
 

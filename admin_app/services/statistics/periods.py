@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, case, literal_column
 
-from ..errors import ServiceError
+from admin_app.services.errors import ServiceError
 
 
 @dataclass(frozen=True)

@@ -10,9 +10,9 @@ from dataclasses import dataclass
 
 from sqlalchemy import func, literal_column
 
-from ...extensions import db
-from ...models import Satisfaction, Staff, Trade, WorkOrder, WorkOrderStatus
-from .periods import Period, bucket, flag, in_range, rate
+from admin_app.extensions import db
+from admin_app.models import Satisfaction, Staff, Trade, WorkOrder, WorkOrderStatus
+from admin_app.services.statistics.periods import Period, bucket, flag, in_range, rate
 
 SATISFIED = (Satisfaction.satisfied, Satisfaction.basically)
 RATINGS = ("timeliness", "quality", "fee", "attitude")
