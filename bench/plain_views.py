@@ -16,7 +16,7 @@ from admin_app.models import (
 )
 from admin_app.views.estate import UnitView
 from admin_app.views.passes import VehiclePassView, WorkerPassView
-from admin_app.views.renovation import RenovationView
+from admin_app.renovations.views import RenovationView
 from admin_app.views.resident import ResidentView
 from admin_app.views.staff import StaffView
 from admin_app.views.ticket import TicketView

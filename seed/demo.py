@@ -44,7 +44,7 @@ from admin_app.models import (
     WorkOrderStatus,
 )
 from admin_app.services import accounts, gate, history, numbering, storage
-from admin_app.services import renovations as renovations_service
+from admin_app.renovations import operations as renovations_service
 
 from .avatar import silhouette_png
 from .names import id_number, mobile, person_name

@@ -25,7 +25,7 @@ from admin_app.models import (
     Unit,
     WorkerPass,
 )
-from admin_app.services import renovations
+from admin_app.renovations import operations as renovations
 from admin_app.services.errors import ServiceError
 
 R = RenovationStatus

@@ -50,7 +50,7 @@ class Unit(EstateScoped, TimestampMixin, db.Model):
     kind: Mapped[UnitKind] = mapped_column(choice_column(UnitKind), default=UnitKind.residential)
     occupancy: Mapped[Occupancy] = mapped_column(choice_column(Occupancy), default=Occupancy.vacant)
     # The state of the unit's latest renovation (cancelled ones aside), kept by
-    # services/renovations.py in the same transaction as every renovation step.
+    # renovations/operations.py in the same transaction as every renovation step.
     renovation_status: Mapped[RenovationStatus | None] = mapped_column(
         choice_column(RenovationStatus)
     )

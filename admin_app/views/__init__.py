@@ -8,6 +8,7 @@ from flask_admin.theme import Bootstrap4Theme
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
+from admin_app import renovations
 from admin_app.auth.permissions import may
 from admin_app.extensions import db
 from admin_app.models import (
@@ -19,8 +20,6 @@ from admin_app.models import (
     ReleasePass,
     Reminder,
     ReminderDelivery,
-    Renovation,
-    RenovationInspection,
     Resident,
     Staff,
     Ticket,
@@ -42,7 +41,6 @@ from admin_app.views.index import HomeView
 from admin_app.views.labels import action_label
 from admin_app.views.passes import ReleasePassView, VehiclePassView, WorkerPassView
 from admin_app.views.reminders import ReminderDeliveryView, ReminderView
-from admin_app.views.renovation import RenovationInspectionView, RenovationView
 from admin_app.views.resident import ResidentView
 from admin_app.views.resident_import import ResidentImportView
 from admin_app.views.staff import StaffView
@@ -105,20 +103,7 @@ def create_admin(app) -> Admin:
     admin.add_view(
         GateCheckView(GateCheck, s, name=_l("Gate checks"), category=passes, endpoint="gate_check")
     )
-    admin.add_view(
-        RenovationView(
-            Renovation, s, name=_l("Renovations"), category=property_, endpoint="renovation"
-        )
-    )
-    admin.add_view(
-        RenovationInspectionView(
-            RenovationInspection,
-            s,
-            name=_l("Inspections"),
-            category=property_,
-            endpoint="renovation_inspection",
-        )
-    )
+    renovations.register(admin)
     admin.add_view(
         ResidentView(Resident, s, name=_l("Residents"), category=property_, endpoint="resident")
     )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField
-from wtforms import BooleanField, DateField, SelectField, TextAreaField
+from wtforms import DateField, SelectField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from admin_app.services.storage import IMAGE_LIMIT_BYTES
@@ -54,41 +54,3 @@ class OwnerConfirmationForm(CleanForm):
         validators=[InputRequired()],
         description=_l("The owner agreed (by phone, in person or in writing) to this release."),
     )
-
-
-class RectificationForm(CleanForm):
-    notes = TextAreaField(_l("What the applicant must correct"), validators=REQUIRED_NOTES)
-
-
-class ResubmitForm(CleanForm):
-    note = TextAreaField(_l("What was corrected"), validators=NOTES)
-
-
-class PermitForm(CleanForm):
-    valid_until = DateField(_l("Permit valid until"), validators=[InputRequired()])
-    agreement_signed = BooleanField(_l("The management agreement is signed"))
-    deposit_received = BooleanField(_l("The deposit is received"))
-
-
-class PatrolForm(CleanForm):
-    notes = TextAreaField(_l("Notes"), validators=NOTES)
-    photo = PhotoField(_l("Photo"))
-
-
-class ViolationForm(CleanForm):
-    notes = TextAreaField(
-        _l("Violation found"),
-        validators=REQUIRED_NOTES,
-        description=_l("The work stops and the worker passes are suspended until corrected."),
-    )
-    photo = PhotoField(_l("Photo"))
-
-
-class CorrectionForm(CleanForm):
-    notes = TextAreaField(_l("How the violation was corrected"), validators=REQUIRED_NOTES)
-    photo = PhotoField(_l("Photo"))
-
-
-class FailedInspectionForm(CleanForm):
-    notes = TextAreaField(_l("What must be rectified"), validators=REQUIRED_NOTES)
-    photo = PhotoField(_l("Photo"))

@@ -4,7 +4,7 @@ approval actions, the worker's photo and the printable pass card with its QR cod
 from __future__ import annotations
 
 import segno
-from flask import Response, abort, flash, redirect, request, url_for
+from flask import flash, redirect, request
 from flask_admin import expose
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
@@ -14,6 +14,8 @@ from wtforms.validators import ValidationError
 
 from admin_app import clock, validation
 from admin_app.models import PassStatus, ReleasePass, VehiclePass, WorkerPass
+from admin_app.panel.files import photo_image, stored_file_response
+from admin_app.renovations.views import RENOVATION_LOOKUP
 from admin_app.services import gate, passes, storage
 from admin_app.views.actions import ActionsMixin
 from admin_app.views.base import SecureModelView
@@ -29,7 +31,6 @@ from admin_app.views.pass_actions import (
 from admin_app.views.pass_forms import PhotoField, read_upload
 from admin_app.views.resident import RESIDENT_LOOKUP, UNIT_LOOKUP
 
-RENOVATION_LOOKUP = {"fields": ("number",), "placeholder": _l("Search renovation number")}
 PASS_COLUMNS = ("number", "estate", "status", "valid_from", "valid_until")
 PASS_TRAILER = ("approved_by", "approved_at", "status_reason", "reissued_at", "created_at")
 CARD_SIZES = ("A6", "A5")
@@ -44,24 +45,6 @@ def plate_number(form, field):
             )
         )
     field.data = plate
-
-
-def photo_image(view, context, model, name):
-    if not model.photo_file_id:
-        return ""
-    src = url_for(f"{view.endpoint}.photo_view", id=model.id)
-    return Markup('<img src="{}" alt="{}" class="pass-photo-thumb">').format(src, _l("Photo"))
-
-
-def photo_response(file_id: int | None) -> Response:
-    stored = storage.load(file_id) if file_id else None
-    if stored is None:
-        abort(404)
-    return Response(
-        stored.data,
-        mimetype=stored.content_type,
-        headers={"Cache-Control": "private, max-age=3600"},
-    )
 
 
 def qr_svg(token: str) -> Markup:
@@ -167,7 +150,7 @@ class WorkerPassView(PassView):
     @expose("/photo/")
     def photo_view(self):
         """The worker's photo, only for someone who may see the pass (scope via get_one)."""
-        return photo_response(self.get_one(request.args.get("id")).photo_file_id)
+        return stored_file_response(self.get_one(request.args.get("id")).photo_file_id)
 
 
 class VehiclePassView(PassView):

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import base64
 
-from flask import Response, abort, request, url_for
+from flask import request, url_for
 from flask_admin import expose
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
 
 from admin_app import clock
 from admin_app.models import WorkOrder
+from admin_app.panel.files import stored_file_response
 from admin_app.services import storage
 from admin_app.services.work_orders import WORK_ORDER
 from admin_app.views.actions import ActionsMixin
@@ -137,14 +138,7 @@ class WorkOrderView(ActionsMixin, SecureModelView):
     def signature_view(self):
         """The signature image, only for someone who may see the order (scope via get_one)."""
         order = self.get_one(request.args.get("id"))
-        stored = storage.load(order.signature_file_id) if order.signature_file_id else None
-        if stored is None:
-            abort(404)
-        return Response(
-            stored.data,
-            mimetype=stored.content_type,
-            headers={"Cache-Control": "private, max-age=3600"},
-        )
+        return stored_file_response(order.signature_file_id)
 
     @expose("/print/")
     def print_view(self):

@@ -9,18 +9,20 @@ from flask_login import current_user
 from markupsafe import Markup
 
 from admin_app.models import Renovation, RenovationInspection, RenovationStatus
-from admin_app.services import renovations, storage
+from admin_app.panel.files import photo_image, stored_file_response
+from admin_app.renovations import operations as renovations
+from admin_app.renovations.actions import RENOVATION_ACTIONS
+from admin_app.services import storage
 from admin_app.views.actions import ActionsMixin
 from admin_app.views.base import SecureModelView
 from admin_app.views.estate import ESTATE_LOOKUP
 from admin_app.views.filters import estate_filter
 from admin_app.views.forms import phone_number
 from admin_app.views.labels import LABELS
-from admin_app.views.pass_actions import RENOVATION_ACTIONS
 from admin_app.views.pass_forms import PhotoField, read_upload
-from admin_app.views.passes import RENOVATION_LOOKUP, photo_image, photo_response
 from admin_app.views.resident import RESIDENT_LOOKUP, UNIT_LOOKUP
 
+RENOVATION_LOOKUP = {"fields": ("number",), "placeholder": _l("Search renovation number")}
 UNDER_REVIEW = frozenset({RenovationStatus.applied, RenovationStatus.rectification})
 
 
@@ -202,4 +204,4 @@ class RenovationInspectionView(SecureModelView):
     @expose("/photo/")
     def photo_view(self):
         """The inspection photo, only for someone who may see the inspection."""
-        return photo_response(self.get_one(request.args.get("id")).photo_file_id)
+        return stored_file_response(self.get_one(request.args.get("id")).photo_file_id)
