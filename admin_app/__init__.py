@@ -148,15 +148,15 @@ def configure_reminders(app: Flask) -> None:
 
 
 def configure_blueprints(app: Flask) -> None:
+    from admin_app import passes
     from admin_app.auth.views import bp as auth_bp
     from admin_app.health import bp as health_bp
-    from admin_app.views.gate import bp as gate_bp
     from admin_app.views.technician import bp as tech_bp
 
     app.register_blueprint(auth_bp)
     app.register_blueprint(health_bp)
     app.register_blueprint(tech_bp)
-    app.register_blueprint(gate_bp)
+    passes.register_pages(app)
 
     @app.route("/")
     def root():

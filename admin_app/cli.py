@@ -18,7 +18,7 @@ passes_cli = AppGroup("passes", help="Passes: housekeeping.")
 @passes_cli.command("expire")
 def passes_expire():
     """Mark approved passes whose last day has passed as expired (run daily)."""
-    from admin_app.jobs.passes import expire_lapsed_passes
+    from admin_app.passes.jobs import expire_lapsed_passes
 
     click.echo(f"expired {expire_lapsed_passes()} passes")
 

@@ -14,9 +14,9 @@ from admin_app.models import (
     WorkerPass,
     WorkOrder,
 )
+from admin_app.passes.views import VehiclePassView, WorkerPassView
 from admin_app.renovations.views import RenovationView
 from admin_app.views.estate import UnitView
-from admin_app.views.passes import VehiclePassView, WorkerPassView
 from admin_app.views.resident import ResidentView
 from admin_app.views.staff import StaffView
 from admin_app.views.ticket import TicketView

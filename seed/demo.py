@@ -43,8 +43,9 @@ from admin_app.models import (
     WorkOrderKind,
     WorkOrderStatus,
 )
+from admin_app.passes import gate
 from admin_app.renovations import operations as renovations_service
-from admin_app.services import accounts, gate, history, numbering, storage
+from admin_app.services import accounts, history, numbering, storage
 
 from .avatar import silhouette_png
 from .names import id_number, mobile, person_name

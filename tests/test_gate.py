@@ -20,7 +20,7 @@ from admin_app.models import (
     StoredFile,
     WorkerPass,
 )
-from admin_app.services import gate
+from admin_app.passes import gate
 
 P = PassStatus
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64

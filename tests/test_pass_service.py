@@ -22,7 +22,7 @@ from admin_app.models import (
     VehiclePass,
     WorkerPass,
 )
-from admin_app.services import passes
+from admin_app.passes import operations as passes
 from admin_app.services.errors import ServiceError
 
 P = PassStatus

@@ -22,8 +22,8 @@ from admin_app.models import (
     VehiclePass,
     WorkerPass,
 )
-from admin_app.services import gate
-from admin_app.views.passes import qr_svg
+from admin_app.passes import gate
+from admin_app.passes.views import qr_svg
 
 P = PassStatus
 R = RenovationStatus

@@ -11,8 +11,8 @@ from wtforms import PasswordField, StringField
 from wtforms.validators import DataRequired, Length
 
 from admin_app.extensions import db
+from admin_app.panel.forms import CleanForm
 from admin_app.services import accounts
-from admin_app.views.forms import CleanForm
 
 bp = Blueprint("auth", __name__)
 

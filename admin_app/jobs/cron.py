@@ -13,9 +13,9 @@ import os
 
 from rq import cron
 
-from admin_app.jobs.passes import expire_lapsed_passes
 from admin_app.jobs.queue import DEFAULT_QUEUE
 from admin_app.jobs.reminders import QUEUE, sweep_reminders
+from admin_app.passes.jobs import expire_lapsed_passes
 from admin_app.views.batches import resume_stalled_batches
 
 SWEEP_SECONDS = int(os.environ.get("REMINDER_SWEEP_SECONDS", "60"))

@@ -6,8 +6,7 @@ from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, DateField, TextAreaField
 from wtforms.validators import InputRequired
 
-from admin_app.views.forms import CleanForm
-from admin_app.views.pass_forms import NOTES, REQUIRED_NOTES, PhotoField
+from admin_app.panel.forms import NOTES, REQUIRED_NOTES, CleanForm, PhotoField
 
 
 class RectificationForm(CleanForm):

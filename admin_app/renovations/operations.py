@@ -27,7 +27,8 @@ from admin_app.models import (
     Role,
     Unit,
 )
-from admin_app.services import history, numbering, passes, storage
+from admin_app.passes import operations as passes
+from admin_app.services import history, numbering, storage
 from admin_app.services.errors import ServiceError
 from admin_app.services.reminders import manual
 from admin_app.services.workflow import StateMachine, step

@@ -8,24 +8,19 @@ from flask_admin.theme import Bootstrap4Theme
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-from admin_app import renovations
-from admin_app.auth.permissions import may
+from admin_app import passes, renovations
 from admin_app.extensions import db
 from admin_app.models import (
     ActionBatch,
     AuditRecord,
     Estate,
-    GateCheck,
     ImportBatch,
-    ReleasePass,
     Reminder,
     ReminderDelivery,
     Resident,
     Staff,
     Ticket,
     Unit,
-    VehiclePass,
-    WorkerPass,
     WorkOrder,
 )
 from admin_app.translations_build import TRANSLATIONS
@@ -34,12 +29,10 @@ from admin_app.views.audit import AuditRecordView
 from admin_app.views.batches import ActionBatchView, register
 from admin_app.views.estate import EstateView, UnitView
 from admin_app.views.failed_jobs import FailedJobsView
-from admin_app.views.gate_check import GateCheckView
 from admin_app.views.import_batch import ImportBatchView
 from admin_app.views.inbox import InboxView
 from admin_app.views.index import HomeView
 from admin_app.views.labels import action_label
-from admin_app.views.passes import ReleasePassView, VehiclePassView, WorkerPassView
 from admin_app.views.reminders import ReminderDeliveryView, ReminderView
 from admin_app.views.resident import ResidentView
 from admin_app.views.resident_import import ResidentImportView
@@ -52,11 +45,6 @@ from admin_app.views.work_order import WorkOrderView
 class TechnicianLink(MenuLink):
     def is_accessible(self) -> bool:
         return current_user.is_authenticated and current_user.role.value == "technician"
-
-
-class GateLink(MenuLink):
-    def is_accessible(self) -> bool:
-        return may(current_user, "gate.check")
 
 
 def create_admin(app) -> Admin:
@@ -73,7 +61,6 @@ def create_admin(app) -> Admin:
     app.jinja_env.globals["action_label"] = action_label
     app.jinja_env.globals.update(row_renderer=rows.row_renderer, cached_menu=rows.cached_menu)
     front_desk = _l("Front desk")
-    passes = _l("Passes")
     property_ = _l("Property")
     records = _l("Records")
     s = db
@@ -85,24 +72,8 @@ def create_admin(app) -> Admin:
             WorkOrder, s, name=_l("Work orders"), category=front_desk, endpoint="work_order"
         )
     )
-    admin.add_view(
-        WorkerPassView(
-            WorkerPass, s, name=_l("Worker passes"), category=passes, endpoint="worker_pass"
-        )
-    )
-    admin.add_view(
-        VehiclePassView(
-            VehiclePass, s, name=_l("Vehicle passes"), category=passes, endpoint="vehicle_pass"
-        )
-    )
-    admin.add_view(
-        ReleasePassView(
-            ReleasePass, s, name=_l("Large-item releases"), category=passes, endpoint="release_pass"
-        )
-    )
-    admin.add_view(
-        GateCheckView(GateCheck, s, name=_l("Gate checks"), category=passes, endpoint="gate_check")
-    )
+    admin.add_link(TechnicianLink(name=_l("My work orders"), url="/tech/"))
+    passes.register(admin)
     renovations.register(admin)
     admin.add_view(
         ResidentView(Resident, s, name=_l("Residents"), category=property_, endpoint="resident")
@@ -154,6 +125,4 @@ def create_admin(app) -> Admin:
     for view in admin._views:
         if getattr(view, "record_actions", None):
             register(view)
-    admin.add_link(TechnicianLink(name=_l("My work orders"), url="/tech/"))
-    admin.add_link(GateLink(name=_l("Gate check"), url="/gate/"))
     return admin

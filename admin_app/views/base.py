@@ -32,6 +32,7 @@ from admin_app.auth.permissions import CREATE, DELETE, EDIT, EXPORT, VIEW, allow
 from admin_app.auth.scope import estate_allowed, scoped
 from admin_app.extensions import db
 from admin_app.models.audit import AuditRecord
+from admin_app.panel.forms import CleanAdminForm
 from admin_app.services.conflicts import is_write_conflict
 from admin_app.services.errors import ServiceError
 from admin_app.views import export as exporting
@@ -44,7 +45,6 @@ from admin_app.views.fields import (
     ChoiceFilterConverter,
     ChoiceModelConverter,
 )
-from admin_app.views.forms import CleanAdminForm
 from admin_app.views.listing import ListingMixin
 
 # Which permission each Flask-Admin endpoint needs (actions are checked one by one).

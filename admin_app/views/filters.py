@@ -7,8 +7,8 @@ from flask_admin.contrib.sqla.filters import BaseSQLAFilter, IntEqualFilter
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import false
 
+from admin_app.panel.forms import estate_options
 from admin_app.services import queues
-from admin_app.views.forms import estate_options
 
 
 class EstateFilter(IntEqualFilter):

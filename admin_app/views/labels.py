@@ -178,7 +178,7 @@ ACTION_LABELS = {
     "create_staff": _l("Account created"),
     "open_followup": _l("Follow-up opened"),
     "change_password": _l("Password changed"),
-    # Passes and renovations (services/passes.py, renovations/operations.py).
+    # Passes and renovations (passes/operations.py, renovations/operations.py).
     "approve": _l("Approved"),
     "reject": _l("Rejected"),
     "revoke": _l("Revoked"),

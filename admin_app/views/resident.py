@@ -7,11 +7,11 @@ from flask_login import current_user
 from wtforms.validators import Optional
 
 from admin_app.models import Resident
+from admin_app.panel.forms import SensitiveField, email_address, id_document, phone_number
 from admin_app.services import resident_import
 from admin_app.views.base import SecureModelView
 from admin_app.views.estate import ESTATE_LOOKUP
 from admin_app.views.filters import estate_filter
-from admin_app.views.forms import SensitiveField, email_address, id_document, phone_number
 from admin_app.views.labels import LABELS
 
 UNIT_LOOKUP = {

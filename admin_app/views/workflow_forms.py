@@ -18,8 +18,8 @@ from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from admin_app.models import ComplaintCode, Satisfaction, Severity, Validity, WorkOrderKind
 from admin_app.models.staff import Trade
+from admin_app.panel.forms import CleanForm
 from admin_app.views.fields import ColumnRange
-from admin_app.views.forms import CleanForm
 
 LOCAL = "%Y-%m-%dT%H:%M"
 TEXT = [DataRequired(), Length(max=2000)]

@@ -11,8 +11,8 @@ import pytest
 from admin_app import clock
 from admin_app.extensions import db
 from admin_app.models import GateCheck, GateResult, PassStatus, ReleasePass, ResidentRole, Role
-from admin_app.services import gate
-from admin_app.views.passes import qr_svg
+from admin_app.passes import gate
+from admin_app.passes.views import qr_svg
 
 from ..conftest import PASSWORD
 from .conftest import PHONE, chinese_left, details_field, flashes, submit

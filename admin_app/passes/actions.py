@@ -1,16 +1,14 @@
-"""The pass and renovation actions: how each form reaches its service verb."""
+"""The pass steps: how each form reaches its verb."""
 
 from __future__ import annotations
 
 from admin_app import validation
 from admin_app.extensions import db
 from admin_app.models import Resident, ResidentRole
-from admin_app.services import passes
-from admin_app.views import pass_forms as forms
+from admin_app.passes import forms
+from admin_app.passes import operations as passes
 from admin_app.views.actions import RecordAction
 from admin_app.views.workflow_forms import ReasonForm
-
-UPLOAD_TEMPLATE = "admin/wuye/action_upload.html"
 
 
 def prepare_approve(form, records) -> None:

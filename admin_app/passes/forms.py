@@ -1,33 +1,12 @@
-"""Forms for the pass and renovation actions (the parameters each service verb needs)."""
+"""Forms for the pass steps (the parameters each verb needs)."""
 
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf.file import FileField
 from wtforms import DateField, SelectField
-from wtforms.validators import DataRequired, InputRequired, Length, Optional
+from wtforms.validators import InputRequired, Optional
 
-from admin_app.services.storage import IMAGE_LIMIT_BYTES
-from admin_app.views.forms import CleanForm
-
-NOTES = [Optional(), Length(max=2000)]
-REQUIRED_NOTES = [DataRequired(), Length(max=2000)]
-
-
-class PhotoField(FileField):
-    """An image upload read by the view (and stored by the service), never copied onto the
-    record as it is."""
-
-    def populate_obj(self, obj, name):
-        pass
-
-
-def read_upload(field) -> bytes | None:
-    """The uploaded file's bytes (one byte over the limit, so storage can refuse it)."""
-    upload = field.data
-    if not upload or not getattr(upload, "filename", ""):
-        return None
-    return upload.read(IMAGE_LIMIT_BYTES + 1)
+from admin_app.panel.forms import CleanForm
 
 
 class ApproveForm(CleanForm):

@@ -15,20 +15,21 @@ from wtforms.validators import ValidationError
 from admin_app import clock, validation
 from admin_app.models import PassStatus, ReleasePass, VehiclePass, WorkerPass
 from admin_app.panel.files import photo_image, stored_file_response
-from admin_app.renovations.views import RENOVATION_LOOKUP
-from admin_app.services import gate, passes, storage
-from admin_app.views.actions import ActionsMixin
-from admin_app.views.base import SecureModelView
-from admin_app.views.estate import ESTATE_LOOKUP
-from admin_app.views.filters import estate_filter
-from admin_app.views.forms import SensitiveField, id_document, phone_number
-from admin_app.views.labels import LABELS
-from admin_app.views.pass_actions import (
+from admin_app.panel.forms import PhotoField, SensitiveField, id_document, phone_number, read_upload
+from admin_app.passes import gate
+from admin_app.passes import operations as passes
+from admin_app.passes.actions import (
     RELEASE_PASS_ACTIONS,
     VEHICLE_PASS_ACTIONS,
     WORKER_PASS_ACTIONS,
 )
-from admin_app.views.pass_forms import PhotoField, read_upload
+from admin_app.renovations.views import RENOVATION_LOOKUP
+from admin_app.services import storage
+from admin_app.views.actions import ActionsMixin
+from admin_app.views.base import SecureModelView
+from admin_app.views.estate import ESTATE_LOOKUP
+from admin_app.views.filters import estate_filter
+from admin_app.views.labels import LABELS
 from admin_app.views.resident import RESIDENT_LOOKUP, UNIT_LOOKUP
 
 PASS_COLUMNS = ("number", "estate", "status", "valid_from", "valid_until")

@@ -28,8 +28,8 @@ from admin_app.models import (
     VehiclePass,
     WorkerPass,
 )
+from admin_app.passes.operations import verdict
 from admin_app.services.errors import ServiceError
-from admin_app.services.passes import verdict
 
 TOKEN_SALT = "wuye.pass-token"  # noqa: S105 - a namespace for the signature, not a secret
 KINDS = {

@@ -7,7 +7,7 @@ The gate checks the dates itself, so this only keeps lists and filters truthful;
 from __future__ import annotations
 
 from admin_app.jobs.queue import job
-from admin_app.services import passes
+from admin_app.passes import operations as passes
 
 
 @job

@@ -8,10 +8,12 @@ from flask_admin.form import BaseForm
 from flask_babel import gettext
 from flask_login import current_user
 from flask_wtf import FlaskForm
+from flask_wtf.file import FileField
 from wtforms import PasswordField, StringField
-from wtforms.validators import ValidationError
+from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from admin_app import validation
+from admin_app.services.storage import IMAGE_LIMIT_BYTES
 
 # Control characters (NUL above all, which PostgreSQL refuses in text) come only from
 # scanners, pasted binary or scripts: text fields drop them; tabs and line breaks stay.
@@ -98,3 +100,24 @@ class WriteOnlyPasswordField(PasswordField):
 
     def populate_obj(self, obj, name):
         pass
+
+
+# A step's free-text notes: optional, or required.
+NOTES = [Optional(), Length(max=2000)]
+REQUIRED_NOTES = [DataRequired(), Length(max=2000)]
+
+
+class PhotoField(FileField):
+    """An image upload read by the view (and stored by the service), never copied onto the
+    record as it is."""
+
+    def populate_obj(self, obj, name):
+        pass
+
+
+def read_upload(field) -> bytes | None:
+    """The uploaded file's bytes (one byte over the limit, so storage can refuse it)."""
+    upload = field.data
+    if not upload or not getattr(upload, "filename", ""):
+        return None
+    return upload.read(IMAGE_LIMIT_BYTES + 1)

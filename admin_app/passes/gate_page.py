@@ -19,10 +19,11 @@ from admin_app.auth.permissions import may
 from admin_app.auth.scope import scoped
 from admin_app.extensions import db
 from admin_app.models import Estate, GateCheck, ReleasePass
-from admin_app.services import gate, passes
+from admin_app.panel.forms import CleanForm
+from admin_app.passes import gate
+from admin_app.passes import operations as passes
 from admin_app.services.errors import ServiceError
 from admin_app.services.numbering import format_number
-from admin_app.views.forms import CleanForm
 
 bp = Blueprint("gate", __name__, url_prefix="/gate")
 RECENT = 8
