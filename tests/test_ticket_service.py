@@ -20,8 +20,9 @@ from admin_app.models import (
     TicketStatus,
     Validity,
 )
-from admin_app.services import complaints, tickets
 from admin_app.services.errors import ServiceError
+from admin_app.tickets import complaints
+from admin_app.tickets import operations as tickets
 
 T = TicketStatus
 C = TicketCategory

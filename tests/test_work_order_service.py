@@ -23,6 +23,7 @@ from admin_app.models import (
 )
 from admin_app.services import work_orders
 from admin_app.services.errors import ServiceError
+from admin_app.tickets import operations as tickets
 
 S = WorkOrderStatus
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64  # what the signature pad sends, as far as storage checks
@@ -373,7 +374,7 @@ def test_create_from_ticket_carries_everything_over(factories, in_app, world):
         from admin_app.models import Staff
 
         t = db.session.get(Ticket, ticket.id)
-        order = work_orders.create_from_ticket(
+        order = tickets.create_from_ticket(
             t, db.session.get(Staff, world.supervisor.id), is_emergency=True
         )
         db.session.commit()
@@ -400,7 +401,7 @@ def test_only_repair_tickets_become_work_orders(factories, in_app, world):
         from admin_app.models import Staff
 
         with pytest.raises(ServiceError, match="does not apply"):
-            work_orders.create_from_ticket(
+            tickets.create_from_ticket(
                 db.session.get(Ticket, ticket.id), db.session.get(Staff, world.supervisor.id)
             )
         db.session.rollback()

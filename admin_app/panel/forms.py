@@ -6,10 +6,11 @@ import re
 
 from flask_admin.form import BaseForm
 from flask_babel import gettext
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
-from wtforms import PasswordField, StringField
+from wtforms import PasswordField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from admin_app import validation
@@ -121,3 +122,14 @@ def read_upload(field) -> bytes | None:
     if not upload or not getattr(upload, "filename", ""):
         return None
     return upload.read(IMAGE_LIMIT_BYTES + 1)
+
+
+# A datetime-local input's format, and a required text of a step.
+LOCAL = "%Y-%m-%dT%H:%M"
+TEXT = [DataRequired(), Length(max=2000)]
+
+
+class ReasonForm(CleanForm):
+    """Why: a cancel, a refusal, a revocation."""
+
+    reason = TextAreaField(_l("Reason"), validators=TEXT)

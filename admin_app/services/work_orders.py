@@ -1,4 +1,4 @@
-"""Work orders (维修服务任务单): create from a ticket, dispatch, the technician's visit,
+"""Work orders (维修服务任务单): dispatch, the technician's visit,
 close with the resident's signature, and the next-day revisit.
 
 Every verb goes through WORK_ORDER.transition(), so the admin buttons, list actions, batch
@@ -64,30 +64,6 @@ WORK_ORDER = StateMachine(
         step("remind", _l("Send a reminder now"), OPEN_STATES | {S.done, S.closed}),
     ],
 )
-
-
-def create_from_ticket(ticket: Ticket, actor, **overrides) -> WorkOrder:
-    """A repair / paid-service ticket becomes a work order: nothing is typed twice."""
-    from admin_app.services.tickets import TICKET
-
-    with TICKET.transition(ticket, "create_work_order", actor):
-        order = WorkOrder(
-            estate_id=ticket.estate_id,
-            ticket_id=ticket.id,
-            unit_id=ticket.unit_id,
-            resident_id=ticket.resident_id,
-            contact_name=ticket.reporter_name
-            or (ticket.resident.name if ticket.resident else None),
-            contact_phone=ticket.reporter_phone
-            or (ticket.resident.phone if ticket.resident else None),
-            location=ticket.location,
-            description=ticket.description,
-            status=S.new,
-        )
-        for key, value in overrides.items():
-            setattr(order, key, value)
-        db.session.add(order)
-    return order
 
 
 def open_workload(technician_ids) -> dict[int, int]:

@@ -1,6 +1,6 @@
 """State machines: which action may move a record from which states to which state.
 
-Each aggregate declares its transitions once (services/tickets.py, work_orders.py, passes.py,
+Each aggregate declares its transitions once (tickets/operations.py, work_orders.py, passes.py,
 …). A service verb runs inside `machine.transition(record, "dispatch", actor)`, which refuses —
 with a message in the user's language and no change — an action the record's state, the
 user's role (auth/permissions.ACTIONS) or the user's estates do not allow, names the change in

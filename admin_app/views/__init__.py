@@ -8,7 +8,7 @@ from flask_admin.theme import Bootstrap4Theme
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-from admin_app import passes, renovations
+from admin_app import passes, renovations, tickets
 from admin_app.extensions import db
 from admin_app.models import (
     ActionBatch,
@@ -19,7 +19,6 @@ from admin_app.models import (
     ReminderDelivery,
     Resident,
     Staff,
-    Ticket,
     Unit,
     WorkOrder,
 )
@@ -38,7 +37,6 @@ from admin_app.views.resident import ResidentView
 from admin_app.views.resident_import import ResidentImportView
 from admin_app.views.staff import StaffView
 from admin_app.views.statistics import StatisticsView
-from admin_app.views.ticket import TicketView
 from admin_app.views.work_order import WorkOrderView
 
 
@@ -64,9 +62,7 @@ def create_admin(app) -> Admin:
     property_ = _l("Property")
     records = _l("Records")
     s = db
-    admin.add_view(
-        TicketView(Ticket, s, name=_l("Tickets"), category=front_desk, endpoint="ticket")
-    )
+    tickets.register(admin)
     admin.add_view(
         WorkOrderView(
             WorkOrder, s, name=_l("Work orders"), category=front_desk, endpoint="work_order"

@@ -10,10 +10,11 @@ from flask_babel import lazy_gettext as _l
 
 from admin_app.extensions import db
 from admin_app.models import Satisfaction, Staff
+from admin_app.panel.forms import ReasonForm
 from admin_app.services import work_orders
 from admin_app.services.errors import ServiceError
-from admin_app.views import workflow_forms as forms
 from admin_app.views.actions import RecordAction
+from admin_app.work_orders import forms
 
 SIGNATURE_LIMIT = 2 * 1024 * 1024
 
@@ -139,7 +140,7 @@ WORK_ORDER_ACTIONS = (
     RecordAction(
         "cancel",
         lambda o, a, f: work_orders.cancel(o, a, reason=f.reason.data),
-        forms.ReasonForm,
+        ReasonForm,
         style="danger",
     ),
 )

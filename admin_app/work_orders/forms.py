@@ -1,4 +1,4 @@
-"""Forms for the workflow actions (the parameters each service verb needs)."""
+"""Forms for the work-order steps (the parameters each verb needs)."""
 
 from __future__ import annotations
 
@@ -16,73 +16,13 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
-from admin_app.models import ComplaintCode, Satisfaction, Severity, Validity, WorkOrderKind
-from admin_app.models.staff import Trade
-from admin_app.panel.forms import CleanForm
+from admin_app.models import Satisfaction
+from admin_app.panel.forms import LOCAL, TEXT, CleanForm
 from admin_app.views.fields import ColumnRange
 
-LOCAL = "%Y-%m-%dT%H:%M"
-TEXT = [DataRequired(), Length(max=2000)]
 # An amount of money as the columns hold it (NUMERIC(10, 2)): 0 to 99,999,999.99, finite.
 # (Beyond it the database refused the row: a bare error page instead of a word on the field.)
 AMOUNT = ColumnRange(Decimal(0), Decimal("99999999.99"), places=2)
-
-
-class ReasonForm(CleanForm):
-    reason = TextAreaField(_l("Reason"), validators=TEXT)
-
-
-class ResultForm(CleanForm):
-    result = TextAreaField(
-        _l("Result"),
-        validators=TEXT,
-        description=_l("What was done or answered, as the resident was told."),
-    )
-
-
-class NoteForm(CleanForm):
-    note = TextAreaField(_l("Note"), validators=[Optional(), Length(max=2000)])
-
-
-class CallbackForm(CleanForm):
-    callback_due_at = DateTimeLocalField(
-        _l("Call the resident back by"), format=LOCAL, validators=[InputRequired()]
-    )
-
-
-class StaffChoiceForm(CleanForm):
-    assignee = SelectField(_l("Assignee"), coerce=int, validators=[InputRequired()])
-
-
-class NewWorkOrderForm(CleanForm):
-    kind = SelectField(_l("Kind"), choices=WorkOrderKind.choices, default="home_repair_paid")
-    trade = SelectField(_l("Trade"), choices=Trade.choices, default="plumbing")
-    is_emergency = SelectField(
-        _l("Emergency"),
-        choices=[("no", _l("No")), ("yes", _l("Yes: leak, power loss, safety"))],
-        default="no",
-    )
-
-
-class ClassifyForm(CleanForm):
-    severity = RadioField(_l("Severity"), choices=Severity.choices, validators=[InputRequired()])
-    validity = RadioField(
-        _l("Validity"),
-        choices=[(v.value, v.label) for v in Validity if v is not Validity.pending],
-        validators=[InputRequired()],
-    )
-    complaint_code = SelectField(_l("Complaint category"), choices=ComplaintCode.choices)
-
-
-class HandlingForm(CleanForm):
-    cause = TextAreaField(
-        _l("Cause"),
-        validators=TEXT,
-        description=_l("For an invalid complaint: the explanation given."),
-    )
-    responsible_department = StringField(_l("Responsible department"), validators=[Length(max=100)])
-    responsible_person = StringField(_l("Responsible person"), validators=[Length(max=50)])
-    corrective_action = TextAreaField(_l("Corrective action"), validators=[Length(max=2000)])
 
 
 class DispatchForm(CleanForm):

@@ -6,8 +6,9 @@ from flask import url_for
 
 from admin_app.extensions import db
 from admin_app.models import ComplaintCode, Role, Severity, Staff, Trade, Validity, WorkOrderKind
-from admin_app.services import complaints, tickets, work_orders
-from admin_app.views import workflow_forms as forms
+from admin_app.panel.forms import ReasonForm
+from admin_app.tickets import complaints, forms
+from admin_app.tickets import operations as tickets
 from admin_app.views.actions import RecordAction
 
 
@@ -34,7 +35,7 @@ def run_assign(ticket, actor, form):
 
 
 def run_create_work_order(ticket, actor, form):
-    order = work_orders.create_from_ticket(
+    order = tickets.create_from_ticket(
         ticket,
         actor,
         kind=WorkOrderKind(form.kind.data),
@@ -121,7 +122,7 @@ TICKET_ACTIONS = (
     RecordAction(
         "cancel",
         lambda t, a, f: tickets.cancel(t, a, reason=f.reason.data),
-        forms.ReasonForm,
+        ReasonForm,
         style="danger",
     ),
 )

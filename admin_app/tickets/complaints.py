@@ -18,7 +18,7 @@ from admin_app import clock
 from admin_app.extensions import db
 from admin_app.models import ComplaintCode, Role, Severity, Staff, Ticket, Validity
 from admin_app.services.errors import ServiceError
-from admin_app.services.tickets import TICKET
+from admin_app.tickets.operations import TICKET
 
 DEADLINES = {
     "invalid": timedelta(days=1),

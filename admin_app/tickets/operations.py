@@ -2,9 +2,9 @@
 
 inquiry     answer now (closed at once), or promise a callback time (a deadline) and answer later
 help        start, record the result, close once the resident is told
-repair      becomes a work order (services/work_orders.create_from_ticket)
+repair      becomes a work order (create_from_ticket, below)
 suggestion  handle, or escalate to the supervisor
-complaint   the complaint procedure in services/complaints.py
+complaint   the complaint procedure in tickets/complaints.py
 Every path ends in `close`, which needs a recorded result: no ticket closes without one.
 """
 
@@ -15,7 +15,16 @@ from datetime import datetime, timedelta
 from flask_babel import lazy_gettext as _l
 
 from admin_app import clock
-from admin_app.models import Role, Staff, Ticket, TicketCategory, TicketStatus
+from admin_app.extensions import db
+from admin_app.models import (
+    Role,
+    Staff,
+    Ticket,
+    TicketCategory,
+    TicketStatus,
+    WorkOrder,
+    WorkOrderStatus,
+)
 from admin_app.services.errors import ServiceError
 from admin_app.services.reminders import manual
 from admin_app.services.workflow import StateMachine, step
@@ -70,7 +79,7 @@ TICKET = StateMachine(
         step("close", _l("Close (resident informed)"), {T.resolved}, T.closed, NOT_COMPLAINT),
         step("cancel", _l("Cancel"), WORKING, T.cancelled),
         step("remind", _l("Send a reminder now"), WORKING | {T.resolved}),
-        # The complaint procedure (services/complaints.py).
+        # The complaint procedure (tickets/complaints.py).
         step("classify", _l("Classify the complaint"), WORKING, T.in_progress, COMPLAINT),
         step("record_handling", _l("Record the handling"), {T.in_progress}, None, COMPLAINT),
         step("report_back", _l("Report back"), {T.in_progress}, T.resolved, COMPLAINT),
@@ -162,3 +171,25 @@ def remind(ticket: Ticket, actor) -> None:
             recipient_id=ticket.assignee_id or ticket.owner_id,
             role=Role.receptionist,
         )
+
+
+def create_from_ticket(ticket: Ticket, actor, **overrides) -> WorkOrder:
+    """A repair / paid-service ticket becomes a work order: nothing is typed twice."""
+    with TICKET.transition(ticket, "create_work_order", actor):
+        order = WorkOrder(
+            estate_id=ticket.estate_id,
+            ticket_id=ticket.id,
+            unit_id=ticket.unit_id,
+            resident_id=ticket.resident_id,
+            contact_name=ticket.reporter_name
+            or (ticket.resident.name if ticket.resident else None),
+            contact_phone=ticket.reporter_phone
+            or (ticket.resident.phone if ticket.resident else None),
+            location=ticket.location,
+            description=ticket.description,
+            status=WorkOrderStatus.new,
+        )
+        for key, value in overrides.items():
+            setattr(order, key, value)
+        db.session.add(order)
+    return order

@@ -1,0 +1,64 @@
+"""Forms for the ticket and complaint steps (the parameters each verb needs)."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from wtforms import DateTimeLocalField, RadioField, SelectField, StringField, TextAreaField
+from wtforms.validators import InputRequired, Length, Optional
+
+from admin_app.models import ComplaintCode, Severity, Validity, WorkOrderKind
+from admin_app.models.staff import Trade
+from admin_app.panel.forms import LOCAL, TEXT, CleanForm
+
+
+class ResultForm(CleanForm):
+    result = TextAreaField(
+        _l("Result"),
+        validators=TEXT,
+        description=_l("What was done or answered, as the resident was told."),
+    )
+
+
+class NoteForm(CleanForm):
+    note = TextAreaField(_l("Note"), validators=[Optional(), Length(max=2000)])
+
+
+class CallbackForm(CleanForm):
+    callback_due_at = DateTimeLocalField(
+        _l("Call the resident back by"), format=LOCAL, validators=[InputRequired()]
+    )
+
+
+class StaffChoiceForm(CleanForm):
+    assignee = SelectField(_l("Assignee"), coerce=int, validators=[InputRequired()])
+
+
+class NewWorkOrderForm(CleanForm):
+    kind = SelectField(_l("Kind"), choices=WorkOrderKind.choices, default="home_repair_paid")
+    trade = SelectField(_l("Trade"), choices=Trade.choices, default="plumbing")
+    is_emergency = SelectField(
+        _l("Emergency"),
+        choices=[("no", _l("No")), ("yes", _l("Yes: leak, power loss, safety"))],
+        default="no",
+    )
+
+
+class ClassifyForm(CleanForm):
+    severity = RadioField(_l("Severity"), choices=Severity.choices, validators=[InputRequired()])
+    validity = RadioField(
+        _l("Validity"),
+        choices=[(v.value, v.label) for v in Validity if v is not Validity.pending],
+        validators=[InputRequired()],
+    )
+    complaint_code = SelectField(_l("Complaint category"), choices=ComplaintCode.choices)
+
+
+class HandlingForm(CleanForm):
+    cause = TextAreaField(
+        _l("Cause"),
+        validators=TEXT,
+        description=_l("For an invalid complaint: the explanation given."),
+    )
+    responsible_department = StringField(_l("Responsible department"), validators=[Length(max=100)])
+    responsible_person = StringField(_l("Responsible person"), validators=[Length(max=50)])
+    corrective_action = TextAreaField(_l("Corrective action"), validators=[Length(max=2000)])
