@@ -148,14 +148,13 @@ def configure_reminders(app: Flask) -> None:
 
 
 def configure_blueprints(app: Flask) -> None:
-    from admin_app import passes
+    from admin_app import passes, work_orders
     from admin_app.auth.views import bp as auth_bp
     from admin_app.health import bp as health_bp
-    from admin_app.views.technician import bp as tech_bp
 
     app.register_blueprint(auth_bp)
     app.register_blueprint(health_bp)
-    app.register_blueprint(tech_bp)
+    work_orders.register_pages(app)
     passes.register_pages(app)
 
     @app.route("/")

@@ -20,7 +20,7 @@ from admin_app.tickets.views import TicketView
 from admin_app.views.estate import UnitView
 from admin_app.views.resident import ResidentView
 from admin_app.views.staff import StaffView
-from admin_app.views.work_order import WorkOrderView
+from admin_app.work_orders.views import WorkOrderView
 
 
 def mirror(view_class) -> dict:

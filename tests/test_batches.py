@@ -201,7 +201,7 @@ def test_a_refusal_while_the_batch_runs_changes_only_the_refused_order(
 ):
     """Dispatch runs a chunk with one flush: an order the verb refuses mid-chunk keeps its
     state and gets no history, the others go through, and the refusal is reported."""
-    from admin_app.services import work_orders
+    from admin_app.work_orders import operations as work_orders
 
     refuse = world.target[1].id
     real_check = work_orders._check_technician

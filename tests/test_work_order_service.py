@@ -21,9 +21,9 @@ from admin_app.models import (
     WorkOrder,
     WorkOrderStatus,
 )
-from admin_app.services import work_orders
 from admin_app.services.errors import ServiceError
 from admin_app.tickets import operations as tickets
+from admin_app.work_orders import operations as work_orders
 
 S = WorkOrderStatus
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64  # what the signature pad sends, as far as storage checks

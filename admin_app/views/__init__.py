@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 from flask_admin import Admin
-from flask_admin.menu import MenuLink
 from flask_admin.theme import Bootstrap4Theme
 from flask_babel import lazy_gettext as _l
-from flask_login import current_user
 
-from admin_app import passes, renovations, tickets
+from admin_app import passes, renovations, tickets, work_orders
 from admin_app.extensions import db
 from admin_app.models import (
     ActionBatch,
@@ -20,7 +18,6 @@ from admin_app.models import (
     Resident,
     Staff,
     Unit,
-    WorkOrder,
 )
 from admin_app.translations_build import TRANSLATIONS
 from admin_app.views import rows
@@ -37,12 +34,6 @@ from admin_app.views.resident import ResidentView
 from admin_app.views.resident_import import ResidentImportView
 from admin_app.views.staff import StaffView
 from admin_app.views.statistics import StatisticsView
-from admin_app.views.work_order import WorkOrderView
-
-
-class TechnicianLink(MenuLink):
-    def is_accessible(self) -> bool:
-        return current_user.is_authenticated and current_user.role.value == "technician"
 
 
 def create_admin(app) -> Admin:
@@ -58,17 +49,11 @@ def create_admin(app) -> Admin:
     )
     app.jinja_env.globals["action_label"] = action_label
     app.jinja_env.globals.update(row_renderer=rows.row_renderer, cached_menu=rows.cached_menu)
-    front_desk = _l("Front desk")
     property_ = _l("Property")
     records = _l("Records")
     s = db
     tickets.register(admin)
-    admin.add_view(
-        WorkOrderView(
-            WorkOrder, s, name=_l("Work orders"), category=front_desk, endpoint="work_order"
-        )
-    )
-    admin.add_link(TechnicianLink(name=_l("My work orders"), url="/tech/"))
+    work_orders.register(admin)
     passes.register(admin)
     renovations.register(admin)
     admin.add_view(

@@ -15,9 +15,9 @@ from admin_app.auth.permissions import VIEW, allowed, may
 from admin_app.auth.scope import scoped
 from admin_app.extensions import db
 from admin_app.models import WorkOrder, WorkOrderStatus
-from admin_app.services.work_orders import WORK_ORDER
 from admin_app.views.actions import perform
-from admin_app.views.work_order_actions import WORK_ORDER_ACTIONS
+from admin_app.work_orders.actions import WORK_ORDER_ACTIONS
+from admin_app.work_orders.operations import WORK_ORDER
 
 bp = Blueprint("tech", __name__, url_prefix="/tech")
 S = WorkOrderStatus
