@@ -23,9 +23,6 @@ def passes_expire():
     click.echo(f"expired {expire_lapsed_passes()} passes")
 
 
-residents_cli = AppGroup("residents", help="Resident records.")
-
-
 @seed_cli.command("demo")
 def seed_demo():
     """Two estates, units, residents, one account per role, records in every state."""
@@ -97,56 +94,6 @@ def translations_merge(locale, json_file):
     from admin_app.translations_build import merge_file
 
     click.echo(f"filled {merge_file(locale, json_file)} messages")
-
-
-@residents_cli.command("import")
-@click.argument("file", type=click.Path(exists=True, dir_okay=False))
-@click.option("--estate", "estate_code", required=True, help="Estate code, e.g. HY.")
-@click.option("--dry-run", is_flag=True, help="Check every row and report; write nothing.")
-@click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
-@click.option("--create-units", is_flag=True, help="Create units that do not exist yet.")
-@click.option(
-    "--skip-invalid", is_flag=True, help="Import the valid rows even if some are invalid."
-)
-@click.option(
-    "--map",
-    "column_map",
-    multiple=True,
-    metavar="HEADER=FIELD",
-    help="Match a column by hand; FIELD 'ignore' leaves it out (repeatable).",
-)
-@click.option("--lang", type=click.Choice(["zh_Hans_CN", "en"]), help="Language of the report.")
-def residents_import(
-    file, estate_code, dry_run, as_json, create_units, skip_invalid, column_map, lang
-):
-    """Import residents from a CSV or .xlsx FILE: the panel's checks, preview and all-or-nothing
-    commit. Exits 1 when it refuses (unreadable file, unknown columns, invalid rows without
-    --skip-invalid, or data changed meanwhile); --dry-run exits as the real run would."""
-    import json
-    from pathlib import Path
-
-    from flask import current_app
-    from flask_babel import force_locale
-
-    from admin_app.cli_import import run_import
-    from admin_app.services.importing import report
-
-    with force_locale(lang or current_app.config["BABEL_DEFAULT_LOCALE"]):
-        code, summary = run_import(
-            Path(file),
-            estate_code,
-            dry_run=dry_run,
-            create_units=create_units,
-            skip_invalid=skip_invalid,
-            column_map=column_map,
-        )
-        click.echo(
-            json.dumps(summary, ensure_ascii=False, indent=2)
-            if as_json
-            else report.as_text(summary)
-        )
-    if code:
-        raise SystemExit(code)
 
 
 @click.command("worker")
@@ -222,6 +169,8 @@ def register(app: Flask) -> None:
     app.cli.add_command(staff_cli)
     app.cli.add_command(translations_cli)
     app.cli.add_command(passes_cli)
+    from admin_app.residents.cli import residents_cli
+
     app.cli.add_command(residents_cli)
 
 

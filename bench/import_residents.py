@@ -131,7 +131,7 @@ def step(database: str, name: str, payload, results) -> None:
 
         from admin_app.extensions import db
         from admin_app.models import Estate, ImportBatch, ImportStatus
-        from admin_app.services import resident_import
+        from admin_app.residents import operations as resident_import
 
         estate = db.session.query(Estate).filter_by(code="BX").one()
         base = rss_mb()

@@ -16,9 +16,9 @@ from admin_app.models import (
 )
 from admin_app.passes.views import VehiclePassView, WorkerPassView
 from admin_app.renovations.views import RenovationView
+from admin_app.residents.views import ResidentView
 from admin_app.tickets.views import TicketView
 from admin_app.views.estate import UnitView
-from admin_app.views.resident import ResidentView
 from admin_app.views.staff import StaffView
 from admin_app.work_orders.views import WorkOrderView
 

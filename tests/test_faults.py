@@ -406,7 +406,7 @@ def test_a_connection_dropped_mid_request_fails_cleanly_and_the_next_works(
 def test_two_receptionists_create_the_same_resident_at_once(
     app, factories, login, in_app, monkeypatch, caplog
 ):
-    from admin_app.views.resident import ResidentView
+    from admin_app.residents.views import ResidentView
 
     world = factories.two_estates()
     desks = [login(factories.staff(Role.receptionist, estates=[world.a])) for _ in range(2)]

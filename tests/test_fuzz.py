@@ -32,8 +32,8 @@ from admin_app.models import (
     WorkerPass,
     WorkOrder,
 )
-from admin_app.services.importing.problems import ImportRefused
-from admin_app.services.importing.reading import read_table
+from admin_app.residents.importing.problems import ImportRefused
+from admin_app.residents.importing.reading import read_table
 
 from .fuzz_support import ODD_STRINGS, chaos, huge, post_whole_or_nothing
 from .import_files import HEADER_EN, HEADER_ZH

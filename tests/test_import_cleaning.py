@@ -9,8 +9,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from admin_app.models import ResidentRole
-from admin_app.services.importing.cleaning import RowCleaner, split_unit
-from admin_app.services.importing.problems import render
+from admin_app.residents.importing.cleaning import RowCleaner, split_unit
+from admin_app.residents.importing.problems import render
 
 from .import_files import VALID_ID
 
@@ -247,7 +247,7 @@ def test_any_spelling_of_a_mobile_number_normalises_to_its_digits(
 
 
 def test_the_import_undoes_exactly_what_the_export_protects():
-    from admin_app.services.importing import cleaning
+    from admin_app.residents.importing import cleaning
     from admin_app.views import export
 
     assert cleaning.FORMULA_START == export.FORMULA_START

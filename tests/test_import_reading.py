@@ -13,9 +13,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from admin_app.services.importing.columns import IGNORE, auto_mapping, missing_fields
-from admin_app.services.importing.problems import ImportRefused
-from admin_app.services.importing.reading import read_table
+from admin_app.residents.importing.columns import IGNORE, auto_mapping, missing_fields
+from admin_app.residents.importing.problems import ImportRefused
+from admin_app.residents.importing.reading import read_table
 
 from .import_files import HEADER_EN, HEADER_ZH, VALID_ID, csv_bytes, row, xlsx_bytes
 

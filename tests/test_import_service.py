@@ -16,9 +16,9 @@ from admin_app.models import (
     Role,
     Unit,
 )
-from admin_app.services import resident_import
-from admin_app.services.importing import writing
-from admin_app.services.importing.problems import render
+from admin_app.residents import operations as resident_import
+from admin_app.residents.importing import writing
+from admin_app.residents.importing.problems import render
 
 from .import_files import HEADER_ZH, OTHER_ID, VALID_ID, csv_bytes, row
 
@@ -309,7 +309,7 @@ def test_changes_elsewhere_in_the_estate_do_not_block_the_commit(in_app, factori
 
 
 def test_a_failure_while_writing_leaves_nothing_behind(app, in_app, world, monkeypatch):
-    from admin_app.jobs.resident_import import commit_import
+    from admin_app.residents.jobs import commit_import
 
     data = csv_bytes(
         [

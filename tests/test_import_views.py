@@ -368,7 +368,7 @@ def test_without_redis_a_thread_does_the_work(login, world, in_app, app, monkeyp
 def test_a_stopped_job_is_noticed_and_can_be_restarted(login, world, in_app, app, monkeypatch):
     monkeypatch.setitem(app.config, "IMPORT_INLINE_MAX_BYTES", 100)
     monkeypatch.setattr(jobs, "submit", lambda *a, **k: None)  # the worker never picks it up
-    from admin_app.views import resident_import as import_views
+    from admin_app.residents import import_views as import_views
 
     monkeypatch.setattr(import_views, "submit", lambda *a, **k: None)
     c = login(world.reception)

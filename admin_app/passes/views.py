@@ -24,13 +24,13 @@ from admin_app.passes.actions import (
     WORKER_PASS_ACTIONS,
 )
 from admin_app.renovations.views import RENOVATION_LOOKUP
+from admin_app.residents.views import RESIDENT_LOOKUP, UNIT_LOOKUP
 from admin_app.services import storage
 from admin_app.views.actions import ActionsMixin
 from admin_app.views.base import SecureModelView
 from admin_app.views.estate import ESTATE_LOOKUP
 from admin_app.views.filters import estate_filter
 from admin_app.views.labels import LABELS
-from admin_app.views.resident import RESIDENT_LOOKUP, UNIT_LOOKUP
 
 PASS_COLUMNS = ("number", "estate", "status", "valid_from", "valid_until")
 PASS_TRAILER = ("approved_by", "approved_at", "status_reason", "reissued_at", "created_at")

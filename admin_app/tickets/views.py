@@ -8,6 +8,7 @@ from flask_login import current_user
 from admin_app import clock
 from admin_app.models import Staff, Ticket
 from admin_app.panel.forms import phone_number
+from admin_app.residents.views import RESIDENT_LOOKUP, UNIT_LOOKUP
 from admin_app.tickets.actions import TICKET_ACTIONS
 from admin_app.tickets.operations import TICKET
 from admin_app.views.actions import ActionsMixin
@@ -15,7 +16,6 @@ from admin_app.views.base import SecureModelView
 from admin_app.views.estate import ESTATE_LOOKUP
 from admin_app.views.filters import QueueFilter, estate_filter
 from admin_app.views.labels import LABELS
-from admin_app.views.resident import RESIDENT_LOOKUP, UNIT_LOOKUP
 
 STAFF_LOOKUP = {"fields": ("name", "username"), "placeholder": _l("Search staff")}
 

@@ -6,16 +6,14 @@ from flask_admin import Admin
 from flask_admin.theme import Bootstrap4Theme
 from flask_babel import lazy_gettext as _l
 
-from admin_app import passes, renovations, tickets, work_orders
+from admin_app import passes, renovations, residents, tickets, work_orders
 from admin_app.extensions import db
 from admin_app.models import (
     ActionBatch,
     AuditRecord,
     Estate,
-    ImportBatch,
     Reminder,
     ReminderDelivery,
-    Resident,
     Staff,
     Unit,
 )
@@ -25,13 +23,10 @@ from admin_app.views.audit import AuditRecordView
 from admin_app.views.batches import ActionBatchView, register
 from admin_app.views.estate import EstateView, UnitView
 from admin_app.views.failed_jobs import FailedJobsView
-from admin_app.views.import_batch import ImportBatchView
 from admin_app.views.inbox import InboxView
 from admin_app.views.index import HomeView
 from admin_app.views.labels import action_label
 from admin_app.views.reminders import ReminderDeliveryView, ReminderView
-from admin_app.views.resident import ResidentView
-from admin_app.views.resident_import import ResidentImportView
 from admin_app.views.staff import StaffView
 from admin_app.views.statistics import StatisticsView
 
@@ -56,19 +51,7 @@ def create_admin(app) -> Admin:
     work_orders.register(admin)
     passes.register(admin)
     renovations.register(admin)
-    admin.add_view(
-        ResidentView(Resident, s, name=_l("Residents"), category=property_, endpoint="resident")
-    )
-    admin.add_view(
-        ResidentImportView(
-            name=_l("Import residents"), category=property_, endpoint="resident_import"
-        )
-    )
-    admin.add_view(
-        ImportBatchView(
-            ImportBatch, s, name=_l("Imports"), category=property_, endpoint="import_batch"
-        )
-    )
+    residents.register(admin)
     admin.add_view(UnitView(Unit, s, name=_l("Units"), category=property_, endpoint="unit"))
     admin.add_view(EstateView(Estate, s, name=_l("Estates"), category=property_, endpoint="estate"))
     admin.add_view(StaffView(Staff, s, name=_l("Staff"), category=records, endpoint="staff"))

@@ -17,8 +17,8 @@ from flask_babel import force_locale
 
 from admin_app import sensitive, validation
 from admin_app.models.resident import ResidentRole
-from admin_app.services.importing.columns import header_key
-from admin_app.services.importing.problems import Problem
+from admin_app.residents.importing.columns import header_key
+from admin_app.residents.importing.problems import Problem
 
 # The first characters our exports (views/export.py) protect with an apostrophe; an import
 # removes that apostrophe again so that export -> import changes nothing.

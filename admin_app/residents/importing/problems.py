@@ -11,8 +11,8 @@ from dataclasses import dataclass, field
 
 from flask_babel import lazy_gettext as _l
 
+from admin_app.residents.importing.columns import field_label
 from admin_app.services.errors import ServiceError
-from admin_app.services.importing.columns import field_label
 
 MESSAGES = {
     # the file as a whole

@@ -18,9 +18,9 @@ from sqlalchemy.orm import Session
 from admin_app import sensitive
 from admin_app.models.resident import Resident
 from admin_app.models.unit import Unit
+from admin_app.residents.importing.cleaning import Row, note_text
+from admin_app.residents.importing.problems import Problem
 from admin_app.services.history import plain
-from admin_app.services.importing.cleaning import Row, note_text
-from admin_app.services.importing.problems import Problem
 from admin_app.validation import fold, normalise_phone
 
 COMPARED = ("name", "phone", "role", "move_in", "move_out", "email", "notes")

@@ -17,9 +17,9 @@ from dataclasses import dataclass, field
 from sqlalchemy.orm import Session
 
 from admin_app.models.resident import ResidentRole
-from admin_app.services.importing.cleaning import Row, RowCleaner
-from admin_app.services.importing.matching import ResidentIndex, UnitIndex
-from admin_app.services.importing.problems import ImportRefused, Problem
+from admin_app.residents.importing.cleaning import Row, RowCleaner
+from admin_app.residents.importing.matching import ResidentIndex, UnitIndex
+from admin_app.residents.importing.problems import ImportRefused, Problem
 
 SAMPLE_LIMIT = 500
 

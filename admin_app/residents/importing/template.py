@@ -15,7 +15,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
-from admin_app.services.importing.columns import TEMPLATE_FIELDS, field_label
+from admin_app.residents.importing.columns import TEMPLATE_FIELDS, field_label
 
 HELP = {
     "building": _l("Required. As the estate writes it: 1, 3栋, A座."),

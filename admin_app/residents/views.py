@@ -8,7 +8,7 @@ from wtforms.validators import Optional
 
 from admin_app.models import Resident
 from admin_app.panel.forms import SensitiveField, email_address, id_document, phone_number
-from admin_app.services import resident_import
+from admin_app.residents import operations as resident_import
 from admin_app.views.base import SecureModelView
 from admin_app.views.estate import ESTATE_LOOKUP
 from admin_app.views.filters import estate_filter
@@ -42,7 +42,7 @@ class ResidentView(SecureModelView):
     column_details_list = column_list + ("email", "notes", "created_at")
     # The import's column format, so that an export (of the current filter) imports back
     # with no changes. ID numbers leave masked: the import reads a masked number as "the
-    # stored one", never as a new value (see services/importing/matching.py).
+    # stored one", never as a new value (see residents/importing/matching.py).
     column_export_list = (
         "estate",
         "building",

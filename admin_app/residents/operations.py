@@ -25,11 +25,11 @@ from admin_app.extensions import db
 from admin_app.models.estate import Estate
 from admin_app.models.import_batch import ImportBatch, ImportStatus
 from admin_app.models.stored_file import StoredFile
+from admin_app.residents.importing import columns, planning, writing
+from admin_app.residents.importing.problems import ImportRefused, Problem, render
+from admin_app.residents.importing.reading import Table, read_table
 from admin_app.services import history, storage
 from admin_app.services.errors import Forbidden, NotFound
-from admin_app.services.importing import columns, planning, writing
-from admin_app.services.importing.problems import ImportRefused, Problem, render
-from admin_app.services.importing.reading import Table, read_table
 
 IMPORT = "resident.import"  # the named action in auth.permissions.ACTIONS
 CONTENT_TYPES = {

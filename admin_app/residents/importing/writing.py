@@ -11,9 +11,9 @@ from sqlalchemy.orm import Session
 
 from admin_app.models.resident import Resident, ResidentRole
 from admin_app.models.unit import Occupancy, Unit, UnitKind
+from admin_app.residents.importing.planning import Plan
 from admin_app.services import bulk, history
 from admin_app.services.history import plain
-from admin_app.services.importing.planning import Plan
 
 UPDATED_COLUMNS = [
     "name",

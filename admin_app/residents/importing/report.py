@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from flask_babel import gettext
 
-from admin_app.services.importing.problems import render
+from admin_app.residents.importing.problems import render
 
 
 def describe(batch, status: str, message: str = "") -> dict:

@@ -15,9 +15,9 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 from admin_app.extensions import db
 from admin_app.jobs.queue import job
 from admin_app.models.import_batch import ImportBatch, ImportStatus
-from admin_app.services import resident_import
+from admin_app.residents import operations as resident_import
+from admin_app.residents.importing.problems import ImportRefused
 from admin_app.services.conflicts import retrying_conflicts
-from admin_app.services.importing.problems import ImportRefused
 
 
 class ProgressWriter:

@@ -22,8 +22,8 @@ from datetime import date, datetime, time
 
 from charset_normalizer import from_bytes
 
-from admin_app.services.importing.columns import IGNORE, alias_table, field_for
-from admin_app.services.importing.problems import ImportRefused
+from admin_app.residents.importing.columns import IGNORE, alias_table, field_for
+from admin_app.residents.importing.problems import ImportRefused
 
 HEADER_SEARCH_ROWS = 10
 MAX_UNPACKED_BYTES = 400 * 2**20
