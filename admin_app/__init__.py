@@ -163,7 +163,7 @@ def configure_blueprints(app: Flask) -> None:
 
 
 def configure_admin(app: Flask) -> None:
-    from admin_app.views import create_admin
+    from admin_app.admin import create_admin
 
     create_admin(app)
 

@@ -107,12 +107,12 @@ def worker(queues, burst):
     from flask import current_app
     from rq import Worker
 
-    from admin_app.jobs.queue import redis_connection
+    from admin_app import redis as app_redis
 
     if not current_app.config.get("REDIS_URL"):
         raise click.ClickException("REDIS_URL is not set: background jobs run in-process.")
     names = [name.strip() for name in queues.split(",") if name.strip()]
-    Worker(names, connection=redis_connection()).work(with_scheduler=True, burst=burst)
+    Worker(names, connection=app_redis.connection()).work(with_scheduler=True, burst=burst)
 
 
 @click.command("scheduler")
@@ -126,13 +126,13 @@ def scheduler():
     from redis.exceptions import RedisError
     from rq.cron import CronScheduler
 
-    from admin_app.jobs.queue import redis_connection
+    from admin_app import redis as app_redis
 
     if not current_app.config.get("REDIS_URL"):
         raise click.ClickException("REDIS_URL is not set: the sweep runs inside the web process.")
     while True:
-        cron = CronScheduler(connection=redis_connection())
-        cron.load_config_from_file("admin_app.jobs.cron")
+        cron = CronScheduler(connection=app_redis.connection())
+        cron.load_config_from_file("admin_app.cron")
         try:
             cron.start()  # returns on SIGINT / SIGTERM
             return
@@ -144,10 +144,10 @@ def scheduler():
 @reminders_cli.command("sweep")
 def reminders_sweep():
     """One sweep now: hand out every due reminder (enqueued on RQ, or delivered here)."""
-    from admin_app.jobs.queue import uses_redis
+    from admin_app import redis as app_redis
     from admin_app.jobs.reminders import sweep_once
 
-    click.echo(f"handed out {sweep_once(inline=not uses_redis())} reminders")
+    click.echo(f"handed out {sweep_once(inline=not app_redis.configured())} reminders")
 
 
 @reminders_cli.command("rebuild")

@@ -23,10 +23,10 @@ def healthz():
     finally:
         db.session.rollback()
     if current_app.config.get("REDIS_URL"):
-        from admin_app.jobs.queue import redis_connection
+        from admin_app import redis as app_redis
 
         try:
-            redis_connection().ping()
+            app_redis.connection().ping()
             report["redis"] = "ok"
         except Exception:
             current_app.logger.warning("health check: redis unreachable")

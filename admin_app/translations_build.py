@@ -136,7 +136,7 @@ def compile_flask_admin_catalogs(directory: Path = TRANSLATIONS) -> list[str]:
 
     Flask-Admin 2.2's wheel ships an admin.mo older than its admin.po: the Chinese .mo lacks
     messages the .po translates, and the panel showed them in English. Its .po is compiled
-    here, next to ours; the Admin is pointed at this directory (views/__init__.py), which
+    here, next to ours; the Admin is pointed at this directory (admin.py), which
     Flask-Admin reads before its own."""
     import flask_admin
 

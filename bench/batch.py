@@ -75,16 +75,16 @@ def main() -> None:
     os.environ["REDIS_URL"] = os.environ.get("BENCH_REDIS", "redis://127.0.0.1:6379/5")
 
     from admin_app import clock, create_app
+    from admin_app import redis as app_redis
     from admin_app.extensions import db
-    from admin_app.jobs.queue import redis_connection
     from admin_app.models import ActionBatch, AuditRecord, WorkOrder, WorkOrderStatus
-    from admin_app.views import batches
+    from admin_app.panel.actions import batches
     from seed.large import DEMO_PASSWORD
 
     app = create_app({"WTF_CSRF_ENABLED": False})
     with app.app_context():
         plumber, ids = prepare(args.orders)
-        redis_connection().flushdb()  # db 5 is the bench's own
+        app_redis.connection().flushdb()  # db 5 is the bench's own
     client = app.test_client()
     client.post("/login", data={"username": "regional", "password": DEMO_PASSWORD})
     url = f"/admin/work_order/act/dispatch/?{FILTER}"

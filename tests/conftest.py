@@ -173,17 +173,17 @@ def reminder_queue(app, monkeypatch):
     with its own queue name), on fakeredis otherwise. Yields (queue name, connection)."""
     import fakeredis
 
-    from admin_app.jobs import queue as jobs
+    from admin_app import redis as app_redis
     from admin_app.jobs import reminders as reminder_jobs
 
     if os.environ.get("REDIS_URL"):
         monkeypatch.setitem(app.config, "REDIS_URL", os.environ["REDIS_URL"])
         with app.app_context():
-            connection = jobs.redis_connection()
+            connection = app_redis.connection()
     else:
         monkeypatch.setitem(app.config, "REDIS_URL", "redis://fake")
         connection = fakeredis.FakeRedis()
-        monkeypatch.setattr(jobs, "redis_connection", lambda: connection)
+        monkeypatch.setattr(app_redis, "connection", lambda: connection)
     name = f"reminders-test-{os.environ.get('PYTEST_XDIST_WORKER', 'main')}"
     monkeypatch.setattr(reminder_jobs, "QUEUE", name)
 

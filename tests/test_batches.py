@@ -11,6 +11,7 @@ import pytest
 from rq import SimpleWorker
 
 from admin_app import clock
+from admin_app import redis as app_redis
 from admin_app.extensions import db
 from admin_app.jobs import queue as jobs
 from admin_app.models import (
@@ -25,7 +26,7 @@ from admin_app.models import (
     WorkOrder,
     WorkOrderStatus,
 )
-from admin_app.views import batches
+from admin_app.panel.actions import batches
 
 S = WorkOrderStatus
 FILTER = "flt0_status_equals=new&flt1_trade_equals=plumbing"
@@ -126,11 +127,11 @@ def redis_worker(app, monkeypatch):
     if os.environ.get("REDIS_URL"):
         monkeypatch.setitem(app.config, "REDIS_URL", os.environ["REDIS_URL"])
         with app.app_context():
-            connection = jobs.redis_connection()
+            connection = app_redis.connection()
     else:
         monkeypatch.setitem(app.config, "REDIS_URL", "redis://fake")
         connection = fakeredis.FakeRedis()
-        monkeypatch.setattr(jobs, "redis_connection", lambda: connection)
+        monkeypatch.setattr(app_redis, "connection", lambda: connection)
     with app.app_context():
         jobs.queue().empty()
 

@@ -8,7 +8,7 @@ import re
 from rq import Queue, SimpleWorker
 from rq.registry import FailedJobRegistry
 
-from admin_app.jobs import queue as jobs
+from admin_app import redis as app_redis
 from admin_app.models import Role
 
 
@@ -81,7 +81,7 @@ def test_redis_down_is_a_message(app, factories, login, monkeypatch):
 
     dead = Redis.from_url("redis://127.0.0.1:1/0", socket_connect_timeout=0.5)
     monkeypatch.setitem(app.config, "REDIS_URL", "redis://127.0.0.1:1/0")
-    monkeypatch.setattr(jobs, "redis_connection", lambda: dead)
+    monkeypatch.setattr(app_redis, "connection", lambda: dead)
     admin = login(factories.staff(Role.admin, all_estates=True))
     page = admin.get("/admin/failed_jobs/")
     assert page.status_code == 200

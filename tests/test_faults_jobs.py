@@ -32,7 +32,7 @@ from admin_app.models import (
     WorkOrder,
     WorkOrderStatus,
 )
-from admin_app.views import batches
+from admin_app.panel.actions import batches
 
 from .reminders_support import inbox, staff_office
 from .test_faults import connection, needs_postgres, private_redis, terminate

@@ -247,8 +247,8 @@ def test_any_spelling_of_a_mobile_number_normalises_to_its_digits(
 
 
 def test_the_import_undoes_exactly_what_the_export_protects():
+    from admin_app.panel import export
     from admin_app.residents.importing import cleaning
-    from admin_app.views import export
 
     assert cleaning.FORMULA_START == export.FORMULA_START
 

@@ -15,6 +15,7 @@ import pytest
 from rq import SimpleWorker
 
 from admin_app import clock
+from admin_app import redis as app_redis
 from admin_app.extensions import db
 from admin_app.jobs import queue as jobs
 from admin_app.models import AuditRecord, ImportBatch, ImportStatus, Resident, Role
@@ -307,11 +308,11 @@ def rq_queue(app, monkeypatch):
     if os.environ.get("REDIS_URL"):
         monkeypatch.setitem(app.config, "REDIS_URL", os.environ["REDIS_URL"])
         with app.app_context():
-            connection = jobs.redis_connection()
+            connection = app_redis.connection()
     else:
         monkeypatch.setitem(app.config, "REDIS_URL", "redis://fake")
         connection = fakeredis.FakeRedis()
-        monkeypatch.setattr(jobs, "redis_connection", lambda: connection)
+        monkeypatch.setattr(app_redis, "connection", lambda: connection)
     name = f"import-{os.environ.get('PYTEST_XDIST_WORKER', 'main')}"
     # Each xdist worker its own queue: a worker must not run another one's jobs.
     monkeypatch.setitem(jobs.submit.__kwdefaults__, "queue_name", name)

@@ -9,6 +9,7 @@ import fakeredis
 import pytest
 from rq import SimpleWorker
 
+from admin_app import redis as app_redis
 from admin_app.extensions import db
 from admin_app.jobs import queue as jobs
 from admin_app.models import Estate
@@ -42,11 +43,11 @@ def redis_queue(app, monkeypatch):
     if os.environ.get("REDIS_URL"):
         monkeypatch.setitem(app.config, "REDIS_URL", os.environ["REDIS_URL"])
         with app.app_context():
-            connection = jobs.redis_connection()
+            connection = app_redis.connection()
     else:
         monkeypatch.setitem(app.config, "REDIS_URL", "redis://fake")
         connection = fakeredis.FakeRedis()
-        monkeypatch.setattr(jobs, "redis_connection", lambda: connection)
+        monkeypatch.setattr(app_redis, "connection", lambda: connection)
     name = f"test-{os.environ.get('PYTEST_XDIST_WORKER', 'main')}"
     with app.app_context():
         q = jobs.queue(name)

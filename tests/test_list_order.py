@@ -55,7 +55,7 @@ def test_sorting_by_a_column_all_rows_share_pages_through_each_row_once(
 def test_export_keeps_the_list_order_and_filter_across_batches(
     factories, two_estates, login, monkeypatch
 ):
-    from admin_app.views import export_rows
+    from admin_app.panel import export_rows
 
     monkeypatch.setattr(export_rows, "BATCH", 3)  # eight rows: three batches
     for day in range(1, 9):

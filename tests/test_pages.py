@@ -113,7 +113,7 @@ def test_language_switch_is_remembered(demo, login):
 
 
 def test_menu_shows_each_role_its_own_entries_and_marks_the_open_page(demo, login):
-    # The menu is rendered once per role, language and page and then reused (views/rows.py):
+    # The menu is rendered once per role, language and page and then reused (panel/rows.py):
     # what an administrator saw must never reach a receptionist on the same page.
     admin = login("admin", password=demo, lang="en").get("/admin/ticket/").get_data(as_text=True)
     reception = login("reception", password=demo, lang="en")

@@ -19,8 +19,8 @@ from rq.registry import FailedJobRegistry, ScheduledJobRegistry
 from sqlalchemy import select
 
 from admin_app import clock
+from admin_app import redis as app_redis
 from admin_app.extensions import db
-from admin_app.jobs import queue as jobs
 from admin_app.jobs import reminders as reminder_jobs
 from admin_app.models import (
     DeliveryChannel,
@@ -194,8 +194,8 @@ def test_redis_down_while_records_change_then_delivered_when_it_returns(
     time_machine.move_to(NOW, tick=False)
     office = staff_office(factories)
     dead = Redis.from_url("redis://127.0.0.1:1/0", socket_connect_timeout=0.5)
-    real_connection = jobs.redis_connection
-    monkeypatch.setattr(jobs, "redis_connection", lambda: dead)
+    real_connection = app_redis.connection
+    monkeypatch.setattr(app_redis, "connection", lambda: dead)
 
     page = login(office.receptionist).post(
         "/admin/ticket/new/", ticket_form(office, "2026-11-23 15:00:00"), follow_redirects=True
@@ -212,7 +212,7 @@ def test_redis_down_while_records_change_then_delivered_when_it_returns(
         statuses = db.session.scalars(select(Reminder.status).order_by(Reminder.level)).all()
     assert statuses == [ReminderStatus.pending] * 3
 
-    monkeypatch.setattr(jobs, "redis_connection", real_connection)  # Redis is back
+    monkeypatch.setattr(app_redis, "connection", real_connection)  # Redis is back
     time_machine.move_to(office_time(2026, 11, 23, 15, 5), tick=False)
     assert sweep_on_rq(app) == 2
     run_worker(app, name, connection)
@@ -479,7 +479,7 @@ def test_rq_cron_config_runs_the_sweep_which_delivers(
     callback_ticket(factories, office)
     time_machine.move_to(AT_WARNING, tick=False)
     cron = CronScheduler(connection=connection)
-    cron.load_config_from_file("admin_app.jobs.cron")
+    cron.load_config_from_file("admin_app.cron")
     jobs = {job.func_name.rsplit(".", 1)[-1]: job for job in cron.get_jobs()}
     sweep_job = jobs["sweep_reminders"]
     assert (sweep_job.queue_name, sweep_job.interval) == (name, 60)

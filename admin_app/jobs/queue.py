@@ -11,30 +11,18 @@ import functools
 import threading
 
 from flask import current_app, has_app_context
-from redis import Redis
 from redis.exceptions import RedisError
 from rq import Queue
 
+from admin_app import redis as app_redis
 from admin_app.extensions import db
 
 DEFAULT_QUEUE = "default"
 _worker_app = None
 
 
-def redis_connection() -> Redis:
-    cache = current_app.extensions.setdefault("wuye_redis", {})
-    url = current_app.config["REDIS_URL"]
-    if url not in cache:
-        cache[url] = Redis.from_url(url, socket_connect_timeout=2, socket_timeout=5)
-    return cache[url]
-
-
 def queue(name: str = DEFAULT_QUEUE) -> Queue:
-    return Queue(name, connection=redis_connection())
-
-
-def uses_redis() -> bool:
-    return bool(current_app.config.get("REDIS_URL"))
+    return Queue(name, connection=app_redis.connection())
 
 
 def submit(func, *args, queue_name: str = DEFAULT_QUEUE, job_id: str | None = None, **kwargs):
@@ -44,7 +32,7 @@ def submit(func, *args, queue_name: str = DEFAULT_QUEUE, job_id: str | None = No
     if current_app.config.get("JOBS_INLINE"):
         func(*args, **kwargs)
         return None
-    if uses_redis():
+    if app_redis.configured():
         try:
             return queue(queue_name).enqueue(func, *args, job_id=job_id, **kwargs).id
         except RedisError as error:

@@ -18,8 +18,9 @@ from redis.exceptions import RedisError
 from rq import Retry
 
 from admin_app import clock
+from admin_app import redis as app_redis
 from admin_app.extensions import db
-from admin_app.jobs.queue import job, queue, uses_redis
+from admin_app.jobs.queue import job, queue
 from admin_app.models import DeliveryStatus
 from admin_app.services.reminders import delivery, sweep
 
@@ -152,7 +153,7 @@ def _sweep_forever(app) -> None:
 def run_in_process_cycle(app) -> int:
     with app.app_context():
         try:
-            return sweep_once(inline=not uses_redis())
+            return sweep_once(inline=not app_redis.configured())
         except Exception:  # the thread has no caller; the next cycle tries again
             db.session.rollback()
             app.logger.exception("reminder sweep failed")

@@ -44,7 +44,7 @@ class ActionBatch(db.Model):
     finished_at: Mapped[datetime | None] = mapped_column(DateTime)
     # Set when a worker takes the batch and at every chunk it commits: a queued or running
     # batch silent for long was lost with its job (Redis restarted, worker killed) and is
-    # taken up again where it stopped (views/batches.py).
+    # taken up again where it stopped (panel/actions/batches.py).
     progress_at: Mapped[datetime | None] = mapped_column(DateTime)
     status: Mapped[BatchStatus] = mapped_column(
         choice_column(BatchStatus), default=BatchStatus.queued

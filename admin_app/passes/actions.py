@@ -5,10 +5,10 @@ from __future__ import annotations
 from admin_app import validation
 from admin_app.extensions import db
 from admin_app.models import Resident, ResidentRole
+from admin_app.panel.actions.core import RecordAction
 from admin_app.panel.forms import ReasonForm
 from admin_app.passes import forms
 from admin_app.passes import operations as passes
-from admin_app.views.actions import RecordAction
 
 
 def prepare_approve(form, records) -> None:

@@ -6,9 +6,9 @@ from flask import url_for
 from markupsafe import Markup
 
 from admin_app.models import GateCheck, PassKind
-from admin_app.views.base import SecureModelView
-from admin_app.views.filters import estate_filter
-from admin_app.views.labels import LABELS
+from admin_app.panel.base import SecureModelView
+from admin_app.panel.filters import estate_filter
+from admin_app.panel.labels import LABELS
 
 PASS_ENDPOINTS = {
     PassKind.worker: "worker_pass",

@@ -14,8 +14,13 @@ from wtforms.validators import ValidationError
 
 from admin_app import clock, validation
 from admin_app.models import PassStatus, ReleasePass, VehiclePass, WorkerPass
+from admin_app.panel.actions.pages import ActionsMixin
+from admin_app.panel.base import SecureModelView
 from admin_app.panel.files import photo_image, stored_file_response
+from admin_app.panel.filters import estate_filter
 from admin_app.panel.forms import PhotoField, SensitiveField, id_document, phone_number, read_upload
+from admin_app.panel.labels import LABELS
+from admin_app.panel.lookups import ESTATE_LOOKUP, RESIDENT_LOOKUP, UNIT_LOOKUP
 from admin_app.passes import gate
 from admin_app.passes import operations as passes
 from admin_app.passes.actions import (
@@ -24,13 +29,7 @@ from admin_app.passes.actions import (
     WORKER_PASS_ACTIONS,
 )
 from admin_app.renovations.views import RENOVATION_LOOKUP
-from admin_app.residents.views import RESIDENT_LOOKUP, UNIT_LOOKUP
 from admin_app.services import storage
-from admin_app.views.actions import ActionsMixin
-from admin_app.views.base import SecureModelView
-from admin_app.views.estate import ESTATE_LOOKUP
-from admin_app.views.filters import estate_filter
-from admin_app.views.labels import LABELS
 
 PASS_COLUMNS = ("number", "estate", "status", "valid_from", "valid_until")
 PASS_TRAILER = ("approved_by", "approved_at", "status_reason", "reissued_at", "created_at")

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
+from admin_app.panel.actions.core import RecordAction
 from admin_app.panel.forms import ReasonForm, read_upload
 from admin_app.renovations import forms
 from admin_app.renovations import operations as renovations
-from admin_app.views.actions import RecordAction
 
 # The inspection steps take a photo: their form is sent as multipart.
 UPLOAD_TEMPLATE = "admin/wuye/action_upload.html"

@@ -9,17 +9,16 @@ from flask_login import current_user
 from markupsafe import Markup
 
 from admin_app.models import Renovation, RenovationInspection, RenovationStatus
+from admin_app.panel.actions.pages import ActionsMixin
+from admin_app.panel.base import SecureModelView
 from admin_app.panel.files import photo_image, stored_file_response
+from admin_app.panel.filters import estate_filter
 from admin_app.panel.forms import PhotoField, phone_number, read_upload
+from admin_app.panel.labels import LABELS
+from admin_app.panel.lookups import ESTATE_LOOKUP, RESIDENT_LOOKUP, UNIT_LOOKUP
 from admin_app.renovations import operations as renovations
 from admin_app.renovations.actions import RENOVATION_ACTIONS
-from admin_app.residents.views import RESIDENT_LOOKUP, UNIT_LOOKUP
 from admin_app.services import storage
-from admin_app.views.actions import ActionsMixin
-from admin_app.views.base import SecureModelView
-from admin_app.views.estate import ESTATE_LOOKUP
-from admin_app.views.filters import estate_filter
-from admin_app.views.labels import LABELS
 
 RENOVATION_LOOKUP = {"fields": ("number",), "placeholder": _l("Search renovation number")}
 UNDER_REVIEW = frozenset({RenovationStatus.applied, RenovationStatus.rectification})

@@ -22,13 +22,13 @@ from admin_app.extensions import db
 from admin_app.jobs.queue import submit
 from admin_app.models.import_batch import ImportBatch, ImportStatus
 from admin_app.models.resident import ResidentRole
+from admin_app.panel import export as exporting
 from admin_app.residents import operations as resident_import
 from admin_app.residents.importing import columns
 from admin_app.residents.importing.problems import render
 from admin_app.residents.importing.template import RULES, template_file
 from admin_app.residents.jobs import check_import, commit_import
 from admin_app.services.errors import ServiceError
-from admin_app.views import export as exporting
 
 SHOWN_ROWS = 200
 DELIMITERS = {",": _l("comma"), ";": _l("semicolon"), "\t": _l("tab")}

@@ -7,23 +7,12 @@ from flask_login import current_user
 from wtforms.validators import Optional
 
 from admin_app.models import Resident
+from admin_app.panel.base import SecureModelView
+from admin_app.panel.filters import estate_filter
 from admin_app.panel.forms import SensitiveField, email_address, id_document, phone_number
+from admin_app.panel.labels import LABELS
+from admin_app.panel.lookups import ESTATE_LOOKUP, UNIT_LOOKUP
 from admin_app.residents import operations as resident_import
-from admin_app.views.base import SecureModelView
-from admin_app.views.estate import ESTATE_LOOKUP
-from admin_app.views.filters import estate_filter
-from admin_app.views.labels import LABELS
-
-UNIT_LOOKUP = {
-    "fields": ("building", "room"),
-    "modes": {"building": "prefix", "room": "prefix"},
-    "placeholder": _l("Search building or room"),
-}
-RESIDENT_LOOKUP = {
-    "fields": ("name", "phone"),
-    "modes": {"name": "prefix", "phone": "phone"},
-    "placeholder": _l("Search name or phone"),
-}
 
 
 class ResidentView(SecureModelView):

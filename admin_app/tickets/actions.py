@@ -6,10 +6,10 @@ from flask import url_for
 
 from admin_app.extensions import db
 from admin_app.models import ComplaintCode, Role, Severity, Staff, Trade, Validity, WorkOrderKind
+from admin_app.panel.actions.core import RecordAction
 from admin_app.panel.forms import ReasonForm
 from admin_app.tickets import complaints, forms
 from admin_app.tickets import operations as tickets
-from admin_app.views.actions import RecordAction
 
 
 def prepare_assign(form, records) -> None:

@@ -7,15 +7,14 @@ from flask_login import current_user
 
 from admin_app import clock
 from admin_app.models import Staff, Ticket
+from admin_app.panel.actions.pages import ActionsMixin
+from admin_app.panel.base import SecureModelView
+from admin_app.panel.filters import WorklistFilter, estate_filter
 from admin_app.panel.forms import phone_number
-from admin_app.residents.views import RESIDENT_LOOKUP, UNIT_LOOKUP
+from admin_app.panel.labels import LABELS
+from admin_app.panel.lookups import ESTATE_LOOKUP, RESIDENT_LOOKUP, UNIT_LOOKUP
 from admin_app.tickets.actions import TICKET_ACTIONS
 from admin_app.tickets.operations import TICKET
-from admin_app.views.actions import ActionsMixin
-from admin_app.views.base import SecureModelView
-from admin_app.views.estate import ESTATE_LOOKUP
-from admin_app.views.filters import QueueFilter, estate_filter
-from admin_app.views.labels import LABELS
 
 STAFF_LOOKUP = {"fields": ("name", "username"), "placeholder": _l("Search staff")}
 
@@ -87,7 +86,7 @@ class TicketView(ActionsMixin, SecureModelView):
     column_default_sort = ("received_at", True)
     column_filters = (
         estate_filter(Ticket),
-        QueueFilter(Ticket, "ticket"),
+        WorklistFilter(Ticket, "ticket"),
         "category",
         "status",
         "channel",

@@ -7,9 +7,9 @@ from flask_babel import lazy_gettext as _l
 from markupsafe import Markup, escape
 
 from admin_app.models import AuditRecord
-from admin_app.views.base import SecureModelView
-from admin_app.views.filters import estate_filter
-from admin_app.views.labels import LABELS
+from admin_app.panel.base import SecureModelView
+from admin_app.panel.filters import estate_filter
+from admin_app.panel.labels import LABELS
 
 
 def format_changes(view, context, model, name):

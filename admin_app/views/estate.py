@@ -5,11 +5,10 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 
 from admin_app.models import Unit
-from admin_app.views.base import SecureModelView
-from admin_app.views.filters import estate_filter
-from admin_app.views.labels import LABELS
-
-ESTATE_LOOKUP = {"fields": ("name", "code"), "placeholder": _l("Choose an estate")}
+from admin_app.panel.base import SecureModelView
+from admin_app.panel.filters import estate_filter
+from admin_app.panel.labels import LABELS
+from admin_app.panel.lookups import ESTATE_LOOKUP
 
 
 class EstateView(SecureModelView):

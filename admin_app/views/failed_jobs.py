@@ -18,9 +18,10 @@ from rq.job import Job
 from rq.registry import FailedJobRegistry
 
 from admin_app import clock
+from admin_app import redis as app_redis
 from admin_app.auth.permissions import VIEW, allowed, may
 from admin_app.jobs import reminders
-from admin_app.jobs.queue import DEFAULT_QUEUE, queue, uses_redis
+from admin_app.jobs.queue import DEFAULT_QUEUE, queue
 
 SHOWN = 100  # the newest failures per queue
 
@@ -76,7 +77,7 @@ class FailedJobsView(BaseView):
     @expose("/")
     def index(self):
         jobs, problem = [], None
-        if not uses_redis():
+        if not app_redis.configured():
             problem = gettext("No Redis is configured: background work runs inside the panel.")
         else:
             try:
@@ -104,7 +105,7 @@ class FailedJobsView(BaseView):
         if not may(current_user, action):
             abort(403)
         queue_name, job_id = request.form.get("queue", ""), request.form.get("job_id", "")
-        if queue_name not in queue_names() or not job_id or not uses_redis():
+        if queue_name not in queue_names() or not job_id or not app_redis.configured():
             abort(400)
         try:
             registry = FailedJobRegistry(queue=queue(queue_name))

@@ -1,4 +1,4 @@
-"""The home page: today's queue for the user's estates, each a link to the filtered list."""
+"""The home page: today's work lists for the user's estates, each a link to the filtered list."""
 
 from __future__ import annotations
 
@@ -13,15 +13,15 @@ from admin_app import clock
 from admin_app.auth.permissions import VIEW, allowed
 from admin_app.auth.scope import scoped
 from admin_app.extensions import db
-from admin_app.services import queues
+from admin_app.services import worklists
 
 SHOWN = 5
 COUNT_CAP = 999
 
 
 @dataclass
-class QueueCard:
-    queue: queues.Queue
+class WorklistCard:
+    worklist: worklists.Worklist
     count: int
     capped: bool
     items: list
@@ -39,9 +39,9 @@ class HomeView(AdminIndexView):
     def index(self):
         return self.render("admin/wuye/home.html", estates=current_user.estates, cards=self.cards())
 
-    def cards(self) -> list[QueueCard]:
+    def cards(self) -> list[WorklistCard]:
         now = clock.now()
-        shown = [q for q in queues.QUEUES if allowed(current_user, q.resource, VIEW)]
+        shown = [q for q in worklists.WORKLISTS if allowed(current_user, q.resource, VIEW)]
         bases = [
             scoped(db.session.query(q.model), q.model, current_user).filter(q.clause(now))
             for q in shown
@@ -50,24 +50,26 @@ class HomeView(AdminIndexView):
             [b.with_entities(q.model.id) for q, b in zip(shown, bases, strict=True)]
         )
         cards = []
-        for queue, base, count in zip(shown, bases, counts, strict=True):
+        for worklist, base, count in zip(shown, bases, counts, strict=True):
             items = (
-                base.order_by(*queue.order_by(), queue.model.id).limit(SHOWN).all() if count else []
+                base.order_by(*worklist.order_by(), worklist.model.id).limit(SHOWN).all()
+                if count
+                else []
             )
             cards.append(
-                QueueCard(
-                    queue=queue,
+                WorklistCard(
+                    worklist=worklist,
                     count=min(count, COUNT_CAP),
                     capped=count > COUNT_CAP,
                     items=items,
-                    list_url=url_for(f"{queue.resource}.index_view", flt0_queue=queue.name),
+                    list_url=url_for(f"{worklist.resource}.index_view", flt0_queue=worklist.name),
                 )
             )
         return cards
 
     @staticmethod
     def _counts(id_queries) -> list[int]:
-        """Every queue's count (up to the cap) in one statement: one round trip, not one each."""
+        """Every work list's count (up to the cap) in one statement: one round trip, not one each."""
         if not id_queries:
             return []
         counts = [

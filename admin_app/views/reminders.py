@@ -12,11 +12,11 @@ from markupsafe import Markup
 
 from admin_app.extensions import db
 from admin_app.models import Reminder, ReminderDelivery, Role
+from admin_app.panel.base import SecureModelView
+from admin_app.panel.filters import estate_filter
+from admin_app.panel.labels import LABELS
 from admin_app.services.reminders import messages
 from admin_app.services.reminders.rules import RULES_BY_NAME
-from admin_app.views.base import SecureModelView
-from admin_app.views.filters import estate_filter
-from admin_app.views.labels import LABELS
 
 
 def rule_subject(view, context, model, name) -> str:

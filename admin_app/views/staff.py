@@ -8,12 +8,12 @@ from wtforms import SelectMultipleField
 from wtforms.validators import Optional, ValidationError
 
 from admin_app.models import Trade
+from admin_app.panel.base import SecureModelView
 from admin_app.panel.forms import WriteOnlyPasswordField, email_address, phone_number
+from admin_app.panel.labels import LABELS
+from admin_app.panel.lookups import ESTATE_LOOKUP
 from admin_app.services import accounts
 from admin_app.services.errors import ServiceError
-from admin_app.views.base import SecureModelView
-from admin_app.views.estate import ESTATE_LOOKUP
-from admin_app.views.labels import LABELS
 
 
 class TradesField(SelectMultipleField):

@@ -14,9 +14,9 @@ from admin_app.auth.permissions import EXPORT, VIEW, allowed
 from admin_app.auth.scope import scoped
 from admin_app.extensions import db
 from admin_app.models import Estate
+from admin_app.panel import export as exporting
 from admin_app.services import statistics as stats
 from admin_app.services.errors import ServiceError
-from admin_app.views import export as exporting
 
 EXPORT_FORMATS = ("csv", "xlsx")
 

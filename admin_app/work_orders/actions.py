@@ -10,9 +10,9 @@ from flask_babel import lazy_gettext as _l
 
 from admin_app.extensions import db
 from admin_app.models import Satisfaction, Staff
+from admin_app.panel.actions.core import RecordAction
 from admin_app.panel.forms import ReasonForm
 from admin_app.services.errors import ServiceError
-from admin_app.views.actions import RecordAction
 from admin_app.work_orders import forms
 from admin_app.work_orders import operations as work_orders
 

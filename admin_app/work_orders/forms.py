@@ -17,8 +17,8 @@ from wtforms import (
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from admin_app.models import Satisfaction
+from admin_app.panel.fields import ColumnRange
 from admin_app.panel.forms import LOCAL, TEXT, CleanForm
-from admin_app.views.fields import ColumnRange
 
 # An amount of money as the columns hold it (NUMERIC(10, 2)): 0 to 99,999,999.99, finite.
 # (Beyond it the database refused the row: a bare error page instead of a word on the field.)

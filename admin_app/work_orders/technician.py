@@ -15,7 +15,7 @@ from admin_app.auth.permissions import VIEW, allowed, may
 from admin_app.auth.scope import scoped
 from admin_app.extensions import db
 from admin_app.models import WorkOrder, WorkOrderStatus
-from admin_app.views.actions import perform
+from admin_app.panel.actions.core import perform
 from admin_app.work_orders.actions import WORK_ORDER_ACTIONS
 from admin_app.work_orders.operations import WORK_ORDER
 

@@ -11,15 +11,14 @@ from markupsafe import Markup
 
 from admin_app import clock
 from admin_app.models import WorkOrder
+from admin_app.panel.actions.pages import ActionsMixin
+from admin_app.panel.base import SecureModelView
 from admin_app.panel.files import stored_file_response
+from admin_app.panel.filters import WorklistFilter, estate_filter
 from admin_app.panel.forms import phone_number
-from admin_app.residents.views import RESIDENT_LOOKUP, UNIT_LOOKUP
+from admin_app.panel.labels import LABELS
+from admin_app.panel.lookups import ESTATE_LOOKUP, RESIDENT_LOOKUP, UNIT_LOOKUP
 from admin_app.services import storage
-from admin_app.views.actions import ActionsMixin
-from admin_app.views.base import SecureModelView
-from admin_app.views.estate import ESTATE_LOOKUP
-from admin_app.views.filters import QueueFilter, estate_filter
-from admin_app.views.labels import LABELS
 from admin_app.work_orders.actions import WORK_ORDER_ACTIONS
 from admin_app.work_orders.operations import WORK_ORDER
 
@@ -104,7 +103,7 @@ class WorkOrderView(ActionsMixin, SecureModelView):
     column_default_sort = ("created_at", True)
     column_filters = (
         estate_filter(WorkOrder),
-        QueueFilter(WorkOrder, "work_order"),
+        WorklistFilter(WorkOrder, "work_order"),
         "status",
         "kind",
         "trade",

@@ -20,7 +20,7 @@ from admin_app.models.resident import ResidentRole
 from admin_app.residents.importing.columns import header_key
 from admin_app.residents.importing.problems import Problem
 
-# The first characters our exports (views/export.py) protect with an apostrophe; an import
+# The first characters our exports (panel/export.py) protect with an apostrophe; an import
 # removes that apostrophe again so that export -> import changes nothing.
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n", "＝", "＋", "－", "＠")
 LIMITS = {"building": 32, "entrance": 16, "room": 16, "name": 50, "email": 120, "notes": 2000}

@@ -19,7 +19,7 @@ from flask import current_app
 from redis.exceptions import RedisError
 
 from admin_app import clock
-from admin_app.jobs.queue import redis_connection, uses_redis
+from admin_app import redis as app_redis
 
 PREFIX = "wuye:statistics:"
 
@@ -44,9 +44,9 @@ def _digest(parts: tuple) -> str:
 
 
 def _load(key: str):
-    if uses_redis():
+    if app_redis.configured():
         try:
-            raw = redis_connection().get(key)
+            raw = app_redis.connection().get(key)
         except RedisError:
             return None  # figures straight from the database, never an error page
         return json.loads(raw) if raw else None
@@ -57,9 +57,9 @@ def _load(key: str):
 
 
 def _store(key: str, text: str, seconds: int) -> None:
-    if uses_redis():
+    if app_redis.configured():
         with contextlib.suppress(RedisError):  # kept or not, the page has its figures
-            redis_connection().set(key, text, ex=seconds)
+            app_redis.connection().set(key, text, ex=seconds)
         return
     local = _local()
     if len(local) > 1000:  # estates × periods people look at: small; never grows unbounded

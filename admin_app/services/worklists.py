@@ -1,4 +1,5 @@
-"""Today's queues: what the office must do now. One definition per queue, used by the
+"""Today's work lists (the dashboard's cards, a list's "queue" filter): what the office must do
+now. One definition per work list, used by the
 dashboard's counts and by the list filter its links open, so both always agree."""
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ ORDER_OPEN = (S.new, S.dispatched, S.arrived, S.quoted, S.in_progress, S.next_vi
 
 
 @dataclass(frozen=True)
-class Queue:
+class Worklist:
     name: str
     label: object
     resource: str  # the list that shows it
@@ -33,8 +34,8 @@ def _end_of_today(now: datetime) -> datetime:
     return datetime.combine(now.date() + timedelta(days=1), time.min)
 
 
-QUEUES: list[Queue] = [
-    Queue(
+WORKLISTS: list[Worklist] = [
+    Worklist(
         "overdue_callbacks",
         _l("Callbacks overdue"),
         "ticket",
@@ -47,7 +48,7 @@ QUEUES: list[Queue] = [
         lambda: (Ticket.callback_due_at,),
         urgent=True,
     ),
-    Queue(
+    Worklist(
         "overdue_complaints",
         _l("Complaints past their deadline"),
         "ticket",
@@ -60,7 +61,7 @@ QUEUES: list[Queue] = [
         lambda: (Ticket.complaint_due_at,),
         urgent=True,
     ),
-    Queue(
+    Worklist(
         "open_complaints",
         _l("Open complaints by deadline"),
         "ticket",
@@ -72,7 +73,7 @@ QUEUES: list[Queue] = [
         # Those without a deadline yet last (PostgreSQL's index order for ascending columns).
         lambda: (Ticket.complaint_due_at.asc().nulls_last(), Ticket.received_at),
     ),
-    Queue(
+    Worklist(
         "late_arrivals",
         _l("Technicians late"),
         "work_order",
@@ -84,17 +85,17 @@ QUEUES: list[Queue] = [
         lambda: (WorkOrder.arrive_by, WorkOrder.appointment_at),
         urgent=True,
     ),
-    Queue(
+    Worklist(
         "emergencies",
         _l("Emergencies in progress"),
         "work_order",
         WorkOrder,
-        # The bare column, not IS TRUE: PostgreSQL then matches the queue's partial index.
+        # The bare column, not IS TRUE: PostgreSQL then matches the worklist's partial index.
         lambda now: and_(WorkOrder.is_emergency, WorkOrder.status.in_(ORDER_OPEN)),
         lambda: (WorkOrder.created_at,),
         urgent=True,
     ),
-    Queue(
+    Worklist(
         "revisits_due",
         _l("Revisits due today"),
         "work_order",
@@ -106,14 +107,14 @@ QUEUES: list[Queue] = [
     ),
 ]
 
-BY_NAME = {q.name: q for q in QUEUES}
+BY_NAME = {q.name: q for q in WORKLISTS}
 
 
-def register(queue: Queue) -> None:
-    """Other workflows (passes, renovations) add their queues here."""
-    if queue.name not in BY_NAME:
-        QUEUES.append(queue)
-        BY_NAME[queue.name] = queue
+def register(worklist: Worklist) -> None:
+    """Other workflows (passes, renovations) add their work lists here."""
+    if worklist.name not in BY_NAME:
+        WORKLISTS.append(worklist)
+        BY_NAME[worklist.name] = worklist
 
 
 def clause_for(name: str):

@@ -1,6 +1,6 @@
 """Batches: one workflow step over many records, recorded and run inline or as an RQ job.
 
-The confirmation page (views/actions.py) decides what runs; `start_batch` records it; `execute`
+The confirmation page (panel/actions/pages.py) decides what runs; `start_batch` records it; `execute`
 runs each record through the same RecordAction — so the same service verb, state rules, scope
 and history as a single action — a chunk at a time, committing progress as it goes so that the
 page's progress bar (any web process) can show it. A batch whose job was lost (Redis
@@ -12,10 +12,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from flask import Response, current_app, json, request
-from flask_admin import expose
-from flask_babel import lazy_gettext as _l
-from markupsafe import Markup
+from flask import current_app
 from sqlalchemy import func, select, update
 from werkzeug.datastructures import MultiDict
 
@@ -24,10 +21,8 @@ from admin_app.auth.scope import scoped
 from admin_app.extensions import db
 from admin_app.jobs.queue import job, submit
 from admin_app.models import ActionBatch, BatchStatus, Estate, Staff
+from admin_app.panel.actions.core import perform_batch
 from admin_app.services import history
-from admin_app.views.actions import perform_batch
-from admin_app.views.base import SecureModelView
-from admin_app.views.labels import LABELS
 
 INLINE_LIMIT = 200  # up to this many records run in the request; more go to a worker
 CHUNK = 200
@@ -117,7 +112,7 @@ def _claim(batch_id: int) -> bool:
 
 @job
 def resume_stalled_batches() -> int:
-    """rq cron (jobs/cron.py): a batch queued or running but silent for BATCH_STALE_SECONDS
+    """rq cron (cron.py): a batch queued or running but silent for BATCH_STALE_SECONDS
     lost its job (Redis restarted empty, the worker killed). It is queued again — its next
     job goes on after the chunks already committed. Returns how many."""
     cutoff = clock.now() - timedelta(seconds=current_app.config["BATCH_STALE_SECONDS"])
@@ -171,76 +166,3 @@ def _run_chunk(view, action, batch: ActionBatch, actor, ids: list[int]) -> None:
     batch.problems = problems
     batch.progress_at = clock.now()
     db.session.commit()
-
-
-class ActionBatchView(SecureModelView):
-    resource = "action_batch"
-    show_history = False
-    details_template = "admin/wuye/batch.html"
-    column_labels = {
-        **LABELS,
-        "resource": _l("Records"),
-        "selection": _l("Selection"),
-        "total": _l("Total"),
-        "done": _l("Done"),
-        "skipped": _l("Skipped"),
-        "failed": _l("Failed"),
-        "processed": _l("Processed"),
-        "problems": _l("Problems"),
-        "finished_at": _l("Finished at"),
-    }
-    column_list = (
-        "created_at",
-        "actor",
-        "resource",
-        "action",
-        "status",
-        "total",
-        "done",
-        "skipped",
-        "failed",
-        "finished_at",
-    )
-    column_details_list = column_list + ("selection", "problems")
-    column_default_sort = ("created_at", True)
-    column_sortable_list = ("created_at", "status")
-    column_filters = ("status", "resource", "action", "created_at")
-    column_formatters = {
-        "action": lambda v, c, m, n: _action_label(m),
-        "resource": lambda v, c, m, n: str(_resource_name(m.resource)),
-    }
-    column_formatters_detail = {
-        **column_formatters,
-        "problems": lambda v, c, m, n: problem_list(m.problems),
-    }
-
-    @expose("/progress/")
-    def progress_view(self):
-        batch = self.get_one(request.args.get("id"))
-        body = {k: getattr(batch, k) for k in ("total", "processed", "done", "skipped", "failed")}
-        body["status"] = batch.status.value
-        body["status_label"] = str(batch.status.label)
-        return Response(json.dumps(body), mimetype="application/json")
-
-
-def problem_list(problems: dict | None) -> Markup:
-    """Each record that was skipped or failed, with its reason, as a list (not raw JSON)."""
-    if not problems:
-        return Markup("")
-    items = Markup("").join(
-        Markup("<li>{}</li>").format(reason)
-        if str(reason).startswith(record)  # a refusal names its record already
-        else Markup("<li><b>{}</b>: {}</li>").format(record, reason)
-        for record, reason in problems.items()
-    )
-    return Markup('<ul class="mb-0 pl-3 batch-problems">{}</ul>').format(items)
-
-
-def _action_label(batch) -> str:
-    view = REGISTRY.get(batch.resource)
-    return view.action_label(batch.action) if view is not None else batch.action
-
-
-def _resource_name(resource: str):
-    view = REGISTRY.get(resource)
-    return view.name if view is not None else resource

@@ -8,7 +8,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import false
 
 from admin_app.panel.forms import estate_options
-from admin_app.services import queues
+from admin_app.services import worklists
 
 
 class EstateFilter(IntEqualFilter):
@@ -25,8 +25,9 @@ def estate_filter(model):
     return EstateFilter(model.estate_id, _l("Estate"))
 
 
-class QueueFilter(BaseSQLAFilter):
-    """ "Today's queue" on a list: the dashboard links here with ?flt0_queue=<name>."""
+class WorklistFilter(BaseSQLAFilter):
+    """A work list on its record list: the dashboard links here with ?flt0_queue=<name> (the URL
+    keeps its first name)."""
 
     url_name = "queue"
 
@@ -35,13 +36,13 @@ class QueueFilter(BaseSQLAFilter):
         super().__init__(model.id, _l("Queue"))
 
     def get_options(self, view):
-        return [(q.name, q.label) for q in queues.QUEUES if q.resource == self.resource]
+        return [(q.name, q.label) for q in worklists.WORKLISTS if q.resource == self.resource]
 
     def apply(self, query, value, alias=None):
-        queue = queues.BY_NAME.get(value)
-        if queue is None or queue.resource != self.resource:
+        worklist = worklists.BY_NAME.get(value)
+        if worklist is None or worklist.resource != self.resource:
             return query.filter(false())
-        return query.filter(queues.clause_for(value))
+        return query.filter(worklists.clause_for(value))
 
     def operation(self):
         return _l("is")

@@ -32,20 +32,20 @@ from admin_app.auth.permissions import CREATE, DELETE, EDIT, EXPORT, VIEW, allow
 from admin_app.auth.scope import estate_allowed, scoped
 from admin_app.extensions import db
 from admin_app.models.audit import AuditRecord
-from admin_app.panel.forms import CleanAdminForm
-from admin_app.services.conflicts import is_write_conflict
-from admin_app.services.errors import ServiceError
-from admin_app.views import export as exporting
-from admin_app.views.ajax import ScopedAjaxLoader
-from admin_app.views.export_rows import CellWriter, records_in_order
-from admin_app.views.fields import (
+from admin_app.panel import export as exporting
+from admin_app.panel.export_rows import CellWriter, records_in_order
+from admin_app.panel.fields import (
     DETAIL_FORMATTERS,
     EXPORT_FORMATTERS,
     TYPE_FORMATTERS,
     ChoiceFilterConverter,
     ChoiceModelConverter,
 )
-from admin_app.views.listing import ListingMixin
+from admin_app.panel.forms import CleanAdminForm
+from admin_app.panel.listing import ListingMixin
+from admin_app.panel.lookups import ScopedAjaxLoader
+from admin_app.services.conflicts import is_write_conflict
+from admin_app.services.errors import ServiceError
 
 # Which permission each Flask-Admin endpoint needs (actions are checked one by one).
 ENDPOINT_VERBS = {

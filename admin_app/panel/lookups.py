@@ -7,15 +7,29 @@ a forged id of another estate's record is "not a valid choice", exactly like a m
 from __future__ import annotations
 
 from flask_admin.contrib.sqla.ajax import QueryAjaxModelLoader
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import false, or_
 
 from admin_app import validation
 from admin_app.auth.scope import scoped
 from admin_app.extensions import db
-from admin_app.views.listing import SEARCH_MODES
+from admin_app.panel.listing import SEARCH_MODES
 
 MAX_LOOKUP_ROWS = 20
+
+# The records most forms pick: the estate, the unit and the resident (each domain's form_ajax_refs).
+ESTATE_LOOKUP = {"fields": ("name", "code"), "placeholder": _l("Choose an estate")}
+UNIT_LOOKUP = {
+    "fields": ("building", "room"),
+    "modes": {"building": "prefix", "room": "prefix"},
+    "placeholder": _l("Search building or room"),
+}
+RESIDENT_LOOKUP = {
+    "fields": ("name", "phone"),
+    "modes": {"name": "prefix", "phone": "phone"},
+    "placeholder": _l("Search name or phone"),
+}
 
 
 class ScopedAjaxLoader(QueryAjaxModelLoader):

@@ -2,7 +2,7 @@
 lost batches handed out again every 5 minutes.
 
 `flask --app wsgi scheduler` loads it (and keeps going through Redis outages); plain
-`rq cron admin_app.jobs.cron` works too. An interval rather than a cron string: rq reads cron
+`rq cron admin_app.cron` works too. An interval rather than a cron string: rq reads cron
 strings in the scheduler's own zone, while every due time here is already office time in the
 database, so the sweep only has to run often.
 """
@@ -15,8 +15,8 @@ from rq import cron
 
 from admin_app.jobs.queue import DEFAULT_QUEUE
 from admin_app.jobs.reminders import QUEUE, sweep_reminders
+from admin_app.panel.actions.batches import resume_stalled_batches
 from admin_app.passes.jobs import expire_lapsed_passes
-from admin_app.views.batches import resume_stalled_batches
 
 SWEEP_SECONDS = int(os.environ.get("REMINDER_SWEEP_SECONDS", "60"))
 
@@ -34,5 +34,5 @@ cron.register(
 cron.register(expire_lapsed_passes, DEFAULT_QUEUE, interval=3600, job_timeout=600)
 
 # A batch whose job was lost (Redis restarted empty, worker killed) and silent for
-# BATCH_STALE_SECONDS is taken up again where it stopped (views/batches.py).
+# BATCH_STALE_SECONDS is taken up again where it stopped (panel/actions/batches.py).
 cron.register(resume_stalled_batches, DEFAULT_QUEUE, interval=300, job_timeout=600)

@@ -1,0 +1,35 @@
+"""The panel at /admin/: builds the Admin, then asks each domain to add its screens, in the
+order the office works (the menu follows it)."""
+
+from __future__ import annotations
+
+from flask_admin import Admin
+from flask_admin.theme import Bootstrap4Theme
+from flask_babel import lazy_gettext as _l
+
+from admin_app import passes, renovations, residents, tickets, views, work_orders
+from admin_app.panel import rows
+from admin_app.panel.labels import action_label
+from admin_app.translations_build import TRANSLATIONS
+from admin_app.views.index import HomeView
+
+# Front desk, passes, property, then the records and pages that span domains.
+DOMAINS = (tickets, work_orders, passes, renovations, residents, views)
+
+
+def create_admin(app) -> Admin:
+    admin = Admin(
+        app,
+        name=_l("Property Office"),
+        url="/admin",
+        index_view=HomeView(name=_l("Home"), url="/admin"),
+        theme=Bootstrap4Theme(base_template="admin/wuye/master.html", fluid=True),
+        # Flask-Admin's messages: its own .po compiled with ours filling its gaps
+        # (translations_build.compile_flask_admin_catalogs).
+        translations_path=str(TRANSLATIONS),
+    )
+    app.jinja_env.globals["action_label"] = action_label
+    app.jinja_env.globals.update(row_renderer=rows.row_renderer, cached_menu=rows.cached_menu)
+    for domain in DOMAINS:
+        domain.register(admin)
+    return admin
