@@ -12,10 +12,8 @@ from flask import (
     abort,
     current_app,
     flash,
-    redirect,
     request,
     stream_with_context,
-    url_for,
 )
 from flask_admin import expose
 from flask_admin.contrib.sqla import ModelView
@@ -33,6 +31,7 @@ from admin_app.auth.scope import estate_allowed, scoped
 from admin_app.extensions import db
 from admin_app.models.audit import AuditRecord
 from admin_app.panel import export as exporting
+from admin_app.panel.access import refuse
 from admin_app.panel.export_rows import CellWriter, records_in_order
 from admin_app.panel.fields import (
     DETAIL_FORMATTERS,
@@ -124,9 +123,7 @@ class SecureModelView(ListingMixin, ModelView):
         return self._may(VIEW)
 
     def inaccessible_callback(self, name, **kwargs):
-        if not current_user.is_authenticated:
-            return redirect(url_for("auth.login", next=request.full_path))
-        abort(403)
+        return refuse()
 
     def _handle_view(self, name, **kwargs):
         response = super()._handle_view(name, **kwargs)

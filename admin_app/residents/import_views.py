@@ -12,7 +12,7 @@ from __future__ import annotations
 from urllib.parse import quote
 
 from flask import Response, abort, current_app, flash, jsonify, redirect, request, url_for
-from flask_admin import BaseView, expose
+from flask_admin import expose
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -23,6 +23,7 @@ from admin_app.jobs.queue import submit
 from admin_app.models.import_batch import ImportBatch, ImportStatus
 from admin_app.models.resident import ResidentRole
 from admin_app.panel import export as exporting
+from admin_app.panel.access import SecurePage
 from admin_app.residents import operations as resident_import
 from admin_app.residents.importing import columns
 from admin_app.residents.importing.problems import render
@@ -38,17 +39,9 @@ MIMETYPES = {
 }
 
 
-class ResidentImportView(BaseView):
+class ResidentImportView(SecurePage):
     def is_accessible(self) -> bool:
         return resident_import.may_import(current_user)
-
-    def is_visible(self) -> bool:
-        return self.is_accessible()
-
-    def inaccessible_callback(self, name, **kwargs):
-        if not current_user.is_authenticated:
-            return redirect(url_for("auth.login", next=request.full_path))
-        abort(403)
 
     # ---- upload ------------------------------------------------------------------------
     @expose("/", methods=("GET", "POST"))

@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from flask import abort, flash, redirect, request, url_for
-from flask_admin import BaseView, expose
+from flask_admin import expose
 from flask_babel import gettext
 from flask_login import current_user
 from redis.exceptions import RedisError
@@ -19,9 +19,10 @@ from rq.registry import FailedJobRegistry
 
 from admin_app import clock
 from admin_app import redis as app_redis
-from admin_app.auth.permissions import VIEW, allowed, may
+from admin_app.auth.permissions import may
 from admin_app.jobs import reminders
 from admin_app.jobs.queue import DEFAULT_QUEUE, queue
+from admin_app.panel.access import SecurePage
 
 SHOWN = 100  # the newest failures per queue
 
@@ -62,17 +63,8 @@ def failed_jobs(queue_name: str) -> list[dict]:
     return found
 
 
-class FailedJobsView(BaseView):
-    def is_accessible(self) -> bool:
-        return allowed(current_user, "failed_job", VIEW)
-
-    def is_visible(self) -> bool:
-        return self.is_accessible()
-
-    def inaccessible_callback(self, name, **kwargs):
-        if not current_user.is_authenticated:
-            return redirect(url_for("auth.login", next=request.full_path))
-        abort(403)
+class FailedJobsView(SecurePage):
+    resource = "failed_job"
 
     @expose("/")
     def index(self):

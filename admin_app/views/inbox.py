@@ -9,12 +9,13 @@ from __future__ import annotations
 from collections import defaultdict
 
 from flask import abort, flash, redirect, request, url_for
-from flask_admin import BaseView, expose
+from flask_admin import expose
 from flask_babel import gettext
 from flask_login import current_user
 
 from admin_app.auth.permissions import VIEW, allowed
 from admin_app.extensions import db
+from admin_app.panel.access import SecurePage
 from admin_app.services import inbox
 from admin_app.services.errors import NotFound
 from admin_app.services.reminders import messages
@@ -60,17 +61,9 @@ def safe_target(link: str | None) -> str | None:
     return None
 
 
-class InboxView(BaseView):
-    def is_accessible(self) -> bool:
-        return allowed(current_user, "inbox", VIEW)
-
-    def is_visible(self) -> bool:
-        return False  # the bell in the navigation bar leads here
-
-    def inaccessible_callback(self, name, **kwargs):
-        if not current_user.is_authenticated:
-            return redirect(url_for("auth.login", next=request.full_path))
-        abort(403)
+class InboxView(SecurePage):
+    resource = "inbox"
+    in_menu = False  # the bell in the navigation bar leads here
 
     @expose("/")
     def index(self):

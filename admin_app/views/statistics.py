@@ -3,18 +3,19 @@ by trade and estate, and the quarterly comparison charts against the office's ta
 
 from __future__ import annotations
 
-from flask import Response, abort, redirect, request, stream_with_context, url_for
-from flask_admin import BaseView, expose
+from flask import Response, abort, request, stream_with_context
+from flask_admin import expose
 from flask_babel import gettext
 from flask_login import current_user
 from werkzeug.utils import secure_filename
 
 from admin_app import clock
-from admin_app.auth.permissions import EXPORT, VIEW, allowed
+from admin_app.auth.permissions import EXPORT, allowed
 from admin_app.auth.scope import scoped
 from admin_app.extensions import db
 from admin_app.models import Estate
 from admin_app.panel import export as exporting
+from admin_app.panel.access import SecurePage
 from admin_app.services import statistics as stats
 from admin_app.services.errors import ServiceError
 
@@ -25,19 +26,8 @@ def percent(value) -> str:
     return "—" if value is None else f"{100 * value:.1f}%"
 
 
-class StatisticsView(BaseView):
+class StatisticsView(SecurePage):
     resource = "statistics"
-
-    def is_accessible(self) -> bool:
-        return allowed(current_user, self.resource, VIEW)
-
-    def is_visible(self) -> bool:
-        return self.is_accessible()
-
-    def inaccessible_callback(self, name, **kwargs):
-        if not current_user.is_authenticated:
-            return redirect(url_for("auth.login", next=request.full_path))
-        abort(403)
 
     def _selection(self):
         """The period and estates asked for; estates always within the user's own."""

@@ -23,6 +23,7 @@ from admin_app.residents.importing.problems import Problem
 from admin_app.services.history import plain
 from admin_app.validation import fold, normalise_phone
 
+# The resident fields a row sets (the ID number aside): compared, and written by writing.py.
 COMPARED = ("name", "phone", "role", "move_in", "move_out", "email", "notes")
 _SUFFIXES = {
     "building": re.compile(r"(栋|幢|号楼|楼|座)$"),
@@ -97,6 +98,13 @@ def _unit_text(row: Row) -> str:
     return "-".join(part for part in (row.building, row.entrance, row.room) if part)
 
 
+def _compared_columns() -> tuple:
+    table = Resident.__table__.c
+    return tuple(
+        type_coerce(table.role, String) if name == "role" else table[name] for name in COMPARED
+    )
+
+
 class ResidentIndex:
     """The estate's residents with the columns the import compares."""
 
@@ -106,13 +114,7 @@ class ResidentIndex:
     COLUMNS = (
         _t.id,
         _t.unit_id,
-        _t.name,
-        _t.phone,
-        type_coerce(_t.role, String),
-        _t.move_in,
-        _t.move_out,
-        _t.email,
-        _t.notes,
+        *_compared_columns(),
         _t.id_number_hash,
         _t.id_number_masked,
     )
@@ -155,8 +157,8 @@ class ResidentIndex:
         record = self.by_id[rid]
         stored = dict(
             zip(
-                ("name", "phone", "role", "move_in", "move_out", "email", "notes"),
-                record[2:9],
+                COMPARED,
+                record[2 : 2 + len(COMPARED)],
                 strict=True,
             )
         )

@@ -11,18 +11,13 @@ from sqlalchemy.orm import Session
 
 from admin_app.models.resident import Resident, ResidentRole
 from admin_app.models.unit import Occupancy, Unit, UnitKind
+from admin_app.residents.importing.matching import COMPARED
 from admin_app.residents.importing.planning import Plan
 from admin_app.services import bulk, history
 from admin_app.services.history import plain
 
 UPDATED_COLUMNS = [
-    "name",
-    "phone",
-    "role",
-    "move_in",
-    "move_out",
-    "email",
-    "notes",
+    *COMPARED,
     "id_number_enc",
     "id_number_hash",
     "id_number_masked",
