@@ -5,17 +5,16 @@ The same RecordActions (forms + service verbs) as the admin pages, in a layout f
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
-from flask_babel import gettext
+from flask import Blueprint, abort, redirect, render_template, request, url_for
 from flask_login import current_user
-from flask_wtf import FlaskForm
 from sqlalchemy.orm import joinedload
 
 from admin_app.auth.permissions import VIEW, allowed, may
 from admin_app.auth.scope import scoped
 from admin_app.extensions import db
 from admin_app.models import WorkOrder, WorkOrderStatus
-from admin_app.panel.actions.core import perform
+from admin_app.panel.actions.core import perform, step_form
+from admin_app.panel.actions.pages import report
 from admin_app.work_orders.actions import WORK_ORDER_ACTIONS
 from admin_app.work_orders.operations import WORK_ORDER
 
@@ -72,18 +71,14 @@ def act(name, order_id):
     if not may(current_user, f"work_order.{name}"):
         abort(403)
     order = my_orders_query().filter(WorkOrder.id == order_id).one_or_none() or abort(404)
-    form = action.form() if action.form else FlaskForm()
-    if action.prepare is not None:
-        action.prepare(form, [order])
+    form = step_form(action, [order])
     reason = WORK_ORDER.refusal(order, name, current_user)
     if request.method == "POST" and reason is None and form.validate_on_submit():
         done, failed, _ = perform(action, [order], current_user, form)
+        report(str(WORK_ORDER[name].label), done, failed, name_records=False)
         if done:
-            flash(gettext("%(action)s: done.", action=str(WORK_ORDER[name].label)), "success")
             return redirect(url_for(".my_orders"))
         db.session.rollback()
-        for _, message in failed:
-            flash(message, "error")
     template = "tech/sign.html" if name == "close" else "tech/action.html"
     return render_template(
         template,

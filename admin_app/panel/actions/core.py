@@ -54,6 +54,14 @@ def plan(machine, records, name: str, actor, scoped: bool = False) -> ActionPlan
     return ActionPlan(ready=ready, skipped=skipped)
 
 
+def step_form(action: RecordAction, records) -> FlaskForm:
+    """The step's form (a bare one for CSRF when it asks nothing), prepared for these records."""
+    form = action.form() if action.form else FlaskForm()
+    if action.prepare is not None:
+        action.prepare(form, records)
+    return form
+
+
 def perform(action: RecordAction, records, actor, form) -> tuple[int, list, str | None]:
     """Run the verb on each record in its own savepoint; commit what succeeded."""
     done, failed, target = 0, [], None

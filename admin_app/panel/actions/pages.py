@@ -13,12 +13,34 @@ from flask_admin import expose
 from flask_babel import gettext, ngettext
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from flask_wtf import FlaskForm
 
 from admin_app.auth.permissions import may
 from admin_app.panel.actions import batches
-from admin_app.panel.actions.core import MAX_BATCH, RecordAction, parse_ids, perform, plan
+from admin_app.panel.actions.core import (
+    MAX_BATCH,
+    RecordAction,
+    parse_ids,
+    perform,
+    plan,
+    step_form,
+)
 from admin_app.services.errors import ServiceError
+
+
+def report(label: str, done: int, failed: list, *, name_records: bool = True) -> None:
+    """Tell the user what a step did: done (how many), and each refusal with its reason."""
+    if done:
+        flash(
+            ngettext(
+                "%(action)s: done.",
+                "%(action)s: done for %(num)d records.",
+                done,
+                action=label,
+            ),
+            "success",
+        )
+    for record, reason in failed:
+        flash(f"{record}: {reason}" if name_records else reason, "error")
 
 
 class ActionsMixin:
@@ -84,20 +106,6 @@ class ActionsMixin:
 
         return handler
 
-    def _report(self, name: str, done: int, failed: list) -> None:
-        if done:
-            flash(
-                ngettext(
-                    "%(action)s: done.",
-                    "%(action)s: done for %(num)d records.",
-                    done,
-                    action=self.action_label(name),
-                ),
-                "success",
-            )
-        for record, reason in failed:
-            flash(f"{record}: {reason}", "error")
-
     @expose("/act/<action_name>/", methods=("GET", "POST"))
     def act_view(self, action_name):
         # (not "name": Flask-Admin passes the endpoint's name to _handle_view under that word)
@@ -117,9 +125,7 @@ class ActionsMixin:
         many = whole_filter or len(records) > 1
         if many and not may(current_user, f"{self.resource}.batch"):
             abort(403)  # running a step over many records is a supervisor's batch
-        form = action.form() if action.form else FlaskForm()
-        if action.prepare is not None:
-            action.prepare(form, records)
+        form = step_form(action, records)
         the_plan = plan(self.machine, records, name, current_user, scoped=True)
         if request.method == "POST" and not the_plan.ready:
             flash(gettext("Nothing to do: every selected record was skipped."), "error")
@@ -127,7 +133,7 @@ class ActionsMixin:
             if many:
                 return self._start_batch(action, the_plan, whole_filter)
             done, failed, target = perform(action, the_plan.ready, current_user, form)
-            self._report(name, done, failed)
+            report(self.action_label(name), done, failed)
             if done and not failed:
                 return redirect(target or self.get_url(".details_view", id=records[0].id))
             # Refused: show the form again with the reason; nothing was changed.
