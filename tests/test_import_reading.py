@@ -58,6 +58,23 @@ def test_a_short_gbk_file_is_not_mistaken_for_korean_or_japanese():
     assert rows == [(2, ["1", "101", "丁"])]
 
 
+def test_a_gb18030_file_the_detector_calls_utf16_is_read_as_gb18030():
+    # Found by the desk sweep (seed 29): no NUL byte, yet charset-normalizer's first guess
+    # was UTF-16-BE, then cp949; the names came out as Korean.
+    data = "楼栋,房号,姓名\r\n,à,à\r\n".encode("gb18030")
+    table, rows = read(data)
+    assert table.encoding == "GB18030 (GBK)"
+    assert table.header == ["楼栋", "房号", "姓名"]
+    assert rows == [(2, ["", "à", "à"])]
+
+
+def test_a_one_row_big5_file_is_read_as_big5():
+    data = "樓棟,房號,姓名\n1,101,陳大文\n".encode("big5")
+    table, rows = read(data)
+    assert table.encoding == "Big5"
+    assert rows == [(2, ["1", "101", "陳大文"])]
+
+
 @pytest.mark.parametrize("delimiter", [",", ";", "\t", "|"])
 def test_every_delimiter(delimiter):
     table, rows = read(csv_bytes(ROWS, delimiter=delimiter))

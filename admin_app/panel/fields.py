@@ -46,6 +46,16 @@ class ChoiceModelConverter(AdminModelConverter):
         field_args["validators"].append(ColumnRange(-(2**31), 2**31 - 1))
         return super().handle_integer_types(column=column, field_args=field_args, **extra)
 
+    @converts("Date")
+    def convert_date(self, field_args, **extra):
+        field_args["validators"].append(date_within)
+        return super().convert_date(field_args=field_args, **extra)
+
+    @converts("DateTime")
+    def convert_datetime(self, field_args, **extra):
+        field_args["validators"].append(date_within)
+        return super().convert_datetime(field_args=field_args, **extra)
+
     @converts("Numeric")
     def handle_decimal_types(self, column, field_args, **extra):
         precision = getattr(column.type, "precision", None)
@@ -79,6 +89,31 @@ class ColumnRange:
                     max=self.largest,
                 )
             )
+
+
+class DateWithin:
+    """A date (or the date of a datetime) in the years an office's records can name. Beyond
+    them a deadline computed from it (the next morning, the day after) cannot be written."""
+
+    FIRST, LAST = dt.date(1900, 1, 1), dt.date(2100, 12, 31)
+
+    def __call__(self, form, field):
+        value = field.data
+        if value is None:
+            return
+        day = value.date() if isinstance(value, dt.datetime) else value
+        if not self.FIRST <= day <= self.LAST:
+            raise ValidationError(
+                gettext(
+                    "Enter a date between %(first)s and %(last)s.",
+                    first=self.FIRST.isoformat(),
+                    last=self.LAST.isoformat(),
+                )
+            )
+
+
+# Every date a person types, in a record's form or a step's form.
+date_within = DateWithin()
 
 
 class ChoiceFilterConverter(FilterConverter):

@@ -6,14 +6,15 @@ from flask_babel import lazy_gettext as _l
 from wtforms import DateField, SelectField
 from wtforms.validators import InputRequired, Optional
 
+from admin_app.panel.fields import date_within
 from admin_app.panel.forms import CleanForm
 
 
 class ApproveForm(CleanForm):
-    valid_from = DateField(_l("Valid from"), validators=[Optional()])
+    valid_from = DateField(_l("Valid from"), validators=[Optional(), date_within])
     valid_until = DateField(
         _l("Valid until"),
-        validators=[Optional()],
+        validators=[Optional(), date_within],
         description=_l(
             "Blank: as applied for, else a worker pass until the permit ends, a vehicle pass "
             "for one month, a release on its moving date."
@@ -22,7 +23,9 @@ class ApproveForm(CleanForm):
 
 
 class RenewForm(CleanForm):
-    valid_until = DateField(_l("New last day of validity"), validators=[InputRequired()])
+    valid_until = DateField(
+        _l("New last day of validity"), validators=[InputRequired(), date_within]
+    )
 
 
 class OwnerConfirmationForm(CleanForm):

@@ -6,6 +6,7 @@ from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, DateField, TextAreaField
 from wtforms.validators import InputRequired
 
+from admin_app.panel.fields import date_within
 from admin_app.panel.forms import NOTES, REQUIRED_NOTES, CleanForm, PhotoField
 
 
@@ -18,7 +19,7 @@ class ResubmitForm(CleanForm):
 
 
 class PermitForm(CleanForm):
-    valid_until = DateField(_l("Permit valid until"), validators=[InputRequired()])
+    valid_until = DateField(_l("Permit valid until"), validators=[InputRequired(), date_within])
     agreement_signed = BooleanField(_l("The management agreement is signed"))
     deposit_received = BooleanField(_l("The deposit is received"))
 

@@ -8,6 +8,7 @@ from wtforms.validators import InputRequired, Length, Optional
 
 from admin_app.models import ComplaintCode, Severity, Validity, WorkOrderKind
 from admin_app.models.staff import Trade
+from admin_app.panel.fields import date_within
 from admin_app.panel.forms import LOCAL, TEXT, CleanForm
 
 
@@ -25,7 +26,7 @@ class NoteForm(CleanForm):
 
 class CallbackForm(CleanForm):
     callback_due_at = DateTimeLocalField(
-        _l("Call the resident back by"), format=LOCAL, validators=[InputRequired()]
+        _l("Call the resident back by"), format=LOCAL, validators=[InputRequired(), date_within]
     )
 
 

@@ -17,7 +17,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from admin_app.models import Satisfaction
-from admin_app.panel.fields import ColumnRange
+from admin_app.panel.fields import ColumnRange, date_within
 from admin_app.panel.forms import LOCAL, TEXT, CleanForm
 
 # An amount of money as the columns hold it (NUMERIC(10, 2)): 0 to 99,999,999.99, finite.
@@ -35,7 +35,7 @@ class DispatchForm(CleanForm):
     appointment_at = DateTimeLocalField(
         _l("Appointment"),
         format=LOCAL,
-        validators=[Optional()],
+        validators=[Optional(), date_within],
         description=_l(
             "Agreed with the resident. Emergencies need none: they must be reached "
             "within 15 minutes."
@@ -49,7 +49,9 @@ class QuoteForm(CleanForm):
 
 
 class NextVisitForm(CleanForm):
-    next_visit_at = DateTimeLocalField(_l("Next visit"), format=LOCAL, validators=[InputRequired()])
+    next_visit_at = DateTimeLocalField(
+        _l("Next visit"), format=LOCAL, validators=[InputRequired(), date_within]
+    )
     notes = TextAreaField(_l("Why the work cannot be finished now"), validators=TEXT)
 
 
@@ -91,4 +93,6 @@ class RevisitForm(CleanForm):
         _l("Overall judgement"), choices=Satisfaction.choices, validators=[InputRequired()]
     )
     comment = TextAreaField(_l("Revisit comment"), validators=[Optional(), Length(max=2000)])
-    called_at = DateTimeLocalField(_l("Called at"), format=LOCAL, validators=[Optional()])
+    called_at = DateTimeLocalField(
+        _l("Called at"), format=LOCAL, validators=[Optional(), date_within]
+    )

@@ -33,6 +33,8 @@ _BOMS = (
     (codecs.BOM_UTF16_BE, "utf-16", "UTF-16"),
 )
 _GB_FAMILY = {"gb18030", "gbk", "gb2312", "hz"}
+_BIG5_FAMILY = {"big5", "big5hkscs", "cp950"}
+_PRIVATE_USE = re.compile("[\ue000-\uf8ff]")
 _DISPLAY = {"utf_8": "UTF-8", "gb18030": "GB18030 (GBK)", "big5": "Big5", "utf_16": "UTF-16"}
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 # Vertical bars too: some property systems export with them. Ties keep this order.
@@ -86,18 +88,34 @@ def decode(data: bytes) -> tuple[str, str]:
 
 
 def _candidates(data: bytes) -> list[str]:
-    matches = list(from_bytes(data))
+    # A table's commas and line ends are ASCII: in UTF-16 or UTF-32 they carry NUL bytes, so
+    # text without any (and without a BOM) is never one of those, however cleanly it decodes.
+    wide = b"\x00" in data
+    matches = [
+        m for m in from_bytes(data) if wide or not m.encoding.startswith(("utf_16", "utf_32"))
+    ]
     if not matches:
-        return ["gb18030"] if b"\x00" not in data else []
+        return ["gb18030"] if not wide else []
     best = matches[0]
     names = [m.encoding for m in matches]
-    for match in matches:
-        # Short Chinese texts are as plausible in cp949 or EUC-JP; an office in the mainland
-        # means GB18030 whenever it reads as cleanly.
-        if match.encoding in _GB_FAMILY and match.chaos <= best.chaos + 0.15:
+    # Short Chinese texts are as plausible in cp949 or EUC-JP; an office in the mainland
+    # means GB18030 whenever it reads as cleanly, and whenever the detector's best guess is
+    # no Chinese encoding at all but the bytes read cleanly as GB18030, or else as Big5 (it
+    # may propose neither for a few words).
+    gb = next((m for m in matches if m.encoding in _GB_FAMILY), None)
+    if gb is not None:
+        if gb.chaos <= best.chaos + 0.15:
             names.insert(0, "gb18030")
-            break
+    elif best.encoding not in _BIG5_FAMILY:
+        names[:0] = [c for c in ("gb18030", "big5") if _reads_cleanly(data, c)][:1]
     return list(dict.fromkeys(names + ["gb18030"]))
+
+
+def _reads_cleanly(data: bytes, codec: str) -> bool:
+    """Valid in the codec, and without private-use characters (GB18030 maps the bytes of other
+    encodings there: no office list holds them)."""
+    text = _strict(data, codec)
+    return text is not None and _PRIVATE_USE.search(text) is None
 
 
 def _strict(data: bytes, codec: str) -> str | None:
