@@ -82,6 +82,21 @@ def test_every_delimiter(delimiter):
     assert rows[1][1][:4] == ["1", "1", "102", "欧阳娜娜"]
 
 
+def test_bars_inside_the_cells_of_a_comma_file_do_not_make_it_bar_separated():
+    # Found by the desk sweep (seed 37): one row of five bars outnumbered the two commas.
+    data = "楼栋,房号,姓名\r\n|,||,||\r\n".encode()
+    table, rows = read(data)
+    assert table.delimiter == ","
+    assert rows == [(2, ["|", "||", "||"])]
+
+
+def test_commas_inside_quoted_cells_do_not_outvote_the_delimiter():
+    data = '楼栋;房号;姓名\r\n1;101;"张三,李四,王五"\r\n2;102;"赵六,钱七,孙八"\r\n'.encode()
+    table, rows = read(data)
+    assert table.delimiter == ";"
+    assert rows[0] == (2, ["1", "101", "张三,李四,王五"])
+
+
 def test_a_line_break_inside_a_quoted_cell_of_a_bar_separated_file_is_one_row():
     # Found by test_fuzz: read with the comma, the quoted "\r0" split one row into two.
     data = ("|".join(HEADER_ZH) + '\r\n|"\r0"\r\n').encode()
