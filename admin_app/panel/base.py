@@ -31,6 +31,7 @@ from admin_app.auth.scope import estate_allowed, scoped
 from admin_app.extensions import db
 from admin_app.models.audit import AuditRecord
 from admin_app.panel import export as exporting
+from admin_app.panel import flask_admin_private as private
 from admin_app.panel.access import refuse
 from admin_app.panel.export_rows import CellWriter, records_in_order
 from admin_app.panel.fields import (
@@ -40,6 +41,7 @@ from admin_app.panel.fields import (
     ChoiceFilterConverter,
     ChoiceModelConverter,
 )
+from admin_app.panel.flask_admin_private import PrivateHooks
 from admin_app.panel.forms import CleanAdminForm
 from admin_app.panel.listing import ListingMixin
 from admin_app.panel.lookups import ScopedAjaxLoader
@@ -73,7 +75,7 @@ TECHNICAL_COLUMNS = (
 FLASK_ADMIN_GAPS = (_l("Failed to create record."), _l("Failed to save record."))
 
 
-class SecureModelView(ListingMixin, ModelView):
+class SecureModelView(ListingMixin, PrivateHooks, ModelView):
     resource: str = ""  # the key in auth.permissions.PERMISSIONS
 
     list_template = "admin/wuye/list.html"
@@ -125,10 +127,8 @@ class SecureModelView(ListingMixin, ModelView):
     def inaccessible_callback(self, name, **kwargs):
         return refuse()
 
-    def _handle_view(self, name, **kwargs):
-        response = super()._handle_view(name, **kwargs)
-        if response is not None:
-            return response
+    def check_endpoint(self, name):
+        """Before every endpoint of the view (PrivateHooks): the permission its verb needs."""
         verb = ENDPOINT_VERBS.get(name)
         if verb is not None and not self._may(verb):
             abort(403)
@@ -144,7 +144,7 @@ class SecureModelView(ListingMixin, ModelView):
     @expose("/action/", methods=("POST",))
     def action_view(self):
         name = request.form.get("action", "")
-        if name not in self._actions_data:
+        if not private.has_list_action(self, name):
             abort(400)
         if not self.is_action_allowed(name):
             abort(403)
@@ -188,7 +188,7 @@ class SecureModelView(ListingMixin, ModelView):
                 valid = False
         return valid
 
-    def _create_ajax_loader(self, name, options):
+    def ajax_loader_for(self, name, options):
         attr = getattr(self.model, name)
         remote = attr.property.mapper.class_
         return ScopedAjaxLoader(name, db.session, remote, **options)
@@ -256,7 +256,7 @@ class SecureModelView(ListingMixin, ModelView):
         def create():
             form.populate_obj(model)
             db.session.add(model)
-            self._on_model_change(form, model, True)
+            private.run_on_model_change(self, form, model, True)
 
         if not self._commit(create):
             return False
@@ -266,7 +266,7 @@ class SecureModelView(ListingMixin, ModelView):
     def update_model(self, form, model):
         def update():
             form.populate_obj(model)
-            self._on_model_change(form, model, False)
+            private.run_on_model_change(self, form, model, False)
 
         if not self._commit(update):
             return False
@@ -312,7 +312,7 @@ class SecureModelView(ListingMixin, ModelView):
     # ---- ajax inline update ------------------------------------------------------------
     @expose("/ajax/update/", methods=("POST",))
     def ajax_update(self):
-        # Flask-Admin saves here even when can_edit is False; _handle_view has checked EDIT.
+        # Flask-Admin saves here even when can_edit is False; check_endpoint has checked EDIT.
         if not self.column_editable_list:
             abort(404)
         unknown = (
@@ -327,8 +327,8 @@ class SecureModelView(ListingMixin, ModelView):
     def export(self, export_type):
         if export_type not in self.export_types:
             abort(404)
-        view_args = self._get_list_extra_args()
-        sort = self._get_column_by_idx(view_args.sort)
+        view_args = private.list_arguments(self)
+        sort = private.sort_column(self, view_args.sort)
         _, query = self.get_list(
             None,
             sort[0] if sort else None,
@@ -339,7 +339,7 @@ class SecureModelView(ListingMixin, ModelView):
             page_size=0,
             with_count=False,
         )
-        columns = self._export_columns
+        columns = private.export_columns(self)
         load = self._with_related(self.get_query(), [name for name, _ in columns])
         header = [str(label) for _, label in columns]
         cells = CellWriter(self, [name for name, _ in columns])

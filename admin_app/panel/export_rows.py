@@ -12,6 +12,7 @@ from __future__ import annotations
 from flask_admin.tools import rec_getattr
 
 from admin_app.extensions import db
+from admin_app.panel import flask_admin_private as private
 
 BATCH = 500
 
@@ -23,7 +24,7 @@ class CellWriter:
         self.view = view
         self.names = names
         self.formatters = view.column_formatters_export or {}
-        self.choices = {n: view._column_choices_map.get(n) or {} for n in names}
+        self.choices = {n: private.column_choices(view, n) for n in names}
         self.by_type: dict[type, object] = {}
         self.known: dict[tuple, object] = {}  # (name, enum member) -> its text
 

@@ -17,6 +17,7 @@ from markupsafe import Markup
 from wtforms.validators import ValidationError
 
 from admin_app.models.base import Choice
+from admin_app.panel import flask_admin_private as private
 
 
 def _enum_class(column):
@@ -31,7 +32,7 @@ class ChoiceModelConverter(AdminModelConverter):
         enum_cls = _enum_class(column)
         if not (isinstance(enum_cls, type) and issubclass(enum_cls, Choice)):
             return super().convert_enum(column=column, field_args=field_args, **extra)
-        self._nullable_common(column, field_args)
+        private.nullable_common(self, column, field_args)
         field_args["choices"] = [(m.value, m.label) for m in enum_cls]
         field_args["coerce"] = lambda v: (
             v if v in (None, "") or isinstance(v, enum_cls) else enum_cls(v)

@@ -19,6 +19,7 @@ from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.orm import joinedload, selectinload
 
 from admin_app.extensions import db
+from admin_app.panel import flask_admin_private as private
 
 MAX_SEARCH_TERMS = 4
 # Up to this many matches, a search's page is ordered from the matching ids themselves;
@@ -104,17 +105,17 @@ class ListingMixin:
         count_joins: dict = {}
         query = self.get_query()
         count_query = self.get_count_query() if with_count else None
-        if self._search_supported and search:
-            query, count_query, joins, count_joins = self._apply_search(
+        if private.searchable(self) and search:
+            query, count_query, joins, count_joins = self.search_query(
                 query, count_query, joins, count_joins, search
             )
-        if filters and self._filters:
-            query, count_query, joins, count_joins = self._apply_filters(
-                query, count_query, joins, count_joins, filters
+        if filters and private.list_filters(self):
+            query, count_query, joins, count_joins = private.filtered(
+                self, query, count_query, joins, count_joins, filters
             )
         if count_query is None:
             count = None
-        elif self._search_supported and search and execute:
+        elif private.searchable(self) and search and execute:
             count, matches = self._matching_ids(count_query)
             if matches is not None and len(matches) <= FEW_MATCHES:
                 if not matches:
@@ -125,9 +126,9 @@ class ListingMixin:
                 query, joins = self.get_query().filter(self.model.id.in_(matches)), {}
         else:
             count = self._capped_count(count_query)
-        query, joins = self._apply_sorting(query, joins, sort_column, sort_desc)
+        query, joins = private.sorted_by(self, query, joins, sort_column, sort_desc)
         query = query.order_by(*self.tie_breakers(sort_column, sort_desc))
-        query = self._apply_pagination(query, page, page_size)
+        query = private.paged(self, query, page, page_size)
         if not execute:  # the caller (export, batch) loads what it needs of the selection
             return count, query
         ids = [row[0] for row in query.with_entities(self.model.id)]
@@ -141,7 +142,7 @@ class ListingMixin:
         """After the chosen column: the default order's column, then the id, all in the same
         direction — deep pages never repeat or skip rows with equal keys, and one index
         (column, default column, id) serves both "sort by column" and "filter on column"."""
-        default = list(self._get_default_order() or [])  # (column, joins, descending)
+        default = private.default_order(self)  # (column, joins, descending)
         if sort_column is None:  # the default order is already applied
             descending = bool(default and default[-1][-1])
             return [self.model.id.desc() if descending else self.model.id]
@@ -157,7 +158,7 @@ class ListingMixin:
         """Load the relations shown (the list's, or those `names` an export writes) with the
         rows, never one query per row."""
         if names is None:
-            joins = self._auto_joins
+            joins = private.shown_relations(self)
         else:
             relations = sa_inspect(self.model).relationships
             joins = [getattr(self.model, n) for n in names if n in relations]
@@ -184,7 +185,7 @@ class ListingMixin:
         count = db.session.execute(select(func.count()).select_from(limited)).scalar_one()
         return CappedCount(cap) if count > cap else count
 
-    def _apply_search(self, query, count_query, joins, count_joins, search):
+    def search_query(self, query, count_query, joins, count_joins, search):
         table = self.model.__table__
         for term in search.split()[:MAX_SEARCH_TERMS]:
             clauses = []
@@ -212,11 +213,11 @@ class ListingMixin:
         operation = getattr(operation, "_args", [operation])[0]
         return re.sub(r"[^a-z0-9]+", "_", f"{key} {operation}".lower()).strip("_")
 
-    def _get_filter_groups(self):
-        groups = super()._get_filter_groups()
+    def shown_filter_groups(self, groups):
+        """Filters whose options depend on the request (the user's estates) get them now."""
         for items in (groups or {}).values():
             for item in items:
-                flt = self._filters[item["index"]]
+                flt = private.list_filters(self)[item["index"]]
                 if getattr(flt, "per_request_options", False):
                     item["options"] = [(str(k), str(v)) for k, v in flt.get_options(self) or ()]
         return groups

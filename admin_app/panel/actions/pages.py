@@ -15,6 +15,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from admin_app.auth.permissions import may
+from admin_app.panel import flask_admin_private as private
 from admin_app.panel.actions import batches
 from admin_app.panel.actions.core import (
     MAX_BATCH,
@@ -90,8 +91,7 @@ class ActionsMixin:
             if not action.many:
                 continue
             label = self.machine[action.name].label
-            self._actions.append((action.name, label))
-            self._actions_data[action.name] = (self._list_action(action.name), label, None)
+            private.add_list_action(self, action.name, label, self._list_action(action.name))
 
     def _list_action(self, name):
         def handler(ids):
@@ -157,7 +157,7 @@ class ActionsMixin:
 
     def _filtered_records(self) -> list:
         """Every row the list shows for the same filter and search (in the user's scope)."""
-        args = self._get_list_extra_args()
+        args = private.list_arguments(self)
         asked = [a for a in request.args if a.startswith("flt") and "_" in a]
         if len(asked) != len(args.filters or ()):
             # A list shows its rows without a filter it cannot read (and says so); a batch

@@ -1,0 +1,1 @@
+"""Tests of the Flask-Admin machinery every domain uses."""
