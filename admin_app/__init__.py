@@ -12,6 +12,7 @@ from sqlalchemy.exc import DataError
 
 from admin_app import config as config_module
 from admin_app.extensions import babel, csrf, db, login_manager, migrate
+from admin_app.jobs import queue
 
 
 def create_app(config: dict | None = None) -> Flask:
@@ -205,3 +206,15 @@ def configure_cli(app: Flask) -> None:
     from admin_app.cli import register
 
     register(app)
+
+
+def main() -> None:
+    """Console entry `wuye-admin …`: the same commands as `flask --app wsgi …`."""
+    from flask.cli import FlaskGroup
+
+    FlaskGroup(create_app=create_app)()
+
+
+# A plain `rq worker` imports a job's module, and so this package first: it learns here how to
+# build the app (jobs/queue.py does not import this module, which imports it).
+queue.use_app_factory(create_app)

@@ -12,15 +12,6 @@ seed_cli = AppGroup("seed", help="Demo data and large benchmark datasets.")
 staff_cli = AppGroup("staff", help="Staff accounts.")
 translations_cli = AppGroup("translations", help="Message catalogs.")
 reminders_cli = AppGroup("reminders", help="Deadline reminders.")
-passes_cli = AppGroup("passes", help="Passes: housekeeping.")
-
-
-@passes_cli.command("expire")
-def passes_expire():
-    """Mark approved passes whose last day has passed as expired (run daily)."""
-    from admin_app.passes.jobs import expire_lapsed_passes
-
-    click.echo(f"expired {expire_lapsed_passes()} passes")
 
 
 @seed_cli.command("demo")
@@ -168,16 +159,9 @@ def register(app: Flask) -> None:
     app.cli.add_command(seed_cli)
     app.cli.add_command(staff_cli)
     app.cli.add_command(translations_cli)
+    from admin_app.passes.cli import passes_cli
+
     app.cli.add_command(passes_cli)
     from admin_app.residents.cli import residents_cli
 
     app.cli.add_command(residents_cli)
-
-
-def main() -> None:
-    """Console entry `wuye-admin …`: the same commands as `flask --app wsgi …`."""
-    from flask.cli import FlaskGroup
-
-    from admin_app import create_app
-
-    FlaskGroup(create_app=create_app)()

@@ -19,6 +19,7 @@ from admin_app.extensions import db
 
 DEFAULT_QUEUE = "default"
 _worker_app = None
+_app_factory = None
 
 
 def queue(name: str = DEFAULT_QUEUE) -> Queue:
@@ -77,11 +78,16 @@ def job(fn):
     return wrapper
 
 
+def use_app_factory(factory) -> None:
+    """The package registers create_app here when it is imported (before any job can run):
+    this module builds an app without importing the package root, which imports it."""
+    global _app_factory
+    _app_factory = factory
+
+
 def _app_for_worker():
     """A plain `rq worker` process (no Flask CLI around it) builds the app once."""
     global _worker_app
     if _worker_app is None:
-        from admin_app import create_app
-
-        _worker_app = create_app()
+        _worker_app = _app_factory()
     return _worker_app
