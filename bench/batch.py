@@ -77,7 +77,7 @@ def main() -> None:
     from admin_app import clock, create_app
     from admin_app import redis as app_redis
     from admin_app.extensions import db
-    from admin_app.models import ActionBatch, AuditRecord, WorkOrder, WorkOrderStatus
+    from admin_app.models import AuditRecord, BatchRun, WorkOrder, WorkOrderStatus
     from admin_app.panel.actions import batches
     from seed.large import DEMO_PASSWORD
 
@@ -101,11 +101,11 @@ def main() -> None:
     assert response.status_code == 302, response.get_data(as_text=True)[:500]
 
     with app.app_context():
-        batch_id = db.session.query(db.func.max(ActionBatch.id)).scalar()
+        batch_id = db.session.query(db.func.max(BatchRun.id)).scalar()
         started = time.perf_counter()
         batches.execute(batch_id)  # what the RQ worker runs
         run_s = time.perf_counter() - started
-        batch = db.session.get(ActionBatch, batch_id)
+        batch = db.session.get(BatchRun, batch_id)
         dispatched = (
             db.session.query(WorkOrder)
             .filter(WorkOrder.id.in_(ids), WorkOrder.status == WorkOrderStatus.dispatched)

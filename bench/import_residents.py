@@ -130,7 +130,7 @@ def step(database: str, name: str, payload, results) -> None:
         from sqlalchemy import text
 
         from admin_app.extensions import db
-        from admin_app.models import Estate, ImportBatch, ImportStatus
+        from admin_app.models import Estate, ImportStatus, ResidentImport
         from admin_app.residents import operations as resident_import
 
         estate = db.session.query(Estate).filter_by(code="BX").one()
@@ -190,8 +190,8 @@ def step(database: str, name: str, payload, results) -> None:
             counts = resident_import.counts(batch)
             db.session.rollback()
         assert (
-            db.session.query(ImportBatch)
-            .filter(ImportBatch.status == ImportStatus.importing)
+            db.session.query(ResidentImport)
+            .filter(ResidentImport.status == ImportStatus.importing)
             .count()
             == 0
         )

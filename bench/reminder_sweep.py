@@ -255,7 +255,7 @@ def explain_claim(now: datetime) -> None:
 
     event.listen(db.engine, "before_cursor_execute", capture)
     try:  # five minutes' worth, so that the plan shows rows being claimed
-        sweep.claim(now, now + timedelta(minutes=5), reminder_jobs.BATCH)
+        sweep.claim(now, now + timedelta(minutes=5), reminder_jobs.CHUNK)
     finally:
         event.remove(db.engine, "before_cursor_execute", capture)
         db.session.rollback()

@@ -260,9 +260,9 @@ class Factories:
 
     @persisted
     def batch(self, estate, **fields):
-        from admin_app.models import ActionBatch
+        from admin_app.models import BatchRun
 
-        batch = ActionBatch(
+        batch = BatchRun(
             resource="ticket",
             action="close",
             total=1,

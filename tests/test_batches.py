@@ -15,8 +15,8 @@ from admin_app import redis as app_redis
 from admin_app.extensions import db
 from admin_app.jobs import queue as jobs
 from admin_app.models import (
-    ActionBatch,
     AuditRecord,
+    BatchRun,
     BatchStatus,
     Role,
     Ticket,
@@ -66,7 +66,7 @@ def test_confirmation_page_counts_and_runs_nothing(login, world, in_app):
     assert "matches the list" in page
     assert statuses(in_app, world.target) == [S.new] * 4
     with in_app():
-        assert db.session.query(ActionBatch).count() == 0
+        assert db.session.query(BatchRun).count() == 0
 
 
 def test_filter_wide_batch_touches_exactly_the_filtered_rows(login, world, in_app):
@@ -78,7 +78,7 @@ def test_filter_wide_batch_touches_exactly_the_filtered_rows(login, world, in_ap
     assert statuses(in_app, world.target) == [S.dispatched] * 4
     assert statuses(in_app, world.others) == [S.new, S.dispatched, S.new]
     with in_app():
-        batch = db.session.query(ActionBatch).one()
+        batch = db.session.query(BatchRun).one()
         assert batch.total == 4 and batch.done == 4 and "flt0_status_equals=new" in batch.selection
         assert [e.id for e in batch.estates] == [world.a.id]
         rows = db.session.query(AuditRecord).filter_by(batch_id=batch.id, action="dispatch").all()
@@ -106,7 +106,7 @@ def test_refused_states_are_skipped_and_reported(login, factories, world, in_app
     with in_app():
         assert db.session.get(Ticket, resolved.id).status is TicketStatus.closed
         assert db.session.get(Ticket, open_one.id).status is TicketStatus.open
-        batch = db.session.query(ActionBatch).one()
+        batch = db.session.query(BatchRun).one()
         assert (batch.done, batch.skipped) == (1, 1)
         assert any("not possible now" in reason for reason in batch.problems.values())
 
@@ -167,14 +167,14 @@ def test_a_retried_batch_job_does_not_run_twice(login, world, in_app, monkeypatc
     c = login(world.supervisor)
     c.post(f"/admin/work_order/act/dispatch/?scope=filter&{FILTER}", dispatch_form(world))
     with in_app():
-        batch = db.session.query(ActionBatch).one()
+        batch = db.session.query(BatchRun).one()
         assert batch.status is BatchStatus.done
         batch_id = batch.id
     with in_app():
         batches.run_batch(batch_id)  # as if RQ retried the job
     with in_app():
         rows = db.session.query(AuditRecord).filter_by(batch_id=batch_id).count()
-        assert rows == 4 and db.session.get(ActionBatch, batch_id).done == 4
+        assert rows == 4 and db.session.get(BatchRun, batch_id).done == 4
 
 
 def test_send_a_reminder_now_over_a_filter(login, world, in_app, app, monkeypatch):
@@ -219,7 +219,7 @@ def test_a_refusal_while_the_batch_runs_changes_only_the_refused_order(
     expected = [S.dispatched, S.new, S.dispatched, S.dispatched]
     assert statuses(in_app, world.target) == expected
     with in_app():
-        batch = db.session.query(ActionBatch).one()
+        batch = db.session.query(BatchRun).one()
         assert (batch.done, batch.failed) == (3, 1)
         assert "电工不做水管活" in " ".join(batch.problems.values())
         refused = db.session.get(WorkOrder, refuse)
@@ -243,4 +243,4 @@ def test_a_batch_whose_filter_cannot_be_read_is_refused_not_widened(
     assert statuses(in_app, world.target) == [S.new] * 4
     assert statuses(in_app, world.others) == [S.new, S.dispatched, S.new]
     with in_app():
-        assert db.session.query(ActionBatch).count() == 0
+        assert db.session.query(BatchRun).count() == 0

@@ -30,13 +30,13 @@ from admin_app.jobs import reminders as reminder_jobs
 from admin_app.models import (
     DeliveryChannel,
     DeliveryStatus,
-    ImportBatch,
     ImportStatus,
     Notification,
     Reminder,
     ReminderDelivery,
     ReminderStatus,
     Resident,
+    ResidentImport,
     Role,
     Staff,
     Ticket,
@@ -169,7 +169,7 @@ def test_redis_stopped_during_work_then_restarted(
         sweep_on_rq(app)  # what the rq cron would run cannot enqueue: nothing is lost …
     with in_app():
         assert db.session.query(Ticket).count() == 2
-        batch = db.session.query(ImportBatch).one()
+        batch = db.session.query(ResidentImport).one()
         for _ in range(400):  # the import's check ran anyway (in this process)
             db.session.refresh(batch)
             if not batch.status.running:

@@ -21,8 +21,8 @@ from admin_app.extensions import db
 from admin_app.jobs import queue as jobs
 from admin_app.jobs import reminders as reminder_jobs
 from admin_app.models import (
-    ActionBatch,
     AuditRecord,
+    BatchRun,
     BatchStatus,
     Reminder,
     ReminderStatus,
@@ -254,7 +254,7 @@ def test_a_connection_dropped_mid_batch_fails_the_chunk_whole_and_the_next_job_w
     assert states == [S.dispatched] * 4
     assert progress(office, again)["status"] == "done"
     with in_app():
-        batch = db.session.get(ActionBatch, again)
+        batch = db.session.get(BatchRun, again)
         assert (batch.total, batch.done, batch.status) == (2, 2, BatchStatus.done)
     assert connection(private_redis).ping()
 

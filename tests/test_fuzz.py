@@ -19,12 +19,12 @@ from openpyxl import Workbook
 from admin_app import clock
 from admin_app.extensions import db
 from admin_app.models import (
-    ImportBatch,
     ImportStatus,
     ReleasePass,
     Renovation,
     RenovationInspection,
     Resident,
+    ResidentImport,
     Role,
     Ticket,
     Unit,
@@ -141,7 +141,7 @@ def test_uploading_and_confirming_any_file_is_all_or_nothing(
         assert confirmed.status_code == 302
         assert c.get(f"/admin/resident_import/{batch_id}/").status_code == 200
     with in_app():
-        batch = db.session.get(ImportBatch, batch_id)
+        batch = db.session.get(ResidentImport, batch_id)
         added = db.session.query(Resident).count() - before
         units_added = db.session.query(Unit).count() - units_before
         if batch.status is ImportStatus.done:

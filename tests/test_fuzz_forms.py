@@ -13,7 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from admin_app.extensions import db
-from admin_app.models import AuditRecord, Estate, ImportBatch, Resident, Role, Staff
+from admin_app.models import AuditRecord, Estate, Resident, ResidentImport, Role, Staff
 
 from .fuzz_support import CJK, assert_says_why, post_whole_or_nothing, values
 from .test_fuzz import FUZZ, error_logs, table_bytes, tables
@@ -98,7 +98,7 @@ def residents_and_batches() -> tuple:
     rows = db.session.query(Resident).order_by(Resident.id).all()
     return (
         [(r.id, r.name, r.phone, r.unit_id, r.role) for r in rows],
-        db.session.query(ImportBatch).count(),
+        db.session.query(ResidentImport).count(),
         db.session.query(AuditRecord).count(),
     )
 

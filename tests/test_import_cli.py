@@ -7,7 +7,7 @@ import json
 import pytest
 
 from admin_app.extensions import db
-from admin_app.models import ImportBatch, ImportStatus, Resident
+from admin_app.models import ImportStatus, Resident, ResidentImport
 
 from .import_files import VALID_ID, csv_bytes, row
 
@@ -34,9 +34,9 @@ def names(in_app, estate) -> list[str]:
         return sorted(r.name for r in db.session.query(Resident).filter_by(estate_id=estate.id))
 
 
-def batches(in_app) -> list[ImportBatch]:
+def batches(in_app) -> list[ResidentImport]:
     with in_app():
-        found = db.session.query(ImportBatch).all()
+        found = db.session.query(ResidentImport).all()
         db.session.expunge_all()
         return found
 

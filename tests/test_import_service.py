@@ -9,9 +9,9 @@ from flask_babel import force_locale
 from admin_app.extensions import db
 from admin_app.models import (
     AuditRecord,
-    ImportBatch,
     ImportStatus,
     Resident,
+    ResidentImport,
     ResidentRole,
     Role,
     Unit,
@@ -49,7 +49,7 @@ def preview(in_app, world, data: bytes, *, create_units=False, actor=None) -> in
 
 def commit(in_app, batch_id: int, actor_id=None) -> bool:
     with in_app():
-        batch = db.session.get(ImportBatch, batch_id)
+        batch = db.session.get(ResidentImport, batch_id)
         resident_import.confirm(batch)
         done = resident_import.commit(batch, actor_id)
         db.session.commit()
@@ -58,14 +58,14 @@ def commit(in_app, batch_id: int, actor_id=None) -> bool:
 
 def batch_of(in_app, batch_id):
     with in_app():
-        batch = db.session.get(ImportBatch, batch_id)
+        batch = db.session.get(ResidentImport, batch_id)
         db.session.expunge(batch)
         return batch
 
 
 def problems_of(in_app, batch_id) -> dict[int, list[str]]:
     with in_app():
-        batch = db.session.get(ImportBatch, batch_id)
+        batch = db.session.get(ResidentImport, batch_id)
         return {p["row"]: [e[0] for e in p["errors"]] for p in batch.problems}
 
 
@@ -114,7 +114,7 @@ def test_update_shows_field_level_changes_and_writes_history(in_app, world):
     data = csv_bytes([row(name="甲住户改", phone="13800000001", role="租户", move_in="2023-05-01")])
     batch_id = preview(in_app, world, data)
     with in_app():
-        batch = db.session.get(ImportBatch, batch_id)
+        batch = db.session.get(ResidentImport, batch_id)
         (update,) = batch.preview["updates"]
     assert update["resident_id"] == world.resident_a.id
     assert update["changes"] == {
@@ -220,7 +220,7 @@ def test_identical_duplicates_are_skipped_and_differing_ones_are_all_invalid(in_
     assert (batch.new_count, batch.duplicate_count, batch.invalid_count) == (1, 1, 2)
     assert problems_of(in_app, batch_id) == {4: ["conflicting_rows"], 5: ["conflicting_rows"]}
     with in_app():
-        stored = db.session.get(ImportBatch, batch_id)
+        stored = db.session.get(ResidentImport, batch_id)
         with force_locale("en"):
             message = render(stored.problems[0]["errors"][0])
         assert message == "Rows 4, 5 describe the same resident differently."
@@ -241,7 +241,7 @@ def test_rows_of_another_estate_are_refused(in_app, factories, world):
     batch_id = preview(in_app, world, data)
     assert problems_of(in_app, batch_id) == {2: ["other_estate"], 3: ["no_unit"]}
     with in_app(), force_locale("en"):
-        message = render(db.session.get(ImportBatch, batch_id).problems[1]["errors"][0])
+        message = render(db.session.get(ResidentImport, batch_id).problems[1]["errors"][0])
     assert message == "There is no unit 9-1-901 in 甲小区."
 
 
@@ -291,7 +291,9 @@ def test_commit_rechecks_and_asks_again_when_the_data_changed(in_app, world):
     batch = batch_of(in_app, batch_id)
     assert (batch.status, batch.notice, batch.updated_count) == (ImportStatus.ready, "changed", 1)
     with in_app():
-        assert db.session.get(ImportBatch, batch_id).preview["updates"][0]["changes"]["name"] == [
+        assert db.session.get(ResidentImport, batch_id).preview["updates"][0]["changes"][
+            "name"
+        ] == [
             "别人改的",
             "甲住户新名",
         ]
@@ -319,7 +321,7 @@ def test_a_failure_while_writing_leaves_nothing_behind(app, in_app, world, monke
     )
     batch_id = preview(in_app, world, data, create_units=True)
     with in_app():
-        resident_import.confirm(db.session.get(ImportBatch, batch_id))
+        resident_import.confirm(db.session.get(ResidentImport, batch_id))
         db.session.commit()
 
     def broken_history(session, rows):
@@ -343,7 +345,7 @@ def test_a_batch_is_confirmed_once(in_app, world):
     )
     assert commit(in_app, batch_id)
     with in_app(), pytest.raises(resident_import.ImportRefused):
-        resident_import.confirm(db.session.get(ImportBatch, batch_id))
+        resident_import.confirm(db.session.get(ResidentImport, batch_id))
     assert len([n for n in residents(in_app, world.a) if n == "新人"]) == 1
 
 
@@ -364,7 +366,7 @@ def test_unreadable_files_are_recorded_as_refused_and_change_nothing(in_app, wor
                 resident_import.check(batch)
             db.session.rollback()
             resident_import.mark_refused(batch.id, refused.value.problem)
-            batch = db.session.get(ImportBatch, batch.id)
+            batch = db.session.get(ResidentImport, batch.id)
         db.session.commit()
         assert batch.status is ImportStatus.refused
         assert batch.refusal[0] == code
@@ -389,7 +391,7 @@ def test_the_uploaded_file_is_stored_encrypted(in_app, world):
         in_app, world, csv_bytes([row(name="新人", phone="13900000001", id_number=VALID_ID)])
     )
     with in_app():
-        stored = db.session.get(StoredFile, db.session.get(ImportBatch, batch_id).file_id)
+        stored = db.session.get(StoredFile, db.session.get(ResidentImport, batch_id).file_id)
         assert VALID_ID.encode() not in stored.data
         assert "新人".encode() not in stored.data
 
@@ -416,7 +418,7 @@ def test_the_second_id_number_checks_other_ids(in_app, factories, world):
         csv_bytes([row(room="102", name="王五", phone="13700000007", id_number=OTHER_ID)]),
     )
     with in_app():
-        (update,) = db.session.get(ImportBatch, batch_id).preview["updates"]
+        (update,) = db.session.get(ResidentImport, batch_id).preview["updates"]
     assert update["changes"] == {"id_number_masked": ["110105********002X", "440305********123X"]}
     commit(in_app, batch_id)
     with in_app():

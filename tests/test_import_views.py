@@ -18,7 +18,7 @@ from admin_app import clock
 from admin_app import redis as app_redis
 from admin_app.extensions import db
 from admin_app.jobs import queue as jobs
-from admin_app.models import AuditRecord, ImportBatch, ImportStatus, Resident, Role
+from admin_app.models import AuditRecord, ImportStatus, Resident, ResidentImport, Role
 
 from .import_files import HEADER_EN, VALID_ID, csv_bytes, row, xlsx_bytes
 
@@ -47,9 +47,9 @@ def page(c, batch_id) -> str:
     return response.get_data(as_text=True)
 
 
-def stored(in_app, batch_id) -> ImportBatch:
+def stored(in_app, batch_id) -> ResidentImport:
     with in_app():
-        batch = db.session.get(ImportBatch, batch_id)
+        batch = db.session.get(ResidentImport, batch_id)
         db.session.expunge(batch)
         return batch
 
@@ -377,7 +377,7 @@ def test_a_stopped_job_is_noticed_and_can_be_restarted(login, world, in_app, app
         upload(c, world, csv_bytes([row(room="102", name="新人", phone="13900000001")]))
     )
     with in_app():
-        db.session.get(ImportBatch, batch_id).updated_at = clock.now() - timedelta(hours=1)
+        db.session.get(ResidentImport, batch_id).updated_at = clock.now() - timedelta(hours=1)
         db.session.commit()
     assert c.get(f"/admin/resident_import/{batch_id}/progress/").get_json()["stale"] is True
     assert "has probably stopped" in page(c, batch_id)
@@ -435,7 +435,7 @@ def test_upload_into_another_estate_is_refused(login, world, in_app):
     assert response.status_code == 200
     assert "Choose one of your estates." in response.get_data(as_text=True)
     with in_app():
-        assert db.session.query(ImportBatch).count() == 0
+        assert db.session.query(ResidentImport).count() == 0
 
 
 def test_every_post_needs_the_csrf_token(login, world, in_app, batch_in_a):
@@ -453,7 +453,7 @@ def test_every_post_needs_the_csrf_token(login, world, in_app, batch_in_a):
             == 400
         )
     with in_app():
-        assert db.session.query(ImportBatch).count() == 1
+        assert db.session.query(ResidentImport).count() == 1
     assert stored(in_app, batch_in_a).status is ImportStatus.ready
 
 

@@ -57,7 +57,7 @@ def test_export_keeps_the_list_order_and_filter_across_batches(
 ):
     from admin_app.panel import export_rows
 
-    monkeypatch.setattr(export_rows, "BATCH", 3)  # eight rows: three batches
+    monkeypatch.setattr(export_rows, "CHUNK", 3)  # eight rows: three chunks
     for day in range(1, 9):
         status = TicketStatus.open if day != 4 else TicketStatus.closed
         factories.ticket(two_estates.a, received_at=datetime(2026, 11, day, 9), status=status)

@@ -13,7 +13,7 @@ from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.orm import RelationshipDirection
 
 from admin_app.extensions import db
-from admin_app.models import ImportBatch, Role, WorkOrderStatus
+from admin_app.models import ResidentImport, Role, WorkOrderStatus
 
 MOST_QUERIES = 25  # login, scope, the ids, the rows, their relations, the count, filters
 FEW, MANY = 2, 8
@@ -54,7 +54,7 @@ RESOURCES = [
 
 def _make(factories, resource: str, estate):
     if resource == "import_batch":
-        row = ImportBatch(
+        row = ResidentImport(
             estate_id=estate.id,
             filename="住户.csv",
             created_by_id=factories.staff(Role.receptionist, estates=[estate]).id,
@@ -62,7 +62,7 @@ def _make(factories, resource: str, estate):
         with factories.app.app_context():
             db.session.add(row)
             db.session.commit()
-            return ImportBatch, row.id
+            return ResidentImport, row.id
     if resource == "audit_record":
         # Changing a record writes its audit row, with the staff member who did it.
         factories.ticket(estate)

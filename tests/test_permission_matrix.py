@@ -15,7 +15,7 @@ from sqlalchemy import func, select
 
 from admin_app.extensions import db
 from admin_app.models import (
-    ActionBatch,
+    BatchRun,
     Estate,
     GateCheck,
     ReleasePass,
@@ -31,7 +31,7 @@ from admin_app.models import (
     VehiclePass,
     WorkerPass,
     WorkOrder,
-    action_batch_estate,
+    batch_run_estate,
     staff_estate,
 )
 
@@ -118,7 +118,7 @@ MODELS = {
     "renovation_inspection": RenovationInspection,
     "gate_check": GateCheck,
     "reminder": Reminder,
-    "action_batch": ActionBatch,
+    "action_batch": BatchRun,
     "reminder_delivery": ReminderDelivery,
 }
 AJAX_REFS = {
@@ -151,7 +151,7 @@ def visible_count(resource: str, estate_id: int) -> int:
             .where(staff_estate.c.estate_id == estate_id)
         )
     elif resource == "action_batch":
-        link = action_batch_estate
+        link = batch_run_estate
         query = select(func.count()).select_from(link).where(link.c.estate_id == estate_id)
     else:
         query = select(func.count()).select_from(model).where(model.estate_id == estate_id)

@@ -274,7 +274,7 @@ def test_two_sweeps_at_once_hand_out_each_reminder_once(
     for minute in range(5):
         callback_ticket(factories, office, due=D + timedelta(minutes=minute))
     time_machine.move_to(office_time(2026, 11, 23, 15, 30), tick=False)
-    monkeypatch.setattr(reminder_jobs, "BATCH", 4)  # 10 due: several batches each
+    monkeypatch.setattr(reminder_jobs, "CHUNK", 4)  # 10 due: several chunks each
     real_enqueue, handed = reminder_jobs.enqueue_deliveries, []
     second: dict = {}
 

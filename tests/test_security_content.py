@@ -20,12 +20,12 @@ from admin_app.extensions import db
 from admin_app.models import (
     Estate,
     GateCheck,
-    ImportBatch,
     PassStatus,
     ReleasePass,
     Renovation,
     RenovationInspection,
     Resident,
+    ResidentImport,
     Role,
     Satisfaction,
     Staff,
@@ -406,7 +406,7 @@ def test_import_file_names_are_only_names(factories, login, in_app, name):
     assert response.status_code in (200, 302)
     with in_app():
         for stored in (
-            db.session.query(ImportBatch.filename).all()
+            db.session.query(ResidentImport.filename).all()
             + db.session.query(StoredFile.filename).all()
         ):
             # Only a display name: no directory part, nothing a path could be built from.

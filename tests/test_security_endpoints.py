@@ -19,7 +19,7 @@ from werkzeug.routing import IntegerConverter
 from admin_app import clock
 from admin_app.extensions import db
 from admin_app.models import (
-    ActionBatch,
+    BatchRun,
     GateResult,
     PassKind,
     PassStatus,
@@ -235,7 +235,7 @@ def test_batch_list_and_inbox_of_another_estate(office, factories, login, in_app
     else:
         assert c.get("/admin/import_batch/").status_code == 403
     with in_app():
-        assert db.session.query(ActionBatch).count() == 2
+        assert db.session.query(BatchRun).count() == 2
 
 
 def post_urls(app) -> list[str]:

@@ -12,8 +12,8 @@ import pytest
 from admin_app import clock
 from admin_app.extensions import db
 from admin_app.models import (
-    ActionBatch,
     AuditRecord,
+    BatchRun,
     BatchStatus,
     Role,
     Ticket,
@@ -146,7 +146,7 @@ def test_list_action_over_several_rows_is_a_recorded_batch(login, factories, wor
         assert [db.session.get(WorkOrder, o.id).status for o in ready] == [S.dispatched] * 3
         assert db.session.get(WorkOrder, closed.id).status is S.closed
         assert db.session.get(WorkOrder, other.id).status is S.new
-        batch = db.session.query(ActionBatch).one()
+        batch = db.session.query(BatchRun).one()
         assert (batch.total, batch.done, batch.skipped, batch.failed) == (4, 3, 1, 0)
         assert batch.actor_id == world.supervisor.id and batch.status is BatchStatus.done
         history = db.session.query(AuditRecord).filter_by(batch_id=batch.id).all()
@@ -180,7 +180,7 @@ def test_one_refusal_does_not_undo_the_others(login, factories, world, in_app):
     with in_app():
         assert db.session.get(WorkOrder, plumbing.id).status is S.dispatched
         assert db.session.get(WorkOrder, electrical.id).status is S.new
-        batch = db.session.query(ActionBatch).one()
+        batch = db.session.query(BatchRun).one()
         assert (batch.done, batch.failed) == (1, 1)
 
 

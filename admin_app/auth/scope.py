@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from sqlalchemy import and_, false, select
 
-from admin_app.models.batch import action_batch_estate
+from admin_app.models.batch_run import batch_run_estate
 from admin_app.models.staff import Role, staff_estate
 
 # (table, role) -> clause builder, narrowing what that role sees inside its estates.
@@ -43,9 +43,7 @@ def _estate_clause(model, ids: set[int]):
         members = select(staff_estate.c.staff_id).where(staff_estate.c.estate_id.in_(ids))
         return model.id.in_(members)
     if model.__tablename__ == "action_batch":
-        touched = select(action_batch_estate.c.batch_id).where(
-            action_batch_estate.c.estate_id.in_(ids)
-        )
+        touched = select(batch_run_estate.c.batch_id).where(batch_run_estate.c.estate_id.in_(ids))
         return model.id.in_(touched)
     return false()  # a table with no estate link: nothing, rather than everything
 

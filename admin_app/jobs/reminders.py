@@ -25,7 +25,7 @@ from admin_app.models import DeliveryStatus
 from admin_app.services.reminders import delivery, sweep
 
 QUEUE = "reminders"
-BATCH = 500  # reminders claimed per transaction
+CHUNK = 500  # reminders claimed per transaction
 MAX_BATCHES = 20  # a backlog after an outage drains over several cycles, each bounded
 # Waits before RQ runs a failed delivery again (e-mail or SMS server down); with the first
 # try that makes delivery.MAX_ATTEMPTS.
@@ -64,25 +64,25 @@ def sweep_reminders() -> int:
 
 
 def sweep_once(inline: bool) -> int:
-    """Claim and hand out due reminders, batch by batch; returns how many were handed out."""
+    """Claim and hand out due reminders, chunk by chunk; returns how many were handed out."""
     handed = 0
     lookahead = 0 if inline else current_app.config["REMINDER_SWEEP_SECONDS"]
     for _ in range(MAX_BATCHES):
         now = clock.now()
-        batch = sweep.claim(now, now + timedelta(seconds=lookahead), BATCH)
+        chunk = sweep.claim(now, now + timedelta(seconds=lookahead), CHUNK)
         if inline:
             db.session.commit()  # the deliveries below run in their own sessions
-            for reminder_id in batch.reminder_ids:
+            for reminder_id in chunk.reminder_ids:
                 _deliver_here(reminder_id)
         else:
             try:
-                enqueue_deliveries(batch, now)
+                enqueue_deliveries(chunk, now)
             except RedisError:
                 db.session.rollback()
                 raise
             db.session.commit()
-        handed += len(batch.reminder_ids)
-        if len(batch) < BATCH:
+        handed += len(chunk.reminder_ids)
+        if len(chunk) < CHUNK:
             break
     return handed
 
@@ -96,13 +96,13 @@ def _deliver_here(reminder_id: int) -> None:
         current_app.logger.exception("delivering reminder %s failed", reminder_id)
 
 
-def enqueue_deliveries(batch: sweep.Batch, now) -> None:
-    """One Redis round trip for the whole batch: due now → the queue; due within the next
+def enqueue_deliveries(chunk: sweep.Chunk, now) -> None:
+    """One Redis round trip for the whole chunk: due now → the queue; due within the next
     interval → the worker's scheduler, at the due time (UTC for rq)."""
-    if not batch.reminder_ids:
+    if not chunk.reminder_ids:
         return
     q = queue(QUEUE)
-    due_at = dict(batch.due)
+    due_at = dict(chunk.due)
     options = {
         "retry": Retry(max=len(RETRY_INTERVALS), interval=RETRY_INTERVALS),
         "job_timeout": JOB_TIMEOUT,
@@ -110,7 +110,7 @@ def enqueue_deliveries(batch: sweep.Batch, now) -> None:
     }
     with q.connection.pipeline() as pipe:
         pipe.multi()  # one MULTI for both kinds (rq would start one half-way otherwise)
-        for reminder_id in batch.reminder_ids:
+        for reminder_id in chunk.reminder_ids:
             description = f"reminder {reminder_id}"
             when = due_at.get(reminder_id)
             if when is not None and when > now:

@@ -2,10 +2,9 @@
 
 from admin_app.models.audit import AuditRecord
 from admin_app.models.base import Choice
-from admin_app.models.batch import ActionBatch, BatchStatus, action_batch_estate
+from admin_app.models.batch_run import BatchRun, BatchStatus, batch_run_estate
 from admin_app.models.estate import Estate
 from admin_app.models.gate_check import CheckMethod, GateCheck, GateResult, PassKind
-from admin_app.models.import_batch import ImportBatch, ImportStatus
 from admin_app.models.numbering import NumberSequence
 from admin_app.models.passes import PassStatus, ReleasePass, VehiclePass, VehicleType, WorkerPass
 from admin_app.models.reminder import (
@@ -25,6 +24,7 @@ from admin_app.models.renovation import (
     RenovationStatus,
 )
 from admin_app.models.resident import Resident, ResidentRole
+from admin_app.models.resident_import import ImportStatus, ResidentImport
 from admin_app.models.staff import Role, Staff, StaffTrade, Trade, staff_estate
 from admin_app.models.stored_file import StoredFile
 from admin_app.models.ticket import (
@@ -40,9 +40,9 @@ from admin_app.models.unit import Occupancy, Unit, UnitKind
 from admin_app.models.work_order import Satisfaction, WorkOrder, WorkOrderKind, WorkOrderStatus
 
 __all__ = [
-    "ActionBatch",
+    "BatchRun",
     "BatchStatus",
-    "action_batch_estate",
+    "batch_run_estate",
     "AuditRecord",
     "Channel",
     "CheckMethod",
@@ -54,7 +54,7 @@ __all__ = [
     "Estate",
     "GateCheck",
     "GateResult",
-    "ImportBatch",
+    "ResidentImport",
     "ImportStatus",
     "InspectionKind",
     "InspectionResult",

@@ -14,7 +14,7 @@ from flask_admin.tools import rec_getattr
 from admin_app.extensions import db
 from admin_app.panel import flask_admin_private as private
 
-BATCH = 500
+CHUNK = 500
 
 
 class CellWriter:
@@ -62,11 +62,11 @@ class CellWriter:
 
 
 def records_in_order(view, id_query, load_query):
-    """Stream the selection's records in the list's order, BATCH at a time."""
+    """Stream the selection's records in the list's order, CHUNK at a time."""
     ids = db.session.execute(
-        id_query.with_entities(view.model.id).statement.execution_options(yield_per=BATCH)
+        id_query.with_entities(view.model.id).statement.execution_options(yield_per=CHUNK)
     )
-    for chunk in ids.partitions(BATCH):
+    for chunk in ids.partitions(CHUNK):
         batch = [row[0] for row in chunk]
         # The session holds records weakly: each batch is freed once written.
         found = {r.id: r for r in load_query.filter(view.model.id.in_(batch))}

@@ -10,9 +10,9 @@ def register(admin) -> None:
     from flask_babel import lazy_gettext as _l
 
     from admin_app.extensions import db
-    from admin_app.models import ImportBatch, Resident
+    from admin_app.models import Resident, ResidentImport
     from admin_app.panel.menu import PROPERTY
-    from admin_app.residents.import_log import ImportBatchView
+    from admin_app.residents.import_log import ImportLogView
     from admin_app.residents.import_views import ResidentImportView
     from admin_app.residents.views import ResidentView
 
@@ -25,7 +25,7 @@ def register(admin) -> None:
         )
     )
     admin.add_view(
-        ImportBatchView(
-            ImportBatch, db, name=_l("Imports"), category=PROPERTY, endpoint="import_batch"
+        ImportLogView(
+            ResidentImport, db, name=_l("Imports"), category=PROPERTY, endpoint="import_batch"
         )
     )

@@ -17,7 +17,7 @@ from sqlalchemy.exc import IntegrityError
 
 from admin_app.extensions import db
 from admin_app.models.estate import Estate
-from admin_app.models.import_batch import ImportStatus
+from admin_app.models.resident_import import ImportStatus
 from admin_app.residents import operations as resident_import
 from admin_app.residents.importing import columns, report
 from admin_app.residents.importing.problems import ImportRefused, Problem, render

@@ -6,7 +6,7 @@ from flask import url_for
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
 
-from admin_app.models.import_batch import ImportBatch
+from admin_app.models.resident_import import ResidentImport
 from admin_app.panel.base import SecureModelView
 from admin_app.panel.filters import estate_filter
 from admin_app.panel.labels import LABELS
@@ -17,7 +17,7 @@ def _batch_link(view, context, model, name):
     return Markup('<a href="{}">{}</a>').format(url, model.filename or f"#{model.id}")
 
 
-class ImportBatchView(SecureModelView):
+class ImportLogView(SecureModelView):
     """Every import, for supervisors and up: who, when, which file, what came of it."""
 
     resource = "import_batch"
@@ -51,5 +51,5 @@ class ImportBatchView(SecureModelView):
     column_default_sort = ("id", True)
     column_sortable_list = ("created_at", "status", "committed_at")
     column_searchable_list = ("filename",)
-    column_filters = (estate_filter(ImportBatch), "status", "created_at")
+    column_filters = (estate_filter(ResidentImport), "status", "created_at")
     column_formatters = {"filename": _batch_link}

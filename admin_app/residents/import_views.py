@@ -20,8 +20,8 @@ from werkzeug.utils import secure_filename
 
 from admin_app.extensions import db
 from admin_app.jobs.queue import submit
-from admin_app.models.import_batch import ImportBatch, ImportStatus
 from admin_app.models.resident import ResidentRole
+from admin_app.models.resident_import import ImportStatus, ResidentImport
 from admin_app.panel import export as exporting
 from admin_app.panel.access import SecurePage
 from admin_app.residents import operations as resident_import
@@ -52,9 +52,9 @@ class ResidentImportView(SecurePage):
             if response is not None:
                 return response
         recent = (
-            db.session.query(ImportBatch)
-            .filter(ImportBatch.estate_id.in_([e.id for e in estates]))
-            .order_by(ImportBatch.id.desc())
+            db.session.query(ResidentImport)
+            .filter(ResidentImport.estate_id.in_([e.id for e in estates]))
+            .order_by(ResidentImport.id.desc())
             .limit(10)
             .all()
         )
@@ -94,7 +94,7 @@ class ResidentImportView(SecurePage):
             self._run(batch, check_import)
         return redirect(url_for(".batch", batch_id=batch.id))
 
-    def _run(self, batch: ImportBatch, step, *args) -> None:
+    def _run(self, batch: ResidentImport, step, *args) -> None:
         """Small files within the request; larger ones in the background (RQ or a thread)."""
         if resident_import.runs_in_background(batch):
             submit(step, batch.id, *args)
@@ -105,7 +105,7 @@ class ResidentImportView(SecurePage):
             current_app.logger.exception("import %s: %s failed", batch.id, step.__name__)
 
     # ---- one import --------------------------------------------------------------------
-    def _batch(self, batch_id: int) -> ImportBatch:
+    def _batch(self, batch_id: int) -> ResidentImport:
         try:
             return resident_import.batch_for(current_user, batch_id)
         except ServiceError:
@@ -132,7 +132,7 @@ class ResidentImportView(SecurePage):
             context["problems"] = (batch.problems or [])[:SHOWN_ROWS]
         return self.render("admin/wuye/import/batch.html", **context)
 
-    def _mapping_context(self, batch: ImportBatch) -> dict:
+    def _mapping_context(self, batch: ResidentImport) -> dict:
         samples: list[list[str]] = []
         try:
             for _, cells in resident_import.stored_table(batch).rows():
@@ -182,7 +182,7 @@ class ResidentImportView(SecurePage):
         batch = self._batch(batch_id)
         return self._step(batch, lambda: resident_import.cancel(batch, current_user), None)
 
-    def _step(self, batch: ImportBatch, change, then, *args):
+    def _step(self, batch: ResidentImport, change, then, *args):
         """Apply a change, commit it, then start the next step (a check or the import)."""
         try:
             change()

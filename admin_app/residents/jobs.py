@@ -14,7 +14,7 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 
 from admin_app.extensions import db
 from admin_app.jobs.queue import job
-from admin_app.models.import_batch import ImportBatch, ImportStatus
+from admin_app.models.resident_import import ImportStatus, ResidentImport
 from admin_app.residents import operations as resident_import
 from admin_app.residents.importing.problems import ImportRefused
 from admin_app.services.conflicts import retrying_conflicts
@@ -36,8 +36,8 @@ class ProgressWriter:
         self._last = now
         with db.engine.begin() as conn:
             conn.execute(
-                update(ImportBatch)
-                .where(ImportBatch.id == self.batch_id)
+                update(ResidentImport)
+                .where(ResidentImport.id == self.batch_id)
                 .values(progress_done=done, progress_total=total)
             )
 
@@ -57,14 +57,14 @@ def commit_import(batch_id: int, actor_id: int | None = None) -> None:
 
 
 def _run(batch_id: int, expected: ImportStatus, step) -> None:
-    batch = db.session.get(ImportBatch, batch_id)
+    batch = db.session.get(ResidentImport, batch_id)
     if batch is None or batch.status is not expected:
         return  # cancelled, or already done by another worker
     progress = ProgressWriter(batch_id)
     try:
         # On SQLite the progress, written on its own connection, can make this step's first
         # write a conflict: it starts over rather than failing the import.
-        retrying_conflicts(lambda: step(db.session.get(ImportBatch, batch_id), progress))
+        retrying_conflicts(lambda: step(db.session.get(ResidentImport, batch_id), progress))
     except ImportRefused as refused:
         db.session.rollback()
         resident_import.mark_refused(batch_id, refused.problem)

@@ -23,7 +23,7 @@ from admin_app.auth.permissions import may
 from admin_app.auth.scope import estate_allowed, scoped
 from admin_app.extensions import db
 from admin_app.models.estate import Estate
-from admin_app.models.import_batch import ImportBatch, ImportStatus
+from admin_app.models.resident_import import ImportStatus, ResidentImport
 from admin_app.models.stored_file import StoredFile
 from admin_app.residents.importing import columns, planning, writing
 from admin_app.residents.importing.problems import ImportRefused, Problem, render
@@ -54,9 +54,9 @@ def _check_actor(actor, estate_id: int) -> None:
         raise Forbidden(gettext("You may not import residents into this estate."))
 
 
-def batch_for(user, batch_id: int) -> ImportBatch:
+def batch_for(user, batch_id: int) -> ResidentImport:
     """The batch, if it exists for this user (another estate's batch does not)."""
-    batch = db.session.get(ImportBatch, batch_id)
+    batch = db.session.get(ResidentImport, batch_id)
     if batch is None or not may_import(user, batch.estate_id):
         raise NotFound(gettext("This import does not exist."))
     return batch
@@ -65,13 +65,13 @@ def batch_for(user, batch_id: int) -> ImportBatch:
 # ---- the steps ---------------------------------------------------------------------------
 def start(
     data: bytes, filename: str, estate_id: int, *, create_units: bool = False, actor=None
-) -> ImportBatch:
+) -> ResidentImport:
     """Record the upload and read its header. A file that cannot be read is recorded as
     refused (with the reason); otherwise the batch waits for column matching or a check."""
     _check_actor(actor, estate_id)
     if db.session.get(Estate, estate_id) is None:
         raise NotFound(gettext("This estate does not exist."))
-    batch = ImportBatch(
+    batch = ResidentImport(
         estate_id=estate_id,
         filename=storage.safe_filename(filename) or "import",
         created_by_id=getattr(actor, "id", None),
@@ -111,7 +111,7 @@ def start(
     return batch
 
 
-def choose_columns(batch: ImportBatch, mapping: list[str], actor=None) -> None:
+def choose_columns(batch: ResidentImport, mapping: list[str], actor=None) -> None:
     """The person's column matching ("" = do not import the column); then a check follows."""
     _check_actor(actor, batch.estate_id)
     if batch.status not in (ImportStatus.mapping, ImportStatus.checking, ImportStatus.ready):
@@ -130,7 +130,7 @@ def choose_columns(batch: ImportBatch, mapping: list[str], actor=None) -> None:
     db.session.flush()
 
 
-def check(batch: ImportBatch, progress=None) -> planning.Plan:
+def check(batch: ResidentImport, progress=None) -> planning.Plan:
     """The dry run: every row checked against the estate; the preview is stored, nothing else
     changes. Progress goes to `progress(done, total)` (it must not write through this session)."""
     with _collector_paused():
@@ -142,12 +142,12 @@ def check(batch: ImportBatch, progress=None) -> planning.Plan:
     return plan
 
 
-def confirm(batch: ImportBatch, actor=None) -> None:
+def confirm(batch: ResidentImport, actor=None) -> None:
     """The person confirms the preview. One confirmation wins (a double click does nothing)."""
     _check_actor(actor, batch.estate_id)
     claimed = db.session.execute(
-        update(ImportBatch)
-        .where(ImportBatch.id == batch.id, ImportBatch.status == ImportStatus.ready)
+        update(ResidentImport)
+        .where(ResidentImport.id == batch.id, ResidentImport.status == ImportStatus.ready)
         .values(status=ImportStatus.importing, notice="", progress_done=0)
         .execution_options(synchronize_session=False)
     ).rowcount
@@ -156,7 +156,7 @@ def confirm(batch: ImportBatch, actor=None) -> None:
     db.session.refresh(batch)
 
 
-def commit(batch: ImportBatch, actor_id: int | None = None, progress=None) -> bool:
+def commit(batch: ResidentImport, actor_id: int | None = None, progress=None) -> bool:
     """Re-check and write. False (and a new preview) when the outcome differs from the one
     confirmed, because residents of the estate changed in between."""
     if batch.status is not ImportStatus.importing:
@@ -183,7 +183,7 @@ def commit(batch: ImportBatch, actor_id: int | None = None, progress=None) -> bo
     return True
 
 
-def cancel(batch: ImportBatch, actor=None) -> None:
+def cancel(batch: ResidentImport, actor=None) -> None:
     _check_actor(actor, batch.estate_id)
     if batch.status not in (ImportStatus.mapping, ImportStatus.ready, ImportStatus.failed):
         raise ImportRefused("not_ready")
@@ -191,7 +191,7 @@ def cancel(batch: ImportBatch, actor=None) -> None:
     db.session.flush()
 
 
-def restart(batch: ImportBatch, actor=None) -> None:
+def restart(batch: ResidentImport, actor=None) -> None:
     """Check again: after a failure, a stopped job, or to see the estate's current state."""
     _check_actor(actor, batch.estate_id)
     if not (batch.status in (ImportStatus.failed, ImportStatus.ready) or is_stale(batch)):
@@ -206,14 +206,14 @@ def restart(batch: ImportBatch, actor=None) -> None:
 
 def mark_refused(batch_id: int, problem: Problem) -> None:
     """After a rollback: record why the file or the import was refused."""
-    batch = db.session.get(ImportBatch, batch_id)
+    batch = db.session.get(ResidentImport, batch_id)
     if batch is not None:
         _refuse(batch, problem)
         db.session.flush()
 
 
 def mark_failed(batch_id: int, code: str = "job_failed") -> None:
-    batch = db.session.get(ImportBatch, batch_id)
+    batch = db.session.get(ResidentImport, batch_id)
     if batch is not None:
         batch.status = ImportStatus.failed
         batch.refusal = Problem(code).as_json()
@@ -221,7 +221,7 @@ def mark_failed(batch_id: int, code: str = "job_failed") -> None:
 
 
 # ---- reading it back ---------------------------------------------------------------------
-def is_stale(batch: ImportBatch) -> bool:
+def is_stale(batch: ResidentImport) -> bool:
     """A background step that has not reported for a long time: its worker has stopped."""
     if not batch.status.running or batch.updated_at is None:
         return False
@@ -229,7 +229,7 @@ def is_stale(batch: ImportBatch) -> bool:
     return quiet > current_app.config["IMPORT_STALE_SECONDS"]
 
 
-def runs_in_background(batch: ImportBatch) -> bool:
+def runs_in_background(batch: ResidentImport) -> bool:
     size = db.session.execute(
         select(StoredFile.size).where(StoredFile.id == batch.file_id)
     ).scalar_one_or_none()
@@ -237,7 +237,7 @@ def runs_in_background(batch: ImportBatch) -> bool:
     return (size or 0) * 3 // 4 > current_app.config["IMPORT_INLINE_MAX_BYTES"]
 
 
-def stored_table(batch: ImportBatch) -> Table:
+def stored_table(batch: ResidentImport) -> Table:
     stored = db.session.get(StoredFile, batch.file_id) if batch.file_id else None
     if stored is None:
         raise ImportRefused("empty_file")
@@ -245,7 +245,7 @@ def stored_table(batch: ImportBatch) -> Table:
     return read_table(data, max_rows=current_app.config["IMPORT_MAX_ROWS"])
 
 
-def invalid_rows(batch: ImportBatch) -> tuple[list[str], Iterator[list[str]]]:
+def invalid_rows(batch: ResidentImport) -> tuple[list[str], Iterator[list[str]]]:
     """The invalid rows as they were in the file, with the reasons in front (that column and
     the row number are ignored when the fixed file is imported again)."""
     reasons = {p["row"]: p["errors"] for p in batch.problems or []}
@@ -261,7 +261,7 @@ def invalid_rows(batch: ImportBatch) -> tuple[list[str], Iterator[list[str]]]:
     return header, rows()
 
 
-def counts(batch: ImportBatch) -> dict[str, int]:
+def counts(batch: ResidentImport) -> dict[str, int]:
     return {
         "total": batch.total_rows,
         "new": batch.new_count,
@@ -287,7 +287,7 @@ def _collector_paused():
             gc.enable()
 
 
-def _plan(batch: ImportBatch, progress) -> planning.Plan:
+def _plan(batch: ResidentImport, progress) -> planning.Plan:
     table = stored_table(batch)
     if columns.needs_person(batch.mapping or [None]):
         raise ImportRefused("no_columns", fields=columns.missing_fields(batch.mapping or []))
@@ -302,7 +302,7 @@ def _plan(batch: ImportBatch, progress) -> planning.Plan:
     )
 
 
-def _store_preview(batch: ImportBatch, plan: planning.Plan) -> None:
+def _store_preview(batch: ResidentImport, plan: planning.Plan) -> None:
     found = plan.counts
     batch.total_rows = found["total"]
     batch.new_count = found["new"]
@@ -317,6 +317,6 @@ def _store_preview(batch: ImportBatch, plan: planning.Plan) -> None:
     batch.problems = plan.problems
 
 
-def _refuse(batch: ImportBatch, problem: Problem) -> None:
+def _refuse(batch: ResidentImport, problem: Problem) -> None:
     batch.status = ImportStatus.refused
     batch.refusal = problem.as_json()

@@ -12,8 +12,8 @@ def register(admin) -> None:
 
     from admin_app.extensions import db
     from admin_app.models import (
-        ActionBatch,
         AuditRecord,
+        BatchRun,
         Estate,
         Reminder,
         ReminderDelivery,
@@ -22,7 +22,7 @@ def register(admin) -> None:
     )
     from admin_app.panel.menu import PROPERTY, RECORDS
     from admin_app.views.audit import AuditRecordView
-    from admin_app.views.batch_runs import ActionBatchView
+    from admin_app.views.batch_runs import BatchRunView
     from admin_app.views.estate import EstateView, UnitView
     from admin_app.views.failed_jobs import FailedJobsView
     from admin_app.views.inbox import InboxView
@@ -60,7 +60,5 @@ def register(admin) -> None:
         StatisticsView(name=_l("Statistics"), endpoint="statistics", url="/admin/statistics")
     )
     admin.add_view(
-        ActionBatchView(
-            ActionBatch, db, name=_l("Batches"), category=RECORDS, endpoint="action_batch"
-        )
+        BatchRunView(BatchRun, db, name=_l("Batches"), category=RECORDS, endpoint="action_batch")
     )

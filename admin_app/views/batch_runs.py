@@ -13,7 +13,7 @@ from admin_app.panel.base import SecureModelView
 from admin_app.panel.labels import LABELS
 
 
-class ActionBatchView(SecureModelView):
+class BatchRunView(SecureModelView):
     resource = "action_batch"
     show_history = False
     details_template = "admin/wuye/batch.html"

@@ -8,7 +8,7 @@ from __future__ import annotations
 import pytest
 
 from admin_app.extensions import db
-from admin_app.models import ActionBatch, BatchStatus, Role, Ticket, TicketCategory, TicketStatus
+from admin_app.models import BatchRun, BatchStatus, Role, Ticket, TicketCategory, TicketStatus
 
 from ..conftest import PASSWORD
 from .conftest import chinese_left, details_field, submit
@@ -80,7 +80,7 @@ def test_supervisor_assigns_every_filtered_ticket(factories, in_app, screen, lan
     nothing_chinese_left()
     boss.shot(f"{ui['shots']}batch-03-done")
     with in_app():
-        batch = db.session.query(ActionBatch).one()
+        batch = db.session.query(BatchRun).one()
         assert batch.status is BatchStatus.done
         assignees = {t.id: t.assignee_id for t in db.session.query(Ticket)}
     assert all(assignees[i] == desk.id for i in help_ids)

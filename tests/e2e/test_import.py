@@ -10,7 +10,7 @@ import io
 import pytest
 
 from admin_app.extensions import db
-from admin_app.models import ImportBatch, ImportStatus, Resident, Role
+from admin_app.models import ImportStatus, Resident, ResidentImport, Role
 
 from ..conftest import PASSWORD
 from ..import_files import HEADER_ZH, csv_bytes, row
@@ -100,7 +100,7 @@ def test_resident_import_with_preview_and_error_file(factories, in_app, screen, 
     with in_app():
         names = sorted(r.name for r in db.session.query(Resident))
         assert names == ["新住户", "甲住户"]
-        batch = db.session.query(ImportBatch).one()
+        batch = db.session.query(ResidentImport).one()
         assert batch.status is ImportStatus.done
     with page.expect_navigation():
         page.click("#import-done a")

@@ -20,7 +20,7 @@ from admin_app import clock
 from admin_app.auth.scope import scoped
 from admin_app.extensions import db
 from admin_app.jobs.queue import job, submit
-from admin_app.models import ActionBatch, BatchStatus, Estate, Staff
+from admin_app.models import BatchRun, BatchStatus, Estate, Staff
 from admin_app.panel.actions.core import perform_batch
 from admin_app.services import history
 
@@ -36,11 +36,9 @@ def register(view) -> None:
     REGISTRY[view.resource] = view
 
 
-def start_batch(
-    view, action, ready, skipped, params: MultiDict, selection: str, actor
-) -> ActionBatch:
+def start_batch(view, action, ready, skipped, params: MultiDict, selection: str, actor) -> BatchRun:
     estate_ids = {r.estate_id for r in ready} | {r.estate_id for r, _ in skipped}
-    batch = ActionBatch(
+    batch = BatchRun(
         resource=view.resource,
         action=action.name,
         actor_id=actor.id,
@@ -77,7 +75,7 @@ def execute(batch_id: int) -> None:
     Redis or with its worker) are not run again."""
     if not _claim(batch_id):
         return  # running, done or failed: a retried job never runs a batch twice
-    batch = db.session.get(ActionBatch, batch_id)
+    batch = db.session.get(BatchRun, batch_id)
     view = REGISTRY[batch.resource]
     action = view.action_for(batch.action)
     actor = db.session.get(Staff, batch.actor_id)
@@ -89,7 +87,7 @@ def execute(batch_id: int) -> None:
         batch.status = BatchStatus.done
     except Exception:
         db.session.rollback()
-        batch = db.session.get(ActionBatch, batch_id)
+        batch = db.session.get(BatchRun, batch_id)
         batch.status = BatchStatus.failed
         raise
     finally:
@@ -101,8 +99,8 @@ def execute(batch_id: int) -> None:
 def _claim(batch_id: int) -> bool:
     """Take a queued batch (one conditional UPDATE: two workers never both take it)."""
     claimed = db.session.execute(
-        update(ActionBatch)
-        .where(ActionBatch.id == batch_id, ActionBatch.status == BatchStatus.queued)
+        update(BatchRun)
+        .where(BatchRun.id == batch_id, BatchRun.status == BatchStatus.queued)
         .values(status=BatchStatus.running, progress_at=clock.now())
         .execution_options(synchronize_session=False)
     ).rowcount
@@ -117,14 +115,14 @@ def resume_stalled_batches() -> int:
     job goes on after the chunks already committed. Returns how many."""
     cutoff = clock.now() - timedelta(seconds=current_app.config["BATCH_STALE_SECONDS"])
     stalled = (
-        ActionBatch.status.in_([BatchStatus.queued, BatchStatus.running]),
-        func.coalesce(ActionBatch.progress_at, ActionBatch.created_at) < cutoff,
+        BatchRun.status.in_([BatchStatus.queued, BatchStatus.running]),
+        func.coalesce(BatchRun.progress_at, BatchRun.created_at) < cutoff,
     )
     resumed = []
-    for batch_id in db.session.scalars(select(ActionBatch.id).where(*stalled)).all():
+    for batch_id in db.session.scalars(select(BatchRun.id).where(*stalled)).all():
         requeued = db.session.execute(  # unless another sweep or a worker was quicker
-            update(ActionBatch)
-            .where(ActionBatch.id == batch_id, *stalled)
+            update(BatchRun)
+            .where(BatchRun.id == batch_id, *stalled)
             .values(status=BatchStatus.queued, progress_at=clock.now())
             .execution_options(synchronize_session=False)
         ).rowcount
@@ -136,7 +134,7 @@ def resume_stalled_batches() -> int:
     return len(resumed)
 
 
-def _run_chunk(view, action, batch: ActionBatch, actor, ids: list[int]) -> None:
+def _run_chunk(view, action, batch: BatchRun, actor, ids: list[int]) -> None:
     model = view.model
     # The actor's scope again: a record moved out of reach since the confirmation is skipped.
     records = scoped(db.session.query(model), model, actor).filter(model.id.in_(ids)).all()

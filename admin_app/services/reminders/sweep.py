@@ -32,7 +32,7 @@ RETRY_AFTER = timedelta(minutes=15)
 
 
 @dataclass
-class Batch:
+class Chunk:
     due: list[tuple[int, datetime]] = field(default_factory=list)  # (reminder id, due at)
     retry: list[int] = field(default_factory=list)  # reminders with e-mails/texts to resend
 
@@ -44,14 +44,14 @@ class Batch:
         return len(self.due)
 
 
-def claim(now: datetime, horizon: datetime, limit: int) -> Batch:
+def claim(now: datetime, horizon: datetime, limit: int) -> Chunk:
     """Claim up to `limit` reminders due by `horizon`, then lost ones, then stuck e-mails."""
-    batch = Batch(due=_claim_due(now, horizon, limit))
-    if len(batch.due) < limit:
-        batch.due += _claim_lost(now, limit - len(batch.due))
+    chunk = Chunk(due=_claim_due(now, horizon, limit))
+    if len(chunk.due) < limit:
+        chunk.due += _claim_lost(now, limit - len(chunk.due))
         _give_up_interrupted(now)
-        batch.retry = _outbound_to_retry(now, limit)
-    return batch
+        chunk.retry = _outbound_to_retry(now, limit)
+    return chunk
 
 
 def _claim(candidates, now: datetime, was: ReminderStatus) -> list[tuple[int, datetime]]:

@@ -1,4 +1,5 @@
-"""Import batch: one upload of a resident list, from preview to commit.
+"""A resident import: one upload of a resident list, from preview to commit (the table keeps
+its first name, import_batch).
 
 The uploaded file itself is a StoredFile (in the database, so any web process or worker can
 read it); the batch keeps who, when, which estate, the column mapping, the preview's counts and
@@ -32,7 +33,7 @@ class ImportStatus(Choice):
         return self in (ImportStatus.checking, ImportStatus.importing)
 
 
-class ImportBatch(EstateScoped, TimestampMixin, db.Model):
+class ResidentImport(EstateScoped, TimestampMixin, db.Model):
     __tablename__ = "import_batch"
     __table_args__ = (Index("ix_import_batch_estate_created", "estate_id", "created_at"),)
 

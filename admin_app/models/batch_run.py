@@ -1,4 +1,5 @@
-"""A batch action: one workflow step run over many records (ticked rows or a whole filter),
+"""A batch run: one workflow step run over many records (ticked rows or a whole filter; the
+table keeps its first name, action_batch),
 recorded so that supervisors can look it up afterwards: who, when, what, which filter, counts."""
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ class BatchStatus(Choice):
     failed = "failed", _l("Failed")
 
 
-action_batch_estate = Table(
+batch_run_estate = Table(
     "action_batch_estate",
     db.metadata,
     Column(
@@ -31,7 +32,7 @@ action_batch_estate = Table(
 )
 
 
-class ActionBatch(db.Model):
+class BatchRun(db.Model):
     __tablename__ = "action_batch"
     __table_args__ = (Index("ix_action_batch_actor_created", "actor_id", "created_at"),)
 
@@ -60,7 +61,7 @@ class ActionBatch(db.Model):
     failed: Mapped[int] = mapped_column(Integer, default=0)
     # The first refusals, {record label: reason}, kept short.
     problems: Mapped[dict] = mapped_column(JSON, default=dict)
-    estates = relationship("Estate", secondary=action_batch_estate, lazy="selectin")
+    estates = relationship("Estate", secondary=batch_run_estate, lazy="selectin")
 
     def __str__(self) -> str:
         return f"#{self.id} {self.resource}.{self.action}"
