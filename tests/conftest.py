@@ -95,7 +95,7 @@ def app(tmp_path_factory):
             # Tests run the reminder sweep themselves, at the moments they choose.
             "REMINDERS_IN_PROCESS": False,
             # Figures counted afresh on every view (tests change the data between views);
-            # test_statistics turns keeping them on where it is what is tested.
+            # services/test_statistics turns keeping them on where it is what is tested.
             "STATISTICS_CACHE_SECONDS": 0,
         }
     )

@@ -435,7 +435,7 @@ def test_an_unknown_value_in_a_list_filter_is_ignored_not_a_500(
     action_world, factories, caplog, url
 ):
     factories.work_order(action_world.a, status=WorkOrderStatus.new, trade=Trade.plumbing)
-    # A filter-wide batch is refused rather than widened (test_batches): back to the list.
+    # A filter-wide batch is refused rather than widened (panel/test_batches): back to the list.
     response = action_world.clients["zh"].get(url, follow_redirects=True)
     assert response.status_code == 200, response.status_code
     body = response.get_data(as_text=True)

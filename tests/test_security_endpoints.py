@@ -1,4 +1,4 @@
-"""The endpoints beyond list/details/create/edit/delete/export (which test_permission_matrix
+"""The endpoints beyond list/details/create/edit/delete/export (which auth/test_permission_matrix
 covers), for every role × own estate / other estate: printed cards and work orders, photos and
 signatures, import pages and their downloads, batch progress, statistics and their exports, the
 technician's and the guard's pages, the inbox, and inline (ajax) updates.

@@ -20,7 +20,7 @@ from admin_app.extensions import db
 from admin_app.jobs import queue as jobs
 from admin_app.models import AuditRecord, ImportStatus, Resident, ResidentImport, Role
 
-from .import_files import HEADER_EN, VALID_ID, csv_bytes, row, xlsx_bytes
+from ..import_files import HEADER_EN, VALID_ID, csv_bytes, row, xlsx_bytes
 
 
 @pytest.fixture

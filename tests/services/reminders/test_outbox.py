@@ -19,7 +19,7 @@ from admin_app.models import (
     WorkOrderStatus,
 )
 
-from .reminders_support import (
+from ...reminders_support import (
     all_notifications,
     inbox,
     office_time,

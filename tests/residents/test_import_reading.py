@@ -17,7 +17,7 @@ from admin_app.residents.importing.columns import IGNORE, auto_mapping, missing_
 from admin_app.residents.importing.problems import ImportRefused
 from admin_app.residents.importing.reading import read_table
 
-from .import_files import HEADER_EN, HEADER_ZH, VALID_ID, csv_bytes, row, xlsx_bytes
+from ..import_files import HEADER_EN, HEADER_ZH, VALID_ID, csv_bytes, row, xlsx_bytes
 
 ROWS = [row(name="张三丰"), row(room="102", name="欧阳娜娜", phone="13900139000", role="租户")]
 

@@ -9,7 +9,7 @@ import pytest
 from admin_app.extensions import db
 from admin_app.models import ImportStatus, Resident, ResidentImport
 
-from .import_files import VALID_ID, csv_bytes, row
+from ..import_files import VALID_ID, csv_bytes, row
 
 
 @pytest.fixture

@@ -9,7 +9,7 @@ import pytest
 from admin_app.extensions import db
 from admin_app.models import PassStatus, Role, Ticket, VehiclePass
 
-from .conftest import page_messages
+from ..conftest import page_messages
 
 
 @pytest.fixture

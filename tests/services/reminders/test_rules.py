@@ -23,7 +23,7 @@ from admin_app.models import (
     WorkOrderStatus,
 )
 
-from .reminders_support import all_notifications, inbox, office_time, staff_office, sweep_here
+from ...reminders_support import all_notifications, inbox, office_time, staff_office, sweep_here
 
 NOW = office_time(2026, 11, 23, 9, 0)  # a Monday morning
 D = datetime(2026, 11, 25, 14, 0)  # the deadline, Wednesday afternoon

@@ -12,7 +12,7 @@ from admin_app.models import ResidentRole
 from admin_app.residents.importing.cleaning import RowCleaner, split_unit
 from admin_app.residents.importing.problems import render
 
-from .import_files import VALID_ID
+from ..import_files import VALID_ID
 
 MAPPING = [
     "estate",

@@ -13,7 +13,7 @@ from admin_app.models import Role, Staff
 from admin_app.services import accounts
 from admin_app.services.errors import ServiceError
 
-from .conftest import PASSWORD, Client
+from ..conftest import PASSWORD, Client
 
 
 @pytest.fixture

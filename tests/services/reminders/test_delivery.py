@@ -36,7 +36,7 @@ from admin_app.models import (
 )
 from admin_app.services.reminders import channels, delivery
 
-from .reminders_support import all_notifications, inbox, office_time, staff_office
+from ...reminders_support import all_notifications, inbox, office_time, staff_office
 
 NOW = office_time(2026, 11, 23, 9, 0)
 D = datetime(2026, 11, 23, 15, 0)

@@ -20,7 +20,7 @@ from admin_app.residents import operations as resident_import
 from admin_app.residents.importing import writing
 from admin_app.residents.importing.problems import render
 
-from .import_files import HEADER_ZH, OTHER_ID, VALID_ID, csv_bytes, row
+from ..import_files import HEADER_ZH, OTHER_ID, VALID_ID, csv_bytes, row
 
 
 @pytest.fixture

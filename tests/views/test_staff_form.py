@@ -7,7 +7,7 @@ import pytest
 from admin_app.extensions import db
 from admin_app.models import Role, Staff, Trade
 
-from .conftest import page_messages
+from ..conftest import page_messages
 
 
 def new_account(**changes) -> dict:

@@ -9,7 +9,7 @@ from datetime import datetime
 from admin_app.extensions import db
 from admin_app.models import Notification, TicketCategory
 
-from .reminders_support import office_time, staff_office, sweep_here
+from ..reminders_support import office_time, staff_office, sweep_here
 
 NOW = office_time(2026, 11, 23, 9, 0)
 

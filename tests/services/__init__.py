@@ -1,0 +1,1 @@
+"""Cross-cutting services: reminders, statistics, conflicts."""

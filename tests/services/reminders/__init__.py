@@ -1,0 +1,1 @@
+"""Reminders: rules, the outbox, delivery."""

@@ -1,0 +1,1 @@
+"""Tickets and complaints: the verbs and their rules."""

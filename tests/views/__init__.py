@@ -1,0 +1,1 @@
+"""The office's screens that span domains."""

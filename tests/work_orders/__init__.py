@@ -1,0 +1,1 @@
+"""Work orders: the verbs, the screens and the technician's phone page."""
