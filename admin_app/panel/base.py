@@ -33,6 +33,7 @@ from admin_app.models.audit import AuditRecord
 from admin_app.panel import export as exporting
 from admin_app.panel import flask_admin_private as private
 from admin_app.panel.access import refuse
+from admin_app.panel.details import DetailsSectionsMixin
 from admin_app.panel.export_rows import CellWriter, records_in_order
 from admin_app.panel.fields import (
     DETAIL_FORMATTERS,
@@ -75,7 +76,7 @@ TECHNICAL_COLUMNS = (
 FLASK_ADMIN_GAPS = (_l("Failed to create record."), _l("Failed to save record."))
 
 
-class SecureModelView(ListingMixin, PrivateHooks, ModelView):
+class SecureModelView(DetailsSectionsMixin, ListingMixin, PrivateHooks, ModelView):
     resource: str = ""  # the key in auth.permissions.PERMISSIONS
 
     list_template = "admin/wuye/list.html"

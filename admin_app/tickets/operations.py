@@ -17,6 +17,7 @@ from flask_babel import lazy_gettext as _l
 from admin_app import clock
 from admin_app.extensions import db
 from admin_app.models import (
+    Resident,
     Role,
     Staff,
     Ticket,
@@ -173,13 +174,31 @@ def remind(ticket: Ticket, actor) -> None:
         )
 
 
+def carry_over_from_resident(ticket: Ticket) -> None:
+    """A ticket that names a resident takes the resident's unit, name and phone where the
+    caller left them empty: nothing the panel knows is typed twice. Typed values win (a tenant
+    calling for the owner, another number to call back on)."""
+    resident = ticket.resident
+    if resident is None and ticket.resident_id is not None:
+        resident = db.session.get(Resident, ticket.resident_id)
+    if resident is None:
+        return
+    if ticket.unit is None and ticket.unit_id is None:
+        ticket.unit = resident.unit  # the relationship, not the id: a form set it to None
+    if not (ticket.reporter_name or "").strip():
+        ticket.reporter_name = resident.name
+    if not (ticket.reporter_phone or "").strip():
+        ticket.reporter_phone = resident.phone
+
+
 def create_from_ticket(ticket: Ticket, actor, **overrides) -> WorkOrder:
     """A repair / paid-service ticket becomes a work order: nothing is typed twice."""
     with TICKET.transition(ticket, "create_work_order", actor):
+        carry_over_from_resident(ticket)
         order = WorkOrder(
             estate_id=ticket.estate_id,
             ticket_id=ticket.id,
-            unit_id=ticket.unit_id,
+            unit_id=ticket.unit_id or (ticket.unit.id if ticket.unit else None),
             resident_id=ticket.resident_id,
             contact_name=ticket.reporter_name
             or (ticket.resident.name if ticket.resident else None),
@@ -193,3 +212,28 @@ def create_from_ticket(ticket: Ticket, actor, **overrides) -> WorkOrder:
             setattr(order, key, value)
         db.session.add(order)
     return order
+
+
+def take_call(
+    ticket: Ticket,
+    actor,
+    *,
+    answer_given: str | None = None,
+    callback_due_at: datetime | None = None,
+    work_order: dict | None = None,
+) -> WorkOrder | None:
+    """A call logged in one go, after the new ticket is in the session: by its category, the
+    answer given on the spot (the ticket closes), the callback promised, or the repair's work
+    order (`work_order`: its kind, trade and urgency). Returns the work order, if one was made.
+    Any refusal undoes the whole call: the caller's save commits all of it or nothing."""
+    carry_over_from_resident(ticket)
+    db.session.flush()  # the steps below need the ticket's id and number
+    if (answer_given or "").strip():
+        answer(ticket, actor, result=answer_given)
+    elif callback_due_at is not None:
+        promise_callback(ticket, actor, callback_due_at=callback_due_at)
+    if work_order is not None:
+        order = create_from_ticket(ticket, actor, **work_order)
+        db.session.flush()
+        return order
+    return None

@@ -2,17 +2,24 @@
 
 from __future__ import annotations
 
+from flask import abort, flash, redirect, request
+from flask_admin import expose
+from flask_admin.helpers import get_redirect_target
+from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
+from wtforms.validators import DataRequired
 
 from admin_app import clock
-from admin_app.models import Staff, Ticket
+from admin_app.models import Staff, Ticket, TicketCategory
 from admin_app.panel.actions.pages import ActionsMixin
 from admin_app.panel.base import SecureModelView
 from admin_app.panel.filters import WorklistFilter, estate_filter
 from admin_app.panel.forms import phone_number
 from admin_app.panel.labels import LABELS
 from admin_app.panel.lookups import ESTATE_LOOKUP, RESIDENT_LOOKUP, UNIT_LOOKUP
+from admin_app.tickets import front_desk
+from admin_app.tickets import operations as tickets
 from admin_app.tickets.actions import TICKET_ACTIONS
 from admin_app.tickets.operations import TICKET
 
@@ -79,6 +86,44 @@ class TicketView(ActionsMixin, SecureModelView):
         "revisited_by",
         "revisit_note",
     )
+    details_groups = (
+        (
+            _l("Call"),
+            ("number", "estate", "category", "status", "channel", "received_at", "received_by"),
+        ),
+        (_l("Caller"), ("unit", "resident", "reporter_name", "reporter_phone")),
+        (_l("What it is about"), ("location", "occurred_at", "description", "request")),
+        (
+            _l("Handling"),
+            (
+                "assignee",
+                "callback_due_at",
+                "result",
+                "resolved_at",
+                "resident_informed_at",
+                "closed_at",
+            ),
+        ),
+        (
+            _l("Complaint"),
+            (
+                "complaint_code",
+                "severity",
+                "validity",
+                "complaint_due_at",
+                "owner",
+                "cause",
+                "responsible_department",
+                "responsible_person",
+                "corrective_action",
+                "handled_at",
+                "reported_back_at",
+                "revisited_at",
+                "revisited_by",
+                "revisit_note",
+            ),
+        ),
+    )
     column_export_list = column_details_list
     column_searchable_list = ("number", "reporter_name", "reporter_phone")
     column_search_modes = {"reporter_name": "prefix", "reporter_phone": "phone"}
@@ -109,6 +154,7 @@ class TicketView(ActionsMixin, SecureModelView):
         "assignee",
         "callback_due_at",
         "complaint_code",
+        *front_desk.CALL_FIELDS,  # the call page's next step, on its shaped forms only
     )
     form_args = {"reporter_phone": {"validators": [phone_number]}}
     form_ajax_refs = {
@@ -118,8 +164,130 @@ class TicketView(ActionsMixin, SecureModelView):
         "assignee": {**STAFF_LOOKUP, "extra_filter": active_staff},
     }
 
+    form_extra_fields = front_desk.CALL_FIELDS
+
+    # ---- taking a call -----------------------------------------------------------------
+    @expose("/call/")
+    def call_view(self):
+        """Who is calling: residents by phone or name, each with a button per category."""
+        if not self.can_create:
+            abort(403)
+        term = request.args.get("q", "")
+        return self.render(
+            "admin/wuye/ticket_call.html",
+            term=term,
+            callers=front_desk.find_callers(current_user, term),
+            categories=TicketCategory,
+        )
+
+    @expose("/new/", methods=("GET", "POST"))
+    def create_view(self):
+        """The ticket form: shaped by the category the call page chose (?category=), or the
+        full form. Saved, the new ticket opens (or the dispatch of its repair) and the message
+        names its number."""
+        shape = front_desk.shape_of(request.args.get("category"))
+        return_url = get_redirect_target() or self.get_url(".index_view")
+        form = self.create_form()
+        if self.validate_form(form):
+            ticket = self.create_model(form)
+            if ticket:
+                return redirect(self._after_call(ticket))
+        names = (
+            front_desk.SHAPES[shape] if shape else [f.name for f in form if f.name != "csrf_token"]
+        )
+        caller = self._caller(form)
+        return self.render(
+            "admin/wuye/ticket_new.html",
+            form=form,
+            fields=[form[n] for n in names if n in form],
+            category=shape,
+            return_url=return_url,
+            household=front_desk.household(current_user, *caller),
+        )
+
+    def create_form(self, obj=None):
+        form = super().create_form(obj)
+        shape = front_desk.shape_of(request.args.get("category"))
+        keep = set(front_desk.SHAPES[shape]) if shape else None
+        for name in [f.name for f in form]:
+            extra = name in front_desk.CALL_FIELDS
+            if (keep is None and extra) or (
+                keep is not None and name not in keep and name != "csrf_token"
+            ):
+                del form[name]
+        if shape is TicketCategory.repair:
+            # The work order is made with the call: its trade picks the technicians.
+            form.trade.validators = [DataRequired(message=gettext("Choose the trade."))]
+        if request.method == "GET":
+            self._prefill_caller(form)
+        return form
+
+    def edit_form(self, obj=None):
+        form = super().edit_form(obj)
+        for name in front_desk.CALL_FIELDS:
+            if name in form:
+                del form[name]
+        return form
+
+    def _prefill_caller(self, form) -> None:
+        """The caller picked on the call page (?resident=): the resident, unit, name and
+        phone, when the resident is in the user's estates."""
+        resident = front_desk.scoped_resident(current_user, request.args.get("resident"))
+        if resident is None:
+            return
+        form.resident.data = resident
+        if "unit" in form:
+            form.unit.data = resident.unit
+        if "estate" in form:
+            form.estate.data = resident.estate
+        form.reporter_name.data = resident.name
+        form.reporter_phone.data = resident.phone
+
+    def _caller(self, form) -> tuple:
+        unit, resident = form.unit.data if "unit" in form else None, form.resident.data
+        return (getattr(unit, "id", None), getattr(resident, "id", None))
+
+    def _after_call(self, ticket) -> str:
+        order = getattr(ticket, "call_work_order", None)
+        if order is not None:
+            flash(
+                gettext(
+                    "Ticket %(ticket)s saved, work order %(order)s made from it.",
+                    ticket=ticket.number,
+                    order=order.number,
+                ),
+                "success",
+            )
+            if "_dispatch" in request.form:
+                return self.get_url(
+                    "work_order.act_view",
+                    action_name="dispatch",
+                    id=order.id,
+                    url=self.get_url(".details_view", id=ticket.id),
+                )
+        else:
+            flash(gettext("Ticket %(ticket)s saved.", ticket=ticket.number), "success")
+        return self.get_url(".details_view", id=ticket.id)
+
     def on_model_change(self, form, model, is_created):
         if is_created:
             model.received_by_id = current_user.id
             model.received_at = model.received_at or clock.now()
+        shape = front_desk.shape_of(request.args.get("category")) if is_created else None
+        if shape is not None:
+            model.category = shape
+        tickets.carry_over_from_resident(model)
         super().on_model_change(form, model, is_created)
+        if shape is not None:
+            model.call_work_order = tickets.take_call(
+                model,
+                current_user,
+                answer_given=form.answer.data if "answer" in form else None,
+                callback_due_at=front_desk.callback_time(
+                    form.callback_in.data if "callback_in" in form else None, clock.now()
+                )
+                or (form.callback_due_at.data if "callback_due_at" in form else None),
+                work_order=front_desk.work_order_of(form)
+                if shape is TicketCategory.repair
+                else None,
+            )

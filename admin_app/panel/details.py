@@ -1,0 +1,26 @@
+"""A details page in sections: the fields a view groups, each with a title, and the empty ones
+left out (an inquiry shows no empty complaint fields), so the record reads at a glance."""
+
+from __future__ import annotations
+
+
+class DetailsSectionsMixin:
+    # (title, field names) pairs; None keeps Flask-Admin's one table of every field.
+    details_groups: tuple | None = None
+
+    def details_sections(self, model, details_columns) -> list:
+        """[(title, [(field, label), …]), …] without empty fields or sections."""
+        labels = dict(details_columns)
+        sections = []
+        for title, names in self.details_groups or ():
+            rows = []
+            for name in names:
+                if name not in labels:
+                    continue
+                value = getattr(model, name, None)
+                if value is None or (isinstance(value, str | list) and not value):
+                    continue
+                rows.append((name, labels[name]))
+            if rows:
+                sections.append((title, rows))
+        return sections

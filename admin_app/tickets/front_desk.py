@@ -1,0 +1,179 @@
+"""The front desk's path for a call: find the caller by phone or name, pick what they call about,
+fill a form with just that category's fields, and see the household's recent contacts beside it.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import or_
+from sqlalchemy.orm import joinedload
+from wtforms import BooleanField, RadioField, SelectField, TextAreaField
+from wtforms.validators import Length, Optional
+
+from admin_app import clock
+from admin_app.auth.scope import scoped
+from admin_app.extensions import db
+from admin_app.models import (
+    Resident,
+    Ticket,
+    TicketCategory,
+    Trade,
+    WorkOrder,
+    WorkOrderKind,
+    WorkOrderStatus,
+)
+from admin_app.panel.listing import SEARCH_MODES
+from admin_app.services.worklists import ORDER_OPEN, TICKET_WORKING
+
+C = TicketCategory
+MAX_CALLERS = 20
+RECENT_DAYS = 90
+SHOWN = 8
+
+# What each category's form asks, after the caller (the fields every call has).
+CALLER = ("estate", "channel", "unit", "resident", "reporter_name", "reporter_phone")
+SHAPES: dict[TicketCategory, tuple[str, ...]] = {
+    C.inquiry: (*CALLER, "description", "answer", "callback_in", "callback_due_at"),
+    C.help: (*CALLER, "location", "description", "request"),
+    C.suggestion: (*CALLER, "description", "request"),
+    C.repair: (*CALLER, "location", "description", "trade", "is_emergency", "work_kind"),
+    C.complaint: (
+        *CALLER,
+        "complaint_code",
+        "occurred_at",
+        "location",
+        "description",
+        "request",
+    ),
+}
+# Fields of the call that are not the ticket's own columns (the next step, taken at once).
+CALL_FIELDS = {
+    "answer": TextAreaField(
+        _l("Answer given now"),
+        validators=[Optional(), Length(max=2000)],
+        description=_l("Answered on the phone: the ticket is closed with this answer."),
+    ),
+    "callback_in": RadioField(
+        _l("Or call back"),
+        choices=[
+            ("", _l("No callback")),
+            ("30", _l("In 30 minutes")),
+            ("60", _l("In 1 hour")),
+            ("today", _l("Before the office closes today")),
+        ],
+        default="",
+        validators=[Optional()],
+    ),
+    "trade": SelectField(_l("Trade"), choices=[("", ""), *Trade.choices()], default=""),
+    "is_emergency": BooleanField(
+        _l("Emergency (leak, power loss, safety): a technician within 15 minutes")
+    ),
+    "work_kind": SelectField(
+        _l("Kind"), choices=WorkOrderKind.choices(), default=WorkOrderKind.home_repair_paid.value
+    ),
+}
+
+
+def shape_of(raw: str | None) -> TicketCategory | None:
+    """The category a call form is shaped for (from the URL), or None for the full form."""
+    try:
+        return TicketCategory(raw) if raw else None
+    except ValueError:
+        return None
+
+
+def callback_time(choice: str | None, now: datetime) -> datetime | None:
+    if choice in ("30", "60"):
+        return now + timedelta(minutes=int(choice))
+    if choice == "today":
+        closing = now.replace(
+            hour=current_app.config["OFFICE_HOURS_END"] % 24, minute=0, second=0, microsecond=0
+        )
+        # Past closing time "today" means within the hour (the promise must lie ahead).
+        return closing if closing > now else now + timedelta(hours=1)
+    return None
+
+
+def find_callers(user, term: str) -> list[Resident]:
+    """Residents of the user's estates whose phone (the first or last digits) or name (from
+    the start) matches, with their units: the caller, picked in one click."""
+    term = (term or "").strip()
+    if not term:
+        return []
+    clauses = [
+        c
+        for c in (
+            SEARCH_MODES["phone"](Resident.phone, term),
+            SEARCH_MODES["prefix"](Resident.name, term),
+        )
+        if c is not None
+    ]
+    query = scoped(db.session.query(Resident), Resident, user).filter(or_(*clauses))
+    return (
+        query.options(joinedload(Resident.unit).lazyload("*"), joinedload(Resident.estate))
+        .order_by(Resident.name, Resident.id)
+        .limit(MAX_CALLERS)
+        .all()
+    )
+
+
+def household(user, unit_id: int | None, resident_id: int | None) -> dict:
+    """What the desk should know while the caller speaks: the household's open tickets and
+    work orders, and its contacts of the last 90 days (all within the user's estates)."""
+    if unit_id is None and resident_id is None:
+        return {}
+
+    def of_household(model):
+        query = scoped(db.session.query(model), model, user)
+        if unit_id is not None:
+            return query.filter(model.unit_id == unit_id)
+        return query.filter(model.resident_id == resident_id)
+
+    open_tickets = (
+        of_household(Ticket)
+        .filter(Ticket.status.in_(TICKET_WORKING))
+        .order_by(Ticket.received_at.desc())
+        .limit(SHOWN)
+        .all()
+    )
+    open_orders = (
+        of_household(WorkOrder)
+        .filter(WorkOrder.status.in_([*ORDER_OPEN, WorkOrderStatus.done]))
+        .order_by(WorkOrder.id.desc())
+        .limit(SHOWN)
+        .all()
+    )
+    since = clock.now() - timedelta(days=RECENT_DAYS)
+    recent = (
+        of_household(Ticket)
+        .filter(Ticket.received_at >= since)
+        .order_by(Ticket.received_at.desc())
+        .limit(SHOWN)
+        .all()
+    )
+    return {"open_tickets": open_tickets, "open_orders": open_orders, "recent": recent}
+
+
+def scoped_resident(user, raw_id) -> Resident | None:
+    """The resident a URL names, if it is one of the user's estates' (else none, silently)."""
+    try:
+        resident_id = int(raw_id)
+    except (TypeError, ValueError):
+        return None
+    return (
+        scoped(db.session.query(Resident), Resident, user)
+        .filter(Resident.id == resident_id)
+        .first()
+    )
+
+
+def work_order_of(form) -> dict:
+    """A repair call's work order, from its form: kind, trade and urgency."""
+    return {
+        "kind": WorkOrderKind(form.work_kind.data),
+        "trade": Trade(form.trade.data) if form.trade.data else None,
+        "is_emergency": bool(form.is_emergency.data),
+    }
