@@ -164,9 +164,11 @@ def flashes(page, kind: str = "success") -> list[str]:
 
 def details_field(page, label: str) -> str:
     """A value on a details page, found by its label as a person reads it."""
-    name = page.locator("td:first-child", has_text=re.compile(f"^\\s*{re.escape(label)}\\s*$"))
+    name = page.locator(
+        ":is(th, td):first-child", has_text=re.compile(f"^\\s*{re.escape(label)}\\s*$")
+    )
     row = page.locator("table.table tr", has=name).first
-    return row.locator("td").nth(1).inner_text().strip()
+    return row.locator("td").last.inner_text().strip()
 
 
 CJK = re.compile(r"[\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uff00-\uffef]")

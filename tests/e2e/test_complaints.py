@@ -56,7 +56,7 @@ def test_ordinary_complaint_escalates_and_is_handled(app, factories, in_app, scr
     desk = screen("reception").login("front", PASSWORD)
     log_complaint(desk, "保洁员多次把垃圾堆放在楼道，沟通无果", "cleaning")
     desk.shot("complaint-01-logged-form")
-    submit(desk.page, "input[type=submit].btn-primary")
+    submit(desk.page, "#save-call")
     assert flashes(desk.page), "no confirmation after saving the ticket"
     ticket = the_complaint(in_app)
     assert ticket.status is TicketStatus.open and ticket.complaint_due_at is None
@@ -135,7 +135,7 @@ def test_serious_complaint_in_english_goes_to_the_director(app, factories, in_ap
     desk = screen("reception-en", locale="en-US").login("front", PASSWORD)
     log_complaint(desk, "Water leaking from the ceiling for a week; nobody came", "repair_quality")
     assert desk.page.locator("label[for=reporter_name]").inner_text().strip() == "Reporter"
-    submit(desk.page, "input[type=submit].btn-primary")
+    submit(desk.page, "#save-call")
     ticket = the_complaint(in_app)
 
     chief = screen("director").login("chief", PASSWORD)
