@@ -14,6 +14,7 @@ from admin_app.panel.forms import phone_number
 from admin_app.panel.labels import LABELS
 from admin_app.panel.lookups import ESTATE_LOOKUP, RESIDENT_LOOKUP, UNIT_LOOKUP
 from admin_app.tickets.actions import TICKET_ACTIONS
+from admin_app.tickets.forms import complaint_category_chosen
 from admin_app.tickets.operations import TICKET
 
 STAFF_LOOKUP = {"fields": ("name", "username"), "placeholder": _l("Search staff")}
@@ -110,7 +111,10 @@ class TicketView(ActionsMixin, SecureModelView):
         "callback_due_at",
         "complaint_code",
     )
-    form_args = {"reporter_phone": {"validators": [phone_number]}}
+    form_args = {
+        "reporter_phone": {"validators": [phone_number]},
+        "complaint_code": {"validators": [complaint_category_chosen]},
+    }
     form_ajax_refs = {
         "estate": ESTATE_LOOKUP,
         "unit": UNIT_LOOKUP,
