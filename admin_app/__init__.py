@@ -6,6 +6,7 @@ import os
 
 from flask import Flask, redirect, render_template, url_for
 from flask_babel import get_locale
+from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from sqlalchemy import event
 from sqlalchemy.exc import DataError
@@ -151,6 +152,7 @@ def configure_reminders(app: Flask) -> None:
 def configure_blueprints(app: Flask) -> None:
     from admin_app import passes, work_orders
     from admin_app.auth.views import bp as auth_bp
+    from admin_app.auth.views import home_for
     from admin_app.health import bp as health_bp
 
     app.register_blueprint(auth_bp)
@@ -160,7 +162,9 @@ def configure_blueprints(app: Flask) -> None:
 
     @app.route("/")
     def root():
-        return redirect(url_for("admin.index"))
+        if current_user.is_authenticated:
+            return redirect(home_for(current_user))
+        return redirect(url_for("auth.login"))
 
 
 def configure_admin(app: Flask) -> None:

@@ -34,16 +34,20 @@ def safe_next(target: str | None) -> str | None:
     return target
 
 
+# Each role starts where its work is; a role not named here starts on the dashboard.
+HOMES = {"technician": "tech.my_orders", "guard": "gate.index"}
+
+
 def home_for(staff) -> str:
-    """Technicians start on their phone page; everyone else on the dashboard."""
-    return url_for("tech.my_orders") if staff.role.value == "technician" else url_for("admin.index")
+    """Where a person lands after logging in (unless the login was asked for another page)."""
+    return url_for(HOMES.get(staff.role.value, "admin.index"))
 
 
 @bp.route("/login", methods=["GET", "POST"])
 def login():
     next_url = safe_next(request.values.get("next"))
     if current_user.is_authenticated:
-        return redirect(next_url or url_for("admin.index"))
+        return redirect(next_url or home_for(current_user))
     form = LoginForm()
     error = None
     if form.validate_on_submit():

@@ -123,5 +123,12 @@ class WorkOrder(EstateScoped, TimestampMixin, db.Model):
     followup_ticket_id: Mapped[int | None] = mapped_column(ForeignKey("ticket.id"))
     followup_ticket = relationship("Ticket", foreign_keys=[followup_ticket_id])
 
+    @property
+    def quote_total(self) -> Decimal | None:
+        """What the resident is asked to agree to: labour and materials together."""
+        if self.quote_labour is None and self.quote_materials is None:
+            return None
+        return (self.quote_labour or Decimal(0)) + (self.quote_materials or Decimal(0))
+
     def __str__(self) -> str:
         return self.number or ""

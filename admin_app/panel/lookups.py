@@ -35,11 +35,13 @@ RESIDENT_LOOKUP = {
 class ScopedAjaxLoader(QueryAjaxModelLoader):
     """Options: `fields` to search, each as `modes` says ("prefix", "contains", "phone"; see
     listing.py — the same matching as the lists' search), `contains` by default;
-    `extra_filter(query) -> query` to narrow further (e.g. only technicians)."""
+    `extra_filter(query) -> query` to narrow further (e.g. only technicians); `label(record)
+    -> str` for what each choice shows (its str() by default)."""
 
     def __init__(self, name, session, model, **options):
         self.modes = options.pop("modes", {})
         self.extra_filter = options.pop("extra_filter", None)
+        self.label = options.pop("label", None)
         options.setdefault("minimum_input_length", 0)
         super().__init__(name, session, model, **options)
 
@@ -48,6 +50,11 @@ class ScopedAjaxLoader(QueryAjaxModelLoader):
         if self.extra_filter is not None:
             query = self.extra_filter(query)
         return query
+
+    def format(self, model):
+        if model is None or self.label is None:
+            return super().format(model)
+        return model.id, str(self.label(model))
 
     def get_one(self, pk):
         pk = validation.record_id(pk)

@@ -22,6 +22,7 @@ from admin_app.models import (
     GateResult,
     PassStatus,
     ReleasePass,
+    Renovation,
     RenovationStatus,
     Resident,
     ResidentRole,
@@ -147,13 +148,24 @@ def _check_renovation_open(worker: WorkerPass) -> None:
         raise ServiceError(_l("The renovation has no permit yet."))
 
 
+def takes_worker_passes(renovation) -> bool:
+    """A worker pass may be applied for while the renovation has not ended (it is approved
+    only once the work may go on: see _check_renovation_open)."""
+    return renovation.status not in ENDED
+
+
+def renovations_taking_worker_passes(query):
+    """The same rule as a filter: the renovations a worker-pass form offers."""
+    return query.filter(Renovation.status.notin_(ENDED))
+
+
 def check_application(record, *, is_new: bool) -> None:
     """What the front desk typed makes sense (create and edit forms call this)."""
     if record.valid_from and record.valid_until and record.valid_until < record.valid_from:
         raise ServiceError(_l("The validity ends before it starts."))
     if isinstance(record, WorkerPass):
         renovation = record.renovation
-        if renovation is not None and renovation.status in ENDED:
+        if renovation is not None and not takes_worker_passes(renovation):
             raise ServiceError(
                 _l("Renovation %(number)s is “%(state)s”: it has no usable worker passes."),
                 number=renovation.number,

@@ -10,10 +10,11 @@ from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from markupsafe import Markup
+from sqlalchemy.orm import joinedload
 from wtforms.validators import ValidationError
 
 from admin_app import clock, validation
-from admin_app.models import PassStatus, ReleasePass, VehiclePass, WorkerPass
+from admin_app.models import PassStatus, ReleasePass, Renovation, VehiclePass, WorkerPass
 from admin_app.panel.actions.pages import ActionsMixin
 from admin_app.panel.base import SecureModelView
 from admin_app.panel.files import photo_image, stored_file_response
@@ -34,6 +35,28 @@ from admin_app.services import storage
 PASS_COLUMNS = ("number", "estate", "status", "valid_from", "valid_until")
 PASS_TRAILER = ("approved_by", "approved_at", "status_reason", "reissued_at", "created_at")
 CARD_SIZES = ("A6", "A5")
+
+
+def renovation_choice(renovation) -> str:
+    """What the worker-pass form offers: the renovation, where, how far it is, and the permit
+    the card will name."""
+    parts = [renovation.number, str(renovation.unit), str(renovation.status)]
+    if renovation.permit_number:
+        parts.append(gettext("Permit %(number)s", number=renovation.permit_number))
+    return " · ".join(parts)
+
+
+# Only renovations that may still take worker passes (the rule the save applies), searched by
+# either number the office or the card gives.
+WORKER_PASS_RENOVATION_LOOKUP = {
+    **RENOVATION_LOOKUP,
+    "fields": ("number", "permit_number"),
+    "placeholder": _l("Search renovation or permit number"),
+    "extra_filter": lambda query: passes.renovations_taking_worker_passes(query).options(
+        joinedload(Renovation.unit)
+    ),
+    "label": renovation_choice,
+}
 
 
 def plate_number(form, field):
@@ -132,7 +155,7 @@ class WorkerPassView(PassView):
         "photo": PhotoField(_l("Photo"), description=_l("PNG, JPEG or WebP, up to 5 MB.")),
     }
     form_args = {"phone": {"validators": [phone_number]}}
-    form_ajax_refs = {"estate": ESTATE_LOOKUP, "renovation": RENOVATION_LOOKUP}
+    form_ajax_refs = {"estate": ESTATE_LOOKUP, "renovation": WORKER_PASS_RENOVATION_LOOKUP}
 
     def on_model_change(self, form, model, is_created):
         super().on_model_change(form, model, is_created)

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from wtforms import DateTimeLocalField, RadioField, SelectField, StringField, TextAreaField
-from wtforms.validators import InputRequired, Length, Optional
+from wtforms.validators import InputRequired, Length, Optional, ValidationError
 
-from admin_app.models import ComplaintCode, Severity, Validity, WorkOrderKind
+from admin_app.models import ComplaintCode, Severity, TicketCategory, Validity, WorkOrderKind
 from admin_app.models.staff import Trade
 from admin_app.panel.fields import date_within
 from admin_app.panel.forms import LOCAL, TEXT, CleanForm
@@ -44,6 +44,18 @@ class NewWorkOrderForm(CleanForm):
     )
 
 
+# No complaint category is a safe guess: the forms start on a blank line, and one left blank
+# is refused on the field.
+CHOOSE_CATEGORY = _l("Choose the complaint category.")
+
+
+def complaint_category_chosen(form, field):
+    """On the ticket form: a complaint names its category; other tickets need none."""
+    category = form.category.data if "category" in form else None
+    if category == TicketCategory.complaint and not field.data:
+        raise ValidationError(str(CHOOSE_CATEGORY))
+
+
 class ClassifyForm(CleanForm):
     severity = RadioField(_l("Severity"), choices=Severity.choices, validators=[InputRequired()])
     validity = RadioField(
@@ -51,7 +63,11 @@ class ClassifyForm(CleanForm):
         choices=[(v.value, v.label) for v in Validity if v is not Validity.pending],
         validators=[InputRequired()],
     )
-    complaint_code = SelectField(_l("Complaint category"), choices=ComplaintCode.choices)
+    complaint_code = SelectField(
+        _l("Complaint category"),
+        choices=[("", _l("— choose —")), *ComplaintCode.choices()],
+        validators=[InputRequired(message=CHOOSE_CATEGORY)],
+    )
 
 
 class HandlingForm(CleanForm):

@@ -21,6 +21,7 @@ from admin_app.panel.lookups import ESTATE_LOOKUP, RESIDENT_LOOKUP, UNIT_LOOKUP
 from admin_app.tickets import front_desk
 from admin_app.tickets import operations as tickets
 from admin_app.tickets.actions import TICKET_ACTIONS
+from admin_app.tickets.forms import complaint_category_chosen
 from admin_app.tickets.operations import TICKET
 
 STAFF_LOOKUP = {"fields": ("name", "username"), "placeholder": _l("Search staff")}
@@ -156,7 +157,10 @@ class TicketView(ActionsMixin, SecureModelView):
         "complaint_code",
         *front_desk.CALL_FIELDS,  # the call page's next step, on its shaped forms only
     )
-    form_args = {"reporter_phone": {"validators": [phone_number]}}
+    form_args = {
+        "reporter_phone": {"validators": [phone_number]},
+        "complaint_code": {"validators": [complaint_category_chosen]},
+    }
     form_ajax_refs = {
         "estate": ESTATE_LOOKUP,
         "unit": UNIT_LOOKUP,

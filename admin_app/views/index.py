@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from flask import redirect, request, url_for
+from flask import redirect, url_for
 from flask_admin import AdminIndexView, expose
 from flask_login import current_user
 from sqlalchemy import func, select
@@ -33,7 +33,9 @@ class HomeView(AdminIndexView):
         return current_user.is_authenticated and current_user.is_active
 
     def inaccessible_callback(self, name, **kwargs):
-        return redirect(url_for("auth.login", next=request.full_path))
+        # No `next`: the dashboard is only the default start, and naming it would send a guard
+        # or a technician there instead of to his own page (auth.views.home_for).
+        return redirect(url_for("auth.login"))
 
     @expose("/")
     def index(self):

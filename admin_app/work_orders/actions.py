@@ -17,6 +17,7 @@ from admin_app.work_orders import forms
 from admin_app.work_orders import operations as work_orders
 
 SIGNATURE_LIMIT = 2 * 1024 * 1024
+QUOTE_TEMPLATE = "admin/wuye/quote.html"  # the quote the resident accepts or declines
 
 
 def decode_signature(data_url: str) -> bytes:
@@ -62,6 +63,17 @@ def run_dispatch(order, actor, form):
     )
 
 
+def prepare_close(form, records) -> None:
+    """The signing page starts from what the order knows: who asked for the work and the
+    total agreed; both stay editable (another member of the household signs, a discount)."""
+    if len(records) != 1 or form.is_submitted():
+        return
+    order = records[0]
+    form.signer_name.data = order.contact_name or (order.resident.name if order.resident else None)
+    if order.quote_accepted:
+        form.fee.data = order.quote_total
+
+
 def run_close(order, actor, form):
     work_orders.close_with_signature(
         order,
@@ -97,13 +109,18 @@ WORK_ORDER_ACTIONS = (
         many=False,
     ),
     RecordAction(
-        "accept_quote", lambda o, a, f: work_orders.accept_quote(o, a), many=False, style="success"
+        "accept_quote",
+        lambda o, a, f: work_orders.accept_quote(o, a),
+        many=False,
+        style="success",
+        template=QUOTE_TEMPLATE,
     ),
     RecordAction(
         "decline_quote",
         lambda o, a, f: work_orders.decline_quote(o, a),
         many=False,
         style="warning",
+        template=QUOTE_TEMPLATE,
     ),
     RecordAction(
         "book_next_visit",
@@ -132,6 +149,7 @@ WORK_ORDER_ACTIONS = (
         "close",
         run_close,
         forms.SignatureForm,
+        prepare=prepare_close,
         many=False,
         style="success",
         template="admin/wuye/sign.html",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from flask_babel import LazyString
 from flask_babel import lazy_gettext as _l
 from wtforms import (
     DateTimeLocalField,
@@ -75,7 +76,22 @@ class SignatureForm(CleanForm):
     )
 
 
-RATING_CHOICES = [(str(n), str(n)) for n in range(1, 6)]
+# What each score means to the resident on the phone (the revisit's 1-5 scale).
+RATING_WORDS = {
+    1: _l("Very dissatisfied"),
+    2: _l("Dissatisfied"),
+    3: _l("Neutral"),
+    4: _l("Satisfied"),
+    5: _l("Very satisfied"),
+}
+
+
+def rating_label(score: int) -> LazyString:
+    """The score and its word ("4 满意"), in the language of the page that shows it."""
+    return LazyString(lambda: f"{score} {RATING_WORDS[score]}")
+
+
+RATING_CHOICES = [(str(n), rating_label(n)) for n in RATING_WORDS]
 
 
 class RevisitForm(CleanForm):

@@ -22,6 +22,12 @@ bp = Blueprint("tech", __name__, url_prefix="/tech")
 S = WorkOrderStatus
 ON_MY_LIST = (S.dispatched, S.arrived, S.quoted, S.in_progress, S.next_visit, S.done)
 ACTIONS = {a.name: a for a in WORK_ORDER_ACTIONS}
+# The steps whose phone page shows more than the form: the quote agreed to, the signature pad.
+PHONE_TEMPLATES = {
+    "accept_quote": "tech/quote.html",
+    "decline_quote": "tech/quote.html",
+    "close": "tech/sign.html",
+}
 
 
 @bp.before_request
@@ -79,9 +85,8 @@ def act(name, order_id):
         if done:
             return redirect(url_for(".my_orders"))
         db.session.rollback()
-    template = "tech/sign.html" if name == "close" else "tech/action.html"
     return render_template(
-        template,
+        PHONE_TEMPLATES.get(name, "tech/action.html"),
         order=order,
         action=action,
         form=form,

@@ -20,7 +20,8 @@ from admin_app.panel.labels import LABELS
 from admin_app.panel.lookups import ESTATE_LOOKUP, RESIDENT_LOOKUP, UNIT_LOOKUP
 from admin_app.services import storage
 from admin_app.work_orders.actions import WORK_ORDER_ACTIONS
-from admin_app.work_orders.operations import WORK_ORDER
+from admin_app.work_orders.forms import RATING_WORDS, rating_label
+from admin_app.work_orders.operations import RATINGS, WORK_ORDER
 
 TICKET_LOOKUP = {"fields": ("number",), "placeholder": _l("Search ticket number")}
 PAPER_SIZES = ("A4", "A5")
@@ -31,6 +32,11 @@ def signature_image(view, context, model, name):
         return ""
     src = url_for("work_order.signature_view", id=model.id)
     return Markup('<img src="{}" alt="{}" class="signature-image">').format(src, _l("Signature"))
+
+
+def rating(view, context, model, name):
+    score = getattr(model, name)
+    return str(rating_label(score)) if score in RATING_WORDS else (score or "")
 
 
 class WorkOrderView(ActionsMixin, SecureModelView):
@@ -96,7 +102,10 @@ class WorkOrderView(ActionsMixin, SecureModelView):
         "created_at",
     )
     column_export_list = tuple(c for c in column_details_list if c != "signature")
-    column_formatters_detail = {"signature": signature_image}
+    column_formatters_detail = {
+        "signature": signature_image,
+        **{name: rating for name in RATINGS},
+    }
     column_searchable_list = ("number", "contact_name", "contact_phone")
     column_search_modes = {"contact_name": "prefix", "contact_phone": "phone"}
     column_sortable_list = ("number", "kind", "trade", "status", "appointment_at", "created_at")

@@ -53,6 +53,7 @@ UI = {
         "no_orders": "没有未完成的工单",
         "printout": "维修服务任务单",
         "revisit": "登记回访",
+        "best": "5 很满意",
     },
     "en": {
         "locale": "en-US",
@@ -65,6 +66,7 @@ UI = {
         "no_orders": "No open work orders",
         "printout": "Repair service work order",
         "revisit": "Mark revisited",
+        "best": "5 Very satisfied",
     },
 }
 # What the people in the test typed or are called: Chinese in both languages.
@@ -159,6 +161,9 @@ def test_repair_ticket_to_revisit(factories, in_app, screen, lang):
     ):
         submit(phone, f"#action-{step}-{order_id}")
         seen(tech, f"technician: {step}")
+        if step == "accept_quote":  # the resident agrees to what he sees
+            assert phone.inner_text("#quote .quote-total").strip() == "85.50"
+            tech.shot(ui["shots"] + "04b-accept-quote")
         for selector, value in (fill or {}).items():
             phone.fill(selector, value)
         submit(phone)
@@ -166,8 +171,9 @@ def test_repair_ticket_to_revisit(factories, in_app, screen, lang):
         seen(tech, f"technician after {step}")
     assert phone.inner_text(f"#action-close-{order_id}").strip() == ui["close"]
     submit(phone, f"#action-close-{order_id}")
-    phone.fill("#signer_name", "王丽")
-    phone.fill("#fee", "85.50")
+    # Nothing to type again: the caller's name and the accepted quote are filled in.
+    assert phone.input_value("#signer_name") == "王丽"
+    assert phone.input_value("#fee") == "85.50"
     draw_signature(phone)
     tech.shot(ui["shots"] + "05-signature")
     seen(tech, "signature")
@@ -205,7 +211,9 @@ def test_repair_ticket_to_revisit(factories, in_app, screen, lang):
     assert page.inner_text("#action-revisit").strip() == ui["revisit"]
     submit(page, "#action-revisit")
     for field in ("rating_timeliness", "rating_quality", "rating_fee", "rating_attitude"):
-        page.check(f"input[name={field}][value='5']")
+        best = page.locator(f"input[name={field}][value='5']")
+        assert page.inner_text(f"label[for={best.get_attribute('id')}]").strip() == ui["best"]
+        best.check()
     page.check("input[name=satisfaction][value=satisfied]")
     page.fill("#comment", "师傅很专业，已修好")
     desk.shot(ui["shots"] + "08-revisit")

@@ -70,6 +70,9 @@ def test_worker_and_vehicle_pass_from_application_to_the_gate(factories, in_app,
     # The worker's pass: the ID number is mistyped first.
     page.goto("/admin/worker_pass/new/")
     desk.pick_ajax("renovation", renovation_number)
+    # The choice says how far the renovation is and which permit the card will name.
+    chosen = page.inner_text("#s2id_renovation .select2-chosen")
+    assert renovation_number in chosen and "施工中" in chosen and "HY-ZX-0001" in chosen
     page.fill("#worker_name", "冯师傅")
     page.fill("#phone", "135 0000 6666")
     page.fill("#id_number", BAD_ID_NUMBER)
@@ -146,7 +149,7 @@ def test_worker_and_vehicle_pass_from_application_to_the_gate(factories, in_app,
     guard = screen("guard", viewport=PHONE, locale="en-US").login("gate1", PASSWORD)
     records = ("华苑小区", "孙保安", "冯师傅", "安居装饰公司", "林业主")
     phone = guard.page
-    phone.goto("/gate/")
+    assert phone.url.endswith("/gate/")  # the guard starts at the gate
     phone.fill("#code", worker_number.lower())
     submit(phone, "#check-button")
     assert phone.locator("#verdict.gate-valid").count() == 1
@@ -155,9 +158,10 @@ def test_worker_and_vehicle_pass_from_application_to_the_gate(factories, in_app,
     assert card.locator("img.gate-photo").evaluate("img => img.naturalWidth") > 0
     assert mask(ID_NUMBER) in card.inner_text()
     assert ID_NUMBER not in phone.content()  # the full number never reaches the gate
-    assert renovation_number in card.inner_text()
     assert card.locator("dt").all_inner_texts()[:3] == ["Worker", "Company", "ID number"]
-    assert "Renovation: " + renovation_number in card.inner_text()
+    # The renovation by the reference the worker's printed card gives: the permit number.
+    assert "Renovation permit: HY-ZX-0001" in card.inner_text()
+    assert renovation_number not in card.inner_text()
     assert phone.inner_text("#verdict .gate-verdict-title").strip() == "✓ Valid"
     assert not chinese_left(phone, records)
     # Everything fits the phone's width: nothing to scroll sideways at the gate.
