@@ -4,8 +4,6 @@ and a "new ticket" that starts with the unit (and the resident)."""
 
 from __future__ import annotations
 
-import html
-import json
 import re
 from datetime import timedelta
 
@@ -13,6 +11,8 @@ import pytest
 
 from admin_app import clock
 from admin_app.models import Role, TicketCategory, WorkOrderStatus
+
+from ..conftest import picked
 
 
 @pytest.fixture
@@ -37,13 +37,6 @@ def household(factories):
     w.neighbour = factories.unit(w.a, building="3", entrance="1", room="602")
     factories.ticket(w.a, unit_id=w.neighbour.id, description="邻居的报修")
     return w
-
-
-def picked(form: str, name: str):
-    """What a lookup field of a form starts with: [id, label], or None."""
-    field = re.search(rf'<input[^>]*id="{name}"[^>]*>', form).group(0)
-    data = re.search(r'data-json="([^"]*)"', field)
-    return json.loads(html.unescape(data.group(1))) if data else None
 
 
 def _file(page: str) -> str:
