@@ -5,7 +5,8 @@
   run over the whole estate.
 - The count stops at LIST_COUNT_CAP ("10000+"): never an unbounded COUNT(*).
 - Search matches each column the way people search it (see SEARCH_MODES), so that
-  PostgreSQL can answer from an index instead of scanning every row with ILIKE '%…%'.
+  PostgreSQL can answer from an index instead of scanning every row with ILIKE '%…%'; a
+  related record's column ("resident.phone") through a subquery on that record's indexes.
 - Filters appear in URLs under stable names ("status_equals"), whatever the language.
 """
 
