@@ -7,6 +7,8 @@ Runs on SQLite by default and on PostgreSQL / Redis when DATABASE_URL / REDIS_UR
 from __future__ import annotations
 
 import contextlib
+import html
+import json
 import os
 import re
 from pathlib import Path
@@ -260,3 +262,10 @@ def page_messages(html: str) -> list[str]:
         re.S,
     )
     return [re.sub(r"<[^>]+>|\s+", " ", m).strip() for m in found if m.strip()]
+
+
+def picked(form: str, name: str):
+    """What a lookup field (unit, resident, …) of a form starts with: [id, label], or None."""
+    field = re.search(rf'<input[^>]*id="{name}"[^>]*>', form).group(0)
+    data = re.search(r'data-json="([^"]*)"', field)
+    return json.loads(html.unescape(data.group(1))) if data else None

@@ -203,7 +203,33 @@ class SecureModelView(DetailsSectionsMixin, ListingMixin, PrivateHooks, ModelVie
             estates = current_user.estates
             if len(estates) == 1:
                 estate_field.data = estates[0]
+        if request.method == "GET":
+            self.prefill_from_link(form)
         return form
+
+    # Records a form may start with, named in its URL by the page that opened it ("new
+    # ticket" on a unit's or a resident's page: ?unit=12&resident=7).
+    PREFILLED_LOOKUPS = ("resident", "unit")
+
+    def prefill_from_link(self, form) -> None:
+        """Each record is looked up as its field's lookup would (in the user's scope: another
+        estate's id is ignored, never shown); the unit follows the resident, the estate the
+        unit."""
+        fields = {}
+        for name in self.PREFILLED_LOOKUPS:
+            field = getattr(form, name, None)
+            if not isinstance(field, AjaxSelectField):
+                continue
+            fields[name] = field
+            asked = request.args.get(name)
+            if asked and field.data is None:
+                field.data = field.loader.get_one(asked)
+        resident, unit = fields.get("resident"), fields.get("unit")
+        if resident is not None and resident.data is not None and unit and unit.data is None:
+            unit.data = resident.data.unit
+        estate = getattr(form, "estate", None)
+        if unit is not None and unit.data is not None and estate is not None:
+            estate.data = unit.data.estate
 
     def on_model_change(self, form, model, is_created):
         self.check_estates(model)

@@ -2,11 +2,18 @@
 
 from __future__ import annotations
 
-from flask import has_request_context
+import re
+
+from flask import has_request_context, request
 from flask_admin.contrib.sqla.filters import BaseSQLAFilter, IntEqualFilter
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import false
+from flask_login import current_user
+from sqlalchemy import false, select
 
+from admin_app import validation
+from admin_app.auth.scope import scoped
+from admin_app.extensions import db
+from admin_app.models import Renovation, Resident, Unit, WorkerPass
 from admin_app.panel.forms import estate_options
 from admin_app.services import worklists
 
@@ -46,3 +53,85 @@ class WorklistFilter(BaseSQLAFilter):
 
     def operation(self):
         return _l("is")
+
+
+class RecordFilter(BaseSQLAFilter):
+    """Rows that name one unit or resident (?flt0_unit=12, ?flt0_resident=7): the household
+    file's links. The URL names the record by id, whatever the language; the filter bar shows
+    its name, and offers the filter only while it is in use (an id is nothing to type). The
+    record is looked up in the user's scope: another estate's id matches no row and shows no
+    name."""
+
+    per_request_options = True
+    offered_when_unused = False
+    target: type = object
+    url_name = ""
+
+    def __init__(self, column, name, via=None):
+        # via: (the column the row names, the column of that record naming the target), for
+        # a worker pass, which names a renovation, which names the unit and its owner.
+        self.via = via
+        super().__init__(column, name)
+
+    def clean(self, value):
+        pk = validation.record_id(value)
+        if pk is None:
+            raise ValueError(value)
+        return pk
+
+    def apply(self, query, value, alias=None):
+        target = self.target
+        visible = scoped(select(target.id).where(target.id == value), target, current_user)
+        if self.via is None:
+            matching = self.column == value
+        else:
+            key, link = self.via
+            matching = self.column.in_(select(key).where(link == value))
+        return query.filter(matching, visible.exists())
+
+    def operation(self):
+        return _l("is")
+
+    def get_options(self, view):
+        if not has_request_context():
+            return None
+        pattern = re.compile(rf"flt\d+_{self.url_name}")
+        asked = {
+            validation.record_id(v) for k, v in request.args.items() if pattern.fullmatch(k)
+        } - {None}
+        if not asked:
+            return None
+        query = scoped(db.session.query(self.target), self.target, current_user)
+        names = {r.id: str(r) for r in query.filter(self.target.id.in_(asked))}
+        return [(str(pk), names.get(pk, f"#{pk}")) for pk in sorted(asked)]
+
+
+class UnitFilter(RecordFilter):
+    target = Unit
+    url_name = "unit"
+
+
+class ResidentFilter(RecordFilter):
+    target = Resident
+    url_name = "resident"
+
+
+# How a worker pass reaches the unit and its owner: through its renovation.
+THROUGH_RENOVATION = {"unit": Renovation.unit_id, "resident": Renovation.owner_id}
+# The rows' link to a resident, where it is not called resident_id.
+RESIDENT_LINKS = {"release_pass": "applicant_id", "renovation": "owner_id"}
+
+
+def unit_filter(model) -> UnitFilter:
+    if model is WorkerPass:
+        via = (Renovation.id, THROUGH_RENOVATION["unit"])
+        return UnitFilter(model.renovation_id, _l("Unit"), via=via)
+    return UnitFilter(model.unit_id, _l("Unit"))
+
+
+def resident_filter(model) -> ResidentFilter:
+    if model is WorkerPass:
+        via = (Renovation.id, THROUGH_RENOVATION["resident"])
+        return ResidentFilter(model.renovation_id, _l("Resident"), via=via)
+    link = RESIDENT_LINKS.get(model.__tablename__, "resident_id")
+    return ResidentFilter(getattr(model, link), _l("Resident"))

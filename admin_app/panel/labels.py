@@ -40,6 +40,7 @@ LABELS = {
     "resident": _l("Resident"),
     "reporter_name": _l("Reporter"),
     "reporter_phone": _l("Reporter phone"),
+    "resident.phone": _l("Resident's phone"),
     "location": _l("Location"),
     "occurred_at": _l("Occurred at"),
     "description": _l("Description"),

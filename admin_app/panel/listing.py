@@ -5,7 +5,8 @@
   run over the whole estate.
 - The count stops at LIST_COUNT_CAP ("10000+"): never an unbounded COUNT(*).
 - Search matches each column the way people search it (see SEARCH_MODES), so that
-  PostgreSQL can answer from an index instead of scanning every row with ILIKE '%…%'.
+  PostgreSQL can answer from an index instead of scanning every row with ILIKE '%…%'; a
+  related record's column ("resident.phone") through a subquery on that record's indexes.
 - Filters appear in URLs under stable names ("status_equals"), whatever the language.
 """
 
@@ -14,10 +15,12 @@ from __future__ import annotations
 import re
 
 from flask import current_app
+from flask_login import current_user
 from sqlalchemy import false, func, or_, select
 from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.orm import joinedload, selectinload
 
+from admin_app.auth.scope import scoped
 from admin_app.extensions import db
 from admin_app.panel import flask_admin_private as private
 
@@ -193,7 +196,10 @@ class ListingMixin:
             for name in searched or ():
                 default = "code" if name == "number" else "contains"
                 mode = SEARCH_MODES[self.column_search_modes.get(name, default)]
-                clause = mode(table.c[name], term)
+                if "." in name:
+                    clause = self._related_match(name, mode, term)
+                else:
+                    clause = mode(table.c[name], term)
                 if clause is not None:
                     clauses.append(clause)
             condition = or_(*clauses) if clauses else false()
@@ -201,6 +207,19 @@ class ListingMixin:
             if count_query is not None:
                 count_query = count_query.filter(condition)
         return query, count_query, joins, count_joins
+
+    def _related_match(self, name: str, mode, term: str):
+        """ "resident.phone": rows whose resident matches, as a subquery on the resident's own
+        indexes (never a join over the list), in the user's scope."""
+        relation, column = name.split(".", 1)
+        prop = sa_inspect(self.model).relationships[relation]
+        related = prop.mapper.class_
+        clause = mode(getattr(related, column), term)
+        if clause is None:
+            return None
+        (link,) = prop.local_columns
+        matching = scoped(select(related.id).where(clause), related, current_user)
+        return getattr(self.model, link.key).in_(matching)
 
     def get_filter_arg(self, index, flt):
         """URL names from the column and the operation's English text ("status_equals"), so that
@@ -214,10 +233,17 @@ class ListingMixin:
         return re.sub(r"[^a-z0-9]+", "_", f"{key} {operation}".lower()).strip("_")
 
     def shown_filter_groups(self, groups):
-        """Filters whose options depend on the request (the user's estates) get them now."""
-        for items in (groups or {}).values():
+        """Filters whose options depend on the request (the user's estates) get them now;
+        one reached only from a link (a unit's, by id) is offered only while in use."""
+        shown = {}
+        for group, items in (groups or {}).items():
+            kept = []
             for item in items:
                 flt = private.list_filters(self)[item["index"]]
                 if getattr(flt, "per_request_options", False):
                     item["options"] = [(str(k), str(v)) for k, v in flt.get_options(self) or ()]
-        return groups
+                if item["options"] or getattr(flt, "offered_when_unused", True):
+                    kept.append(item)
+            if kept:
+                shown[group] = kept
+        return shown if groups is not None else groups

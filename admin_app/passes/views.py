@@ -18,7 +18,7 @@ from admin_app.models import PassStatus, ReleasePass, Renovation, VehiclePass, W
 from admin_app.panel.actions.pages import ActionsMixin
 from admin_app.panel.base import SecureModelView
 from admin_app.panel.files import photo_image, stored_file_response
-from admin_app.panel.filters import estate_filter
+from admin_app.panel.filters import estate_filter, resident_filter, unit_filter
 from admin_app.panel.forms import PhotoField, SensitiveField, id_document, phone_number, read_upload
 from admin_app.panel.labels import LABELS
 from admin_app.panel.lookups import ESTATE_LOOKUP, RESIDENT_LOOKUP, UNIT_LOOKUP
@@ -137,7 +137,13 @@ class WorkerPassView(PassView):
     column_formatters_detail = {"photo": photo_image}
     column_searchable_list = ("number", "worker_name", "phone")
     column_search_modes = {"worker_name": "prefix", "phone": "phone"}
-    column_filters = (estate_filter(WorkerPass), "status", "valid_until")
+    column_filters = (
+        estate_filter(WorkerPass),
+        unit_filter(WorkerPass),
+        resident_filter(WorkerPass),
+        "status",
+        "valid_until",
+    )
     form_columns = (
         "estate",
         "renovation",
@@ -186,7 +192,14 @@ class VehiclePassView(PassView):
     column_export_list = column_details_list
     column_searchable_list = ("number", "plate")
     column_search_modes = {"plate": "plate"}
-    column_filters = (estate_filter(VehiclePass), "status", "vehicle_type", "valid_until")
+    column_filters = (
+        estate_filter(VehiclePass),
+        unit_filter(VehiclePass),
+        resident_filter(VehiclePass),
+        "status",
+        "vehicle_type",
+        "valid_until",
+    )
     form_columns = (
         "estate",
         "plate",
@@ -227,7 +240,14 @@ class ReleasePassView(PassView):
     column_export_list = column_details_list
     column_searchable_list = ("number", "applicant_name", "applicant_phone")
     column_search_modes = {"applicant_name": "prefix", "applicant_phone": "phone"}
-    column_filters = (estate_filter(ReleasePass), "status", "moving_date", "applicant_is_tenant")
+    column_filters = (
+        estate_filter(ReleasePass),
+        unit_filter(ReleasePass),
+        resident_filter(ReleasePass),
+        "status",
+        "moving_date",
+        "applicant_is_tenant",
+    )
     form_columns = (
         "estate",
         "unit",

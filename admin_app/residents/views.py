@@ -8,14 +8,15 @@ from wtforms.validators import Optional
 
 from admin_app.models import Resident
 from admin_app.panel.base import SecureModelView
-from admin_app.panel.filters import estate_filter
+from admin_app.panel.filters import estate_filter, unit_filter
 from admin_app.panel.forms import SensitiveField, email_address, id_document, phone_number
 from admin_app.panel.labels import LABELS
 from admin_app.panel.lookups import ESTATE_LOOKUP, UNIT_LOOKUP
 from admin_app.residents import operations as resident_import
+from admin_app.views.household import ResidentFileMixin
 
 
-class ResidentView(SecureModelView):
+class ResidentView(ResidentFileMixin, SecureModelView):
     resource = "resident"
     column_labels = LABELS
     column_list = (
@@ -56,7 +57,7 @@ class ResidentView(SecureModelView):
     column_search_modes = {"name": "prefix", "phone": "phone"}
     column_sortable_list = ("name", "phone", "role", "move_in", "move_out")
     column_default_sort = ("id", True)
-    column_filters = (estate_filter(Resident), "role", "move_in", "move_out")
+    column_filters = (estate_filter(Resident), unit_filter(Resident), "role", "move_in", "move_out")
     form_columns = (
         "estate",
         "unit",

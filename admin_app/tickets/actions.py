@@ -49,6 +49,9 @@ def run_create_work_order(ticket, actor, form):
 def prepare_classify(form, records) -> None:
     if len(records) == 1 and records[0].complaint_code and not form.is_submitted():
         form.complaint_code.data = records[0].complaint_code.value
+    if len(records) == 1 and not form.is_submitted() and complaints.repeats_of(records[0]):
+        # A repeat within a short time counts as serious [DOMAIN: Complaint]: offered so.
+        form.severity.data = Severity.serious.value
 
 
 def run_classify(ticket, actor, form):
@@ -90,7 +93,12 @@ TICKET_ACTIONS = (
     ),
     RecordAction("create_work_order", run_create_work_order, forms.NewWorkOrderForm, many=False),
     RecordAction(
-        "classify", run_classify, forms.ClassifyForm, prepare=prepare_classify, many=False
+        "classify",
+        run_classify,
+        forms.ClassifyForm,
+        prepare=prepare_classify,
+        many=False,
+        template="admin/wuye/classify.html",  # with the household's earlier complaints
     ),
     RecordAction("record_handling", run_handling, forms.HandlingForm, many=False),
     RecordAction(

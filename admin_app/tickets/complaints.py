@@ -5,7 +5,8 @@ Deadlines follow the classification [DOMAIN: Complaint]:
   valid: cause and handling record within 3 days;
   serious: a result within 48 hours, owned by the director.
 Ordinary complaints go to a supervisor, serious ones to the director; only the owner's level
-(director for serious) may write their handling and report.
+(director for serious) may write their handling and report. A complaint repeated within a
+short time counts as serious [DOMAIN: Complaint; seed 003]: `repeats_of` finds the earlier ones.
 """
 
 from __future__ import annotations
@@ -13,10 +14,20 @@ from __future__ import annotations
 from datetime import timedelta
 
 from flask_babel import lazy_gettext as _l
+from sqlalchemy import and_, or_
 
 from admin_app import clock
 from admin_app.extensions import db
-from admin_app.models import ComplaintCode, Role, Severity, Staff, Ticket, Validity
+from admin_app.models import (
+    ComplaintCode,
+    Role,
+    Severity,
+    Staff,
+    Ticket,
+    TicketCategory,
+    TicketStatus,
+    Validity,
+)
 from admin_app.services.errors import ServiceError
 from admin_app.tickets.operations import TICKET
 
@@ -25,6 +36,77 @@ DEADLINES = {
     "valid": timedelta(days=3),
     "serious": timedelta(hours=48),
 }
+
+
+# A complaint of the same category from the same household within this time is a repeat.
+REPEAT_WINDOW = timedelta(days=30)
+
+
+def _same_household(ticket: Ticket):
+    """The household is the unit (with the complaints its resident made without naming the
+    unit), or the resident when no unit was recorded; a complaint with neither has none."""
+    if ticket.unit_id is not None:
+        if ticket.resident_id is None:
+            return Ticket.unit_id == ticket.unit_id
+        return or_(
+            Ticket.unit_id == ticket.unit_id,
+            and_(Ticket.unit_id.is_(None), Ticket.resident_id == ticket.resident_id),
+        )
+    if ticket.resident_id is not None:
+        return Ticket.resident_id == ticket.resident_id
+    return None
+
+
+def earlier_complaints(ticket: Ticket, *, same_category: bool = True) -> list[Ticket]:
+    """The household's complaints received in the REPEAT_WINDOW before this one, newest first
+    (cancelled ones aside: logged by mistake, they are no complaint); of the same complaint
+    category when `same_category`.
+
+    Computed, not stored: whether a complaint repeats an earlier one changes when that one is
+    cancelled or its category corrected at classification, and a stored flag would go stale.
+    One query on the ticket's unit and resident indexes."""
+    household = _same_household(ticket)
+    if household is None or ticket.received_at is None:
+        return []
+    if same_category and ticket.complaint_code is None:
+        return []
+    received = ticket.received_at
+    if ticket.id is None:  # not saved yet: everything received up to now is earlier
+        earlier = Ticket.received_at <= received
+    else:  # received in the same second: the one saved first
+        earlier = or_(
+            Ticket.received_at < received,
+            and_(Ticket.received_at == received, Ticket.id < ticket.id),
+        )
+    query = db.session.query(Ticket).filter(
+        household,
+        earlier,
+        Ticket.received_at >= received - REPEAT_WINDOW,
+        Ticket.estate_id == ticket.estate_id,
+        Ticket.category == TicketCategory.complaint,
+        Ticket.status != TicketStatus.cancelled,
+    )
+    if same_category:
+        query = query.filter(Ticket.complaint_code == ticket.complaint_code)
+    return query.order_by(Ticket.received_at.desc(), Ticket.id.desc()).all()
+
+
+def repeats_of(ticket: Ticket) -> list[Ticket]:
+    """The earlier complaints that make this one a repeat (empty: it is none)."""
+    if ticket.category is not TicketCategory.complaint:
+        return []
+    return earlier_complaints(ticket)
+
+
+def recent_from_household(ticket: Ticket) -> tuple[list[Ticket], list[Ticket]]:
+    """For the supervisor classifying it: the household's earlier complaints in the window,
+    as (the repeats — same category —, the others), in one query."""
+    if ticket.category is not TicketCategory.complaint:
+        return [], []
+    earlier = earlier_complaints(ticket, same_category=False)
+    code = ticket.complaint_code
+    repeats = [t for t in earlier if code is not None and t.complaint_code is code]
+    return repeats, [t for t in earlier if t not in repeats]
 
 
 def deadline_for(received_at, severity: Severity, validity: Validity):

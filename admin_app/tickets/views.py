@@ -14,11 +14,16 @@ from admin_app import clock
 from admin_app.models import Staff, Ticket, TicketCategory
 from admin_app.panel.actions.pages import ActionsMixin
 from admin_app.panel.base import SecureModelView
-from admin_app.panel.filters import WorklistFilter, estate_filter
+from admin_app.panel.filters import (
+    WorklistFilter,
+    estate_filter,
+    resident_filter,
+    unit_filter,
+)
 from admin_app.panel.forms import phone_number
 from admin_app.panel.labels import LABELS
 from admin_app.panel.lookups import ESTATE_LOOKUP, RESIDENT_LOOKUP, UNIT_LOOKUP
-from admin_app.tickets import front_desk
+from admin_app.tickets import complaints, front_desk
 from admin_app.tickets import operations as tickets
 from admin_app.tickets.actions import TICKET_ACTIONS
 from admin_app.tickets.forms import complaint_category_chosen
@@ -126,13 +131,20 @@ class TicketView(ActionsMixin, SecureModelView):
         ),
     )
     column_export_list = column_details_list
-    column_searchable_list = ("number", "reporter_name", "reporter_phone")
-    column_search_modes = {"reporter_name": "prefix", "reporter_phone": "phone"}
+    # The caller's phone as typed, or as the resident picked has it on file.
+    column_searchable_list = ("number", "reporter_name", "reporter_phone", "resident.phone")
+    column_search_modes = {
+        "reporter_name": "prefix",
+        "reporter_phone": "phone",
+        "resident.phone": "phone",
+    }
     column_sortable_list = ("number", "category", "status", "channel", "received_at")
     column_default_sort = ("received_at", True)
     column_filters = (
         estate_filter(Ticket),
         WorklistFilter(Ticket, "ticket"),
+        unit_filter(Ticket),
+        resident_filter(Ticket),
         "category",
         "status",
         "channel",
@@ -169,6 +181,11 @@ class TicketView(ActionsMixin, SecureModelView):
     }
 
     form_extra_fields = front_desk.CALL_FIELDS
+    # With the complaint's earlier ones from the same household (a repeat counts as serious).
+    details_template = "admin/wuye/ticket_details.html"
+
+    def complaint_history(self, ticket) -> tuple[list, list]:
+        return complaints.recent_from_household(ticket)
 
     # ---- taking a call -----------------------------------------------------------------
     @expose("/call/")

@@ -9,6 +9,7 @@ from admin_app.panel.base import SecureModelView
 from admin_app.panel.filters import estate_filter
 from admin_app.panel.labels import LABELS
 from admin_app.panel.lookups import ESTATE_LOOKUP
+from admin_app.views.household import UnitFileMixin
 
 
 class EstateView(SecureModelView):
@@ -21,7 +22,7 @@ class EstateView(SecureModelView):
     integrity_messages = ((("code",), _l("Another estate already has this code.")),)
 
 
-class UnitView(SecureModelView):
+class UnitView(UnitFileMixin, SecureModelView):
     resource = "unit"
     column_labels = LABELS
     column_list = (

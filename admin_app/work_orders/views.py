@@ -14,7 +14,7 @@ from admin_app.models import WorkOrder
 from admin_app.panel.actions.pages import ActionsMixin
 from admin_app.panel.base import SecureModelView
 from admin_app.panel.files import stored_file_response
-from admin_app.panel.filters import WorklistFilter, estate_filter
+from admin_app.panel.filters import WorklistFilter, estate_filter, resident_filter, unit_filter
 from admin_app.panel.forms import phone_number
 from admin_app.panel.labels import LABELS
 from admin_app.panel.lookups import ESTATE_LOOKUP, RESIDENT_LOOKUP, UNIT_LOOKUP
@@ -113,6 +113,8 @@ class WorkOrderView(ActionsMixin, SecureModelView):
     column_filters = (
         estate_filter(WorkOrder),
         WorklistFilter(WorkOrder, "work_order"),
+        unit_filter(WorkOrder),
+        resident_filter(WorkOrder),
         "status",
         "kind",
         "trade",

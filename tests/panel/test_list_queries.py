@@ -13,7 +13,7 @@ from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.orm import RelationshipDirection
 
 from admin_app.extensions import db
-from admin_app.models import ResidentImport, Role, WorkOrderStatus
+from admin_app.models import ResidentImport, Role, TicketCategory, WorkOrderStatus
 
 MOST_QUERIES = 25  # login, scope, the ids, the rows, their relations, the count, filters
 FEW, MANY = 2, 8
@@ -177,3 +177,39 @@ def test_the_technicians_phone_page_query_count_does_not_grow_with_orders(app, f
     page = c.get("/tech/").get_data(as_text=True)
     assert page.count("更换灯泡") >= MANY  # every order's card is there
     assert many == few, f"{few} queries for {FEW} orders, {many} for {MANY}"
+
+
+def _household_records(factories, estate, unit, resident, count: int) -> None:
+    """`count` records of every kind the household's file shows, each naming the unit and
+    the resident (and a resident more in the flat)."""
+    for _ in range(count):
+        factories.resident(unit, name="家人")
+        factories.ticket(estate, unit_id=unit.id, resident_id=resident.id)
+        factories.ticket(
+            estate, category=TicketCategory.complaint, unit_id=unit.id, resident_id=resident.id
+        )
+        factories.work_order(estate, unit_id=unit.id, resident_id=resident.id)
+        renovation = factories.renovation(estate, unit, owner_id=resident.id)
+        factories.worker_pass(estate, renovation)
+        factories.vehicle_pass(estate, unit_id=unit.id, resident_id=resident.id)
+        factories.release_pass(estate, unit, applicant_id=resident.id)
+
+
+@pytest.mark.parametrize("resource", ["unit", "resident"])
+def test_the_household_file_query_count_does_not_grow_with_its_records(
+    resource, app, factories, login
+):
+    estate = factories.estate()
+    unit = factories.unit(estate, building="3", room="601")
+    resident = factories.resident(unit, name="王芳")
+    c = login(factories.staff(Role.supervisor, estates=[estate]))
+    url = f"/admin/{resource}/details/?id={unit.id if resource == 'unit' else resident.id}"
+    _household_records(factories, estate, unit, resident, FEW)
+    c.get(url)
+    few = _queries_for(app, c, url)
+    _household_records(factories, estate, unit, resident, 12 - FEW)  # beyond the ten shown
+    many = _queries_for(app, c, url)
+    page = c.get(url).get_data(as_text=True)
+    assert "and 2 more" in page  # the sections are full
+    assert many == few, f"{resource}: {few} queries for {FEW} of each, {many} for 12"
+    assert many <= MOST_QUERIES, f"{resource}: {many} queries"

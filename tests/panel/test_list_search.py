@@ -35,6 +35,21 @@ def test_tickets_by_caller_name_from_the_start_and_phone_first_or_last_digits(de
     assert _shown(c, "/admin/ticket/?search=1111", names) == {"李张"}  # last digits
 
 
+def test_tickets_by_the_phone_of_the_resident_picked_first_or_last_digits(desk, factories):
+    estate, other, c = desk
+    unit = factories.unit(estate, building="3", room="601")
+    caller = factories.resident(unit, name="王芳", phone="13955556666")
+    factories.ticket(estate, resident_id=caller.id, reporter_name="王芳的家人")
+    factories.ticket(estate, reporter_name="别人", reporter_phone="13800002222")
+    other_unit = factories.unit(other, building="3", room="601")
+    stranger = factories.resident(other_unit, name="外人", phone="13955550000")
+    factories.ticket(other, resident_id=stranger.id, reporter_name="外人")
+    shown = ("王芳的家人", "别人", "外人")
+    assert _shown(c, "/admin/ticket/?search=13955", shown) == {"王芳的家人"}  # first digits
+    assert _shown(c, "/admin/ticket/?search=6666", shown) == {"王芳的家人"}  # last digits
+    assert _shown(c, "/admin/ticket/?search=2222", shown) == {"别人"}  # as typed
+
+
 def test_vehicle_passes_by_plate_any_part_or_its_first_characters(desk, factories):
     estate, other, c = desk
     factories.vehicle_pass(estate, plate="粤B12345")

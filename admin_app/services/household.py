@@ -1,0 +1,158 @@
+"""A household's file: a unit's residents and every record that names the unit or a resident.
+
+One query per kind of record, whatever the household's size: its newest rows with the count
+of all (a window function), only the kinds the user may view and only the rows the user may
+see of them (estate scope, a technician's own work orders).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import lazyload
+
+from admin_app.auth.permissions import VIEW, allowed
+from admin_app.auth.scope import scoped
+from admin_app.extensions import db
+from admin_app.models import (
+    ReleasePass,
+    Renovation,
+    Resident,
+    Ticket,
+    TicketCategory,
+    VehiclePass,
+    WorkerPass,
+    WorkOrder,
+)
+
+LIMIT = 10  # rows shown per kind; the section links to its list for the rest
+
+
+@dataclass(frozen=True)
+class Source:
+    key: str  # the section: "tickets", "complaints", …
+    resource: str  # its permission and its list
+    model: type
+    newest: Callable[[], tuple]
+    by_unit: Callable[[int], object]
+    by_resident: Callable[[int], object] | None
+    only: Callable[[], object] | None = None
+
+
+@dataclass
+class Section:
+    key: str
+    resource: str
+    records: list
+    count: int
+
+
+def _worker_passes_of(link) -> Callable[[int], object]:
+    """A worker pass names a renovation, and the renovation the unit and its owner."""
+    return lambda pk: WorkerPass.renovation_id.in_(select(Renovation.id).where(link == pk))
+
+
+SOURCES: tuple[Source, ...] = (
+    Source(
+        "residents",
+        "resident",
+        Resident,
+        lambda: (Resident.id.desc(),),
+        lambda pk: Resident.unit_id == pk,
+        None,
+    ),
+    Source(
+        "tickets",
+        "ticket",
+        Ticket,
+        lambda: (Ticket.received_at.desc(), Ticket.id.desc()),
+        lambda pk: Ticket.unit_id == pk,
+        lambda pk: Ticket.resident_id == pk,
+        only=lambda: Ticket.category != TicketCategory.complaint,
+    ),
+    Source(
+        "complaints",
+        "ticket",
+        Ticket,
+        lambda: (Ticket.received_at.desc(), Ticket.id.desc()),
+        lambda pk: Ticket.unit_id == pk,
+        lambda pk: Ticket.resident_id == pk,
+        only=lambda: Ticket.category == TicketCategory.complaint,
+    ),
+    Source(
+        "work_orders",
+        "work_order",
+        WorkOrder,
+        lambda: (WorkOrder.created_at.desc(), WorkOrder.id.desc()),
+        lambda pk: WorkOrder.unit_id == pk,
+        lambda pk: WorkOrder.resident_id == pk,
+    ),
+    Source(
+        "renovations",
+        "renovation",
+        Renovation,
+        lambda: (Renovation.created_at.desc(), Renovation.id.desc()),
+        lambda pk: Renovation.unit_id == pk,
+        lambda pk: Renovation.owner_id == pk,
+    ),
+    Source(
+        "worker_passes",
+        "worker_pass",
+        WorkerPass,
+        lambda: (WorkerPass.created_at.desc(), WorkerPass.id.desc()),
+        _worker_passes_of(Renovation.unit_id),
+        _worker_passes_of(Renovation.owner_id),
+    ),
+    Source(
+        "vehicle_passes",
+        "vehicle_pass",
+        VehiclePass,
+        lambda: (VehiclePass.created_at.desc(), VehiclePass.id.desc()),
+        lambda pk: VehiclePass.unit_id == pk,
+        lambda pk: VehiclePass.resident_id == pk,
+    ),
+    Source(
+        "release_passes",
+        "release_pass",
+        ReleasePass,
+        lambda: (ReleasePass.created_at.desc(), ReleasePass.id.desc()),
+        lambda pk: ReleasePass.unit_id == pk,
+        lambda pk: ReleasePass.applicant_id == pk,
+    ),
+)
+
+
+def _section(source: Source, clause, user, limit: int) -> Section:
+    query = db.session.query(source.model, func.count().over()).filter(clause)
+    if source.only is not None:
+        query = query.filter(source.only())
+    # Only the record itself: the rows show its own columns, never a related record's.
+    query = scoped(query, source.model, user).options(lazyload("*"))
+    rows = query.order_by(*source.newest()).limit(limit).all()
+    return Section(source.key, source.resource, [r for r, _ in rows], rows[0][1] if rows else 0)
+
+
+def for_unit(user, unit_id: int, limit: int = LIMIT) -> list[Section]:
+    """The unit's residents and the records that name the unit."""
+    return [
+        _section(source, source.by_unit(unit_id), user, limit)
+        for source in SOURCES
+        if allowed(user, source.resource, VIEW)
+    ]
+
+
+def for_resident(user, resident: Resident, limit: int = LIMIT) -> list[Section]:
+    """The resident's household (the residents of the unit) and the records that name the
+    resident."""
+    sections = []
+    for source in SOURCES:
+        if not allowed(user, source.resource, VIEW):
+            continue
+        if source.by_resident is None:
+            clause = source.by_unit(resident.unit_id)
+        else:
+            clause = source.by_resident(resident.id)
+        sections.append(_section(source, clause, user, limit))
+    return sections
