@@ -4,8 +4,9 @@ Deadlines follow the classification [DOMAIN: Complaint]:
   invalid (a misunderstanding, no evidence, a government matter): explained within 1 day;
   valid: cause and handling record within 3 days;
   serious: a result within 48 hours, owned by the director.
-Ordinary complaints go to a supervisor, serious ones to the director; only the owner's level
-(director for serious) may write their handling and report.
+Ordinary complaints go to a supervisor, serious ones to the director, whom the classification
+tells at once (services/handoffs.py); only the owner's level (director for serious) may write
+their handling and report.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from flask_babel import lazy_gettext as _l
 from admin_app import clock
 from admin_app.extensions import db
 from admin_app.models import ComplaintCode, Role, Severity, Staff, Ticket, Validity
+from admin_app.services import handoffs
 from admin_app.services.errors import ServiceError
 from admin_app.tickets.operations import TICKET
 
@@ -57,6 +59,8 @@ def classify(
         owner = _owner_for(ticket.estate_id, severity)
         ticket.owner_id = owner.id if owner else None
         ticket.assignee_id = ticket.owner_id or ticket.assignee_id
+    if severity is Severity.serious:
+        handoffs.serious(ticket)
 
 
 def _owner_for(estate_id: int, severity: Severity) -> Staff | None:
