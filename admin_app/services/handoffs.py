@@ -112,10 +112,11 @@ def dispatched(order: WorkOrder, was: tuple) -> None:
     and appointment before); the same dispatch submitted again tells nobody anew."""
     if order.technician_id is None or (order.technician_id, order.appointment_at) == was:
         return
+    appointment = f"{order.appointment_at:%Y%m%d%H%M}" if order.appointment_at else "now"
     tell(
         order,
         DISPATCHED,
-        f"dispatched:{order.technician_id}:{order.dispatched_at:%Y%m%d%H%M%S}",
+        f"dispatched:{order.technician_id}:{order.dispatched_at:%Y%m%d%H%M%S}:{appointment}",
         person_id=order.technician_id,
         deadline_at=order.arrive_by or order.appointment_at,
     )
