@@ -8,6 +8,7 @@ from __future__ import annotations
 from datetime import datetime
 
 import pytest
+from werkzeug.datastructures import MultiDict
 
 from admin_app.extensions import db
 from admin_app.jobs import reminders as reminder_jobs
@@ -28,12 +29,15 @@ from admin_app.models import (
     WorkOrder,
     WorkOrderStatus,
 )
+from admin_app.panel.actions.core import perform_batch
 from admin_app.services import handoffs
 from admin_app.services.reminders import channels
 from admin_app.services.reminders.handoff_kinds import NEW_COMPLAINT
 from admin_app.tickets import complaints
 from admin_app.tickets import operations as tickets
 from admin_app.work_orders import operations as work_orders
+from admin_app.work_orders.actions import WORK_ORDER_ACTIONS, prepare_dispatch
+from admin_app.work_orders.forms import DispatchForm
 
 from ..reminders_support import inbox, office_time, staff_office, sweep_here
 
@@ -282,6 +286,30 @@ def test_a_batch_dispatch_tells_each_technician_once_per_order(factories, in_app
     assert heard(in_app, office) == {
         "plumber": [("handoff_dispatched", o.id) for o in orders],
     }
+
+
+def test_a_dispatch_chunk_run_again_tells_nobody_twice(app, factories, in_app, office):
+    """A batch chunk handed out again (its job lost after the work was done): the same orders
+    to the same plumber at the same time."""
+    orders = [
+        factories.work_order(office.world.a, status=WorkOrderStatus.new, trade=Trade.plumbing)
+        for _ in range(2)
+    ]
+    action = next(a for a in WORK_ORDER_ACTIONS if a.name == "dispatch")
+    params = MultiDict({"technician": office.plumber.id, "appointment_at": "2026-11-23T15:00"})
+    for _ in range(2):
+        with app.test_request_context(), in_app():
+            records = db.session.query(WorkOrder).order_by(WorkOrder.id).all()
+            form = DispatchForm(formdata=params, meta={"csrf": False})
+            prepare_dispatch(form, records)
+            assert form.validate(), form.errors
+            done, failed = perform_batch(
+                action, records, db.session.get(Staff, office.supervisor.id), form
+            )
+            db.session.flush()
+            db.session.commit()
+            assert (done, failed) == (2, [])
+    assert heard(in_app, office) == {"plumber": [("handoff_dispatched", o.id) for o in orders]}
 
 
 # ---- delivery: retried jobs, e-mail and SMS ---------------------------------------------------
