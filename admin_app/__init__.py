@@ -136,13 +136,15 @@ def configure_history(app: Flask) -> None:
 
 
 def configure_reminders(app: Flask) -> None:
-    """Reminders are written with every record change (a session listener); the inbox count
-    is in every page's navigation bar; without Redis the sweep runs in this process."""
+    """Reminders are written with every record change, and a new complaint is announced (two
+    session listeners); the inbox count is in every page's navigation bar; without Redis the
+    sweep runs in this process."""
     from admin_app.jobs import reminders as reminder_jobs
-    from admin_app.services import reminders
+    from admin_app.services import handoffs, reminders
     from admin_app.views.inbox import unread_badge
 
     reminders.install()
+    handoffs.install()
     app.context_processor(lambda: {"inbox_unread": unread_badge})
     if app.config.get("REMINDERS_IN_PROCESS"):
         # On the first request, not here: CLI commands (db upgrade, seed) build the app too.

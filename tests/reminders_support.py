@@ -12,6 +12,7 @@ from sqlalchemy import select
 from admin_app.extensions import db
 from admin_app.jobs.reminders import sweep_once
 from admin_app.models import Notification, Reminder, ReminderStatus, Role
+from admin_app.services.reminders.handoff_kinds import HANDOFF_KINDS
 
 OFFICE = ZoneInfo("Asia/Shanghai")
 
@@ -39,21 +40,28 @@ def sweep_here(app) -> int:
         return sweep_once(inline=True)
 
 
-def inbox(in_app, staff) -> list[tuple[str, int, str, int]]:
-    """(rule, level, record type, record id) of every notification the person received."""
+def inbox(in_app, staff, *, handoffs: bool = True) -> list[tuple[str, int, str, int]]:
+    """(rule, level, record type, record id) of every notification the person received
+    (`handoffs=False`: only the deadlines', without "new complaint", "assigned to you" …)."""
     with in_app():
-        rows = db.session.execute(
+        query = (
             select(Reminder.rule, Reminder.level, Reminder.entity_type, Reminder.entity_id)
             .join(Notification, Notification.reminder_id == Reminder.id)
             .where(Notification.staff_id == staff.id)
             .order_by(Notification.id)
-        ).all()
+        )
+        if not handoffs:
+            query = query.where(Reminder.rule.not_in(HANDOFF_KINDS))
+        rows = db.session.execute(query).all()
     return [tuple(row) for row in rows]
 
 
-def all_notifications(in_app) -> int:
+def all_notifications(in_app, *, handoffs: bool = True) -> int:
     with in_app():
-        return db.session.query(Notification).count()
+        query = db.session.query(Notification)
+        if not handoffs:
+            query = query.join(Reminder).filter(Reminder.rule.not_in(HANDOFF_KINDS))
+        return query.count()
 
 
 def reminders_of(in_app, entity_type: str, entity_id: int) -> list[Reminder]:

@@ -4,9 +4,10 @@ Deadlines follow the classification [DOMAIN: Complaint]:
   invalid (a misunderstanding, no evidence, a government matter): explained within 1 day;
   valid: cause and handling record within 3 days;
   serious: a result within 48 hours, owned by the director.
-Ordinary complaints go to a supervisor, serious ones to the director; only the owner's level
-(director for serious) may write their handling and report. A complaint repeated within a
-short time counts as serious [DOMAIN: Complaint; seed 003]: `repeats_of` finds the earlier ones.
+Ordinary complaints go to a supervisor, serious ones to the director, whom the classification
+tells at once (services/handoffs.py); only the owner's level (director for serious) may write
+their handling and report. A complaint repeated within a short time counts as serious
+[DOMAIN: Complaint; seed 003]: `repeats_of` finds the earlier ones.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from admin_app.models import (
     TicketStatus,
     Validity,
 )
+from admin_app.services import handoffs
 from admin_app.services.errors import ServiceError
 from admin_app.tickets.operations import TICKET
 
@@ -139,6 +141,8 @@ def classify(
         owner = _owner_for(ticket.estate_id, severity)
         ticket.owner_id = owner.id if owner else None
         ticket.assignee_id = ticket.owner_id or ticket.assignee_id
+    if severity is Severity.serious:
+        handoffs.serious(ticket)
 
 
 def _owner_for(estate_id: int, severity: Severity) -> Staff | None:

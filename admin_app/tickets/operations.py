@@ -3,9 +3,11 @@
 inquiry     answer now (closed at once), or promise a callback time (a deadline) and answer later
 help        start, record the result, close once the resident is told
 repair      becomes a work order (create_from_ticket, below)
-suggestion  handle, or escalate to the supervisor
+suggestion  handle
 complaint   the complaint procedure in tickets/complaints.py
-Every path ends in `close`, which needs a recorded result: no ticket closes without one.
+Any ticket may be escalated to the estate's supervisors, who hear of it (services/handoffs.py),
+as does whoever a ticket is assigned to. Every path ends in `close`, which needs a recorded
+result: no ticket closes without one.
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ from admin_app.models import (
     WorkOrder,
     WorkOrderStatus,
 )
+from admin_app.services import handoffs
 from admin_app.services.errors import ServiceError
 from admin_app.services.reminders import manual
 from admin_app.services.workflow import StateMachine, step
@@ -62,17 +65,13 @@ TICKET = StateMachine(
             T.in_progress,
             category(C.inquiry),
         ),
-        step(
-            "escalate",
-            _l("Escalate to the supervisor"),
-            {T.open, T.in_progress},
-            T.escalated,
-            category(C.suggestion, C.help, C.inquiry),
-        ),
+        # Any ticket; a complaint then goes on through its procedure (classify takes WORKING),
+        # a repair through its work order.
+        step("escalate", _l("Escalate to the supervisor"), {T.open, T.in_progress}, T.escalated),
         step(
             "create_work_order",
             _l("Create a work order"),
-            {T.open, T.in_progress},
+            WORKING,
             T.in_progress,
             category(C.repair),
         ),
@@ -95,6 +94,7 @@ def start(ticket: Ticket, actor) -> None:
 
 
 def assign(ticket: Ticket, actor, *, assignee: Staff) -> None:
+    was = ticket.assignee_id
     with TICKET.transition(ticket, "assign", actor):
         if (
             assignee is None
@@ -105,6 +105,7 @@ def assign(ticket: Ticket, actor, *, assignee: Staff) -> None:
         if not (assignee.all_estates or ticket.estate_id in assignee.estate_ids):
             raise ServiceError(_l("%(name)s does not work in this estate."), name=assignee.name)
         ticket.assignee_id = assignee.id
+    handoffs.assigned(ticket, actor, was)
 
 
 def answer(ticket: Ticket, actor, *, result: str) -> None:
@@ -131,6 +132,7 @@ def escalate(ticket: Ticket, actor, *, note: str = "") -> None:
     with TICKET.transition(ticket, "escalate", actor):
         if note and note.strip():
             ticket.request = f"{ticket.request}\n{note.strip()}" if ticket.request else note.strip()
+    handoffs.escalated(ticket)
 
 
 def resolve(ticket: Ticket, actor, *, result: str) -> None:

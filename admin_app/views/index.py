@@ -1,4 +1,5 @@
-"""The home page: today's work lists for the user's estates, each a link to the filtered list."""
+"""The home page: today's work lists for the user's estates, each a link to the filtered list;
+a card lists the first SHOWN of what it counts and says how many more there are."""
 
 from __future__ import annotations
 
@@ -26,6 +27,11 @@ class WorklistCard:
     capped: bool
     items: list
     list_url: str
+
+    @property
+    def more(self) -> int:
+        """How many it counts beyond those it lists (at least: a capped count says "+")."""
+        return max(self.count - len(self.items), 0)
 
 
 class HomeView(AdminIndexView):

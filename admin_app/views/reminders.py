@@ -16,15 +16,23 @@ from admin_app.panel.base import SecureModelView
 from admin_app.panel.filters import estate_filter
 from admin_app.panel.labels import LABELS
 from admin_app.services.reminders import messages
+from admin_app.services.reminders.handoff_kinds import HANDOFF_KINDS
 from admin_app.services.reminders.rules import RULES_BY_NAME
+
+SUBJECTS = {
+    **{name: rule.subject for name, rule in RULES_BY_NAME.items()},
+    **{name: kind.subject for name, kind in HANDOFF_KINDS.items()},
+}
 
 
 def rule_subject(view, context, model, name) -> str:
-    rule = RULES_BY_NAME.get(model.rule)
-    return str(rule.subject) if rule else model.rule
+    subject = SUBJECTS.get(model.rule)
+    return str(subject) if subject else model.rule
 
 
 def level_text(view, context, model, name) -> str:
+    if model.rule in HANDOFF_KINDS:
+        return gettext("Hand-off")
     if model.level == 0:
         return gettext("Warning")
     return gettext("Escalation %(level)s", level=model.level)
@@ -86,7 +94,7 @@ RECORD_TYPES = {
     "vehicle_pass": _l("Vehicle pass"),
     "renovation": _l("Renovation"),
 }
-RULE_OPTIONS = tuple((name, rule.subject) for name, rule in RULES_BY_NAME.items())
+RULE_OPTIONS = tuple(SUBJECTS.items())
 
 
 class ReminderView(RecordLabelsPerPage, SecureModelView):

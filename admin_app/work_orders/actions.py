@@ -6,11 +6,14 @@ from __future__ import annotations
 import base64
 import binascii
 
+from flask import url_for
+from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
+from markupsafe import Markup, escape
 
 from admin_app.extensions import db
 from admin_app.models import Satisfaction, Staff
-from admin_app.panel.actions.core import RecordAction
+from admin_app.panel.actions.core import Outcome, RecordAction
 from admin_app.panel.forms import ReasonForm
 from admin_app.services.errors import ServiceError
 from admin_app.work_orders import forms
@@ -86,7 +89,7 @@ def run_close(order, actor, form):
 
 def run_revisit(order, actor, form):
     ratings = {name: int(getattr(form, name).data) for name in work_orders.RATINGS}
-    work_orders.mark_revisited(
+    followup = work_orders.mark_revisited(
         order,
         actor,
         ratings=ratings,
@@ -94,6 +97,16 @@ def run_revisit(order, actor, form):
         comment=form.comment.data,
         called_at=form.called_at.data,
     )
+    if followup is None:
+        return None
+    link = Markup('<a href="{}">{}</a>').format(
+        url_for("ticket.details_view", id=followup.id), followup.number
+    )
+    message = gettext(
+        "The resident is unsatisfied: follow-up complaint %(link)s is opened, and the "
+        "estate's supervisors are told."
+    )
+    return Outcome(note=escape(message) % {"link": link})
 
 
 WORK_ORDER_ACTIONS = (

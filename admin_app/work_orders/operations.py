@@ -27,7 +27,7 @@ from admin_app.models import (
     WorkOrderKind,
     WorkOrderStatus,
 )
-from admin_app.services import history, storage
+from admin_app.services import handoffs, history, storage
 from admin_app.services.errors import ServiceError
 from admin_app.services.reminders import manual
 from admin_app.services.workflow import StateMachine, step
@@ -92,6 +92,8 @@ def technicians_for(estate_ids, trade=None) -> list[Staff]:
 
 
 def dispatch(order: WorkOrder, actor, *, technician: Staff, appointment_at: datetime | None = None):
+    """To a technician, who is told (services/handoffs.py)."""
+    was = (order.technician_id, order.appointment_at)
     with WORK_ORDER.transition(order, "dispatch", actor):
         _check_technician(order, technician)
         now = clock.now()
@@ -108,6 +110,7 @@ def dispatch(order: WorkOrder, actor, *, technician: Staff, appointment_at: date
         order.technician_id = technician.id
         order.dispatched_at = now
         order.dispatched_by_id = actor.id
+    handoffs.dispatched(order, was)
 
 
 def _check_technician(order: WorkOrder, technician: Staff | None) -> None:
@@ -235,7 +238,8 @@ def mark_revisited(
     comment: str = "",
     called_at: datetime | None = None,
 ) -> Ticket | None:
-    """Record the revisit call; an unsatisfied resident opens a follow-up for the supervisor."""
+    """Record the revisit call; an unsatisfied resident opens a follow-up complaint, of which
+    the estate's supervisors hear at once."""
     for field in RATINGS:
         value = ratings.get(field)
         if not isinstance(value, int) or not 1 <= value <= 5:
@@ -289,8 +293,10 @@ def _open_followup(order: WorkOrder, actor) -> Ticket:
             assignee_id=owner.id if owner else None,
         )
         db.session.add(ticket)
+        # Linked before the flush, so that the supervisors hear of a follow-up, not of a
+        # plain new complaint (services/handoffs.py).
+        order.followup_ticket = ticket
         db.session.flush()
-        order.followup_ticket_id = ticket.id
     return ticket
 
 

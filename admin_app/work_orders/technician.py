@@ -80,8 +80,8 @@ def act(name, order_id):
     form = step_form(action, [order])
     reason = WORK_ORDER.refusal(order, name, current_user)
     if request.method == "POST" and reason is None and form.validate_on_submit():
-        done, failed, _ = perform(action, [order], current_user, form)
-        report(str(WORK_ORDER[name].label), done, failed, name_records=False)
+        done, failed, _, notes = perform(action, [order], current_user, form)
+        report(str(WORK_ORDER[name].label), done, failed, notes, name_records=False)
         if done:
             return redirect(url_for(".my_orders"))
         db.session.rollback()

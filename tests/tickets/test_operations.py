@@ -33,7 +33,7 @@ RULES = {
     "start": (set(C), {T.open}, T.in_progress),
     "answer": ({C.inquiry}, {T.open, T.in_progress}, T.closed),
     "promise_callback": ({C.inquiry}, {T.open, T.in_progress}, T.in_progress),
-    "escalate": ({C.suggestion, C.help, C.inquiry}, {T.open, T.in_progress}, T.escalated),
+    "escalate": (set(C), {T.open, T.in_progress}, T.escalated),
     "resolve": ({C.inquiry, C.help, C.suggestion, C.repair}, WORKING, T.resolved),
     "close": ({C.inquiry, C.help, C.suggestion, C.repair}, {T.resolved}, T.closed),
     "cancel": (set(C), WORKING, T.cancelled),

@@ -105,3 +105,21 @@ def test_open_complaints_card_lists_the_nearest_deadline_first_and_the_unclassif
     card = re.search(r'id="queue-open_complaints".*?</ul>', home, re.S).group(0)
     listed = [int(i) for i in re.findall(r"details/\?id=(\d+)", card)]
     assert listed == [sooner, later, no_deadline_yet]
+
+
+@pytest.mark.parametrize(("complaints", "more"), [(5, None), (6, 1), (9, 4)])
+def test_a_card_lists_what_it_counts_or_says_how_many_more(factories, login, complaints, more):
+    w = factories.two_estates()
+    supervisor = factories.staff(Role.supervisor, estates=[w.a])
+    for _ in range(complaints):
+        factories.ticket(w.a, category=TicketCategory.complaint, status=T.open)
+    home = login(supervisor).get("/admin/").get_data(as_text=True)
+    card = re.search(r'id="queue-open_complaints".*?</ul>', home, re.S).group(0)
+    assert re.search(r"queue-count[^>]*>(\d+)", card).group(1) == str(complaints)
+    assert len(re.findall(r"details/\?id=(\d+)", card)) == min(complaints, 5)
+    shown_more = re.search(r'class="queue-more"><a href="([^"]+)">and (\d+) more</a>', card)
+    if more is None:
+        assert shown_more is None
+    else:
+        assert shown_more.group(2) == str(more)
+        assert shown_more.group(1) == "/admin/ticket/?flt0_queue=open_complaints"

@@ -269,6 +269,31 @@ def test_unsatisfied_revisit_through_the_panel(login, factories, world, in_app):
         )
 
 
+def test_the_revisit_confirmation_names_the_followup_with_a_link(login, factories, world, in_app):
+    order = factories.work_order(world.a, status=S.closed, technician_id=world.tech.id)
+    form = {name: "2" for name in ("rating_timeliness", "rating_quality", "rating_fee")}
+    form.update(rating_attitude="3", satisfaction="unsatisfied", comment="<b>还漏水</b>")
+    page = login(world.reception).post(
+        f"/admin/work_order/act/revisit/?id={order.id}", form, follow_redirects=True
+    )
+    html = page.get_data(as_text=True)
+    with in_app():
+        followup = db.session.query(Ticket).one()
+    assert f"/admin/work_order/details/?id={order.id}" in page.request.url  # still the order
+    link = f'<a href="/admin/ticket/details/?id={followup.id}">{followup.number}</a>'
+    assert f"follow-up complaint {link} is opened, and the estate&#39;s supervisors" in html
+
+
+def test_a_satisfied_revisit_mentions_no_followup(login, factories, world):
+    order = factories.work_order(world.a, status=S.closed, technician_id=world.tech.id)
+    form = {name: "5" for name in ("rating_timeliness", "rating_quality", "rating_fee")}
+    form.update(rating_attitude="5", satisfaction="satisfied", comment="")
+    page = login(world.reception).post(
+        f"/admin/work_order/act/revisit/?id={order.id}", form, follow_redirects=True
+    )
+    assert "follow-up" not in page.get_data(as_text=True)
+
+
 def test_repair_ticket_becomes_a_work_order(login, factories, world, in_app):
     ticket = factories.ticket(world.a, category=TicketCategory.repair, description="灯不亮")
     c = login(world.reception)

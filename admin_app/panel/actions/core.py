@@ -22,7 +22,7 @@ MAX_BATCH = 50_000  # a whole filter
 @dataclass(frozen=True)
 class RecordAction:
     name: str  # the state-machine step; the permission is "<resource>.<name>"
-    run: Callable  # run(record, actor, form) -> optional URL to go to afterwards
+    run: Callable  # run(record, actor, form) -> optional URL to go to afterwards, or Outcome
     form: type[FlaskForm] | None = None
     prepare: Callable | None = None  # prepare(form, records): choices, defaults
     style: str = "primary"
@@ -32,6 +32,15 @@ class RecordAction:
     # the record it is given and refuses before changing anything.
     chunked: bool = False
     extra: dict = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What a run function may return instead of a bare URL: where to go afterwards, and a
+    line for the confirmation (such as the record the step opened, linked)."""
+
+    url: str | None = None
+    note: str | None = None
 
 
 @dataclass
@@ -62,18 +71,25 @@ def step_form(action: RecordAction, records) -> FlaskForm:
     return form
 
 
-def perform(action: RecordAction, records, actor, form) -> tuple[int, list, str | None]:
-    """Run the verb on each record in its own savepoint; commit what succeeded."""
-    done, failed, target = 0, [], None
+def perform(action: RecordAction, records, actor, form) -> tuple[int, list, str | None, list]:
+    """Run the verb on each record in its own savepoint; commit what succeeded. Returns how
+    many were done, the refusals, where to go next and the lines for the confirmation."""
+    done, failed, target, notes = 0, [], None, []
     for record in records:
         try:
             with db.session.begin_nested():
-                target = action.run(record, actor, form) or target
+                result = action.run(record, actor, form)
             done += 1
         except ServiceError as refused:
             failed.append((record, str(refused)))
+            continue
+        if isinstance(result, Outcome):
+            target = result.url or target
+            notes += [result.note] if result.note else []
+        else:
+            target = result or target
     db.session.commit()
-    return done, failed, target
+    return done, failed, target, notes
 
 
 def perform_batch(action: RecordAction, records, actor, form) -> tuple[int, list]:
@@ -82,7 +98,7 @@ def perform_batch(action: RecordAction, records, actor, form) -> tuple[int, list
     few statements instead of a savepoint and a dozen statements per record. The caller
     flushes and commits (naming the action for history)."""
     if not action.chunked:
-        done, failed, _ = perform(action, records, actor, form)
+        done, failed, _, _ = perform(action, records, actor, form)
         return done, failed
     done, failed = 0, []
     with workflow.batched(), db.session.no_autoflush:

@@ -28,8 +28,9 @@ from admin_app.panel.actions.core import (
 from admin_app.services.errors import ServiceError
 
 
-def report(label: str, done: int, failed: list, *, name_records: bool = True) -> None:
-    """Tell the user what a step did: done (how many), and each refusal with its reason."""
+def report(label: str, done: int, failed: list, notes=(), *, name_records: bool = True) -> None:
+    """Tell the user what a step did: done (how many) with what the step's run function had
+    to say (`notes`, such as a record it opened), and each refusal with its reason."""
     if done:
         flash(
             ngettext(
@@ -40,6 +41,8 @@ def report(label: str, done: int, failed: list, *, name_records: bool = True) ->
             ),
             "success",
         )
+    for note in notes:
+        flash(note, "info")
     for record, reason in failed:
         flash(f"{record}: {reason}" if name_records else reason, "error")
 
@@ -132,8 +135,8 @@ class ActionsMixin:
         elif request.method == "POST" and form.validate_on_submit():
             if many:
                 return self._start_batch(action, the_plan, whole_filter)
-            done, failed, target = perform(action, the_plan.ready, current_user, form)
-            report(self.action_label(name), done, failed)
+            done, failed, target, notes = perform(action, the_plan.ready, current_user, form)
+            report(self.action_label(name), done, failed, notes)
             if done and not failed:
                 return redirect(target or self.get_url(".details_view", id=records[0].id))
             # Refused: show the form again with the reason; nothing was changed.

@@ -29,6 +29,7 @@ from admin_app.models import (
     staff_estate,
 )
 from admin_app.services.reminders import channels, messages, outbox
+from admin_app.services.reminders.handoff_kinds import HANDOFF_KINDS
 from admin_app.services.reminders.rules import RULES_BY_NAME
 from admin_app.services.reminders.store import insert_ignoring_duplicates
 
@@ -122,12 +123,12 @@ def _delivery(reminder, person: Staff, channel: DeliveryChannel, address, now) -
 
 
 def outbound_addresses(reminder, person: Staff) -> list[tuple[DeliveryChannel, str | None]]:
-    """The inbox always; e-mail when configured and known; SMS for field rules and
-    escalations when a provider is configured and the phone is known."""
+    """The inbox always; e-mail when configured and known; SMS for field rules, escalations and
+    hand-offs that ask for it, when a provider is configured and the phone is known."""
     found: list[tuple[DeliveryChannel, str | None]] = [(DeliveryChannel.inbox, None)]
     if channels.email_configured() and person.email:
         found.append((DeliveryChannel.email, person.email))
-    rule = RULES_BY_NAME.get(reminder["rule"])
+    rule = RULES_BY_NAME.get(reminder["rule"]) or HANDOFF_KINDS.get(reminder["rule"])
     wants_sms = reminder["level"] > 0 or (rule is not None and rule.sms)
     if wants_sms and person.phone and channels.sms_enabled():
         found.append((DeliveryChannel.sms, person.phone))

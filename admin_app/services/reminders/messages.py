@@ -10,6 +10,7 @@ from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
+from admin_app.services.reminders.handoff_kinds import HANDOFF_KINDS
 from admin_app.services.reminders.manual import MANUAL
 from admin_app.services.reminders.rules import MODELS, RULES_BY_NAME
 
@@ -31,6 +32,9 @@ def error_text(code: str | None) -> str:
 def title(rule_name: str, level: int, deadline_at: datetime, record: str) -> str:
     if rule_name == MANUAL:
         return gettext("A supervisor asks you to look at %(record)s now.", record=record)
+    handoff = HANDOFF_KINDS.get(rule_name)
+    if handoff is not None:
+        return str(handoff.title) % {"record": record, "deadline": f"{deadline_at:%Y-%m-%d %H:%M}"}
     rule = RULES_BY_NAME.get(rule_name)
     params = {
         "subject": str(rule.subject) if rule else rule_name,

@@ -20,12 +20,14 @@ from sqlalchemy.orm import Session
 from admin_app import clock
 from admin_app.models.reminder import Reminder, ReminderStatus
 from admin_app.services.reminders import plan as planning
+from admin_app.services.reminders.handoff_kinds import HANDOFF_KINDS, is_handoff
 from admin_app.services.reminders.manual import MANUAL
 from admin_app.services.reminders.rules import MODELS, rules_for, watched_columns
 from admin_app.services.reminders.store import chunks, insert_ignoring_duplicates
 
 REMINDER = Reminder.__table__
 WAITING = (ReminderStatus.pending, ReminderStatus.queued)
+UNPLANNED = (MANUAL, *HANDOFF_KINDS)
 
 
 def office_hours() -> planning.OfficeHours:
@@ -70,7 +72,8 @@ def refresh(conn, entity_type: str, ids, now: datetime | None = None) -> None:
             ).where(
                 REMINDER.c.entity_type == entity_type,
                 REMINDER.c.entity_id.in_(batch),
-                REMINDER.c.rule != MANUAL,  # sent by hand: not the rules' to cancel
+                # Sent by hand or at a hand-off: not the deadline rules' to cancel.
+                REMINDER.c.rule.not_in(UNPLANNED),
             )
         ).all()
         _write(conn, entity_type, wanted, existing, now)
@@ -152,7 +155,7 @@ def _change(reminder_id, p: planning.Planned, was: ReminderStatus) -> dict:
 def still_wanted(conn, entity_type: str, entity_id: int, dedupe_key: str) -> bool:
     """Does the record, as it is now, still call for this reminder? (Checked again just
     before delivery, for changes that bypassed the session, such as bulk UPDATEs.)"""
-    if dedupe_key.startswith(f"{MANUAL}:"):
+    if dedupe_key.startswith(f"{MANUAL}:") or is_handoff(dedupe_key):
         return True
     if entity_type not in MODELS:
         return False

@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from sqlalchemy import and_, or_, select, update
+from sqlalchemy import and_, exists, or_, select, update
 
 from admin_app.extensions import db
 from admin_app.models import (
@@ -22,6 +22,7 @@ from admin_app.models import (
     ReminderDelivery,
     ReminderStatus,
 )
+from admin_app.services.reminders.handoff_kinds import HANDOFF_KINDS
 from admin_app.services.reminders.store import is_postgresql
 
 REMINDER, DELIVERY = Reminder.__table__, ReminderDelivery.__table__
@@ -115,7 +116,13 @@ def _give_up_interrupted(now: datetime) -> None:
 
 
 def _outbound_to_retry(now: datetime, limit: int) -> list[int]:
+    """E-mails and texts whose job was lost, or that failed and wait to be tried again; and
+    a hand-off's, never tried yet: it reached the inboxes in its record's own transaction,
+    and no delivery job follows it (services/handoffs.py), so this sweep sends them."""
     cutoff = now - RETRY_AFTER
+    of_a_handoff = exists().where(
+        REMINDER.c.id == DELIVERY.c.reminder_id, REMINDER.c.rule.in_(HANDOFF_KINDS)
+    )
     query = (
         select(DELIVERY.c.reminder_id)
         .where(
@@ -123,7 +130,10 @@ def _outbound_to_retry(now: datetime, limit: int) -> list[int]:
             DELIVERY.c.channel != DeliveryChannel.inbox,
             or_(
                 DELIVERY.c.last_attempt_at < cutoff,
-                and_(DELIVERY.c.last_attempt_at.is_(None), DELIVERY.c.created_at < cutoff),
+                and_(
+                    DELIVERY.c.last_attempt_at.is_(None),
+                    or_(DELIVERY.c.created_at < cutoff, of_a_handoff),
+                ),
             ),
         )
         .distinct()

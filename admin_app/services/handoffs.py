@@ -1,0 +1,175 @@
+"""Hand-offs: whoever a record passes to hears of it at once — an inbox entry per person, written
+in the record's own transaction; e-mail and SMS (where configured) sent by the next sweep.
+
+  a new complaint, however it is saved      → the estate's supervisors (the session listener);
+    an unsatisfied revisit's follow-up is announced as such
+  a ticket escalated                        → the estate's supervisors
+  a complaint classified serious            → the estate's directors (and company-wide ones)
+  a ticket assigned, a work order dispatched → that person
+
+Each hand-off is one Reminder (kinds in reminders/handoff_kinds.py) whose dedupe key names the
+event it announces, never a random token: the notification run twice, a double submit, a batch
+chunk run again or a delivery job retried finds the key taken and writes nothing more, and the
+inbox holds one entry per reminder and person.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import event, func, inspect, select
+from sqlalchemy.orm import Session
+
+from admin_app import clock
+from admin_app.extensions import db
+from admin_app.models import (
+    AuditRecord,
+    Reminder,
+    ReminderStatus,
+    Role,
+    Ticket,
+    TicketCategory,
+    TicketStatus,
+    WorkOrder,
+)
+from admin_app.services.reminders import delivery
+from admin_app.services.reminders.handoff_kinds import (
+    ASSIGNED,
+    DISPATCHED,
+    ESCALATED,
+    FOLLOWUP,
+    NEW_COMPLAINT,
+    PREFIX,
+    SERIOUS,
+    HandoffKind,
+)
+from admin_app.services.reminders.store import insert_ignoring_duplicates
+
+REMINDER = Reminder.__table__
+WORKING = frozenset({TicketStatus.open, TicketStatus.in_progress, TicketStatus.escalated})
+
+
+def tell(
+    record,
+    kind: HandoffKind,
+    event_name: str,
+    *,
+    role: Role | None = None,
+    person_id: int | None = None,
+    deadline_at: datetime | None = None,
+) -> bool:
+    """Announce one event about a saved record to a person or to a role in its estate. True
+    when this call delivered it; False when it was told before (or nobody is there to tell)."""
+    conn = db.session.connection()
+    now = clock.now()
+    key = f"{PREFIX}:{record.__tablename__}:{record.id}:{event_name}"
+    row = {
+        "estate_id": record.estate_id,
+        "rule": kind.name,
+        "entity_type": record.__tablename__,
+        "entity_id": record.id,
+        "level": 0,
+        "recipient_id": person_id,
+        "recipient_role": role.value if role is not None and person_id is None else None,
+        "deadline_at": deadline_at or now,
+        "due_at": now,
+        "status": ReminderStatus.queued,  # claimed here and now: no sweep hands it out
+        "queued_at": now,
+        "attempts": 0,
+        "created_at": now,
+        "dedupe_key": key,
+    }
+    insert_ignoring_duplicates(conn, REMINDER, [row], ["dedupe_key"])
+    reminder_id = conn.execute(
+        select(REMINDER.c.id).where(REMINDER.c.dedupe_key == key)
+    ).scalar_one()
+    return delivery.publish(reminder_id)  # only a queued reminder is published: once
+
+
+def escalated(ticket: Ticket) -> None:
+    tell(ticket, ESCALATED, f"escalated:{_version(ticket)}", role=Role.supervisor)
+
+
+def serious(ticket: Ticket) -> None:
+    """Once per complaint: classifying it again (still serious) tells nobody anew."""
+    tell(ticket, SERIOUS, "serious", role=Role.director)
+
+
+def assigned(ticket: Ticket, actor, was: int | None) -> None:
+    """The new assignee hears of it, unless nothing changed or they took it themselves."""
+    if ticket.assignee_id in (None, was, actor.id):
+        return
+    tell(
+        ticket,
+        ASSIGNED,
+        f"assigned:{ticket.assignee_id}:{_version(ticket)}",
+        person_id=ticket.assignee_id,
+    )
+
+
+def dispatched(order: WorkOrder, was: tuple) -> None:
+    """The technician hears of a new order or a changed appointment (`was`: the technician
+    and appointment before); the same dispatch submitted again tells nobody anew."""
+    if order.technician_id is None or (order.technician_id, order.appointment_at) == was:
+        return
+    appointment = f"{order.appointment_at:%Y%m%d%H%M}" if order.appointment_at else "now"
+    tell(
+        order,
+        DISPATCHED,
+        f"dispatched:{order.technician_id}:{order.dispatched_at:%Y%m%d%H%M%S}:{appointment}",
+        person_id=order.technician_id,
+        deadline_at=order.arrive_by or order.appointment_at,
+    )
+
+
+def _version(record) -> int:
+    """How many changes the record's history holds: names one event of a step that can
+    happen again (escalated, classified, escalated again). Read after the step's flush."""
+    return db.session.scalar(
+        select(func.count()).where(
+            AuditRecord.entity_type == record.__tablename__, AuditRecord.entity_id == record.id
+        )
+    )
+
+
+# ---- a new complaint, whichever path saved it ----------------------------------------------
+def _new_complaints(session: Session) -> list[Ticket]:
+    found = [t for t in session.new if isinstance(t, Ticket) and _working_complaint(t)]
+    found += [
+        t
+        for t in session.dirty
+        if isinstance(t, Ticket)
+        and _working_complaint(t)
+        and inspect(t).attrs.category.history.has_changes()  # became a complaint
+    ]
+    return found
+
+
+def _working_complaint(ticket: Ticket) -> bool:
+    status = ticket.status or TicketStatus.open  # (a str from a form compares equal too)
+    return ticket.category == TicketCategory.complaint and status in WORKING
+
+
+def _after_flush(session: Session, flush_context) -> None:
+    complaints = _new_complaints(session)
+    if not complaints or session is not db.session():
+        return
+    # A follow-up is saved in the same flush as the work order that names it.
+    followups = {
+        order.followup_ticket_id
+        for order in (*session.new, *session.dirty)
+        if isinstance(order, WorkOrder)
+    }
+    for ticket in complaints:
+        kind = FOLLOWUP if ticket.id in followups else NEW_COMPLAINT
+        tell(ticket, kind, "complaint", role=Role.supervisor)
+
+
+_installed = False
+
+
+def install() -> None:
+    global _installed
+    if not _installed:
+        event.listen(Session, "after_flush", _after_flush)
+        _installed = True

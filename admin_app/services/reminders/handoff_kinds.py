@@ -1,0 +1,64 @@
+"""The table of hand-offs: the moments a record passes to someone who must hear of it at once,
+each with its inbox line. Written and delivered by services/handoffs.py; the reminder list,
+the messages and the channels read them from here."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask_babel import lazy_gettext as _l
+
+PREFIX = "handoff"  # every hand-off's dedupe key starts "handoff:"
+
+
+@dataclass(frozen=True)
+class HandoffKind:
+    name: str  # Reminder.rule
+    subject: object  # what it is about, as the reminder list names it (lazy string)
+    title: object  # the inbox line: %(record)s, and %(deadline)s where the kind has one
+    sms: bool = False  # also by text message (when a provider is configured)
+
+
+NEW_COMPLAINT = HandoffKind(
+    "handoff_complaint",
+    _l("New complaint"),
+    _l("New complaint %(record)s: classify it and take it up."),
+    sms=True,
+)
+FOLLOWUP = HandoffKind(
+    "handoff_followup",
+    _l("Follow-up complaint after an unsatisfied revisit"),
+    _l("Follow-up complaint %(record)s: the resident was unsatisfied at a repair's revisit."),
+    sms=True,
+)
+ESCALATED = HandoffKind(
+    "handoff_escalated",
+    _l("Ticket passed up to the supervisors"),
+    _l("%(record)s is passed up to the supervisors: please take it over."),
+    sms=True,
+)
+SERIOUS = HandoffKind(
+    "handoff_serious",
+    _l("Serious complaint for the director"),
+    _l("Serious complaint %(record)s: yours to handle, a result within 48 hours."),
+    sms=True,
+)
+ASSIGNED = HandoffKind(
+    "handoff_assigned",
+    _l("Ticket assigned"),
+    _l("%(record)s is assigned to you."),
+)
+DISPATCHED = HandoffKind(
+    "handoff_dispatched",
+    _l("Work order dispatched"),
+    _l("Work order %(record)s is dispatched to you: be there by %(deadline)s."),
+    sms=True,
+)
+
+HANDOFF_KINDS: dict[str, HandoffKind] = {
+    kind.name: kind for kind in (NEW_COMPLAINT, FOLLOWUP, ESCALATED, SERIOUS, ASSIGNED, DISPATCHED)
+}
+
+
+def is_handoff(dedupe_key: str) -> bool:
+    return dedupe_key.startswith(f"{PREFIX}:")
