@@ -7,6 +7,8 @@ from __future__ import annotations
 class DetailsSectionsMixin:
     # (title, field names) pairs; None keeps Flask-Admin's one table of every field.
     details_groups: tuple | None = None
+    # A column the view draws from another attribute (a signature image from its file id).
+    details_sources: dict = {}
 
     def details_sections(self, model, details_columns) -> list:
         """[(title, [(field, label), …]), …] without empty fields or sections."""
@@ -17,7 +19,7 @@ class DetailsSectionsMixin:
             for name in names:
                 if name not in labels:
                     continue
-                value = getattr(model, name, None)
+                value = getattr(model, self.details_sources.get(name, name), None)
                 if value is None or (isinstance(value, str | list) and not value):
                     continue
                 rows.append((name, labels[name]))

@@ -101,6 +101,51 @@ class WorkOrderView(ActionsMixin, SecureModelView):
         "followup_ticket",
         "created_at",
     )
+    details_groups = (
+        (
+            _l("Work order"),
+            ("number", "estate", "ticket", "kind", "trade", "is_emergency", "status", "created_at"),
+        ),
+        (_l("Where and who"), ("unit", "resident", "contact_name", "contact_phone", "location")),
+        (_l("What it is about"), ("description",)),
+        (
+            _l("Dispatch"),
+            ("technician", "dispatched_at", "dispatched_by", "arrive_by", "appointment_at"),
+        ),
+        (
+            _l("Visit and quote"),
+            (
+                "arrived_at",
+                "quote_labour",
+                "quote_materials",
+                "quote_accepted",
+                "quote_decided_at",
+                "next_visit_at",
+                "work_notes",
+                "work_done_at",
+            ),
+        ),
+        (
+            _l("Signature and fee"),
+            ("signer_name", "signature", "fee_collected", "closed_at", "cancelled_reason"),
+        ),
+        (
+            _l("Revisit"),
+            (
+                "revisit_due_at",
+                "revisited_at",
+                "revisited_by",
+                "rating_timeliness",
+                "rating_quality",
+                "rating_fee",
+                "rating_attitude",
+                "satisfaction",
+                "revisit_comment",
+                "followup_ticket",
+            ),
+        ),
+    )
+    details_sources = {"signature": "signature_file_id"}
     column_export_list = tuple(c for c in column_details_list if c != "signature")
     column_formatters_detail = {
         "signature": signature_image,
