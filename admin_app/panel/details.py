@@ -4,6 +4,11 @@ left out (an inquiry shows no empty complaint fields), so the record reads at a 
 from __future__ import annotations
 
 
+def fields_of(groups) -> tuple[str, ...]:
+    """Every field of a view's sections, in order: its details list and export columns."""
+    return tuple(name for _, names in groups for name in names)
+
+
 class DetailsSectionsMixin:
     # (title, field names) pairs; None keeps Flask-Admin's one table of every field.
     details_groups: tuple | None = None

@@ -14,6 +14,7 @@ from admin_app import clock
 from admin_app.models import Staff, Ticket, TicketCategory
 from admin_app.panel.actions.pages import ActionsMixin
 from admin_app.panel.base import SecureModelView
+from admin_app.panel.details import fields_of
 from admin_app.panel.filters import (
     WorklistFilter,
     estate_filter,
@@ -55,43 +56,6 @@ class TicketView(ActionsMixin, SecureModelView):
         "received_at",
         "assignee",
     )
-    column_details_list = (
-        "number",
-        "estate",
-        "category",
-        "status",
-        "channel",
-        "unit",
-        "resident",
-        "reporter_name",
-        "reporter_phone",
-        "location",
-        "occurred_at",
-        "description",
-        "request",
-        "received_by",
-        "received_at",
-        "assignee",
-        "callback_due_at",
-        "result",
-        "resolved_at",
-        "resident_informed_at",
-        "closed_at",
-        "complaint_code",
-        "severity",
-        "validity",
-        "complaint_due_at",
-        "owner",
-        "cause",
-        "responsible_department",
-        "responsible_person",
-        "corrective_action",
-        "handled_at",
-        "reported_back_at",
-        "revisited_at",
-        "revisited_by",
-        "revisit_note",
-    )
     details_groups = (
         (
             _l("Call"),
@@ -130,6 +94,7 @@ class TicketView(ActionsMixin, SecureModelView):
             ),
         ),
     )
+    column_details_list = fields_of(details_groups)
     column_export_list = column_details_list
     # The caller's phone as typed, or as the resident picked has it on file.
     column_searchable_list = ("number", "reporter_name", "reporter_phone", "resident.phone")

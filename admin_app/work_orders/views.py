@@ -13,6 +13,7 @@ from admin_app import clock
 from admin_app.models import WorkOrder
 from admin_app.panel.actions.pages import ActionsMixin
 from admin_app.panel.base import SecureModelView
+from admin_app.panel.details import fields_of
 from admin_app.panel.files import stored_file_response
 from admin_app.panel.filters import WorklistFilter, estate_filter, resident_filter, unit_filter
 from admin_app.panel.forms import phone_number
@@ -55,50 +56,6 @@ class WorkOrderView(ActionsMixin, SecureModelView):
         "contact_name",
         "technician",
         "appointment_at",
-        "created_at",
-    )
-    column_details_list = (
-        "number",
-        "estate",
-        "ticket",
-        "kind",
-        "trade",
-        "is_emergency",
-        "status",
-        "unit",
-        "resident",
-        "contact_name",
-        "contact_phone",
-        "location",
-        "description",
-        "technician",
-        "dispatched_at",
-        "dispatched_by",
-        "arrive_by",
-        "appointment_at",
-        "arrived_at",
-        "quote_labour",
-        "quote_materials",
-        "quote_accepted",
-        "quote_decided_at",
-        "next_visit_at",
-        "work_notes",
-        "work_done_at",
-        "signer_name",
-        "signature",
-        "fee_collected",
-        "closed_at",
-        "cancelled_reason",
-        "revisit_due_at",
-        "revisited_at",
-        "revisited_by",
-        "rating_timeliness",
-        "rating_quality",
-        "rating_fee",
-        "rating_attitude",
-        "satisfaction",
-        "revisit_comment",
-        "followup_ticket",
         "created_at",
     )
     details_groups = (
@@ -145,6 +102,7 @@ class WorkOrderView(ActionsMixin, SecureModelView):
             ),
         ),
     )
+    column_details_list = fields_of(details_groups)
     details_sources = {"signature": "signature_file_id"}
     column_export_list = tuple(c for c in column_details_list if c != "signature")
     column_formatters_detail = {
