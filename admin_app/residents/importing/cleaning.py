@@ -8,6 +8,7 @@ a stored value: it means "nothing to say".
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from datetime import date, timedelta
@@ -134,24 +135,31 @@ def split_unit(text: str) -> tuple[str, str, str]:
     raise Invalid("bad_unit", value=text)
 
 
+@functools.lru_cache(maxsize=16384)  # a list repeats its buildings, entrances and rooms
+def _cell_parts(kind: str, text: str, kinds: tuple[str, ...]) -> tuple | None:
+    """((part, value), …) that a cell of the `kind` column says, the row having cells for
+    `kinds`; None when it cannot be read."""
+    if text.isdigit():  # the usual cell: one part, nothing to read
+        return ((kind, text),)
+    reading = unit_reader.read_part(kind, text, tuple(k for k in kinds if k != kind))
+    return None if reading is None else tuple(reading.parts().items())
+
+
 def _unit_parts(cells: dict[str, str]) -> dict[str, str]:
     parts: dict[str, str] = {}
-    given = tuple(kind for kind in unit_reader.KINDS if cells.get(kind))
-    for kind in given:
+    kinds = tuple(kind for kind in unit_reader.KINDS if kind in cells)
+    for kind in kinds:
         text = cells[kind]
-        if text.isdigit():  # the usual cell: one part, nothing to read
-            reading = unit_reader.Reading(**{kind: text})
-        else:
-            reading = unit_reader.read_part(kind, text, tuple(k for k in given if k != kind))
-        if reading is None:
+        found = _cell_parts(kind, text, kinds)
+        if found is None:
             if len(text) > LIMITS[kind]:
                 raise Invalid("too_long", field=kind, limit=LIMITS[kind])
             raise Invalid("bad_unit", value=text)
-        for part, value in reading.parts().items():
-            if part in parts and unit_reader.key(part, parts[part]) != unit_reader.key(part, value):
+        for part, value in found:
+            have = parts.setdefault(part, value)
+            if have != value and unit_reader.key(part, have) != unit_reader.key(part, value):
                 raise Invalid("unit_disagrees", field=part, value=text)
-            parts.setdefault(part, value)
-    if cells.get("unit"):
+    if "unit" in cells:
         building, entrance, room = split_unit(cells["unit"])
         parts.setdefault("building", building)
         parts.setdefault("room", room)
