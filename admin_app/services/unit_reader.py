@@ -238,7 +238,9 @@ def _tiers(readings: tuple[Reading, ...]) -> list:
     return exact + [_clause(reading, prefix=True) for reading in readings if reading.open]
 
 
-ORDER = (Unit.building, Unit.entrance, Unit.room, Unit.id)
+# The units list's order, which its indexes give (ix_unit_building_room, and with the estate
+# ix_unit_estate_building_room): a lookup never sorts a large part of the table.
+ORDER = (Unit.building, Unit.room, Unit.id)
 
 
 def find(query, text: str) -> Found:
@@ -246,7 +248,7 @@ def find(query, text: str) -> Found:
     readings = read(fold(text))
     found = Found(text=text, readings=readings)
     if readings:
-        exact = or_(*_tiers(readings)[: len(readings)])
+        exact = or_(*(_clause(reading, prefix=False) for reading in readings))
         found.candidates = query.filter(exact).order_by(*ORDER).limit(SHOWN_CHOICES + 1).all()
     return found
 

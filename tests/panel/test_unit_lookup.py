@@ -53,11 +53,11 @@ def test_the_way_the_panel_writes_a_unit_finds_it_first(desk, view, query):
 
 def test_a_building_lists_its_own_units_before_any_other(desk):
     en, _ = desk
-    building_3 = [
+    building_3 = [  # in the units list's order: building, room
         "Bldg 3, Ent. 1, Rm 101",
         "Bldg 3, Ent. 1, Rm 601",
-        "Bldg 3, Ent. 1, Rm 602",
         "Bldg 3, Ent. 2, Rm 601",
+        "Bldg 3, Ent. 1, Rm 602",
     ]
     for query in ("3", "3栋", "3号楼", "３栋"):
         assert lookup(en, query)[:4] == building_3, query
@@ -79,8 +79,8 @@ def test_a_room_lists_every_such_room_of_the_estate_exact_ones_first(desk):
     assert lookup(en, "3栋601") == ["Bldg 3, Ent. 1, Rm 601", "Bldg 3, Ent. 2, Rm 601"]
     assert lookup(en, "3-60") == [
         "Bldg 3, Ent. 1, Rm 601",
-        "Bldg 3, Ent. 1, Rm 602",
         "Bldg 3, Ent. 2, Rm 601",
+        "Bldg 3, Ent. 1, Rm 602",
     ]
 
 

@@ -202,6 +202,18 @@ def test_too_long_and_bad_email(clean):
     assert codes(clean(email="not-an-email")) == ["bad_email"]
 
 
+def test_a_unit_cell_too_long_is_the_rows_only_problem(clean):
+    row = clean(building="楼" * 40)
+    assert codes(row) == ["too_long"]
+    assert row.building == "楼" * 40  # shown in the list of invalid rows as written
+
+
+def test_a_room_cell_that_is_no_unit_is_refused(clean):
+    row = clean(room="1-2-3-4")
+    assert codes(row) == ["bad_unit"]
+    assert render(row.problems[0].as_json()) == "1-2-3-4 is not a unit like 1-2-301 or 1栋2单元301."
+
+
 def test_more_cells_than_the_header(in_app):
     with in_app():
         row = RowCleaner(["building", "room", "name", "phone"], "华苑小区", "HY").clean(

@@ -165,6 +165,8 @@ def _unit_parts(cells: dict[str, str]) -> dict[str, str]:
         parts.setdefault("room", room)
         if entrance:
             parts.setdefault("entrance", entrance)
+    for kind, value in parts.items():
+        _limited(kind, value)
     return parts
 
 
@@ -294,9 +296,9 @@ class RowCleaner:
                 for kind in unit_reader.KINDS
             )
             raise
-        row.building = _limited("building", parts.get("building", ""))
-        row.entrance = _limited("entrance", parts.get("entrance", ""))
-        row.room = _limited("room", parts.get("room", ""))
+        row.building = parts.get("building", "")
+        row.entrance = parts.get("entrance", "")
+        row.room = parts.get("room", "")
 
     def _name(self, row: Row, text: str) -> None:
         row.name = _limited("name", text)
