@@ -40,7 +40,7 @@ _ENGLISH = {
 }
 _TOKEN = re.compile(
     rf"(?P<sep>[{_SEPARATORS}]+|#)"
-    rf"|(?P<en>(?i:{'|'.join(sorted(_ENGLISH, key=len, reverse=True))}))\.?\s*"
+    rf"|(?P<en>(?i:{'|'.join(sorted(_ENGLISH, key=len, reverse=True))}))(?=[.\s\d])\.?\s*"
     rf"(?P<en_value>[^{_SEPARATORS}#]+)"
     rf"|(?P<value>[^{_SEPARATORS}#]+?)(?P<suffix>{_SUFFIXES})"
     rf"|(?P<bare>[^{_SEPARATORS}#]+)"
