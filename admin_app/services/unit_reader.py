@@ -269,3 +269,10 @@ def search(query, text: str, offset: int = 0, limit: int = 10) -> list[Unit]:
         if len(seen) >= wanted:
             break
     return list(seen.values())[offset:wanted]
+
+
+def condition(text: str):
+    """Every unit a text may name, exactly or typed on, as one filter (the units list's search);
+    None when the text is no unit's address."""
+    readings = read(fold(text))
+    return or_(*_tiers(readings)) if readings else None

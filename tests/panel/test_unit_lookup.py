@@ -4,6 +4,8 @@ never a unit of another estate."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from admin_app.models import Role
@@ -108,3 +110,17 @@ def test_text_that_is_no_unit_finds_nothing(desk):
     en, _ = desk
     assert lookup(en, "1-2-3-4") == []
     assert lookup(en, "%") == []
+
+
+def test_the_units_lists_search_box_reads_units_the_same_way(desk, factories, login):
+    en, _ = desk
+
+    def found(query: str) -> int:
+        page = en.get("/admin/unit/", query_string={"search": query}).get_data(as_text=True)
+        return len(set(re.findall(r"/admin/unit/(?:details|edit)/\?id=(\d+)", page)))
+
+    assert found("3-1-601") == 1
+    assert found("3栋1单元601室") == 1
+    assert found("3栋601") == 2
+    assert found("3栋") == 4  # building 3 only, not 13 or 30
+    assert found("601室") == 3
