@@ -61,7 +61,7 @@ def configure_urls(app: Flask) -> None:
 
 
 def configure_extensions(app: Flask) -> None:
-    from admin_app.i18n import date_picker_locale, select_locale
+    from admin_app.i18n import date_picker_locale, select_box_locale, select_locale
     from admin_app.models.staff import Staff
 
     db.init_app(app)
@@ -97,6 +97,7 @@ def configure_extensions(app: Flask) -> None:
             "languages": app.config["LANGUAGES"],
             "current_locale": str(get_locale()),
             "date_picker_locale": date_picker_locale,
+            "select_box_locale": select_box_locale,
         }
 
 

@@ -56,3 +56,15 @@ def date_picker_locale() -> dict:
         "monthNames": [months[m] for m in range(1, 13)],
         "firstDay": 1,
     }
+
+
+def select_box_locale() -> dict:
+    """The texts of Flask-Admin's search boxes (select2: the unit, resident and estate
+    pickers) in the page's language; select2 otherwise says "No matches found" in English."""
+    from flask_babel import gettext
+
+    return {
+        "noMatches": gettext("No matches found"),
+        "searching": gettext("Searching…"),
+        "loadMore": gettext("Loading more results…"),
+    }

@@ -40,6 +40,30 @@ def fold(text: str | None) -> str:
     return " ".join(folded.split())
 
 
+# What people write after each part of a unit's address ("3栋1单元601室", "3号楼", "3#"), longest
+# first: "号楼" is a building, "号" alone a room.
+UNIT_SUFFIXES = {
+    "building": ("号楼", "栋", "幢", "座", "#", "楼"),
+    "entrance": ("单元",),
+    "room": ("室", "房", "号"),
+}
+# The panel's label adds 栋, 单元 and 室 (models/unit.py) and drops these before doing so; "3楼"
+# may be a floor and "12号" a house number, so a label keeps 楼 and 号.
+_KEPT_IN_LABELS = ("楼", "号")
+
+
+def unit_part(kind: str, text: str | None, *, label: bool = False) -> str:
+    """One part of a unit without its suffix, folded: '３栋' -> '3', '1单元' -> '1',
+    '0301室' -> '0301'; a text that is only a suffix stays as it is."""
+    text = fold(text)
+    for suffix in UNIT_SUFFIXES[kind]:
+        if label and suffix in _KEPT_IN_LABELS:
+            continue
+        if text.endswith(suffix) and len(text) > len(suffix):
+            return text[: -len(suffix)].rstrip()
+    return text
+
+
 _PHONE_NOISE = str.maketrans("", "", " -().")  # after fold() every space is a plain " "
 
 

@@ -12,6 +12,22 @@ from sqlalchemy.orm import Mapped, mapped_column
 from admin_app.extensions import db
 from admin_app.models.base import Choice, EstateScoped, TimestampMixin, choice_column, list_index
 from admin_app.models.renovation import RenovationStatus
+from admin_app.validation import unit_part
+
+
+def unit_label(building: str, entrance: str | None, room: str) -> str:
+    """How the panel writes a unit: "3栋1单元601室" / "Bldg 3, Ent. 1, Rm 601". The parts are
+    shown without a suffix of their own, so that a room stored as "601室" never reads "601室室"."""
+    building = unit_part("building", building, label=True)
+    room = unit_part("room", room, label=True)
+    if entrance:
+        return gettext(
+            "Bldg %(building)s, Ent. %(entrance)s, Rm %(room)s",
+            building=building,
+            entrance=unit_part("entrance", entrance, label=True),
+            room=room,
+        )
+    return gettext("Bldg %(building)s, Rm %(room)s", building=building, room=room)
 
 
 class UnitKind(Choice):
@@ -57,14 +73,7 @@ class Unit(EstateScoped, TimestampMixin, db.Model):
 
     @property
     def label(self) -> str:
-        if self.entrance:
-            return gettext(
-                "Bldg %(building)s, Ent. %(entrance)s, Rm %(room)s",
-                building=self.building,
-                entrance=self.entrance,
-                room=self.room,
-            )
-        return gettext("Bldg %(building)s, Rm %(room)s", building=self.building, room=self.room)
+        return unit_label(self.building, self.entrance, self.room)
 
     def __str__(self) -> str:
         return self.label

@@ -15,15 +15,18 @@ from admin_app import validation
 from admin_app.auth.scope import scoped
 from admin_app.extensions import db
 from admin_app.panel.listing import SEARCH_MODES
+from admin_app.services import unit_reader
 
 MAX_LOOKUP_ROWS = 20
 
 # The records most forms pick: the estate, the unit and the resident (each domain's form_ajax_refs).
 ESTATE_LOOKUP = {"fields": ("name", "code"), "placeholder": _l("Choose an estate")}
+# Units are read as people write them ("3栋1单元601", "3-1-601", "601室"): services/unit_reader.py.
 UNIT_LOOKUP = {
     "fields": ("building", "room"),
-    "modes": {"building": "prefix", "room": "prefix"},
-    "placeholder": _l("Search building or room"),
+    "search": unit_reader.search,
+    "order_by": unit_reader.ORDER,
+    "placeholder": _l("Building, entrance, room: 3-1-601"),
 }
 RESIDENT_LOOKUP = {
     "fields": ("name", "phone"),
@@ -36,12 +39,14 @@ class ScopedAjaxLoader(QueryAjaxModelLoader):
     """Options: `fields` to search, each as `modes` says ("prefix", "contains", "phone"; see
     listing.py — the same matching as the lists' search), `contains` by default;
     `extra_filter(query) -> query` to narrow further (e.g. only technicians); `label(record)
-    -> str` for what each choice shows (its str() by default)."""
+    -> str` for what each choice shows (its str() by default); `search(query, term, offset,
+    limit) -> records` to find them another way (units); `order_by`: a column or a tuple."""
 
     def __init__(self, name, session, model, **options):
         self.modes = options.pop("modes", {})
         self.extra_filter = options.pop("extra_filter", None)
         self.label = options.pop("label", None)
+        self.search = options.pop("search", None)
         options.setdefault("minimum_input_length", 0)
         super().__init__(name, session, model, **options)
 
@@ -66,6 +71,10 @@ class ScopedAjaxLoader(QueryAjaxModelLoader):
     def get_list(self, term, offset=0, limit=10):
         query = self.get_query()
         term = (term or "").strip()[:50]
+        limit = max(1, min(int(limit or 10), MAX_LOOKUP_ROWS))
+        offset = max(0, int(offset or 0))
+        if term and self.search is not None:
+            return self.search(query, term, offset, limit)
         if term:
             clauses = []
             for field in self.fields:
@@ -75,7 +84,6 @@ class ScopedAjaxLoader(QueryAjaxModelLoader):
                     clauses.append(clause)
             query = query.filter(or_(*clauses) if clauses else false())
         if self.order_by is not None:
-            query = query.order_by(self.order_by)
-        limit = max(1, min(int(limit or 10), MAX_LOOKUP_ROWS))
-        offset = max(0, int(offset or 0))
+            order = self.order_by if isinstance(self.order_by, tuple) else (self.order_by,)
+            query = query.order_by(*order)
         return query.offset(offset).limit(limit).all()

@@ -22,6 +22,7 @@ from admin_app.extensions import db
 from admin_app.jobs.queue import submit
 from admin_app.models.resident import ResidentRole
 from admin_app.models.resident_import import ImportStatus, ResidentImport
+from admin_app.models.unit import unit_label
 from admin_app.panel import export as exporting
 from admin_app.panel.access import SecurePage
 from admin_app.residents import operations as resident_import
@@ -250,12 +251,6 @@ def value_text(field: str, value) -> str:
 
 
 def unit_text(label) -> str:
+    """A row's unit as the panel writes units ("3栋1单元202室")."""
     building, entrance, room = (label or ["", "", "", ""])[:3]
-    if entrance:
-        return gettext(
-            "Bldg %(building)s, Ent. %(entrance)s, Rm %(room)s",
-            building=building,
-            entrance=entrance,
-            room=room,
-        )
-    return gettext("Bldg %(building)s, Rm %(room)s", building=building, room=room)
+    return unit_label(building, entrance, room)

@@ -8,7 +8,9 @@ from admin_app.models import Unit
 from admin_app.panel.base import SecureModelView
 from admin_app.panel.filters import estate_filter
 from admin_app.panel.labels import LABELS
+from admin_app.panel.listing import MAX_SEARCH_TERM_LENGTH
 from admin_app.panel.lookups import ESTATE_LOOKUP
+from admin_app.services import unit_reader
 from admin_app.views.household import UnitFileMixin
 
 
@@ -56,3 +58,13 @@ class UnitView(UnitFileMixin, SecureModelView):
     integrity_messages = (
         (("room",), _l("This unit (building, entrance and room) already exists in the estate.")),
     )
+
+    def search_query(self, query, count_query, joins, count_joins, search):
+        """The search box reads units like every unit lookup ("3-1-601", "3栋601", "601室")."""
+        condition = unit_reader.condition(search.strip()[:MAX_SEARCH_TERM_LENGTH])
+        if condition is None:
+            return super().search_query(query, count_query, joins, count_joins, search)
+        query = query.filter(condition)
+        if count_query is not None:
+            count_query = count_query.filter(condition)
+        return query, count_query, joins, count_joins

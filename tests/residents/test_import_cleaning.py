@@ -165,7 +165,11 @@ def test_masked_id_is_remembered_not_stored(clean):
 
 def test_full_width_and_spaces_are_folded(clean):
     row = clean(building="　３栋 ", room="１０１", name=" 张  三 ")
-    assert (row.building, row.room, row.name) == ("3栋", "101", "张 三")
+    assert (row.building, row.room, row.name) == (
+        "3",
+        "101",
+        "张 三",
+    )  # as the panel keeps a building
 
 
 def test_formula_apostrophe_from_our_export_is_removed(clean):
@@ -196,6 +200,18 @@ def test_row_of_another_estate(clean):
 def test_too_long_and_bad_email(clean):
     assert codes(clean(name="张" * 51)) == ["too_long"]
     assert codes(clean(email="not-an-email")) == ["bad_email"]
+
+
+def test_a_unit_cell_too_long_is_the_rows_only_problem(clean):
+    row = clean(building="楼" * 40)
+    assert codes(row) == ["too_long"]
+    assert row.building == "楼" * 40  # shown in the list of invalid rows as written
+
+
+def test_a_room_cell_that_is_no_unit_is_refused(clean):
+    row = clean(room="1-2-3-4")
+    assert codes(row) == ["bad_unit"]
+    assert render(row.problems[0].as_json()) == "1-2-3-4 is not a unit like 1-2-301 or 1栋2单元301."
 
 
 def test_more_cells_than_the_header(in_app):

@@ -255,7 +255,8 @@ def test_missing_units_are_created_only_when_asked(in_app, world):
     commit(in_app, batch_id)
     with in_app():
         unit = db.session.query(Unit).filter_by(estate_id=world.a.id, room="301").one()
-        assert (unit.building, unit.entrance) == ("3栋", "2")
+        assert (unit.building, unit.entrance) == ("3", "2")  # "3栋" as the panel keeps it
+        assert str(unit) == "Bldg 3, Ent. 2, Rm 301"
         assert db.session.query(Resident).filter_by(unit_id=unit.id).one().name == "新房主"
         created = (
             db.session.query(AuditRecord).filter_by(entity_type="unit", entity_id=unit.id).one()

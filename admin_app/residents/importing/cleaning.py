@@ -8,6 +8,7 @@ a stored value: it means "nothing to say".
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from datetime import date, timedelta
@@ -19,6 +20,7 @@ from admin_app import sensitive, validation
 from admin_app.models.resident import ResidentRole
 from admin_app.residents.importing.columns import header_key
 from admin_app.residents.importing.problems import Problem
+from admin_app.services import unit_reader
 
 # The first characters our exports (panel/export.py) protect with an apostrophe; an import
 # removes that apostrophe again so that export -> import changes nothing.
@@ -51,9 +53,6 @@ _COMPACT = re.compile(r"^(\d{4})(\d{2})(\d{2})$")
 _DMY = re.compile(r"^(\d{1,2})[/.](\d{1,2})[/.](\d{4})$")
 _EXCEL_SERIAL = re.compile(r"^(\d{5})(?:\.0+)?$")
 _EXCEL_EPOCH = date(1899, 12, 30)
-_UNIT_DASH = re.compile(r"^([^-/#—]+)[-/#—]([^-/#—]+)(?:[-/#—]([^-/#—]+))?$")
-_UNIT_ZH = re.compile(r"^(.+?)(?:栋|幢|号楼|座)(?:(.+?)单元)?(.+?)(?:室|号)?$")
-_UNIT_EN = re.compile(r"^bldg\s*(.+?),\s*(?:ent\.?\s*(.+?),\s*)?rm\s*(.+)$", re.IGNORECASE)
 
 
 class Row:
@@ -75,6 +74,7 @@ class Row:
         "email",
         "notes",
         "problems",
+        "unit_cells",
     )
 
     def __init__(self, number: int) -> None:
@@ -84,6 +84,7 @@ class Row:
         self.phone = self.role = self.id_number = self.id_hash = None
         self.masked_given = self.move_in = self.move_out = self.email = self.notes = None
         self.problems: list[Problem] = []
+        self.unit_cells: dict[str, str] = {}  # building, entrance, room, unit: as written
 
     @property
     def label(self) -> list:
@@ -126,15 +127,47 @@ def role_table() -> dict[str, ResidentRole]:
 
 
 def split_unit(text: str) -> tuple[str, str, str]:
-    """'1-2-301', '1栋2单元301室', 'Bldg 1, Ent. 2, Rm 301' -> ('1', '2', '301')."""
-    for pattern in (_UNIT_EN, _UNIT_DASH, _UNIT_ZH):
-        match = pattern.match(text)
-        if match:
-            building, entrance, room = match.groups()
-            if room is None:  # two parts: building and room
-                entrance, room = None, entrance
-            return building.strip(), (entrance or "").strip(), room.strip()
+    """A unit in one cell: '1-2-301', '1栋2单元301室', 'Bldg 1, Ent. 2, Rm 301' -> ('1', '2',
+    '301'); it must name at least the building and the room."""
+    for reading in unit_reader.read(text):
+        if reading.building is not None and reading.room is not None:
+            return reading.building, reading.entrance or "", reading.room
     raise Invalid("bad_unit", value=text)
+
+
+@functools.lru_cache(maxsize=16384)  # a list repeats its buildings, entrances and rooms
+def _cell_parts(kind: str, text: str, kinds: tuple[str, ...]) -> tuple | None:
+    """((part, value), …) that a cell of the `kind` column says, the row having cells for
+    `kinds`; None when it cannot be read."""
+    if text.isdigit():  # the usual cell: one part, nothing to read
+        return ((kind, text),)
+    reading = unit_reader.read_part(kind, text, tuple(k for k in kinds if k != kind))
+    return None if reading is None else tuple(reading.parts().items())
+
+
+def _unit_parts(cells: dict[str, str]) -> dict[str, str]:
+    parts: dict[str, str] = {}
+    kinds = tuple(kind for kind in unit_reader.KINDS if kind in cells)
+    for kind in kinds:
+        text = cells[kind]
+        found = _cell_parts(kind, text, kinds)
+        if found is None:
+            if len(text) > LIMITS[kind]:
+                raise Invalid("too_long", field=kind, limit=LIMITS[kind])
+            raise Invalid("bad_unit", value=text)
+        for part, value in found:
+            have = parts.setdefault(part, value)
+            if have != value and unit_reader.key(part, have) != unit_reader.key(part, value):
+                raise Invalid("unit_disagrees", field=part, value=text)
+    if "unit" in cells:
+        building, entrance, room = split_unit(cells["unit"])
+        parts.setdefault("building", building)
+        parts.setdefault("room", room)
+        if entrance:
+            parts.setdefault("entrance", entrance)
+    for kind, value in parts.items():
+        _limited(kind, value)
+    return parts
 
 
 def parse_date(text: str, field: str) -> date:
@@ -215,6 +248,11 @@ class RowCleaner:
                 store(row, text)
             except Invalid as bad:
                 row.problems.append(bad.problem)
+        if row.unit_cells:
+            try:
+                self._read_unit(row)
+            except Invalid as bad:
+                row.problems.append(bad.problem)
         for name in self.required:
             if not getattr(row, name) and not any(
                 p.params.get("field") == name for p in row.problems
@@ -231,20 +269,36 @@ class RowCleaner:
         if header_key(text) not in self.estate_keys:
             raise Invalid("other_estate", value=text, estate=self.estate_name)
 
+    # The unit's cells are read together once the row is read (a room cell may say
+    # "1单元202室"): see _read_unit.
     def _building(self, row: Row, text: str) -> None:
-        row.building = _limited("building", text)
+        row.unit_cells["building"] = text
 
     def _entrance(self, row: Row, text: str) -> None:
-        row.entrance = _limited("entrance", text)
+        row.unit_cells["entrance"] = text
 
     def _room(self, row: Row, text: str) -> None:
-        row.room = _limited("room", text)
+        row.unit_cells["room"] = text
 
     def _unit(self, row: Row, text: str) -> None:
-        building, entrance, room = split_unit(text)
-        row.building = row.building or _limited("building", building)
-        row.entrance = row.entrance or _limited("entrance", entrance)
-        row.room = row.room or _limited("room", room)
+        row.unit_cells["unit"] = text
+
+    def _read_unit(self, row: Row) -> None:
+        """The building, entrance and room the unit cells name, as the panel keeps them ("3栋"
+        -> "3", "202室" -> "202"); a unit column fills what the other columns leave empty. A
+        row whose unit cannot be read keeps its cells as written, for the list of invalid rows."""
+        cells = row.unit_cells
+        try:
+            parts = _unit_parts(cells)
+        except Invalid:
+            row.building, row.entrance, row.room = (
+                cells.get(kind) or (cells.get("unit", "") if kind == "room" else "")
+                for kind in unit_reader.KINDS
+            )
+            raise
+        row.building = parts.get("building", "")
+        row.entrance = parts.get("entrance", "")
+        row.room = parts.get("room", "")
 
     def _name(self, row: Row, text: str) -> None:
         row.name = _limited("name", text)

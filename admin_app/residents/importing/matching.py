@@ -1,16 +1,14 @@
 """Finding what a row names in the estate: its unit, and the resident it updates.
 
-Units are found as people spell them ("3栋", "2单元", "0301室" name the same place as "3", "2",
-"0301"); a missing entrance is fine when only one unit has that building and room. Residents
+Units are found as the unit reader (services/unit_reader.py) keys them ("3栋", "2单元", "0301室"
+name the same place as "3", "2", "0301"); a missing entrance is fine when only one unit has that
+building and room, else the problem names the candidates. Residents
 are found by unit and phone, else by unit and ID number (keyed hash; a masked number from our own
 export by its stored mask). Stored values are compared the way the import cleans them, so a
 phone saved as "0755-8600 1234" equals "075586001234".
 """
 
 from __future__ import annotations
-
-import functools
-import re
 
 from sqlalchemy import String, select, type_coerce
 from sqlalchemy.orm import Session
@@ -21,32 +19,22 @@ from admin_app.models.unit import Unit
 from admin_app.residents.importing.cleaning import Row, note_text
 from admin_app.residents.importing.problems import Problem
 from admin_app.services.history import plain
+from admin_app.services.unit_reader import SHOWN_CHOICES, key
 from admin_app.validation import fold, normalise_phone
 
 # The resident fields a row sets (the ID number aside): compared, and written by writing.py.
 COMPARED = ("name", "phone", "role", "move_in", "move_out", "email", "notes")
-_SUFFIXES = {
-    "building": re.compile(r"(栋|幢|号楼|楼|座)$"),
-    "entrance": re.compile(r"单元$"),
-    "room": re.compile(r"(室|号|房)$"),
-}
-
-
-@functools.lru_cache(maxsize=8192)  # an estate has few buildings, entrances and room numbers
-def _norm(kind: str, text: str) -> str:
-    """'3栋' and '3', '2单元' and '2', '0301室' and '0301' name the same place."""
-    text = fold(text).upper().replace(" ", "")
-    return _SUFFIXES[kind].sub("", text) or text
 
 
 class UnitIndex:
-    """The estate's units, found by building / entrance / room as people spell them."""
+    """The estate's units, found by building / entrance / room as the unit reader keys them."""
 
     def __init__(self, session: Session, estate, create_missing: bool) -> None:
         self.estate_name = estate.name
         self.create_missing = create_missing
-        self.exact: dict[tuple, int | None] = {}
+        self.exact: dict[tuple, list[int]] = {}
         self.by_room: dict[tuple, list[int]] = {}
+        self.parts: dict[int, tuple[str, str, str]] = {}
         self.spelling: dict[tuple, str] = {}
         table = Unit.__table__
         rows = session.connection().execute(
@@ -55,42 +43,39 @@ class UnitIndex:
             )
         )
         for unit_id, building, entrance, room in rows:
-            key = (
-                _norm("building", building),
-                _norm("entrance", entrance or ""),
-                _norm("room", room),
-            )
+            entrance = entrance or ""
+            unit_key = (key("building", building), key("entrance", entrance), key("room", room))
             # Two units spelled alike ("3栋" and "3") cannot be told apart: neither matches.
-            self.exact[key] = None if key in self.exact else unit_id
-            self.by_room.setdefault((key[0], key[2]), []).append(unit_id)
-            self.spelling.setdefault(("building", key[0]), building)
-            self.spelling.setdefault(("entrance", key[1]), entrance or "")
+            self.exact.setdefault(unit_key, []).append(unit_id)
+            self.by_room.setdefault((unit_key[0], unit_key[2]), []).append(unit_id)
+            self.parts[unit_id] = (building, entrance, room)
+            self.spelling.setdefault(("building", unit_key[0]), building)
+            self.spelling.setdefault(("entrance", unit_key[1]), entrance)
 
     def find(self, row: Row) -> tuple[object, Problem | None]:
         """The unit id, a key for a unit to create, or the problem."""
-        key = (
-            _norm("building", row.building),
-            _norm("entrance", row.entrance),
-            _norm("room", row.room),
+        unit_key = (
+            key("building", row.building),
+            key("entrance", row.entrance),
+            key("room", row.room),
         )
-        if key in self.exact:
-            if self.exact[key] is None:
-                return None, Problem("ambiguous_unit", {"unit": _unit_text(row)})
-            return self.exact[key], None
-        if not row.entrance:
-            candidates = self.by_room.get((key[0], key[2]), [])
-            if len(candidates) == 1:
-                return candidates[0], None
-            if len(candidates) > 1:
-                return None, Problem("ambiguous_unit", {"unit": _unit_text(row)})
+        candidates = self.exact.get(unit_key, [])
+        if not candidates and not row.entrance:
+            candidates = self.by_room.get((unit_key[0], unit_key[2]), [])
+        if len(candidates) == 1:
+            return candidates[0], None
+        if candidates:
+            choices = [self.parts[unit_id] for unit_id in candidates[: SHOWN_CHOICES + 1]]
+            return None, Problem("ambiguous_unit", {"unit": _unit_text(row), "units": choices})
         if self.create_missing:
-            return ("new", *key), None
+            return ("new", *unit_key), None
         return None, Problem("no_unit", {"unit": _unit_text(row), "estate": self.estate_name})
 
     def new_unit(self, row: Row) -> tuple[str, str, str]:
-        """A new unit spelled like the estate's others ("3栋" if its buildings are "3栋")."""
-        b = self.spelling.get(("building", _norm("building", row.building)), row.building)
-        e = self.spelling.get(("entrance", _norm("entrance", row.entrance)), row.entrance)
+        """A new unit spelled like the estate's others ("3栋" if its buildings are "3栋"), else
+        as the reader gives it ("3", "2", "301")."""
+        b = self.spelling.get(("building", key("building", row.building)), row.building)
+        e = self.spelling.get(("entrance", key("entrance", row.entrance)), row.entrance)
         return b, e, row.room
 
 

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from flask_babel import lazy_gettext as _l
 
 from admin_app.residents.importing.columns import field_label
+from admin_app.services import unit_reader
 from admin_app.services.errors import ServiceError
 
 MESSAGES = {
@@ -55,8 +56,10 @@ MESSAGES = {
     "bad_role": _l("%(value)s is not a role (owner, tenant or family member)."),
     "bad_email": _l("%(value)s is not an e-mail address."),
     "bad_unit": _l("%(value)s is not a unit like 1-2-301 or 1栋2单元301."),
+    "unit_disagrees": _l("%(value)s names another %(field)s than the row's other unit cells."),
     "other_estate": _l("This row belongs to %(value)s, not to %(estate)s."),
     "no_unit": _l("There is no unit %(unit)s in %(estate)s."),
+    # stored before the unit reader said which units ("units"): rendered by unit_reader now
     "ambiguous_unit": _l("Several units match %(unit)s: fill in the entrance."),
     "no_key": _l("Give a phone number or an ID number, so the resident can be recognised."),
     "two_residents": _l(
@@ -85,6 +88,8 @@ def render(stored) -> str:
     message = MESSAGES.get(code)
     if message is None:
         return code
+    if code == "ambiguous_unit" and params.get("units"):
+        return unit_reader.ambiguity(params["unit"], [tuple(u) for u in params["units"]])
     if "field" in params:
         params["field"] = field_label(params["field"])
     if "fields" in params:
