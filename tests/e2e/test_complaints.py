@@ -61,9 +61,11 @@ def test_ordinary_complaint_escalates_and_is_handled(app, factories, in_app, scr
     ticket = the_complaint(in_app)
     assert ticket.status is TicketStatus.open and ticket.complaint_due_at is None
 
-    # The supervisor finds it on the dashboard's open-complaints card.
+    # The supervisor has heard of it (the hand-off reached the inbox at once) and finds it on
+    # the dashboard's open-complaints card.
     boss = screen("supervisor").login("boss", PASSWORD)
     page = boss.page
+    assert page.inner_text("#inbox-unread").strip() == "1"
     card = page.locator("#queue-open_complaints")
     assert card.locator(".queue-count").inner_text().strip() == "1"
     with page.expect_navigation():
