@@ -134,6 +134,7 @@ ACTIONS: dict[str, frozenset[Role]] = {
     "work_order.dispatch": FRONT_DESK,
     "work_order.cancel": FRONT_DESK,
     "work_order.arrive": FIELD,
+    "work_order.hand_back": FIELD,
     "work_order.quote": FIELD,
     "work_order.accept_quote": FIELD,
     "work_order.decline_quote": FIELD,

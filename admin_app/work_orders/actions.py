@@ -169,6 +169,13 @@ WORK_ORDER_ACTIONS = (
     ),
     RecordAction("revisit", run_revisit, forms.RevisitForm, many=False),
     RecordAction(
+        "hand_back",
+        lambda o, a, f: work_orders.hand_back(o, a, reason=f.reason.data),
+        ReasonForm,
+        many=False,
+        style="warning",
+    ),
+    RecordAction(
         "cancel",
         lambda o, a, f: work_orders.cancel(o, a, reason=f.reason.data),
         ReasonForm,

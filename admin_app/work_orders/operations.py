@@ -10,6 +10,7 @@ from __future__ import annotations
 from datetime import datetime, time, timedelta
 from decimal import Decimal
 
+from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func
 
@@ -45,6 +46,7 @@ WORK_ORDER = StateMachine(
     "work_order",
     [
         step("dispatch", _l("Dispatch"), {S.new, S.dispatched}, S.dispatched),
+        step("hand_back", _l("Hand back (cannot take it)"), {S.dispatched}, S.new),
         step("cancel", _l("Cancel"), OPEN_STATES, S.cancelled),
         step("arrive", _l("Mark arrived"), {S.dispatched}, S.arrived),
         step("quote", _l("Record quote"), {S.arrived}, S.quoted),
@@ -111,6 +113,20 @@ def dispatch(order: WorkOrder, actor, *, technician: Staff, appointment_at: date
         order.dispatched_at = now
         order.dispatched_by_id = actor.id
     handoffs.dispatched(order, was)
+
+
+def hand_back(order: WorkOrder, actor, *, reason: str) -> None:
+    """The technician cannot take the order (away, wrong trade, no parts): it goes back to the
+    front desk's "to dispatch" list, with the reason in the order's notes and its history."""
+    if not (reason or "").strip():
+        raise ServiceError(_l("Say why the order is handed back."))
+    with WORK_ORDER.transition(order, "hand_back", actor):
+        order.work_notes = _append(
+            order.work_notes, gettext("Handed back: %(reason)s", reason=reason.strip())
+        )
+        order.technician_id = None
+        order.dispatched_at = order.dispatched_by_id = None
+        order.arrive_by = order.appointment_at = None
 
 
 def _check_technician(order: WorkOrder, technician: Staff | None) -> None:
