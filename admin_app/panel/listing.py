@@ -31,6 +31,8 @@ FEW_MATCHES = 250
 # Longer than any searched column (numbers, names, phones, codes): such a term matches
 # nothing, and is not sent (SQLite refuses LIKE patterns of 50,000 bytes: it was a 500).
 MAX_SEARCH_TERM_LENGTH = 200
+# How much of a refused filter value the message repeats.
+SHOWN_FILTER_VALUE = 40
 
 
 class CappedCount(int):
@@ -231,6 +233,12 @@ class ListingMixin:
         operation = flt.operation()
         operation = getattr(operation, "_args", [operation])[0]
         return re.sub(r"[^a-z0-9]+", "_", f"{key} {operation}".lower()).strip("_")
+
+    def get_invalid_value_msg(self, value, filter):
+        """The refused value, cut: it is flashed, so it travels in the session cookie, and a
+        long one pushed the cookie past what browsers keep (they drop it: a logout)."""
+        shown = value if len(value) <= SHOWN_FILTER_VALUE else value[:SHOWN_FILTER_VALUE] + "…"
+        return super().get_invalid_value_msg(shown, filter)
 
     def shown_filter_groups(self, groups):
         """Filters whose options depend on the request (the user's estates) get them now;
