@@ -5,7 +5,7 @@ from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf.csrf import CSRFProtect
-from sqlalchemy import MetaData
+from sqlalchemy import MetaData, event
 from sqlalchemy.orm import DeclarativeBase
 
 # Stable constraint names, so that Alembic migrations can name what they alter or drop.
@@ -27,3 +27,10 @@ migrate = Migrate()
 login_manager = LoginManager()
 csrf = CSRFProtect()
 babel = Babel()
+
+
+def listen_once(target, identifier: str, fn) -> None:
+    """A listener on a class (the Session) lasts for the process: add it only once, however
+    many apps are built (the tests build several)."""
+    if not event.contains(target, identifier, fn):
+        event.listen(target, identifier, fn)

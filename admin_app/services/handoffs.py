@@ -17,11 +17,11 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import event, func, inspect, select
+from sqlalchemy import func, inspect, select
 from sqlalchemy.orm import Session
 
 from admin_app import clock
-from admin_app.extensions import db
+from admin_app.extensions import db, listen_once
 from admin_app.models import (
     AuditRecord,
     Reminder,
@@ -165,11 +165,5 @@ def _after_flush(session: Session, flush_context) -> None:
         tell(ticket, kind, "complaint", role=Role.supervisor)
 
 
-_installed = False
-
-
 def install() -> None:
-    global _installed
-    if not _installed:
-        event.listen(Session, "after_flush", _after_flush)
-        _installed = True
+    listen_once(Session, "after_flush", _after_flush)

@@ -17,10 +17,11 @@ import enum
 from dataclasses import dataclass
 
 from flask import has_request_context
-from sqlalchemy import event, inspect
+from sqlalchemy import inspect
 from sqlalchemy.orm import ColumnProperty, Session
 
 from admin_app import clock
+from admin_app.extensions import listen_once
 from admin_app.models.audit import AuditRecord
 from admin_app.services import bulk
 
@@ -253,13 +254,7 @@ def write(session: Session, rows: list[dict]) -> None:
         bulk.insert_rows(session, AuditRecord.__table__, rows)
 
 
-_installed = False
-
-
 def install() -> None:
-    global _installed
-    if not _installed:
-        event.listen(Session, "after_flush", _after_flush)
-        event.listen(Session, "after_commit", _forget_written)
-        event.listen(Session, "after_rollback", _forget_written)
-        _installed = True
+    listen_once(Session, "after_flush", _after_flush)
+    listen_once(Session, "after_commit", _forget_written)
+    listen_once(Session, "after_rollback", _forget_written)

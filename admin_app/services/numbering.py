@@ -6,11 +6,12 @@ number gets the next one, whichever path created it (form, service, import, seed
 
 from __future__ import annotations
 
-from sqlalchemy import event, insert, select, update
+from sqlalchemy import insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from admin_app import clock
+from admin_app.extensions import listen_once
 from admin_app.models.estate import Estate
 from admin_app.models.numbering import NumberSequence
 
@@ -80,11 +81,5 @@ def _before_flush(session: Session, flush_context, instances) -> None:
             obj.number = number_for(session, estate_id, kind)
 
 
-_installed = False
-
-
 def install() -> None:
-    global _installed
-    if not _installed:
-        event.listen(Session, "before_flush", _before_flush)
-        _installed = True
+    listen_once(Session, "before_flush", _before_flush)

@@ -14,10 +14,11 @@ from collections import defaultdict
 from datetime import datetime
 
 from flask import current_app, has_app_context
-from sqlalchemy import bindparam, event, inspect, select, update
+from sqlalchemy import bindparam, inspect, select, update
 from sqlalchemy.orm import Session
 
 from admin_app import clock
+from admin_app.extensions import listen_once
 from admin_app.models.reminder import Reminder, ReminderStatus
 from admin_app.services.reminders import plan as planning
 from admin_app.services.reminders.handoff_kinds import HANDOFF_KINDS, is_handoff
@@ -196,11 +197,5 @@ def _after_flush(session: Session, flush_context) -> None:
             refresh(conn, entity_type, ids)
 
 
-_installed = False
-
-
 def install() -> None:
-    global _installed
-    if not _installed:
-        event.listen(Session, "after_flush", _after_flush)
-        _installed = True
+    listen_once(Session, "after_flush", _after_flush)
