@@ -171,10 +171,13 @@ def test_redis_stopped_during_work_then_restarted(
         assert db.session.query(Ticket).count() == 2
         batch = db.session.query(ResidentImport).one()
         for _ in range(400):  # the import's check ran anyway (in this process)
-            db.session.refresh(batch)
-            if not batch.status.running:
+            # A new transaction each look: SQLite (WAL) shows a transaction the database as it
+            # was when it began, so one long read would never see the thread's commit.
+            db.session.rollback()
+            if not db.session.get(ResidentImport, batch.id).status.running:
                 break
             time.sleep(0.05)
+        batch = db.session.get(ResidentImport, batch.id)
         assert batch.status is ImportStatus.ready
         pending = db.session.scalars(
             select(Reminder.status).where(Reminder.level == 0).order_by(Reminder.id)
