@@ -59,7 +59,6 @@ def test_every_page_each_role_opens(demo_office, screen, live_server, lang):
             if key not in checked:
                 checked.add(key)
                 look(person, role, url)
-        person.context.close()
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     (ARTIFACTS / f"axe-{lang}.txt").write_text(report(lang, findings) + "\n")
     assert not problems, f"{len(problems)} problems:\n" + "\n".join(problems[:80])

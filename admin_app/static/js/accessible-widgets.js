@@ -1,7 +1,7 @@
 // select2 3.5 (Flask-Admin's pickers) draws its box as a link with no name of its own: a screen
 // reader announces "link" and nothing else. Each box is named after its field's label the moment
 // select2 builds it (forms and filters build theirs after this script runs).
-(function ($) {
+(function ($, script) {
   if (!$ || !$.fn.select2) {
     return;
   }
@@ -43,4 +43,28 @@
     return result;
   };
   $.extend($.fn.select2, select2);
-})(window.jQuery);
+
+  // A chosen item's remove button (multi-select boxes) is a link drawn as a cross.
+  var removeText = script.getAttribute("data-remove");
+  function nameRemoveButtons(root) {
+    (root.querySelectorAll ? root : document).querySelectorAll(".select2-search-choice-close:not([aria-label])")
+      .forEach(function (button) {
+        var item = button.parentElement && button.parentElement.textContent.trim();
+        button.setAttribute("aria-label", removeText + (item ? " " + item : ""));
+      });
+  }
+  // A table wider than a phone scrolls sideways: it takes the focus, so arrow keys can scroll it.
+  function focusableScrollers() {
+    document.querySelectorAll(".table-responsive:not([tabindex])").forEach(function (box) {
+      box.setAttribute("tabindex", "0");
+    });
+  }
+  $(function () {
+    focusableScrollers();
+    nameRemoveButtons(document);
+    new MutationObserver(function () {
+      nameRemoveButtons(document);
+    }).observe(document.body, { childList: true, subtree: true });
+  });
+})(window.jQuery, document.currentScript);
+
