@@ -59,12 +59,35 @@ def date_picker_locale() -> dict:
 
 
 def select_box_locale() -> dict:
-    """The texts of Flask-Admin's search boxes (select2: the unit, resident and estate
-    pickers) in the page's language; select2 otherwise says "No matches found" in English."""
-    from flask_babel import gettext
+    """Every text of Flask-Admin's search boxes (select2 3.5: the unit, resident and estate
+    pickers, the filters' choices) in the page's language; select2 otherwise says "No matches
+    found" in English. A text with a count comes as its two English forms ("1 item", "2
+    items"), the count written "{n}" for the page to fill in (select-box-locale.js)."""
+    from flask_babel import gettext, ngettext
+
+    def counted(singular: str, plural: str) -> dict:
+        return {
+            "one": ngettext(singular, plural, 1, count="{n}"),
+            "other": ngettext(singular, plural, 2, count="{n}"),
+        }
 
     return {
         "noMatches": gettext("No matches found"),
         "searching": gettext("Searching…"),
         "loadMore": gettext("Loading more results…"),
+        "loadFailed": gettext("Loading failed"),
+        # Read out to screen readers when the list opens.
+        "matches": counted(
+            "One result is available, press Enter to select it.",
+            "%(count)s results are available, use the up and down arrow keys to choose.",
+        ),
+        "inputTooShort": counted(
+            "Please enter %(count)s more character", "Please enter %(count)s more characters"
+        ),
+        "inputTooLong": counted(
+            "Please delete %(count)s character", "Please delete %(count)s characters"
+        ),
+        "selectionTooBig": counted(
+            "You can only select %(count)s item", "You can only select %(count)s items"
+        ),
     }
