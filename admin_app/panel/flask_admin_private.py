@@ -140,3 +140,9 @@ def admin_messages_only_from(directory: str) -> None:
     from flask_admin.babel import domain
 
     domain._translation_directories = [directory]
+
+
+def filter_by_arg(view, arg: str):
+    """The list filter a URL argument names ("status_equals" of flt0_status_equals), or None."""
+    found = (view._filter_args or {}).get(arg)
+    return found[1] if found else None
