@@ -39,9 +39,9 @@ def untranslated_messages() -> list[str]:
         if "migrations" in path.parts:
             continue
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-            if isinstance(node, ast.Call) and _name(node) in SAID and node.args:
-                if _untranslated(node.args[0]):
-                    found.append(f"{path.relative_to(PACKAGE)}:{node.lineno}")
+            said = isinstance(node, ast.Call) and _name(node) in SAID and node.args
+            if said and _untranslated(node.args[0]):
+                found.append(f"{path.relative_to(PACKAGE)}:{node.lineno}")
     return found
 
 
