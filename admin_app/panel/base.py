@@ -388,9 +388,13 @@ class SecureModelView(DetailsSectionsMixin, ListingMixin, PrivateHooks, ModelVie
             body = exporting.csv_stream(header, rows())
             mimetype = "text/csv; charset=utf-8"
         else:
-            body = exporting.xlsx_stream(header, rows(), sheet_title=self.resource)
+            body = exporting.xlsx_stream(header, rows(), sheet_title=str(self.name))
             mimetype = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
         return Response(stream_with_context(body), headers=headers, mimetype=mimetype)
+
+    def preload_for_rows(self, records) -> None:
+        """Load what a page of rows or a chunk of the export shows beyond the rows' own
+        relations, in a few queries (a view whose cells name other records overrides it)."""
 
     # ---- history on the details page ---------------------------------------------------
     def history_for(self, model, limit: int = 200):

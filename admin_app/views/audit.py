@@ -15,19 +15,30 @@ from admin_app.panel.flask_admin_private import registered_views
 from admin_app.panel.labels import ACTION_LABELS, LABELS, RECORD_TYPES, action_label
 
 
-def format_changes(view, context, model, name):
+def changes_in_words(view, record) -> list[tuple[str, str, str]]:
     """Each change as the record's own page shows it in its history: the field's label and
     the values in words (states by their names, links by the record's name), never codes."""
-    screen = view.record_screen(model.entity_type)
-    rows = Markup("").join(
-        Markup("<li><b>{}</b>: {} → {}</li>").format(
+    screen = view.record_screen(record.entity_type)
+    return [
+        (
             screen.field_label(field) if screen else field,
-            _short(screen.history_value(field, before) if screen else before),
-            _short(screen.history_value(field, after) if screen else after),
+            screen.history_value(field, before) if screen else str(before),
+            screen.history_value(field, after) if screen else str(after),
         )
-        for field, (before, after) in sorted((model.changes or {}).items())
+        for field, (before, after) in sorted((record.changes or {}).items())
+    ]
+
+
+def format_changes(view, context, model, name):
+    rows = Markup("").join(
+        Markup("<li><b>{}</b>: {} → {}</li>").format(field, _short(before), _short(after))
+        for field, before, after in changes_in_words(view, model)
     )
     return Markup("<ul class='mb-0 pl-3'>{}</ul>").format(rows)
+
+
+def export_changes(view, context, model, name) -> str:
+    return "; ".join(f"{f}: {b} → {a}" for f, b, a in changes_in_words(view, model))
 
 
 def _short(value) -> str:
@@ -96,13 +107,16 @@ class AuditRecordView(SecureModelView):
         "entity_type": lambda v, c, m, n: str(RECORD_TYPES.get(m.entity_type, m.entity_type)),
     }
     column_formatters_detail = {**column_formatters, "batch_id": _batch_link}
-    column_formatters_export = {"changes": lambda v, c, m, n: repr(m.changes)}
+    column_formatters_export = {**column_formatters, "changes": export_changes}
 
     def get_list(self, *args, **kwargs):
         count, rows = super().get_list(*args, **kwargs)
         if kwargs.get("execute", True) and rows:
-            load_linked_records(self, rows)
+            self.preload_for_rows(rows)
         return count, rows
+
+    def preload_for_rows(self, records) -> None:
+        load_linked_records(self, records)
 
     def record_screen(self, entity_type: str):
         """The screen of that kind of record, which names its fields and values; None for a
