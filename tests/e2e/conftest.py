@@ -177,7 +177,8 @@ CJK = re.compile(r"[\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uff00-\uffef]")
 # language menu names each language in itself (marked lang="zh-CN", lang="en"): that is not
 # left untranslated, so what is marked in the other language (the argument: "zh" by
 # default, "en" for a Chinese page) is left out.
-PAGE_TEXTS = """(other = 'zh') => {
+PAGE_TEXTS = """(other) => {
+    other = other || 'zh';
     // Flask-Admin's data for its scripts (JSON in hidden divs), which no one reads as text.
     const DATA = '#filter-groups-data, #active-filters-data, #actions-confirmation-data';
     const chinese = el => {
@@ -215,7 +216,7 @@ def chinese_left(page, record_text=()) -> list[str]:
     descriptions, estates typed in Chinese) and number plates: each text where some is left."""
     known = sorted({t for t in record_text if t}, key=len, reverse=True)
     left = []
-    for text in page.evaluate(PAGE_TEXTS):
+    for text in page.evaluate(PAGE_TEXTS, "zh"):
         rest = PLATE.sub("", text)
         for content in known:
             rest = rest.replace(content, "")
