@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import g, url_for
 from flask_admin.contrib.sqla.filters import FilterEqual, IntEqualFilter
+from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup, escape
 
@@ -103,6 +104,8 @@ class AuditRecordView(SecureModelView):
     column_labels = {**LABELS, "batch_id": _l("Batch run")}
     column_formatters = {
         "changes": format_changes,
+        # As on each record's own history: no one is the system (a job, the seed, an import).
+        "actor": lambda v, c, m, n: str(m.actor) if m.actor else gettext("System"),
         "action": lambda v, c, m, n: action_label(m.action, m.entity_type),
         "entity_type": lambda v, c, m, n: str(RECORD_TYPES.get(m.entity_type, m.entity_type)),
     }
