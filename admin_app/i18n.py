@@ -65,29 +65,37 @@ def select_box_locale() -> dict:
     items"), the count written "{n}" for the page to fill in (select-box-locale.js)."""
     from flask_babel import gettext, ngettext
 
-    def counted(singular: str, plural: str) -> dict:
-        return {
-            "one": ngettext(singular, plural, 1, count="{n}"),
-            "other": ngettext(singular, plural, 2, count="{n}"),
-        }
-
+    counted = {
+        # Read out to screen readers when the list opens.
+        "matches": lambda n: ngettext(
+            "One result is available, press Enter to select it.",
+            "%(count)s results are available, use the up and down arrow keys to choose.",
+            n,
+            count="{n}",
+        ),
+        "inputTooShort": lambda n: ngettext(
+            "Please enter %(count)s more character",
+            "Please enter %(count)s more characters",
+            n,
+            count="{n}",
+        ),
+        "inputTooLong": lambda n: ngettext(
+            "Please delete %(count)s character",
+            "Please delete %(count)s characters",
+            n,
+            count="{n}",
+        ),
+        "selectionTooBig": lambda n: ngettext(
+            "You can only select %(count)s item",
+            "You can only select %(count)s items",
+            n,
+            count="{n}",
+        ),
+    }
     return {
         "noMatches": gettext("No matches found"),
         "searching": gettext("Searching…"),
         "loadMore": gettext("Loading more results…"),
         "loadFailed": gettext("Loading failed"),
-        # Read out to screen readers when the list opens.
-        "matches": counted(
-            "One result is available, press Enter to select it.",
-            "%(count)s results are available, use the up and down arrow keys to choose.",
-        ),
-        "inputTooShort": counted(
-            "Please enter %(count)s more character", "Please enter %(count)s more characters"
-        ),
-        "inputTooLong": counted(
-            "Please delete %(count)s character", "Please delete %(count)s characters"
-        ),
-        "selectionTooBig": counted(
-            "You can only select %(count)s item", "You can only select %(count)s items"
-        ),
+        **{key: {"one": text(1), "other": text(2)} for key, text in counted.items()},
     }
