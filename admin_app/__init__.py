@@ -184,7 +184,7 @@ def configure_errors(app: Flask) -> None:
 
         return handler
 
-    for status in (400, 403, 404, 405, 413, 500):
+    for status in (400, 403, 404, 405, 413, 429, 500):
         app.register_error_handler(status, page(status))
 
     @app.errorhandler(DataError)

@@ -8,6 +8,7 @@ from flask_admin.theme import Bootstrap4Theme
 from flask_babel import lazy_gettext as _l
 
 from admin_app import passes, renovations, residents, tickets, views, work_orders
+from admin_app.panel import flask_admin_private as private
 from admin_app.panel import rows
 from admin_app.panel.labels import action_label
 from admin_app.translations_build import TRANSLATIONS
@@ -24,10 +25,11 @@ def create_admin(app) -> Admin:
         url="/admin",
         index_view=HomeView(name=_l("Home"), url="/admin"),
         theme=Bootstrap4Theme(base_template="admin/wuye/master.html", fluid=True),
-        # Flask-Admin's messages: its own .po compiled with ours filling its gaps
-        # (translations_build.compile_flask_admin_catalogs).
+        # Flask-Admin's messages: its own .po compiled with ours filling its gaps and
+        # rewording what reads wrong for an office (translations_build), read alone.
         translations_path=str(TRANSLATIONS),
     )
+    private.admin_messages_only_from(str(TRANSLATIONS))
     app.jinja_env.globals["action_label"] = action_label
     app.jinja_env.globals.update(row_renderer=rows.row_renderer, cached_menu=rows.cached_menu)
     for domain in DOMAINS:

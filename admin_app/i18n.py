@@ -59,12 +59,43 @@ def date_picker_locale() -> dict:
 
 
 def select_box_locale() -> dict:
-    """The texts of Flask-Admin's search boxes (select2: the unit, resident and estate
-    pickers) in the page's language; select2 otherwise says "No matches found" in English."""
-    from flask_babel import gettext
+    """Every text of Flask-Admin's search boxes (select2 3.5: the unit, resident and estate
+    pickers, the filters' choices) in the page's language; select2 otherwise says "No matches
+    found" in English. A text with a count comes as its two English forms ("1 item", "2
+    items"), the count written "{n}" for the page to fill in (select-box-locale.js)."""
+    from flask_babel import gettext, ngettext
 
+    counted = {
+        # Read out to screen readers when the list opens.
+        "matches": lambda n: ngettext(
+            "One result is available, press Enter to select it.",
+            "%(count)s results are available, use the up and down arrow keys to choose.",
+            n,
+            count="{n}",
+        ),
+        "inputTooShort": lambda n: ngettext(
+            "Please enter %(count)s more character",
+            "Please enter %(count)s more characters",
+            n,
+            count="{n}",
+        ),
+        "inputTooLong": lambda n: ngettext(
+            "Please delete %(count)s character",
+            "Please delete %(count)s characters",
+            n,
+            count="{n}",
+        ),
+        "selectionTooBig": lambda n: ngettext(
+            "You can only select %(count)s item",
+            "You can only select %(count)s items",
+            n,
+            count="{n}",
+        ),
+    }
     return {
         "noMatches": gettext("No matches found"),
         "searching": gettext("Searching…"),
         "loadMore": gettext("Loading more results…"),
+        "loadFailed": gettext("Loading failed"),
+        **{key: {"one": text(1), "other": text(2)} for key, text in counted.items()},
     }

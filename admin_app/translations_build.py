@@ -25,6 +25,7 @@ KEYWORDS = {
     "_l": None,
     "lazy_gettext": None,
     "lazy_ngettext": (1, 2),
+    "N_": None,  # a msgid read when the catalogs are built (panel/stock_wording.py)
 }
 METHODS = [("**.py", "python"), ("templates/**.html", "jinja2")]
 
@@ -146,21 +147,39 @@ def compile_flask_admin_catalogs(directory: Path = TRANSLATIONS) -> list[str]:
         po = source / locale / "LC_MESSAGES" / "admin.po"
         ours = po_path(locale)
         mo = directory / locale / "LC_MESSAGES" / "admin.mo"
-        newest = max((p.stat().st_mtime for p in (po, ours) if p.exists()), default=0)
+        # Rebuilt when Flask-Admin's catalog, ours or the way they are put together changes.
+        inputs = (po, ours, Path(__file__), PACKAGE / "panel" / "stock_wording.py")
+        newest = max(p.stat().st_mtime for p in inputs if p.exists())
         if mo.exists() and mo.stat().st_mtime >= newest:
             continue
         catalog = Catalog(locale=locale, charset="utf-8")
         if po.exists():
             with po.open("rb") as fh:
                 catalog = read_po(fh, locale=locale)
-        # What Flask-Admin's catalog lacks (e.g. "Failed to update record. %(error)s"), ours
-        # fills; its own translations win.
-        for message in load(locale):
-            theirs = catalog.get(message.id) if message.id else None
-            if message.id and message.string and (theirs is None or not theirs.string):
-                catalog.add(message.id, message.string)
+        add_our_wording(catalog, load(locale))
         mo.parent.mkdir(parents=True, exist_ok=True)
         with mo.open("wb") as fh:
             write_mo(fh, catalog)
         done.append(f"compiled Flask-Admin's {locale} admin.po with our additions")
     return done
+
+
+def add_our_wording(catalog: Catalog, ours: Catalog) -> None:
+    """Into Flask-Admin's catalog: what it lacks (e.g. "Failed to update record. %(error)s")
+    from ours, where its own translation wins; its words that read wrong for an office
+    (panel/stock_wording.py) in ours; and its page-size options, whose msgids no catalog
+    holds ("25 item" / "25 items")."""
+    from admin_app.panel.stock_wording import PAGE_SIZE, PAGE_SIZE_OPTIONS, REWORDED
+
+    for message in ours:
+        theirs = catalog.get(message.id) if message.id else None
+        if not (message.id and message.string):
+            continue
+        if theirs is None:
+            catalog.add(message.id, message.string)
+        elif not theirs.string or message.id in REWORDED:
+            theirs.string = message.string  # add() would keep the string it has
+    page_size = ours.get(PAGE_SIZE)
+    text = page_size.string if page_size is not None and page_size.string else PAGE_SIZE
+    for size in PAGE_SIZE_OPTIONS:
+        catalog.add((f"{size} item", f"{size} items"), (text % {"num": size},) * 2)

@@ -46,6 +46,7 @@ from admin_app.panel.flask_admin_private import PrivateHooks
 from admin_app.panel.forms import CleanAdminForm
 from admin_app.panel.listing import ListingMixin
 from admin_app.panel.lookups import ScopedAjaxLoader
+from admin_app.panel.stock_wording import PAGE_SIZE_OPTIONS
 from admin_app.services.conflicts import is_write_conflict
 from admin_app.services.errors import ServiceError
 
@@ -84,7 +85,7 @@ class SecureModelView(DetailsSectionsMixin, ListingMixin, PrivateHooks, ModelVie
     can_view_details = True
     page_size = 25
     can_set_page_size = True
-    page_size_options = (25, 50, 100)
+    page_size_options = PAGE_SIZE_OPTIONS
     export_types = ["csv", "xlsx"]
     column_display_pk = False
     # Filters in URLs by name ("flt0_status_equals=new"): links from the dashboard stay readable.
@@ -387,9 +388,13 @@ class SecureModelView(DetailsSectionsMixin, ListingMixin, PrivateHooks, ModelVie
             body = exporting.csv_stream(header, rows())
             mimetype = "text/csv; charset=utf-8"
         else:
-            body = exporting.xlsx_stream(header, rows(), sheet_title=self.resource)
+            body = exporting.xlsx_stream(header, rows(), sheet_title=str(self.name))
             mimetype = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
         return Response(stream_with_context(body), headers=headers, mimetype=mimetype)
+
+    def preload_for_rows(self, records) -> None:
+        """Load what a page of rows or a chunk of the export shows beyond the rows' own
+        relations, in a few queries (a view whose cells name other records overrides it)."""
 
     # ---- history on the details page ---------------------------------------------------
     def history_for(self, model, limit: int = 200):
@@ -415,7 +420,7 @@ class SecureModelView(DetailsSectionsMixin, ListingMixin, PrivateHooks, ModelVie
         "5栋1单元0602室"), not its row id; "#id" for one that is gone. The record is on the
         same estate as the one shown (checked when saved), or a staff member or estate named
         on the page anyway; the session's identity map asks the database once per record."""
-        target = self._history_targets().get(name)
+        target = self.history_targets().get(name)
         if target is not None:
             try:
                 record = db.session.get(target, int(value))
@@ -425,7 +430,7 @@ class SecureModelView(DetailsSectionsMixin, ListingMixin, PrivateHooks, ModelVie
                 return str(record)
         return f"#{value}"
 
-    def _history_targets(self) -> dict:
+    def history_targets(self) -> dict:
         """Foreign-key column name -> the model it points to (worked out once per view)."""
         targets = getattr(self, "_history_target_cache", None)
         if targets is None:

@@ -38,10 +38,16 @@ def csv_stream(header: list[str], rows):
         yield writer.writerow([neutralise(v) for v in row])
 
 
+# Characters Excel refuses in a sheet's name.
+_NOT_IN_SHEET_TITLE = re.compile(r"[\[\]:*?/\\]")
+
+
 def xlsx_stream(header: list[str], rows, sheet_title: str = "export", chunk: int = 64 * 1024):
-    """Build an .xlsx in write-only mode (rows are not kept in memory) and yield its bytes."""
+    """Build an .xlsx in write-only mode (rows are not kept in memory) and yield its bytes;
+    the sheet is named in the reader's language (the list's name), as Excel allows."""
     workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(title=sheet_title[:31] or "export")
+    title = _NOT_IN_SHEET_TITLE.sub(" ", sheet_title).strip()[:31]
+    sheet = workbook.create_sheet(title=title or "export")
     sheet.append([neutralise(h) for h in header])
     for row in rows:
         sheet.append([neutralise(v) for v in row])

@@ -70,4 +70,5 @@ def records_in_order(view, id_query, load_query):
         batch = [row[0] for row in chunk]
         # The session holds records weakly: each batch is freed once written.
         found = {r.id: r for r in load_query.filter(view.model.id.in_(batch))}
+        view.preload_for_rows(list(found.values()))
         yield from (found[pk] for pk in batch if pk in found)

@@ -173,12 +173,22 @@ def _bool_text(view, value, name=None):
     return gettext("Yes") if value else gettext("No")
 
 
+def _bool_icon(view, value, name=None):
+    """Flask-Admin's tick or dash, named in the page's language: its own tooltip reads
+    "is_emergency: false", the column's code name."""
+    icon = "fa-check-circle" if value else "fa-minus-circle"
+    return Markup('<span class="fa {}" title="{}" aria-label="{}" role="img"></span>').format(
+        icon, _bool_text(view, value), _bool_text(view, value)
+    )
+
+
 TYPE_FORMATTERS = {
     enum.Enum: _choice,
     dt.datetime: _datetime,
     dt.date: _date,
     decimal.Decimal: _decimal,
     **typefmt.BASE_FORMATTERS,
+    bool: _bool_icon,
 }
 TYPE_FORMATTERS[enum.Enum] = _choice
 

@@ -125,3 +125,24 @@ def has_list_action(view, name: str) -> bool:
 def nullable_common(converter, column, field_args) -> None:
     """Flask-Admin's handling of a nullable column's field (Optional, or InputRequired)."""
     converter._nullable_common(column, field_args)
+
+
+def registered_views(admin) -> list:
+    """Every screen added to the Admin, in the order they were added."""
+    return list(admin._views)
+
+
+def admin_messages_only_from(directory: str) -> None:
+    """Flask-Admin's messages read from our build of its catalog alone. Flask-Babel merges
+    the catalog in Flask-Admin's own directory after the Admin's translations_path, so its
+    translations would win over our wording; ours holds every one of its messages
+    (translations_build.compile_flask_admin_catalogs), so its directory is left out."""
+    from flask_admin.babel import domain
+
+    domain._translation_directories = [directory]
+
+
+def filter_by_arg(view, arg: str):
+    """The list filter a URL argument names ("status_equals" of flt0_status_equals), or None."""
+    found = (view._filter_args or {}).get(arg)
+    return found[1] if found else None

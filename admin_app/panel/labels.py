@@ -159,6 +159,7 @@ LABELS = {
     "staff": _l("Staff member"),
     "reminder": _l("Reminder"),
     "created_at": _l("Created at"),
+    "updated_at": _l("Updated at"),
     "photo_file": _l("Photo"),
     "renovation_status": _l("Renovation"),
     "reissued_at": _l("Reissued at"),
@@ -168,6 +169,22 @@ LABELS = {
     "scanned": _l("Scanned or typed"),
     "pass_kind": _l("Pass kind"),
     "pass_number": _l("Pass"),
+}
+
+# What each kind of record is called (history's "Record type", reminders' record links).
+RECORD_TYPES = {
+    "ticket": _l("Ticket"),
+    "work_order": _l("Work order"),
+    "worker_pass": _l("Worker pass"),
+    "vehicle_pass": _l("Vehicle pass"),
+    "release_pass": _l("Large-item release"),
+    "renovation": _l("Renovation"),
+    "renovation_inspection": _l("Renovation inspection"),
+    "resident": _l("Resident"),
+    "unit": _l("Unit"),
+    "estate": _l("Estate"),
+    "staff": _l("Staff member"),
+    "staff_estate": _l("Staff member's estates"),
 }
 
 # How history names each action; services add theirs as they name new actions.

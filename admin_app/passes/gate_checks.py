@@ -40,6 +40,8 @@ class GateCheckView(SecureModelView):
         "pass_kind",
         "pass_number",
     )
+    # The pass is shown by its number, a link to it; its row id means nothing to a person.
+    column_details_exclude_list = ("pass_id",)
     column_formatters = {"pass_number": pass_link}
     column_formatters_detail = column_formatters
     column_default_sort = ("checked_at", True)

@@ -3,13 +3,17 @@ runs (the page polls /progress/) and each skipped or failed record's reason."""
 
 from __future__ import annotations
 
+from urllib.parse import parse_qsl
+
 from flask import Response, json, request
 from flask_admin import expose
+from flask_babel import gettext, ngettext
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
 
 from admin_app.panel.actions.batches import REGISTRY
 from admin_app.panel.base import SecureModelView
+from admin_app.panel.flask_admin_private import filter_by_arg
 from admin_app.panel.labels import LABELS
 
 
@@ -52,6 +56,7 @@ class BatchRunView(SecureModelView):
     column_formatters_detail = {
         **column_formatters,
         "problems": lambda v, c, m, n: problem_list(m.problems),
+        "selection": lambda v, c, m, n: selection_text(m),
     }
 
     @expose("/progress/")
@@ -74,6 +79,36 @@ def problem_list(problems: dict | None) -> Markup:
         for record, reason in problems.items()
     )
     return Markup('<ul class="mb-0 pl-3 batch-problems">{}</ul>').format(items)
+
+
+def selection_text(batch) -> str:
+    """What the batch ran over, as the list showed it: each filter by its name, operation and
+    value in words ("状态 等于 已派工"), the search typed, or the number of records ticked;
+    the stored selection is the list's query string, which no one should have to read."""
+    arguments = parse_qsl(batch.selection or "")
+    ticked = next((value for key, value in arguments if key == "ids"), None)
+    if ticked is not None:
+        count = len([i for i in ticked.split(",") if i])
+        return ngettext(
+            "%(num)d record ticked on the list", "%(num)d records ticked on the list", count
+        )
+    view = REGISTRY.get(batch.resource)
+    filters = sorted(
+        (key[3:].split("_", 1), value)
+        for key, value in arguments
+        if key.startswith("flt") and "_" in key
+    )
+    parts = [_filter_text(view, name, value) for (_, name), value in filters]
+    parts += [gettext("Search: %(text)s", text=v) for k, v in arguments if k == "search"]
+    return "; ".join(parts) or gettext("Every record on the list")
+
+
+def _filter_text(view, name: str, value: str) -> str:
+    flt = filter_by_arg(view, name) if view is not None else None
+    if flt is None:  # a filter since renamed or removed: said as it was asked
+        return gettext("Filter %(name)s: %(value)s", name=name, value=value)
+    options = {str(key): label for key, label in flt.get_options(view) or ()}
+    return f"{flt.name} {flt.operation()} {options.get(value, value)}"
 
 
 def _action_label(batch) -> str:

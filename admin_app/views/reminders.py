@@ -14,7 +14,7 @@ from admin_app.extensions import db
 from admin_app.models import Reminder, ReminderDelivery, Role
 from admin_app.panel.base import SecureModelView
 from admin_app.panel.filters import estate_filter
-from admin_app.panel.labels import LABELS
+from admin_app.panel.labels import LABELS, RECORD_TYPES
 from admin_app.services.reminders import messages
 from admin_app.services.reminders.handoff_kinds import HANDOFF_KINDS
 from admin_app.services.reminders.rules import RULES_BY_NAME
@@ -87,13 +87,6 @@ def error_text(view, context, model, name) -> str:
     return messages.error_text(model.last_error)
 
 
-RECORD_TYPES = {
-    "ticket": _l("Ticket"),
-    "work_order": _l("Work order"),
-    "worker_pass": _l("Worker pass"),
-    "vehicle_pass": _l("Vehicle pass"),
-    "renovation": _l("Renovation"),
-}
 RULE_OPTIONS = tuple(SUBJECTS.items())
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 from flask import Response, abort, request, stream_with_context
 from flask_admin import expose
 from flask_babel import gettext
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from werkzeug.utils import secure_filename
 
@@ -20,6 +21,14 @@ from admin_app.services import statistics as stats
 from admin_app.services.errors import ServiceError
 
 EXPORT_FORMATS = ("csv", "xlsx")
+# Each table's Excel sheet named as its heading on the page.
+SHEET_TITLES = {
+    "complaint_categories": _l("Complaints by category"),
+    "complaint_deadlines": _l("Handling against the deadlines"),
+    "revisits": _l("Revisit statistics by technician"),
+    "work_orders": _l("Work orders by trade and estate"),
+    "quarterly": _l("Quarterly comparison"),
+}
 
 
 def percent(value) -> str:
@@ -87,7 +96,7 @@ class StatisticsView(SecurePage):
                 mimetype="text/csv; charset=utf-8",
             )
         return Response(
-            exporting.xlsx_stream(header, rows, sheet_title=table),
+            exporting.xlsx_stream(header, rows, sheet_title=str(SHEET_TITLES[table])),
             headers=headers,
             mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         )

@@ -174,17 +174,24 @@ def details_field(page, label: str) -> str:
 CJK = re.compile(r"[\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uff00-\uffef]")
 # Every text of the page a person may come to read: text nodes (hidden ones too: menus,
 # dialogs, options), placeholders, tooltips, alt texts, button values and the title. The
-# language menu names Chinese in Chinese (marked lang="zh-CN"): that is not left untranslated.
-PAGE_TEXTS = """() => {
+# language menu names each language in itself (marked lang="zh-CN", lang="en"): that is not
+# left untranslated, so what is marked in the other language (the argument: "zh" by
+# default, "en" for a Chinese page) is left out.
+PAGE_TEXTS = """(other) => {
+    other = other || 'zh';
+    // Flask-Admin's data for its scripts (JSON in hidden divs), which no one reads as text.
+    const DATA = '#filter-groups-data, #active-filters-data, #actions-confirmation-data';
     const chinese = el => {
-        const marked = el && el.closest('[lang^=zh]');
+        const marked = el && el.closest(`[lang^=${other}]`);
         return marked && marked !== document.documentElement;
     };
     const texts = [];
     const walker = document.createTreeWalker(document.documentElement, NodeFilter.SHOW_TEXT);
     while (walker.nextNode()) {
         const parent = walker.currentNode.parentElement;
-        if (!parent || parent.closest('script, style, template') || chinese(parent)) continue;
+        if (!parent || parent.closest(`script, style, template, ${DATA}`) || chinese(parent)) {
+            continue;
+        }
         const text = walker.currentNode.nodeValue.trim();
         if (text) texts.push(text);
     }
@@ -209,11 +216,48 @@ def chinese_left(page, record_text=()) -> list[str]:
     descriptions, estates typed in Chinese) and number plates: each text where some is left."""
     known = sorted({t for t in record_text if t}, key=len, reverse=True)
     left = []
-    for text in page.evaluate(PAGE_TEXTS):
+    for text in page.evaluate(PAGE_TEXTS, "zh"):
         rest = PLATE.sub("", text)
         for content in known:
             rest = rest.replace(content, "")
         if CJK.search(rest):
+            left.append(text)
+    return left
+
+
+# English on a Chinese page: a word of two or more Latin letters. A single letter is a
+# building, an entrance or a plate's letter, never a sentence left in English.
+ENGLISH_WORD = re.compile(r"[A-Za-z]{2,}")
+# Not words but codes: anything with a digit in it (HY-ZX-0001, 3-1201, reception2, A4, 8:00),
+# letters joined to codes by hyphens (HY-ZX), e-mail addresses, and the unit m².
+CODE = re.compile(
+    r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+"  # e-mail addresses
+    r"|\b[A-Za-z0-9]*\d[\w]*\b"  # anything with a digit
+    r"|\b[A-Z]+(?:-[A-Z0-9]+)+\b"  # hyphenated codes: HY-ZX
+    r"|m²"
+)
+# The few Latin words a Chinese office reads as they are, each with why:
+ENGLISH_ALLOWED = {
+    # File formats, encodings and sizes, named so in Chinese software too (the upload hints:
+    # "PNG、JPEG 或 WebP 格式，不超过 5 MB", "CSV 或 Excel .xlsx", "UTF-8、GBK/GB18030").
+    *("CSV", "csv", "XLSX", "xlsx", "Excel", "PNG", "JPEG", "WebP", "MB", "UTF", "GBK"),
+    # Vehicle types, written so on Chinese registrations and signs.
+    *("SUV", "MPV"),
+}
+
+
+def english_left(page, record_text=()) -> list[str]:
+    """English on a page shown in Chinese, other than the records' own content (names,
+    addresses, usernames typed in Latin letters, estate codes), codes, numbers, number
+    plates and the few words in ENGLISH_ALLOWED: each text where some is left."""
+    known = sorted({t for t in record_text if t}, key=len, reverse=True)
+    left = []
+    for text in page.evaluate(PAGE_TEXTS, "en"):
+        rest = text
+        for content in known:
+            rest = rest.replace(content, " ")
+        rest = CODE.sub(" ", PLATE.sub(" ", rest))
+        if any(word not in ENGLISH_ALLOWED for word in ENGLISH_WORD.findall(rest)):
             left.append(text)
     return left
 

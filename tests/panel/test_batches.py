@@ -4,6 +4,7 @@ their estates, refusals skipped and reported, recorded, and large ones run by a 
 from __future__ import annotations
 
 import os
+import re
 from datetime import timedelta
 
 import fakeredis
@@ -84,6 +85,37 @@ def test_filter_wide_batch_touches_exactly_the_filtered_rows(login, world, in_ap
         rows = db.session.query(AuditRecord).filter_by(batch_id=batch.id, action="dispatch").all()
         assert sorted(r.entity_id for r in rows) == sorted(o.id for o in world.target)
         assert {r.actor_id for r in rows} == {world.supervisor.id}
+
+
+@pytest.mark.parametrize(
+    ("lang", "words"),
+    [
+        ("en", ["Status equals New", "Trade equals Plumbing"]),
+        ("zh-CN", ["状态 等于 新建", "工种 等于 水暖"]),
+    ],
+)
+def test_the_batch_page_says_its_filter_in_words(login, world, in_app, lang, words):
+    login(world.supervisor).post(
+        f"/admin/work_order/act/dispatch/?scope=filter&{FILTER}", dispatch_form(world)
+    )
+    with in_app():
+        batch = db.session.query(BatchRun).one()
+    page = login(world.supervisor, lang=lang).get(f"/admin/action_batch/details/?id={batch.id}")
+    text = page.get_data(as_text=True)
+    for said in words:
+        assert said in text
+    # Never the stored query string nor the codes in it.
+    assert "flt0" not in text and "scope=filter" not in text and "plumbing" not in text
+
+
+def test_a_batch_over_ticked_records_says_how_many(login, world):
+    c = login(world.supervisor)
+    ids = ",".join(str(o.id) for o in world.target[:2])
+    c.post(f"/admin/work_order/act/dispatch/?ids={ids}", dispatch_form(world))
+    page = c.get("/admin/action_batch/").get_data(as_text=True)
+    batch_id = re.search(r"/admin/action_batch/details/\?id=(\d+)", page).group(1)
+    text = c.get(f"/admin/action_batch/details/?id={batch_id}").get_data(as_text=True)
+    assert "2 records ticked on the list" in text and "ids=" not in text
 
 
 def test_confirmation_needs_csrf(login, world, in_app):

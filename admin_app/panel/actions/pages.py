@@ -44,7 +44,8 @@ def report(label: str, done: int, failed: list, notes=(), *, name_records: bool 
     for note in notes:
         flash(note, "info")
     for record, reason in failed:
-        flash(f"{record}: {reason}" if name_records else reason, "error")
+        named = gettext("%(record)s: %(reason)s", record=record, reason=reason)
+        flash(named if name_records else reason, "error")
 
 
 class ActionsMixin:

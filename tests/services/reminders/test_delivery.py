@@ -5,6 +5,7 @@ once and a worker that dies mid-job — by inbox, e-mail and SMS."""
 from __future__ import annotations
 
 import logging
+import re
 import smtplib
 import threading
 import time
@@ -398,6 +399,54 @@ def test_email_goes_out_in_the_recipients_language_with_the_link(
     assert by_address["li@example.com"]["Subject"].startswith("Overdue since 2026-11-23 09:30")
     body = by_address["li@example.com"].get_content()
     assert f"https://wuye.example.com/admin/ticket/details/?id={ticket.id}" in body
+
+
+CJK = re.compile(r"[\u4e00-\u9fff]")
+# What a message may carry in Latin letters in any language: its link and the record's number.
+NOT_WORDS = re.compile(r"https?://\S+|[A-Z]+-[A-Z0-9]+-\d+")
+
+
+def english_words(text: str) -> list[str]:
+    return re.findall(r"[A-Za-z]{2,}", NOT_WORDS.sub(" ", text))
+
+
+def test_email_and_sms_are_wholly_in_the_recipients_language(
+    app, factories, in_app, time_machine, mail, caplog
+):
+    time_machine.move_to(NOW, tick=False)
+    office = staff_office(factories)
+    with_email(in_app, office.receptionist, "wang@example.com")  # the office's language
+    with_email(in_app, office.supervisor, "li@example.com", locale="en")
+    with in_app():
+        for person in (office.technician, office.supervisor):
+            db.session.get(Staff, person.id).phone = "13812345678"
+        db.session.get(Staff, office.technician.id).locale = "zh_Hans_CN"
+        db.session.commit()
+    factories.work_order(
+        office.world.a,
+        is_emergency=True,
+        status=WorkOrderStatus.dispatched,
+        technician_id=office.technician.id,
+        arrive_by=datetime(2026, 11, 23, 9, 15),
+    )
+    callback_ticket(factories, office, due=datetime(2026, 11, 23, 9, 30))
+    time_machine.move_to(office_time(2026, 11, 23, 9, 31), tick=False)
+    with caplog.at_level(logging.INFO, logger=channels.__name__), app.app_context():
+        reminder_jobs.sweep_once(inline=True)
+
+    by_address = {m["To"]: m for m in mail.sent}
+    chinese = by_address["wang@example.com"]
+    chinese_text = f"{chinese['Subject']}\n{chinese.get_content()}"
+    assert CJK.search(chinese_text) and english_words(chinese_text) == []
+    english = by_address["li@example.com"]
+    english_text = f"{english['Subject']}\n{english.get_content()}"
+    assert not CJK.search(english_text)
+
+    sms = [r.getMessage().split(": ", 1)[1] for r in caplog.records if "SMS to" in r.getMessage()]
+    assert sms, "no SMS sent"
+    assert any(CJK.search(text) for text in sms)  # the technician's, in Chinese
+    for text in sms:
+        assert (CJK.search(text) and english_words(text) == []) or not CJK.search(text), text
 
 
 def test_without_a_mail_server_no_email_is_tried(app, factories, in_app, time_machine):
