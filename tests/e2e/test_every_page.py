@@ -14,7 +14,7 @@ import pytest
 from admin_app.extensions import db
 from seed.demo import DEMO_PASSWORD, seed_demo
 
-from .conftest import ARTIFACTS, DESKTOP, PHONE, chinese_left
+from .conftest import ARTIFACTS, DESKTOP, PHONE, chinese_left, english_left
 from .walk import check, crawl, records_text, report
 
 pytestmark = pytest.mark.browser
@@ -44,9 +44,8 @@ def test_every_page_each_role_opens(demo_office, screen, live_server, lang):
             finding = check(person.page, url, size, role)
             findings.append(finding)
             problems.extend(f"[{role} {size}] {url}: {b}" for b in finding.blocking)
-        if lang == "en":
-            left = chinese_left(person.page, demo_office)
-            problems.extend(f"[{role}] {url}: Chinese left: {t!r}" for t in left[:5])
+        left = (chinese_left if lang == "en" else english_left)(person.page, demo_office)
+        problems.extend(f"[{role}] {url}: other language left: {t!r}" for t in left[:5])
 
     visitor = screen(f"visitor-{lang}", locale=lang)
     for path in PUBLIC:
