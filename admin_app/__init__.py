@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 
-from flask import Flask, redirect, render_template, url_for
+from flask import Flask, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
@@ -206,7 +206,22 @@ def configure_security_headers(app: Flask) -> None:
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
         response.headers.setdefault("X-Frame-Options", "SAMEORIGIN")
         response.headers.setdefault("Referrer-Policy", "same-origin")
+        if not is_static_file(request.endpoint):
+            keep_out_of_caches(response)
         return response
+
+
+def is_static_file(endpoint: str | None) -> bool:
+    """The app's, Flask-Admin's and any blueprint's static files: the same for everyone."""
+    return endpoint is not None and (endpoint == "static" or endpoint.endswith(".static"))
+
+
+def keep_out_of_caches(response) -> None:
+    """Every page, export, print, photo, signature and JSON answer is one person's view of
+    residents' data (and the login page carries a form token): neither the browser (its
+    back button after logout, a shared front-desk PC) nor a proxy keeps a copy."""
+    response.headers["Cache-Control"] = "no-store"
+    response.headers["Pragma"] = "no-cache"  # HTTP/1.0 proxies
 
 
 def configure_cli(app: Flask) -> None:

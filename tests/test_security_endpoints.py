@@ -143,6 +143,8 @@ def test_read_endpoints_for_each_role_and_estate(office, factories, login, role)
             response = c.get(url)
             expected = expect(role, roles, key)
             assert response.status_code == expected, (url, role, key)
+            # prints, photos, imports' files, exports: none stays in a cache
+            assert response.headers["Cache-Control"] == "no-store", url
             if expected == 200 and ("/photo/" in url or "/signature/" in url):
                 assert response.data == PNG
             if expected != 200:

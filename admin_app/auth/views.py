@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from urllib.parse import urlsplit
-
 from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_user, logout_user
@@ -12,6 +10,7 @@ from wtforms.validators import DataRequired, Length
 
 from admin_app.extensions import db
 from admin_app.panel.forms import CleanForm
+from admin_app.panel.return_links import safe_return
 from admin_app.services import accounts
 
 bp = Blueprint("auth", __name__)
@@ -20,18 +19,6 @@ bp = Blueprint("auth", __name__)
 class LoginForm(CleanForm):
     username = StringField(_l("Username"), validators=[DataRequired(), Length(max=64)])
     password = PasswordField(_l("Password"), validators=[DataRequired(), Length(max=256)])
-
-
-def safe_next(target: str | None) -> str | None:
-    """Only a path on this site: no scheme, no host, no '//' or backslash tricks."""
-    if not target or any(ch in target for ch in "\\\r\n\t") or not target.startswith("/"):
-        return None
-    if target.startswith("//"):
-        return None
-    parts = urlsplit(target)
-    if parts.scheme or parts.netloc:
-        return None
-    return target
 
 
 # Each role starts where its work is; a role not named here starts on the dashboard.
@@ -45,7 +32,7 @@ def home_for(staff) -> str:
 
 @bp.route("/login", methods=["GET", "POST"])
 def login():
-    next_url = safe_next(request.values.get("next"))
+    next_url = safe_return(request.values.get("next"))
     if current_user.is_authenticated:
         return redirect(next_url or home_for(current_user))
     form = LoginForm()
@@ -80,7 +67,11 @@ def logout():
     if language:
         session["lang"] = language
     flash(_l("You have logged out."), "info")
-    return redirect(url_for("auth.login"))
+    response = redirect(url_for("auth.login"))
+    # Whatever of residents' the browser still holds (pages from before no-store, images)
+    # goes with the session; the cookies stay (the language, the next login's session).
+    response.headers["Clear-Site-Data"] = '"cache"'
+    return response
 
 
 @bp.route("/language", methods=["POST"])
@@ -94,4 +85,4 @@ def set_language():
     if current_user.is_authenticated:
         current_user.locale = code
         db.session.commit()
-    return redirect(safe_next(request.form.get("next")) or url_for("admin.index"))
+    return redirect(safe_return(request.form.get("next")) or url_for("admin.index"))

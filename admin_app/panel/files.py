@@ -10,15 +10,12 @@ from admin_app.services import storage
 
 
 def stored_file_response(file_id: int | None) -> Response:
-    """The file's bytes, kept in this browser only (the caller has checked the record's scope)."""
+    """The file's bytes (the caller has checked the record's scope); never cached, like every
+    private response (admin_app.keep_out_of_caches)."""
     stored = storage.load(file_id) if file_id else None
     if stored is None:
         abort(404)
-    return Response(
-        stored.data,
-        mimetype=stored.content_type,
-        headers={"Cache-Control": "private, max-age=3600"},
-    )
+    return Response(stored.data, mimetype=stored.content_type)
 
 
 def photo_image(view, context, model, name):

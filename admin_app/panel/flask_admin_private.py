@@ -10,10 +10,14 @@ one fails there, loudly, instead of somewhere in a page.
 
 from __future__ import annotations
 
+import flask_admin.actions
+import flask_admin.model.base
 from flask_admin.base import BaseView
 from flask_admin.contrib.sqla import ModelView
 from flask_admin.contrib.sqla.form import AdminModelConverter
 from flask_admin.model.base import BaseModelView
+
+from admin_app.panel.return_links import return_target
 
 # (owner, method, its parameters after self, if any): what the panel calls or overrides.
 METHODS = (
@@ -30,6 +34,9 @@ METHODS = (
     (ModelView, "_get_default_order", ()),
     (AdminModelConverter, "_nullable_common", ("column", "field_args")),
 )
+# The modules whose views take their return address (`url=`) from Flask-Admin's
+# `get_redirect_target`, looked up by that name at each call.
+RETURN_TARGET_USERS = (flask_admin.model.base, flask_admin.actions)
 # What a ModelView sets up on itself and the panel reads.
 INSTANCE_ATTRIBUTES = (
     "_actions",
@@ -146,3 +153,18 @@ def filter_by_arg(view, arg: str):
     """The list filter a URL argument names ("status_equals" of flt0_status_equals), or None."""
     found = (view._filter_args or {}).get(arg)
     return found[1] if found else None
+
+
+# ---- the return address of Flask-Admin's own views --------------------------------------------
+def use_strict_return_targets() -> None:
+    """Flask-Admin's create, edit, details, delete, export and list-action views read `url=`
+    through `get_redirect_target`, whose check keeps `http:evil.com` and an encoded `/%2F/…`.
+    It has no hook, so the name those modules call is pointed at the panel's one check
+    (admin_app.panel.return_links); each view keeps its own fallback, the list."""
+    for module in RETURN_TARGET_USERS:
+        if not callable(getattr(module, "get_redirect_target", None)):
+            raise RuntimeError(f"{module.__name__} has no get_redirect_target: see {__name__}")
+        module.get_redirect_target = return_target
+
+
+use_strict_return_targets()

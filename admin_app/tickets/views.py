@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from flask import abort, flash, redirect, request
 from flask_admin import expose
-from flask_admin.helpers import get_redirect_target
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -24,6 +23,7 @@ from admin_app.panel.filters import (
 from admin_app.panel.forms import phone_number
 from admin_app.panel.labels import LABELS
 from admin_app.panel.lookups import ESTATE_LOOKUP, RESIDENT_LOOKUP, UNIT_LOOKUP
+from admin_app.panel.return_links import return_target
 from admin_app.tickets import complaints, front_desk
 from admin_app.tickets import operations as tickets
 from admin_app.tickets.actions import TICKET_ACTIONS
@@ -172,7 +172,7 @@ class TicketView(ActionsMixin, SecureModelView):
         full form. Saved, the new ticket opens (or the dispatch of its repair) and the message
         names its number."""
         shape = front_desk.shape_of(request.args.get("category"))
-        return_url = get_redirect_target() or self.get_url(".index_view")
+        return_url = return_target("url", self.get_url(".index_view"))
         form = self.create_form()
         if self.validate_form(form):
             ticket = self.create_model(form)

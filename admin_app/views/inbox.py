@@ -16,6 +16,7 @@ from flask_login import current_user
 from admin_app.auth.permissions import VIEW, allowed
 from admin_app.extensions import db
 from admin_app.panel.access import SecurePage
+from admin_app.panel.return_links import safe_return
 from admin_app.services import inbox
 from admin_app.services.errors import NotFound
 from admin_app.services.reminders import messages
@@ -54,13 +55,6 @@ def entries(rows) -> list[dict]:
     return items
 
 
-def safe_target(link: str | None) -> str | None:
-    """Only a path inside this site (never "//elsewhere" or "https://…")."""
-    if link and link.startswith("/") and not link.startswith("//") and "\\" not in link:
-        return link
-    return None
-
-
 class InboxView(SecurePage):
     resource = "inbox"
     in_menu = False  # the bell in the navigation bar leads here
@@ -76,7 +70,7 @@ class InboxView(SecurePage):
         notification = self._mark(notification_id)
         items = entries([notification])
         db.session.commit()
-        return redirect(safe_target(items[0]["link"]) or url_for(".index"))
+        return redirect(safe_return(items[0]["link"], url_for(".index")))
 
     @expose("/<int:notification_id>/read", methods=("POST",))
     def read(self, notification_id: int):

@@ -69,3 +69,12 @@ def test_no_module_but_the_adapter_touches_a_private_flask_admin_member():
             elif isinstance(node, ast.FunctionDef) and node.name in names:
                 found.append(f"{path.relative_to(PACKAGE)}:{node.lineno} def {node.name}")
     assert not found, found
+
+
+@pytest.mark.parametrize("module", private.RETURN_TARGET_USERS, ids=lambda m: m.__name__)
+def test_flask_admins_views_read_their_return_address_through_the_panels_check(module):
+    """An upgrade that reads `url=` another way would bring back Flask-Admin's looser check."""
+    from admin_app.panel.return_links import return_target
+
+    assert module.get_redirect_target is return_target
+    assert "get_redirect_target()" in inspect.getsource(module), f"see {ADAPTER.name}"

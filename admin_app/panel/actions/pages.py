@@ -25,6 +25,7 @@ from admin_app.panel.actions.core import (
     plan,
     step_form,
 )
+from admin_app.panel.return_links import return_target, safe_return
 from admin_app.services.errors import ServiceError
 
 
@@ -104,7 +105,7 @@ class ActionsMixin:
                     ".act_view",
                     action_name=name,
                     ids=",".join(ids),
-                    url=request.form.get("url") or None,
+                    url=safe_return(request.form.get("url")),
                 )
             )
 
@@ -152,7 +153,7 @@ class ActionsMixin:
             whole_filter=whole_filter,
             many=many,
             ids="" if whole_filter else ",".join(str(r.id) for r in records),
-            return_url=request.values.get("url") or self.get_url(".index_view"),
+            return_url=return_target("url", self.get_url(".index_view")),
         )
 
     def _records_by_id(self) -> list:
