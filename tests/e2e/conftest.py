@@ -189,7 +189,7 @@ PAGE_TEXTS = """(other) => {
     const walker = document.createTreeWalker(document.documentElement, NodeFilter.SHOW_TEXT);
     while (walker.nextNode()) {
         const parent = walker.currentNode.parentElement;
-        if (!parent || parent.closest(`script, style, template, ${DATA}`) || chinese(parent)) {
+        if (!parent || parent.closest(`script, style, template, noscript, ${DATA}`) || chinese(parent)) {
             continue;
         }
         const text = walker.currentNode.nodeValue.trim();
@@ -243,6 +243,8 @@ ENGLISH_ALLOWED = {
     *("CSV", "csv", "XLSX", "xlsx", "Excel", "PNG", "JPEG", "WebP", "MB", "UTF", "GBK"),
     # Vehicle types, written so on Chinese registrations and signs.
     *("SUV", "MPV"),
+    # The product the background jobs need, named as the administrator installs it.
+    "Redis",
 }
 
 
@@ -253,10 +255,10 @@ def english_left(page, record_text=()) -> list[str]:
     known = sorted({t for t in record_text if t}, key=len, reverse=True)
     left = []
     for text in page.evaluate(PAGE_TEXTS, "en"):
-        rest = text
+        # Codes first: a record's short text ("30") inside a code (GB18030) would leave "GB".
+        rest = CODE.sub(" ", PLATE.sub(" ", text))
         for content in known:
             rest = rest.replace(content, " ")
-        rest = CODE.sub(" ", PLATE.sub(" ", rest))
         if any(word not in ENGLISH_ALLOWED for word in ENGLISH_WORD.findall(rest)):
             left.append(text)
     return left
