@@ -25,7 +25,9 @@
       if (codes.length && codes[0].rawValue) {
         field.value = codes[0].rawValue;
         stop();
-        form.submit();
+        // requestSubmit, as the button does: the phone pages' sending (js/phone-forms.js)
+        // keeps the code and says so if the connection drops.
+        if (form.requestSubmit) { form.requestSubmit(); } else { form.submit(); }
         return;
       }
       timer = setTimeout(scan, 200);
