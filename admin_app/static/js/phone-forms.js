@@ -50,12 +50,20 @@
   }
 
   // The server's page in place of this one: the URL it ended at (a redirect), its history
-  // entry replacing the form's, so Back does not offer to send the form again.
+  // entry replacing the form's, so Back does not offer to send the form again. The address
+  // changes once the page has loaded (its images too), as after a plain submit.
   function show(response, html) {
-    document.open();
+    var done = false;
+    function settle() {
+      if (done) { return; }
+      done = true;
+      window.history.replaceState(null, "", response.url);
+    }
+    document.open();  // drops every listener: the one for this page's load comes after
+    window.addEventListener("load", settle);
     document.write(html);
     document.close();
-    window.history.replaceState(null, "", response.url);
+    setTimeout(settle, 15000);  // an image that never arrives must not keep the old address
   }
 
   function send(form, submitter) {
