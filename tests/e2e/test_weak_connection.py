@@ -1,6 +1,6 @@
 """The technician's phone in a basement: the connection drops as he sends a form. The page says
-it was not sent and keeps everything typed (the resident's signature too); back online, the
-same button sends it."""
+it was not sent and keeps everything typed (the resident's signature too); so it does when a
+proxy answers with an error page; back online, the same button sends it."""
 
 from __future__ import annotations
 
@@ -20,6 +20,13 @@ NOT_SENT = {
     "en-US": (
         "Not sent: the connection is lost or too weak. Everything you typed is still here: "
         "send it again when the connection is back."
+    ),
+}
+NO_ANSWER = {
+    "zh-CN": "未发送：服务器没有正常响应。您填写的内容都还在，请稍后再试。",
+    "en-US": (
+        "Not sent: the server did not answer properly. Everything you typed is still here: "
+        "try again in a moment."
     ),
 }
 
@@ -79,6 +86,12 @@ def test_a_form_sent_without_connection_keeps_what_was_typed(factories, in_app, 
     assert phone.locator(".send-failed").inner_text().strip() == NOT_SENT[locale]
     assert phone.input_value("#notes") == "更换下水管，试水正常"
     assert phone.is_enabled("#confirm-action")  # ready to be sent again
+    # A proxy in the way answers "bad gateway": the form stays too, with its own message.
+    phone.route("**/tech/act/**", lambda route: route.fulfill(status=502, body="Bad Gateway"))
+    phone.click("#confirm-action")
+    phone.locator(".send-failed", has_text=NO_ANSWER[locale]).wait_for()
+    assert phone.input_value("#notes") == "更换下水管，试水正常"
+    phone.unroute("**/tech/act/**")
     with in_app():
         assert db.session.get(WorkOrder, order.id).status is WorkOrderStatus.in_progress
     submit(phone)  # back online: the same button
