@@ -25,7 +25,7 @@ def printed_lines(text: str, per_line: float) -> int:
 
 
 def items_fit(text: str, size: str) -> str:
-    """"normal", "small" (printed in smaller type) or "too-long" for the card."""
+    """The list on the card: "normal", "small" (in smaller type) or "too-long"."""
     per_line, lines = CAPACITY[size]
     if printed_lines(text, per_line) <= lines:
         return "normal"
