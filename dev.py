@@ -56,18 +56,36 @@ def install() -> None:
     )
 
 
+def install_browser_checks() -> None:
+    """axe-core, injected by the browser tests' accessibility walk, from the npm registry
+    (package.json / package-lock.json); repeated only when the lock file changes."""
+    stamp = ROOT / "node_modules" / ".install-stamp"
+    digest = hashlib.sha256((ROOT / "package-lock.json").read_bytes()).hexdigest()
+    if stamp.exists() and stamp.read_text() == digest:
+        return
+    npm = shutil.which("npm")
+    if npm is None:
+        sys.exit("npm (Node.js) is needed for the browser tests: install the Debian package 'npm'.")
+    print("Installing axe-core with npm …", flush=True)
+    run(npm, "ci", "--no-audit", "--no-fund", "--loglevel=error")
+    stamp.write_text(digest)
+
+
 def install_chromium() -> None:
-    """The browser tests drive Debian's Chromium (Playwright's own download is not used); the
-    fault tests start and stop a redis-server of their own."""
-    if shutil.which("chromium") and shutil.which("redis-server"):
+    """The browser tests drive Debian's Chromium (Playwright's own download is not used) and
+    inject axe-core (installed with npm); the fault tests start and stop a redis-server of
+    their own."""
+    if shutil.which("chromium") and shutil.which("redis-server") and shutil.which("npm"):
         return
     packages = ["chromium", "fonts-noto-cjk", "redis-server"]
+    if not shutil.which("npm"):
+        packages.append("npm")
     apt = ["apt-get", "install", "-y", "--no-install-recommends", *packages]
     prefix = [] if os.geteuid() == 0 else (["sudo", "-n"] if shutil.which("sudo") else None)
     if prefix is None or not shutil.which("apt-get"):
         sys.exit(
-            "Chromium and redis-server are needed for the tests: install the Debian packages "
-            "'chromium' and 'redis-server'."
+            "Chromium, redis-server and npm are needed for the tests: install the Debian "
+            "packages 'chromium', 'redis-server' and 'npm'."
         )
     print("Installing Chromium and redis-server with apt-get …", flush=True)
     env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
@@ -98,6 +116,7 @@ def demo() -> None:
 def test(pytest_args: list[str]) -> None:
     install()
     install_chromium()
+    install_browser_checks()
     run(BIN / "ruff", "check", ".")
     target = os.environ.get("DATABASE_URL") or "SQLite"
     print(f"Running the test suite on {target.split('@')[-1]}", flush=True)

@@ -11,6 +11,7 @@ import html
 import json
 import os
 import re
+import time
 from pathlib import Path
 
 import pytest
@@ -269,3 +270,15 @@ def picked(form: str, name: str):
     field = re.search(rf'<input[^>]*id="{name}"[^>]*>', form).group(0)
     data = re.search(r'data-json="([^"]*)"', field)
     return json.loads(html.unescape(data.group(1))) if data else None
+
+
+_SESSION_STARTED = time.time()
+
+
+def pytest_terminal_summary(terminalreporter):
+    """The browser walk's accessibility counts per page (tests/e2e/test_every_page.py), printed
+    after every run that made them."""
+    for path in sorted((Path(__file__).parent / "artifacts" / "e2e").glob("axe-*.txt")):
+        if path.stat().st_mtime >= _SESSION_STARTED:
+            terminalreporter.write_sep("-", path.name)
+            terminalreporter.write_line(path.read_text())

@@ -54,7 +54,7 @@ class RowRenderer:
         if self.with_checkbox:
             html.append(
                 f'<td><input type="checkbox" name="rowid" class="action-checkbox" value="{pk}" '
-                f'title="{self.checkbox_title}" /></td>'
+                f'title="{self.checkbox_title}" aria-label="{self.checkbox_title} #{pk}" /></td>'
             )
         if self.show_actions:
             html.append('<td class="list-buttons-column">')
