@@ -157,9 +157,11 @@ def configure_blueprints(app: Flask) -> None:
     from admin_app.auth.views import bp as auth_bp
     from admin_app.auth.views import home_for
     from admin_app.health import bp as health_bp
+    from admin_app.pwa import bp as pwa_bp
 
     app.register_blueprint(auth_bp)
     app.register_blueprint(health_bp)
+    app.register_blueprint(pwa_bp)
     work_orders.register_pages(app)
     passes.register_pages(app)
 

@@ -29,6 +29,7 @@ from admin_app.passes.actions import (
     VEHICLE_PASS_ACTIONS,
     WORKER_PASS_ACTIONS,
 )
+from admin_app.passes.card_fit import items_fit
 from admin_app.renovations.views import RENOVATION_LOOKUP
 from admin_app.services import storage
 
@@ -109,12 +110,15 @@ class PassView(ActionsMixin, SecureModelView):
             flash(gettext("Only an approved pass can be printed."), "error")
             return redirect(self.get_url(".details_view", id=record.id))
         size = request.args.get("size", "A6").upper()
+        size = size if size in CARD_SIZES else "A6"
+        fit = items_fit(record.items, size) if isinstance(record, ReleasePass) else "normal"
         return self.render(
             "passes/card.html",
             record=record,
             kind=type(record).__tablename__,
             title=self.card_title,
-            size=size if size in CARD_SIZES else "A6",
+            size=size,
+            items_fit=fit,
             qr=qr_svg(gate.token_for(record)),
             printed_at=clock.now().strftime("%Y-%m-%d %H:%M"),
         )

@@ -4,6 +4,13 @@
    the pass number or plate. No third-party code: there is no internet at the gate. */
 (function () {
   "use strict";
+  // Choosing another gate (an office with several estates) shows its checks at once.
+  var estate = document.getElementById("estate_id");
+  if (estate) {
+    estate.addEventListener("change", function () {
+      if (estate.form.requestSubmit) { estate.form.requestSubmit(); } else { estate.form.submit(); }
+    });
+  }
   var button = document.getElementById("camera-button");
   var video = document.getElementById("camera-view");
   var field = document.getElementById("code");
@@ -25,7 +32,9 @@
       if (codes.length && codes[0].rawValue) {
         field.value = codes[0].rawValue;
         stop();
-        form.submit();
+        // requestSubmit, as the button does: the phone pages' sending (js/phone-forms.js)
+        // keeps the code and says so if the connection drops.
+        if (form.requestSubmit) { form.requestSubmit(); } else { form.submit(); }
         return;
       }
       timer = setTimeout(scan, 200);

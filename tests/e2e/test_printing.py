@@ -1,0 +1,307 @@
+"""Every printable page, printed by Chromium to PDF as the office prints it: the work order (A4
+and A5) and the pass cards (worker, vehicle, large-item release; A6 and A5), in both languages.
+
+Each is one sheet of its paper, nothing sticks out of the printable width or is clipped by the
+card's frame, and the PDF's text holds every key field down to the last line. The PDFs and a
+picture of each page (print media) stay in tests/artifacts/e2e/ to be looked at."""
+
+from __future__ import annotations
+
+import io
+import re
+import unicodedata
+from datetime import date, timedelta
+
+import pytest
+from pypdf import PdfReader
+
+from admin_app import clock
+from admin_app.extensions import db
+from admin_app.models import (
+    PassStatus,
+    Role,
+    Satisfaction,
+    Trade,
+    VehicleType,
+    WorkOrderStatus,
+)
+from admin_app.services import storage
+
+from ..conftest import PASSWORD
+from .conftest import ARTIFACTS, renovation_under_way, solid_png
+
+pytestmark = pytest.mark.browser
+
+MM = 96 / 25.4  # CSS pixels per millimetre
+POINTS = 72 / 25.4  # PDF points per millimetre
+# Each paper: its size and the page margin the print CSS sets (work_order/print.html,
+# passes/card.html).
+PAPER = {
+    ("work_order", "A4"): ((210, 297), 12),
+    ("work_order", "A5"): ((148, 210), 8),
+    ("card", "A6"): ((105, 148), 5),
+    ("card", "A5"): ((148, 210), 5),
+}
+
+# Whatever sticks out of the printable width, or out of its parent's box: hidden by a box that
+# clips (the card), or drawn over its neighbours (the QR code over a long list of items).
+CUT_OFF = """() => {
+    const name = el => el.tagName.toLowerCase() + (el.id ? '#' + el.id : '')
+        + (el.classList.length ? '.' + [...el.classList].join('.') : '');
+    const width = document.documentElement.clientWidth;
+    const problems = [];
+    const shown = [...document.body.querySelectorAll('*')].filter(el => {
+        const box = el.getBoundingClientRect();
+        return box.width > 0 && box.height > 0;
+    });
+    for (const el of shown) {
+        const box = el.getBoundingClientRect();
+        if (box.left < -0.5 || box.right > width + 0.5) {
+            problems.push(`${name(el)} spans ${box.left.toFixed(1)}..${box.right.toFixed(1)} of ${width}px`);
+        }
+        // A box that spills out of its parent's overlaps its neighbours, or is clipped by it.
+        const parent = el.parentElement;
+        if (parent === document.body) continue;
+        const outer = parent.getBoundingClientRect();
+        if (box.left < outer.left - 0.5 || box.right > outer.right + 0.5
+            || box.top < outer.top - 0.5 || box.bottom > outer.bottom + 0.5) {
+            problems.push(`${name(el)} spills out of ${name(parent)}`);
+        }
+    }
+    return problems;
+}"""
+
+
+def print_to_pdf(session, url: str, kind: str, paper: str, label: str) -> tuple[PdfReader, str]:
+    """Open the printable page, check its print layout, print it: the PDF and its text."""
+    (width, height), margin = PAPER[kind, paper]
+    page = session.page
+    page.set_viewport_size(
+        {"width": round((width - 2 * margin) * MM), "height": round((height - 2 * margin) * MM)}
+    )
+    page.goto(url)
+    page.wait_for_load_state("networkidle")  # the photo, the signature
+    page.emulate_media(media="print")
+    problems = page.evaluate(CUT_OFF)
+    assert not problems, f"{label}: cut off in print: {problems}"
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"print-{label}.png"), full_page=True)
+    pdf = page.pdf(format=paper, prefer_css_page_size=True)
+    page.emulate_media(media="screen")
+    (ARTIFACTS / f"print-{label}.pdf").write_bytes(pdf)
+    reader = PdfReader(io.BytesIO(pdf))
+    for sheet in reader.pages:  # the paper the page asks for, portrait
+        box = sheet.mediabox
+        assert round(float(box.width) / POINTS) == width, label
+        assert round(float(box.height) / POINTS) == height, label
+    text = "".join(sheet.extract_text() for sheet in reader.pages)
+    return reader, re.sub(r"\s+", "", text)
+
+
+def assert_holds(text: str, fields, label: str) -> None:
+    """Every field printed (spacing apart: the title's letters are spaced in Chinese).
+
+    The CJK font maps some characters' glyphs to their radicals' code points (小 comes out as
+    the Kangxi radical ⼩, 门 as ⻔): NFKC folds the Kangxi ones back, and a character left as
+    a supplement radical matches any ideograph."""
+    text = unicodedata.normalize("NFKC", text)
+    missing = []
+    for field in fields:
+        pattern = "".join(
+            f"(?:{re.escape(c)}|[\u2e80-\u2eff])" if "\u4e00" <= c <= "\u9fff" else re.escape(c)
+            for c in re.sub(r"\s+", "", unicodedata.normalize("NFKC", field))
+        )
+        if not re.search(pattern, text):
+            missing.append(field)
+    assert not missing, f"{label}: not in the PDF: {missing}"
+
+
+LOCALES = {"zh": "zh-CN", "en": "en-US"}
+LAST_LINE = {"zh": "打印时间", "en": "Printed at"}
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_work_order_prints_on_one_sheet(factories, in_app, screen, lang):
+    estate = factories.estate(code="HY", name="华苑小区")
+    with in_app():
+        estate_row = db.session.merge(estate)
+        estate_row.service_phone = "0755-88886666"
+        db.session.commit()
+    unit = factories.unit(estate, building="3", room="1201")
+    plumber = factories.staff(
+        Role.technician,
+        estates=[estate],
+        username="plumber",
+        name="张师傅",
+        trades=[Trade.plumbing],
+    )
+    desk = factories.staff(Role.receptionist, estates=[estate], username="front", name="王前台")
+    now = clock.now().replace(second=0, microsecond=0)
+    with in_app():
+        signature = storage.save_image(solid_png(780, 400, (255, 255, 255)), estate_id=estate.id)
+        db.session.commit()
+        signature_id = signature.id
+    notes = "\n".join(
+        f"[{(now - timedelta(days=d)).strftime('%Y-%m-%d %H:%M')}] {text}"
+        for d, text in ((2, "检查下水管，需更换配件"), (1, "更换下水管及密封圈，试水正常"))
+    )
+    order = factories.work_order(
+        estate,
+        unit_id=unit.id,
+        trade=Trade.plumbing,
+        technician_id=plumber.id,
+        status=WorkOrderStatus.revisited,
+        contact_name="王丽",
+        contact_phone="13800138000",
+        location="3栋1单元1201 厨房",
+        description="厨房水槽下水管漏水，地面有积水，柜子底板已泡湿，请尽快上门处理。",
+        dispatched_at=now - timedelta(days=2, hours=1),
+        arrived_at=now - timedelta(days=2),
+        quote_labour=60,
+        quote_materials=25.5,
+        work_notes=notes,
+        work_done_at=now - timedelta(days=1),
+        signer_name="王丽",
+        signature_file_id=signature_id,
+        fee_collected=85.5,
+        closed_at=now - timedelta(days=1),
+        revisited_at=now,
+        revisited_by_id=desk.id,
+        rating_timeliness=5,
+        rating_quality=5,
+        rating_fee=4,
+        rating_attitude=5,
+        satisfaction=Satisfaction.satisfied,
+        revisit_comment="师傅很专业，已修好",
+    )
+    with in_app():
+        number = db.session.merge(order).number
+    office = screen("reception", locale=LOCALES[lang]).login("front", PASSWORD)
+    for paper in ("A4", "A5"):
+        label = f"{lang}-work-order-{paper}"
+        reader, text = print_to_pdf(
+            office,
+            f"/admin/work_order/print/?id={order.id}&paper={paper}",
+            "work_order",
+            paper,
+            label,
+        )
+        assert len(reader.pages) == 1, f"{label}: {len(reader.pages)} pages"
+        assert_holds(
+            text,
+            [
+                number,
+                "华苑小区",
+                "王丽",
+                "13800138000",
+                "张师傅",
+                "厨房水槽下水管漏水",
+                "更换下水管及密封圈，试水正常",
+                "师傅很专业，已修好",
+                "0755-88886666",
+                LAST_LINE[lang],
+            ],
+            label,
+        )
+
+
+def approved(**fields) -> dict:
+    today = date.today()
+    return {
+        "status": PassStatus.approved,
+        "valid_from": today,
+        "valid_until": today + timedelta(days=30),
+        "approved_at": clock.now(),
+        **fields,
+    }
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_pass_cards_print_on_one_card(factories, in_app, screen, lang):
+    estate, unit, renovation = renovation_under_way(
+        factories, building="5", room="702", owner="陈业主", phone="13900139000"
+    )
+    boss = factories.staff(Role.supervisor, estates=[estate], username="chief", name="赵主管")
+    with in_app():
+        photo = storage.save_image(solid_png(300, 400), estate_id=estate.id)
+        db.session.commit()
+        photo_id = photo.id
+    cards = {
+        "worker_pass": factories.worker_pass(
+            estate,
+            renovation,
+            **approved(
+                worker_name="刘建国",
+                company="安居装饰公司",
+                id_number="11010519491231002X",
+                photo_file_id=photo_id,
+                approved_by_id=boss.id,
+            ),
+        ),
+        "vehicle_pass": factories.vehicle_pass(
+            estate,
+            "粤BD12345",
+            **approved(
+                vehicle_type=VehicleType.car,
+                is_new_energy=True,
+                unit_id=unit.id,
+                parking_space="B2-108",
+                approved_by_id=boss.id,
+            ),
+        ),
+        "release_pass": factories.release_pass(
+            estate,
+            unit,
+            **approved(
+                applicant_name="陈业主",
+                items="双开门冰箱一台\n洗衣机一台\n三人沙发一套\n餐桌一张、餐椅四把\n纸箱十二个",
+                moving_date=date.today(),
+                approved_by_id=boss.id,
+            ),
+        ),
+    }
+    expected = {
+        "worker_pass": ["刘建国", "安居装饰公司", "HY-ZX-0001"],
+        "vehicle_pass": ["粤BD12345", "B2-108"],
+        "release_pass": ["陈业主", "双开门冰箱一台", "纸箱十二个"],
+    }
+    office = screen("supervisor", locale=LOCALES[lang]).login("chief", PASSWORD)
+    for kind, record in cards.items():
+        with in_app():
+            number = db.session.merge(record).number
+        for size in ("A6", "A5"):
+            label = f"{lang}-{kind.replace('_', '-')}-{size}"
+            reader, text = print_to_pdf(
+                office, f"/admin/{kind}/card/?id={record.id}&size={size}", "card", size, label
+            )
+            assert len(reader.pages) == 1, f"{label}: {len(reader.pages)} pages"
+            assert_holds(
+                text, [number, "华苑小区", *expected[kind], "赵主管", LAST_LINE[lang]], label
+            )
+
+
+def test_a_long_list_of_items_is_printed_smaller_or_flagged(factories, in_app, screen):
+    estate, unit, _ = renovation_under_way(
+        factories, building="5", room="702", owner="陈业主", phone="13900139000"
+    )
+    factories.staff(Role.supervisor, estates=[estate], username="chief", name="赵主管")
+    items = [f"第{n}件：实木衣柜一组，已拆开" for n in range(1, 14)]
+    release = factories.release_pass(
+        estate, unit, **approved(applicant_name="陈业主", items="\n".join(items))
+    )
+    office = screen("supervisor").login("chief", PASSWORD)
+    # Thirteen lines are too many for an A6 card: the page says so before anyone prints it.
+    office.page.goto(f"/admin/release_pass/card/?id={release.id}&size=A6")
+    assert "A5" in office.page.inner_text("#items-too-long")
+    office.shot("print-zh-release-pass-A6-too-long")
+    # On A5 they fit in smaller type, every one of them, the QR code clear of them.
+    reader, text = print_to_pdf(
+        office,
+        f"/admin/release_pass/card/?id={release.id}&size=A5",
+        "card",
+        "A5",
+        "zh-release-pass-A5-long",
+    )
+    assert len(reader.pages) == 1
+    assert office.page.locator(".items.small").count() == 1
+    assert_holds(text, [*items, LAST_LINE["zh"]], "long release on A5")
