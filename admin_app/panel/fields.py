@@ -17,6 +17,7 @@ from markupsafe import Markup
 from wtforms.validators import ValidationError
 
 from admin_app.models.base import Choice
+from admin_app.panel import dates
 from admin_app.panel import flask_admin_private as private
 
 
@@ -47,15 +48,16 @@ class ChoiceModelConverter(AdminModelConverter):
         field_args["validators"].append(ColumnRange(-(2**31), 2**31 - 1))
         return super().handle_integer_types(column=column, field_args=field_args, **extra)
 
+    # Dates are typed and picked as the panel prints them (Flask-Admin's own add seconds).
     @converts("Date")
     def convert_date(self, field_args, **extra):
         field_args["validators"].append(date_within)
-        return super().convert_date(field_args=field_args, **extra)
+        return dates.DateField(**field_args)
 
     @converts("DateTime")
     def convert_datetime(self, field_args, **extra):
         field_args["validators"].append(date_within)
-        return super().convert_datetime(field_args=field_args, **extra)
+        return dates.DateTimeField(**field_args)
 
     @converts("Numeric")
     def handle_decimal_types(self, column, field_args, **extra):
@@ -158,11 +160,11 @@ def _choice(view, value, name=None):
 
 
 def _datetime(view, value, name=None):
-    return value.strftime("%Y-%m-%d %H:%M")
+    return value.strftime(dates.DATETIME)
 
 
 def _date(view, value, name=None):
-    return value.strftime("%Y-%m-%d")
+    return value.strftime(dates.DATE)
 
 
 def _decimal(view, value, name=None):
