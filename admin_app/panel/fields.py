@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import decimal
 import enum
+import re
 
 from flask_admin.contrib.sqla.filters import FilterConverter
 from flask_admin.contrib.sqla.form import AdminModelConverter
@@ -130,6 +131,29 @@ class ChoiceFilterConverter(FilterConverter):
         for flt in filters or ():
             _unknown_member_is_invalid(flt)
         return filters
+
+    @filter_tools.convert("datetime", "datetime2", "timestamp", "smalldatetime")
+    def conv_datetime(self, column, name, **kwargs):
+        filters = super().conv_datetime(column, name, **kwargs)
+        for flt in filters or ():
+            _minutes_are_enough(flt)
+        return filters
+
+
+def _minutes_are_enough(flt) -> None:
+    """A moment in a filter is picked and shown as the panel prints it (2026-11-23 14:00);
+    Flask-Admin reads only its own spelling with seconds, which older links still send."""
+    clean, validate = flt.clean, flt.validate
+
+    def with_seconds(value):
+        parts = str(value).split(" to ")
+        return " to ".join(p + ":00" if _TO_THE_MINUTE.fullmatch(p) else p for p in parts)
+
+    flt.clean = lambda value: clean(with_seconds(value))
+    flt.validate = lambda value: validate(with_seconds(value))
+
+
+_TO_THE_MINUTE = re.compile(r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}")
 
 
 def _unknown_member_is_invalid(flt) -> None:

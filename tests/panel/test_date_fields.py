@@ -22,6 +22,8 @@ from admin_app.panel.fields import TYPE_FORMATTERS
 from admin_app.passes.forms import RenewForm
 from admin_app.tickets.forms import CallbackForm
 
+from ..conftest import page_messages
+
 printed_moment = TYPE_FORMATTERS[dt.datetime]
 printed_day = TYPE_FORMATTERS[dt.date]
 
@@ -170,3 +172,21 @@ def test_a_records_day_is_the_panels_picker_in_the_printed_format(factories, log
     assert field["data-role"] == "datepicker"
     assert field["data-date-format"] == "YYYY-MM-DD"
     assert printed_day(None, dt.date(2026, 11, 3)) == "2026-11-03"  # what the picker writes
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "flt0_received_at_between=2026-11-01+00:00+to+2026-11-30+23:59",
+        "flt0_received_at_between=2026-11-01+00:00:00+to+2026-11-30+23:59:59",  # older links
+        "flt0_received_at_greater_than=2026-11-01+00:00",
+    ],
+    ids=["between, as printed", "between, with seconds", "after, as printed"],
+)
+def test_a_lists_moment_filter_reads_the_printed_format(desk, factories, login, query):
+    factories.ticket(desk, TicketCategory.inquiry, received_at=dt.datetime(2026, 11, 23, 9, 0))
+    factories.ticket(desk, TicketCategory.inquiry, received_at=dt.datetime(2026, 10, 23, 9, 0))
+    page = login("front").get(f"/admin/ticket/?{query}").get_data(as_text=True)
+    assert not page_messages(page), page_messages(page)  # no "invalid filter value"
+    assert "2026-11-23 09:00" in page
+    assert "2026-10-23 09:00" not in page

@@ -27,6 +27,10 @@
     set: function (plugin) {
       installed = function (options, callback) {
         var merged = $.extend({}, options || {});
+        // Flask-Admin's filters write moments with seconds; the panel prints minutes.
+        if (merged.format === "YYYY-MM-DD HH:mm:ss") {
+          merged.format = "YYYY-MM-DD HH:mm";
+        }
         merged.locale = $.extend({}, settings, merged.locale || {});
         if (merged.singleDatePicker && !merged.timePicker) {
           merged.autoApply = true;
@@ -175,7 +179,11 @@
     if (onScreen && (box.top < 0 || box.bottom > window.innerHeight)) {
       return false;
     }
-    var buttons = picker.element.closest("form").find(":submit, .btn").filter(":visible");
+    var buttons = picker.element
+      .closest("form")
+      .find(":submit, .btn")
+      .not(picker.container.find("*"))
+      .filter(":visible");
     return !buttons.toArray().some(function (button) {
       var b = button.getBoundingClientRect();
       return b.left < box.right && b.right > box.left && b.top < box.bottom && b.bottom > box.top;
