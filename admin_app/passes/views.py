@@ -265,5 +265,8 @@ class ReleasePassView(PassView):
         "moving_date",
     )
     editable_after_application = ("applicant_phone",)
-    form_args = {"applicant_phone": {"validators": [phone_number]}}
+    form_args = {
+        "applicant_phone": {"validators": [phone_number]},
+        "moving_date": {"quick": start_choices},
+    }
     form_ajax_refs = {"estate": ESTATE_LOOKUP, "unit": UNIT_LOOKUP, "applicant": RESIDENT_LOOKUP}

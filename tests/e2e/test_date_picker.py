@@ -7,13 +7,13 @@ and writes what the panel prints; a quick choice fills the field at once."""
 from __future__ import annotations
 
 import re
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 
 import pytest
 
 from admin_app import clock
 from admin_app.extensions import db
-from admin_app.models import Renovation, Role, TicketCategory
+from admin_app.models import Renovation, Role, TicketCategory, WorkOrder, WorkOrderStatus
 
 from ..conftest import PASSWORD
 from .conftest import DESKTOP, PHONE, details_field, flashes, submit
@@ -271,3 +271,26 @@ def test_a_lists_date_range_filter_offers_today_this_week_this_month(factories, 
         page.click("form:has(table.filters) button[type=submit].btn-primary")
     assert flashes(page, "error") == []
     assert page.locator("table.model-list tbody tr").count() == 1
+
+
+def test_the_technicians_phone_has_the_same_picker_and_its_quick_choices(factories, screen, in_app):
+    estate = factories.estate(code="HY", name="华苑小区")
+    fixer = factories.staff(Role.technician, estates=[estate], username="fixer", name="张工")
+    order = factories.work_order(estate, status=WorkOrderStatus.in_progress, technician_id=fixer.id)
+    tech = screen("technician", viewport=PHONE).login("fixer", PASSWORD)
+    phone = tech.page
+    phone.goto(f"/tech/act/book_next_visit/{order.id}")
+    assert_buttons_free(phone, "next_visit_at", "technician's next visit")
+    calendar = open_calendar(phone, "next_visit_at")
+    assert calendar.locator("th.next").count()  # the panel's calendar, in Chinese
+    assert calendar.locator(".applyBtn").inner_text().strip() == "确定"
+    tech.shot("date-picker-technician-phone")
+    calendar.locator(".date-quick-choices button", has_text="明天上午").click()
+    assert closed(phone)
+    tomorrow = clock.today() + timedelta(days=1)
+    assert phone.input_value("#next_visit_at") == f"{tomorrow.isoformat()} 09:00"
+    phone.fill("#notes", "缺配件，明天带来")
+    submit(phone)
+    with in_app():
+        booked = db.session.get(WorkOrder, order.id).next_visit_at
+    assert booked == datetime.combine(tomorrow, time(9))
