@@ -248,20 +248,27 @@ def test_a_callbacks_quick_choice_fills_the_field_closes_and_is_printed_the_same
 RANGES = {"zh-CN": ("今天", "本周", "本月"), "en": ("Today", "This week", "This month")}
 
 
-@pytest.mark.parametrize("lang", sorted(RANGES))
-def test_a_lists_date_range_filter_offers_today_this_week_this_month(factories, screen, lang):
+@pytest.mark.parametrize(
+    ("lang", "viewport"), [("zh-CN", "desktop"), ("en", "desktop"), ("zh-CN", "phone")]
+)
+def test_a_lists_date_range_filter_offers_today_this_week_this_month(
+    factories, screen, lang, viewport
+):
     estate = factories.estate(code="HY", name="华苑小区")
     factories.staff(Role.supervisor, estates=[estate], username="boss", name="李主管")
     factories.ticket(estate, received_at=clock.now().replace(second=0))
-    desk = screen("supervisor", locale=lang).login("boss", PASSWORD)
+    size = PHONE if viewport == "phone" else DESKTOP
+    desk = screen("supervisor", viewport=size, locale=lang).login("boss", PASSWORD)
     page = desk.page
     page.goto("/admin/ticket/?flt0_received_at_between=2026-01-01+00:00+to+2026-01-31+23:59")
     page.click("table.filters input.filter-val >> nth=-1")
     calendar = page.locator(OPEN)
     calendar.wait_for()
+    box = calendar.bounding_box()  # on the screen, even where the list is wider than a phone
+    assert box["x"] >= 0 and box["x"] + box["width"] <= size["width"], box
     choices = calendar.locator(".ranges li").all_inner_texts()
     assert tuple(choices[:3]) == RANGES[lang], choices
-    desk.shot(f"date-filter-ranges-{lang}")
+    desk.shot(f"date-filter-ranges-{lang}-{viewport}")
     calendar.locator(".ranges li", has_text=RANGES[lang][1]).click()
     assert closed(page)
     # This week, Monday 00:00 to Sunday 23:59, written as the panel prints moments.

@@ -123,6 +123,11 @@
         }
       }
     });
+    // On a phone a range's parts stack: its quick choices first, then the first month, the last.
+    if (!picker.singleDatePicker && window.matchMedia("(max-width: 575.98px)").matches) {
+      container.prepend(container.find(".calendar.left"), container.find(".calendar.right"));
+      container.prepend(container.find(".ranges"));
+    }
     addQuickChoices(picker, function () {
       picked = true;
     });
@@ -156,7 +161,8 @@
 
   // Below the field if it fits on the screen without covering its form's buttons, else above;
   // else below if only the screen is too short (the page scrolls on); else, with no room for it
-  // (a short form at the top of the page), in the form under its field, pushing the buttons down.
+  // (a short form at the top of the page), in the form under its field, pushing the buttons down
+  // (a list's filter, in its table, just opens below).
   function place(picker, move) {
     if (picker.container.hasClass("date-inline")) {
       return;
@@ -171,7 +177,12 @@
       }
     }
     picker.drops = "down";
-    picker.container.addClass("date-inline").insertAfter(picker.element);
+    if (picker.element.closest("table").length) {
+      move.call(picker); // a list's filter row: nothing to save, the list can be covered
+      keepOnScreen(picker);
+    } else {
+      picker.container.addClass("date-inline").insertAfter(picker.element);
+    }
   }
 
   function fits(picker, onScreen) {
@@ -183,6 +194,7 @@
       .closest("form")
       .find(":submit, .btn")
       .not(picker.container.find("*"))
+      .not("table.filters *") // a filter's own remove button is no form button
       .filter(":visible");
     return !buttons.toArray().some(function (button) {
       var b = button.getBoundingClientRect();
@@ -190,15 +202,21 @@
     });
   }
 
+  // Within the screen's width, even where the page is wider than the screen (a phone showing a
+  // wide list): moved sideways by what sticks out.
   function keepOnScreen(picker) {
-    var box = picker.container[0].getBoundingClientRect();
     var margin = 8;
+    var box = picker.container[0].getBoundingClientRect();
+    var shift = 0;
     if (box.right > window.innerWidth - margin) {
-      picker.container.css({ left: "auto", right: margin });
-      box = picker.container[0].getBoundingClientRect();
+      shift = window.innerWidth - margin - box.right;
     }
-    if (box.left < margin) {
-      picker.container.css({ left: margin + window.scrollX, right: "auto" });
+    if (box.left + shift < margin) {
+      shift = margin - box.left;
+    }
+    if (shift) {
+      var left = picker.container.offset().left - picker.parentEl.offset().left;
+      picker.container.css({ left: left + shift, right: "auto" });
     }
   }
 
