@@ -35,8 +35,8 @@ def translated(text) -> str:
 
 
 def date_picker_locale() -> dict:
-    """The calendar of Flask-Admin's date filters and fields in the page's language: its
-    buttons translated, day and month names from the locale's own calendar data (CLDR),
+    """The calendar of the panel's date filters and fields in the page's language: its
+    buttons and quick ranges translated, day and month names from the locale's own calendar data (CLDR),
     weeks from Monday as in China (the picker otherwise speaks English: "Su Mo Tu", "Apply")."""
     from babel.dates import get_day_names, get_month_names
     from flask_babel import get_locale, gettext
@@ -55,6 +55,12 @@ def date_picker_locale() -> dict:
         "daysOfWeek": [days[6]] + [days[i] for i in range(6)],  # the picker counts from Sunday
         "monthNames": [months[m] for m in range(1, 13)],
         "firstDay": 1,
+        # The lists' range filters' quick choices (read by static/js/date-picker.js).
+        "ranges": {
+            "today": gettext("Today"),
+            "thisWeek": gettext("This week"),
+            "thisMonth": gettext("This month"),
+        },
     }
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import decimal
 import enum
+import re
 
 from flask_admin.contrib.sqla.filters import FilterConverter
 from flask_admin.contrib.sqla.form import AdminModelConverter
@@ -17,6 +18,7 @@ from markupsafe import Markup
 from wtforms.validators import ValidationError
 
 from admin_app.models.base import Choice
+from admin_app.panel import dates
 from admin_app.panel import flask_admin_private as private
 
 
@@ -47,15 +49,16 @@ class ChoiceModelConverter(AdminModelConverter):
         field_args["validators"].append(ColumnRange(-(2**31), 2**31 - 1))
         return super().handle_integer_types(column=column, field_args=field_args, **extra)
 
+    # Dates are typed and picked as the panel prints them (Flask-Admin's own add seconds).
     @converts("Date")
     def convert_date(self, field_args, **extra):
         field_args["validators"].append(date_within)
-        return super().convert_date(field_args=field_args, **extra)
+        return dates.DateField(**field_args)
 
     @converts("DateTime")
     def convert_datetime(self, field_args, **extra):
         field_args["validators"].append(date_within)
-        return super().convert_datetime(field_args=field_args, **extra)
+        return dates.DateTimeField(**field_args)
 
     @converts("Numeric")
     def handle_decimal_types(self, column, field_args, **extra):
@@ -129,6 +132,29 @@ class ChoiceFilterConverter(FilterConverter):
             _unknown_member_is_invalid(flt)
         return filters
 
+    @filter_tools.convert("datetime", "datetime2", "timestamp", "smalldatetime")
+    def conv_datetime(self, column, name, **kwargs):
+        filters = super().conv_datetime(column, name, **kwargs)
+        for flt in filters or ():
+            _minutes_are_enough(flt)
+        return filters
+
+
+def _minutes_are_enough(flt) -> None:
+    """A moment in a filter is picked and shown as the panel prints it (2026-11-23 14:00);
+    Flask-Admin reads only its own spelling with seconds, which older links still send."""
+    clean, validate = flt.clean, flt.validate
+
+    def with_seconds(value):
+        parts = str(value).split(" to ")
+        return " to ".join(p + ":00" if _TO_THE_MINUTE.fullmatch(p) else p for p in parts)
+
+    flt.clean = lambda value: clean(with_seconds(value))
+    flt.validate = lambda value: validate(with_seconds(value))
+
+
+_TO_THE_MINUTE = re.compile(r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}")
+
 
 def _unknown_member_is_invalid(flt) -> None:
     """Flask-Admin's enum filters look the URL's value up by name and let the KeyError out
@@ -158,11 +184,11 @@ def _choice(view, value, name=None):
 
 
 def _datetime(view, value, name=None):
-    return value.strftime("%Y-%m-%d %H:%M")
+    return value.strftime(dates.DATETIME)
 
 
 def _date(view, value, name=None):
-    return value.strftime("%Y-%m-%d")
+    return value.strftime(dates.DATE)
 
 
 def _decimal(view, value, name=None):

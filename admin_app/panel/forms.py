@@ -124,8 +124,7 @@ def read_upload(field) -> bytes | None:
     return upload.read(IMAGE_LIMIT_BYTES + 1)
 
 
-# A datetime-local input's format, and a required text of a step.
-LOCAL = "%Y-%m-%dT%H:%M"
+# A required text of a step.
 TEXT = [DataRequired(), Length(max=2000)]
 
 

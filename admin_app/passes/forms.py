@@ -3,18 +3,22 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from wtforms import DateField, SelectField
+from wtforms import SelectField
 from wtforms.validators import InputRequired, Optional
 
+from admin_app.panel.dates import DateField, start_choices, validity_choices
 from admin_app.panel.fields import date_within
 from admin_app.panel.forms import CleanForm
 
 
 class ApproveForm(CleanForm):
-    valid_from = DateField(_l("Valid from"), validators=[Optional(), date_within])
+    valid_from = DateField(
+        _l("Valid from"), validators=[Optional(), date_within], quick=start_choices
+    )
     valid_until = DateField(
         _l("Valid until"),
         validators=[Optional(), date_within],
+        quick=validity_choices,
         description=_l(
             "Blank: as applied for, else a worker pass until the permit ends, a vehicle pass "
             "for one month, a release on its moving date."
@@ -24,7 +28,9 @@ class ApproveForm(CleanForm):
 
 class RenewForm(CleanForm):
     valid_until = DateField(
-        _l("New last day of validity"), validators=[InputRequired(), date_within]
+        _l("New last day of validity"),
+        validators=[InputRequired(), date_within],
+        quick=validity_choices,
     )
 
 

@@ -17,6 +17,7 @@ from admin_app import clock, validation
 from admin_app.models import PassStatus, ReleasePass, Renovation, VehiclePass, WorkerPass
 from admin_app.panel.actions.pages import ActionsMixin
 from admin_app.panel.base import SecureModelView
+from admin_app.panel.dates import start_choices, validity_choices
 from admin_app.panel.files import photo_image, stored_file_response
 from admin_app.panel.filters import estate_filter, resident_filter, unit_filter
 from admin_app.panel.forms import PhotoField, SensitiveField, id_document, phone_number, read_upload
@@ -36,6 +37,11 @@ from admin_app.services import storage
 PASS_COLUMNS = ("number", "estate", "status", "valid_from", "valid_until")
 PASS_TRAILER = ("approved_by", "approved_at", "status_reason", "reissued_at", "created_at")
 CARD_SIZES = ("A6", "A5")
+# A worker's or vehicle's pass starts today or tomorrow and runs a week or a month.
+VALIDITY_CHOICES = {
+    "valid_from": {"quick": start_choices},
+    "valid_until": {"quick": validity_choices},
+}
 
 
 def renovation_choice(renovation) -> str:
@@ -164,7 +170,7 @@ class WorkerPassView(PassView):
         "id_number": SensitiveField(_l("ID number"), validators=[id_document]),
         "photo": PhotoField(_l("Photo"), description=_l("PNG, JPEG or WebP, up to 5 MB.")),
     }
-    form_args = {"phone": {"validators": [phone_number]}}
+    form_args = {"phone": {"validators": [phone_number]}, **VALIDITY_CHOICES}
     form_ajax_refs = {"estate": ESTATE_LOOKUP, "renovation": WORKER_PASS_RENOVATION_LOOKUP}
 
     def on_model_change(self, form, model, is_created):
@@ -215,7 +221,7 @@ class VehiclePassView(PassView):
         "valid_until",
     )
     editable_after_application = ("parking_space",)
-    form_args = {"plate": {"validators": [plate_number]}}
+    form_args = {"plate": {"validators": [plate_number]}, **VALIDITY_CHOICES}
     form_ajax_refs = {"estate": ESTATE_LOOKUP, "resident": RESIDENT_LOOKUP, "unit": UNIT_LOOKUP}
 
     def on_model_change(self, form, model, is_created):
@@ -263,5 +269,8 @@ class ReleasePassView(PassView):
         "moving_date",
     )
     editable_after_application = ("applicant_phone",)
-    form_args = {"applicant_phone": {"validators": [phone_number]}}
+    form_args = {
+        "applicant_phone": {"validators": [phone_number]},
+        "moving_date": {"quick": start_choices},
+    }
     form_ajax_refs = {"estate": ESTATE_LOOKUP, "unit": UNIT_LOOKUP, "applicant": RESIDENT_LOOKUP}

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from wtforms import BooleanField, DateField, TextAreaField
+from wtforms import BooleanField, TextAreaField
 from wtforms.validators import InputRequired
 
+from admin_app.panel.dates import DateField
 from admin_app.panel.fields import date_within
 from admin_app.panel.forms import NOTES, REQUIRED_NOTES, CleanForm, PhotoField
 

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from wtforms import DateTimeLocalField, RadioField, SelectField, StringField, TextAreaField
+from wtforms import RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length, Optional, ValidationError
 
 from admin_app.models import ComplaintCode, Severity, TicketCategory, Validity, WorkOrderKind
 from admin_app.models.staff import Trade
+from admin_app.panel.dates import DateTimeField, due_by_choices
 from admin_app.panel.fields import date_within
-from admin_app.panel.forms import LOCAL, TEXT, CleanForm
+from admin_app.panel.forms import TEXT, CleanForm
 
 
 class ResultForm(CleanForm):
@@ -25,8 +26,10 @@ class NoteForm(CleanForm):
 
 
 class CallbackForm(CleanForm):
-    callback_due_at = DateTimeLocalField(
-        _l("Call the resident back by"), format=LOCAL, validators=[InputRequired(), date_within]
+    callback_due_at = DateTimeField(
+        _l("Call the resident back by"),
+        validators=[InputRequired(), date_within],
+        quick=due_by_choices,
     )
 
 

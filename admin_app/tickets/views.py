@@ -13,6 +13,7 @@ from admin_app import clock
 from admin_app.models import Staff, Ticket, TicketCategory
 from admin_app.panel.actions.pages import ActionsMixin
 from admin_app.panel.base import SecureModelView
+from admin_app.panel.dates import due_by_choices, now_choice
 from admin_app.panel.details import fields_of
 from admin_app.panel.filters import (
     WorklistFilter,
@@ -137,6 +138,8 @@ class TicketView(ActionsMixin, SecureModelView):
     form_args = {
         "reporter_phone": {"validators": [phone_number]},
         "complaint_code": {"validators": [complaint_category_chosen]},
+        "occurred_at": {"quick": now_choice},
+        "callback_due_at": {"quick": due_by_choices},
     }
     form_ajax_refs = {
         "estate": ESTATE_LOOKUP,

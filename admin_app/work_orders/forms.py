@@ -7,7 +7,6 @@ from decimal import Decimal
 from flask_babel import LazyString
 from flask_babel import lazy_gettext as _l
 from wtforms import (
-    DateTimeLocalField,
     DecimalField,
     HiddenField,
     RadioField,
@@ -18,8 +17,9 @@ from wtforms import (
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from admin_app.models import Satisfaction
+from admin_app.panel.dates import DateTimeField, appointment_choices, now_choice
 from admin_app.panel.fields import ColumnRange, date_within
-from admin_app.panel.forms import LOCAL, TEXT, CleanForm
+from admin_app.panel.forms import TEXT, CleanForm
 
 # An amount of money as the columns hold it (NUMERIC(10, 2)): 0 to 99,999,999.99, finite.
 # (Beyond it the database refused the row: a bare error page instead of a word on the field.)
@@ -33,10 +33,10 @@ class DispatchForm(CleanForm):
         validators=[InputRequired()],
         description=_l("Technicians of the estate and trade, with their open orders."),
     )
-    appointment_at = DateTimeLocalField(
+    appointment_at = DateTimeField(
         _l("Appointment"),
-        format=LOCAL,
         validators=[Optional(), date_within],
+        quick=appointment_choices,
         description=_l(
             "Agreed with the resident. Emergencies need none: they must be reached "
             "within 15 minutes."
@@ -50,8 +50,8 @@ class QuoteForm(CleanForm):
 
 
 class NextVisitForm(CleanForm):
-    next_visit_at = DateTimeLocalField(
-        _l("Next visit"), format=LOCAL, validators=[InputRequired(), date_within]
+    next_visit_at = DateTimeField(
+        _l("Next visit"), validators=[InputRequired(), date_within], quick=appointment_choices
     )
     notes = TextAreaField(_l("Why the work cannot be finished now"), validators=TEXT)
 
@@ -109,6 +109,6 @@ class RevisitForm(CleanForm):
         _l("Overall judgement"), choices=Satisfaction.choices, validators=[InputRequired()]
     )
     comment = TextAreaField(_l("Revisit comment"), validators=[Optional(), Length(max=2000)])
-    called_at = DateTimeLocalField(
-        _l("Called at"), format=LOCAL, validators=[Optional(), date_within]
+    called_at = DateTimeField(
+        _l("Called at"), validators=[Optional(), date_within], quick=now_choice
     )
