@@ -96,7 +96,9 @@ def crawl(context, base_url: str, start: str, limit: int = 200) -> dict[str, str
         if response.status != 200 or "text/html" not in response.headers.get("content-type", ""):
             continue
         pages[shape(url)] = url
-        queue += [link for link in links_of(response.text(), url, base_url) if shape(link) not in seen]
+        queue += [
+            link for link in links_of(response.text(), url, base_url) if shape(link) not in seen
+        ]
     return pages
 
 

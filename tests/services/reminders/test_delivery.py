@@ -123,6 +123,18 @@ def deliveries(in_app, channel=None):
     return rows
 
 
+def emergency_and_callback(factories, office) -> None:
+    """An emergency the technician must reach by 09:15 and a callback due at 09:30."""
+    factories.work_order(
+        office.world.a,
+        is_emergency=True,
+        status=WorkOrderStatus.dispatched,
+        technician_id=office.technician.id,
+        arrive_by=datetime(2026, 11, 23, 9, 15),
+    )
+    callback_ticket(factories, office, due=datetime(2026, 11, 23, 9, 30))
+
+
 def test_sweep_enqueues_and_a_worker_delivers_exactly_once(
     app, factories, in_app, time_machine, reminder_queue
 ):
@@ -422,14 +434,7 @@ def test_email_and_sms_are_wholly_in_the_recipients_language(
             db.session.get(Staff, person.id).phone = "13812345678"
         db.session.get(Staff, office.technician.id).locale = "zh_Hans_CN"
         db.session.commit()
-    factories.work_order(
-        office.world.a,
-        is_emergency=True,
-        status=WorkOrderStatus.dispatched,
-        technician_id=office.technician.id,
-        arrive_by=datetime(2026, 11, 23, 9, 15),
-    )
-    callback_ticket(factories, office, due=datetime(2026, 11, 23, 9, 30))
+    emergency_and_callback(factories, office)
     time_machine.move_to(office_time(2026, 11, 23, 9, 31), tick=False)
     with caplog.at_level(logging.INFO, logger=channels.__name__), app.app_context():
         reminder_jobs.sweep_once(inline=True)
@@ -469,14 +474,7 @@ def test_sms_for_field_staff_and_escalations_through_the_log_provider(
         for person in (office.technician, office.supervisor, office.receptionist):
             db.session.get(Staff, person.id).phone = "13812345678"
         db.session.commit()
-    factories.work_order(
-        office.world.a,
-        is_emergency=True,
-        status=WorkOrderStatus.dispatched,
-        technician_id=office.technician.id,
-        arrive_by=datetime(2026, 11, 23, 9, 15),
-    )
-    callback_ticket(factories, office, due=datetime(2026, 11, 23, 9, 30))
+    emergency_and_callback(factories, office)
     time_machine.move_to(office_time(2026, 11, 23, 9, 25), tick=False)
     with caplog.at_level(logging.INFO, logger=channels.__name__), app.app_context():
         reminder_jobs.sweep_once(inline=True)
