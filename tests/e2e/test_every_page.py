@@ -10,6 +10,7 @@ tests/artifacts/e2e/axe-<lang>.txt and printed at the end of the run.
 from __future__ import annotations
 
 import pytest
+from flask_babel import force_locale
 
 from admin_app.extensions import db
 from seed.demo import DEMO_PASSWORD, seed_demo
@@ -25,8 +26,10 @@ PUBLIC = ("/login", "/no-such-page")
 
 
 @pytest.fixture
-def demo_office(in_app):
-    with in_app():
+def demo_office(app):
+    # As `flask seed demo` builds it: in the office's language (texts the seed composes, such
+    # as a work order's place from its unit, are stored in it).
+    with app.app_context(), force_locale(app.config["BABEL_DEFAULT_LOCALE"]):
         seed_demo()
         db.session.commit()
         return records_text()

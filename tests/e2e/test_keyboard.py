@@ -27,6 +27,13 @@ FOCUSED = """() => {
 }"""
 
 
+def has_focus(page, element_id: str) -> None:
+    """Wait until the page has put the focus on `element_id` (autofocus runs after loading)."""
+    page.wait_for_function(
+        "id => document.activeElement && document.activeElement.id === id", arg=element_id
+    )
+
+
 def tab_to(page, matches, limit: int = 80) -> dict:
     """Press Tab until the focus is on the control `matches` accepts; each stop must show it."""
     for _ in range(limit):
@@ -48,7 +55,8 @@ def test_a_call_is_taken_and_answered_with_the_keyboard_alone(factories, screen,
     page = screen("reception", locale=locale).page
 
     page.goto("/login")
-    page.keyboard.type("front")  # the name field has the focus when the page opens
+    has_focus(page, "username")  # the name field has the focus when the page opens
+    page.keyboard.type("front")
     page.keyboard.press("Tab")
     page.keyboard.type(PASSWORD)
     with page.expect_navigation():
@@ -61,7 +69,8 @@ def test_a_call_is_taken_and_answered_with_the_keyboard_alone(factories, screen,
     tab_to(page, lambda f: f["href"] == "/admin/ticket/call/")
     with page.expect_navigation():
         page.keyboard.press("Enter")
-    page.keyboard.type("8000")  # the search box has the focus
+    has_focus(page, "caller-search")
+    page.keyboard.type("8000")
     with page.expect_navigation():
         page.keyboard.press("Enter")
     tab_to(page, lambda f: f["id"] == f"call-{resident.id}-inquiry")

@@ -46,7 +46,7 @@ UI = {
     "zh": {
         "locale": "zh-CN",
         "shots": "",
-        "no_agreement": "{number}: 须先签订装修管理协议。",
+        "no_agreement": "{number}：须先签订装修管理协议。",
         "status": "状态",
         "permitted": "已发放装修许可证",
         "stopped": "违规停工",
