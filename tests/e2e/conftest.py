@@ -232,7 +232,8 @@ ENGLISH_WORD = re.compile(r"[A-Za-z]{2,}")
 # letters joined to codes by hyphens (HY-ZX), e-mail addresses, and the unit m².
 CODE = re.compile(
     r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+"  # e-mail addresses
-    r"|\b\w*\d\w*\b"  # anything with a digit (a scanned pass code: w.2.b29…dtgy_K1D…)
+    r"|[\w.+/=-]*\d[\w.+/=-]{15,}"  # a machine token: a scanned pass code (w.2.b29…-Zxyz)
+    r"|\b\w*\d\w*\b"  # anything with a digit
     r"|\b[A-Z]+(?:-[A-Z0-9]+)+\b"  # hyphenated codes: HY-ZX
     r"|m²"
 )
