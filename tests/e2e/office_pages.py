@@ -108,3 +108,18 @@ def seed_every_page(factories) -> list[str]:
         f"/admin/staff/details/?id={root.id}",
     ]
     return details
+
+
+def words_left(session, details, left_of, shots=None) -> dict[str, list[str]]:
+    """Each page of PAGES and the seeded `details` pages where `left_of` (chinese_left or
+    english_left) finds words of the other language; `shots` names pages kept as screenshots."""
+    untranslated = {}
+    for path in PAGES + tuple(details):
+        response = session.page.goto(path)
+        assert response.ok, path
+        left = left_of(session.page, RECORDS)
+        if left:
+            untranslated[path] = left
+        if shots and path in shots:
+            session.shot(shots[path])
+    return untranslated

@@ -8,7 +8,7 @@ import pytest
 
 from ..conftest import PASSWORD
 from .conftest import english_left
-from .office_pages import PAGES, RECORDS, seed_every_page
+from .office_pages import RECORDS, seed_every_page, words_left
 
 pytestmark = pytest.mark.browser
 
@@ -24,16 +24,8 @@ def test_every_page_in_chinese(factories, screen):
     details = seed_every_page(factories)
 
     admin = screen("admin", locale="zh-CN").login("root", PASSWORD)
-    page = admin.page
-    untranslated = {}
-    for path in PAGES + tuple(details):
-        response = page.goto(path)
-        assert response.ok, path
-        left = english_left(page, RECORDS)
-        if left:
-            untranslated[path] = left
-        if path in SHOWN:
-            admin.shot(f"chinese-{SHOWN[path]}")
+    shots = {path: f"chinese-{name}" for path, name in SHOWN.items()}
+    untranslated = words_left(admin, details, english_left, shots)
     assert not untranslated, f"English left on Chinese pages: {untranslated}"
 
 

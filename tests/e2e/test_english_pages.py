@@ -8,7 +8,7 @@ import pytest
 
 from ..conftest import PASSWORD
 from .conftest import chinese_left
-from .office_pages import PAGES, RECORDS, seed_every_page
+from .office_pages import seed_every_page, words_left
 
 pytestmark = pytest.mark.browser
 
@@ -17,12 +17,5 @@ def test_every_page_in_english(factories, screen):
     details = seed_every_page(factories)
 
     admin = screen("admin", locale="en-US").login("root", PASSWORD)
-    page = admin.page
-    untranslated = {}
-    for path in PAGES + tuple(details):
-        response = page.goto(path)
-        assert response.ok, path
-        left = chinese_left(page, RECORDS)
-        if left:
-            untranslated[path] = left
+    untranslated = words_left(admin, details, chinese_left)
     assert not untranslated, f"Chinese left on English pages: {untranslated}"
