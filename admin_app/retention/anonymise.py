@@ -16,8 +16,8 @@ from sqlalchemy import case, select, update
 
 from admin_app import clock
 from admin_app.extensions import db
-from admin_app.retention.purge import batches
 from admin_app.models import AuditRecord, ReleasePass, Resident, Ticket, WorkOrder
+from admin_app.retention.purge import batches
 from admin_app.services import history
 
 # What an anonymised name reads as, in either language (a name is data, not a message).
@@ -74,7 +74,7 @@ def _anonymise(ids: list[int]) -> None:
     estates = dict(
         db.session.execute(
             select(resident.c.id, resident.c.estate_id).where(resident.c.id.in_(ids))
-        )
+        ).all()
     )
     db.session.execute(
         update(resident)
