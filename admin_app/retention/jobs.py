@@ -12,7 +12,9 @@ from admin_app.jobs.queue import job
 from admin_app.retention import anonymise, purge
 
 DAY_SECONDS = 24 * 3600
-_last_in_process: dict[str, float] = {}
+# Embedded mode: the first run waits this long after start-up (not during the first logins).
+FIRST_RUN_DELAY_SECONDS = 600
+_in_process: dict[str, float] = {}
 
 
 def run(dry_run: bool = False) -> dict[str, int]:
@@ -37,13 +39,13 @@ def purge_expired() -> dict[str, int]:
 
 
 def run_in_process_if_due(app) -> None:
-    """Embedded mode: called after every in-process sweep; runs the purge once a day (the
-    first time soon after the process starts)."""
+    """Embedded mode: called after every in-process sweep; runs the purge once a day, the
+    first time FIRST_RUN_DELAY_SECONDS after the process started sweeping."""
     now = time.monotonic()
-    last = _last_in_process.get("at")
-    if last is not None and now - last < DAY_SECONDS:
+    due = _in_process.setdefault("next", now + FIRST_RUN_DELAY_SECONDS)
+    if now < due:
         return
-    _last_in_process["at"] = now
+    _in_process["next"] = now + DAY_SECONDS
     with app.app_context():
         try:
             purge_expired()

@@ -308,14 +308,18 @@ def test_the_command_counts_per_kind_and_its_dry_run_changes_nothing(app, factor
 
 def test_the_embedded_default_runs_the_purge_once_a_day(app, factories, world, monkeypatch):
     estate, _ = world
-    monkeypatch.setattr(retention, "_last_in_process", {})
+    monkeypatch.setattr(retention, "_in_process", {})
     factories.gate_check(estate, checked_at=days_ago(365))
+    retention.run_in_process_if_due(app)  # just started: not during the first logins
+    with app.app_context():
+        assert count(GateCheck) == 1
+    monkeypatch.setitem(retention._in_process, "next", 0)
     retention.run_in_process_if_due(app)
     factories.gate_check(estate, checked_at=days_ago(365))
     retention.run_in_process_if_due(app)  # the same day: not again
     with app.app_context():
         assert count(GateCheck) == 1
-    monkeypatch.setitem(retention._last_in_process, "at", -retention.DAY_SECONDS)
+    monkeypatch.setitem(retention._in_process, "next", 0)  # a day later
     retention.run_in_process_if_due(app)
     with app.app_context():
         assert count(GateCheck) == 0
