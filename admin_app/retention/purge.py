@@ -142,8 +142,8 @@ def gate_checks(before: datetime, batch_size: int, dry_run: bool) -> int:
 
 
 def import_files(before: datetime, batch_size: int, dry_run: bool) -> int:
-    """The uploaded lists of finished or abandoned imports (the import's record stays, with
-    its counts); a file some other record points to stays."""
+    """The uploaded lists of finished or abandoned imports, with the rows their previews keep
+    (the import's record stays, with its counts); a file some other record points to stays."""
     statement = select(ResidentImport.id).where(
         ResidentImport.file_id.is_not(None),
         ResidentImport.status.not_in(RUNNING_IMPORTS),
@@ -167,7 +167,10 @@ def import_files(before: datetime, batch_size: int, dry_run: bool) -> int:
         if dry_run or not free:
             continue
         db.session.execute(
-            update(table).where(table.c.id.in_(ids), table.c.file_id.in_(free)).values(file_id=None)
+            update(table)
+            .where(table.c.id.in_(ids), table.c.file_id.in_(free))
+            # The preview's samples and problem rows are the file's content too.
+            .values(file_id=None, preview=None, problems=None)
         )
         db.session.execute(delete(StoredFile.__table__).where(StoredFile.id.in_(free)))
         db.session.commit()

@@ -186,6 +186,8 @@ def import_batch(estate, status, age_days, file_id) -> ResidentImport:
         status=status,
         file_id=file_id,
         new_count=12,
+        preview={"samples": [["王五", "13900000000"]]},
+        problems=[{"row": 3, "errors": ["bad phone"], "values": ["赵六", "123"]}],
         created_at=days_ago(age_days),
         updated_at=days_ago(age_days),
     )
@@ -217,7 +219,9 @@ def test_import_files_go_after_30_days_and_the_import_record_keeps_its_counts(ap
         db.session.expire_all()
         assert ids(StoredFile) == {recent_file, running_file, shared_file}
         assert db.session.get(ResidentImport, done.id).file_id is None
-        assert db.session.get(ResidentImport, done.id).new_count == 12
+        finished = db.session.get(ResidentImport, done.id)
+        assert (finished.new_count, finished.preview, finished.problems) == (12, None, None)
+        assert db.session.get(ResidentImport, recent.id).preview is not None
         assert db.session.get(ResidentImport, refused.id).file_id is None
         assert db.session.get(ResidentImport, recent.id).file_id == recent_file
         assert db.session.get(ResidentImport, running.id).file_id == running_file
