@@ -12,9 +12,10 @@ from flask.cli import with_appcontext
 def purge_command(dry_run):
     """Forget trail records past their age (RETENTION_* settings) and anonymise households
     that moved out long ago; prints the count per kind."""
-    from admin_app.retention.jobs import purge_expired, run
+    from admin_app.retention.jobs import ANONYMISED, purge_expired, run
 
     counts = run(dry_run=True) if dry_run else purge_expired()
-    verb = "would purge" if dry_run else "purged"
     for name, count in counts.items():
-        click.echo(f"{verb} {name}: {count}")
+        verb = "anonymise" if name == ANONYMISED else "purge"
+        done = f"would {verb}" if dry_run else f"{verb}d"
+        click.echo(f"{done} {name}: {count}")

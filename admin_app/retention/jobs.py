@@ -12,6 +12,7 @@ from admin_app.jobs.queue import job
 from admin_app.retention import anonymise, purge
 
 DAY_SECONDS = 24 * 3600
+ANONYMISED = "residents"  # the count of anonymised residents, beside the purged kinds
 # Embedded mode: the first run waits this long after start-up (not during the first logins).
 FIRST_RUN_DELAY_SECONDS = 600
 _in_process: dict[str, float] = {}
@@ -25,7 +26,7 @@ def run(dry_run: bool = False) -> dict[str, int]:
     for kind in purge.KINDS:
         before = purge.cutoff(kind.setting)
         counts[kind.name] = 0 if before is None else kind.run(before, batch_size, dry_run)
-    counts["residents_anonymised"] = anonymise.anonymise(batch_size, dry_run)
+    counts[ANONYMISED] = anonymise.anonymise(batch_size, dry_run)
     if dry_run:
         db.session.rollback()
     return counts

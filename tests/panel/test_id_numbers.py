@@ -5,11 +5,12 @@ from __future__ import annotations
 
 import csv
 import io
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import select
 
+from admin_app import clock
 from admin_app.extensions import db
 from admin_app.models import AuditRecord, Role
 
@@ -56,7 +57,8 @@ def test_a_supervisor_sees_the_full_number_on_purpose_and_it_is_recorded(login, 
         world.resident.id,
         world.a.id,
     )
-    assert abs(datetime.now() - when) < timedelta(days=1)
+    with in_app():
+        assert abs(clock.now() - when) < timedelta(minutes=1)
 
     # The record's own history says so, in words.
     again = c.get(f"/admin/resident/details/?id={world.resident.id}").get_data(as_text=True)

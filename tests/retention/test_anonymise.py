@@ -73,7 +73,7 @@ def test_a_household_gone_over_three_years_is_anonymised_and_its_records_still_c
         before = counts(estate.id)
         trail = db.session.scalars(select(AuditRecord.changes)).all()
         assert "王老住户" in json.dumps(trail, ensure_ascii=False)  # the history had them
-        assert retention.run()["residents_anonymised"] == 1
+        assert retention.run()["residents"] == 1
         db.session.expire_all()
         assert counts(estate.id) == before  # the statistics count the same records
 
@@ -104,7 +104,7 @@ def test_a_household_gone_over_three_years_is_anonymised_and_its_records_still_c
             assert forgotten not in written
 
         # Done once: the next day's run has nothing left to do.
-        assert retention.run()["residents_anonymised"] == 0
+        assert retention.run()["residents"] == 0
 
 
 def test_a_recent_move_out_and_a_household_still_living_there_are_untouched(app, in_app, factories):
@@ -114,7 +114,7 @@ def test_a_recent_move_out_and_a_household_still_living_there_are_untouched(app,
     living = factories.resident(unit, name="还住着", phone="13900000002", id_number=ID_NUMBER)
     with_records(factories, estate, unit, recent)
     with in_app():
-        assert retention.run()["residents_anonymised"] == 0
+        assert retention.run()["residents"] == 0
         rows = {r.id: r for r in db.session.scalars(select(Resident))}
         assert (rows[recent.id].name, rows[recent.id].phone) == ("刚搬走", "13900000001")
         assert rows[recent.id].id_number == ID_NUMBER
@@ -128,7 +128,7 @@ def test_the_dry_run_counts_the_households_and_anonymises_none(app, in_app, fact
     unit = factories.unit(estate)
     old = moved_out(factories, in_app, unit, 5, name="老住户")
     result = app.test_cli_runner().invoke(args=["purge", "--dry-run"])
-    assert "would purge residents_anonymised: 1" in result.output
+    assert "would anonymise residents: 1" in result.output
     with in_app():
         assert db.session.get(Resident, old.id).name == "老住户"
 
@@ -143,7 +143,7 @@ def test_households_are_anonymised_in_batches(app, in_app, factories, monkeypatc
         commits = []
         real_commit = db.session.commit
         monkeypatch.setattr(db.session, "commit", lambda: (commits.append(1), real_commit()))
-        assert retention.run()["residents_anonymised"] == 5
+        assert retention.run()["residents"] == 5
         assert len(commits) >= 3  # 2 + 2 + 1, each its own transaction
         names = set(db.session.scalars(select(Resident.name)))
         assert names == {ANONYMISED}

@@ -299,7 +299,7 @@ def test_the_command_counts_per_kind_and_its_dry_run_changes_nothing(app, factor
     assert dry.exit_code == 0, dry.output
     assert "would purge gate_checks: 1" in dry.output
     assert "would purge notifications: 0" in dry.output
-    assert "residents_anonymised: 0" in dry.output
+    assert "would anonymise residents: 0" in dry.output
     with app.app_context():
         assert count(GateCheck) == 2
 
