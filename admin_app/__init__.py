@@ -22,6 +22,7 @@ def create_app(config: dict | None = None) -> Flask:
     configure_urls(app)
     configure_extensions(app)
     configure_history(app)
+    configure_files(app)
     configure_reminders(app)
     configure_blueprints(app)
     configure_admin(app)
@@ -134,6 +135,16 @@ def configure_history(app: Flask) -> None:
 
     history.install()
     numbering.install()
+
+
+def configure_files(app: Flask) -> None:
+    """Stored files: the bucket's objects follow the database's commits and rollbacks, and an
+    attachment deleted (or purged with its record) takes its files along."""
+    from admin_app.attachments import purge
+    from admin_app.services import storage
+
+    storage.install()
+    purge.install()
 
 
 def configure_reminders(app: Flask) -> None:

@@ -84,6 +84,17 @@ def settings() -> dict:
         "RETENTION_PHOTO_DAYS": int(env.get("RETENTION_PHOTO_DAYS", "180")),
         "RETENTION_MOVED_OUT_YEARS": int(env.get("RETENTION_MOVED_OUT_YEARS", "3")),
         "RETENTION_BATCH_SIZE": int(env.get("RETENTION_BATCH_SIZE", "1000")),
+        # Uploaded files (photos, PDFs, signatures): in the database unless a bucket is named;
+        # then in that S3-compatible bucket (AWS, MinIO, Aliyun OSS, Tencent COS …).
+        "STORAGE_S3_BUCKET": env.get("STORAGE_S3_BUCKET") or None,
+        "STORAGE_S3_ENDPOINT_URL": env.get("STORAGE_S3_ENDPOINT_URL") or None,
+        "STORAGE_S3_REGION": env.get("STORAGE_S3_REGION") or None,
+        "STORAGE_S3_ACCESS_KEY_ID": env.get("STORAGE_S3_ACCESS_KEY_ID") or None,
+        "STORAGE_S3_SECRET_ACCESS_KEY": env.get("STORAGE_S3_SECRET_ACCESS_KEY") or None,
+        "STORAGE_S3_PREFIX": env.get("STORAGE_S3_PREFIX", "wuye/"),
+        # Attachments: the largest upload accepted, and the longest side of a stored image.
+        "ATTACHMENT_MAX_BYTES": int(env.get("ATTACHMENT_MAX_BYTES", str(10 * 1024 * 1024))),
+        "ATTACHMENT_IMAGE_MAX_PX": int(env.get("ATTACHMENT_IMAGE_MAX_PX", "2000")),
         "MAIL_SERVER": env.get("MAIL_SERVER"),
         "MAIL_PORT": int(env.get("MAIL_PORT", "25")),
         "MAIL_USERNAME": env.get("MAIL_USERNAME"),

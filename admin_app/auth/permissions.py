@@ -191,6 +191,16 @@ ACTIONS: dict[str, frozenset[Role]] = {
         for resource in ("resident", "worker_pass")
         for verb in ("show_id_number", "export_id_number")
     },
+    # Photos and PDFs on a record: whoever works on it adds them; a supervisor removes any
+    # (whoever added one may take it back: attachments/operations.py).
+    "ticket.attach": FRONT_DESK,
+    "work_order.attach": FRONT_DESK | FIELD,
+    "renovation.attach": FRONT_DESK | INSPECTORS,
+    "renovation_inspection.attach": INSPECTORS | {R.director},
+    **{
+        f"{resource}.remove_attachment": SUPERVISORS
+        for resource in ("ticket", "work_order", "renovation", "renovation_inspection")
+    },
     # Upload, check and commit resident lists (in the user's own estates).
     "resident.import": frozenset({R.receptionist, R.supervisor, R.director, R.admin}),
 }

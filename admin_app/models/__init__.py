@@ -1,5 +1,6 @@
 """All models, importable from one place (and registered with the metadata for migrations)."""
 
+from admin_app.models.attachment import Attachment
 from admin_app.models.audit import AuditRecord
 from admin_app.models.base import Choice
 from admin_app.models.batch_run import BatchRun, BatchStatus, batch_run_estate
@@ -40,6 +41,7 @@ from admin_app.models.unit import Occupancy, Unit, UnitKind
 from admin_app.models.work_order import Satisfaction, WorkOrder, WorkOrderKind, WorkOrderStatus
 
 __all__ = [
+    "Attachment",
     "BatchRun",
     "BatchStatus",
     "batch_run_estate",

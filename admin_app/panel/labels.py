@@ -169,6 +169,7 @@ LABELS = {
     "scanned": _l("Scanned or typed"),
     "pass_kind": _l("Pass kind"),
     "pass_number": _l("Pass"),
+    "attachment": _l("Attachment"),
 }
 
 # What each kind of record is called (history's "Record type", reminders' record links).
@@ -223,6 +224,8 @@ ACTION_LABELS = {
     "show_id_number": _l("Full ID number shown"),
     "export_id_number": _l("Full ID number exported"),
     "anonymise": _l("Anonymised (moved out long ago)"),
+    "add_attachment": _l("Attachment added"),
+    "remove_attachment": _l("Attachment removed"),
 }
 
 

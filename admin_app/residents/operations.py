@@ -241,7 +241,7 @@ def stored_table(batch: ResidentImport) -> Table:
     stored = db.session.get(StoredFile, batch.file_id) if batch.file_id else None
     if stored is None:
         raise ImportRefused("empty_file")
-    data = sensitive.decrypt_bytes(stored.data)
+    data = sensitive.decrypt_bytes(storage.read(stored))
     return read_table(data, max_rows=current_app.config["IMPORT_MAX_ROWS"])
 
 

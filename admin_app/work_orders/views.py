@@ -10,6 +10,7 @@ from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
 
 from admin_app import clock
+from admin_app.attachments.views import AttachmentsMixin
 from admin_app.models import WorkOrder
 from admin_app.panel.actions.pages import ActionsMixin
 from admin_app.panel.base import SecureModelView
@@ -40,7 +41,7 @@ def rating(view, context, model, name):
     return str(rating_label(score)) if score in RATING_WORDS else (score or "")
 
 
-class WorkOrderView(ActionsMixin, SecureModelView):
+class WorkOrderView(AttachmentsMixin, ActionsMixin, SecureModelView):
     resource = "work_order"
     machine = WORK_ORDER
     record_actions = WORK_ORDER_ACTIONS
@@ -162,7 +163,7 @@ class WorkOrderView(ActionsMixin, SecureModelView):
         signature = None
         if order.signature_file_id:
             stored = storage.load(order.signature_file_id)
-            signature = base64.b64encode(stored.data).decode("ascii") if stored else None
+            signature = base64.b64encode(storage.read(stored)).decode("ascii") if stored else None
         return self.render(
             "work_order/print.html",
             order=order,
