@@ -7,12 +7,13 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, redirect, render_template, request, url_for
 from flask_login import current_user
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import joinedload, selectinload
 
+from admin_app.attachments.operations import may_add
 from admin_app.auth.permissions import VIEW, allowed, may
 from admin_app.auth.scope import scoped
 from admin_app.extensions import db
-from admin_app.models import WorkOrder, WorkOrderStatus
+from admin_app.models import Attachment, WorkOrder, WorkOrderStatus
 from admin_app.panel.actions.core import perform, step_form
 from admin_app.panel.actions.pages import report
 from admin_app.work_orders.actions import WORK_ORDER_ACTIONS
@@ -52,6 +53,8 @@ def my_orders():
         my_orders_query()
         # the place each card shows, with the orders (not one query per card)
         .options(joinedload(WorkOrder.unit).lazyload("*"))
+        # and each card's photos, with who took them
+        .options(selectinload(WorkOrder.attachments).joinedload(Attachment.created_by))
         .order_by(
             WorkOrder.is_emergency.desc(),
             WorkOrder.arrive_by,
@@ -68,7 +71,13 @@ def my_orders():
         ]
         for o in orders
     }
-    return render_template("tech/orders.html", orders=orders, steps=steps, machine=WORK_ORDER)
+    return render_template(
+        "tech/orders.html",
+        orders=orders,
+        steps=steps,
+        machine=WORK_ORDER,
+        may_attach=lambda order: may_add(current_user, order),
+    )
 
 
 @bp.route("/act/<name>/<int:order_id>", methods=["GET", "POST"])

@@ -169,5 +169,6 @@ class WorkOrderView(AttachmentsMixin, ActionsMixin, SecureModelView):
             order=order,
             paper=paper,
             signature=signature,
+            attachments=self.attachments_of(order),
             printed_at=clock.now().strftime("%Y-%m-%d %H:%M"),
         )
