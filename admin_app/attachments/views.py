@@ -30,9 +30,6 @@ class AttachmentsMixin:
     shows_attachments = True
 
     # ---- what the panel shows ------------------------------------------------------------
-    def attachment_form(self) -> AttachmentForm:
-        return AttachmentForm(formdata=None)
-
     def may_attach(self, record) -> bool:
         return operations.may_add(current_user, record)
 

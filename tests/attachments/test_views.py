@@ -254,6 +254,27 @@ def test_who_may_attach_to_each_kind_of_record(world, login, in_app, endpoint, p
         assert stored_counts(in_app) == (0, 0)
 
 
+def test_a_file_is_seen_only_by_whoever_may_see_its_record(world, login, in_app, factories):
+    boss = login(world.supervisor)
+    upload(boss, "ticket", world.ticket.id, (files.jpeg(), "a.jpg"))
+    on_ticket = file_url("ticket", world.ticket.id, only_attachment(in_app).id)
+    theirs = factories.work_order(
+        world.a, technician_id=world.other_tech.id, status=WorkOrderStatus.dispatched
+    )
+    upload(boss, "work_order", theirs.id, (files.jpeg(), "b.jpg"))
+    with in_app():
+        on_order = file_url(
+            "work_order",
+            theirs.id,
+            db.session.query(Attachment.id).filter_by(work_order_id=theirs.id).scalar(),
+        )
+    # Guards and technicians do not read tickets; a technician sees only his own orders.
+    assert login(world.guard).get(on_ticket).status_code == 403
+    assert login(world.tech).get(on_ticket).status_code == 403
+    assert login(world.tech).get(on_order).status_code == 404
+    assert login(world.other_tech).get(on_order).status_code == 200
+
+
 def test_a_technician_sees_and_adds_photos_only_on_his_own_orders(world, login, factories):
     theirs = factories.work_order(
         world.a, technician_id=world.other_tech.id, status=WorkOrderStatus.dispatched
