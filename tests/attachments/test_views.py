@@ -353,3 +353,14 @@ def test_a_deleted_record_takes_its_attachments_and_files_along(world, login, in
     response = boss.post("/admin/ticket/delete/", {"id": world.ticket.id, "url": "/admin/ticket/"})
     assert response.status_code == 302
     assert stored_counts(in_app) == (0, 0)
+
+
+def test_a_caption_and_file_name_are_shown_as_text_never_as_markup(world, login):
+    desk = login(world.reception)
+    name = '<img src=x onerror="alert(1)">.jpg'
+    upload(
+        desk, "ticket", world.ticket.id, (files.jpeg(), name), caption="<script>alert(2)</script>"
+    )
+    page = details(desk, "ticket", world.ticket.id)
+    assert "<script>alert(2)" not in page and "&lt;script&gt;alert(2)" in page
+    assert "<img src=x" not in page
