@@ -12,6 +12,7 @@ import io
 from flask import abort, current_app, flash, redirect, request, send_file
 from flask_admin import expose
 from flask_babel import gettext, ngettext
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from admin_app import validation
@@ -85,7 +86,9 @@ class AttachmentsMixin:
                     )
                 except ServiceError as exc:
                     raise ServiceError(
-                        "%(file)s: %(reason)s", file=storage.safe_filename(filename), reason=exc
+                        _l("%(file)s: %(reason)s"),
+                        file=storage.safe_filename(filename),
+                        reason=exc,
                     ) from exc
             db.session.commit()
         except ServiceError as exc:
