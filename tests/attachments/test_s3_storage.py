@@ -1,5 +1,5 @@
 """Files in an S3-compatible bucket (STORAGE_S3_BUCKET), against a real S3 server (moto's,
-on its own port): the bytes go to the bucket and only the row to the database; they come back
+over HTTP): the bytes go to the bucket and only the row to the database; they come back
 through the same scoped endpoint; removal and a rolled-back upload leave no object behind."""
 
 from __future__ import annotations
@@ -16,27 +16,30 @@ from admin_app.services import storage
 
 from . import files
 
-PORT = 5113
 BUCKET = "wuye-test"
-ENDPOINT = f"http://127.0.0.1:{PORT}"
 KEYS = {"aws_access_key_id": "testing", "aws_secret_access_key": "testing"}
 
 
 @pytest.fixture(scope="module")
 def s3_server():
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=PORT)
+    """Moto's S3 server on a port the system picks (parallel test workers each run one)."""
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
     server.start()
-    yield boto3.client("s3", endpoint_url=ENDPOINT, region_name="us-east-1", **KEYS)
+    host, port = server.get_host_and_port()
+    endpoint = f"http://{host}:{port}"
+    client = boto3.client("s3", endpoint_url=endpoint, region_name="us-east-1", **KEYS)
+    yield endpoint, client
     server.stop()
 
 
 @pytest.fixture
 def bucket(app, s3_server, monkeypatch):
     """The app configured for a fresh bucket; yields a function listing its keys."""
-    s3_server.create_bucket(Bucket=BUCKET)
+    endpoint, s3 = s3_server
+    s3.create_bucket(Bucket=BUCKET)
     for name, value in {
         "STORAGE_S3_BUCKET": BUCKET,
-        "STORAGE_S3_ENDPOINT_URL": ENDPOINT,
+        "STORAGE_S3_ENDPOINT_URL": endpoint,
         "STORAGE_S3_REGION": "us-east-1",
         "STORAGE_S3_ACCESS_KEY_ID": KEYS["aws_access_key_id"],
         "STORAGE_S3_SECRET_ACCESS_KEY": KEYS["aws_secret_access_key"],
@@ -46,13 +49,13 @@ def bucket(app, s3_server, monkeypatch):
     monkeypatch.delitem(app.extensions, "storage_s3", raising=False)
 
     def keys() -> list[str]:
-        listing = s3_server.list_objects_v2(Bucket=BUCKET)
+        listing = s3.list_objects_v2(Bucket=BUCKET)
         return sorted(item["Key"] for item in listing.get("Contents", []))
 
     yield keys
     for key in keys():
-        s3_server.delete_object(Bucket=BUCKET, Key=key)
-    s3_server.delete_bucket(Bucket=BUCKET)
+        s3.delete_object(Bucket=BUCKET, Key=key)
+    s3.delete_bucket(Bucket=BUCKET)
     app.extensions.pop("storage_s3", None)
 
 
