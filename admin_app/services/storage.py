@@ -85,7 +85,13 @@ def save_file(
         prefix = current_app.config.get("STORAGE_S3_PREFIX") or ""
         # A random name: the key says nothing about the resident, and is never guessed.
         stored.object_key = f"{prefix}{estate_id or 'shared'}/{uuid.uuid4().hex}"
-        object_store.put(stored.object_key, data, content_type)
+        try:
+            object_store.put(stored.object_key, data, content_type)
+        except Exception as exc:  # botocore's many errors: the bucket is down or refuses
+            current_app.logger.exception("could not store object %s", stored.object_key)
+            raise ServiceError(
+                _l("The file store cannot be reached. Nothing was saved: try again in a moment.")
+            ) from exc
         # Removed again if the transaction that stores its row is rolled back.
         db.session.info.setdefault(_UPLOADED, []).append(stored.object_key)
     else:

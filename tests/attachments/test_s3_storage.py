@@ -126,3 +126,15 @@ def test_other_stored_files_use_the_bucket_too(bucket, in_app):
         db.session.commit()
         assert stored.data is None and storage.read(stored) == b"signature bytes"
         assert bucket() == [stored.object_key]
+
+
+def test_a_bucket_that_refuses_the_file_is_explained_and_nothing_is_kept(
+    office, bucket, login, in_app, app, monkeypatch
+):
+    monkeypatch.setitem(app.config, "STORAGE_S3_BUCKET", "no-such-bucket")
+    boss = login(office.boss)
+    response = upload(boss, office.ticket.id, (files.jpeg(), "a.jpg"))
+    page = boss.get(response.headers["Location"]).get_data(as_text=True)
+    assert "The file store cannot be reached. Nothing was saved" in page
+    with in_app():
+        assert db.session.query(StoredFile).count() == 0
