@@ -24,6 +24,7 @@ from admin_app.models import (
     ResidentImport,
     StoredFile,
 )
+from admin_app.services import storage
 from admin_app.services.reminders import outbox
 
 # A delivery that may still change (waiting, or being sent) is never purged.
@@ -74,6 +75,8 @@ def _delete_in_batches(table, statement, batch_size: int, dry_run: bool, keep=No
             kept = keep(ids)
             ids = [i for i in ids if i not in kept]
         if ids and not dry_run:
+            if table is StoredFile.__table__:
+                storage.forget_objects(ids)
             db.session.execute(delete(table).where(table.c.id.in_(ids)))
             db.session.commit()
         removed += len(ids)
@@ -172,6 +175,7 @@ def import_files(before: datetime, batch_size: int, dry_run: bool) -> int:
             # The preview's samples and problem rows are the file's content too.
             .values(file_id=None, preview=None, problems=None)
         )
+        storage.forget_objects(free)
         db.session.execute(delete(StoredFile.__table__).where(StoredFile.id.in_(free)))
         db.session.commit()
     return removed

@@ -13,6 +13,7 @@ import uuid
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from admin_app.extensions import db, listen_once
@@ -117,6 +118,17 @@ def delete(stored: StoredFile) -> None:
     if stored.object_key:
         db.session.info.setdefault(_DOOMED, []).append(stored.object_key)
     db.session.delete(stored)
+
+
+def forget_objects(file_ids) -> None:
+    """For a bulk delete of stored_file rows (the retention purge): their objects in the
+    bucket go once that delete is committed."""
+    keys = db.session.execute(
+        select(StoredFile.object_key).where(
+            StoredFile.id.in_(list(file_ids)), StoredFile.object_key.is_not(None)
+        )
+    ).scalars()
+    db.session.info.setdefault(_DOOMED, []).extend(keys)
 
 
 _UPLOADED, _DOOMED = "storage_uploaded", "storage_doomed"

@@ -138,3 +138,24 @@ def test_a_bucket_that_refuses_the_file_is_explained_and_nothing_is_kept(
     assert "The file store cannot be reached. Nothing was saved" in page
     with in_app():
         assert db.session.query(StoredFile).count() == 0
+
+
+def test_the_retention_purge_deletes_an_unshown_photos_object_and_keeps_attachments(
+    office, bucket, login, in_app
+):
+    from datetime import timedelta
+
+    from admin_app import clock
+    from admin_app.retention import jobs as retention
+
+    upload(login(office.boss), office.ticket.id, (files.jpeg(), "a.jpg"))
+    with in_app():
+        orphan = storage.save_file(files.png(), content_type="image/png", estate_id=office.a.id)
+        db.session.query(StoredFile).update({"created_at": clock.now() - timedelta(days=400)})
+        db.session.commit()
+        orphan_key = orphan.object_key
+        assert len(bucket()) == 3
+        assert retention.run()["photos"] == 1
+        # The attachment's photo and thumbnail are shown on the ticket: they stay, however old.
+        assert db.session.query(StoredFile).count() == 2
+    assert len(bucket()) == 2 and orphan_key not in bucket()
