@@ -155,7 +155,15 @@ def test_repair_ticket_to_revisit(factories, in_app, screen, lang):
     assert phone.inner_text(f"#action-arrive-{order_id}").strip() == ui["arrive"]
     for step, fill in (
         ("arrive", None),
-        ("quote", {"#labour": "60", "#materials": "25.5"}),
+        (
+            "quote",
+            {
+                "#lines-0-labour": "60",
+                "#lines-0-materials": "25.5",
+                "#lines-0-description": "更换下水管",
+                "#lines-0-reason": "价目表未列此项",
+            },
+        ),
         ("accept_quote", None),
         ("finish", {"#notes": "更换下水管，试水正常"}),
     ):
@@ -164,6 +172,8 @@ def test_repair_ticket_to_revisit(factories, in_app, screen, lang):
         if step == "accept_quote":  # the resident agrees to what he sees
             assert phone.inner_text("#quote .quote-total").strip() == "85.50"
             tech.shot(ui["shots"] + "04b-accept-quote")
+        if step == "quote":  # a line typed with its reason (this office has no price list)
+            phone.select_option("#lines-0-item", "typed")
         for selector, value in (fill or {}).items():
             phone.fill(selector, value)
         submit(phone)
