@@ -110,7 +110,8 @@ def prepare_quote(form, records) -> None:
 def quote_lines(form) -> list:
     """The filled lines of the form as the verb takes them (blank rows left out)."""
     lines = []
-    for entry in form.lines:
+    for field in form.lines:
+        entry = field.form  # (a FormField's own description and label hide the line's)
         if entry.is_blank():
             continue
         picked = entry.item.data
