@@ -128,7 +128,9 @@ def test_transition_table(factories, in_app, world, name, state):
             db.session.commit()
             assert db.session.get(WorkOrder, order.id).status is TARGET[name]
             assert (
-                db.session.query(AuditRecord).filter_by(action=name, entity_id=order.id).count()
+                db.session.query(AuditRecord)
+                .filter_by(action=name, entity_type="work_order", entity_id=order.id)
+                .count()
                 == 1
             )
         else:
