@@ -6,7 +6,7 @@ from datetime import datetime
 from decimal import ROUND_HALF_UP, Decimal
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Boolean, DateTime, ForeignKey, Index, Integer, Numeric, String, Text
+from sqlalchemy import Boolean, DateTime, ForeignKey, Index, Integer, Numeric, String, Text, inspect
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from admin_app.extensions import db
@@ -145,7 +145,9 @@ class WorkOrder(EstateScoped, TimestampMixin, db.Model):
     def quote_total(self) -> Decimal | None:
         """What the resident is asked to agree to: the sum of the lines (labour and materials
         together for a quote recorded before quotes had lines)."""
-        if self.quote_lines:
+        # The lines when they are loaded; otherwise the columns, which the quote verb writes
+        # as the lines' sums in the same transaction (a list of orders loads no lines).
+        if "quote_lines" not in inspect(self).unloaded and self.quote_lines:
             return sum((line.total for line in self.quote_lines), Decimal("0.00"))
         if self.quote_labour is None and self.quote_materials is None:
             return None
