@@ -183,6 +183,11 @@ class QuoteLine(EstateScoped, db.Model):
     reason: Mapped[str | None] = mapped_column(String(200))
 
     @property
+    def quantity_text(self) -> str:
+        """The quantity as a person writes it: 2, 1.5 (not 2.00, 1.50)."""
+        return f"{self.quantity.normalize():f}"
+
+    @property
     def labour(self) -> Decimal:
         return money(self.quantity * self.unit_labour)
 

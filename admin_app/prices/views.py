@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from decimal import Decimal
 
-from flask import flash, request
+from flask import flash, g, request, url_for
 from flask_admin import expose
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
+from markupsafe import Markup
 from sqlalchemy.exc import IntegrityError
 
+from admin_app import clock, validation
 from admin_app.auth.permissions import CREATE, allowed
 from admin_app.auth.scope import estate_ids
 from admin_app.extensions import db
@@ -23,6 +26,30 @@ from admin_app.panel.lookups import ESTATE_LOOKUP
 from admin_app.prices import operations as prices
 
 AMOUNT = ColumnRange(Decimal(0), Decimal("99999999.99"), places=2)
+COLUMNS = ("estate", "kind", "name", "unit", "labour_price", "materials_price", "valid_from")
+
+
+def in_force_ids(estate_id: int) -> set[int]:
+    """The rows in force today in the estate (once per estate and request)."""
+    cache = g.setdefault("prices_in_force", {})
+    if estate_id not in cache:
+        rows = prices.in_force(estate_id, clock.today(), priced_only=False)
+        cache[estate_id] = {row.id for row in rows}
+    return cache[estate_id]
+
+
+def standing(view, context, model, name):
+    """Whether the row is today's price, a later one's, or replaced; and, for whoever keeps
+    the list, the way to a new price of the same item."""
+    if model.valid_from > clock.today():
+        return gettext("From %(date)s", date=model.valid_from.isoformat())
+    if model.id not in in_force_ids(model.estate_id):
+        return gettext("Replaced")
+    words = gettext("In force") if model.labour_price is not None else gettext("No price yet")
+    if not view.can_create:
+        return words
+    link = url_for(".create_view", source=model.id)
+    return Markup('{} · <a href="{}">{}</a>').format(words, link, gettext("New price"))
 
 
 class PriceItemView(SecureModelView):
@@ -36,6 +63,7 @@ class PriceItemView(SecureModelView):
         "materials_price": _l("Typical materials"),
         "valid_from": _l("Valid from"),
         "notes": _l("Notes"),
+        "standing": _l("Standing"),
     }
     column_descriptions = {
         "valid_from": _l(
@@ -44,16 +72,9 @@ class PriceItemView(SecureModelView):
         ),
         "labour_price": _l("Per unit. An item without a labour price is not offered yet."),
     }
-    column_list = (
-        "estate",
-        "kind",
-        "name",
-        "unit",
-        "labour_price",
-        "materials_price",
-        "valid_from",
-        "notes",
-    )
+    column_list = (*COLUMNS, "standing", "notes")
+    column_export_list = (*COLUMNS, "notes")
+    column_formatters = {"standing": standing}
     column_searchable_list = ("name",)
     column_sortable_list = ("kind", "name", "unit", "labour_price", "valid_from")
     column_default_sort = [("kind", False), ("name", False), ("valid_from", True)]
@@ -79,6 +100,22 @@ class PriceItemView(SecureModelView):
             _l("This item already has a price from that date: change it, or choose another date."),
         ),
     )
+
+    def create_form(self, obj=None):
+        """ "New price" on a row: the same item, its prices to change, valid from tomorrow."""
+        form = super().create_form(obj)
+        source_id = validation.record_id(request.args.get("source"))
+        if request.method == "GET" and source_id is not None:
+            source = self.get_query().filter(PriceItem.id == source_id).one_or_none()
+            if source is not None:
+                form.estate.data = source.estate
+                form.kind.data = source.kind.value
+                form.unit.data = source.unit.value
+                form.name.data = source.name
+                form.labour_price.data = source.labour_price
+                form.materials_price.data = source.materials_price
+                form.valid_from.data = clock.today() + timedelta(days=1)
+        return form
 
     @expose("/")
     def index_view(self):

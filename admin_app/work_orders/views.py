@@ -45,7 +45,7 @@ def quote_line_list(view, context, model, name):
     items = Markup("").join(
         Markup("<li>{} × {}{} = {}{}</li>").format(
             line.description,
-            f"{line.quantity:g}",
+            line.quantity_text,
             f" {line.unit}" if line.unit else "",
             f"{line.total:.2f}",
             Markup(" <small class='text-muted'>({})</small>").format(line.reason)

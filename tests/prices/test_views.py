@@ -3,6 +3,7 @@ technicians read them, another estate's prices do not exist; cleaning's items wa
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 from decimal import Decimal
 
@@ -102,3 +103,33 @@ def test_cleaning_items_wait_for_prices_when_the_list_is_first_opened(factories,
     with app.app_context():
         rows = db.session.query(PriceItem).filter_by(kind=Trade.cleaning).all()
         assert len(rows) == 6 and {r.estate_id for r in rows} == {world.a.id}
+
+
+def test_the_list_says_which_price_is_in_force_and_offers_a_new_one(factories, login, world, app):
+    with app.app_context():
+        db.session.add(
+            PriceItem(
+                estate_id=world.a.id,
+                kind=Trade.plumbing,
+                name="甲龙头",
+                unit=PriceUnit.piece,
+                labour_price=Decimal("40.00"),
+                valid_from=clock.today() + timedelta(days=3),
+            )
+        )
+        db.session.commit()
+    supervisor = login(factories.staff(Role.supervisor, estates=[world.a]))
+    page = supervisor.get("/admin/price_item/?flt0_kind_equals=plumbing").get_data(as_text=True)
+    later = (clock.today() + timedelta(days=3)).isoformat()
+    assert "In force" in page and f"From {later}" in page
+    assert f"/admin/price_item/new/?source={world.item_a}" in page
+    form = supervisor.get(f"/admin/price_item/new/?source={world.item_a}").get_data(as_text=True)
+    assert 'value="甲龙头"' in form and 'value="30.00"' in form
+    assert re.search(r'<option[^>]*selected[^>]*value="piece"|value="piece"[^>]*selected', form)
+    tomorrow = (clock.today() + timedelta(days=1)).isoformat()
+    assert f'value="{tomorrow}"' in form
+    desk = login(factories.staff(Role.receptionist, estates=[world.a]))
+    assert "/admin/price_item/new/" not in desk.get("/admin/price_item/").get_data(as_text=True)
+    # another estate's row is no source: the form starts empty
+    theirs = supervisor.get(f"/admin/price_item/new/?source={world.item_b}")
+    assert "乙龙头" not in theirs.get_data(as_text=True)

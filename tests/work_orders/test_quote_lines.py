@@ -140,3 +140,16 @@ def test_damage_found_on_arrival_is_shown_on_the_quote_and_the_print(login, worl
     )
     assert damage in printed
     assert "更换水龙头 1 piece 30.00 45.00 75.00" in printed and "Quoted total 75.00" in printed
+
+
+def test_the_office_records_a_quote_from_the_list_on_the_admin_page(login, world, factories, app):
+    supervisor = login(factories.staff(Role.supervisor, estates=[world.a]))
+    url = f"/admin/work_order/act/quote/?id={world.order.id}"
+    page = supervisor.get(url).get_data(as_text=True)
+    assert 'name="lines-0-item"' in page and f'<option value="{world.tap}"' in page
+    sent = supervisor.post(
+        url, {"ids": str(world.order.id), "lines-0-item": str(world.pipe), "lines-0-quantity": "3"}
+    )
+    assert sent.status_code == 302
+    details = supervisor.get(f"/admin/work_order/details/?id={world.order.id}")
+    assert "更换给水管 × 3 metre = 105.00" in text_of(details.get_data(as_text=True))
