@@ -28,6 +28,12 @@
     var option = picked(row);
     var typed = option && option.value === TYPED;
     row.querySelector(".typed-fields").classList.toggle("d-none", !typed);
+    // "as listed" means nothing on a typed line: its materials are none unless typed.
+    ["labour", "materials"].forEach(function (name) {
+      var input = field(row, name);
+      if (input.dataset.listed === undefined) { input.dataset.listed = input.placeholder; }
+      input.placeholder = typed ? (name === "materials" ? "0.00" : "") : input.dataset.listed;
+    });
   }
 
   function lineTotal(row) {
