@@ -19,7 +19,7 @@ from admin_app.auth.scope import estate_ids
 from admin_app.extensions import db
 from admin_app.models import Estate, PriceItem
 from admin_app.panel.base import SecureModelView
-from admin_app.panel.fields import ColumnRange
+from admin_app.panel.fields import ColumnRange, date_within
 from admin_app.panel.filters import estate_filter
 from admin_app.panel.labels import LABELS
 from admin_app.panel.lookups import ESTATE_LOOKUP
@@ -93,6 +93,7 @@ class PriceItemView(SecureModelView):
     form_args = {
         "labour_price": {"validators": [AMOUNT]},
         "materials_price": {"validators": [AMOUNT]},
+        "valid_from": {"validators": [date_within]},
     }
     integrity_messages = (
         (
