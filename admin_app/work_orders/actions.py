@@ -80,6 +80,7 @@ def prepare_quote(form, records) -> None:
     """Each line picks from the estate's price list in force today: the order's own kind
     first, then the others, then "typed"; each option carries its prices for the page's
     script (which fills them in and keeps the total)."""
+    form.item_choices = {}
     if len(records) != 1:
         return
     order = records[0]
@@ -134,6 +135,12 @@ def quote_lines(form) -> list:
 
 def run_quote(order, actor, form):
     work_orders.quote(order, actor, lines=quote_lines(form))
+
+
+def prepare_damage(form, records) -> None:
+    """What was written already, to correct or complete rather than type again."""
+    if len(records) == 1 and not form.is_submitted():
+        form.damage.data = records[0].arrival_damage
 
 
 def run_damage(order, actor, form):

@@ -131,6 +131,8 @@ def test_damage_found_on_arrival_is_shown_on_the_quote_and_the_print(login, worl
         phone.post(f"/tech/act/record_damage/{world.order.id}", {"damage": damage}).status_code
         == 302
     )
+    again = phone.get(f"/tech/act/record_damage/{world.order.id}").get_data(as_text=True)
+    assert f"{damage}</textarea>" in again  # to correct or complete, not to type again
     phone.post(f"/tech/act/quote/{world.order.id}", {"lines-0-item": str(world.tap)})
     accept = phone.get(f"/tech/act/accept_quote/{world.order.id}").get_data(as_text=True)
     assert "Damage found on arrival" in accept and damage in accept
