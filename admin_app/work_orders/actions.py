@@ -196,7 +196,14 @@ WORK_ORDER_ACTIONS = (
         "dispatch", run_dispatch, forms.DispatchForm, prepare=prepare_dispatch, chunked=True
     ),
     RecordAction("arrive", lambda o, a, f: work_orders.arrive(o, a), many=False),
-    RecordAction("record_damage", run_damage, forms.DamageForm, many=False, style="secondary"),
+    RecordAction(
+        "record_damage",
+        run_damage,
+        forms.DamageForm,
+        prepare=prepare_damage,
+        many=False,
+        style="secondary",
+    ),
     RecordAction(
         "quote",
         run_quote,
