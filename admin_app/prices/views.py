@@ -45,11 +45,17 @@ def standing(view, context, model, name):
         return gettext("From %(date)s", date=model.valid_from.isoformat())
     if model.id not in in_force_ids(model.estate_id):
         return gettext("Replaced")
-    words = gettext("In force") if model.labour_price is not None else gettext("No price yet")
-    if not view.can_create:
+    if model.labour_price is None:  # pre-filled, waiting for the office: set it in place
+        words, link, verb = gettext("No price yet"), None, gettext("Set the price")
+        if view.can_edit:
+            link = url_for(".edit_view", id=model.id)
+    else:  # a price in force changes by a new row from a later date
+        words, link, verb = gettext("In force"), None, gettext("New price")
+        if view.can_create:
+            link = url_for(".create_view", source=model.id)
+    if link is None:
         return words
-    link = url_for(".create_view", source=model.id)
-    return Markup('{} · <a href="{}">{}</a>').format(words, link, gettext("New price"))
+    return Markup('{} · <a href="{}">{}</a>').format(words, link, verb)
 
 
 class PriceItemView(SecureModelView):

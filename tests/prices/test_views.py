@@ -99,6 +99,7 @@ def test_cleaning_items_wait_for_prices_when_the_list_is_first_opened(factories,
     supervisor = login(factories.staff(Role.supervisor, estates=[world.a]))
     page = supervisor.get("/admin/price_item/").get_data(as_text=True)
     assert "set their prices" in page and "Wiping furniture" in page
+    assert page.count("No price yet") == 6 and page.count(">Set the price</a>") == 6
     supervisor.get("/admin/price_item/")
     with app.app_context():
         rows = db.session.query(PriceItem).filter_by(kind=Trade.cleaning).all()
