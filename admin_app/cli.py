@@ -162,6 +162,9 @@ def register(app: Flask) -> None:
     from admin_app.passes.cli import passes_cli
 
     app.cli.add_command(passes_cli)
+    from admin_app.prices.cli import prices_cli
+
+    app.cli.add_command(prices_cli)
     from admin_app.residents.cli import residents_cli
 
     app.cli.add_command(residents_cli)

@@ -49,6 +49,7 @@ from admin_app.services import accounts, history, numbering, storage
 
 from .avatar import silhouette_png
 from .names import id_number, mobile, person_name
+from .prices import price_list, quote_from_list
 
 DEMO_PASSWORD = "demo1234"  # demo only: documented in the README, never for production
 
@@ -87,6 +88,7 @@ def seed_demo(seed: int = 20261123) -> str:
             residents = _residents(rng, estate, units)
             db.session.flush()
             people = {s.role: s for s in staff if s.all_estates or estate in s.estates}
+            price_list(estate)
             counts[estate.code] = {
                 "units": len(units),
                 "residents": len(residents),
@@ -374,7 +376,7 @@ def _work_progress(order, status, tech, reception, opened) -> None:
     order.arrived_at = opened + timedelta(hours=3, minutes=5)
     if status is S.arrived:
         return
-    order.quote_labour, order.quote_materials = Decimal("50.00"), Decimal("35.50")
+    quote_from_list(order)
     if status is S.quoted:
         return
     order.quote_decided_at = order.arrived_at + timedelta(minutes=10)
@@ -390,7 +392,7 @@ def _work_progress(order, status, tech, reception, opened) -> None:
     if status is S.done:
         return
     order.signer_name = order.contact_name
-    order.fee_collected = Decimal("85.50")
+    order.fee_collected = order.quote_total
     order.closed_at = order.work_done_at + timedelta(minutes=5)
     order.revisit_due_at = (order.closed_at + timedelta(days=1)).replace(hour=9, minute=0, second=0)
     if status is S.revisited:

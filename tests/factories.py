@@ -6,6 +6,7 @@ from __future__ import annotations
 import functools
 import itertools
 from datetime import date, timedelta
+from decimal import Decimal
 from types import SimpleNamespace
 
 from admin_app import clock
@@ -19,6 +20,8 @@ from admin_app.models import (
     GateResult,
     InspectionKind,
     InspectionResult,
+    PriceItem,
+    PriceUnit,
     ReleasePass,
     Reminder,
     ReminderDelivery,
@@ -29,6 +32,7 @@ from admin_app.models import (
     Role,
     Ticket,
     TicketCategory,
+    Trade,
     Unit,
     VehiclePass,
     WorkerPass,
@@ -157,6 +161,22 @@ class Factories:
         db.session.add(order)
         db.session.flush()
         return order
+
+    @persisted
+    def price_item(self, estate, **fields) -> PriceItem:
+        item = PriceItem(
+            estate_id=_id(estate),
+            kind=fields.pop("kind", Trade.plumbing),
+            name=fields.pop("name", f"更换水龙头{next(_seq)}"),
+            unit=fields.pop("unit", PriceUnit.piece),
+            labour_price=fields.pop("labour_price", Decimal("30.00")),
+            materials_price=fields.pop("materials_price", Decimal("45.00")),
+            valid_from=fields.pop("valid_from", clock.today() - timedelta(days=1)),
+            **fields,
+        )
+        db.session.add(item)
+        db.session.flush()
+        return item
 
     @persisted
     def renovation(self, estate, unit=None, **fields) -> Renovation:
@@ -351,5 +371,6 @@ class Factories:
             "action_batch": lambda: self.batch(estate),
             "reminder_delivery": lambda: self.reminder_delivery(estate),
             "gate_check": lambda: self.gate_check(estate),
+            "price_item": lambda: self.price_item(estate),
         }
         return makers[resource]()

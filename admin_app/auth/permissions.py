@@ -49,6 +49,14 @@ PERMISSIONS: dict[str, dict[Role, frozenset[str]]] = {
         R.receptionist: WRITE,
         R.technician: READ,
     },
+    # The estate's price list (收费标准): supervisors keep it, the desk and technicians read it.
+    "price_item": {
+        R.admin: ALL,
+        R.director: ALL,
+        R.supervisor: ALL,
+        R.receptionist: READ,
+        R.technician: READ,
+    },
     "worker_pass": {
         R.admin: ALL,
         R.director: READ_EXPORT,
@@ -135,6 +143,7 @@ ACTIONS: dict[str, frozenset[Role]] = {
     "work_order.cancel": FRONT_DESK,
     "work_order.arrive": FIELD,
     "work_order.hand_back": FIELD,
+    "work_order.record_damage": FIELD,
     "work_order.quote": FIELD,
     "work_order.accept_quote": FIELD,
     "work_order.decline_quote": FIELD,

@@ -8,6 +8,7 @@ from admin_app.models.estate import Estate
 from admin_app.models.gate_check import CheckMethod, GateCheck, GateResult, PassKind
 from admin_app.models.numbering import NumberSequence
 from admin_app.models.passes import PassStatus, ReleasePass, VehiclePass, VehicleType, WorkerPass
+from admin_app.models.price import PriceItem, PriceUnit
 from admin_app.models.reminder import (
     DeliveryChannel,
     DeliveryStatus,
@@ -38,7 +39,13 @@ from admin_app.models.ticket import (
     Validity,
 )
 from admin_app.models.unit import Occupancy, Unit, UnitKind
-from admin_app.models.work_order import Satisfaction, WorkOrder, WorkOrderKind, WorkOrderStatus
+from admin_app.models.work_order import (
+    QuoteLine,
+    Satisfaction,
+    WorkOrder,
+    WorkOrderKind,
+    WorkOrderStatus,
+)
 
 __all__ = [
     "Attachment",
@@ -65,6 +72,9 @@ __all__ = [
     "Occupancy",
     "PassKind",
     "PassStatus",
+    "PriceItem",
+    "PriceUnit",
+    "QuoteLine",
     "ReleasePass",
     "Reminder",
     "ReminderDelivery",

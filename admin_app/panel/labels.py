@@ -81,6 +81,7 @@ LABELS = {
     "quote_labour": _l("Labour quote"),
     "quote_materials": _l("Materials quote"),
     "quote_accepted": _l("Quote accepted"),
+    "arrival_damage": _l("Damage found on arrival"),
     "quote_decided_at": _l("Quote decided at"),
     "next_visit_at": _l("Next visit"),
     "work_notes": _l("Work notes"),
@@ -186,6 +187,8 @@ RECORD_TYPES = {
     "estate": _l("Estate"),
     "staff": _l("Staff member"),
     "staff_estate": _l("Staff member's estates"),
+    "price_item": _l("Price"),
+    "quote_line": _l("Quote line"),
 }
 
 # How history names each action; services add theirs as they name new actions.
@@ -226,6 +229,7 @@ ACTION_LABELS = {
     "anonymise": _l("Anonymised (moved out long ago)"),
     "add_attachment": _l("Attachment added"),
     "remove_attachment": _l("Attachment removed"),
+    "prefill_prices": _l("Price list pre-filled"),
 }
 
 

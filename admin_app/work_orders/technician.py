@@ -23,11 +23,13 @@ bp = Blueprint("tech", __name__, url_prefix="/tech")
 S = WorkOrderStatus
 ON_MY_LIST = (S.dispatched, S.arrived, S.quoted, S.in_progress, S.next_visit, S.done)
 ACTIONS = {a.name: a for a in WORK_ORDER_ACTIONS}
-# The steps whose phone page shows more than the form: the quote agreed to, the signature pad.
+# The steps whose phone page shows more than the form: the quote's lines, the quote agreed
+# to, the signature pad.
 PHONE_TEMPLATES = {
     "accept_quote": "tech/quote.html",
     "decline_quote": "tech/quote.html",
     "close": "tech/sign.html",
+    "quote": "tech/quote_lines.html",
 }
 
 
@@ -88,7 +90,8 @@ def act(name, order_id):
     order = my_orders_query().filter(WorkOrder.id == order_id).one_or_none() or abort(404)
     form = step_form(action, [order])
     reason = WORK_ORDER.refusal(order, name, current_user)
-    if request.method == "POST" and reason is None and form.validate_on_submit():
+    again = getattr(form, "again", False)  # a row added: shown again, not run
+    if request.method == "POST" and reason is None and not again and form.validate_on_submit():
         done, failed, _, notes = perform(action, [order], current_user, form)
         report(str(WORK_ORDER[name].label), done, failed, notes, name_records=False)
         if done:

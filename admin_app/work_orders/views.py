@@ -41,11 +41,28 @@ def rating(view, context, model, name):
     return str(rating_label(score)) if score in RATING_WORDS else (score or "")
 
 
+def quote_line_list(view, context, model, name):
+    """The quote's lines: item, quantity and unit, line total (the reason of a typed one)."""
+    items = Markup("").join(
+        Markup("<li>{} × {}{} = {}{}</li>").format(
+            line.description,
+            line.quantity_text,
+            f" {line.unit}" if line.unit else "",
+            f"{line.total:.2f}",
+            Markup(" <small class='text-muted'>({})</small>").format(line.reason)
+            if line.reason
+            else "",
+        )
+        for line in model.quote_lines
+    )
+    return Markup("<ul class='mb-0 pl-3 quote-lines'>{}</ul>").format(items) if items else ""
+
+
 class WorkOrderView(AttachmentsMixin, ActionsMixin, SecureModelView):
     resource = "work_order"
     machine = WORK_ORDER
     record_actions = WORK_ORDER_ACTIONS
-    column_labels = {**LABELS, "signature": _l("Signature")}
+    column_labels = {**LABELS, "signature": _l("Signature"), "quote_lines": _l("Quote lines")}
     column_list = (
         "number",
         "estate",
@@ -74,6 +91,8 @@ class WorkOrderView(AttachmentsMixin, ActionsMixin, SecureModelView):
             _l("Visit and quote"),
             (
                 "arrived_at",
+                "arrival_damage",
+                "quote_lines",
                 "quote_labour",
                 "quote_materials",
                 "quote_accepted",
@@ -105,9 +124,12 @@ class WorkOrderView(AttachmentsMixin, ActionsMixin, SecureModelView):
     )
     column_details_list = fields_of(details_groups)
     details_sources = {"signature": "signature_file_id"}
-    column_export_list = tuple(c for c in column_details_list if c != "signature")
+    column_export_list = tuple(
+        c for c in column_details_list if c not in ("signature", "quote_lines")
+    )
     column_formatters_detail = {
         "signature": signature_image,
+        "quote_lines": quote_line_list,
         **{name: rating for name in RATINGS},
     }
     column_searchable_list = ("number", "contact_name", "contact_phone")

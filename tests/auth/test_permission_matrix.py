@@ -18,6 +18,7 @@ from admin_app.models import (
     BatchRun,
     Estate,
     GateCheck,
+    PriceItem,
     ReleasePass,
     Reminder,
     ReminderDelivery,
@@ -98,6 +99,13 @@ EXPECTED = {
         "guard": "VC",
         "technician": "VC",
     },
+    "price_item": {
+        "admin": "VCEDX",
+        "director": "VCEDX",
+        "supervisor": "VCEDX",
+        "receptionist": "V",
+        "technician": "V",
+    },
     "gate_check": {"admin": "VX", "director": "VX", "supervisor": "VX", "guard": "V"},
     "reminder": {"admin": "V", "director": "V", "supervisor": "V"},
     "action_batch": {"admin": "VX", "director": "VX", "supervisor": "VX"},
@@ -117,6 +125,7 @@ MODELS = {
     "renovation": Renovation,
     "renovation_inspection": RenovationInspection,
     "gate_check": GateCheck,
+    "price_item": PriceItem,
     "reminder": Reminder,
     "action_batch": BatchRun,
     "reminder_delivery": ReminderDelivery,
@@ -131,6 +140,7 @@ AJAX_REFS = {
     "release_pass": ["estate", "unit", "applicant"],
     "renovation": ["estate", "unit", "owner"],
     "renovation_inspection": ["renovation"],
+    "price_item": ["estate"],
     "staff": ["estates"],
 }
 CASES = [(resource, role) for resource in EXPECTED for role in ROLES]

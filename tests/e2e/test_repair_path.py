@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import re
 from datetime import timedelta
+from decimal import Decimal
 
 import pytest
 
 from admin_app import clock
 from admin_app.extensions import db
-from admin_app.models import Role, StoredFile, Trade, WorkOrder, WorkOrderStatus
+from admin_app.models import PriceUnit, Role, StoredFile, Trade, WorkOrder, WorkOrderStatus
 
 from ..conftest import PASSWORD
 from .conftest import PHONE, chinese_left, details_field, flashes
@@ -77,6 +78,7 @@ RECORDS = (
     "张师傅",
     "厨房水槽下水管漏水",
     "更换下水管，试水正常",
+    "更换下水管",
     "师傅很专业，已修好",
 )
 
@@ -102,6 +104,13 @@ def test_repair_ticket_to_revisit(factories, in_app, screen, lang):
     estate = factories.estate(code="HY", name="华苑小区")
     unit = factories.unit(estate, building="3", room="1201")
     factories.resident(unit, name="王丽", phone="13800138000")
+    pipe = factories.price_item(
+        estate,
+        name="更换下水管",
+        unit=PriceUnit.metre,
+        labour_price=Decimal("40.00"),
+        materials_price=Decimal("17.00"),
+    )
     factories.staff(Role.receptionist, estates=[estate], username="front", name="王前台")
     factories.staff(
         Role.technician,
@@ -155,7 +164,7 @@ def test_repair_ticket_to_revisit(factories, in_app, screen, lang):
     assert phone.inner_text(f"#action-arrive-{order_id}").strip() == ui["arrive"]
     for step, fill in (
         ("arrive", None),
-        ("quote", {"#labour": "60", "#materials": "25.5"}),
+        ("quote", {"#lines-0-quantity": "1.5"}),
         ("accept_quote", None),
         ("finish", {"#notes": "更换下水管，试水正常"}),
     ):
@@ -164,6 +173,8 @@ def test_repair_ticket_to_revisit(factories, in_app, screen, lang):
         if step == "accept_quote":  # the resident agrees to what he sees
             assert phone.inner_text("#quote .quote-total").strip() == "85.50"
             tech.shot(ui["shots"] + "04b-accept-quote")
+        if step == "quote":  # from the estate's price list: 1.5 m at 40.00 + 17.00
+            phone.select_option("#lines-0-item", str(pipe.id))
         for selector, value in (fill or {}).items():
             phone.fill(selector, value)
         submit(phone)

@@ -69,7 +69,17 @@ def call(name: str, order, actor, technician=None):
         "cancel": lambda: work_orders.cancel(order, actor, reason="住户取消"),
         "arrive": lambda: work_orders.arrive(order, actor),
         "quote": lambda: work_orders.quote(
-            order, actor, labour=Decimal("50"), materials=Decimal("20")
+            order,
+            actor,
+            lines=[
+                work_orders.LineInput(
+                    quantity=Decimal("1"),
+                    labour=Decimal("50"),
+                    materials=Decimal("20"),
+                    description="更换阀门",
+                    reason="价目表未列",
+                )
+            ],
         ),
         "accept_quote": lambda: work_orders.accept_quote(order, actor),
         "decline_quote": lambda: work_orders.decline_quote(order, actor),
@@ -118,7 +128,9 @@ def test_transition_table(factories, in_app, world, name, state):
             db.session.commit()
             assert db.session.get(WorkOrder, order.id).status is TARGET[name]
             assert (
-                db.session.query(AuditRecord).filter_by(action=name, entity_id=order.id).count()
+                db.session.query(AuditRecord)
+                .filter_by(action=name, entity_type="work_order", entity_id=order.id)
+                .count()
                 == 1
             )
         else:

@@ -134,6 +134,8 @@ class ActionsMixin:
         the_plan = plan(self.machine, records, name, current_user, scoped=True)
         if request.method == "POST" and not the_plan.ready:
             flash(gettext("Nothing to do: every selected record was skipped."), "error")
+        elif request.method == "POST" and getattr(form, "again", False):
+            pass  # the form asked to be shown again (a row added), not to run
         elif request.method == "POST" and form.validate_on_submit():
             if many:
                 return self._start_batch(action, the_plan, whole_filter)
