@@ -19,11 +19,13 @@ from admin_app.jobs import queue
 def create_app(config: dict | None = None) -> Flask:
     app = Flask(__name__, instance_path=os.environ.get("INSTANCE_PATH") or None)
     configure_settings(app, config)
+    configure_proxies(app)
     configure_urls(app)
     configure_extensions(app)
     configure_history(app)
     configure_reminders(app)
     configure_blueprints(app)
+    configure_login_limit(app)
     configure_admin(app)
     configure_errors(app)
     configure_security_headers(app)
@@ -44,6 +46,16 @@ def configure_settings(app: Flask, overrides: dict | None) -> None:
         # Several web processes must share one key, so it cannot be generated per process.
         raise RuntimeError("SECRET_KEY must be set when DATABASE_URL points at a shared database.")
     config_module.finalise(app.config, app.instance_path)
+
+
+def configure_proxies(app: Flask) -> None:
+    """Behind a load balancer the client's address and scheme come from its headers (as many
+    hops as TRUSTED_PROXIES says, never more: a client could write the header itself)."""
+    hops = app.config.get("TRUSTED_PROXIES") or 0
+    if hops:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)
 
 
 def configure_urls(app: Flask) -> None:
@@ -172,6 +184,12 @@ def configure_blueprints(app: Flask) -> None:
         return redirect(url_for("auth.login"))
 
 
+def configure_login_limit(app: Flask) -> None:
+    from admin_app.auth import throttle
+
+    throttle.install(app)
+
+
 def configure_admin(app: Flask) -> None:
     from admin_app.admin import create_admin
 
@@ -182,6 +200,8 @@ def configure_errors(app: Flask) -> None:
     def page(status: int):
         def handler(error):
             db.session.rollback()
+            if getattr(error, "response", None) is not None:
+                return error.response  # a page made for this refusal (the login limit's)
             return render_template("errors/error.html", status=status), status
 
         return handler
