@@ -134,8 +134,10 @@ def _clean_database(app):
     Tests hold no application context while they send requests: each request gets its own,
     as in production (a shared one would share flask.g, and with it the logged-in user).
     """
+    limiter = app.extensions["login_limiter"]
+    limiter.reset()  # every test's client starts with no failed logins
     yield
-    app.extensions["login_limiter"].reset()  # every test's client starts with no failed logins
+    limiter.reset()
     with app.app_context():
         db.session.remove()
         tables = [t.name for t in reversed(db.metadata.sorted_tables)]

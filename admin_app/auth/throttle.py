@@ -3,11 +3,10 @@ and name, so one client cannot try many names or keep hammering one."""
 
 from __future__ import annotations
 
-import math
 import time
 
 from flask import Flask, make_response, render_template, request
-from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_limiter import Limiter, RequestLimit
 
 from admin_app.panel.return_links import safe_return
@@ -32,10 +31,11 @@ def refuse(limit: RequestLimit):
     """The login page again, saying how long to wait, with 429."""
     from admin_app.auth.views import LoginForm
 
-    seconds = max(1, math.ceil(limit.reset_at - time.time()))
-    error = _(
-        "Too many failed logins from this computer. Please wait %(minutes)s minutes and try again.",
-        minutes=math.ceil(seconds / 60),
+    seconds = max(1, int(limit.reset_at - time.time()))
+    error = ngettext(
+        "Too many failed logins from this computer. Please wait %(num)d minute and try again.",
+        "Too many failed logins from this computer. Please wait %(num)d minutes and try again.",
+        max(1, round(seconds / 60)),
     )
     page = render_template(
         "auth/login.html",
