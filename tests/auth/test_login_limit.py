@@ -51,13 +51,15 @@ def limited_app(request, app):
                 import redis
 
                 server = fakeredis.FakeServer()
-                patch.setattr(redis, "from_url", lambda url, **kw: fakeredis.FakeRedis(server=server))
+                patch.setattr(
+                    redis, "from_url", lambda url, **kw: fakeredis.FakeRedis(server=server)
+                )
                 redis_url = "redis://fake"
-        built = build(
-            app, REDIS_URL=redis_url, LOGIN_LIMIT_KEY_PREFIX=f"login-limit-test-{WORKER}"
-        )
-        assert built.extensions["login_limiter"].storage.__class__.__name__.lower().startswith(
-            request.param
+        built = build(app, REDIS_URL=redis_url, LOGIN_LIMIT_KEY_PREFIX=f"login-limit-test-{WORKER}")
+        assert (
+            built.extensions["login_limiter"]
+            .storage.__class__.__name__.lower()
+            .startswith(request.param)
         )
         yield built
     with built.app_context():
@@ -76,7 +78,10 @@ def reception(factories):
     return factories.staff(Role.receptionist, estates=[factories.estate()], username="wang")
 
 
-def login(client: Client, username: str, password: str = "wrong-password", address="10.0.0.7"):
+WRONG = "wrong-password"  # noqa: S105 - a test's wrong guess
+
+
+def login(client: Client, username: str, password: str = WRONG, address="10.0.0.7"):
     return client.post(
         "/login",
         {"username": username, "password": password},
