@@ -46,6 +46,21 @@ def configure_settings(app: Flask, overrides: dict | None) -> None:
         # Several web processes must share one key, so it cannot be generated per process.
         raise RuntimeError("SECRET_KEY must be set when DATABASE_URL points at a shared database.")
     config_module.finalise(app.config, app.instance_path)
+    configure_secret_keys(app)
+
+
+def configure_secret_keys(app: Flask) -> None:
+    from admin_app.secret_keys import RotatingSessionInterface, parse_old_keys
+
+    app.config["OLD_SECRET_KEYS"] = parse_old_keys(app.config.get("OLD_SECRET_KEYS"))
+    if app.config["OLD_SECRET_KEYS"] and not app.config.get("FIELD_ENCRYPTION_KEY"):
+        # ID numbers are encrypted with a key derived from SECRET_KEY unless this is set: a new
+        # SECRET_KEY alone would leave every stored ID number unreadable.
+        raise RuntimeError(
+            "OLD_SECRET_KEYS is set but FIELD_ENCRYPTION_KEY is not: set FIELD_ENCRYPTION_KEY "
+            "to the SECRET_KEY the ID numbers were encrypted with (the oldest one) first."
+        )
+    app.session_interface = RotatingSessionInterface()
 
 
 def configure_proxies(app: Flask) -> None:

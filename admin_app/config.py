@@ -33,6 +33,9 @@ def settings() -> dict:
     database_url = env.get("DATABASE_URL")
     return {
         "SECRET_KEY": env.get("SECRET_KEY"),
+        # Keys used before SECRET_KEY, newest first, each accepted up to its date (README:
+        # "Changing the secret key"): "KEY@YYYY-MM-DD, OLDERKEY@YYYY-MM-DD".
+        "OLD_SECRET_KEYS": env.get("OLD_SECRET_KEYS", ""),
         # Key for encrypting ID-document numbers at rest; derived from SECRET_KEY when unset.
         "FIELD_ENCRYPTION_KEY": env.get("FIELD_ENCRYPTION_KEY"),
         "SQLALCHEMY_DATABASE_URI": normalise_database_url(database_url) if database_url else None,
