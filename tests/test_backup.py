@@ -43,13 +43,17 @@ def seed(app) -> None:
         db.session.commit()
 
 
+def order_of(table) -> list:
+    return list(table.primary_key.columns) or list(table.columns)
+
+
 def contents(app) -> dict[str, list[tuple]]:
     """Every table's rows, in a fixed order."""
     with app.app_context(), db.engine.connect() as conn:
         tables = MetaData()
         tables.reflect(conn)
         return {
-            name: [tuple(row) for row in conn.execute(select(t).order_by(*t.columns))]
+            name: [tuple(row) for row in conn.execute(select(t).order_by(*order_of(t)))]
             for name, t in tables.tables.items()
         }
 
