@@ -196,3 +196,6 @@ def register(app: Flask) -> None:
     from admin_app.residents.cli import residents_cli
 
     app.cli.add_command(residents_cli)
+    from admin_app.retention.cli import purge_command
+
+    app.cli.add_command(purge_command)

@@ -89,6 +89,16 @@ def settings() -> dict:
         # Reminders: run the sweep inside the web process when there is no Redis (embedded demo).
         "REMINDERS_IN_PROCESS": _bool("REMINDERS_IN_PROCESS", not bool(env.get("REDIS_URL"))),
         "REMINDER_SWEEP_SECONDS": int(env.get("REMINDER_SWEEP_SECONDS", "60")),
+        # Retention (days, 0 keeps for ever): what the daily purge forgets, and when a
+        # household that moved out is anonymised (years). See admin_app/retention/.
+        "RETENTION_REMINDER_DAYS": int(env.get("RETENTION_REMINDER_DAYS", "90")),
+        "RETENTION_DELIVERY_DAYS": int(env.get("RETENTION_DELIVERY_DAYS", "180")),
+        "RETENTION_NOTIFICATION_DAYS": int(env.get("RETENTION_NOTIFICATION_DAYS", "90")),
+        "RETENTION_IMPORT_FILE_DAYS": int(env.get("RETENTION_IMPORT_FILE_DAYS", "30")),
+        "RETENTION_GATE_CHECK_DAYS": int(env.get("RETENTION_GATE_CHECK_DAYS", "180")),
+        "RETENTION_PHOTO_DAYS": int(env.get("RETENTION_PHOTO_DAYS", "180")),
+        "RETENTION_MOVED_OUT_YEARS": int(env.get("RETENTION_MOVED_OUT_YEARS", "3")),
+        "RETENTION_BATCH_SIZE": int(env.get("RETENTION_BATCH_SIZE", "1000")),
         "MAIL_SERVER": env.get("MAIL_SERVER"),
         "MAIL_PORT": int(env.get("MAIL_PORT", "25")),
         "MAIL_USERNAME": env.get("MAIL_USERNAME"),

@@ -185,6 +185,12 @@ ACTIONS: dict[str, frozenset[Role]] = {
             "renovation",
         )
     },
+    # The full ID number, on a record's page or in an export; every time is recorded.
+    **{
+        f"{resource}.{verb}": SUPERVISORS
+        for resource in ("resident", "worker_pass")
+        for verb in ("show_id_number", "export_id_number")
+    },
     # Upload, check and commit resident lists (in the user's own estates).
     "resident.import": frozenset({R.receptionist, R.supervisor, R.director, R.admin}),
 }

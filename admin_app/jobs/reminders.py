@@ -145,8 +145,12 @@ def start_in_process(app) -> None:
 
 
 def _sweep_forever(app) -> None:
+    from admin_app.retention.jobs import run_in_process_if_due
+
     while True:
         run_in_process_cycle(app)
+        # The daily jobs of rq cron that matter without Redis: the retention purge.
+        run_in_process_if_due(app)
         time.sleep(app.config["REMINDER_SWEEP_SECONDS"])
 
 

@@ -219,6 +219,10 @@ ACTION_LABELS = {
     "fail": _l("Failed inspection"),
     "refund_deposit": _l("Deposit refunded"),
     "import": _l("Imported"),
+    # Full ID numbers (services/id_numbers.py) and retention (retention/anonymise.py).
+    "show_id_number": _l("Full ID number shown"),
+    "export_id_number": _l("Full ID number exported"),
+    "anonymise": _l("Anonymised (moved out long ago)"),
 }
 
 
