@@ -19,12 +19,14 @@ from admin_app.jobs import queue
 def create_app(config: dict | None = None) -> Flask:
     app = Flask(__name__, instance_path=os.environ.get("INSTANCE_PATH") or None)
     configure_settings(app, config)
+    configure_proxies(app)
     configure_urls(app)
     configure_extensions(app)
     configure_history(app)
     configure_files(app)
     configure_reminders(app)
     configure_blueprints(app)
+    configure_login_limit(app)
     configure_admin(app)
     configure_errors(app)
     configure_security_headers(app)
@@ -45,6 +47,31 @@ def configure_settings(app: Flask, overrides: dict | None) -> None:
         # Several web processes must share one key, so it cannot be generated per process.
         raise RuntimeError("SECRET_KEY must be set when DATABASE_URL points at a shared database.")
     config_module.finalise(app.config, app.instance_path)
+    configure_secret_keys(app)
+
+
+def configure_secret_keys(app: Flask) -> None:
+    from admin_app.secret_keys import RotatingSessionInterface, parse_old_keys
+
+    app.config["OLD_SECRET_KEYS"] = parse_old_keys(app.config.get("OLD_SECRET_KEYS"))
+    if app.config["OLD_SECRET_KEYS"] and not app.config.get("FIELD_ENCRYPTION_KEY"):
+        # ID numbers are encrypted with a key derived from SECRET_KEY unless this is set: a new
+        # SECRET_KEY alone would leave every stored ID number unreadable.
+        raise RuntimeError(
+            "OLD_SECRET_KEYS is set but FIELD_ENCRYPTION_KEY is not: set FIELD_ENCRYPTION_KEY "
+            "to the SECRET_KEY the ID numbers were encrypted with (the oldest one) first."
+        )
+    app.session_interface = RotatingSessionInterface()
+
+
+def configure_proxies(app: Flask) -> None:
+    """Behind a load balancer the client's address and scheme come from its headers (as many
+    hops as TRUSTED_PROXIES says, never more: a client could write the header itself)."""
+    hops = app.config.get("TRUSTED_PROXIES") or 0
+    if hops:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)
 
 
 def configure_urls(app: Flask) -> None:
@@ -183,6 +210,12 @@ def configure_blueprints(app: Flask) -> None:
         return redirect(url_for("auth.login"))
 
 
+def configure_login_limit(app: Flask) -> None:
+    from admin_app.auth import throttle
+
+    throttle.install(app)
+
+
 def configure_admin(app: Flask) -> None:
     from admin_app.admin import create_admin
 
@@ -193,6 +226,8 @@ def configure_errors(app: Flask) -> None:
     def page(status: int):
         def handler(error):
             db.session.rollback()
+            if getattr(error, "response", None) is not None:
+                return error.response  # a page made for this refusal (the login limit's)
             return render_template("errors/error.html", status=status), status
 
         return handler

@@ -33,6 +33,9 @@ def settings() -> dict:
     database_url = env.get("DATABASE_URL")
     return {
         "SECRET_KEY": env.get("SECRET_KEY"),
+        # Keys used before SECRET_KEY, newest first, each accepted up to its date (README:
+        # "Changing the secret key"): "KEY@YYYY-MM-DD, OLDERKEY@YYYY-MM-DD".
+        "OLD_SECRET_KEYS": env.get("OLD_SECRET_KEYS", ""),
         # Key for encrypting ID-document numbers at rest; derived from SECRET_KEY when unset.
         "FIELD_ENCRYPTION_KEY": env.get("FIELD_ENCRYPTION_KEY"),
         "SQLALCHEMY_DATABASE_URI": normalise_database_url(database_url) if database_url else None,
@@ -58,6 +61,18 @@ def settings() -> dict:
         "PASSWORD_HASH_METHOD": env.get("PASSWORD_HASH_METHOD", "scrypt"),
         "LOGIN_MAX_FAILURES": int(env.get("LOGIN_MAX_FAILURES", "5")),
         "LOGIN_LOCKOUT_SECONDS": int(env.get("LOGIN_LOCKOUT_SECONDS", "900")),
+        # Failed logins one client may make (Flask-Limiter notation): a burst slows it down,
+        # the hour's and the day's limits stop it; per address, and per address and name.
+        "LOGIN_LIMIT_PER_ADDRESS": env.get(
+            "LOGIN_LIMIT_PER_ADDRESS", "15 per minute; 40 per hour; 100 per day"
+        ),
+        "LOGIN_LIMIT_PER_ADDRESS_AND_NAME": env.get(
+            "LOGIN_LIMIT_PER_ADDRESS_AND_NAME", "8 per minute; 20 per hour"
+        ),
+        "LOGIN_LIMIT_KEY_PREFIX": env.get("LOGIN_LIMIT_KEY_PREFIX", "wuye-login"),
+        # Proxies in front of the panel (a load balancer: 1) whose X-Forwarded-For and
+        # X-Forwarded-Proto are believed; 0 when clients reach the panel directly.
+        "TRUSTED_PROXIES": int(env.get("TRUSTED_PROXIES", "0")),
         "MAX_CONTENT_LENGTH": int(env.get("MAX_UPLOAD_BYTES", str(20 * 1024 * 1024))),
         # Resident import: the largest file and row count accepted, the size above which the
         # checking and the import run as background jobs, and when a silent job counts as stopped.

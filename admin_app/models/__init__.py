@@ -27,7 +27,7 @@ from admin_app.models.renovation import (
 )
 from admin_app.models.resident import Resident, ResidentRole
 from admin_app.models.resident_import import ImportStatus, ResidentImport
-from admin_app.models.staff import Role, Staff, StaffTrade, Trade, staff_estate
+from admin_app.models.staff import LoginName, Role, Staff, StaffTrade, Trade, staff_estate
 from admin_app.models.stored_file import StoredFile
 from admin_app.models.ticket import (
     Channel,
@@ -84,6 +84,7 @@ __all__ = [
     "RenovationStatus",
     "Resident",
     "ResidentRole",
+    "LoginName",
     "Role",
     "Satisfaction",
     "Severity",

@@ -44,6 +44,7 @@ NOT_AUDITED_TABLES = frozenset(
         "notification",
         "stored_file",
         "staff_trade",
+        "login_name",
         "gate_check",
         "action_batch",
         # The batch is itself the record of an import; its rows' history names it.
