@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0014_harden"
-down_revision = "0013_trail_indexes"
+down_revision = "0014_price"
 branch_labels = None
 depends_on = None
 
