@@ -35,8 +35,9 @@ MAX_BATCHES = 20  # a backlog after an outage drains over several cycles, each b
 # try that makes delivery.MAX_ATTEMPTS.
 RETRY_INTERVALS = [60, 300]
 JOB_TIMEOUT = 300
-# rq's scheduler releases a job within a second or two of its time; this late, none is alive.
-SCHEDULER_LATE = timedelta(seconds=30)
+# rq's scheduler releases a job within a second or two of its time, and a job publishes within
+# a second of starting: a job this late is stuck (no scheduler alive, its worker killed).
+STUCK_AFTER = timedelta(seconds=30)
 SCHEDULED = JobStatus.SCHEDULED
 
 
@@ -108,29 +109,35 @@ def sweep_reminders() -> int:
 
 
 def sweep_once(inline: bool) -> int:
-    """Claim and hand out due reminders, chunk by chunk; returns how many were handed out."""
+    """Claim and hand out due reminders, chunk by chunk; returns how many were handed out.
+    A chunk whose connection the database dropped is claimed once more on a fresh one (its
+    claim was rolled back; a job already on the queue for it finds it delivered or not)."""
     handed = 0
     lookahead = 0 if inline else current_app.config["REMINDER_SWEEP_SECONDS"]
     if not inline:
         handed += retrying_disconnect(lambda: rescue_lost_jobs(clock.now()))
     for _ in range(MAX_BATCHES):
-        now = clock.now()
-        chunk = sweep.claim(now, now + timedelta(seconds=lookahead), CHUNK)
+        chunk = retrying_disconnect(lambda: _hand_out_chunk(inline, lookahead))
         if inline:
-            db.session.commit()  # the deliveries below run in their own sessions
             for reminder_id in chunk.reminder_ids:
                 _deliver_here(reminder_id)
-        else:
-            try:
-                enqueue_deliveries(chunk, now)
-            except RedisError:
-                db.session.rollback()
-                raise
-            db.session.commit()
         handed += len(chunk.reminder_ids)
         if len(chunk) < CHUNK:
             break
     return handed
+
+
+def _hand_out_chunk(inline: bool, lookahead: int) -> sweep.Chunk:
+    now = clock.now()
+    chunk = sweep.claim(now, now + timedelta(seconds=lookahead), CHUNK)
+    if not inline:
+        try:
+            enqueue_deliveries(chunk, now)
+        except RedisError:
+            db.session.rollback()
+            raise
+    db.session.commit()  # inline: the deliveries run in their own sessions after this
+    return chunk
 
 
 def job_id(reminder_id: int, queued_at) -> str:
@@ -142,8 +149,8 @@ def job_id(reminder_id: int, queued_at) -> str:
 def rescue_lost_jobs(now) -> int:
     """Hand out again, at once, what was handed to Redis and is not coming: its job is gone
     (Redis restarted empty) or ended without delivering, sits scheduled well past its time
-    (no scheduler alive to release it), or started an interval ago and never delivered (its
-    worker was killed). A job still waiting on the queue is left to the workers."""
+    (no scheduler alive to release it), or started long ago and never delivered (its worker
+    was killed). A job still waiting on the queue is left to the workers."""
     interval = timedelta(seconds=current_app.config["REMINDER_SWEEP_SECONDS"])
     handed = sweep.handed_out(now, now + interval, CHUNK)
     if not handed:
@@ -178,10 +185,8 @@ def _lost(found: Job | None, due_at, now, interval: timedelta) -> bool:
     if found is None:
         return True  # Redis lost it
     status = found.get_status(refresh=False)
-    if status == SCHEDULED:
-        return due_at < now - SCHEDULER_LATE
-    if status == JobStatus.STARTED:
-        return due_at < now - interval
+    if status in (SCHEDULED, JobStatus.STARTED):
+        return due_at < now - min(STUCK_AFTER, interval)
     # Failed jobs (RQ's retries spent) wait for LOST_AFTER: a reminder that fails every time
     # is not to be retried every minute.
     return status in (JobStatus.FINISHED, JobStatus.STOPPED, JobStatus.CANCELED)
