@@ -14,6 +14,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from rq import SimpleWorker
 from rq.job import Job, JobStatus
 from sqlalchemy import event, select, text
 
@@ -41,7 +42,6 @@ from .test_faults import (
     terminate,
     wait_for,
 )
-from .test_faults_jobs import run_worker
 
 __all__ = ["private_redis"]  # the fixture, used by name
 
@@ -77,6 +77,16 @@ def office_with_phones(factories, in_app):
         db.session.get(Staff, office.supervisor.id).phone = SUPERVISOR_PHONE
         db.session.commit()
     return office
+
+
+def work(app, server) -> None:
+    """A real rq worker with its scheduler, in this process, until the queue is empty. It
+    listens to no commands (rq's pub/sub thread takes seconds to stop, and nobody sends one
+    here), so that a simulated office day runs in seconds."""
+    worker = SimpleWorker(["reminders"], connection=connection(server))
+    worker.subscribe = worker.unsubscribe = lambda: None
+    with app.app_context():
+        worker.work(burst=True, with_scheduler=True)
 
 
 def interval(app) -> timedelta:
@@ -163,7 +173,7 @@ def test_redis_restarted_empty_loses_no_reminder_for_long(
         if tick in sweeps:
             sweep(app)
         outages_until(tick + timedelta(seconds=10))  # before any worker takes the jobs
-        run_worker(app, private_redis, queues=("reminders",), scheduler=True)
+        work(app, private_redis)
     late = lateness(in_app, datetime(2026, 11, 23, 15, 2))
     assert len(late) == 4  # two warnings, two escalations
     # The queued warning: the next sweep (60 s); the scheduled one: the same sweep (20 s);
@@ -239,14 +249,14 @@ def test_a_worker_killed_with_its_job_and_its_scheduler_delays_nothing_for_long(
     for minute in (1, 2):  # two sweeps, one a minute, and a healthy worker after each
         time_machine.move_to(killed_at + every * minute, tick=False)
         sweep(app)
-        run_worker(app, private_redis, queues=("reminders",), scheduler=True)
+        work(app, private_redis)
     late = lateness(in_app, clock.now())
     assert len(late) == 2
     assert max(late.values()) <= 2 * every.total_seconds(), late
     # An hour on: the 10-minute backstop and the escalations change nothing of the above.
     time_machine.move_to(killed_at + timedelta(minutes=15), tick=False)
     sweep(app)
-    run_worker(app, private_redis, queues=("reminders",), scheduler=True)
+    work(app, private_redis)
     assert len(lateness(in_app, clock.now())) == 4
     assert_texts_once(in_app, texts())
     assert len(texts()) == 2
@@ -303,9 +313,9 @@ def test_a_connection_dropped_mid_sweep_hands_everything_out_on_time(
     finally:
         armed["remove"]()
     assert armed["left"] == 0, "the connection was not dropped"
-    run_worker(app, private_redis, queues=("reminders",), scheduler=True)
+    work(app, private_redis)
     time_machine.move_to(at + timedelta(seconds=30), tick=False)
-    run_worker(app, private_redis, queues=("reminders",), scheduler=True)
+    work(app, private_redis)
     late = lateness(in_app, datetime(2026, 11, 23, 15, 0, 30))
     # Warnings due 14:50 (handed out at 15:00: the sweep's first look) and the escalations.
     with in_app():
@@ -313,7 +323,7 @@ def test_a_connection_dropped_mid_sweep_hands_everything_out_on_time(
     assert [late[r] for r in escalations] == [0, 0, 0]  # the same sweep, at their time
     time_machine.move_to(at + interval(app), tick=False)
     sweep(app)  # a second sweep and worker change nothing
-    run_worker(app, private_redis, queues=("reminders",), scheduler=True)
+    work(app, private_redis)
     assert lateness(in_app, datetime(2026, 11, 23, 15, 0, 30)) == late
     assert_texts_once(in_app, texts())
     assert len(texts()) == 3
@@ -342,7 +352,7 @@ def test_a_connection_dropped_mid_send_sends_the_text_once(
     sweep(app)
     armed = drop_connection_once(app, engine, needle, nth)
     try:
-        run_worker(app, private_redis, queues=("reminders",), scheduler=True)
+        work(app, private_redis)
     finally:
         armed["remove"]()
     assert armed["left"] == 0, "the connection was not dropped"
@@ -354,5 +364,5 @@ def test_a_connection_dropped_mid_send_sends_the_text_once(
     assert_texts_once(in_app, texts())
     time_machine.move_to(at + timedelta(minutes=20), tick=False)
     sweep(app)
-    run_worker(app, private_redis, queues=("reminders",), scheduler=True)
+    work(app, private_redis)
     assert texts() == [SUPERVISOR_PHONE]
