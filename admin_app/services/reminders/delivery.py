@@ -213,7 +213,7 @@ def prepare_outbound(delivery_id: int) -> Outbound | None:
 def claim_outbound(delivery_id: int) -> str | None:
     """pending → sending, marked with a token of this attempt; None when another job has it or
     it is done. Commit before sending."""
-    token = f"claim:{uuid.uuid4().hex}"
+    token = f"{messages.CLAIM}{uuid.uuid4().hex}"
     result = db.session.execute(
         update(DELIVERY)
         .where(DELIVERY.c.id == delivery_id, DELIVERY.c.status == DeliveryStatus.pending)
