@@ -188,7 +188,7 @@ def test_redis_stopped_during_work_then_restarted(
 
     private_redis.start()  # back, empty
     monkeypatch.setitem(app.extensions, "wuye_redis", {})
-    # Lost with Redis: the first warning's job. The sweep hands it out again after 10 minutes.
+    # Lost with Redis: the first warning's job. The next sweep hands it out again.
     time_machine.move_to(office_time(2026, 11, 23, 15, 30), tick=False)
     sweep_on_rq(app)
     run_worker(app, private_redis)
