@@ -253,7 +253,7 @@ def test_a_worker_killed_with_its_job_and_its_scheduler_delays_nothing_for_long(
     late = lateness(in_app, clock.now())
     assert len(late) == 2
     assert max(late.values()) <= 2 * every.total_seconds(), late
-    # An hour on: the 10-minute backstop and the escalations change nothing of the above.
+    # A quarter of an hour on: the 10-minute backstop and the escalations double nothing.
     time_machine.move_to(killed_at + timedelta(minutes=15), tick=False)
     sweep(app)
     work(app, private_redis)
@@ -263,6 +263,11 @@ def test_a_worker_killed_with_its_job_and_its_scheduler_delays_nothing_for_long(
 
 
 # ---- PostgreSQL drops the connection mid-sweep and mid-send -------------------------------------
+def start_of(minute: int, second: int) -> datetime:
+    """14:`minute`:`second` at the office (minute 60 is 15:00)."""
+    return office_time(2026, 11, 23, 14, 0) + timedelta(minutes=minute, seconds=second)
+
+
 def drop_connection_once(app, engine, needle: str, nth: int = 1):
     """Terminate the statement's own connection at the `nth` statement containing `needle`
     ("COMMIT": at the commit of the transaction). Returns the armed state to check."""
@@ -303,26 +308,26 @@ def test_a_connection_dropped_mid_sweep_hands_everything_out_on_time(
         callback(factories, office, datetime.fromisoformat(f"2026-11-23 {due}"))
     with in_app():
         engine = db.engine
-    at = office_time(2026, 11, 23, 15, 0)
-    time_machine.move_to(at, tick=False)
     needle = "UPDATE reminder SET status" if where == "claim" else "COMMIT"
-    # The sweep's first commit after its rescue check is the claim's.
-    armed = drop_connection_once(app, engine, needle)
-    try:
-        sweep(app)
-    finally:
-        armed["remove"]()
-    assert armed["left"] == 0, "the connection was not dropped"
-    work(app, private_redis)
-    time_machine.move_to(at + timedelta(seconds=30), tick=False)
-    work(app, private_redis)
+    # The sweeps that hand something out lose their connection: 14:50 (the warnings) and
+    # 14:59 (the 15:00 escalations, scheduled); 15:00 hands out the 15:00:30 one. The claim is the first
+    # statement and commit after the sweep's look at Redis.
+    for minute, second in ((50, 0), (50, 30), (59, 0), (60, 0), (60, 30)):
+        time_machine.move_to(start_of(minute, second), tick=False)
+        if second == 0 and minute in (50, 59):
+            armed = drop_connection_once(app, engine, needle)
+            try:
+                sweep(app)
+            finally:
+                armed["remove"]()
+            assert armed["left"] == 0, "the connection was not dropped"
+        elif second == 0:
+            sweep(app)  # one a minute
+        work(app, private_redis)
     late = lateness(in_app, datetime(2026, 11, 23, 15, 0, 30))
-    # Warnings due 14:50 (handed out at 15:00: the sweep's first look) and the escalations.
-    with in_app():
-        escalations = db.session.scalars(select(Reminder.id).where(Reminder.level == 1)).all()
-    assert [late[r] for r in escalations] == [0, 0, 0]  # the same sweep, at their time
-    time_machine.move_to(at + interval(app), tick=False)
-    sweep(app)  # a second sweep and worker change nothing
+    assert len(late) == 6 and set(late.values()) == {0}  # each at its time
+    time_machine.move_to(start_of(61, 0), tick=False)
+    sweep(app)  # a later sweep and worker change nothing
     work(app, private_redis)
     assert lateness(in_app, datetime(2026, 11, 23, 15, 0, 30)) == late
     assert_texts_once(in_app, texts())
