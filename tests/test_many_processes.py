@@ -18,6 +18,7 @@ import time
 from collections import Counter
 from datetime import datetime, timedelta
 
+import pytest
 import requests
 from sqlalchemy import func, select
 
@@ -41,7 +42,7 @@ from admin_app.models import (
 
 from .conftest import PASSWORD
 from .reminders_support import office_time
-from .test_faults import ROOT, free_port, needs_postgres, private_redis, ticket_form
+from .test_faults import ROOT, free_port, private_redis, ticket_form
 from .test_faults_on_time import PROVIDER, SUPERVISOR_PHONE, callback, office_with_phones, texts
 
 __all__ = ["private_redis", "texts"]  # fixtures, used by name
@@ -49,6 +50,9 @@ __all__ = ["private_redis", "texts"]  # fixtures, used by name
 DAY_START = office_time(2026, 11, 23, 8, 30)
 DAY_END = office_time(2026, 11, 23, 12, 30)
 STEP = timedelta(minutes=2)  # the office clock moves this far for every process at once
+needs_postgres = pytest.mark.skipif(
+    not os.environ.get("DATABASE_URL"), reason="processes sharing one PostgreSQL database"
+)
 TOKEN = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 
 
