@@ -5,6 +5,10 @@ With Redis, rq's cron (`flask --app wsgi scheduler`, config in cron.py) enqueues
 `deliver_reminder` per reminder — at its due time through the worker's scheduler when it falls
 inside the next interval (`enqueue_at` works in UTC: clock.to_utc). Without Redis the same
 sweep runs in a thread of the web process and delivers in place (`start_in_process`).
+
+Each sweep first asks Redis about what earlier sweeps handed out (`rescue_lost_jobs`): a job
+lost with Redis, or stuck on a killed worker or with no scheduler alive, is handed out again
+at once, so a reminder is at most two intervals late whatever happened to Redis or a worker.
 """
 
 from __future__ import annotations
