@@ -12,6 +12,7 @@ from sqlalchemy import event
 from sqlalchemy.exc import DataError
 
 from admin_app import config as config_module
+from admin_app import db_outage
 from admin_app.extensions import babel, csrf, db, login_manager, migrate
 from admin_app.jobs import queue
 
@@ -246,6 +247,8 @@ def configure_errors(app: Flask) -> None:
     @app.errorhandler(CSRFError)
     def csrf_failed(error):
         return render_template("errors/error.html", status=400, csrf=True), 400
+
+    db_outage.install(app)
 
 
 def configure_security_headers(app: Flask) -> None:
