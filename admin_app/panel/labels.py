@@ -87,6 +87,8 @@ LABELS = {
     "work_done_at": _l("Work done at"),
     "signer_name": _l("Signed by"),
     "fee_collected": _l("Fee collected"),
+    "payment_state": _l("Payment"),
+    "payment": _l("Fee record"),
     "cancelled_reason": _l("Cancellation reason"),
     "revisit_due_at": _l("Revisit due"),
     "rating_timeliness": _l("Timeliness"),

@@ -84,7 +84,15 @@ class WorkOrderView(ActionsMixin, SecureModelView):
         ),
         (
             _l("Signature and fee"),
-            ("signer_name", "signature", "fee_collected", "closed_at", "cancelled_reason"),
+            (
+                "signer_name",
+                "signature",
+                "fee_collected",
+                "payment_state",
+                "payment",
+                "closed_at",
+                "cancelled_reason",
+            ),
         ),
         (
             _l("Revisit"),
@@ -122,6 +130,7 @@ class WorkOrderView(ActionsMixin, SecureModelView):
         "kind",
         "trade",
         "is_emergency",
+        "payment_state",
         "created_at",
         "appointment_at",
     )
