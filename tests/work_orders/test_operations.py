@@ -80,7 +80,7 @@ def call(name: str, order, actor, technician=None):
         "finish": lambda: work_orders.finish(order, actor, notes="已修好"),
         "rework": lambda: work_orders.rework(order, actor, notes="还在滴水"),
         "close": lambda: work_orders.close_with_signature(
-            order, actor, signer_name="张三", signature_png=PNG, fee=Decimal("70")
+            order, actor, signer_name="张三", signature_png=PNG, fee=Decimal("70"), method="cash"
         ),
         "revisit": lambda: work_orders.mark_revisited(
             order, actor, ratings=RATINGS, satisfaction=Satisfaction.satisfied
@@ -118,7 +118,9 @@ def test_transition_table(factories, in_app, world, name, state):
             db.session.commit()
             assert db.session.get(WorkOrder, order.id).status is TARGET[name]
             assert (
-                db.session.query(AuditRecord).filter_by(action=name, entity_id=order.id).count()
+                db.session.query(AuditRecord)
+                .filter_by(action=name, entity_type="work_order", entity_id=order.id)
+                .count()
                 == 1
             )
         else:
@@ -266,7 +268,7 @@ def test_close_stores_the_signature_in_the_database(factories, in_app, world):
     run(
         in_app,
         lambda o, a: work_orders.close_with_signature(
-            o, a, signer_name="王女士", signature_png=PNG, fee=Decimal("85.50")
+            o, a, signer_name="王女士", signature_png=PNG, fee=Decimal("85.50"), method="wechat"
         ),
         order.id,
         world.tech.id,
@@ -294,7 +296,7 @@ def test_close_refuses_bad_input(factories, in_app, world, signature, fee, messa
         run(
             in_app,
             lambda o, a: work_orders.close_with_signature(
-                o, a, signer_name="王女士", signature_png=signature, fee=fee
+                o, a, signer_name="王女士", signature_png=signature, fee=fee, method="cash"
             ),
             order.id,
             world.tech.id,
