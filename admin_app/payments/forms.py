@@ -35,9 +35,7 @@ class InvoiceIssueForm(CleanForm):
 
 
 class ConfirmForm(CleanForm):
-    amount = DecimalField(
-        _l("Amount received"), places=2, validators=[InputRequired(), AMOUNT]
-    )
+    amount = DecimalField(_l("Amount received"), places=2, validators=[InputRequired(), AMOUNT])
     note = TextAreaField(
         _l("Note"),
         validators=[Optional(), Length(max=2000)],

@@ -28,7 +28,8 @@ def amount_in_words(amount: Decimal) -> str:
     """The amount as written on a Chinese receipt (大写): 85.50 → 捌拾伍元伍角整."""
     cents = int((Decimal(amount) * 100).quantize(Decimal(1)))
     yuan, jiao, fen = cents // 100, cents // 10 % 10, cents % 10
-    parts, index, lower, lower_gap = [], 0, None, False  # lower: the section below, once one is written
+    # lower: the section below, once one is written; lower_gap: a zero section since.
+    parts, index, lower, lower_gap = [], 0, None, False
     while yuan:
         section = yuan % 10000
         if section:

@@ -108,9 +108,7 @@ class CashDailyView(_MoneyPage):
         estate, day, _ = self._selection()
         rows, total = ledger.daily_table(estate.id, day)
         header = [gettext("Collector"), *(str(self.HEADINGS[c]) for c in self.COLUMNS)]
-        body = [
-            [r.name, *(f"{getattr(r, c):.2f}" for c in self.COLUMNS)] for r in [*rows, total]
-        ]
+        body = [[r.name, *(f"{getattr(r, c):.2f}" for c in self.COLUMNS)] for r in [*rows, total]]
         body[-1][0] = gettext("Total")
         name = f"cash-{estate.code}-{day.isoformat()}"
         return download(name, fmt, header, body, str(_l("Daily cash table")))

@@ -23,8 +23,8 @@ from admin_app.panel.labels import LABELS
 from admin_app.payments import operations as payments
 from admin_app.payments.actions import HAND_IN_ACTIONS, PAYMENT_ACTIONS
 from admin_app.payments.receipt import amount_in_words
-from admin_app.services.statistics import fees
 from admin_app.services.errors import ServiceError
+from admin_app.services.statistics import fees
 
 RECEIPT_SIZES = ("A5", "80mm")
 PAYMENT_LABELS = {
@@ -220,9 +220,7 @@ class HandInView(ActionsMixin, SecureModelView):
                 db.session.commit()
                 flash(gettext("Hand-in sheet %(number)s written.", number=sheet.number), "success")
                 return redirect(url_for(".details_view", id=sheet.id))
-        listed = (
-            payments.held_by(collector.id, estate.id).all() if collector is not None else []
-        )
+        listed = payments.held_by(collector.id, estate.id).all() if collector is not None else []
         return self.render(
             "payments/hand_in_new.html",
             held=held,

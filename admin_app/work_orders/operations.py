@@ -16,7 +16,6 @@ from sqlalchemy import func
 
 from admin_app import clock
 from admin_app.extensions import db
-from admin_app.payments import operations as payments
 from admin_app.models import (
     ComplaintCode,
     Role,
@@ -29,6 +28,7 @@ from admin_app.models import (
     WorkOrderKind,
     WorkOrderStatus,
 )
+from admin_app.payments import operations as payments
 from admin_app.services import handoffs, history, storage
 from admin_app.services.errors import ServiceError
 from admin_app.services.reminders import manual

@@ -17,9 +17,7 @@ def office(factories) -> SimpleNamespace:
     """Estate A with a technician, a second technician, the desk and a supervisor; estate B
     with its own technician and desk."""
     w = factories.two_estates()
-    w.tech = factories.staff(
-        Role.technician, estates=[w.a], trades=[Trade.plumbing], name="张师傅"
-    )
+    w.tech = factories.staff(Role.technician, estates=[w.a], trades=[Trade.plumbing], name="张师傅")
     w.tech2 = factories.staff(
         Role.technician, estates=[w.a], trades=[Trade.electrical], name="李师傅"
     )

@@ -56,9 +56,7 @@ def test_the_sheet_totals_each_method_and_names_its_orders(factories, in_app, w)
             payments.hand_in(staff(w.tech), collector=staff(w.tech), estate_id=w.a.id)
 
 
-def test_a_payment_taken_after_the_screen_was_read_waits_for_the_next_sheet(
-    factories, in_app, w
-):
+def test_a_payment_taken_after_the_screen_was_read_waits_for_the_next_sheet(factories, in_app, w):
     seen = collect(factories, in_app, w.a, w.tech, "40", "cash")
     later = collect(factories, in_app, w.a, w.tech, "60", "cash")
     with in_app():

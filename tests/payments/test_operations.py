@@ -204,15 +204,14 @@ def test_a_private_person_needs_no_tax_number_but_a_title(factories, in_app, w):
 
 def test_money_is_never_a_float(factories, in_app, w):
     order = done_order(factories, w.a, w.tech)
-    with in_app():
-        with pytest.raises(TypeError):
-            payments.settle_at_close(
-                db.session.get(WorkOrder, order.id),
-                db.session.get(Staff, w.tech.id),
-                amount=0.1 + 0.2,
-                method="cash",
-                at_office=False,
-            )
+    with in_app(), pytest.raises(TypeError):
+        payments.settle_at_close(
+            db.session.get(WorkOrder, order.id),
+            db.session.get(Staff, w.tech.id),
+            amount=0.1 + 0.2,
+            method="cash",
+            at_office=False,
+        )
 
 
 def test_the_hand_in_time_is_the_close_of_the_next_office_day(app):

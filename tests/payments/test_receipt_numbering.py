@@ -72,4 +72,3 @@ def test_receipt_numbers_stay_unique_and_gapless_under_concurrent_closes(
         assert stored == expected
         closed = db.session.query(WorkOrder).filter_by(status=WorkOrderStatus.closed).count()
         assert closed == CLOSES - len(FAILING) + 1
-

@@ -27,7 +27,14 @@ def w(factories, in_app, time_machine):
     time_machine.move_to(office_time(2026, 11, 10, 10), tick=False)
     collect(factories, in_app, w.a, w.tech, "100", "cash", trade=Trade.plumbing)
     collect(
-        factories, in_app, w.a, w.tech, "50.50", "wechat", trade=Trade.plumbing, kind=K.paid_cleaning
+        factories,
+        in_app,
+        w.a,
+        w.tech,
+        "50.50",
+        "wechat",
+        trade=Trade.plumbing,
+        kind=K.paid_cleaning,
     )
     collect(factories, in_app, w.a, w.tech2, "80", "cash", trade=Trade.electrical)
     owed = done_order(factories, w.a, w.tech, trade=Trade.plumbing)

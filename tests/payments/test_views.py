@@ -55,9 +55,7 @@ def test_the_technician_closes_paid_by_wechat_and_gets_the_receipt(factories, lo
         assert db.session.get(WorkOrder, order.id).payment_state is PaymentState.paid
 
 
-def test_the_technician_hands_in_from_his_phone_and_sees_only_his_own(
-    factories, login, in_app, w
-):
+def test_the_technician_hands_in_from_his_phone_and_sees_only_his_own(factories, login, in_app, w):
     mine = [
         collect(factories, in_app, w.a, w.tech, "50", "cash"),
         collect(factories, in_app, w.a, w.tech, "30.50", "wechat"),

@@ -7,9 +7,8 @@ Create Date: 2026-12-02 15:37:31.208793
 Existing closed work orders keep no payment state (NULL): their fee was recorded before
 payments were, as an amount only.
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '0014_pay'
