@@ -48,14 +48,13 @@ def my_cash():
             flash(str(refused), "error")
         else:
             db.session.commit()
-            flash(
-                gettext(
-                    "Hand-in sheet %(number)s: %(total)s handed in, awaiting finance.",
-                    number=sheet.number,
-                    total=f"{sheet.total:.2f}",
-                ),
-                "success",
+            total = f"{sheet.total:.2f}"
+            message = gettext(
+                "Hand-in sheet %(number)s: %(total)s handed in, awaiting finance.",
+                number=sheet.number,
+                total=total,
             )
+            flash(message, "success")
         return redirect(url_for(".my_cash"))
     held = []
     for estate in estates:
