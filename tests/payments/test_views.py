@@ -47,8 +47,10 @@ def test_the_technician_closes_paid_by_wechat_and_gets_the_receipt(factories, lo
     link = re.search(r'href="(/admin/payment/receipt/\?id=\d+)" id="receipt-link">([^<]+)<', cards)
     assert link and link.group(2).startswith(f"{w.a.code}-SK")
     receipt = phone.get(link.group(1) + "&size=80mm").get_data(as_text=True)
-    assert link.group(2) in receipt and "85.50" in receipt and "捌拾伍元伍角整" in receipt
+    assert link.group(2) in receipt and "85.50" in receipt
     assert "WeChat Pay" in receipt and "size: 80mm" in receipt
+    chinese = phone.get(link.group(1), headers={"Accept-Language": "zh-CN"}).text
+    assert "收费凭证" in chinese and "捌拾伍元伍角整" in chinese and "微信支付" in chinese
     a5 = phone.get(link.group(1)).get_data(as_text=True)
     assert "size: 148mm 210mm" in a5 and 'id="print-button"' in a5
     with in_app():
