@@ -8,8 +8,11 @@ def register(admin) -> None:
     """Fees, hand-in sheets, the daily cash table and the fee statistics, under their section."""
     # Imported here, not above: importing a verb (payments.operations) runs this package
     # first, and a verb must never pull in the screens.
+    from flask_admin.menu import MenuLink
     from flask_babel import lazy_gettext as _l
+    from flask_login import current_user
 
+    from admin_app.auth.permissions import may
     from admin_app.extensions import db
     from admin_app.models import CashHandIn, Payment
     from admin_app.panel.menu import FEES
@@ -20,6 +23,20 @@ def register(admin) -> None:
     admin.add_view(
         HandInView(
             CashHandIn, db, name=_l("Hand-in sheets"), category=FEES, endpoint="cash_hand_in"
+        )
+    )
+
+    class DeskHandInLink(MenuLink):
+        """The desk writes a collector's sheet here; a technician uses his phone page."""
+
+        def is_accessible(self) -> bool:
+            return may(current_user, "cash_hand_in.create") and current_user.role.value != (
+                "technician"
+            )
+
+    admin.add_link(
+        DeskHandInLink(
+            name=_l("Hand in collections"), url="/admin/cash_hand_in/hand_in/", category=FEES
         )
     )
     admin.add_view(

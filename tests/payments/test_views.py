@@ -189,3 +189,22 @@ def test_fee_statistics_show_and_export_only_the_users_estates(factories, login,
     assert xlsx.status_code == 200 and xlsx.data[:2] == b"PK"
     assert login(w.reception).get("/admin/fee_statistics/").status_code == 403
     assert supervisor.get(f"/admin/fee_statistics/?estate={w.b.id}").status_code == 404
+
+
+def test_each_role_finds_the_money_screens_it_may_use_in_the_menu(factories, login, w):
+    menus = {
+        who: login(person).get("/admin/").get_data(as_text=True)
+        for who, person in (
+            ("desk", w.reception),
+            ("finance", w.supervisor),
+            ("technician", w.tech),
+        )
+    }
+    assert "/admin/cash_hand_in/hand_in/" in menus["desk"]
+    assert "/admin/cash_daily/" in menus["desk"] and "/admin/fee_statistics/" not in menus["desk"]
+    assert all(
+        f"/admin/{page}/" in menus["finance"]
+        for page in ("payment", "cash_hand_in", "cash_daily", "fee_statistics")
+    )
+    assert "/admin/cash_hand_in/hand_in/" not in menus["technician"]
+    assert "/admin/cash_daily/" not in menus["technician"]
