@@ -55,6 +55,16 @@ def test_the_technician_closes_paid_by_wechat_and_gets_the_receipt(factories, lo
     assert "size: 148mm 210mm" in a5 and 'id="print-button"' in a5
     with in_app():
         assert db.session.get(WorkOrder, order.id).payment_state is PaymentState.paid
+    # The work order says so too, on its page and on paper.
+    desk = login(w.reception)
+    printout = desk.get(f"/admin/work_order/print/?id={order.id}").get_data(as_text=True)
+    assert f"85.50 · Paid · {link.group(2)}" in printout
+    owed = done_order(factories, w.a, w.tech)
+    with in_app():
+        close(owed.id, w.tech.id, "40", at_office=True)
+        db.session.commit()
+    listing = desk.get("/admin/work_order/?flt0_payment_state_equals=paid").get_data(as_text=True)
+    assert f"details/?id={order.id}&" in listing and f"details/?id={owed.id}&" not in listing
 
 
 def test_the_technician_hands_in_from_his_phone_and_sees_only_his_own(factories, login, in_app, w):
