@@ -187,6 +187,8 @@ RECORD_TYPES = {
     "estate": _l("Estate"),
     "staff": _l("Staff member"),
     "staff_estate": _l("Staff member's estates"),
+    "payment": _l("Fee record"),
+    "cash_hand_in": _l("Hand-in sheet"),
 }
 
 # How history names each action; services add theirs as they name new actions.

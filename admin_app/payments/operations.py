@@ -171,7 +171,7 @@ def hand_in(
     if not estate_allowed(actor, estate_id) or not estate_allowed(collector, estate_id):
         raise ServiceError(_l("This record is not yours to act on."))
     # Locked, so that two sheets written at the same moment cannot both take a payment.
-    query = held_by(collector.id, estate_id).with_for_update()
+    query = held_by(collector.id, estate_id).with_for_update(of=Payment)
     if payment_ids is not None:
         query = query.filter(Payment.id.in_(payment_ids))
     payments = query.all()
