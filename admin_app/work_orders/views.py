@@ -35,6 +35,17 @@ def signature_image(view, context, model, name):
     return Markup('<img src="{}" alt="{}" class="signature-image">').format(src, _l("Signature"))
 
 
+def payment_link(view, context, model, name):
+    """The order's fee record: its receipt number, or its state while it is owed."""
+    payment = model.payment
+    if payment is None:
+        return ""
+    text = payment.number or str(payment.state.label)
+    return Markup('<a href="{}">{}</a>').format(
+        url_for("payment.details_view", id=payment.id), text
+    )
+
+
 def rating(view, context, model, name):
     score = getattr(model, name)
     return str(rating_label(score)) if score in RATING_WORDS else (score or "")
@@ -115,6 +126,7 @@ class WorkOrderView(ActionsMixin, SecureModelView):
     column_export_list = tuple(c for c in column_details_list if c != "signature")
     column_formatters_detail = {
         "signature": signature_image,
+        "payment": payment_link,
         **{name: rating for name in RATINGS},
     }
     column_searchable_list = ("number", "contact_name", "contact_phone")

@@ -59,6 +59,8 @@ def test_the_technician_closes_paid_by_wechat_and_gets_the_receipt(factories, lo
     desk = login(w.reception)
     printout = desk.get(f"/admin/work_order/print/?id={order.id}").get_data(as_text=True)
     assert f"85.50 · Paid · {link.group(2)}" in printout
+    details = desk.get(f"/admin/work_order/details/?id={order.id}").get_data(as_text=True)
+    assert f">{link.group(2)}</a>" in details and "/admin/payment/details/?id=" in details
     owed = done_order(factories, w.a, w.tech)
     with in_app():
         close(owed.id, w.tech.id, "40", at_office=True)
@@ -88,6 +90,12 @@ def test_the_technician_hands_in_from_his_phone_and_sees_only_his_own(factories,
     assert phone.get(f"/admin/payment/details/?id={theirs}").status_code == 404
     assert phone.get(f"/admin/payment/receipt/?id={other_estate}").status_code == 404
 
+    # The resident asks the technician for an invoice: he records the request for the desk.
+    ask = f"/admin/payment/act/request_invoice/?id={mine[0]}"
+    assert ask.replace("&", "&amp;") in page or ask in page
+    assert phone.post(ask, {"title": "王女士"}).status_code == 302
+    with in_app():
+        assert db.session.get(Payment, mine[0]).invoice_title == "王女士"
     form = {"estate": w.a.id, "payment": [str(i) for i in mine]}
     assert phone.post("/tech/cash/", form).status_code == 302
     with in_app():
