@@ -34,6 +34,8 @@ def test_every_model_view_is_covered(app):
 RESOURCES = [
     "ticket",
     "work_order",
+    "payment",
+    "cash_hand_in",
     "worker_pass",
     "vehicle_pass",
     "release_pass",
