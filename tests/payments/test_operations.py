@@ -60,7 +60,7 @@ def test_a_fee_paid_on_the_spot_is_recorded_with_its_method_and_a_receipt(
         assert payment.hand_in_due_at == datetime.combine(next_day, time(OFFICE_CLOSES))
 
 
-def test_receipt_numbers_follow_on_in_each_estate_own_sequence(factories, in_app, w):
+def test_receipt_numbers_follow_on_in_each_estates_own_sequence(factories, in_app, w):
     numbers_a = [
         db_number(in_app, collect(factories, in_app, w.a, w.tech, fee)) for fee in ("10", "20")
     ]
