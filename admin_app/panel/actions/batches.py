@@ -16,7 +16,7 @@ from flask import current_app
 from sqlalchemy import func, select, update
 from werkzeug.datastructures import MultiDict
 
-from admin_app import clock
+from admin_app import clock, sqlite
 from admin_app.auth.scope import scoped
 from admin_app.extensions import db
 from admin_app.jobs.queue import job, submit
@@ -66,8 +66,10 @@ def _storable(params: MultiDict) -> dict:
 
 @job
 def run_batch(batch_id: int) -> None:
-    """The RQ job (or embedded thread) for a large batch."""
-    execute(batch_id)
+    """The RQ job (or embedded thread) for a large batch. On SQLite each chunk takes the write
+    lock at its start (admin_app/sqlite.py): requests wait for a chunk, never fail on it."""
+    with sqlite.writer():
+        execute(batch_id)
 
 
 def execute(batch_id: int) -> None:
