@@ -16,6 +16,7 @@ from collections.abc import Iterator
 
 from flask import current_app
 from flask_babel import gettext
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select, update
 
 from admin_app import clock, sensitive
@@ -24,12 +25,13 @@ from admin_app.auth.scope import estate_allowed, scoped
 from admin_app.extensions import db
 from admin_app.models.estate import Estate
 from admin_app.models.resident_import import ImportStatus, ResidentImport
+from admin_app.models.staff import Staff
 from admin_app.models.stored_file import StoredFile
 from admin_app.residents.importing import columns, planning, writing
 from admin_app.residents.importing.problems import ImportRefused, Problem, render
 from admin_app.residents.importing.reading import Table, read_table
 from admin_app.services import history, storage
-from admin_app.services.errors import Forbidden, NotFound
+from admin_app.services.errors import Forbidden, NotFound, ServiceError
 
 IMPORT = "resident.import"  # the named action in auth.permissions.ACTIONS
 CONTENT_TYPES = {
@@ -143,17 +145,39 @@ def check(batch: ResidentImport, progress=None) -> planning.Plan:
 
 
 def confirm(batch: ResidentImport, actor=None) -> None:
-    """The person confirms the preview. One confirmation wins (a double click does nothing)."""
+    """The person confirms the preview. One confirmation wins: a second (a double click,
+    another tab) changes nothing and is told who confirmed, and when."""
     _check_actor(actor, batch.estate_id)
     claimed = db.session.execute(
         update(ResidentImport)
         .where(ResidentImport.id == batch.id, ResidentImport.status == ImportStatus.ready)
-        .values(status=ImportStatus.importing, notice="", progress_done=0)
+        .values(
+            status=ImportStatus.importing,
+            notice="",
+            progress_done=0,
+            # who confirmed and when, until the import itself finishes and says so
+            committed_by_id=getattr(actor, "id", None),
+            committed_at=clock.now(),
+        )
         .execution_options(synchronize_session=False)
     ).rowcount
     if claimed != 1:
-        raise ImportRefused("not_ready")
+        db.session.refresh(batch)
+        raise _confirmed_before(batch)
     db.session.refresh(batch)
+
+
+def _confirmed_before(batch: ResidentImport) -> ServiceError:
+    if batch.status in (ImportStatus.importing, ImportStatus.done) and batch.committed_at:
+        who = db.session.get(Staff, batch.committed_by_id) if batch.committed_by_id else None
+        return ServiceError(
+            _l(
+                "This import was already confirmed by %(name)s at %(time)s.",
+                name=who.name if who else "",
+                time=batch.committed_at.strftime("%H:%M"),
+            )
+        )
+    return ImportRefused("not_ready")
 
 
 def commit(batch: ResidentImport, actor_id: int | None = None, progress=None) -> bool:
@@ -171,6 +195,7 @@ def commit(batch: ResidentImport, actor_id: int | None = None, progress=None) ->
         _store_preview(batch, plan)
         batch.status = ImportStatus.ready
         batch.notice = "changed"
+        batch.committed_by_id = batch.committed_at = None
         db.session.flush()
         return False
     with history.action("import", actor=actor_id, batch_id=batch.id), _collector_paused():
