@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import io
 import logging
+import os
 import re
 import threading
 import time
@@ -136,6 +137,9 @@ def desk_round(base: str, username: str, n: int, estate_id: int, unit_id: int) -
     return statuses
 
 
+@pytest.mark.skipif(
+    bool(os.environ.get("DATABASE_URL")), reason="the embedded default: the SQLite run tests it"
+)
 def test_log_in_save_and_import_200_times_while_the_sweep_writes(embedded, caplog):
     app, base = embedded
     factories = Factories(app, password=PASSWORD)
