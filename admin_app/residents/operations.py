@@ -16,7 +16,6 @@ from collections.abc import Iterator
 
 from flask import current_app
 from flask_babel import gettext
-from flask_babel import lazy_gettext as _l
 from sqlalchemy import select, update
 
 from admin_app import clock, sensitive
@@ -31,7 +30,7 @@ from admin_app.residents.importing import columns, planning, writing
 from admin_app.residents.importing.problems import ImportRefused, Problem, render
 from admin_app.residents.importing.reading import Table, read_table
 from admin_app.services import history, storage
-from admin_app.services.errors import Forbidden, NotFound, ServiceError
+from admin_app.services.errors import Forbidden, NotFound
 
 IMPORT = "resident.import"  # the named action in auth.permissions.ACTIONS
 CONTENT_TYPES = {
@@ -167,17 +166,15 @@ def confirm(batch: ResidentImport, actor=None) -> None:
     db.session.refresh(batch)
 
 
-def _confirmed_before(batch: ResidentImport) -> ServiceError:
-    if batch.status in (ImportStatus.importing, ImportStatus.done) and batch.committed_at:
-        who = db.session.get(Staff, batch.committed_by_id) if batch.committed_by_id else None
-        return ServiceError(
-            _l(
-                "This import was already confirmed by %(name)s at %(time)s.",
-                name=who.name if who else "",
-                time=batch.committed_at.strftime("%H:%M"),
-            )
-        )
-    return ImportRefused("not_ready")
+def _confirmed_before(batch: ResidentImport) -> ImportRefused:
+    """A second confirmation: who confirmed the import, and when (a person did)."""
+    who = db.session.get(Staff, batch.committed_by_id) if batch.committed_by_id else None
+    running_or_done = batch.status in (ImportStatus.importing, ImportStatus.done)
+    if not running_or_done or who is None or batch.committed_at is None:
+        return ImportRefused("not_ready")
+    return ImportRefused(
+        "confirmed_before", name=who.name, time=batch.committed_at.strftime("%H:%M")
+    )
 
 
 def commit(batch: ResidentImport, actor_id: int | None = None, progress=None) -> bool:
