@@ -256,7 +256,7 @@ def test_a_signature_sent_twice_closes_once(way, factories, login, world, in_app
     taps = [login(world.tech), login(world.tech)]
     url = f"/tech/act/close/{order.id}"
     forms = [form_of(c, url) for c in taps]
-    signed = {"signer_name": "王先生", "fee": "30", "signature": SIGNATURE}
+    signed = {"signer_name": "王先生", "fee": "30", "payment": "cash", "signature": SIGNATURE}
     slowed(monkeypatch, workflow, "lock", way)
     pages = twice(
         way,
