@@ -192,7 +192,7 @@ def configure_reminders(app: Flask) -> None:
 
 
 def configure_blueprints(app: Flask) -> None:
-    from admin_app import passes, work_orders
+    from admin_app import passes, surveys, work_orders
     from admin_app.auth.views import bp as auth_bp
     from admin_app.auth.views import home_for
     from admin_app.health import bp as health_bp
@@ -203,6 +203,7 @@ def configure_blueprints(app: Flask) -> None:
     app.register_blueprint(pwa_bp)
     work_orders.register_pages(app)
     passes.register_pages(app)
+    surveys.register_pages(app)
 
     @app.route("/")
     def root():
@@ -212,9 +213,11 @@ def configure_blueprints(app: Flask) -> None:
 
 
 def configure_login_limit(app: Flask) -> None:
+    from admin_app import surveys
     from admin_app.auth import throttle
 
-    throttle.install(app)
+    limiter = throttle.install(app)
+    surveys.limit_pages(app, limiter)
 
 
 def configure_admin(app: Flask) -> None:
