@@ -101,3 +101,15 @@ def years(estate_id: int) -> list[Results]:
         db.session.query(Survey).filter(Survey.estate_id == estate_id).order_by(Survey.year.desc())
     )
     return [results(s) for s in surveys]
+
+
+def of_year(estate_ids: list[int], year: int) -> list[Results]:
+    """The estates' surveys of the year (the statistics' tile shows them beside the revisits)."""
+    if not estate_ids:
+        return []
+    surveys = (
+        db.session.query(Survey)
+        .filter(Survey.estate_id.in_(estate_ids), Survey.year == year)
+        .order_by(Survey.estate_id)
+    )
+    return [results(s) for s in surveys]

@@ -191,3 +191,15 @@ def test_the_desk_may_not_send_links(factories, login, world, make_survey, app):
     survey_id = make_survey(world.a)
     client = login(factories.staff(Role.receptionist, estates=[world.a]))
     assert client.post(f"/admin/surveys/{survey_id}/send/").status_code == 403
+
+
+def test_the_statistics_tile_says_its_source_and_shows_the_survey(
+    factories, login, world, make_survey, app
+):
+    survey_id = make_survey(world.a, year=clock.today().year)
+    fill(app, survey_id, [[S, S, S, S, S, U]])
+    client = login(factories.staff(Role.supervisor, estates=[world.a]))
+    html = client.get(f"/admin/statistics/?period={clock.today().year}").get_data(as_text=True)
+    assert "Source: revisits after repairs, not the yearly residents survey." in html
+    assert f"Yearly survey {clock.today().year}, 甲小区: 83.3%" in html
+    assert f'href="/admin/surveys/{survey_id}/"' in html
