@@ -18,8 +18,8 @@ from admin_app.models import Estate
 from admin_app.panel import export as exporting
 from admin_app.panel.access import SecurePage
 from admin_app.services import statistics as stats
-from admin_app.surveys import results as survey_results
 from admin_app.services.errors import ServiceError
+from admin_app.surveys import results as survey_results
 
 EXPORT_FORMATS = ("csv", "xlsx")
 # Each table's Excel sheet named as its heading on the page.

@@ -40,9 +40,7 @@ def make_survey(app):
 
     def make(estate, year=2026, days=30, **kw):
         with app.app_context():
-            survey = surveys.create(
-                estate.id, year, clock.today() + timedelta(days=days), **kw
-            )
+            survey = surveys.create(estate.id, year, clock.today() + timedelta(days=days), **kw)
             db.session.commit()
             return survey.id
 

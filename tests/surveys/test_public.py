@@ -140,8 +140,11 @@ def test_the_page_is_phone_sized_with_a_legend_per_question(client, link):
     assert html.count("<legend") == 6
     assert html.count("<fieldset") == 6
     for code in QUESTIONS:
-        for rating in ("satisfied", "basically", "unsatisfied"):
-            assert re.search(rf'<label[^>]*for="q_{code}-\d"', html)
+        for i, rating in enumerate(("satisfied", "basically", "unsatisfied")):
+            assert re.search(rf'id="q_{code}-{i}"[^>]*value="{rating}"', html) or re.search(
+                rf'value="{rating}"[^>]*id="q_{code}-{i}"', html
+            )
+            assert f'<label class="custom-control-label" for="q_{code}-{i}">' in html
     assert '<label for="comment"' in html
     assert 'lang="en"' in html
     assert "logout" not in html.lower()
