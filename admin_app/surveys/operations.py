@@ -114,7 +114,7 @@ def answer(
     """The household's one answer: every question rated; a second answer is refused."""
     if household.answered_at is not None:
         raise ServiceError(_l("This household has answered already; one answer per household."))
-    if channel is not AnswerChannel.online and clock.today() > household.survey.closes_on:
+    if clock.today() > household.survey.closes_on:
         raise ServiceError(_l("The survey has closed."))
     codes = household.survey.question_codes
     missing = [code for code in codes if not ratings.get(code)]

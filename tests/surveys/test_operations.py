@@ -163,3 +163,13 @@ def test_without_an_sms_provider_no_link_is_sent(world, make_survey, app, in_app
     survey_id = make_survey(world.a)
     with in_app(), pytest.raises(ServiceError, match="No SMS provider"):
         surveys.send_links(db.session.get(Survey, survey_id), str)
+
+
+def test_no_answer_is_taken_after_the_survey_closes(world, make_survey, app, in_app):
+    import time_machine
+
+    survey_id = make_survey(world.a, days=3)
+    with in_app(), time_machine.travel(clock.now() + timedelta(days=5)):
+        household = db.session.get(SurveyHousehold, household_ids(app, survey_id)[0])
+        with pytest.raises(ServiceError, match="survey has closed"):
+            answer_all(household, [S] * 6, channel=AnswerChannel.paper)
