@@ -79,12 +79,22 @@ def too_many(limit: RequestLimit):
 
 
 def limit_per_address(app, limiter) -> None:
-    """Every open of a survey link counts against the address: guessing links is slow."""
+    """Links that are not valid count hard against the address (guessing is slow); every
+    request counts too, loosely, since many phones share a carrier's address."""
     from admin_app.auth.throttle import client_address
 
+    def setting(name: str, default: str):
+        return lambda: current_app.config.get(name, default)
+
     view = app.view_functions["survey_public.answer"]
-    app.view_functions["survey_public.answer"] = limiter.limit(
-        lambda: current_app.config.get("SURVEY_LIMIT_PER_ADDRESS", "30 per 10 minutes"),
-        key_func=lambda: f"survey/{client_address()}",
-        on_breach=too_many,
-    )(view)
+    for name, default, counted in (
+        ("SURVEY_BAD_LINK_LIMIT", "20 per 10 minutes", lambda r: r.status_code == 404),
+        ("SURVEY_LIMIT_PER_ADDRESS", "120 per 10 minutes", None),
+    ):
+        view = limiter.limit(
+            setting(name, default),
+            key_func=lambda name=name: f"{name}/{client_address()}",
+            deduct_when=counted,
+            on_breach=too_many,
+        )(view)
+    app.view_functions["survey_public.answer"] = view

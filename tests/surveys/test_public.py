@@ -122,16 +122,26 @@ def test_the_form_needs_its_csrf_token(client, link):
     assert client.post(link(), answers(client), csrf=False).status_code == 400
 
 
-def test_too_many_tries_from_one_address_are_refused(client, link, app, monkeypatch):
-    monkeypatch.setitem(app.config, "SURVEY_LIMIT_PER_ADDRESS", "3 per minute")
+def test_guessing_links_from_one_address_is_stopped(client, link, app, monkeypatch):
+    monkeypatch.setitem(app.config, "SURVEY_BAD_LINK_LIMIT", "3 per minute")
+    good = link()
+    assert client.get(good).status_code == 200  # valid opens do not count here
     for _ in range(3):
         assert client.get("/survey/AA/1.abc").status_code == 404
-    refused = client.get(link())
+    refused = client.get(good)
     assert refused.status_code == 429
     assert "Too many tries" in refused.get_data(as_text=True)
     other = app.test_client()
-    page = other.get(link(), environ_base={"REMOTE_ADDR": "10.0.0.9"})
+    page = other.get(good, environ_base={"REMOTE_ADDR": "10.0.0.9"})
     assert page.status_code == 200  # another address is not slowed
+
+
+def test_every_request_counts_loosely_against_the_address(client, link, app, monkeypatch):
+    monkeypatch.setitem(app.config, "SURVEY_LIMIT_PER_ADDRESS", "4 per minute")
+    good = link()
+    for _ in range(4):
+        assert client.get(good).status_code == 200
+    assert client.get(good).status_code == 429
 
 
 def test_the_page_is_phone_sized_with_a_legend_per_question(client, link):
