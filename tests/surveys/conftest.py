@@ -4,7 +4,6 @@ estate with one household; a survey helper."""
 from __future__ import annotations
 
 from datetime import timedelta
-from types import SimpleNamespace
 
 import pytest
 
@@ -52,7 +51,3 @@ def household_ids(app, survey_id) -> list[int]:
 
     with app.app_context():
         return [h.id for h in db.session.get(Survey, survey_id).households]
-
-
-def as_namespace(**kw):
-    return SimpleNamespace(**kw)
