@@ -8,11 +8,10 @@ from flask import Flask, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
-from sqlalchemy import event
 from sqlalchemy.exc import DataError
 
 from admin_app import config as config_module
-from admin_app import db_outage
+from admin_app import db_outage, sqlite
 from admin_app.extensions import babel, csrf, db, login_manager, migrate
 from admin_app.jobs import queue
 
@@ -95,7 +94,7 @@ def configure_extensions(app: Flask) -> None:
 
     db.init_app(app)
     with app.app_context():
-        configure_sqlite(db.engine)
+        sqlite.configure(db.engine)
     migrate.init_app(
         app,
         db,
@@ -128,34 +127,6 @@ def configure_extensions(app: Flask) -> None:
             "date_picker_locale": date_picker_locale,
             "select_box_locale": select_box_locale,
         }
-
-
-def configure_sqlite(engine) -> None:
-    """SQLite, made to behave like the real database for the embedded demo: foreign keys
-    enforced; transactions begun by SQLAlchemy (not pysqlite) so savepoints work — the batch
-    actions give each record its own savepoint; and write-ahead logging, so a background job's
-    progress (written on its own connection) is not blocked by a transaction that only reads."""
-    if engine.dialect.name != "sqlite":
-        return
-
-    @event.listens_for(engine, "connect")
-    def _on_connect(dbapi_connection, _record):
-        dbapi_connection.isolation_level = None
-        # PostgreSQL's reverse(), used by the phone search (last digits).
-        dbapi_connection.create_function("reverse", 1, _reverse, deterministic=True)
-        cursor = dbapi_connection.cursor()
-        cursor.execute("PRAGMA foreign_keys=ON")
-        cursor.execute("PRAGMA journal_mode=WAL")
-        cursor.execute("PRAGMA busy_timeout=10000")
-        cursor.close()
-
-    @event.listens_for(engine, "begin")
-    def _on_begin(connection):
-        connection.exec_driver_sql("BEGIN")
-
-
-def _reverse(text):
-    return text[::-1] if text is not None else None
 
 
 def configure_history(app: Flask) -> None:
@@ -192,7 +163,7 @@ def configure_reminders(app: Flask) -> None:
 
 
 def configure_blueprints(app: Flask) -> None:
-    from admin_app import passes, surveys, work_orders
+    from admin_app import passes, payments, surveys, work_orders
     from admin_app.auth.views import bp as auth_bp
     from admin_app.auth.views import home_for
     from admin_app.health import bp as health_bp
@@ -203,6 +174,7 @@ def configure_blueprints(app: Flask) -> None:
     app.register_blueprint(pwa_bp)
     work_orders.register_pages(app)
     passes.register_pages(app)
+    payments.register_pages(app)
     surveys.register_pages(app)
 
     @app.route("/")

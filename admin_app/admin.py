@@ -9,6 +9,7 @@ from flask_babel import lazy_gettext as _l
 
 from admin_app import (
     passes,
+    payments,
     prices,
     renovations,
     residents,
@@ -23,8 +24,8 @@ from admin_app.panel.labels import action_label
 from admin_app.translations_build import TRANSLATIONS
 from admin_app.views.index import HomeView
 
-# Front desk, passes, property, then the records and pages that span domains.
-DOMAINS = (tickets, work_orders, prices, passes, renovations, residents, views, surveys)
+# Front desk, fees, passes, property, then the records and pages that span domains.
+DOMAINS = (tickets, work_orders, prices, payments, passes, renovations, residents, views, surveys)
 
 
 def create_admin(app) -> Admin:

@@ -19,6 +19,9 @@ from admin_app.models import (
     InspectionResult,
     Occupancy,
     PassStatus,
+    Payment,
+    PaymentMethod,
+    PaymentState,
     ReleasePass,
     Renovation,
     RenovationInspection,
@@ -44,6 +47,7 @@ from admin_app.models import (
     WorkOrderStatus,
 )
 from admin_app.passes import gate
+from admin_app.payments import operations as payments
 from admin_app.renovations import operations as renovations_service
 from admin_app.services import accounts, history, numbering, storage
 
@@ -395,6 +399,7 @@ def _work_progress(order, status, tech, reception, opened) -> None:
     order.fee_collected = order.quote_total
     order.closed_at = order.work_done_at + timedelta(minutes=5)
     order.revisit_due_at = (order.closed_at + timedelta(days=1)).replace(hour=9, minute=0, second=0)
+    _payment(order, status, tech)
     if status is S.revisited:
         order.revisited_at = order.revisit_due_at
         order.revisited_by = reception
@@ -402,6 +407,22 @@ def _work_progress(order, status, tech, reception, opened) -> None:
         order.rating_fee = 4
         order.satisfaction = Satisfaction.satisfied
         order.revisit_comment = "师傅很专业"
+
+
+def _payment(order, status, tech) -> None:
+    """A closed order paid in cash on the spot (the technician still holds it); a revisited
+    one left to pay at the office (the desk's queue)."""
+    payment = Payment(estate=order.estate, work_order=order, amount=order.fee_collected)
+    if order.status is WorkOrderStatus.revisited:
+        payment.state = order.payment_state = PaymentState.unpaid
+    else:
+        payment.state = order.payment_state = PaymentState.paid
+        payment.method = PaymentMethod.cash
+        payment.paid_at = order.closed_at
+        payment.collected_by = tech
+        payment.hand_in_due_at = payments.hand_in_due(order.closed_at)
+        payment.number = numbering.number_for(db.session, order.estate.id, "receipt")
+    db.session.add(payment)
 
 
 def _renovations_and_passes(rng, estate, units, residents, people) -> int:

@@ -12,6 +12,7 @@ from types import SimpleNamespace
 from admin_app import clock
 from admin_app.extensions import db
 from admin_app.models import (
+    CashHandIn,
     CheckMethod,
     DeliveryChannel,
     DeliveryStatus,
@@ -20,6 +21,9 @@ from admin_app.models import (
     GateResult,
     InspectionKind,
     InspectionResult,
+    Payment,
+    PaymentMethod,
+    PaymentState,
     PriceItem,
     PriceUnit,
     ReleasePass,
@@ -37,6 +41,7 @@ from admin_app.models import (
     VehiclePass,
     WorkerPass,
     WorkOrder,
+    WorkOrderStatus,
 )
 from admin_app.services import accounts
 
@@ -319,6 +324,43 @@ class Factories:
         db.session.flush()
         return delivery
 
+    @persisted
+    def payment(self, estate, **fields) -> Payment:
+        """A fee paid in cash (its work order made with it), as the matrix needs one."""
+        order = WorkOrder(
+            estate_id=_id(estate), description="更换灯泡", status=WorkOrderStatus.closed
+        )
+        db.session.add(order)
+        db.session.flush()
+        payment = Payment(
+            estate_id=_id(estate),
+            work_order_id=order.id,
+            amount=fields.pop("amount", Decimal("50.00")),
+            state=fields.pop("state", PaymentState.paid),
+            method=fields.pop("method", PaymentMethod.cash),
+            number=fields.pop("number", f"P-{next(_seq)}"),
+            paid_at=fields.pop("paid_at", clock.now()),
+            **fields,
+        )
+        db.session.add(payment)
+        db.session.flush()
+        return payment
+
+    @persisted
+    def cash_hand_in(self, estate, **fields) -> CashHandIn:
+        if "collector_id" not in fields:
+            collector = self.staff.__wrapped__(self, Role.technician, estates=[estate])
+            fields["collector_id"] = collector.id
+        sheet = CashHandIn(
+            estate_id=_id(estate),
+            handed_in_at=fields.pop("handed_in_at", clock.now()),
+            total=fields.pop("total", Decimal("50.00")),
+            **fields,
+        )
+        db.session.add(sheet)
+        db.session.flush()
+        return sheet
+
     def _any_unit(self, estate) -> int:
         unit = db.session.query(Unit).filter(Unit.estate_id == _id(estate)).first()
         if unit is None:
@@ -372,5 +414,7 @@ class Factories:
             "reminder_delivery": lambda: self.reminder_delivery(estate),
             "gate_check": lambda: self.gate_check(estate),
             "price_item": lambda: self.price_item(estate),
+            "payment": lambda: self.payment(estate),
+            "cash_hand_in": lambda: self.cash_hand_in(estate),
         }
         return makers[resource]()

@@ -190,6 +190,7 @@ CASES = [
         lambda w: {
             "signer_name": "王先生",
             "fee": "30",
+            "payment": "cash",
             "signature": "data:image/png;base64," + base64.b64encode(PNG).decode(),
         },
         WorkOrder,

@@ -94,6 +94,28 @@ PERMISSIONS: dict[str, dict[Role, frozenset[str]]] = {
         R.guard: frozenset({VIEW, CREATE}),
         R.technician: frozenset({VIEW, CREATE}),
     },
+    # Fees and their receipts: made by the verbs (closing, paying at the desk), never typed.
+    "payment": {
+        R.admin: READ_EXPORT,
+        R.director: READ_EXPORT,
+        R.supervisor: READ_EXPORT,
+        R.receptionist: READ,
+        R.technician: READ,
+    },
+    "cash_hand_in": {
+        R.admin: READ_EXPORT,
+        R.director: READ_EXPORT,
+        R.supervisor: READ_EXPORT,
+        R.receptionist: READ,
+        R.technician: READ,
+    },
+    # The daily cash table of an estate (who collected, handed in, still holds how much).
+    "cash_report": {
+        R.admin: READ_EXPORT,
+        R.director: READ_EXPORT,
+        R.supervisor: READ_EXPORT,
+        R.receptionist: READ,
+    },
     "gate_check": {
         R.admin: READ_EXPORT,
         R.director: READ_EXPORT,
@@ -130,6 +152,8 @@ ISSUERS = frozenset({R.receptionist, R.supervisor, R.admin})
 APPROVERS = frozenset({R.supervisor, R.admin})
 GATE = frozenset({R.guard, R.supervisor, R.admin})
 INSPECTORS = frozenset({R.receptionist, R.guard, R.technician, R.supervisor, R.admin})
+# Finance (财务) confirms what was handed in: supervisors, as the offices have no finance role.
+FINANCE = SUPERVISORS
 PASS_ACTIONS = {"approve": APPROVERS, "reject": APPROVERS, "revoke": APPROVERS, "reissue": ISSUERS}
 
 ACTIONS: dict[str, frozenset[Role]] = {
@@ -160,6 +184,13 @@ ACTIONS: dict[str, frozenset[Role]] = {
     "work_order.rework": FIELD,
     "work_order.close": FIELD | {R.receptionist},
     "work_order.revisit": FRONT_DESK,
+    "payment.pay_at_desk": FRONT_DESK,
+    "payment.request_invoice": FRONT_DESK | {R.technician},
+    "payment.issue_invoice": FRONT_DESK,
+    # A collector hands in his own money (a technician on his phone) or the desk writes the
+    # sheet for him; finance confirms what it counted.
+    "cash_hand_in.create": FRONT_DESK | {R.technician},
+    "cash_hand_in.confirm": FINANCE,
     # Running one step over many records at once (ticked rows or a whole filter).
     "ticket.batch": SUPERVISORS,
     "work_order.batch": SUPERVISORS,

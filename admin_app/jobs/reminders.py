@@ -24,7 +24,7 @@ from rq import Retry
 from rq.job import Job, JobStatus
 from sqlalchemy.exc import DBAPIError
 
-from admin_app import clock
+from admin_app import clock, sqlite
 from admin_app import redis as app_redis
 from admin_app.extensions import db
 from admin_app.jobs.queue import job, queue
@@ -272,7 +272,9 @@ def _sweep_forever(app) -> None:
 
 
 def run_in_process_cycle(app) -> int:
-    with app.app_context():
+    # On SQLite each of the sweep's transactions takes the write lock at its start: short
+    # ones (a claim, one reminder's inbox), so a request waits for it briefly, never fails.
+    with app.app_context(), sqlite.writer():
         try:
             return sweep_once(inline=not app_redis.configured())
         except Exception:  # the thread has no caller; the next cycle tries again

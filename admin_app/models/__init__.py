@@ -8,6 +8,13 @@ from admin_app.models.estate import Estate
 from admin_app.models.gate_check import CheckMethod, GateCheck, GateResult, PassKind
 from admin_app.models.numbering import NumberSequence
 from admin_app.models.passes import PassStatus, ReleasePass, VehiclePass, VehicleType, WorkerPass
+from admin_app.models.payment import (
+    CashHandIn,
+    HandInStatus,
+    Payment,
+    PaymentMethod,
+    PaymentState,
+)
 from admin_app.models.price import PriceItem, PriceUnit
 from admin_app.models.reminder import (
     DeliveryChannel,
@@ -55,6 +62,11 @@ __all__ = [
     "SurveyHousehold",
     "Attachment",
     "BatchRun",
+    "CashHandIn",
+    "HandInStatus",
+    "Payment",
+    "PaymentMethod",
+    "PaymentState",
     "BatchStatus",
     "batch_run_estate",
     "AuditRecord",

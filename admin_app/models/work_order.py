@@ -11,6 +11,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from admin_app.extensions import db
 from admin_app.models.base import Choice, EstateScoped, TimestampMixin, choice_column, list_index
+from admin_app.models.payment import PaymentState
 from admin_app.models.price import PriceUnit
 from admin_app.models.staff import Trade
 
@@ -117,6 +118,8 @@ class WorkOrder(EstateScoped, TimestampMixin, db.Model):
     signature_file_id: Mapped[int | None] = mapped_column(ForeignKey("stored_file.id"))
     signature_file = relationship("StoredFile")
     fee_collected: Mapped[Decimal | None] = mapped_column(Numeric(10, 2))
+    # Set at closing: paid on the spot, to pay at the office, or no fee (models/payment.py).
+    payment_state: Mapped[PaymentState | None] = mapped_column(choice_column(PaymentState))
     closed_at: Mapped[datetime | None] = mapped_column(DateTime)
     cancelled_reason: Mapped[str | None] = mapped_column(Text)
 

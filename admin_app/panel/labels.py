@@ -88,6 +88,8 @@ LABELS = {
     "work_done_at": _l("Work done at"),
     "signer_name": _l("Signed by"),
     "fee_collected": _l("Fee collected"),
+    "payment_state": _l("Payment"),
+    "payment": _l("Fee record"),
     "cancelled_reason": _l("Cancellation reason"),
     "revisit_due_at": _l("Revisit due"),
     "rating_timeliness": _l("Timeliness"),
@@ -189,6 +191,8 @@ RECORD_TYPES = {
     "staff_estate": _l("Staff member's estates"),
     "price_item": _l("Price"),
     "quote_line": _l("Quote line"),
+    "payment": _l("Fee record"),
+    "cash_hand_in": _l("Hand-in sheet"),
 }
 
 # How history names each action; services add theirs as they name new actions.

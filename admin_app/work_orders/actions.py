@@ -159,13 +159,24 @@ def prepare_close(form, records) -> None:
 
 
 def run_close(order, actor, form):
+    choice = form.payment.data or None
     work_orders.close_with_signature(
         order,
         actor,
         signer_name=form.signer_name.data,
         signature_png=decode_signature(form.signature.data),
         fee=form.fee.data,
+        method=None if choice == forms.PAY_AT_OFFICE else choice,
+        pay_at_office=choice == forms.PAY_AT_OFFICE,
     )
+    payment = order.payment
+    if payment is None or payment.number is None:
+        return None
+    link = Markup('<a href="{}" id="receipt-link">{}</a>').format(
+        url_for("payment.receipt_view", id=payment.id), payment.number
+    )
+    message = gettext("Paid: receipt %(link)s, to print or show the resident.")
+    return Outcome(note=escape(message) % {"link": link})
 
 
 def run_revisit(order, actor, form):

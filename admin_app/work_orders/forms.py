@@ -19,7 +19,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
-from admin_app.models import Satisfaction
+from admin_app.models import PaymentMethod, Satisfaction
 from admin_app.panel.dates import DateTimeField, appointment_choices, now_choice
 from admin_app.panel.fields import ColumnRange, date_within
 from admin_app.panel.forms import TEXT, CleanForm, _CleanMeta
@@ -106,9 +106,20 @@ class ReworkForm(CleanForm):
     )
 
 
+# Paid on the spot by one of the methods, or later at the office (payments/operations.py).
+PAY_AT_OFFICE = "office"
+PAYMENT_CHOICES = [*PaymentMethod.choices(), (PAY_AT_OFFICE, _l("To pay at the office"))]
+
+
 class SignatureForm(CleanForm):
     signer_name = StringField(_l("Signed by"), validators=[DataRequired(), Length(max=50)])
     fee = DecimalField(_l("Fee collected"), places=2, validators=[Optional(), AMOUNT])
+    payment = RadioField(
+        _l("Payment"),
+        choices=PAYMENT_CHOICES,
+        validators=[Optional()],
+        description=_l("How the resident pays the fee (none: leave it empty)."),
+    )
     signature = HiddenField(
         validators=[DataRequired(message=_l("The resident has not signed yet."))]
     )

@@ -31,6 +31,7 @@ from admin_app.models import (
     WorkOrderStatus,
 )
 from admin_app.models.work_order import money
+from admin_app.payments import operations as payments
 from admin_app.prices import operations as prices
 from admin_app.services import handoffs, history, storage
 from admin_app.services.errors import ServiceError
@@ -287,9 +288,17 @@ def rework(order: WorkOrder, actor, *, notes: str) -> None:
 
 
 def close_with_signature(
-    order: WorkOrder, actor, *, signer_name: str, signature_png: bytes, fee: Decimal | None
+    order: WorkOrder,
+    actor,
+    *,
+    signer_name: str,
+    signature_png: bytes,
+    fee: Decimal | None,
+    method=None,
+    pay_at_office: bool = False,
 ) -> None:
-    """The resident checks the work and signs on the screen; the fee is collected."""
+    """The resident checks the work and signs on the screen; a fee is paid on the spot with
+    `method` (a receipt is given) or left to pay at the office (payments/operations.py)."""
     signer_name = (signer_name or "").strip()
     if not signer_name:
         raise ServiceError(_l("Enter the name of the person who signs."))
@@ -310,6 +319,9 @@ def close_with_signature(
         order.signature_file_id = stored.id
         order.signer_name = signer_name
         order.fee_collected = fee if fee is not None else Decimal("0")
+        payments.settle_at_close(
+            order, actor, amount=order.fee_collected, method=method, at_office=pay_at_office
+        )
         order.closed_at = now
         order.revisit_due_at = revisit_due(now, order.is_emergency)
 

@@ -5,7 +5,7 @@ The same RecordActions (forms + service verbs) as the admin pages, in a layout f
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy.orm import joinedload, selectinload
 
@@ -16,6 +16,7 @@ from admin_app.extensions import db
 from admin_app.models import Attachment, WorkOrder, WorkOrderStatus
 from admin_app.panel.actions.core import perform, step_form
 from admin_app.panel.actions.pages import report
+from admin_app.services import workflow
 from admin_app.work_orders.actions import WORK_ORDER_ACTIONS
 from admin_app.work_orders.operations import WORK_ORDER
 
@@ -42,11 +43,10 @@ def technicians_only():
     return None
 
 
-def my_orders_query():
+def my_orders_query(open_only: bool = True):
     query = scoped(db.session.query(WorkOrder), WorkOrder, current_user)
-    return query.filter(
-        WorkOrder.technician_id == current_user.id, WorkOrder.status.in_(ON_MY_LIST)
-    )
+    query = query.filter(WorkOrder.technician_id == current_user.id)
+    return query.filter(WorkOrder.status.in_(ON_MY_LIST)) if open_only else query
 
 
 @bp.route("/")
@@ -87,16 +87,27 @@ def act(name, order_id):
     action = ACTIONS.get(name) or abort(404)
     if not may(current_user, f"work_order.{name}"):
         abort(403)
-    order = my_orders_query().filter(WorkOrder.id == order_id).one_or_none() or abort(404)
+    # A step sent again (a double tap) finds its order off the list: it still answers.
+    query = my_orders_query() if request.method == "GET" else my_orders_query(open_only=False)
+    order = query.filter(WorkOrder.id == order_id).one_or_none() or abort(404)
     form = step_form(action, [order])
+    if request.method == "POST":
+        seen = request.form.get("seen", type=int)
+        told = WORK_ORDER.overtaken(order, name, seen)
+        if told is not None:  # the order's page was shown before someone went first
+            flash(told, "warning")
+            return redirect(url_for(".my_orders"))
     reason = WORK_ORDER.refusal(order, name, current_user)
     again = getattr(form, "again", False)  # a row added: shown again, not run
     if request.method == "POST" and reason is None and not again and form.validate_on_submit():
-        done, failed, _, notes = perform(action, [order], current_user, form)
+        with workflow.as_seen(order, seen):
+            done, failed, _, notes = perform(action, [order], current_user, form)
         report(str(WORK_ORDER[name].label), done, failed, notes, name_records=False)
         if done:
             return redirect(url_for(".my_orders"))
         db.session.rollback()
+        if WORK_ORDER.refusal(order, name, current_user) is not None:
+            return redirect(url_for(".my_orders"))  # overtaken meanwhile: said in the flash
     return render_template(
         PHONE_TEMPLATES.get(name, "tech/action.html"),
         order=order,
@@ -104,4 +115,5 @@ def act(name, order_id):
         form=form,
         reason=reason,
         label=str(WORK_ORDER[name].label),
+        seen=workflow.history_mark(order),
     )

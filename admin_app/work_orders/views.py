@@ -36,6 +36,17 @@ def signature_image(view, context, model, name):
     return Markup('<img src="{}" alt="{}" class="signature-image">').format(src, _l("Signature"))
 
 
+def payment_link(view, context, model, name):
+    """The order's fee record: its receipt number, or its state while it is owed."""
+    payment = model.payment
+    if payment is None:
+        return ""
+    text = payment.number or str(payment.state.label)
+    return Markup('<a href="{}">{}</a>').format(
+        url_for("payment.details_view", id=payment.id), text
+    )
+
+
 def rating(view, context, model, name):
     score = getattr(model, name)
     return str(rating_label(score)) if score in RATING_WORDS else (score or "")
@@ -104,7 +115,15 @@ class WorkOrderView(AttachmentsMixin, ActionsMixin, SecureModelView):
         ),
         (
             _l("Signature and fee"),
-            ("signer_name", "signature", "fee_collected", "closed_at", "cancelled_reason"),
+            (
+                "signer_name",
+                "signature",
+                "fee_collected",
+                "payment_state",
+                "payment",
+                "closed_at",
+                "cancelled_reason",
+            ),
         ),
         (
             _l("Revisit"),
@@ -130,6 +149,7 @@ class WorkOrderView(AttachmentsMixin, ActionsMixin, SecureModelView):
     column_formatters_detail = {
         "signature": signature_image,
         "quote_lines": quote_line_list,
+        "payment": payment_link,
         **{name: rating for name in RATINGS},
     }
     column_searchable_list = ("number", "contact_name", "contact_phone")
@@ -145,6 +165,7 @@ class WorkOrderView(AttachmentsMixin, ActionsMixin, SecureModelView):
         "kind",
         "trade",
         "is_emergency",
+        "payment_state",
         "created_at",
         "appointment_at",
     )

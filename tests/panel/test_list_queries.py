@@ -35,6 +35,8 @@ RESOURCES = [
     "ticket",
     "work_order",
     "price_item",
+    "payment",
+    "cash_hand_in",
     "worker_pass",
     "vehicle_pass",
     "release_pass",

@@ -90,7 +90,7 @@ def call(name: str, order, actor, technician=None):
         "finish": lambda: work_orders.finish(order, actor, notes="已修好"),
         "rework": lambda: work_orders.rework(order, actor, notes="还在滴水"),
         "close": lambda: work_orders.close_with_signature(
-            order, actor, signer_name="张三", signature_png=PNG, fee=Decimal("70")
+            order, actor, signer_name="张三", signature_png=PNG, fee=Decimal("70"), method="cash"
         ),
         "revisit": lambda: work_orders.mark_revisited(
             order, actor, ratings=RATINGS, satisfaction=Satisfaction.satisfied
@@ -278,7 +278,7 @@ def test_close_stores_the_signature_in_the_database(factories, in_app, world):
     run(
         in_app,
         lambda o, a: work_orders.close_with_signature(
-            o, a, signer_name="王女士", signature_png=PNG, fee=Decimal("85.50")
+            o, a, signer_name="王女士", signature_png=PNG, fee=Decimal("85.50"), method="wechat"
         ),
         order.id,
         world.tech.id,
@@ -306,7 +306,7 @@ def test_close_refuses_bad_input(factories, in_app, world, signature, fee, messa
         run(
             in_app,
             lambda o, a: work_orders.close_with_signature(
-                o, a, signer_name="王女士", signature_png=signature, fee=fee
+                o, a, signer_name="王女士", signature_png=signature, fee=fee, method="cash"
             ),
             order.id,
             world.tech.id,

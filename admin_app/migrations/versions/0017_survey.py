@@ -1,7 +1,7 @@
 """the yearly satisfaction survey: surveys, the households asked, their answers
 
 Revision ID: 0017_survey
-Revises: 0014_harden
+Revises: 0014_pay
 Create Date: 2026-12-02 16:30:00
 """
 
@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0017_survey"
-down_revision = "0014_harden"
+down_revision = "0014_pay"
 branch_labels = None
 depends_on = None
 
