@@ -3,13 +3,20 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from wtforms import DateField, IntegerField, RadioField, SelectField, TextAreaField
+from wtforms import (
+    DateField,
+    IntegerField,
+    RadioField,
+    SelectField,
+    SelectMultipleField,
+    TextAreaField,
+)
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from admin_app.models import AnswerChannel
 from admin_app.panel.forms import CleanForm
 from admin_app.surveys.operations import MAX_COMMENT
-from admin_app.surveys.questionnaire import RATINGS, label
+from admin_app.surveys.questionnaire import DEFAULT, QUESTIONS, RATINGS, label
 
 
 class SetUpForm(CleanForm):
@@ -20,6 +27,13 @@ class SetUpForm(CleanForm):
         _l("Sample size"),
         description=_l("Leave empty to ask every occupied unit; else this many, drawn at random."),
         validators=[Optional(), NumberRange(1, 100000)],
+    )
+    # The default questionnaire's areas; an office may leave some out (never add its own here).
+    questions = SelectMultipleField(
+        _l("Questions"),
+        choices=list(QUESTIONS.items()),
+        default=list(DEFAULT),
+        validators=[DataRequired(message=_l("Choose at least one question."))],
     )
 
 

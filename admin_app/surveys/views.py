@@ -20,7 +20,7 @@ from admin_app.services.reminders.channels import mask_phone, sms_enabled
 from admin_app.surveys import links, results
 from admin_app.surveys import operations as surveys
 from admin_app.surveys.forms import SetUpForm, answer_form, ratings_of
-from admin_app.surveys.questionnaire import NATIONAL, RATINGS, TARGET
+from admin_app.surveys.questionnaire import NATIONAL, QUESTIONS, RATINGS, TARGET
 
 
 def percent(value) -> str:
@@ -55,6 +55,7 @@ class SurveyView(SecurePage):
                     form.year.data,
                     form.closes_on.data,
                     sample_size=form.sample_size.data,
+                    questions=tuple(c for c in QUESTIONS if c in form.questions.data),
                     actor=current_user,
                 )
                 db.session.commit()

@@ -62,7 +62,13 @@ def test_a_supervisor_sets_up_a_sampled_survey_on_the_page(factories, login, wor
     closes = (clock.today() + timedelta(days=20)).isoformat()
     response = client.post(
         "/admin/surveys/",
-        {"estate": str(world.a.id), "year": "2026", "closes_on": closes, "sample_size": "3"},
+        {
+            "estate": str(world.a.id),
+            "year": "2026",
+            "closes_on": closes,
+            "sample_size": "3",
+            "questions": ["repairs", "overall"],
+        },
     )
     assert response.status_code == 302
     page = client.get(response.headers["Location"]).get_data(as_text=True)
@@ -70,16 +76,20 @@ def test_a_supervisor_sets_up_a_sampled_survey_on_the_page(factories, login, wor
     with app.app_context():
         survey = db.session.query(Survey).one()
         assert (survey.estate_id, survey.year, len(survey.households)) == (world.a.id, 2026, 3)
+        assert survey.question_codes == ["repairs", "overall"]
 
 
 def test_a_supervisor_cannot_set_up_a_survey_for_another_estate(factories, login, world, app):
     client = login(factories.staff(Role.supervisor, estates=[world.a]))
     closes = (clock.today() + timedelta(days=20)).isoformat()
     response = client.post(
-        "/admin/surveys/", {"estate": str(world.b.id), "year": "2026", "closes_on": closes}
+        "/admin/surveys/",
+        {"estate": str(world.b.id), "year": "2026", "closes_on": closes, "questions": "overall"},
     )
     assert response.status_code == 200
-    assert "was not set up" in response.get_data(as_text=True)
+    html = response.get_data(as_text=True)
+    assert "was not set up" in html
+    assert "Not a valid choice" in html  # the estate: not one of the supervisor's
     with app.app_context():
         assert db.session.query(Survey).count() == 0
 
