@@ -163,7 +163,7 @@ def configure_reminders(app: Flask) -> None:
 
 
 def configure_blueprints(app: Flask) -> None:
-    from admin_app import passes, payments, work_orders
+    from admin_app import passes, payments, surveys, work_orders
     from admin_app.auth.views import bp as auth_bp
     from admin_app.auth.views import home_for
     from admin_app.health import bp as health_bp
@@ -175,6 +175,7 @@ def configure_blueprints(app: Flask) -> None:
     work_orders.register_pages(app)
     passes.register_pages(app)
     payments.register_pages(app)
+    surveys.register_pages(app)
 
     @app.route("/")
     def root():
@@ -184,9 +185,11 @@ def configure_blueprints(app: Flask) -> None:
 
 
 def configure_login_limit(app: Flask) -> None:
+    from admin_app import surveys
     from admin_app.auth import throttle
 
-    throttle.install(app)
+    limiter = throttle.install(app)
+    surveys.limit_pages(app, limiter)
 
 
 def configure_admin(app: Flask) -> None:

@@ -7,7 +7,17 @@ from flask_admin import Admin
 from flask_admin.theme import Bootstrap4Theme
 from flask_babel import lazy_gettext as _l
 
-from admin_app import passes, payments, prices, renovations, residents, tickets, views, work_orders
+from admin_app import (
+    passes,
+    payments,
+    prices,
+    renovations,
+    residents,
+    surveys,
+    tickets,
+    views,
+    work_orders,
+)
 from admin_app.panel import flask_admin_private as private
 from admin_app.panel import rows
 from admin_app.panel.labels import action_label
@@ -15,7 +25,7 @@ from admin_app.translations_build import TRANSLATIONS
 from admin_app.views.index import HomeView
 
 # Front desk, fees, passes, property, then the records and pages that span domains.
-DOMAINS = (tickets, work_orders, prices, payments, passes, renovations, residents, views)
+DOMAINS = (tickets, work_orders, prices, payments, passes, renovations, residents, views, surveys)
 
 
 def create_admin(app) -> Admin:

@@ -126,6 +126,13 @@ PERMISSIONS: dict[str, dict[Role, frozenset[str]]] = {
     # The record of every resident import (the import itself is the ACTIONS entry below).
     "import_batch": {R.admin: READ, R.director: READ, R.supervisor: READ},
     "reminder": {R.admin: READ, R.director: READ, R.supervisor: READ},
+    # The yearly satisfaction survey: supervisors set it up, the desk takes answers by phone.
+    "survey": {
+        R.admin: READ_EXPORT,
+        R.director: READ_EXPORT,
+        R.supervisor: READ_EXPORT,
+        R.receptionist: READ,
+    },
     "statistics": {R.admin: READ_EXPORT, R.director: READ_EXPORT, R.supervisor: READ_EXPORT},
     "action_batch": {R.admin: READ_EXPORT, R.director: READ_EXPORT, R.supervisor: READ_EXPORT},
     # Every message sent or tried, with its failures.
@@ -241,6 +248,9 @@ ACTIONS: dict[str, frozenset[Role]] = {
         f"{resource}.remove_attachment": SUPERVISORS
         for resource in ("ticket", "work_order", "renovation", "renovation_inspection")
     },
+    "survey.create": SUPERVISORS,
+    "survey.send_links": SUPERVISORS,
+    "survey.enter": FRONT_DESK,
     # Upload, check and commit resident lists (in the user's own estates).
     "resident.import": frozenset({R.receptionist, R.supervisor, R.director, R.admin}),
 }

@@ -36,6 +36,7 @@ from admin_app.models.resident import Resident, ResidentRole
 from admin_app.models.resident_import import ImportStatus, ResidentImport
 from admin_app.models.staff import LoginName, Role, Staff, StaffTrade, Trade, staff_estate
 from admin_app.models.stored_file import StoredFile
+from admin_app.models.survey import AnswerChannel, Survey, SurveyAnswer, SurveyHousehold
 from admin_app.models.ticket import (
     Channel,
     ComplaintCode,
@@ -55,6 +56,10 @@ from admin_app.models.work_order import (
 )
 
 __all__ = [
+    "AnswerChannel",
+    "Survey",
+    "SurveyAnswer",
+    "SurveyHousehold",
     "Attachment",
     "BatchRun",
     "CashHandIn",

@@ -11,7 +11,7 @@ from flask_login import current_user
 from werkzeug.utils import secure_filename
 
 from admin_app import clock
-from admin_app.auth.permissions import EXPORT, allowed
+from admin_app.auth.permissions import EXPORT, VIEW, allowed
 from admin_app.auth.scope import scoped
 from admin_app.extensions import db
 from admin_app.models import Estate
@@ -19,6 +19,7 @@ from admin_app.panel import export as exporting
 from admin_app.panel.access import SecurePage
 from admin_app.services import statistics as stats
 from admin_app.services.errors import ServiceError
+from admin_app.surveys import results as survey_results
 
 EXPORT_FORMATS = ("csv", "xlsx")
 # Each table's Excel sheet named as its heading on the page.
@@ -75,6 +76,9 @@ class StatisticsView(SecurePage):
             percent=percent,
             can_export=allowed(current_user, self.resource, EXPORT),
             query={k: v for k, v in request.args.items() if k != "fresh"},
+            # The tile counts repair revisits; the residents' yearly survey is shown apart.
+            surveys=survey_results.of_year(ids, period.start.year),
+            may_see_surveys=allowed(current_user, "survey", VIEW),
         )
 
     @expose("/export/<table>.<fmt>")
