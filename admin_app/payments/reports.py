@@ -122,6 +122,7 @@ class FeeStatisticsView(_MoneyPage):
         "trade": _l("Fees by trade"),
         "technician": _l("Fees by technician"),
         "kind": _l("Fees by kind of work order"),
+        "item": _l("Quoted amounts by price-list item"),
         "unpaid": _l("Fees to pay at the office"),
         "held": _l("Money held by collectors"),
     }
@@ -157,6 +158,23 @@ class FeeStatisticsView(_MoneyPage):
                     f"{r['unpaid']:.2f}",
                 ]
                 for r in fees.fee_rows(ids, period, name)
+            ]
+        if name == "item":
+            return [
+                gettext("Month"),
+                gettext("Item"),
+                gettext("Orders"),
+                gettext("Quantity"),
+                gettext("Quoted"),
+            ], [
+                [
+                    r["month"],
+                    r["label"],
+                    r["orders"],
+                    f"{r['quantity'].normalize():f}",
+                    f"{r['amount']:.2f}",
+                ]
+                for r in fees.item_rows(ids, period)
             ]
         if name == "unpaid":
             return [gettext("Estate"), gettext("Fees"), gettext("Amount"), gettext("Oldest")], [

@@ -8,7 +8,7 @@ from decimal import Decimal
 import pytest
 
 from admin_app.extensions import db
-from admin_app.models import Trade, WorkOrderKind
+from admin_app.models import QuoteLine, Trade, WorkOrderKind
 from admin_app.services.statistics import fees
 from admin_app.services.statistics.periods import parse_period
 
@@ -90,3 +90,53 @@ def test_unpaid_and_held_money_now(in_app, w):
     ]
     # November's money is past its hand-in time by December; December's is not yet.
     assert {r["collector"]: r["overdue"] for r in held} == {"张师傅": 2, "李师傅": 1}
+
+
+def quoted(factories, in_app, estate, technician, lines, when):
+    """An order quoted with `lines` (name, quantity, labour, materials), closed and paid."""
+    order = done_order(factories, estate, technician, trade=Trade.plumbing)
+    with in_app():
+        for position, (name, quantity, labour, materials) in enumerate(lines):
+            db.session.add(
+                QuoteLine(
+                    estate_id=estate.id,
+                    work_order_id=order.id,
+                    position=position,
+                    description=name,
+                    quantity=d(quantity),
+                    unit_labour=d(labour),
+                    unit_materials=d(materials),
+                )
+            )
+        db.session.commit()
+    when()
+    with in_app():
+        close(order.id, technician.id, "1", method="cash")
+        db.session.commit()
+
+
+def test_quoted_amounts_by_price_list_item(factories, in_app, time_machine):
+    """Each line rounded as the resident saw it (1.5 × 33.33 = 50.00 after 49.995), summed per
+    item and month; another estate's and another month's lines stay out."""
+    w = office(factories)
+    november = lambda: time_machine.move_to(office_time(2026, 11, 10, 10), tick=False)  # noqa: E731
+    december = lambda: time_machine.move_to(office_time(2026, 12, 3, 10), tick=False)  # noqa: E731
+    pipe, tap = "更换下水管", "更换水龙头"
+    quoted(
+        factories,
+        in_app,
+        w.a,
+        w.tech,
+        [(pipe, "1.5", "33.33", "10"), (tap, "1", "40", "25.5")],
+        november,
+    )
+    quoted(factories, in_app, w.a, w.tech, [(pipe, "2", "30", "0")], november)
+    quoted(factories, in_app, w.b, w.tech_b, [(pipe, "9", "100", "0")], november)
+    quoted(factories, in_app, w.a, w.tech, [(tap, "1", "40", "0")], december)
+    with in_app():
+        rows = fees.item_rows([w.a.id], parse_period("2026-11"))
+    assert {r["label"]: (r["orders"], r["quantity"], r["amount"]) for r in rows} == {
+        pipe: (2, d("3.5"), d("50.00") + d("15.00") + d("60.00")),
+        tap: (1, d("1"), d("65.50")),
+    }
+    assert {r["month"] for r in rows} == {"2026-11"}

@@ -12,13 +12,13 @@ from sqlalchemy import case, func, literal_column
 
 from admin_app import clock
 from admin_app.extensions import db
-from admin_app.models import Payment, PaymentState, Staff, WorkOrder
+from admin_app.models import Payment, PaymentState, QuoteLine, Staff, WorkOrder
 from admin_app.services.statistics.periods import Period, bucket, flag, in_range, months_spanning
 
 ZERO = Decimal("0.00")
 
-# What a fee can be grouped by: the work order's column. The price-list item joins here once
-# quote lines exist ("item": the line's item, summing line totals instead of the fee).
+# What a fee can be grouped by: the work order's column. By price-list item is item_rows: an
+# order's fee is one amount, so there the quote lines' own totals are summed.
 DIMENSIONS = {
     "trade": WorkOrder.trade,
     "technician": WorkOrder.technician_id,
@@ -62,6 +62,47 @@ def fee_rows(estate_ids, period: Period, dimension: str) -> list[dict]:
             }
         )
     return result
+
+
+def item_rows(estate_ids, period: Period) -> list[dict]:
+    """Per month of the period and quoted item (as the line names it, a typed one included):
+    the orders closed with a fee that quoted it, the quantity and the lines' totals.
+
+    Line totals are rounded per line, as the resident saw them (QuoteLine.total), so they are
+    summed here in Decimal rather than in SQL."""
+    months = months_spanning([period])
+    month = bucket(WorkOrder.closed_at, months).label("g_month")
+    rows = db.session.execute(
+        db.select(
+            month,
+            QuoteLine.work_order_id,
+            QuoteLine.description,
+            QuoteLine.quantity,
+            QuoteLine.unit_labour,
+            QuoteLine.unit_materials,
+        )
+        .join(WorkOrder, QuoteLine.work_order_id == WorkOrder.id)
+        .join(Payment, Payment.work_order_id == WorkOrder.id)
+        .where(Payment.estate_id.in_(list(estate_ids)), *in_range(WorkOrder.closed_at, months))
+    ).all()
+    totals: dict[tuple, dict] = {}
+    for index, order_id, name, quantity, labour, materials in rows:
+        line = QuoteLine(quantity=quantity, unit_labour=labour, unit_materials=materials)
+        key = (months[index].start.strftime("%Y-%m"), name)
+        entry = totals.setdefault(key, {"orders": set(), "quantity": ZERO, "amount": ZERO})
+        entry["orders"].add(order_id)
+        entry["quantity"] += quantity
+        entry["amount"] += line.total
+    return [
+        {
+            "month": month_text,
+            "label": name,
+            "orders": len(entry["orders"]),
+            "quantity": entry["quantity"],
+            "amount": entry["amount"],
+        }
+        for (month_text, name), entry in sorted(totals.items())
+    ]
 
 
 def _names(dimension: str, values) -> dict:
