@@ -1,6 +1,7 @@
 """The complaint procedure (投诉处理): classify, handle, report back, revisit.
 
-Deadlines follow the classification [DOMAIN: Complaint]:
+Deadlines follow the classification [DOMAIN: Complaint], counted from receipt, or from the event
+for a ticket recorded after the fact (operations.deadline_start):
   invalid (a misunderstanding, no evidence, a government matter): explained within 1 day;
   valid: cause and handling record within 3 days;
   serious: a result within 48 hours, owned by the director.
@@ -31,7 +32,7 @@ from admin_app.models import (
 )
 from admin_app.services import handoffs
 from admin_app.services.errors import ServiceError
-from admin_app.tickets.operations import TICKET
+from admin_app.tickets.operations import TICKET, deadline_start
 
 DEADLINES = {
     "invalid": timedelta(days=1),
@@ -137,7 +138,7 @@ def classify(
         ticket.validity = validity
         if complaint_code is not None:
             ticket.complaint_code = ComplaintCode(complaint_code)
-        ticket.complaint_due_at = deadline_for(ticket.received_at, severity, validity)
+        ticket.complaint_due_at = deadline_for(deadline_start(ticket), severity, validity)
         owner = _owner_for(ticket.estate_id, severity)
         ticket.owner_id = owner.id if owner else None
         ticket.assignee_id = ticket.owner_id or ticket.assignee_id

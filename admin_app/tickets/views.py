@@ -64,7 +64,10 @@ class TicketView(AttachmentsMixin, ActionsMixin, SecureModelView):
             ("number", "estate", "category", "status", "channel", "received_at", "received_by"),
         ),
         (_l("Caller"), ("unit", "resident", "reporter_name", "reporter_phone")),
-        (_l("What it is about"), ("location", "occurred_at", "description", "request")),
+        (
+            _l("What it is about"),
+            ("location", "occurred_at", "after_the_fact", "description", "request"),
+        ),
         (
             _l("Handling"),
             (
