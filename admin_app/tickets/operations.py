@@ -120,9 +120,7 @@ def record_after_the_fact(ticket: Ticket, actor, *, occurred_at: datetime) -> No
         if ticket.complaint_due_at is not None and ticket.severity and ticket.validity:
             from admin_app.tickets.complaints import deadline_for  # complaints imports us
 
-            ticket.complaint_due_at = deadline_for(
-                occurred_at, ticket.severity, ticket.validity
-            )
+            ticket.complaint_due_at = deadline_for(occurred_at, ticket.severity, ticket.validity)
 
 
 def start(ticket: Ticket, actor) -> None:
