@@ -58,6 +58,27 @@ def xlsx_stream(header: list[str], rows, sheet_title: str = "export", chunk: int
             yield block
 
 
+def _cell(value):
+    """Numbers stay numbers (a count can carry no formula); everything else is neutralised."""
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return value
+    return neutralise(value)
+
+
+def xlsx_bytes(sheets) -> bytes:
+    """A small workbook of several sheets, each (title, header, rows), every cell neutralised:
+    for a report sent by e-mail, built whole."""
+    workbook = Workbook(write_only=True)
+    for title, header, rows in sheets:
+        sheet = workbook.create_sheet(title=_NOT_IN_SHEET_TITLE.sub(" ", title).strip()[:31])
+        sheet.append([neutralise(h) for h in header])
+        for row in rows:
+            sheet.append([_cell(v) for v in row])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
 def csv_text(header: list[str], rows) -> str:
     out = io.StringIO()
     for part in csv_stream(header, rows):

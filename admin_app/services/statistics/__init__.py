@@ -15,7 +15,7 @@ quarters compared, and adds the months up: four passes in all, whatever the peri
 from __future__ import annotations
 
 from admin_app.models import Trade
-from admin_app.services.statistics import cache, complaints, work_orders
+from admin_app.services.statistics import cache, complaints, reception, reception_sheets, work_orders
 from admin_app.services.statistics.at_once import all_at_once
 from admin_app.services.statistics.periods import (
     Period,
@@ -33,6 +33,8 @@ __all__ = [
     "deadline_table",
     "parse_period",
     "quarterly",
+    "reception",
+    "reception_sheets",
     "report",
     "revisit_table",
     "work_order_revisit_rate",
