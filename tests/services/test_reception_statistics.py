@@ -118,7 +118,8 @@ def test_the_month_of_one_estate(in_app, data):
     assert s["after_the_fact"] == 1
     assert s["median_hours"] == pytest.approx(2.5)  # of 1/6, 1, 4 and 6 hours
     by_category = {
-        r["category"]: dict(zip(report["channels"], r["channels"])) for r in report["by_category"]
+        r["category"]: dict(zip(report["channels"], r["channels"], strict=True))
+        for r in report["by_category"]
     }
     assert by_category[C.inquiry][CH.phone] == 2
     assert by_category[C.inquiry][CH.visit] == by_category[C.inquiry][CH.online] == 1

@@ -15,7 +15,13 @@ quarters compared, and adds the months up: four passes in all, whatever the peri
 from __future__ import annotations
 
 from admin_app.models import Trade
-from admin_app.services.statistics import cache, complaints, reception, reception_sheets, work_orders
+from admin_app.services.statistics import (
+    cache,
+    complaints,
+    reception,
+    reception_sheets,
+    work_orders,
+)
 from admin_app.services.statistics.at_once import all_at_once
 from admin_app.services.statistics.periods import (
     Period,
