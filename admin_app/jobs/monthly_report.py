@@ -13,8 +13,8 @@ from admin_app import clock
 from admin_app.extensions import db
 from admin_app.jobs.queue import job
 from admin_app.models import Estate, Role, Staff
-from admin_app.panel.export import xlsx_bytes
 from admin_app.services.reminders.channels import email_configured, mailer
+from admin_app.services.spreadsheets import xlsx_bytes
 from admin_app.services.statistics import parse_period, reception, reception_sheets
 
 log = logging.getLogger(__name__)

@@ -32,14 +32,9 @@ from admin_app.models import (
 )
 from admin_app.services import handoffs
 from admin_app.services.errors import ServiceError
-from admin_app.tickets.operations import TICKET, deadline_start
-
-DEADLINES = {
-    "invalid": timedelta(days=1),
-    "valid": timedelta(days=3),
-    "serious": timedelta(hours=48),
-}
-
+# DEADLINES and deadline_for stay importable from here, where they were.
+from admin_app.tickets.deadlines import DEADLINES, deadline_for, deadline_start  # noqa: F401
+from admin_app.tickets.operations import TICKET
 
 # A complaint of the same category from the same household within this time is a repeat.
 REPEAT_WINDOW = timedelta(days=30)
@@ -110,14 +105,6 @@ def recent_from_household(ticket: Ticket) -> tuple[list[Ticket], list[Ticket]]:
     code = ticket.complaint_code
     repeats = [t for t in earlier if code is not None and t.complaint_code is code]
     return repeats, [t for t in earlier if t not in repeats]
-
-
-def deadline_for(received_at, severity: Severity, validity: Validity):
-    if severity is Severity.serious:
-        return received_at + DEADLINES["serious"]
-    if validity is Validity.invalid:
-        return received_at + DEADLINES["invalid"]
-    return received_at + DEADLINES["valid"]
 
 
 def classify(

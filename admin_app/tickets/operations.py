@@ -32,6 +32,7 @@ from admin_app.services import handoffs
 from admin_app.services.errors import ServiceError
 from admin_app.services.reminders import manual
 from admin_app.services.workflow import StateMachine, step
+from admin_app.tickets.deadlines import deadline_for, deadline_start  # noqa: F401 - re-exported
 
 T = TicketStatus
 C = TicketCategory
@@ -98,14 +99,6 @@ TICKET = StateMachine(
 AFTER_THE_FACT_WINDOW = timedelta(days=7)
 
 
-def deadline_start(ticket: Ticket) -> datetime:
-    """When a ticket's deadlines start: the real time of the event for one recorded after the
-    fact (the resident waited from then), else its receipt."""
-    if ticket.after_the_fact and ticket.occurred_at is not None:
-        return ticket.occurred_at
-    return ticket.received_at
-
-
 def record_after_the_fact(ticket: Ticket, actor, *, occurred_at: datetime) -> None:
     """Mark a ticket as recorded after handling, with when it really happened; a complaint
     already classified has its deadline moved to run from then."""
@@ -118,8 +111,6 @@ def record_after_the_fact(ticket: Ticket, actor, *, occurred_at: datetime) -> No
         ticket.after_the_fact = True
         ticket.occurred_at = occurred_at
         if ticket.complaint_due_at is not None and ticket.severity and ticket.validity:
-            from admin_app.tickets.complaints import deadline_for  # complaints imports us
-
             ticket.complaint_due_at = deadline_for(occurred_at, ticket.severity, ticket.validity)
 
 
