@@ -151,6 +151,8 @@ def test_per_estate_rows_and_the_estates_asked(in_app, data):
 
 def test_the_page_and_its_workbook(login, factories, data):
     supervisor = login(factories.staff(Role.supervisor, estates=[data.a]))
+    overview = supervisor.get(f"/admin/statistics/?period={NOVEMBER}").get_data(as_text=True)
+    assert "/admin/statistics/reception/" in overview
     page = supervisor.get(f"/admin/statistics/reception/?period={NOVEMBER}")
     html = page.get_data(as_text=True)
     assert page.status_code == 200 and "Reception register statistics" in html

@@ -116,6 +116,9 @@ def test_the_desk_marks_it_from_the_record_page(factories, login, in_app, world)
         )
         desk = login(world.desk)
         url = f"/admin/ticket/act/record_after_the_fact/?id={ticket.id}"
+        details = desk.get(f"/admin/ticket/details/?id={ticket.id}").get_data(as_text=True)
+        assert "action-record_after_the_fact" in details
+        assert "When it really happened" in desk.get(url).get_data(as_text=True)
         response = desk.post(url, {"ids": ticket.id, "occurred_at": "2026-11-20 02:00"})
         assert response.status_code == 302
     with in_app():
