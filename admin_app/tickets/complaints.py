@@ -32,6 +32,7 @@ from admin_app.models import (
 )
 from admin_app.services import handoffs
 from admin_app.services.errors import ServiceError
+
 # DEADLINES and deadline_for stay importable from here, where they were.
 from admin_app.tickets.deadlines import DEADLINES, deadline_for, deadline_start  # noqa: F401
 from admin_app.tickets.operations import TICKET
