@@ -1,5 +1,6 @@
 """rq cron configuration: the reminder sweep every REMINDER_SWEEP_SECONDS, pass expiry hourly,
-lost batches handed out again every 5 minutes, the retention purge daily.
+lost batches handed out again every 5 minutes, the retention purge daily, the monthly reception
+report on the 1st.
 
 `flask --app wsgi scheduler` loads it (and keeps going through Redis outages); plain
 `rq cron admin_app.cron` works too. An interval rather than a cron string: rq reads cron
@@ -13,6 +14,7 @@ import os
 
 from rq import cron
 
+from admin_app.jobs.monthly_report import send_monthly_reports
 from admin_app.jobs.queue import DEFAULT_QUEUE
 from admin_app.jobs.reminders import QUEUE, sweep_reminders
 from admin_app.panel.actions.batches import resume_stalled_batches
@@ -41,3 +43,7 @@ cron.register(resume_stalled_batches, DEFAULT_QUEUE, interval=300, job_timeout=6
 # Trail records past their age are forgotten and long-gone households anonymised
 # (admin_app/retention/; RETENTION_* settings). Batches of RETENTION_BATCH_SIZE rows.
 cron.register(purge_expired, DEFAULT_QUEUE, interval=DAY_SECONDS, job_timeout=3 * 3600)
+
+# The reception register's report for the month before, to each estate's director and
+# supervisors (jobs/monthly_report.py): 01:00 UTC on the 1st, the office's morning in Asia.
+cron.register(send_monthly_reports, DEFAULT_QUEUE, cron="0 1 1 * *", job_timeout=1800)

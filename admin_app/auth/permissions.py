@@ -166,6 +166,7 @@ ACTIONS: dict[str, frozenset[Role]] = {
     "ticket.resolve": FRONT_DESK,
     "ticket.close": FRONT_DESK,
     "ticket.cancel": SUPERVISORS,
+    "ticket.record_after_the_fact": FRONT_DESK,
     "ticket.classify": SUPERVISORS,
     "ticket.record_handling": SUPERVISORS,
     "ticket.report_back": SUPERVISORS,

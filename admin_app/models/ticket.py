@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import DateTime, ForeignKey, Index, String, Text
+from sqlalchemy import Boolean, DateTime, ForeignKey, Index, String, Text, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from admin_app.extensions import db
@@ -96,6 +96,8 @@ class Ticket(EstateScoped, TimestampMixin, db.Model):
     reporter_phone: Mapped[str | None] = mapped_column(String(20))
     location: Mapped[str | None] = mapped_column(String(200))
     occurred_at: Mapped[datetime | None] = mapped_column(DateTime)
+    # Handled first, recorded after (先處理後補辦手續, 000 §4.6): deadlines run from occurred_at.
+    after_the_fact: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     description: Mapped[str] = mapped_column(Text)
     request: Mapped[str | None] = mapped_column(Text)  # what the resident asks for
 

@@ -4,25 +4,17 @@ from __future__ import annotations
 
 import csv
 import io
-import re
 import tempfile
 
 from openpyxl import Workbook
 
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n", "＝", "＋", "－", "＠")
-_FIRST = frozenset(FORMULA_START)  # each a single character, looked up once per cell
-_NUMBER = re.compile(r"^[+-]?\d+(\.\d+)?$")
-
-
-def neutralise(value) -> str:
-    """A cell that a spreadsheet would read as a formula gets a leading apostrophe.
-
-    Plain signed numbers ("-12.5") stay numbers; "=HYPERLINK(...)" and "@SUM(...)" do not run.
-    """
-    text = value if type(value) is str else "" if value is None else str(value)
-    if text[:1] in _FIRST and not _NUMBER.match(text):
-        return "'" + text
-    return text
+# The neutralising lives below the screens: a job's e-mailed workbook uses it too.
+from admin_app.services.spreadsheets import (  # noqa: F401 - re-exported
+    _NOT_IN_SHEET_TITLE,
+    FORMULA_START,
+    neutralise,
+    xlsx_bytes,
+)
 
 
 class _Line:
@@ -36,10 +28,6 @@ def csv_stream(header: list[str], rows):
     yield "\ufeff" + writer.writerow([neutralise(h) for h in header])
     for row in rows:
         yield writer.writerow([neutralise(v) for v in row])
-
-
-# Characters Excel refuses in a sheet's name.
-_NOT_IN_SHEET_TITLE = re.compile(r"[\[\]:*?/\\]")
 
 
 def xlsx_stream(header: list[str], rows, sheet_title: str = "export", chunk: int = 64 * 1024):

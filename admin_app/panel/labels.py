@@ -43,6 +43,7 @@ LABELS = {
     "resident.phone": _l("Resident's phone"),
     "location": _l("Location"),
     "occurred_at": _l("Occurred at"),
+    "after_the_fact": _l("Recorded after handling"),
     "description": _l("Description"),
     "request": _l("Resident's request"),
     "received_by": _l("Received by"),

@@ -126,6 +126,13 @@ TICKET_ACTIONS = (
         forms.NoteForm,
         style="warning",
     ),
+    RecordAction(
+        "record_after_the_fact",
+        lambda t, a, f: tickets.record_after_the_fact(t, a, occurred_at=f.occurred_at.data),
+        forms.AfterTheFactForm,
+        many=False,
+        style="secondary",
+    ),
     RecordAction("assign", run_assign, forms.StaffChoiceForm, prepare=prepare_assign),
     RecordAction(
         "cancel",

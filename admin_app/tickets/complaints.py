@@ -1,6 +1,7 @@
 """The complaint procedure (投诉处理): classify, handle, report back, revisit.
 
-Deadlines follow the classification [DOMAIN: Complaint]:
+Deadlines follow the classification [DOMAIN: Complaint], counted from receipt, or from the event
+for a ticket recorded after the fact (operations.deadline_start):
   invalid (a misunderstanding, no evidence, a government matter): explained within 1 day;
   valid: cause and handling record within 3 days;
   serious: a result within 48 hours, owned by the director.
@@ -31,14 +32,10 @@ from admin_app.models import (
 )
 from admin_app.services import handoffs
 from admin_app.services.errors import ServiceError
+
+# DEADLINES and deadline_for stay importable from here, where they were.
+from admin_app.tickets.deadlines import DEADLINES, deadline_for, deadline_start  # noqa: F401
 from admin_app.tickets.operations import TICKET
-
-DEADLINES = {
-    "invalid": timedelta(days=1),
-    "valid": timedelta(days=3),
-    "serious": timedelta(hours=48),
-}
-
 
 # A complaint of the same category from the same household within this time is a repeat.
 REPEAT_WINDOW = timedelta(days=30)
@@ -111,14 +108,6 @@ def recent_from_household(ticket: Ticket) -> tuple[list[Ticket], list[Ticket]]:
     return repeats, [t for t in earlier if t not in repeats]
 
 
-def deadline_for(received_at, severity: Severity, validity: Validity):
-    if severity is Severity.serious:
-        return received_at + DEADLINES["serious"]
-    if validity is Validity.invalid:
-        return received_at + DEADLINES["invalid"]
-    return received_at + DEADLINES["valid"]
-
-
 def classify(
     ticket: Ticket,
     actor,
@@ -137,7 +126,7 @@ def classify(
         ticket.validity = validity
         if complaint_code is not None:
             ticket.complaint_code = ComplaintCode(complaint_code)
-        ticket.complaint_due_at = deadline_for(ticket.received_at, severity, validity)
+        ticket.complaint_due_at = deadline_for(deadline_start(ticket), severity, validity)
         owner = _owner_for(ticket.estate_id, severity)
         ticket.owner_id = owner.id if owner else None
         ticket.assignee_id = ticket.owner_id or ticket.assignee_id

@@ -33,6 +33,14 @@ class CallbackForm(CleanForm):
     )
 
 
+class AfterTheFactForm(CleanForm):
+    occurred_at = DateTimeField(
+        _l("When it really happened"),
+        validators=[InputRequired(), date_within],
+        description=_l("Handled first, recorded after: the deadlines run from this time."),
+    )
+
+
 class StaffChoiceForm(CleanForm):
     assignee = SelectField(_l("Assignee"), coerce=int, validators=[InputRequired()])
 

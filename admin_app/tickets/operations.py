@@ -32,6 +32,7 @@ from admin_app.services import handoffs
 from admin_app.services.errors import ServiceError
 from admin_app.services.reminders import manual
 from admin_app.services.workflow import StateMachine, step
+from admin_app.tickets.deadlines import deadline_for, deadline_start  # noqa: F401 - re-exported
 
 T = TicketStatus
 C = TicketCategory
@@ -79,6 +80,12 @@ TICKET = StateMachine(
         step("close", _l("Close (resident informed)"), {T.resolved}, T.closed, NOT_COMPLAINT),
         step("cancel", _l("Cancel"), WORKING, T.cancelled),
         step("remind", _l("Send a reminder now"), WORKING | {T.resolved}),
+        # Handled first, recorded after (000 §4.6): any ticket not cancelled; the state stays.
+        step(
+            "record_after_the_fact",
+            _l("Recorded after handling"),
+            WORKING | {T.resolved, T.closed},
+        ),
         # The complaint procedure (tickets/complaints.py).
         step("classify", _l("Classify the complaint"), WORKING, T.in_progress, COMPLAINT),
         step("record_handling", _l("Record the handling"), {T.in_progress}, None, COMPLAINT),
@@ -86,6 +93,25 @@ TICKET = StateMachine(
         step("revisit_complaint", _l("Revisit the complainant"), {T.resolved}, T.closed, COMPLAINT),
     ],
 )
+
+
+# How far back an event handled first may be recorded.
+AFTER_THE_FACT_WINDOW = timedelta(days=7)
+
+
+def record_after_the_fact(ticket: Ticket, actor, *, occurred_at: datetime) -> None:
+    """Mark a ticket as recorded after handling, with when it really happened; a complaint
+    already classified has its deadline moved to run from then."""
+    received = ticket.received_at or clock.now()
+    if occurred_at is None or occurred_at > received:
+        raise ServiceError(_l("The event must have happened before it was recorded."))
+    if occurred_at < received - AFTER_THE_FACT_WINDOW:
+        raise ServiceError(_l("Record an event within a week of when it happened."))
+    with TICKET.transition(ticket, "record_after_the_fact", actor):
+        ticket.after_the_fact = True
+        ticket.occurred_at = occurred_at
+        if ticket.complaint_due_at is not None and ticket.severity and ticket.validity:
+            ticket.complaint_due_at = deadline_for(occurred_at, ticket.severity, ticket.validity)
 
 
 def start(ticket: Ticket, actor) -> None:

@@ -31,6 +31,7 @@ from admin_app.tickets import operations as tickets
 from admin_app.tickets.actions import TICKET_ACTIONS
 from admin_app.tickets.forms import complaint_category_chosen
 from admin_app.tickets.operations import TICKET
+from admin_app.tickets.printing import PrintFormsMixin
 
 STAFF_LOOKUP = {"fields": ("name", "username"), "placeholder": _l("Search staff")}
 
@@ -39,7 +40,7 @@ def active_staff(query):
     return query.filter(Staff.active.is_(True))
 
 
-class TicketView(AttachmentsMixin, ActionsMixin, SecureModelView):
+class TicketView(PrintFormsMixin, AttachmentsMixin, ActionsMixin, SecureModelView):
     resource = "ticket"
     machine = TICKET
     record_actions = TICKET_ACTIONS
@@ -64,7 +65,10 @@ class TicketView(AttachmentsMixin, ActionsMixin, SecureModelView):
             ("number", "estate", "category", "status", "channel", "received_at", "received_by"),
         ),
         (_l("Caller"), ("unit", "resident", "reporter_name", "reporter_phone")),
-        (_l("What it is about"), ("location", "occurred_at", "description", "request")),
+        (
+            _l("What it is about"),
+            ("location", "occurred_at", "after_the_fact", "description", "request"),
+        ),
         (
             _l("Handling"),
             (
@@ -152,6 +156,7 @@ class TicketView(AttachmentsMixin, ActionsMixin, SecureModelView):
     form_extra_fields = front_desk.CALL_FIELDS
     # With the complaint's earlier ones from the same household (a repeat counts as serious).
     details_template = "admin/wuye/ticket_details.html"
+    list_template = "admin/wuye/ticket_list.html"  # with the day's register to print
 
     def complaint_history(self, ticket) -> tuple[list, list]:
         return complaints.recent_from_household(ticket)

@@ -81,6 +81,41 @@ class StatisticsView(SecurePage):
             may_see_surveys=allowed(current_user, "survey", VIEW),
         )
 
+    @expose("/reception/")
+    def reception_view(self):
+        """The reception register's figures (来电来访登记) for the period and estates chosen."""
+        period, chosen, mine, error = self._selection()
+        return self.render(
+            "admin/wuye/reception_statistics.html",
+            period=period,
+            estates=mine,
+            chosen=chosen,
+            error=error,
+            report=stats.reception.report([e.id for e in chosen], period),
+            estate_names={e.id: e.name for e in mine},
+            percent=percent,
+            hours=stats.reception_sheets.hours,
+            can_export=allowed(current_user, self.resource, EXPORT),
+            query=dict(request.args),
+        )
+
+    @expose("/reception.xlsx")
+    def reception_export(self):
+        """The page's three tables as the sheets of one workbook (as the monthly e-mail)."""
+        if not allowed(current_user, self.resource, EXPORT):
+            abort(403)
+        period, chosen, mine, _ = self._selection()
+        report = stats.reception.report([e.id for e in chosen], period)
+        data = exporting.xlsx_bytes(
+            stats.reception_sheets.sheets(report, {e.id: e.name for e in mine})
+        )
+        filename = secure_filename(f"reception-{period.label}.xlsx")
+        return Response(
+            data,
+            headers={"Content-Disposition": f"attachment; filename={filename}"},
+            mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+
     @expose("/export/<table>.<fmt>")
     def export(self, table, fmt):
         if not allowed(current_user, self.resource, EXPORT):

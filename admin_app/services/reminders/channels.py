@@ -63,13 +63,17 @@ class Mailer:
 
     smtp_class = smtplib.SMTP
 
-    def send(self, to: str, subject: str, body: str) -> None:
+    def send(self, to: str, subject: str, body: str, attachments=()) -> None:
+        """`attachments`: (file name, bytes, MIME type) triples (the monthly report's XLSX)."""
         config = current_app.config
         message = EmailMessage()
         message["From"] = config["MAIL_FROM"]
         message["To"] = to
         message["Subject"] = subject
         message.set_content(body)
+        for filename, data, mimetype in attachments:
+            maintype, _, subtype = mimetype.partition("/")
+            message.add_attachment(data, maintype=maintype, subtype=subtype, filename=filename)
         with self.smtp_class(config["MAIL_SERVER"], config["MAIL_PORT"], timeout=15) as smtp:
             if config.get("MAIL_USE_TLS"):
                 smtp.starttls()

@@ -8,6 +8,9 @@ Deadlines: invalid 1 day, valid 3 days, serious 48 hours, counted from receipt t
 All numbers are computed in the database (GROUP BY over indexed columns), per period and
 for the estates asked, which are always within the user's own.
 
+The reception register (inquiries, help requests, callbacks, channels) has its own figures in
+reception.py, its tables in reception_sheets.py (the page's XLSX and the monthly e-mail).
+
 The page (report) reads each table family once, grouped by month over the period and the four
 quarters compared, and adds the months up: four passes in all, whatever the period.
 """
@@ -15,7 +18,13 @@ quarters compared, and adds the months up: four passes in all, whatever the peri
 from __future__ import annotations
 
 from admin_app.models import Trade
-from admin_app.services.statistics import cache, complaints, work_orders
+from admin_app.services.statistics import (
+    cache,
+    complaints,
+    reception,
+    reception_sheets,
+    work_orders,
+)
 from admin_app.services.statistics.at_once import all_at_once
 from admin_app.services.statistics.periods import (
     Period,
@@ -33,6 +42,8 @@ __all__ = [
     "deadline_table",
     "parse_period",
     "quarterly",
+    "reception",
+    "reception_sheets",
     "report",
     "revisit_table",
     "work_order_revisit_rate",
