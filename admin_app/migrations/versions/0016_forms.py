@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0016_forms"
-down_revision = "0014_harden"
+down_revision = "0017_survey"
 branch_labels = None
 depends_on = None
 
