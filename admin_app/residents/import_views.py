@@ -13,9 +13,10 @@ from urllib.parse import quote
 
 from flask import Response, abort, current_app, flash, jsonify, redirect, request, url_for
 from flask_admin import expose
-from flask_babel import gettext
+from flask_babel import gettext, ngettext
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
+from openpyxl.utils import get_column_letter
 from werkzeug.utils import secure_filename
 
 from admin_app.extensions import db
@@ -130,16 +131,21 @@ class ResidentImportView(SecurePage):
             context.update(self._mapping_context(batch))
         if batch.status in (ImportStatus.ready, ImportStatus.done):
             context["preview"] = batch.preview or {}
+            context["table_read"] = table_text(context["preview"].get("table"))
             context["problems"] = (batch.problems or [])[:SHOWN_ROWS]
         return self.render("admin/wuye/import/batch.html", **context)
 
     def _mapping_context(self, batch: ResidentImport) -> dict:
         samples: list[list[str]] = []
+        described = None
         try:
-            for _, cells in resident_import.stored_table(batch).rows():
+            table = resident_import.stored_table(batch)
+            for _, cells in table.rows():
                 samples.append(cells)
                 if len(samples) == 3:
                     break
+            described = table.describe()
+            described["rows"] = [0, 0]  # only the first rows were read
         except ServiceError:
             pass
         header = batch.header or []
@@ -151,6 +157,7 @@ class ResidentImportView(SecurePage):
             ],
             "fields": [(name, columns.field_label(name)) for name in columns.FIELDS],
             "missing": [columns.field_label(f) for f in columns.missing_fields(mapping)],
+            "table_read": table_text(described),
         }
 
     @expose("/<int:batch_id>/columns/", methods=("POST",))
@@ -248,6 +255,37 @@ def value_text(field: str, value) -> str:
         except ValueError:
             return str(value)
     return str(value)
+
+
+def table_text(described: dict | None) -> str:
+    """Which rows and columns of the file were read as the table, in a sentence."""
+    if not described:
+        return ""
+    first, last = described["columns"]
+    if described.get("format") == "xlsx":
+        first, last = get_column_letter(first), get_column_letter(last)
+    top, bottom = described["header_rows"]
+    parts = []
+    if described.get("sheet"):
+        parts.append(gettext("sheet %(sheet)s", sheet=described["sheet"]))
+    if top != bottom:
+        parts.append(
+            gettext("header on rows %(first)s–%(last)s (two rows joined)", first=top, last=bottom)
+        )
+    else:
+        parts.append(gettext("header on row %(row)s", row=top))
+    rows = described.get("rows") or [0, 0]
+    if rows[0]:
+        parts.append(gettext("rows %(first)s–%(last)s", first=rows[0], last=rows[1]))
+    parts.append(gettext("columns %(first)s–%(last)s", first=first, last=last))
+    text = gettext("Read as the table: %(parts)s.", parts=", ".join(parts))
+    if described.get("notes"):
+        text += " " + ngettext(
+            "%(num)s row of notes beside or below the table was left out.",
+            "%(num)s rows of notes beside or below the table were left out.",
+            described["notes"],
+        )
+    return text
 
 
 def unit_text(label) -> str:

@@ -104,11 +104,34 @@ def start(
         table.delimiter,
     )
     batch.header = table.header
-    batch.mapping = columns.auto_mapping(table.header)
+    batch.mapping = columns.auto_mapping(table.header, remembered_columns(estate_id))
     if columns.needs_person(batch.mapping):
         batch.status = ImportStatus.mapping
     db.session.flush()
     return batch
+
+
+def remembered_columns(estate_id: int, recent: int = 20) -> dict[str, str]:
+    """{header key: field} as the estate's recent checked imports matched their columns (the
+    newest choice wins), so the next file from the same system needs no matching step."""
+    found = db.session.execute(
+        select(ResidentImport.header, ResidentImport.mapping)
+        .where(
+            ResidentImport.estate_id == estate_id,
+            ResidentImport.status.in_(
+                (ImportStatus.ready, ImportStatus.importing, ImportStatus.done)
+            ),
+            ResidentImport.mapping.is_not(None),
+        )
+        .order_by(ResidentImport.id.desc())
+        .limit(recent)
+    ).all()
+    remembered: dict[str, str] = {}
+    for header, mapping in reversed(found):
+        for cell, name in zip(header or [], mapping or [], strict=False):
+            if name is not None and columns.header_key(cell):
+                remembered[columns.header_key(cell)] = name
+    return remembered
 
 
 def choose_columns(batch: ResidentImport, mapping: list[str], actor=None) -> None:
@@ -291,7 +314,7 @@ def _plan(batch: ResidentImport, progress) -> planning.Plan:
     table = stored_table(batch)
     if columns.needs_person(batch.mapping or [None]):
         raise ImportRefused("no_columns", fields=columns.missing_fields(batch.mapping or []))
-    return planning.build_plan(
+    plan = planning.build_plan(
         db.session,
         estate=batch.estate,
         rows=table.rows(),
@@ -299,7 +322,10 @@ def _plan(batch: ResidentImport, progress) -> planning.Plan:
         create_units=batch.create_units,
         estimated_rows=table.estimated_rows,
         progress=progress,
+        sheet=table.format == "xlsx",
     )
+    plan.table = table.describe()
+    return plan
 
 
 def _store_preview(batch: ResidentImport, plan: planning.Plan) -> None:

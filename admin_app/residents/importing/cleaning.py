@@ -2,8 +2,9 @@
 
 Text is trimmed and full-width characters folded; phones lose +86, spaces and dashes; dates are
 read in the common spellings; roles in either language; ID numbers are checked (mainland
-checksum) and only their keyed hash and mask are kept for matching. An empty cell never erases
-a stored value: it means "nothing to say".
+checksum; a 15-digit first-generation number by its region and birth date) and only their keyed
+hash and mask are kept for matching. An empty cell never erases a stored value: it means
+"nothing to say".
 """
 
 from __future__ import annotations
@@ -26,10 +27,21 @@ from admin_app.services import unit_reader
 # removes that apostrophe again so that export -> import changes nothing.
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n", "＝", "＋", "－", "＠")
 LIMITS = {"building": 32, "entrance": 16, "room": 16, "name": 50, "email": 120, "notes": 2000}
+# 1001-1003: the owner types of a widespread open-source property system's template.
 ROLE_WORDS = {
-    ResidentRole.owner: ("业主", "房主", "产权人", "户主", "本人", "owner", "landlord"),
-    ResidentRole.tenant: ("租户", "租客", "承租人", "tenant", "renter", "lessee"),
+    ResidentRole.owner: ("业主", "房主", "产权人", "户主", "本人", "owner", "landlord", "1001"),
+    ResidentRole.tenant: (
+        "租户",
+        "租客",
+        "承租人",
+        "房屋租客",
+        "tenant",
+        "renter",
+        "lessee",
+        "1003",
+    ),
     ResidentRole.family: (
+        "1002",
         "家属",
         "家庭成员",
         "家人",
@@ -222,13 +234,17 @@ def _limited(field: str, text: str) -> str:
 class RowCleaner:
     """Cleans the rows of one file: built once from the column mapping and the estate."""
 
-    def __init__(self, mapping: list[str | None], estate_name: str, estate_code: str) -> None:
+    def __init__(
+        self, mapping: list[str | None], estate_name: str, estate_code: str, sheet: bool = False
+    ) -> None:
         self.columns = [
             (i, name, getattr(self, "_" + name), note_text if name == "notes" else cell_text)
             for i, name in enumerate(mapping)
             if name
         ]
         self.width = len(mapping)
+        # A CSV row that is too wide has a delimiter inside a value; a sheet row, a stray cell.
+        self.extra_cells = "extra_cells_sheet" if sheet else "extra_cells"
         self.estate_name = estate_name
         self.estate_keys = {header_key(estate_name), header_key(estate_code)}
         self.roles = role_table()
@@ -239,7 +255,7 @@ class RowCleaner:
     def clean(self, number: int, cells: list[str]) -> Row:
         row = Row(number)
         if len(cells) > self.width and any(cell_text(c) for c in cells[self.width :]):
-            row.problems.append(Problem("extra_cells"))
+            row.problems.append(Problem(self.extra_cells))
         for index, _name, store, as_text in self.columns:
             text = as_text(cells[index]) if index < len(cells) else ""
             if not text:
@@ -335,8 +351,10 @@ class RowCleaner:
             row.id_number = number
             row.id_hash = self.hash_id(number)
         else:
-            # Even a wrong number is someone's: the message shows it masked.
-            raise Invalid("bad_id", value=sensitive.mask(number))
+            # Even a wrong number is someone's: the message shows it masked. Fifteen digits
+            # have no check character: their birth date or region is what is wrong.
+            code = "bad_old_id" if len(number) == 15 and number.isdigit() else "bad_id"
+            raise Invalid(code, value=sensitive.mask(number))
 
     def _move_in(self, row: Row, text: str) -> None:
         row.move_in = self._date(text, "move_in")

@@ -70,11 +70,15 @@ ALIASES = {
         "幢",
         "幢号",
         "楼宇",
+        "楼宇名称",
+        "楼栋名称",
+        "楼栋编号",
+        "楼栋号码",
         "building",
         "bldg",
         "block",
     ),
-    "entrance": ("单元", "单元号", "entrance", "ent", "stairway"),
+    "entrance": ("单元", "单元号", "单元编号", "单元名称", "entrance", "ent", "stairway"),
     "room": (
         "房号",
         "房间号",
@@ -82,16 +86,34 @@ ALIASES = {
         "室",
         "门牌号",
         "户号",
+        "房屋号",
+        "房间编号",
+        "室号",
         "room",
         "room no",
         "room number",
         "flat",
     ),
-    "unit": ("房屋", "房屋编号", "房产", "楼栋房号", "unit", "unit no", "house"),
+    "unit": (
+        "房屋",
+        "房屋编号",
+        "房屋名称",
+        "房产",
+        "房产名称",
+        "楼栋房号",
+        "unit",
+        "unit no",
+        "house",
+    ),
     "name": (
         "姓名",
         "住户姓名",
         "业主姓名",
+        "业主名称",
+        "住户名称",
+        "客户名称",
+        "客户姓名",
+        "户主姓名",
         "名字",
         "name",
         "full name",
@@ -107,6 +129,10 @@ ALIASES = {
         "联系电话",
         "联系方式",
         "移动电话",
+        "业主电话",
+        "业主手机",
+        "业主手机号",
+        "联系手机",
         "phone",
         "mobile",
         "mobile phone",
@@ -119,6 +145,9 @@ ALIASES = {
         "身份",
         "住户身份",
         "住户类型",
+        "业主类型",
+        "客户类型",
+        "成员类型",
         "人员类型",
         "类型",
         "角色",
@@ -135,6 +164,8 @@ ALIASES = {
         "身份证",
         "身份证号",
         "身份证号码",
+        "身份证件号",
+        "证件号码（身份证）",
         "证件",
         "id number",
         "id",
@@ -156,8 +187,38 @@ ALIASES = {
     ),
     "email": ("邮箱", "电子邮箱", "电子邮件", "邮件", "email", "mail"),
     "notes": ("备注", "说明", "附注", "notes", "note", "remarks", "remark", "comment", "comments"),
-    # Ignored without asking: row counters, and the error column of our invalid-rows download.
-    IGNORE: ("序号", "no", "#", "错误", "错误原因", "error", "errors", "行号", "row"),
+    # Ignored without asking: row counters, the error column of our invalid-rows download, and
+    # what other systems' owner lists hold about the person that the panel does not keep.
+    IGNORE: (
+        "序号",
+        "no",
+        "#",
+        "错误",
+        "错误原因",
+        "error",
+        "errors",
+        "行号",
+        "row",
+        "性别",
+        "民族",
+        "年龄",
+        "出生日期",
+        "gender",
+        "sex",
+    ),
+}
+# Columns of a unit list (other systems' owner-and-room sheets hold both): the unit import
+# reads them; the resident import leaves them out without asking.
+UNIT_ALIASES = {
+    "floor": ("楼层", "所在楼层", "层", "floor"),
+    "floors": ("总层数", "总楼层", "楼层数"),
+    "area": ("面积", "建筑面积", "面积（㎡）", "面积(m2)", "area", "floor area"),
+    "inner_area": ("室内面积", "套内面积", "使用面积"),
+    "kind": ("房屋类型", "房屋性质", "用途", "unit type", "kind"),
+    "layout": ("房屋户型", "户型"),
+    "lift": ("是否有电梯", "电梯"),
+    "rent": ("租金",),
+    "occupancy": ("房屋状态", "状态", "入住状态", "occupancy", "status"),
 }
 # The columns our invalid-rows download puts in front of the file's own (ignored on re-import).
 ERROR_COLUMN = _l("Error")
@@ -181,7 +242,8 @@ def field_label(name: str) -> str:
 
 
 def alias_table() -> dict[str, str]:
-    table = {header_key(alias): name for name, aliases in ALIASES.items() for alias in aliases}
+    table = {header_key(alias): IGNORE for aliases in UNIT_ALIASES.values() for alias in aliases}
+    table |= {header_key(alias): name for name, aliases in ALIASES.items() for alias in aliases}
     languages = current_app.config["LANGUAGES"] if has_app_context() else ()
     for language in languages:
         with force_locale(language):
@@ -207,14 +269,18 @@ def field_for(header_cell, table: dict[str, str] | None = None) -> str | None:
     return words.pop() if len(words) == 1 else None
 
 
-def auto_mapping(header: list[str]) -> list[str | None]:
+def auto_mapping(header: list[str], remembered: dict[str, str] | None = None) -> list[str | None]:
     """One entry per column: a field, IGNORE, or None where a person must decide. A field
-    named by two columns is left to the person for the second one."""
+    named by two columns is left to the person for the second one. `remembered` ({header key:
+    field}, the estate's earlier choices) decides the columns no alias knows."""
     table = alias_table()
+    remembered = remembered or {}
     mapping: list[str | None] = []
     taken: set[str] = set()
     for cell in header:
         name = field_for(cell, table)
+        if name is None:
+            name = remembered.get(header_key(cell))
         if name and name in taken:
             name = None
         if name:

@@ -34,6 +34,7 @@ class Plan:
     problems: list[dict] = field(default_factory=list)
     new_units: dict[tuple, tuple[str, str, str]] = field(default_factory=dict)
     fingerprint: str = ""
+    table: dict = field(default_factory=dict)  # which rows and columns were read (Table.describe)
 
     @property
     def counts(self) -> dict[str, int]:
@@ -71,9 +72,10 @@ def build_plan(
     create_units: bool,
     estimated_rows: int = 0,
     progress: Callable[[int, int], None] | None = None,
+    sheet: bool = False,
 ) -> Plan:
     plan = Plan()
-    cleaner = RowCleaner(mapping, estate.name, estate.code)
+    cleaner = RowCleaner(mapping, estate.name, estate.code, sheet=sheet)
     units = UnitIndex(session, estate, create_units)
     residents = ResidentIndex(session, estate.id)
     decided: dict[int, tuple] = {}  # row number -> ("new"|"update"|"same", row, unit, rid, diff)
@@ -181,4 +183,5 @@ def preview_payload(plan: Plan) -> dict:
         ],
         "duplicates": [{"row": n, "of": first} for n, first in plan.duplicates[:SAMPLE_LIMIT]],
         "units": [list(parts) for parts in list(plan.new_units.values())[:SAMPLE_LIMIT]],
+        "table": plan.table,
     }

@@ -47,6 +47,10 @@ MESSAGES = {
         "%(value)s is not a mainland mobile number (11 digits) or a landline with area code."
     ),
     "bad_id": _l("The ID number %(value)s is not valid (check the last character)."),
+    "bad_old_id": _l(
+        "The 15-digit ID number %(value)s is not valid (its region or date of birth is not "
+        "possible)."
+    ),
     "masked_id": _l(
         "The ID number is masked (%(value)s) and does not match the stored one: enter the full "
         "number or leave the cell empty."
@@ -67,6 +71,7 @@ MESSAGES = {
     ),
     "conflicting_rows": _l("Rows %(rows)s describe the same resident differently."),
     "extra_cells": _l("The row has more cells than the header (a comma inside a value?)."),
+    "extra_cells_sheet": _l("The row has a value right of the table, in a column with no header."),
 }
 
 
