@@ -82,9 +82,9 @@ def run_import(
             path, estate_code, gettext("Unknown estate code: %(code)s", code=estate_code)
         )
     try:
-        batch = resident_import.start(
-            path.read_bytes(), path.name, estate.id, create_units=create_units
-        )
+        with path.open("rb") as stream:
+            data = resident_import.read_upload(stream)
+        batch = resident_import.start(data, path.name, estate.id, create_units=create_units)
         if batch.status is ImportStatus.refused:
             return _finish(batch, "refused", render(batch.refusal), write=False)
         if batch.status is ImportStatus.mapping or column_map:

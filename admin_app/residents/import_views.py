@@ -81,7 +81,7 @@ class ResidentImportView(SecurePage):
             return None
         try:
             batch = resident_import.start(
-                upload.read(),
+                resident_import.read_upload(upload.stream),
                 upload.filename,
                 estate_id,
                 create_units=request.form.get("create_units") == "y",

@@ -86,6 +86,8 @@ def start(
         if len(data) > limit:
             raise ImportRefused("file_too_large", limit=limit // 2**20)
         table = read_table(data, max_rows=current_app.config["IMPORT_MAX_ROWS"])
+        if table.format == "csv":  # cheap here; a workbook is counted by the check (a job)
+            table.check_size(current_app.config["IMPORT_MAX_ROWS"])
     except ImportRefused as refused:
         _refuse(batch, refused.problem)
         db.session.flush()
@@ -132,6 +134,13 @@ def remembered_columns(estate_id: int, recent: int = 20) -> dict[str, str]:
             if name is not None and columns.header_key(cell):
                 remembered[columns.header_key(cell)] = name
     return remembered
+
+
+def read_upload(stream, limit: int | None = None) -> bytes:
+    """An uploaded file's bytes, reading no more than one byte past the import's size limit
+    (that byte says the file is too large: start refuses it)."""
+    limit = limit if limit is not None else current_app.config["IMPORT_MAX_BYTES"]
+    return stream.read(limit + 1)
 
 
 def choose_columns(batch: ResidentImport, mapping: list[str], actor=None) -> None:
@@ -312,6 +321,7 @@ def _collector_paused():
 
 def _plan(batch: ResidentImport, progress) -> planning.Plan:
     table = stored_table(batch)
+    table.check_size(current_app.config["IMPORT_MAX_ROWS"])
     if columns.needs_person(batch.mapping or [None]):
         raise ImportRefused("no_columns", fields=columns.missing_fields(batch.mapping or []))
     plan = planning.build_plan(

@@ -58,6 +58,7 @@ class Table:
     columns: tuple[int, int] = (1, 1)  # the table's first and last column, 1-based
     beside: bool = False  # cells right of the table (after a blank column) are notes
     sheet: str = ""
+    size_known: bool = True  # estimated_rows is at least the number of rows
     # Filled in while rows() runs: the first and last row read, and the note rows left out.
     seen: dict = field(default_factory=dict)
 
@@ -75,6 +76,15 @@ class Table:
             "rows": [self.seen.get("first", 0), self.seen.get("last", 0)],
             "notes": self.seen.get("notes", 0),
         }
+
+    def check_size(self, max_rows: int) -> None:
+        """Refuse a table of more than `max_rows` rows as soon as the row after the limit is
+        read, before any row is checked. The line count (CSV) or the sheet's recorded size
+        answers without reading when it is within the limit."""
+        if self.size_known and self.estimated_rows <= max_rows:
+            return
+        for _ in self._rows():  # raises ImportRefused("too_many_rows") at max_rows + 1
+            pass
 
     def _table_rows(self, records, max_rows: int) -> Iterator[tuple[int, list[str]]]:
         self.seen = {"notes": 0}
@@ -184,7 +194,8 @@ def _read_csv(text: str, encoding: str, max_rows: int) -> Table:
         delimiter=delimiter,
         header=found.header,
         header_row=found.row,
-        estimated_rows=max(text.count("\n") - found.row + 1, 1),
+        # Every record ends a line: no more records than line ends (old Macs end them with \r).
+        estimated_rows=max(max(text.count("\n"), text.count("\r")) - found.row + 1, 1),
         _rows=lambda: table._table_rows(records(), max_rows),
         header_first_row=found.first_row,
         columns=found.columns,
@@ -280,6 +291,7 @@ def _read_xlsx(data: bytes, max_rows: int) -> Table:
         columns=best.columns,
         beside=True,  # a sheet has no commas: cells right of the table are never data
         sheet=titles[chosen],
+        size_known=sizes[chosen] > 1,  # a writer may leave out the sheet's size (or say "A1")
     )
     return table
 
