@@ -1,7 +1,8 @@
 """Checked rows + the estate's current units and residents -> a plan of changes.
 
 Each row is new, an update (with its field-level differences), unchanged, or invalid (with its
-reasons); matching is in matching.py. Rows naming the same resident twice are duplicates:
+reasons); matching is in matching.py. Rows naming the same resident twice (the same stored
+resident, or the same unit with the same phone and name, or ID number) are duplicates:
 identical ones are skipped, differing ones are all invalid (which one is right?). The plan's
 fingerprint sums up every decision, so the commit can tell whether it still is the plan the
 person confirmed.
@@ -83,6 +84,7 @@ def build_plan(
     first_of: dict = {}  # resident id, (unit, phone) or (unit, ID hash) -> first row with it
     seen: dict[int, tuple[Row, object]] = {}  # row number -> (row, unit) of first occurrences
     conflicts: dict[int, set[int]] = {}  # first row -> rows that contradict it
+    weak_rows: set[int] = set()  # rows matched to a resident by the phone alone
 
     for number, cells in rows:
         plan.total += 1
@@ -90,20 +92,36 @@ def build_plan(
             progress(plan.total, max(estimated_rows, plan.total))
         row = cleaner.clean(number, cells)
         unit_ref = rid = None
+        weak = False
         if not row.problems:
             unit_ref, problem = units.find(row)
             if problem is None and isinstance(unit_ref, int):
-                rid, problem = residents.match(row, unit_ref)
+                rid, problem, weak = residents.match(row, unit_ref)
             if problem is not None:
                 row.problems.append(problem)
         if row.problems:
             problems[number] = (row.label, row.problems)
             continue
+        # A phone shared in a household: the resident found by the phone alone is another
+        # row's, so this one is a new resident with the same phone; or the other way round.
+        other = first_of.get(rid) if rid is not None else None
+        if other is not None and seen[other][0].name != row.name:
+            if weak:
+                rid = None
+            elif other in weak_rows and other in decided:
+                first_row = seen[other][0]
+                decided[other] = ("new", first_row, seen[other][1], None, None)
+                del first_of[rid]
+                weak_rows.discard(other)
         # The keys cannot collide: ids are ints, phones digits, hashes hex, masks carry "*".
         id_key = row.id_hash or row.masked_given
         keys = [
             k
-            for k in (rid, row.phone and (unit_ref, row.phone), id_key and (unit_ref, id_key))
+            for k in (
+                rid,
+                row.phone and (unit_ref, row.phone, row.name),
+                id_key and (unit_ref, id_key),
+            )
             if k
         ]
         first = next((first_of[k] for k in keys if k in first_of), None)
@@ -117,6 +135,8 @@ def build_plan(
         for key in keys:
             first_of[key] = number
         seen[number] = (row, unit_ref)
+        if weak:
+            weak_rows.add(number)
         if rid is None:
             if row.masked_given:  # a masked number cannot be stored for a new resident
                 problems[number] = (row.label, [Problem("masked_id", {"value": row.masked_given})])

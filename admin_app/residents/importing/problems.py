@@ -69,6 +69,10 @@ MESSAGES = {
     "two_residents": _l(
         "The phone number belongs to one resident of this unit and the ID number to another."
     ),
+    "ambiguous_resident": _l(
+        "The phone number is shared by %(names)s in this unit: give the name of one of them or "
+        "the ID number."
+    ),
     "conflicting_rows": _l("Rows %(rows)s describe the same resident differently."),
     "extra_cells": _l("The row has more cells than the header (a comma inside a value?)."),
     "extra_cells_sheet": _l("The row has a value right of the table, in a column with no header."),
