@@ -162,9 +162,10 @@ def register(app: Flask) -> None:
     from admin_app.passes.cli import passes_cli
 
     app.cli.add_command(passes_cli)
-    from admin_app.residents.cli import residents_cli
+    from admin_app.residents.cli import residents_cli, units_cli
 
     app.cli.add_command(residents_cli)
+    app.cli.add_command(units_cli)
     from admin_app.retention.cli import purge_command
 
     app.cli.add_command(purge_command)

@@ -86,6 +86,7 @@ class ResidentImportView(SecurePage):
                 estate_id,
                 create_units=request.form.get("create_units") == "y",
                 actor=current_user,
+                kind=request.form.get("kind", "residents"),
             )
         except ServiceError as refused:
             db.session.rollback()
@@ -155,8 +156,14 @@ class ResidentImportView(SecurePage):
                 (index, name, mapping[index], [s[index] if index < len(s) else "" for s in samples])
                 for index, name in enumerate(header)
             ],
-            "fields": [(name, columns.field_label(name)) for name in columns.FIELDS],
-            "missing": [columns.field_label(f) for f in columns.missing_fields(mapping)],
+            "fields": [
+                (name, columns.field_label(name))
+                for name in columns.known_fields(batch.kind == "units")
+            ],
+            "missing": [
+                columns.field_label(f)
+                for f in columns.missing_fields(mapping, batch.kind == "units")
+            ],
             "table_read": table_text(described),
         }
 

@@ -64,10 +64,17 @@ def batch_for(user, batch_id: int) -> ResidentImport:
 
 # ---- the steps ---------------------------------------------------------------------------
 def start(
-    data: bytes, filename: str, estate_id: int, *, create_units: bool = False, actor=None
+    data: bytes,
+    filename: str,
+    estate_id: int,
+    *,
+    create_units: bool = False,
+    actor=None,
+    kind: str = "residents",
 ) -> ResidentImport:
     """Record the upload and read its header. A file that cannot be read is recorded as
-    refused (with the reason); otherwise the batch waits for column matching or a check."""
+    refused (with the reason); otherwise the batch waits for column matching or a check.
+    `kind` "units": a unit list, with or without owners (missing units are created)."""
     _check_actor(actor, estate_id)
     if db.session.get(Estate, estate_id) is None:
         raise NotFound(gettext("This estate does not exist."))
@@ -75,8 +82,9 @@ def start(
         estate_id=estate_id,
         filename=storage.safe_filename(filename) or "import",
         created_by_id=getattr(actor, "id", None),
-        create_units=create_units,
+        create_units=create_units or kind == "units",
         status=ImportStatus.checking,
+        kind="units" if kind == "units" else "residents",
     )
     db.session.add(batch)
     limit = current_app.config["IMPORT_MAX_BYTES"]
@@ -106,8 +114,9 @@ def start(
         table.delimiter,
     )
     batch.header = table.header
-    batch.mapping = columns.auto_mapping(table.header, remembered_columns(estate_id))
-    if columns.needs_person(batch.mapping):
+    units = batch.kind == "units"
+    batch.mapping = columns.auto_mapping(table.header, remembered_columns(estate_id), units)
+    if columns.needs_person(batch.mapping, units):
         batch.status = ImportStatus.mapping
     db.session.flush()
     return batch
@@ -148,13 +157,14 @@ def choose_columns(batch: ResidentImport, mapping: list[str], actor=None) -> Non
     _check_actor(actor, batch.estate_id)
     if batch.status not in (ImportStatus.mapping, ImportStatus.checking, ImportStatus.ready):
         raise ImportRefused("not_ready")
-    known = (*columns.FIELDS, columns.IGNORE)
+    units = batch.kind == "units"
+    known = (*columns.known_fields(units), columns.IGNORE)
     mapping = [m if m in known else columns.IGNORE for m in mapping]
     mapping = (mapping + [columns.IGNORE] * len(batch.header or []))[: len(batch.header or [])]
     twice = columns.mapped_twice(mapping)
     if twice:
         raise ImportRefused("mapped_twice", field=twice)
-    missing = columns.missing_fields(mapping)
+    missing = columns.missing_fields(mapping, units)
     if missing:
         raise ImportRefused("no_columns", fields=missing)
     batch.mapping = list(mapping)
@@ -322,8 +332,9 @@ def _collector_paused():
 def _plan(batch: ResidentImport, progress) -> planning.Plan:
     table = stored_table(batch)
     table.check_size(current_app.config["IMPORT_MAX_ROWS"])
-    if columns.needs_person(batch.mapping or [None]):
-        raise ImportRefused("no_columns", fields=columns.missing_fields(batch.mapping or []))
+    units = batch.kind == "units"
+    if columns.needs_person(batch.mapping or [None], units):
+        raise ImportRefused("no_columns", fields=columns.missing_fields(batch.mapping or [], units))
     plan = planning.build_plan(
         db.session,
         estate=batch.estate,
@@ -333,6 +344,7 @@ def _plan(batch: ResidentImport, progress) -> planning.Plan:
         estimated_rows=table.estimated_rows,
         progress=progress,
         sheet=table.format == "xlsx",
+        unit_list=units,
     )
     plan.table = table.describe()
     return plan

@@ -13,12 +13,14 @@ import functools
 import re
 import unicodedata
 from datetime import date, timedelta
+from decimal import Decimal
 
 from flask import current_app, has_app_context
 from flask_babel import force_locale
 
 from admin_app import sensitive, validation
 from admin_app.models.resident import ResidentRole
+from admin_app.models.unit import Occupancy, UnitKind
 from admin_app.residents.importing.columns import header_key
 from admin_app.residents.importing.problems import Problem
 from admin_app.services import unit_reader
@@ -27,6 +29,22 @@ from admin_app.services import unit_reader
 # removes that apostrophe again so that export -> import changes nothing.
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n", "＝", "＋", "－", "＠")
 LIMITS = {"building": 32, "entrance": 16, "room": 16, "name": 50, "email": 120, "notes": 2000}
+UNIT_KIND_WORDS = {
+    UnitKind.residential: ("住宅", "住房", "公寓", "宿舍", "110", "119"),
+    UnitKind.commercial: ("商铺", "商业", "门面", "底商", "办公", "办公室", "写字楼", "120"),
+    UnitKind.parking: ("车位", "停车位", "车库", "parking"),
+    UnitKind.storage: ("储藏室", "储物间", "杂物间", "地下室", "storage"),
+}
+# 2001-2008: the house states of the same system's template (sold but empty counts as vacant).
+OCCUPANCY_WORDS = {
+    Occupancy.occupied: ("已入住", "入住", "自住", "业主自住", "2001"),
+    Occupancy.vacant: ("空置", "空闲", "未入住", "未销售", "已交房", "已装修", "装修中", "2002"),
+    Occupancy.rented: ("出租", "已出租", "租住", "2006"),
+}
+_VACANT_CODES = ("2003", "2004", "2005", "2007", "2008", "2009")
+_FLOOR = re.compile(r"^(-?\d{1,3})\s*(?:层|楼|F)?$", re.IGNORECASE)
+_AREA = re.compile(r"^(\d{1,6}(?:\.\d{1,2})?)\s*(?:㎡|m2|m²|平米|平方米|平方)?$", re.IGNORECASE)
+
 # 1001-1003: the owner types of a widespread open-source property system's template.
 ROLE_WORDS = {
     ResidentRole.owner: ("业主", "房主", "产权人", "户主", "本人", "owner", "landlord", "1001"),
@@ -87,6 +105,7 @@ class Row:
         "notes",
         "problems",
         "unit_cells",
+        "unit_values",
     )
 
     def __init__(self, number: int) -> None:
@@ -97,6 +116,7 @@ class Row:
         self.masked_given = self.move_in = self.move_out = self.email = self.notes = None
         self.problems: list[Problem] = []
         self.unit_cells: dict[str, str] = {}  # building, entrance, room, unit: as written
+        self.unit_values: dict[str, object] = {}  # a unit list's floor, area_m2, kind, occupancy
 
     @property
     def label(self) -> list:
@@ -125,6 +145,17 @@ def _unquote(text: str) -> str:
     if text[:1] == "'" and text[1:2] and text[1:2] in FORMULA_START:
         return text[1:]
     return text
+
+
+def choice_table(words: dict, choice) -> dict:
+    """{folded word: choice}: the given words, and each choice's value and labels."""
+    table = {header_key(w): c for c, ws in words.items() for w in ws}
+    for c in choice:
+        table[header_key(c.value)] = c
+        for language in current_app.config["LANGUAGES"] if has_app_context() else ():
+            with force_locale(language):
+                table.setdefault(header_key(str(c.label)), c)
+    return table
 
 
 def role_table() -> dict[str, ResidentRole]:
@@ -235,7 +266,12 @@ class RowCleaner:
     """Cleans the rows of one file: built once from the column mapping and the estate."""
 
     def __init__(
-        self, mapping: list[str | None], estate_name: str, estate_code: str, sheet: bool = False
+        self,
+        mapping: list[str | None],
+        estate_name: str,
+        estate_code: str,
+        sheet: bool = False,
+        units: bool = False,
     ) -> None:
         self.columns = [
             (i, name, getattr(self, "_" + name), note_text if name == "notes" else cell_text)
@@ -250,7 +286,13 @@ class RowCleaner:
         self.roles = role_table()
         self.hash_id = sensitive.lookup_hasher()
         self.dates: dict[tuple[str, str], date | Invalid] = {}
-        self.required = ("name",) + (() if "unit" in mapping else ("building", "room"))
+        self.required = () if units else ("name",)
+        self.required += () if "unit" in mapping else ("building", "room")
+        self.units = units
+        if units:
+            self.kinds = choice_table(UNIT_KIND_WORDS, UnitKind)
+            self.occupancies = choice_table(OCCUPANCY_WORDS, Occupancy)
+            self.occupancies |= dict.fromkeys(_VACANT_CODES, Occupancy.vacant)
 
     def clean(self, number: int, cells: list[str]) -> Row:
         row = Row(number)
@@ -276,6 +318,10 @@ class RowCleaner:
                 row.problems.append(Problem("required", {"field": name}))
         if row.move_in and row.move_out and row.move_out < row.move_in:
             row.problems.append(Problem("move_out_first"))
+        if self.units and not row.name:
+            if row.phone or row.id_number or row.masked_given or row.role:
+                row.problems.append(Problem("required", {"field": "name"}))
+            return row  # a unit without a resident
         if not row.problems and not (row.phone or row.id_hash or row.masked_given):
             row.problems.append(Problem("no_key"))
         return row
@@ -383,3 +429,28 @@ class RowCleaner:
 
     def _notes(self, row: Row, text: str) -> None:
         row.notes = _limited("notes", text)
+
+    # A unit list's columns (the unit import).
+    def _floor(self, row: Row, text: str) -> None:
+        match = _FLOOR.match(_TRAILING_ZERO.sub(r"\1", text))
+        if not match or not -10 <= int(match.group(1)) <= 200:
+            raise Invalid("bad_floor", value=text)
+        row.unit_values["floor"] = int(match.group(1))
+
+    def _area(self, row: Row, text: str) -> None:
+        match = _AREA.match(text)
+        if not match or not Decimal(match.group(1)):
+            raise Invalid("bad_area", value=text)
+        row.unit_values["area_m2"] = Decimal(match.group(1)).quantize(Decimal("0.01"))
+
+    def _unit_kind(self, row: Row, text: str) -> None:
+        kind = self.kinds.get(header_key(text))
+        if kind is None:
+            raise Invalid("bad_unit_kind", value=text)
+        row.unit_values["kind"] = kind
+
+    def _occupancy(self, row: Row, text: str) -> None:
+        occupancy = self.occupancies.get(header_key(text))
+        if occupancy is None:
+            raise Invalid("bad_occupancy", value=text)
+        row.unit_values["occupancy"] = occupancy

@@ -211,14 +211,30 @@ ALIASES = {
 # reads them; the resident import leaves them out without asking.
 UNIT_ALIASES = {
     "floor": ("楼层", "所在楼层", "层", "floor"),
-    "floors": ("总层数", "总楼层", "楼层数"),
-    "area": ("面积", "建筑面积", "面积（㎡）", "面积(m2)", "area", "floor area"),
-    "inner_area": ("室内面积", "套内面积", "使用面积"),
-    "kind": ("房屋类型", "房屋性质", "用途", "unit type", "kind"),
-    "layout": ("房屋户型", "户型"),
-    "lift": ("是否有电梯", "电梯"),
-    "rent": ("租金",),
+    "area": ("面积", "建筑面积", "面积（㎡）", "面积(m2)", "area", "floor area", "area m2"),
+    "unit_kind": ("房屋类型", "房屋性质", "用途", "unit type", "kind"),
     "occupancy": ("房屋状态", "状态", "入住状态", "occupancy", "status"),
+    # Read by no import: the unit import leaves them out without asking too.
+    IGNORE: (
+        "总层数",
+        "总楼层",
+        "楼层数",
+        "室内面积",
+        "套内面积",
+        "使用面积",
+        "房屋户型",
+        "户型",
+        "是否有电梯",
+        "电梯",
+        "租金",
+    ),
+}
+UNIT_FIELDS = ("floor", "area", "unit_kind", "occupancy")
+FIELD_LABELS |= {
+    "floor": _l("Floor"),
+    "area": _l("Floor area (m²)"),
+    "unit_kind": _l("Kind"),
+    "occupancy": _l("Occupancy"),
 }
 # The columns our invalid-rows download puts in front of the file's own (ignored on re-import).
 ERROR_COLUMN = _l("Error")
@@ -241,14 +257,22 @@ def field_label(name: str) -> str:
     return str(label) if label is not None else name
 
 
-def alias_table() -> dict[str, str]:
-    table = {header_key(alias): IGNORE for aliases in UNIT_ALIASES.values() for alias in aliases}
+def alias_table(units: bool = False) -> dict[str, str]:
+    """{header key: field}; the unit import (`units`) also reads the unit list's columns."""
+    table = {
+        header_key(alias): name if units else IGNORE
+        for name, aliases in UNIT_ALIASES.items()
+        for alias in aliases
+    }
     table |= {header_key(alias): name for name, aliases in ALIASES.items() for alias in aliases}
+    if units:  # a unit list's 类型 is the unit's type, not a resident's role
+        table[header_key("类型")] = "unit_kind"
     languages = current_app.config["LANGUAGES"] if has_app_context() else ()
     for language in languages:
         with force_locale(language):
             for name, label in FIELD_LABELS.items():
-                table.setdefault(header_key(str(label)), name)
+                shown = name if units or name not in UNIT_FIELDS else IGNORE
+                table.setdefault(header_key(str(label)), shown)
             for label in (ERROR_COLUMN, ROW_COLUMN):
                 table.setdefault(header_key(str(label)), IGNORE)
     return table
@@ -269,11 +293,13 @@ def field_for(header_cell, table: dict[str, str] | None = None) -> str | None:
     return words.pop() if len(words) == 1 else None
 
 
-def auto_mapping(header: list[str], remembered: dict[str, str] | None = None) -> list[str | None]:
+def auto_mapping(
+    header: list[str], remembered: dict[str, str] | None = None, units: bool = False
+) -> list[str | None]:
     """One entry per column: a field, IGNORE, or None where a person must decide. A field
     named by two columns is left to the person for the second one. `remembered` ({header key:
     field}, the estate's earlier choices) decides the columns no alias knows."""
-    table = alias_table()
+    table = alias_table(units)
     remembered = remembered or {}
     mapping: list[str | None] = []
     taken: set[str] = set()
@@ -281,6 +307,8 @@ def auto_mapping(header: list[str], remembered: dict[str, str] | None = None) ->
         name = field_for(cell, table)
         if name is None:
             name = remembered.get(header_key(cell))
+            if name in UNIT_FIELDS and not units:
+                name = IGNORE
         if name and name in taken:
             name = None
         if name:
@@ -289,16 +317,20 @@ def auto_mapping(header: list[str], remembered: dict[str, str] | None = None) ->
     return mapping
 
 
-def missing_fields(mapping: list[str | None]) -> list[str]:
-    """Required fields no column provides: the name, and the unit (building and room, or a
-    single unit column)."""
+def missing_fields(mapping: list[str | None], units: bool = False) -> list[str]:
+    """Required fields no column provides: the unit (building and room, or a single unit
+    column), and for residents the name (a unit list may have owners, or not)."""
     present = set(mapping)
     missing = []
     if "unit" not in present:
         missing += [f for f in ("building", "room") if f not in present]
-    if "name" not in present:
+    if "name" not in present and not units:
         missing.append("name")
     return missing
+
+
+def known_fields(units: bool = False) -> tuple[str, ...]:
+    return (*FIELDS, *UNIT_FIELDS) if units else FIELDS
 
 
 def mapped_twice(mapping: list[str | None]) -> str | None:
@@ -311,5 +343,7 @@ def mapped_twice(mapping: list[str | None]) -> str | None:
     return None
 
 
-def needs_person(mapping: list[str | None]) -> bool:
-    return None in mapping or bool(missing_fields(mapping)) or mapped_twice(mapping) is not None
+def needs_person(mapping: list[str | None], units: bool = False) -> bool:
+    return (
+        None in mapping or bool(missing_fields(mapping, units)) or mapped_twice(mapping) is not None
+    )

@@ -24,6 +24,8 @@ from admin_app.services.history import plain
 from admin_app.services.unit_reader import SHOWN_CHOICES, key
 from admin_app.validation import fold, normalise_phone
 
+# The unit fields a unit list sets (the unit import).
+UNIT_VALUES = ("floor", "area_m2", "kind", "occupancy")
 # The resident fields a row sets (the ID number aside): compared, and written by writing.py.
 COMPARED = ("name", "phone", "role", "move_in", "move_out", "email", "notes")
 
@@ -31,20 +33,26 @@ COMPARED = ("name", "phone", "role", "move_in", "move_out", "email", "notes")
 class UnitIndex:
     """The estate's units, found by building / entrance / room as the unit reader keys them."""
 
-    def __init__(self, session: Session, estate, create_missing: bool) -> None:
+    def __init__(
+        self, session: Session, estate, create_missing: bool, with_values: bool = False
+    ) -> None:
         self.estate_name = estate.name
         self.create_missing = create_missing
         self.exact: dict[tuple, list[int]] = {}
         self.by_room: dict[tuple, list[int]] = {}
         self.parts: dict[int, tuple[str, str, str]] = {}
         self.spelling: dict[tuple, str] = {}
+        self.values: dict[int, dict] = {}  # the unit import's: floor, area_m2, kind, occupancy
         table = Unit.__table__
+        shown = [table.c[name] for name in UNIT_VALUES] if with_values else []
         rows = session.connection().execute(
-            select(table.c.id, table.c.building, table.c.entrance, table.c.room).where(
+            select(table.c.id, table.c.building, table.c.entrance, table.c.room, *shown).where(
                 table.c.estate_id == estate.id
             )
         )
-        for unit_id, building, entrance, room in rows:
+        for unit_id, building, entrance, room, *values in rows:
+            if with_values:
+                self.values[unit_id] = dict(zip(UNIT_VALUES, values, strict=True))
             entrance = entrance or ""
             unit_key = (key("building", building), key("entrance", entrance), key("room", room))
             # Two units spelled alike ("3栋" and "3") cannot be told apart: neither matches.
@@ -72,6 +80,19 @@ class UnitIndex:
         if self.create_missing:
             return ("new", *unit_key), None
         return None, Problem("no_unit", {"unit": _unit_text(row), "estate": self.estate_name})
+
+    def diff(self, unit_id: int, values: dict) -> dict:
+        """{field: [stored, new]} for what a unit list's row changes; empty cells change
+        nothing."""
+        stored = self.values.get(unit_id, {})
+        changes = {}
+        for name, new in values.items():
+            old = stored.get(name)
+            if isinstance(old, str) and hasattr(new, "value"):
+                old = type(new)(old)
+            if old != new:
+                changes[name] = [plain(old), plain(new)]
+        return changes
 
     def new_unit(self, row: Row) -> tuple[str, str, str]:
         """A new unit spelled like the estate's others ("3栋" if its buildings are "3栋"), else

@@ -36,6 +36,11 @@ class Plan:
     new_units: dict[tuple, tuple[str, str, str]] = field(default_factory=dict)
     fingerprint: str = ""
     table: dict = field(default_factory=dict)  # which rows and columns were read (Table.describe)
+    # A unit list (the unit import): values of the units to create, and changes of stored ones.
+    unit_values: dict[tuple, dict] = field(default_factory=dict)
+    unit_updates: list[tuple[int, dict, dict]] = field(default_factory=list)  # (id, values, diff)
+    units_unchanged: int = 0
+    unit_parts: dict[int, tuple] = field(default_factory=dict)  # updated unit -> its parts
 
     @property
     def counts(self) -> dict[str, int]:
@@ -47,6 +52,8 @@ class Plan:
             "invalid": len(self.problems),
             "duplicates": len(self.duplicates),
             "units": len(self.new_units),
+            "units_updated": len(self.unit_updates),
+            "units_unchanged": self.units_unchanged,
         }
 
 
@@ -74,10 +81,15 @@ def build_plan(
     estimated_rows: int = 0,
     progress: Callable[[int, int], None] | None = None,
     sheet: bool = False,
+    unit_list: bool = False,
 ) -> Plan:
+    """`unit_list`: the unit import. Every row names a unit (created when missing, its floor,
+    area, type and occupancy set), and a row with a name also a resident of it."""
     plan = Plan()
-    cleaner = RowCleaner(mapping, estate.name, estate.code, sheet=sheet)
-    units = UnitIndex(session, estate, create_units)
+    cleaner = RowCleaner(mapping, estate.name, estate.code, sheet=sheet, units=unit_list)
+    units = UnitIndex(session, estate, create_units or unit_list, with_values=unit_list)
+    unit_rows: dict[int, tuple[dict, object, Row]] = {}  # row -> (values, unit, row)
+    unit_first: dict = {}  # unit -> (first row, its values)
     residents = ResidentIndex(session, estate.id)
     decided: dict[int, tuple] = {}  # row number -> ("new"|"update"|"same", row, unit, rid, diff)
     problems: dict[int, tuple[list, list[Problem]]] = {}
@@ -99,6 +111,15 @@ def build_plan(
                 rid, problem, weak = residents.match(row, unit_ref)
             if problem is not None:
                 row.problems.append(problem)
+        if unit_list and not row.problems:
+            first_unit = unit_first.setdefault(unit_ref, (number, row.unit_values))
+            if any(first_unit[1].get(k, v) != v for k, v in row.unit_values.items()):
+                listed = f"{first_unit[0]}, {number}"
+                row.problems.append(Problem("unit_rows_disagree", {"rows": listed}))
+            else:
+                unit_rows[number] = (row.unit_values, unit_ref, row)
+                if not row.name:
+                    continue  # a unit without a resident
         if row.problems:
             problems[number] = (row.label, row.problems)
             continue
@@ -158,8 +179,34 @@ def build_plan(
             problems[first] = (row.label, [])
         for number in group:
             problems[number][1].append(Problem("conflicting_rows", {"rows": listed}))
+    if unit_list:
+        _plan_units(plan, unit_rows, problems, units)
     _finish(plan, decided, problems, units)
     return plan
+
+
+def _plan_units(plan: Plan, unit_rows: dict, problems: dict, units: UnitIndex) -> None:
+    """The units a unit list creates or changes, from its valid rows (an invalid row changes
+    nothing, its unit's values included)."""
+    merged: dict = {}
+    for number in sorted(unit_rows):
+        if number in problems:
+            continue
+        values, unit_ref, row = unit_rows[number]
+        have = merged.setdefault(unit_ref, ({}, row))[0]
+        for name, value in values.items():
+            have.setdefault(name, value)
+    for unit_ref, (values, row) in merged.items():
+        if isinstance(unit_ref, int):
+            diff = units.diff(unit_ref, values)
+            if diff:
+                plan.unit_updates.append((unit_ref, {k: values[k] for k in diff}, diff))
+                plan.unit_parts[unit_ref] = units.parts[unit_ref]
+            else:
+                plan.units_unchanged += 1
+        else:
+            plan.new_units.setdefault(unit_ref, units.new_unit(row))
+            plan.unit_values[unit_ref] = values
 
 
 def _finish(plan: Plan, decided: dict, problems: dict, units: UnitIndex) -> None:
@@ -181,6 +228,10 @@ def _finish(plan: Plan, decided: dict, problems: dict, units: UnitIndex) -> None
         errors = [p.as_json() for p in found]
         plan.problems.append({"row": number, "label": label, "errors": errors})
         digest.update(json.dumps([number, "invalid", errors], sort_keys=True).encode())
+    for unit_id, _values, diff in plan.unit_updates:
+        digest.update(f"unit|{unit_id}|{diff!r};".encode())
+    for unit_ref, values in plan.unit_values.items():
+        digest.update(f"new unit|{unit_ref}|{values!r};".encode())
     plan.fingerprint = digest.hexdigest()
 
 
@@ -204,4 +255,10 @@ def preview_payload(plan: Plan) -> dict:
         "duplicates": [{"row": n, "of": first} for n, first in plan.duplicates[:SAMPLE_LIMIT]],
         "units": [list(parts) for parts in list(plan.new_units.values())[:SAMPLE_LIMIT]],
         "table": plan.table,
+        "unit_updates": [
+            {"unit": list(plan.unit_parts[unit_id]), "changes": diff}
+            for unit_id, _values, diff in plan.unit_updates[:SAMPLE_LIMIT]
+        ],
+        "units_updated": len(plan.unit_updates),
+        "units_unchanged": plan.units_unchanged,
     }

@@ -60,6 +60,13 @@ MESSAGES = {
     "bad_role": _l("%(value)s is not a role (owner, tenant or family member)."),
     "bad_email": _l("%(value)s is not an e-mail address."),
     "bad_unit": _l("%(value)s is not a unit like 1-2-301 or 1栋2单元301."),
+    "bad_floor": _l("%(value)s is not a floor (a whole number, like 3 or -1)."),
+    "bad_area": _l("%(value)s is not an area in square metres (like 89.5)."),
+    "bad_unit_kind": _l(
+        "%(value)s is not a unit type (residential, commercial, parking space, storage room)."
+    ),
+    "bad_occupancy": _l("%(value)s is not an occupancy (vacant, owner-occupied, rented out)."),
+    "unit_rows_disagree": _l("Rows %(rows)s describe the same unit differently."),
     "unit_disagrees": _l("%(value)s names another %(field)s than the row's other unit cells."),
     "other_estate": _l("This row belongs to %(value)s, not to %(estate)s."),
     "no_unit": _l("There is no unit %(unit)s in %(estate)s."),

@@ -28,7 +28,13 @@ def describe(batch, status: str, message: str = "") -> dict:
             "invalid": batch.invalid_count,
             "duplicates": batch.duplicate_count,
             "units": batch.units_created,
+            **(
+                {"units_updated": preview.get("units_updated", 0)}
+                if getattr(batch, "kind", "") == "units"
+                else {}
+            ),
         },
+        "table": preview.get("table"),
         "invalid": [
             {
                 "row": p["row"],
@@ -59,6 +65,8 @@ def as_text(summary: dict) -> str:
         if summary["status"] == "imported"
         else gettext("Units to create"),
     }
+    if "units_updated" in summary["counts"]:
+        labels["units_updated"] = gettext("Units changed")
     lines += [f"  {label}: {summary['counts'][key]}" for key, label in labels.items()]
     if summary["invalid"]:
         lines.append(gettext("Invalid rows:"))
