@@ -156,6 +156,10 @@ class ResidentIndex:
         under another name is renamed by the row, unless another row of the file is that
         resident (planning.py then makes this row a new resident sharing the phone)."""
         sharing = self.by_phone.get((unit_id, row.phone), ()) if row.phone else ()
+        if len(sharing) == 1 and not row.id_hash and not row.masked_given:
+            rid = sharing[0]  # the usual row: one resident with the phone, no ID number
+            if self.by_id[rid][2] == row.name:
+                return rid, None, False
         by_id = self.by_hash.get((unit_id, row.id_hash)) if row.id_hash else None
         if row.masked_given and by_id is None:
             by_id = self.by_mask.get((unit_id, row.masked_given))

@@ -414,30 +414,35 @@ def _data_rows(
     table; a row holding one lone cell after a blank row, or one cell starting "注:" / "说明",
     is a note below it. Notes are counted in `seen`, not read as residents."""
     count = 0
+    first = last = 0
     gap = False  # a blank row since the last resident row
-    for number, cells in records:
-        if number <= header_row:
-            continue
-        if keep is not None and len(cells) >= keep:
-            inside = cells[:keep]
-            if _blank(inside):
-                if not _blank(cells):
-                    seen["notes"] += 1
+    try:
+        for number, cells in records:
+            if number <= header_row:
+                continue
+            if keep is not None and len(cells) >= keep:
+                inside = cells[:keep]
+                if _blank(inside):
+                    if not _blank(cells):
+                        seen["notes"] += 1
+                    gap = True
+                    continue
+                cells = inside
+            if _blank(cells):
                 gap = True
                 continue
-            cells = inside
-        if _blank(cells):
-            gap = True
-            continue
-        if len(cells) < 2 or not (cells[0] and cells[1]):  # the usual row fills both
-            filled = [c for c in cells if c.strip()]
-            if len(filled) == 1 and (gap or _NOTE_START.match(filled[0].strip())):
-                seen["notes"] += 1
-                continue
-        gap = False
-        count += 1
-        if count > max_rows:
-            raise ImportRefused("too_many_rows", limit=max_rows)
-        seen.setdefault("first", number)
-        seen["last"] = number
-        yield number, cells
+            if len(cells) < 2 or not (cells[0] and cells[1]):  # the usual row fills both
+                filled = [c for c in cells if c.strip()]
+                if len(filled) == 1 and (gap or _NOTE_START.match(filled[0].strip())):
+                    seen["notes"] += 1
+                    continue
+            gap = False
+            count += 1
+            if count > max_rows:
+                raise ImportRefused("too_many_rows", limit=max_rows)
+            first = first or number
+            last = number
+            yield number, cells
+    finally:  # once, not for every row
+        if first:
+            seen["first"], seen["last"] = first, last
