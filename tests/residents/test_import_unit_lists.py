@@ -196,3 +196,25 @@ def test_the_page_imports_a_unit_list(login, world, in_app):
     batch_id = int(batch_url.rstrip("/").rsplit("/", 1)[-1])
     assert c.post(f"/admin/resident_import/{batch_id}/confirm/").status_code == 302
     assert {"5-1-101", "5-1-102"} <= set(units_of(in_app, world))
+
+
+def test_the_unit_export_imports_back_with_no_changes(login, world, in_app, factories):
+    with in_app():
+        factories.unit(world.a, building="5", entrance="", room="B01")
+        unit = db.session.query(Unit).filter_by(estate_id=world.a.id, room="101").one()
+        unit.area_m2, unit.floor = Decimal("88.25"), 3
+        db.session.commit()
+    commit(in_app, checked(in_app, world, csv_bytes(UNITS, header=HEADER)))
+    with in_app():
+        supervisor = factories.staff(Role.supervisor, estates=[world.a])
+        db.session.commit()
+    c = login(supervisor)  # a receptionist may not export units
+    exported = c.get("/admin/unit/export/csv/").data
+    before = units_of(in_app, world)
+    batch_id = checked(in_app, world, exported, name="export.csv")
+    with in_app():
+        batch = db.session.get(ResidentImport, batch_id)
+        assert batch.status is ImportStatus.ready, batch.mapping
+        assert (batch.units_created, batch.invalid_count) == (0, 0)
+        assert (batch.preview["units_updated"], batch.preview["units_unchanged"]) == (0, 6)
+    assert units_of(in_app, world) == before

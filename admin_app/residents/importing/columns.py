@@ -236,6 +236,8 @@ FIELD_LABELS |= {
     "unit_kind": _l("Kind"),
     "occupancy": _l("Occupancy"),
 }
+# Columns of the panel's own unit export that no import reads (the same msgids as its labels).
+EXPORT_ONLY = (_l("Renovation"),)
 # The columns our invalid-rows download puts in front of the file's own (ignored on re-import).
 ERROR_COLUMN = _l("Error")
 ROW_COLUMN = _l("Row")
@@ -273,7 +275,7 @@ def alias_table(units: bool = False) -> dict[str, str]:
             for name, label in FIELD_LABELS.items():
                 shown = name if units or name not in UNIT_FIELDS else IGNORE
                 table.setdefault(header_key(str(label)), shown)
-            for label in (ERROR_COLUMN, ROW_COLUMN):
+            for label in (ERROR_COLUMN, ROW_COLUMN, *EXPORT_ONLY):
                 table.setdefault(header_key(str(label)), IGNORE)
     return table
 
