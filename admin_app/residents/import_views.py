@@ -23,7 +23,7 @@ from admin_app.extensions import db
 from admin_app.jobs.queue import submit
 from admin_app.models.resident import ResidentRole
 from admin_app.models.resident_import import ImportStatus, ResidentImport
-from admin_app.models.unit import unit_label
+from admin_app.models.unit import Occupancy, UnitKind, unit_label
 from admin_app.panel import export as exporting
 from admin_app.panel.access import SecurePage
 from admin_app.residents import operations as resident_import
@@ -125,6 +125,8 @@ class ResidentImportView(SecurePage):
             "field_label": columns.field_label,
             "value_text": value_text,
             "unit_text": unit_text,
+            "unit_field_label": unit_field_label,
+            "unit_value_text": unit_value_text,
             "render": render,
             "delimiter_label": DELIMITERS.get(batch.delimiter, batch.delimiter),
         }
@@ -293,6 +295,24 @@ def table_text(described: dict | None) -> str:
             described["notes"],
         )
     return text
+
+
+UNIT_COLUMNS = {"floor": "floor", "area_m2": "area", "kind": "unit_kind", "occupancy": "occupancy"}
+
+
+def unit_field_label(column: str) -> str:
+    """A unit column of a preview's changes, labelled like the import's field."""
+    return columns.field_label(UNIT_COLUMNS.get(column, column))
+
+
+def unit_value_text(column: str, value) -> str:
+    choices = {"kind": UnitKind, "occupancy": Occupancy}
+    if column in choices and value:
+        try:
+            return str(choices[column](value).label)
+        except ValueError:
+            return str(value)
+    return "∅" if value is None or value == "" else str(value)
 
 
 def unit_text(label) -> str:

@@ -96,7 +96,7 @@ def test_a_unit_list_creates_the_units_with_floor_area_type_and_occupancy(in_app
         assert (batch.units_created, batch.preview["units_unchanged"]) == (0, 4)
 
 
-def test_a_stored_unit_is_updated_field_by_field(in_app, world):
+def test_a_stored_unit_is_updated_field_by_field(in_app, world, login):
     batch_id = checked(
         in_app, world, csv_bytes([["1", "1", "3", "101", "75", "", "出租"]], header=HEADER)
     )
@@ -110,6 +110,8 @@ def test_a_stored_unit_is_updated_field_by_field(in_app, world):
             "area_m2": [None, "75.00"],
             "occupancy": ["vacant", "rented"],
         }
+    html = login(world.reception).get(f"/admin/resident_import/{batch_id}/").get_data(True)
+    assert "Occupancy</b>: Vacant → Rented out" in html and "Floor</b>: 1 → 3" in html
     commit(in_app, batch_id)
     assert units_of(in_app, world)["1-1-101"] == (3, Decimal("75.00"), "residential", "rented")
 
@@ -193,6 +195,7 @@ def test_the_page_imports_a_unit_list(login, world, in_app):
     batch_url = response.headers["Location"]
     html = c.get(batch_url).get_data(as_text=True)
     assert "Units: 2 new, 0 changed, 0 unchanged." in html
+    assert "Import: 2 new and 0 changed units, 0 new and 0 updated residents" in html
     batch_id = int(batch_url.rstrip("/").rsplit("/", 1)[-1])
     assert c.post(f"/admin/resident_import/{batch_id}/confirm/").status_code == 302
     assert {"5-1-101", "5-1-102"} <= set(units_of(in_app, world))
