@@ -13,10 +13,9 @@ from urllib.parse import quote
 
 from flask import Response, abort, current_app, flash, jsonify, redirect, request, url_for
 from flask_admin import expose
-from flask_babel import gettext, ngettext
+from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from openpyxl.utils import get_column_letter
 from werkzeug.utils import secure_filename
 
 from admin_app.extensions import db
@@ -29,6 +28,7 @@ from admin_app.panel.access import SecurePage
 from admin_app.residents import operations as resident_import
 from admin_app.residents.importing import columns
 from admin_app.residents.importing.problems import render
+from admin_app.residents.importing.report import table_text
 from admin_app.residents.importing.template import RULES, template_file
 from admin_app.residents.jobs import check_import, commit_import
 from admin_app.services.errors import ServiceError
@@ -264,37 +264,6 @@ def value_text(field: str, value) -> str:
         except ValueError:
             return str(value)
     return str(value)
-
-
-def table_text(described: dict | None) -> str:
-    """Which rows and columns of the file were read as the table, in a sentence."""
-    if not described:
-        return ""
-    first, last = described["columns"]
-    if described.get("format") == "xlsx":
-        first, last = get_column_letter(first), get_column_letter(last)
-    top, bottom = described["header_rows"]
-    parts = []
-    if described.get("sheet"):
-        parts.append(gettext("sheet %(sheet)s", sheet=described["sheet"]))
-    if top != bottom:
-        parts.append(
-            gettext("header on rows %(first)s–%(last)s (two rows joined)", first=top, last=bottom)
-        )
-    else:
-        parts.append(gettext("header on row %(row)s", row=top))
-    rows = described.get("rows") or [0, 0]
-    if rows[0]:
-        parts.append(gettext("rows %(first)s–%(last)s", first=rows[0], last=rows[1]))
-    parts.append(gettext("columns %(first)s–%(last)s", first=first, last=last))
-    text = gettext("Read as the table: %(parts)s.", parts=", ".join(parts))
-    if described.get("notes"):
-        text += " " + ngettext(
-            "%(num)s row of notes beside or below the table was left out.",
-            "%(num)s rows of notes beside or below the table were left out.",
-            described["notes"],
-        )
-    return text
 
 
 UNIT_COLUMNS = {"floor": "floor", "area_m2": "area", "kind": "unit_kind", "occupancy": "occupancy"}

@@ -176,6 +176,7 @@ def test_the_units_import_command(app, in_app, world, tmp_path):
     done = runner.invoke(args=["units", "import", str(path), "--estate", "AA", "--lang", "en"])
     assert done.exit_code == 0, done.output
     assert "Units created: 4" in done.output and "Units changed: 0" in done.output
+    assert "Read as the table: header on row 1, rows 2–5, columns 1–7." in done.output
     assert len(units_of(in_app, world)) == 5
     path.write_bytes(csv_bytes([["6", "1", "1", "101", "-3", "住宅", ""]], header=HEADER))
     refused = runner.invoke(args=["units", "import", str(path), "--estate", "AA", "--lang", "en"])
