@@ -196,9 +196,10 @@ def register(app: Flask) -> None:
     from admin_app.prices.cli import prices_cli
 
     app.cli.add_command(prices_cli)
-    from admin_app.residents.cli import residents_cli
+    from admin_app.residents.cli import residents_cli, units_cli
 
     app.cli.add_command(residents_cli)
+    app.cli.add_command(units_cli)
     from admin_app.retention.cli import purge_command
 
     app.cli.add_command(purge_command)

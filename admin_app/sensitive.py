@@ -79,12 +79,15 @@ def lookup_hasher():
 
 
 def mask(value: str | None) -> str:
-    """110105********1234 style: the region and the last four stay, the birth date goes."""
+    """110105********1234 style: the region and the last four stay, the birth date goes (a
+    15-digit first-generation number keeps its 3-digit sequence: 110105******123)."""
     value = normalise_id_number(value)
     if not value:
         return ""
     if len(value) <= 4:
         return "*" * len(value)
+    if len(value) == 15 and value.isdigit():  # first generation: region, YYMMDD, sequence
+        return value[:6] + "*" * 6 + value[-3:]
     keep_head = 3 if len(value) < 15 else 6
     keep_head = min(keep_head, max(len(value) - 8, 1))
     return value[:keep_head] + "*" * (len(value) - keep_head - 4) + value[-4:]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from datetime import date
 
 _MOBILE = re.compile(r"^1[3-9]\d{9}$")
 _LANDLINE = re.compile(r"^0\d{2,3}\d{7,8}$")
@@ -118,12 +119,71 @@ def id_checksum_ok(number: str) -> bool:
     return id_check_char(number[:17]) == number[17]
 
 
+# The first two digits of a mainland ID: the province (GB/T 2260), Taiwan, Hong Kong, Macau.
+_PROVINCE_CODES = frozenset(
+    [
+        "11",
+        "12",
+        "13",
+        "14",
+        "15",
+        "21",
+        "22",
+        "23",
+        "31",
+        "32",
+        "33",
+        "34",
+        "35",
+        "36",
+        "37",
+        "41",
+        "42",
+        "43",
+        "44",
+        "45",
+        "46",
+        "50",
+        "51",
+        "52",
+        "53",
+        "54",
+        "61",
+        "62",
+        "63",
+        "64",
+        "65",
+        "71",
+        "81",
+        "82",
+    ]
+)
+
+
+def first_generation_id_ok(number: str) -> bool:
+    """A first-generation (1984-2004) mainland ID: 15 digits, a 6-digit region, the birth date
+    as YYMMDD of the 1900s and a 3-digit sequence. It has no check digit, so the region and the
+    date are what can be checked."""
+    if len(number) != 15 or not number.isdigit() or number[:2] not in _PROVINCE_CODES:
+        return False
+    if number[2:6] == "0000":
+        return False
+    try:
+        date(1900 + int(number[6:8]), int(number[8:10]), int(number[10:12]))
+    except ValueError:
+        return False
+    return True
+
+
 def is_valid_id_document(number: str) -> bool:
-    """A mainland ID with a correct check character, or another document (passport, HK/Macau/
-    Taiwan permits) of 6-20 letters and digits: those have no public checksum."""
+    """A mainland ID with a correct check character, a first-generation 15-digit one with a
+    possible region and birth date, or another document (passport, HK/Macau/Taiwan permits) of
+    6-20 letters and digits: those have no public checksum."""
     number = fold(number).upper().replace(" ", "")
     if re.match(r"^\d{17}[\dX]$", number):
         return id_checksum_ok(number)
+    if len(number) == 15 and number.isdigit():
+        return first_generation_id_ok(number)
     if re.match(r"^\d{15,18}$", number):
         return False
     return bool(re.match(r"^[A-Z0-9]{6,20}$", number))

@@ -22,8 +22,9 @@ class ResidentRole(Choice):
 class Resident(EstateScoped, SensitiveIdNumber, TimestampMixin, db.Model):
     __tablename__ = "resident"
     __table_args__ = (
-        # One person (by phone) appears once per unit; a race of two receptionists ends here.
-        UniqueConstraint("unit_id", "phone"),
+        # One person (by phone and name) appears once per unit; a race of two receptionists ends
+        # here. Two people of a household may share a phone (a parent and child, a landline).
+        UniqueConstraint("unit_id", "phone", "name"),
         Index("ix_resident_estate_phone", "estate_id", "phone"),
         Index("ix_resident_estate_name", "estate_id", "name"),
         list_index("ix_resident_name_id", "name", "id"),

@@ -45,6 +45,8 @@ class ResidentImport(EstateScoped, TimestampMixin, db.Model):
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id", ondelete="SET NULL"))
     created_by = relationship("Staff", foreign_keys=[created_by_id])
     create_units: Mapped[bool] = mapped_column(Boolean, default=False)
+    # "residents", or "units": a unit list (floor, area, type, state), with or without owners.
+    kind: Mapped[str] = mapped_column(String(16), default="residents", server_default="residents")
     status: Mapped[ImportStatus] = mapped_column(
         choice_column(ImportStatus), default=ImportStatus.checking
     )

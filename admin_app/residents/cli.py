@@ -1,4 +1,5 @@
-"""`flask residents import`: the panel's import steps run in one go, for scripts.
+"""`flask residents import` and `flask units import`: the panel's import steps run in one go,
+for scripts.
 
 Like a web request, this is a caller of the service: it commits, or rolls everything back when
 it refuses. A dry run writes nothing at all (not even the record of the batch).
@@ -23,6 +24,7 @@ from admin_app.residents.importing import columns, report
 from admin_app.residents.importing.problems import ImportRefused, Problem, render
 
 residents_cli = AppGroup("residents", help="Resident records.")
+units_cli = AppGroup("units", help="Units (房屋).")
 
 
 @residents_cli.command("import")
@@ -66,6 +68,45 @@ def residents_import(
         raise SystemExit(code)
 
 
+@units_cli.command("import")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False))
+@click.option("--estate", "estate_code", required=True, help="Estate code, e.g. HY.")
+@click.option("--dry-run", is_flag=True, help="Check every row and report; write nothing.")
+@click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
+@click.option(
+    "--skip-invalid", is_flag=True, help="Import the valid rows even if some are invalid."
+)
+@click.option(
+    "--map",
+    "column_map",
+    multiple=True,
+    metavar="HEADER=FIELD",
+    help="Match a column by hand; FIELD 'ignore' leaves it out (repeatable).",
+)
+@click.option("--lang", type=click.Choice(["zh_Hans_CN", "en"]), help="Language of the report.")
+def units_import(file, estate_code, dry_run, as_json, skip_invalid, column_map, lang):
+    """Import a unit list (building, entrance, floor, room, area, type, occupancy) from a CSV
+    or .xlsx FILE, with or without owners on the same rows: missing units are created, stored
+    ones updated, owners imported as by `residents import`; all rows or none. Exits 1 when it
+    refuses."""
+    with force_locale(lang or current_app.config["BABEL_DEFAULT_LOCALE"]):
+        code, summary = run_import(
+            Path(file),
+            estate_code,
+            dry_run=dry_run,
+            skip_invalid=skip_invalid,
+            column_map=column_map,
+            kind="units",
+        )
+        click.echo(
+            json.dumps(summary, ensure_ascii=False, indent=2)
+            if as_json
+            else report.as_text(summary)
+        )
+    if code:
+        raise SystemExit(code)
+
+
 def run_import(
     path: Path,
     estate_code: str,
@@ -74,6 +115,7 @@ def run_import(
     create_units: bool = False,
     skip_invalid: bool = False,
     column_map: tuple[str, ...] = (),
+    kind: str = "residents",
 ) -> tuple[int, dict]:
     """(exit code, summary). 0: imported (or, dry, would import); 1: refused."""
     estate = db.session.query(Estate).filter(Estate.code == estate_code).one_or_none()
@@ -82,8 +124,10 @@ def run_import(
             path, estate_code, gettext("Unknown estate code: %(code)s", code=estate_code)
         )
     try:
+        with path.open("rb") as stream:
+            data = resident_import.read_upload(stream)
         batch = resident_import.start(
-            path.read_bytes(), path.name, estate.id, create_units=create_units
+            data, path.name, estate.id, create_units=create_units, kind=kind
         )
         if batch.status is ImportStatus.refused:
             return _finish(batch, "refused", render(batch.refusal), write=False)
@@ -124,11 +168,12 @@ def _apply_column_map(batch, column_map: tuple[str, ...]) -> str:
         header, _, field = item.partition("=")
         field = field.strip()
         field = columns.IGNORE if field == "ignore" else field
-        if field not in (*columns.FIELDS, columns.IGNORE):
+        fields = columns.known_fields(batch.kind == "units")
+        if field not in (*fields, columns.IGNORE):
             return gettext(
                 "Unknown field %(field)s; fields: %(fields)s, ignore.",
                 field=field,
-                fields=", ".join(columns.FIELDS),
+                fields=", ".join(fields),
             )
         key = columns.header_key(header)
         if key not in keys:

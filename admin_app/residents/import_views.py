@@ -22,12 +22,13 @@ from admin_app.extensions import db
 from admin_app.jobs.queue import submit
 from admin_app.models.resident import ResidentRole
 from admin_app.models.resident_import import ImportStatus, ResidentImport
-from admin_app.models.unit import unit_label
+from admin_app.models.unit import Occupancy, UnitKind, unit_label
 from admin_app.panel import export as exporting
 from admin_app.panel.access import SecurePage
 from admin_app.residents import operations as resident_import
 from admin_app.residents.importing import columns
 from admin_app.residents.importing.problems import render
+from admin_app.residents.importing.report import table_text
 from admin_app.residents.importing.template import RULES, template_file
 from admin_app.residents.jobs import check_import, commit_import
 from admin_app.services.errors import ServiceError
@@ -80,11 +81,12 @@ class ResidentImportView(SecurePage):
             return None
         try:
             batch = resident_import.start(
-                upload.read(),
+                resident_import.read_upload(upload.stream),
                 upload.filename,
                 estate_id,
                 create_units=request.form.get("create_units") == "y",
                 actor=current_user,
+                kind=request.form.get("kind", "residents"),
             )
         except ServiceError as refused:
             db.session.rollback()
@@ -123,6 +125,8 @@ class ResidentImportView(SecurePage):
             "field_label": columns.field_label,
             "value_text": value_text,
             "unit_text": unit_text,
+            "unit_field_label": unit_field_label,
+            "unit_value_text": unit_value_text,
             "render": render,
             "delimiter_label": DELIMITERS.get(batch.delimiter, batch.delimiter),
         }
@@ -130,16 +134,21 @@ class ResidentImportView(SecurePage):
             context.update(self._mapping_context(batch))
         if batch.status in (ImportStatus.ready, ImportStatus.done):
             context["preview"] = batch.preview or {}
+            context["table_read"] = table_text(context["preview"].get("table"))
             context["problems"] = (batch.problems or [])[:SHOWN_ROWS]
         return self.render("admin/wuye/import/batch.html", **context)
 
     def _mapping_context(self, batch: ResidentImport) -> dict:
         samples: list[list[str]] = []
+        described = None
         try:
-            for _, cells in resident_import.stored_table(batch).rows():
+            table = resident_import.stored_table(batch)
+            for _, cells in table.rows():
                 samples.append(cells)
                 if len(samples) == 3:
                     break
+            described = table.describe()
+            described["rows"] = [0, 0]  # only the first rows were read
         except ServiceError:
             pass
         header = batch.header or []
@@ -149,8 +158,15 @@ class ResidentImportView(SecurePage):
                 (index, name, mapping[index], [s[index] if index < len(s) else "" for s in samples])
                 for index, name in enumerate(header)
             ],
-            "fields": [(name, columns.field_label(name)) for name in columns.FIELDS],
-            "missing": [columns.field_label(f) for f in columns.missing_fields(mapping)],
+            "fields": [
+                (name, columns.field_label(name))
+                for name in columns.known_fields(batch.kind == "units")
+            ],
+            "missing": [
+                columns.field_label(f)
+                for f in columns.missing_fields(mapping, batch.kind == "units")
+            ],
+            "table_read": table_text(described),
         }
 
     @expose("/<int:batch_id>/columns/", methods=("POST",))
@@ -248,6 +264,24 @@ def value_text(field: str, value) -> str:
         except ValueError:
             return str(value)
     return str(value)
+
+
+UNIT_COLUMNS = {"floor": "floor", "area_m2": "area", "kind": "unit_kind", "occupancy": "occupancy"}
+
+
+def unit_field_label(column: str) -> str:
+    """A unit column of a preview's changes, labelled like the import's field."""
+    return columns.field_label(UNIT_COLUMNS.get(column, column))
+
+
+def unit_value_text(column: str, value) -> str:
+    choices = {"kind": UnitKind, "occupancy": Occupancy}
+    if column in choices and value:
+        try:
+            return str(choices[column](value).label)
+        except ValueError:
+            return str(value)
+    return "∅" if value is None or value == "" else str(value)
 
 
 def unit_text(label) -> str:

@@ -65,10 +65,17 @@ def batch_for(user, batch_id: int) -> ResidentImport:
 
 # ---- the steps ---------------------------------------------------------------------------
 def start(
-    data: bytes, filename: str, estate_id: int, *, create_units: bool = False, actor=None
+    data: bytes,
+    filename: str,
+    estate_id: int,
+    *,
+    create_units: bool = False,
+    actor=None,
+    kind: str = "residents",
 ) -> ResidentImport:
     """Record the upload and read its header. A file that cannot be read is recorded as
-    refused (with the reason); otherwise the batch waits for column matching or a check."""
+    refused (with the reason); otherwise the batch waits for column matching or a check.
+    `kind` "units": a unit list, with or without owners (missing units are created)."""
     _check_actor(actor, estate_id)
     if db.session.get(Estate, estate_id) is None:
         raise NotFound(gettext("This estate does not exist."))
@@ -76,8 +83,9 @@ def start(
         estate_id=estate_id,
         filename=storage.safe_filename(filename) or "import",
         created_by_id=getattr(actor, "id", None),
-        create_units=create_units,
+        create_units=create_units or kind == "units",
         status=ImportStatus.checking,
+        kind="units" if kind == "units" else "residents",
     )
     db.session.add(batch)
     limit = current_app.config["IMPORT_MAX_BYTES"]
@@ -87,6 +95,8 @@ def start(
         if len(data) > limit:
             raise ImportRefused("file_too_large", limit=limit // 2**20)
         table = read_table(data, max_rows=current_app.config["IMPORT_MAX_ROWS"])
+        if table.format == "csv":  # cheap here; a workbook is counted by the check (a job)
+            table.check_size(current_app.config["IMPORT_MAX_ROWS"])
     except ImportRefused as refused:
         _refuse(batch, refused.problem)
         db.session.flush()
@@ -105,11 +115,42 @@ def start(
         table.delimiter,
     )
     batch.header = table.header
-    batch.mapping = columns.auto_mapping(table.header)
-    if columns.needs_person(batch.mapping):
+    units = batch.kind == "units"
+    batch.mapping = columns.auto_mapping(table.header, remembered_columns(estate_id), units)
+    if columns.needs_person(batch.mapping, units):
         batch.status = ImportStatus.mapping
     db.session.flush()
     return batch
+
+
+def remembered_columns(estate_id: int, recent: int = 20) -> dict[str, str]:
+    """{header key: field} as the estate's recent checked imports matched their columns (the
+    newest choice wins), so the next file from the same system needs no matching step."""
+    found = db.session.execute(
+        select(ResidentImport.header, ResidentImport.mapping)
+        .where(
+            ResidentImport.estate_id == estate_id,
+            ResidentImport.status.in_(
+                (ImportStatus.ready, ImportStatus.importing, ImportStatus.done)
+            ),
+            ResidentImport.mapping.is_not(None),
+        )
+        .order_by(ResidentImport.id.desc())
+        .limit(recent)
+    ).all()
+    remembered: dict[str, str] = {}
+    for header, mapping in reversed(found):
+        for cell, name in zip(header or [], mapping or [], strict=False):
+            if name is not None and columns.header_key(cell):
+                remembered[columns.header_key(cell)] = name
+    return remembered
+
+
+def read_upload(stream, limit: int | None = None) -> bytes:
+    """An uploaded file's bytes, reading no more than one byte past the import's size limit
+    (that byte says the file is too large: start refuses it)."""
+    limit = limit if limit is not None else current_app.config["IMPORT_MAX_BYTES"]
+    return stream.read(limit + 1)
 
 
 def choose_columns(batch: ResidentImport, mapping: list[str], actor=None) -> None:
@@ -117,13 +158,14 @@ def choose_columns(batch: ResidentImport, mapping: list[str], actor=None) -> Non
     _check_actor(actor, batch.estate_id)
     if batch.status not in (ImportStatus.mapping, ImportStatus.checking, ImportStatus.ready):
         raise ImportRefused("not_ready")
-    known = (*columns.FIELDS, columns.IGNORE)
+    units = batch.kind == "units"
+    known = (*columns.known_fields(units), columns.IGNORE)
     mapping = [m if m in known else columns.IGNORE for m in mapping]
     mapping = (mapping + [columns.IGNORE] * len(batch.header or []))[: len(batch.header or [])]
     twice = columns.mapped_twice(mapping)
     if twice:
         raise ImportRefused("mapped_twice", field=twice)
-    missing = columns.missing_fields(mapping)
+    missing = columns.missing_fields(mapping, units)
     if missing:
         raise ImportRefused("no_columns", fields=missing)
     batch.mapping = list(mapping)
@@ -311,9 +353,11 @@ def _collector_paused():
 
 def _plan(batch: ResidentImport, progress) -> planning.Plan:
     table = stored_table(batch)
-    if columns.needs_person(batch.mapping or [None]):
-        raise ImportRefused("no_columns", fields=columns.missing_fields(batch.mapping or []))
-    return planning.build_plan(
+    table.check_size(current_app.config["IMPORT_MAX_ROWS"])
+    units = batch.kind == "units"
+    if columns.needs_person(batch.mapping or [None], units):
+        raise ImportRefused("no_columns", fields=columns.missing_fields(batch.mapping or [], units))
+    plan = planning.build_plan(
         db.session,
         estate=batch.estate,
         rows=table.rows(),
@@ -321,7 +365,11 @@ def _plan(batch: ResidentImport, progress) -> planning.Plan:
         create_units=batch.create_units,
         estimated_rows=table.estimated_rows,
         progress=progress,
+        sheet=table.format == "xlsx",
+        unit_list=units,
     )
+    plan.table = table.describe()
+    return plan
 
 
 def _store_preview(batch: ResidentImport, plan: planning.Plan) -> None:

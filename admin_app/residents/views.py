@@ -88,7 +88,10 @@ class ResidentView(FullIdNumberMixin, ResidentFileMixin, SecureModelView):
     }
     form_ajax_refs = {"estate": ESTATE_LOOKUP, "unit": UNIT_LOOKUP}
     integrity_messages = (
-        (("phone",), _l("A resident with this phone number is already registered in this unit.")),
+        (
+            ("phone",),
+            _l("A resident with this name and phone number is already registered in this unit."),
+        ),
     )
 
     @property

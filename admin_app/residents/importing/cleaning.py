@@ -2,8 +2,9 @@
 
 Text is trimmed and full-width characters folded; phones lose +86, spaces and dashes; dates are
 read in the common spellings; roles in either language; ID numbers are checked (mainland
-checksum) and only their keyed hash and mask are kept for matching. An empty cell never erases
-a stored value: it means "nothing to say".
+checksum; a 15-digit first-generation number by its region and birth date) and only their keyed
+hash and mask are kept for matching. An empty cell never erases a stored value: it means
+"nothing to say".
 """
 
 from __future__ import annotations
@@ -12,12 +13,14 @@ import functools
 import re
 import unicodedata
 from datetime import date, timedelta
+from decimal import Decimal
 
 from flask import current_app, has_app_context
 from flask_babel import force_locale
 
 from admin_app import sensitive, validation
 from admin_app.models.resident import ResidentRole
+from admin_app.models.unit import Occupancy, UnitKind
 from admin_app.residents.importing.columns import header_key
 from admin_app.residents.importing.problems import Problem
 from admin_app.services import unit_reader
@@ -26,10 +29,37 @@ from admin_app.services import unit_reader
 # removes that apostrophe again so that export -> import changes nothing.
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n", "＝", "＋", "－", "＠")
 LIMITS = {"building": 32, "entrance": 16, "room": 16, "name": 50, "email": 120, "notes": 2000}
+UNIT_KIND_WORDS = {
+    UnitKind.residential: ("住宅", "住房", "公寓", "宿舍", "110", "119"),
+    UnitKind.commercial: ("商铺", "商业", "门面", "底商", "办公", "办公室", "写字楼", "120"),
+    UnitKind.parking: ("车位", "停车位", "车库", "parking"),
+    UnitKind.storage: ("储藏室", "储物间", "杂物间", "地下室", "storage"),
+}
+# 2001-2008: the house states of the same system's template (sold but empty counts as vacant).
+OCCUPANCY_WORDS = {
+    Occupancy.occupied: ("已入住", "入住", "自住", "业主自住", "2001"),
+    Occupancy.vacant: ("空置", "空闲", "未入住", "未销售", "已交房", "已装修", "装修中", "2002"),
+    Occupancy.rented: ("出租", "已出租", "租住", "2006"),
+}
+_VACANT_CODES = ("2003", "2004", "2005", "2007", "2008", "2009")
+_FLOOR = re.compile(r"^(-?\d{1,3})\s*(?:层|楼|F)?$", re.IGNORECASE)
+_AREA = re.compile(r"^(\d{1,6}(?:\.\d{1,2})?)\s*(?:㎡|m2|m²|平米|平方米|平方)?$", re.IGNORECASE)
+
+# 1001-1003: the owner types of a widespread open-source property system's template.
 ROLE_WORDS = {
-    ResidentRole.owner: ("业主", "房主", "产权人", "户主", "本人", "owner", "landlord"),
-    ResidentRole.tenant: ("租户", "租客", "承租人", "tenant", "renter", "lessee"),
+    ResidentRole.owner: ("业主", "房主", "产权人", "户主", "本人", "owner", "landlord", "1001"),
+    ResidentRole.tenant: (
+        "租户",
+        "租客",
+        "承租人",
+        "房屋租客",
+        "tenant",
+        "renter",
+        "lessee",
+        "1003",
+    ),
     ResidentRole.family: (
+        "1002",
         "家属",
         "家庭成员",
         "家人",
@@ -75,6 +105,7 @@ class Row:
         "notes",
         "problems",
         "unit_cells",
+        "unit_values",
     )
 
     def __init__(self, number: int) -> None:
@@ -85,6 +116,7 @@ class Row:
         self.masked_given = self.move_in = self.move_out = self.email = self.notes = None
         self.problems: list[Problem] = []
         self.unit_cells: dict[str, str] = {}  # building, entrance, room, unit: as written
+        self.unit_values: dict[str, object] = {}  # a unit list's floor, area_m2, kind, occupancy
 
     @property
     def label(self) -> list:
@@ -113,6 +145,17 @@ def _unquote(text: str) -> str:
     if text[:1] == "'" and text[1:2] and text[1:2] in FORMULA_START:
         return text[1:]
     return text
+
+
+def choice_table(words: dict, choice) -> dict:
+    """{folded word: choice}: the given words, and each choice's value and labels."""
+    table = {header_key(w): c for c, ws in words.items() for w in ws}
+    for c in choice:
+        table[header_key(c.value)] = c
+        for language in current_app.config["LANGUAGES"] if has_app_context() else ():
+            with force_locale(language):
+                table.setdefault(header_key(str(c.label)), c)
+    return table
 
 
 def role_table() -> dict[str, ResidentRole]:
@@ -222,24 +265,39 @@ def _limited(field: str, text: str) -> str:
 class RowCleaner:
     """Cleans the rows of one file: built once from the column mapping and the estate."""
 
-    def __init__(self, mapping: list[str | None], estate_name: str, estate_code: str) -> None:
+    def __init__(
+        self,
+        mapping: list[str | None],
+        estate_name: str,
+        estate_code: str,
+        sheet: bool = False,
+        units: bool = False,
+    ) -> None:
         self.columns = [
             (i, name, getattr(self, "_" + name), note_text if name == "notes" else cell_text)
             for i, name in enumerate(mapping)
             if name
         ]
         self.width = len(mapping)
+        # A CSV row that is too wide has a delimiter inside a value; a sheet row, a stray cell.
+        self.extra_cells = "extra_cells_sheet" if sheet else "extra_cells"
         self.estate_name = estate_name
         self.estate_keys = {header_key(estate_name), header_key(estate_code)}
         self.roles = role_table()
         self.hash_id = sensitive.lookup_hasher()
         self.dates: dict[tuple[str, str], date | Invalid] = {}
-        self.required = ("name",) + (() if "unit" in mapping else ("building", "room"))
+        self.required = () if units else ("name",)
+        self.required += () if "unit" in mapping else ("building", "room")
+        self.units = units
+        if units:
+            self.kinds = choice_table(UNIT_KIND_WORDS, UnitKind)
+            self.occupancies = choice_table(OCCUPANCY_WORDS, Occupancy)
+            self.occupancies |= dict.fromkeys(_VACANT_CODES, Occupancy.vacant)
 
     def clean(self, number: int, cells: list[str]) -> Row:
         row = Row(number)
         if len(cells) > self.width and any(cell_text(c) for c in cells[self.width :]):
-            row.problems.append(Problem("extra_cells"))
+            row.problems.append(Problem(self.extra_cells))
         for index, _name, store, as_text in self.columns:
             text = as_text(cells[index]) if index < len(cells) else ""
             if not text:
@@ -260,6 +318,10 @@ class RowCleaner:
                 row.problems.append(Problem("required", {"field": name}))
         if row.move_in and row.move_out and row.move_out < row.move_in:
             row.problems.append(Problem("move_out_first"))
+        if self.units and not row.name:
+            if row.phone or row.id_number or row.masked_given or row.role:
+                row.problems.append(Problem("required", {"field": "name"}))
+            return row  # a unit without a resident
         if not row.problems and not (row.phone or row.id_hash or row.masked_given):
             row.problems.append(Problem("no_key"))
         return row
@@ -335,8 +397,10 @@ class RowCleaner:
             row.id_number = number
             row.id_hash = self.hash_id(number)
         else:
-            # Even a wrong number is someone's: the message shows it masked.
-            raise Invalid("bad_id", value=sensitive.mask(number))
+            # Even a wrong number is someone's: the message shows it masked. Fifteen digits
+            # have no check character: their birth date or region is what is wrong.
+            code = "bad_old_id" if len(number) == 15 and number.isdigit() else "bad_id"
+            raise Invalid(code, value=sensitive.mask(number))
 
     def _move_in(self, row: Row, text: str) -> None:
         row.move_in = self._date(text, "move_in")
@@ -365,3 +429,28 @@ class RowCleaner:
 
     def _notes(self, row: Row, text: str) -> None:
         row.notes = _limited("notes", text)
+
+    # A unit list's columns (the unit import).
+    def _floor(self, row: Row, text: str) -> None:
+        match = _FLOOR.match(_TRAILING_ZERO.sub(r"\1", text))
+        if not match or not -10 <= int(match.group(1)) <= 200:
+            raise Invalid("bad_floor", value=text)
+        row.unit_values["floor"] = int(match.group(1))
+
+    def _area(self, row: Row, text: str) -> None:
+        match = _AREA.match(text)
+        if not match or not Decimal(match.group(1)):
+            raise Invalid("bad_area", value=text)
+        row.unit_values["area_m2"] = Decimal(match.group(1)).quantize(Decimal("0.01"))
+
+    def _unit_kind(self, row: Row, text: str) -> None:
+        kind = self.kinds.get(header_key(text))
+        if kind is None:
+            raise Invalid("bad_unit_kind", value=text)
+        row.unit_values["kind"] = kind
+
+    def _occupancy(self, row: Row, text: str) -> None:
+        occupancy = self.occupancies.get(header_key(text))
+        if occupancy is None:
+            raise Invalid("bad_occupancy", value=text)
+        row.unit_values["occupancy"] = occupancy

@@ -70,11 +70,15 @@ ALIASES = {
         "幢",
         "幢号",
         "楼宇",
+        "楼宇名称",
+        "楼栋名称",
+        "楼栋编号",
+        "楼栋号码",
         "building",
         "bldg",
         "block",
     ),
-    "entrance": ("单元", "单元号", "entrance", "ent", "stairway"),
+    "entrance": ("单元", "单元号", "单元编号", "单元名称", "entrance", "ent", "stairway"),
     "room": (
         "房号",
         "房间号",
@@ -82,16 +86,34 @@ ALIASES = {
         "室",
         "门牌号",
         "户号",
+        "房屋号",
+        "房间编号",
+        "室号",
         "room",
         "room no",
         "room number",
         "flat",
     ),
-    "unit": ("房屋", "房屋编号", "房产", "楼栋房号", "unit", "unit no", "house"),
+    "unit": (
+        "房屋",
+        "房屋编号",
+        "房屋名称",
+        "房产",
+        "房产名称",
+        "楼栋房号",
+        "unit",
+        "unit no",
+        "house",
+    ),
     "name": (
         "姓名",
         "住户姓名",
         "业主姓名",
+        "业主名称",
+        "住户名称",
+        "客户名称",
+        "客户姓名",
+        "户主姓名",
         "名字",
         "name",
         "full name",
@@ -107,6 +129,10 @@ ALIASES = {
         "联系电话",
         "联系方式",
         "移动电话",
+        "业主电话",
+        "业主手机",
+        "业主手机号",
+        "联系手机",
         "phone",
         "mobile",
         "mobile phone",
@@ -119,6 +145,9 @@ ALIASES = {
         "身份",
         "住户身份",
         "住户类型",
+        "业主类型",
+        "客户类型",
+        "成员类型",
         "人员类型",
         "类型",
         "角色",
@@ -135,6 +164,8 @@ ALIASES = {
         "身份证",
         "身份证号",
         "身份证号码",
+        "身份证件号",
+        "证件号码（身份证）",
         "证件",
         "id number",
         "id",
@@ -156,9 +187,57 @@ ALIASES = {
     ),
     "email": ("邮箱", "电子邮箱", "电子邮件", "邮件", "email", "mail"),
     "notes": ("备注", "说明", "附注", "notes", "note", "remarks", "remark", "comment", "comments"),
-    # Ignored without asking: row counters, and the error column of our invalid-rows download.
-    IGNORE: ("序号", "no", "#", "错误", "错误原因", "error", "errors", "行号", "row"),
+    # Ignored without asking: row counters, the error column of our invalid-rows download, and
+    # what other systems' owner lists hold about the person that the panel does not keep.
+    IGNORE: (
+        "序号",
+        "no",
+        "#",
+        "错误",
+        "错误原因",
+        "error",
+        "errors",
+        "行号",
+        "row",
+        "性别",
+        "民族",
+        "年龄",
+        "出生日期",
+        "gender",
+        "sex",
+    ),
 }
+# Columns of a unit list (other systems' owner-and-room sheets hold both): the unit import
+# reads them; the resident import leaves them out without asking.
+UNIT_ALIASES = {
+    "floor": ("楼层", "所在楼层", "层", "floor"),
+    "area": ("面积", "建筑面积", "面积（㎡）", "面积(m2)", "area", "floor area", "area m2"),
+    "unit_kind": ("房屋类型", "房屋性质", "用途", "unit type", "kind"),
+    "occupancy": ("房屋状态", "状态", "入住状态", "occupancy", "status"),
+    # Read by no import: the unit import leaves them out without asking too.
+    IGNORE: (
+        "总层数",
+        "总楼层",
+        "楼层数",
+        "室内面积",
+        "套内面积",
+        "使用面积",
+        "房屋户型",
+        "户型",
+        "是否有电梯",
+        "电梯",
+        "租金",
+    ),
+}
+UNIT_FIELDS = ("floor", "area", "unit_kind", "occupancy")
+FIELD_LABELS |= {
+    "floor": _l("Floor"),
+    "area": _l("Floor area (m²)"),
+    "unit_kind": _l("Kind"),
+    "occupancy": _l("Occupancy"),
+}
+# Columns of the panel's own unit export that no import reads (the same msgids as its labels).
+EXPORT_ONLY = (_l("Renovation"),)
 # The columns our invalid-rows download puts in front of the file's own (ignored on re-import).
 ERROR_COLUMN = _l("Error")
 ROW_COLUMN = _l("Row")
@@ -180,14 +259,23 @@ def field_label(name: str) -> str:
     return str(label) if label is not None else name
 
 
-def alias_table() -> dict[str, str]:
-    table = {header_key(alias): name for name, aliases in ALIASES.items() for alias in aliases}
+def alias_table(units: bool = False) -> dict[str, str]:
+    """{header key: field}; the unit import (`units`) also reads the unit list's columns."""
+    table = {
+        header_key(alias): name if units else IGNORE
+        for name, aliases in UNIT_ALIASES.items()
+        for alias in aliases
+    }
+    table |= {header_key(alias): name for name, aliases in ALIASES.items() for alias in aliases}
+    if units:  # a unit list's 类型 is the unit's type, not a resident's role
+        table[header_key("类型")] = "unit_kind"
     languages = current_app.config["LANGUAGES"] if has_app_context() else ()
     for language in languages:
         with force_locale(language):
             for name, label in FIELD_LABELS.items():
-                table.setdefault(header_key(str(label)), name)
-            for label in (ERROR_COLUMN, ROW_COLUMN):
+                shown = name if units or name not in UNIT_FIELDS else IGNORE
+                table.setdefault(header_key(str(label)), shown)
+            for label in (ERROR_COLUMN, ROW_COLUMN, *EXPORT_ONLY):
                 table.setdefault(header_key(str(label)), IGNORE)
     return table
 
@@ -207,14 +295,22 @@ def field_for(header_cell, table: dict[str, str] | None = None) -> str | None:
     return words.pop() if len(words) == 1 else None
 
 
-def auto_mapping(header: list[str]) -> list[str | None]:
+def auto_mapping(
+    header: list[str], remembered: dict[str, str] | None = None, units: bool = False
+) -> list[str | None]:
     """One entry per column: a field, IGNORE, or None where a person must decide. A field
-    named by two columns is left to the person for the second one."""
-    table = alias_table()
+    named by two columns is left to the person for the second one. `remembered` ({header key:
+    field}, the estate's earlier choices) decides the columns no alias knows."""
+    table = alias_table(units)
+    remembered = remembered or {}
     mapping: list[str | None] = []
     taken: set[str] = set()
     for cell in header:
         name = field_for(cell, table)
+        if name is None:
+            name = remembered.get(header_key(cell))
+            if name in UNIT_FIELDS and not units:
+                name = IGNORE
         if name and name in taken:
             name = None
         if name:
@@ -223,16 +319,20 @@ def auto_mapping(header: list[str]) -> list[str | None]:
     return mapping
 
 
-def missing_fields(mapping: list[str | None]) -> list[str]:
-    """Required fields no column provides: the name, and the unit (building and room, or a
-    single unit column)."""
+def missing_fields(mapping: list[str | None], units: bool = False) -> list[str]:
+    """Required fields no column provides: the unit (building and room, or a single unit
+    column), and for residents the name (a unit list may have owners, or not)."""
     present = set(mapping)
     missing = []
     if "unit" not in present:
         missing += [f for f in ("building", "room") if f not in present]
-    if "name" not in present:
+    if "name" not in present and not units:
         missing.append("name")
     return missing
+
+
+def known_fields(units: bool = False) -> tuple[str, ...]:
+    return (*FIELDS, *UNIT_FIELDS) if units else FIELDS
 
 
 def mapped_twice(mapping: list[str | None]) -> str | None:
@@ -245,5 +345,7 @@ def mapped_twice(mapping: list[str | None]) -> str | None:
     return None
 
 
-def needs_person(mapping: list[str | None]) -> bool:
-    return None in mapping or bool(missing_fields(mapping)) or mapped_twice(mapping) is not None
+def needs_person(mapping: list[str | None], units: bool = False) -> bool:
+    return (
+        None in mapping or bool(missing_fields(mapping, units)) or mapped_twice(mapping) is not None
+    )

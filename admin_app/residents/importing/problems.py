@@ -48,6 +48,10 @@ MESSAGES = {
         "%(value)s is not a mainland mobile number (11 digits) or a landline with area code."
     ),
     "bad_id": _l("The ID number %(value)s is not valid (check the last character)."),
+    "bad_old_id": _l(
+        "The 15-digit ID number %(value)s is not valid (its region or date of birth is not "
+        "possible)."
+    ),
     "masked_id": _l(
         "The ID number is masked (%(value)s) and does not match the stored one: enter the full "
         "number or leave the cell empty."
@@ -57,6 +61,13 @@ MESSAGES = {
     "bad_role": _l("%(value)s is not a role (owner, tenant or family member)."),
     "bad_email": _l("%(value)s is not an e-mail address."),
     "bad_unit": _l("%(value)s is not a unit like 1-2-301 or 1栋2单元301."),
+    "bad_floor": _l("%(value)s is not a floor (a whole number, like 3 or -1)."),
+    "bad_area": _l("%(value)s is not an area in square metres (like 89.5)."),
+    "bad_unit_kind": _l(
+        "%(value)s is not a unit type (residential, commercial, parking space, storage room)."
+    ),
+    "bad_occupancy": _l("%(value)s is not an occupancy (vacant, owner-occupied, rented out)."),
+    "unit_rows_disagree": _l("Rows %(rows)s describe the same unit differently."),
     "unit_disagrees": _l("%(value)s names another %(field)s than the row's other unit cells."),
     "other_estate": _l("This row belongs to %(value)s, not to %(estate)s."),
     "no_unit": _l("There is no unit %(unit)s in %(estate)s."),
@@ -66,8 +77,13 @@ MESSAGES = {
     "two_residents": _l(
         "The phone number belongs to one resident of this unit and the ID number to another."
     ),
+    "ambiguous_resident": _l(
+        "The phone number is shared by %(names)s in this unit: give the name of one of them or "
+        "the ID number."
+    ),
     "conflicting_rows": _l("Rows %(rows)s describe the same resident differently."),
     "extra_cells": _l("The row has more cells than the header (a comma inside a value?)."),
+    "extra_cells_sheet": _l("The row has a value right of the table, in a column with no header."),
 }
 
 

@@ -5,7 +5,10 @@ trusted from the file name. Text files: a byte-order mark decides; otherwise str
 charset-normalizer, preferring GB18030 (what Excel on a Chinese Windows saves) when it is as
 plausible as its first guess, since short Chinese texts also decode as Korean or Japanese.
 The delimiter (comma, tab, semicolon or vertical bar) is counted on the first lines; Excel's "sep=;" hint
-line is honoured. The header is the first of the first ten rows naming two known columns.
+line is honoured. The header is the first of the first ten rows naming two known columns, or two
+rows joined when the row below fills in a merged group's columns (房屋信息 over 楼栋 / 房号). The
+table is the header's columns: notes and instructions beside it (after a blank column) or below
+it (a lone cell after the rows) are left out, and the preview says what was read.
 """
 
 from __future__ import annotations
@@ -17,7 +20,7 @@ import re
 import zipfile
 from collections import Counter
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, time
 
 from charset_normalizer import from_bytes
@@ -51,10 +54,42 @@ class Table:
     header_row: int  # 1-based, as the spreadsheet numbers rows
     estimated_rows: int
     _rows: Callable[[], Iterator[tuple[int, list[str]]]]
+    header_first_row: int = 0  # the upper row of a two-row header (else header_row)
+    columns: tuple[int, int] = (1, 1)  # the table's first and last column, 1-based
+    beside: bool = False  # cells right of the table (after a blank column) are notes
+    sheet: str = ""
+    size_known: bool = True  # estimated_rows is at least the number of rows
+    # Filled in while rows() runs: the first and last row read, and the note rows left out.
+    seen: dict = field(default_factory=dict)
 
     def rows(self) -> Iterator[tuple[int, list[str]]]:
         """(row number, cells) for every non-blank row below the header; can run again."""
         return self._rows()
+
+    def describe(self) -> dict:
+        """Which rows and columns were read as the table, for the preview."""
+        return {
+            "sheet": self.sheet,
+            "format": self.format,
+            "header_rows": [self.header_first_row or self.header_row, self.header_row],
+            "columns": list(self.columns),
+            "rows": [self.seen.get("first", 0), self.seen.get("last", 0)],
+            "notes": self.seen.get("notes", 0),
+        }
+
+    def check_size(self, max_rows: int) -> None:
+        """Refuse a table of more than `max_rows` rows as soon as the row after the limit is
+        read, before any row is checked. The line count (CSV) or the sheet's recorded size
+        answers without reading when it is within the limit."""
+        if self.size_known and self.estimated_rows <= max_rows:
+            return
+        for _ in self._rows():  # raises ImportRefused("too_many_rows") at max_rows + 1
+            pass
+
+    def _table_rows(self, records, max_rows: int) -> Iterator[tuple[int, list[str]]]:
+        self.seen = {"notes": 0}
+        keep = self.columns[1] + 1 if self.beside else None
+        return _data_rows(records, self.header_row, max_rows, keep, self.seen)
 
 
 def read_table(data: bytes, *, max_rows: int) -> Table:
@@ -152,16 +187,21 @@ def _read_csv(text: str, encoding: str, max_rows: int) -> Table:
         except csv.Error:
             raise ImportRefused("not_a_table") from None
 
-    header, header_row = _find_header(records())
-    return Table(
+    found = _find_header(records())
+    table = Table(
         format="csv",
         encoding=encoding,
         delimiter=delimiter,
-        header=header,
-        header_row=header_row,
-        estimated_rows=max(text.count("\n") - header_row + 1, 1),
-        _rows=lambda: _data_rows(records(), header_row, max_rows),
+        header=found.header,
+        header_row=found.row,
+        # Every record ends a line: no more records than line ends (old Macs end them with \r).
+        estimated_rows=max(max(text.count("\n"), text.count("\r")) - found.row + 1, 1),
+        _rows=lambda: table._table_rows(records(), max_rows),
+        header_first_row=found.first_row,
+        columns=found.columns,
+        beside=found.cut,
     )
+    return table
 
 
 def _delimiter(lines: list[str]) -> str:
@@ -218,28 +258,42 @@ def _read_xlsx(data: bytes, max_rows: int) -> Table:
     book = open_sheets()
     try:
         sizes = [sheet.max_row or 0 for sheet in book.worksheets]
+        titles = [sheet.title for sheet in book.worksheets]
     finally:
         book.close()
     if not sizes:
         raise ImportRefused("bad_workbook")
     # The first sheet whose header names known columns (a template's instructions sheet, or a
     # cover sheet, is skipped); otherwise the first sheet.
-    chosen, header, header_row = 0, None, 0
+    chosen, best = 0, None
     for index in range(len(sizes)):
-        found, row, known = _find_header(records(index), with_score=True)
-        if known >= 2 or index == 0:
-            chosen, header, header_row = index, found, row
-        if known >= 2:
+        try:
+            found = _find_header(records(index))
+        except ImportRefused:
+            if index == 0 and len(sizes) == 1:
+                raise
+            continue
+        if found.known >= 2 or best is None:
+            chosen, best = index, found
+        if found.known >= 2:
             break
-    return Table(
+    if best is None:
+        raise ImportRefused("empty_file")
+    table = Table(
         format="xlsx",
         encoding="",
         delimiter="",
-        header=header,
-        header_row=header_row,
-        estimated_rows=max(sizes[chosen] - header_row, 1),
-        _rows=lambda: _data_rows(records(chosen), header_row, max_rows),
+        header=best.header,
+        header_row=best.row,
+        estimated_rows=max(sizes[chosen] - best.row, 1),
+        _rows=lambda: table._table_rows(records(chosen), max_rows),
+        header_first_row=best.first_row,
+        columns=best.columns,
+        beside=True,  # a sheet has no commas: cells right of the table are never data
+        sheet=titles[chosen],
+        size_known=sizes[chosen] > 1,  # a writer may leave out the sheet's size (or say "A1")
     )
+    return table
 
 
 def _check_unpacked_size(data: bytes) -> None:
@@ -279,37 +333,116 @@ def _blank(cells: list[str]) -> bool:
     return not "".join(cells).strip()
 
 
-def _find_header(records: Iterator[tuple[int, list[str]]], with_score: bool = False):
+@dataclass
+class _Header:
+    header: list[str]
+    row: int  # the header's (lower) row
+    first_row: int  # its upper row: the same unless two rows were joined
+    known: int  # how many columns name a known field
+    columns: tuple[int, int]  # the table's first and last column, 1-based
+    cut: bool  # the header row went on past a blank column with notes: cut there
+
+
+def _known(cells: list[str], table: dict) -> int:
+    return sum(1 for c in cells if field_for(c, table) not in (None, IGNORE))
+
+
+def _joined(upper: list[str], lower: list[str]) -> list[str]:
+    """Two header rows as one: the lower row's name, else the upper one's (a name merged down
+    over both rows keeps its text in the upper cell only)."""
+    width = max(len(upper), len(lower))
+    upper = [*upper, *[""] * (width - len(upper))]
+    lower = [*lower, *[""] * (width - len(lower))]
+    return [(b.strip() or t.strip()) for t, b in zip(upper, lower, strict=True)]
+
+
+def _find_header(records: Iterator[tuple[int, list[str]]]) -> _Header:
     table = alias_table()
-    first = None
-    seen = 0
+    rows: list[tuple[int, list[str]]] = []
     for number, cells in records:
         if _blank(cells):
             continue
-        seen += 1
-        known = sum(1 for c in cells if field_for(c, table) not in (None, IGNORE))
-        if first is None:
-            first = (cells, number, known)
-        if known >= 2:
-            first = (cells, number, known)
+        rows.append((number, cells))
+        if len(rows) > HEADER_SEARCH_ROWS:
             break
-        if seen >= HEADER_SEARCH_ROWS:
-            break
-    if first is None:
+    if not rows:
         raise ImportRefused("empty_file")
-    cells, number, known = first
+    chosen = None
+    for index, (number, cells) in enumerate(rows[:HEADER_SEARCH_ROWS]):
+        known = _known(cells, table)
+        choice = (known, cells, number, number)
+        below = rows[index + 1] if index + 1 < len(rows) else None
+        if known and below is not None and below[0] == number + 1:
+            joined = _joined(cells, below[1])
+            both = _known(joined, table)
+            if both > known and both > _known(below[1], table):
+                choice = (both, joined, below[0], number)
+        if chosen is None or choice[0] >= 2:
+            chosen = choice
+        if choice[0] >= 2:
+            break
+    known, cells, number, first_row = chosen
     header = [str(c).strip() for c in cells]
-    while header and not header[-1]:
-        header.pop()
-    return (header, number, known) if with_score else (header, number)
+    first, last, cut = _table_columns(header, table)
+    return _Header(header[:last], number, first_row, known, (first, last), cut)
 
 
-def _data_rows(records, header_row: int, max_rows: int) -> Iterator[tuple[int, list[str]]]:
-    count = 0
-    for number, cells in records:
-        if number <= header_row or _blank(cells):
+def _table_columns(header: list[str], table: dict) -> tuple[int, int, bool]:
+    """The first and last column (1-based) of the table, and whether the header row went on,
+    after a blank column, with cells that name no field (a notes block beside the table)."""
+    filled = [i for i, c in enumerate(header) if c]
+    if not filled:
+        return 1, 1, False
+    first, last = filled[0], filled[-1]
+    for gap in range(first + 1, last):
+        if header[gap]:
             continue
-        count += 1
-        if count > max_rows:
-            raise ImportRefused("too_many_rows", limit=max_rows)
-        yield number, cells
+        rest = [c for c in header[gap + 1 :] if c]
+        if rest and all(field_for(c, table) in (None, IGNORE) for c in rest):
+            last = max(i for i in filled if i < gap)
+            return first + 1, last + 1, True
+    return first + 1, last + 1, False
+
+
+_NOTE_START = re.compile(r"^(注|说明|备注|提示|注意|填写|填表|note|remark|hint)", re.IGNORECASE)
+
+
+def _data_rows(
+    records, header_row: int, max_rows: int, keep: int | None, seen: dict
+) -> Iterator[tuple[int, list[str]]]:
+    """The rows below the header. With `keep`, cells from that column on are notes beside the
+    table; a row holding one lone cell after a blank row, or one cell starting "注:" / "说明",
+    is a note below it. Notes are counted in `seen`, not read as residents."""
+    count = 0
+    first = last = 0
+    gap = False  # a blank row since the last resident row
+    try:
+        for number, cells in records:
+            if number <= header_row:
+                continue
+            if keep is not None and len(cells) >= keep:
+                inside = cells[:keep]
+                if _blank(inside):
+                    if not _blank(cells):
+                        seen["notes"] += 1
+                    gap = True
+                    continue
+                cells = inside
+            if _blank(cells):
+                gap = True
+                continue
+            if len(cells) < 2 or not (cells[0] and cells[1]):  # the usual row fills both
+                filled = [c for c in cells if c.strip()]
+                if len(filled) == 1 and (gap or _NOTE_START.match(filled[0].strip())):
+                    seen["notes"] += 1
+                    continue
+            gap = False
+            count += 1
+            if count > max_rows:
+                raise ImportRefused("too_many_rows", limit=max_rows)
+            first = first or number
+            last = number
+            yield number, cells
+    finally:  # once, not for every row
+        if first:
+            seen["first"], seen["last"] = first, last

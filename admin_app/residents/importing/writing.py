@@ -31,6 +31,7 @@ def apply(session: Session, plan: Plan, estate_id: int) -> dict[str, int]:
     """Write the plan; call inside `history.action("import", batch_id=…)`."""
     audit: list[dict] = []
     unit_ids = _create_units(session, plan, estate_id, audit)
+    _update_units(session, plan, estate_id, audit)
     history.write(session, audit)
     for start in range(0, len(plan.creates), CHUNK):
         audit = []
@@ -40,7 +41,12 @@ def apply(session: Session, plan: Plan, estate_id: int) -> dict[str, int]:
         audit = []
         _update_residents(session, plan.updates[start : start + CHUNK], estate_id, audit)
         history.write(session, audit)
-    return {"units": len(unit_ids), "created": len(plan.creates), "updated": len(plan.updates)}
+    return {
+        "units": len(unit_ids),
+        "units_updated": len(plan.unit_updates),
+        "created": len(plan.creates),
+        "updated": len(plan.updates),
+    }
 
 
 def _created(entity_type: str, entity_id: int, estate_id: int, values: dict) -> dict:
@@ -59,21 +65,35 @@ def _created(entity_type: str, entity_id: int, estate_id: int, values: dict) -> 
 
 def _create_units(session: Session, plan: Plan, estate_id: int, audit: list) -> dict:
     keys = list(plan.new_units)
-    rows = [
-        {
-            "estate_id": estate_id,
-            "building": building,
-            "entrance": entrance,
-            "room": room,
-            "kind": UnitKind.residential.value,
-            "occupancy": Occupancy.vacant.value,
-        }
-        for building, entrance, room in plan.new_units.values()
-    ]
+    rows = []
+    for unit_key, (building, entrance, room) in plan.new_units.items():
+        values = plan.unit_values.get(unit_key, {})  # a unit list's floor, area, type, occupancy
+        rows.append(
+            {
+                "estate_id": estate_id,
+                "building": building,
+                "entrance": entrance,
+                "room": room,
+                "floor": values.get("floor"),
+                "area_m2": values.get("area_m2"),
+                "kind": values.get("kind", UnitKind.residential).value,
+                "occupancy": values.get("occupancy", Occupancy.vacant).value,
+            }
+        )
     ids = bulk.insert_rows(session, Unit.__table__, rows, return_ids=True)
     for unit_id, values in zip(ids, rows, strict=True):
         audit.append(_created("unit", unit_id, estate_id, values))
     return dict(zip(keys, ids, strict=True))
+
+
+def _update_units(session: Session, plan: Plan, estate_id: int, audit: list) -> None:
+    rows = []
+    for unit_id, values, diff in plan.unit_updates:
+        rows.append({"id": unit_id} | {k: getattr(v, "value", v) for k, v in values.items()})
+        audit.append(
+            {"entity_type": "unit", "entity_id": unit_id, "estate_id": estate_id, "changes": diff}
+        )
+    bulk.update_rows(session, Unit.__table__, rows, ["floor", "area_m2", "kind", "occupancy"])
 
 
 def _create_residents(
