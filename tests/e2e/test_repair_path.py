@@ -6,11 +6,13 @@ has English labels and no Chinese left but the records' own content."""
 
 from __future__ import annotations
 
+import io
 import re
 from datetime import timedelta
 from decimal import Decimal
 
 import pytest
+from PIL import Image
 
 from admin_app import clock
 from admin_app.extensions import db
@@ -94,7 +96,32 @@ RECORDS = (
     "更换下水管，试水正常",
     "更换下水管",
     "师傅很专业，已修好",
+    "水槽下的漏点",
 )
+
+
+def photograph_the_leak(tech, order_id: int, prefix: str) -> None:
+    """From the order's card: the phone's camera (here a JPEG as a camera makes one), with a
+    caption; the card then shows the photo."""
+    phone = tech.page
+    card = phone.locator(f"#attachment-upload-work_order-{order_id}")
+    phone.locator(f"#order-{order_id} .attach-photos summary").click()
+    shot = io.BytesIO()
+    Image.new("RGB", (1600, 1200), (90, 120, 160)).save(shot, "JPEG")
+    card.locator("input[capture]").set_input_files(
+        {"name": "leak.jpg", "mimeType": "image/jpeg", "buffer": shot.getvalue()}
+    )
+    card.locator("input[name=caption]").fill("水槽下的漏点")
+    with phone.expect_navigation():
+        card.locator("button[type=submit]").click()
+    assert phone.locator(".alert-success").count() == 1
+    thumb = phone.locator(f"#order-{order_id} img.attachment-thumb")
+    thumb.scroll_into_view_if_needed()  # thumbnails load lazily, as they come into view
+    thumb.element_handle().wait_for_element_state("visible")
+    phone.wait_for_function(
+        "img => img.complete && img.naturalWidth > 0", arg=thumb.element_handle()
+    )
+    tech.shot(prefix + "04a-leak-photo")
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
@@ -195,6 +222,8 @@ def test_repair_ticket_to_revisit(factories, in_app, screen, lang):
         submit(phone)
         assert phone.locator(".alert-success").count() == 1, step
         seen(tech, f"technician after {step}")
+        if step == "arrive":  # he photographs the leak before touching it
+            photograph_the_leak(tech, order_id, ui["shots"])
     assert phone.inner_text(f"#action-close-{order_id}").strip() == ui["close"]
     submit(phone, f"#action-close-{order_id}")
     # Nothing to type again: the caller's name and the accepted quote are filled in.
@@ -240,6 +269,8 @@ def test_repair_ticket_to_revisit(factories, in_app, screen, lang):
     # The title's letters are spaced out in Chinese only: English words stay readable words.
     spacing = page.eval_on_selector("h1", "h1 => getComputedStyle(h1).letterSpacing")
     assert (spacing != "normal") == (lang == "zh")
+    photo = page.locator("img.attachment-print")
+    assert photo.evaluate("img => img.naturalWidth") > 0  # the leak's photo is on the sheet
     desk.shot(ui["shots"] + "07-printout")
     seen(desk, "printout")
 
