@@ -66,16 +66,38 @@ def browser():
         chromium.close()
 
 
+# Every page of every tab reports what the Content-Security-Policy refused (an inline script
+# or handler, a javascript: link, a style attribute, a file from elsewhere): the event fires
+# in the page, before any of the page's own scripts could hide it.
+REPORT_VIOLATIONS = """document.addEventListener('securitypolicyviolation', event => {
+    window.__cspViolation(`${event.effectiveDirective} refused ${event.blockedURI || 'inline'}`
+        + ` at ${event.sourceFile || location.href}:${event.lineNumber}`
+        + (event.sample ? ` (${event.sample})` : ''));
+});"""
+
+
 class Session:
-    """One person at one screen."""
+    """One person at one screen. What goes wrong in any of its tabs is kept: a script error,
+    and anything the Content-Security-Policy refused (reported by the page, and by Chromium in
+    the console); the `screen` fixture fails the test on either."""
 
     def __init__(self, browser, base_url, name, viewport=DESKTOP, locale="zh-CN"):
         self.context = browser.new_context(viewport=viewport, locale=locale, base_url=base_url)
+        self.errors: list[str] = []
+        self.violations: list[str] = []
+        self.context.expose_function("__cspViolation", lambda text: self.violations.append(text))
+        self.context.add_init_script(REPORT_VIOLATIONS)
+        self.context.on("console", self._console)
+        self.context.on("weberror", lambda error: self.errors.append(str(error.error)))
         self.page = self.context.new_page()
         self.page.set_default_timeout(30_000)  # generous: CI machines are shared
         self.name = name
-        self.errors: list[str] = []
-        self.page.on("pageerror", lambda error: self.errors.append(str(error)))
+
+    def _console(self, message) -> None:
+        if "Content Security Policy" in message.text:
+            self.violations.append(
+                f"console: {message.text} at {message.page and message.page.url}"
+            )
 
     def login(self, username, password):
         self.page.goto("/login")
@@ -282,6 +304,8 @@ def screen(browser, live_server, request):
         session.context.close()
     errors = [f"{s.name}: {e}" for s in opened for e in s.errors]
     assert not errors, f"JavaScript errors on the pages: {errors}"
+    violations = [f"{s.name}: {v}" for s in opened for v in s.violations]
+    assert not violations, f"Content-Security-Policy violations: {violations}"
 
 
 @pytest.hookimpl(hookwrapper=True)
