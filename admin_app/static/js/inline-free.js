@@ -24,7 +24,7 @@
       return;
     }
     if (target.closest('a[href="#"]')) { event.preventDefault(); }
-  });
+  }, true);  // first: the page's own handlers may stop the click before it bubbles up
   // Flask-Admin announces its form helpers right after x-editable (when a list has one) has
   // loaded, before any cell is set up.
   if (!window.jQuery) { return; }
