@@ -11,7 +11,6 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass, field
-from functools import cache
 from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import parse_qsl, urljoin, urlsplit
@@ -20,7 +19,11 @@ from sqlalchemy import String, Text, select
 
 from admin_app.extensions import db
 
+# axe-core, served by the test server next to the panel (conftest.with_axe): a page loads it
+# as a script of its own site, which its Content-Security-Policy allows, from the browser's
+# cache, instead of having half a megabyte of source sent and parsed for every page checked.
 AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
+AXE_URL = "/__e2e__/axe.min.js"
 IMPACTS = ("critical", "serious", "moderate", "minor")
 BLOCKING = ("critical", "serious")
 # Links that are not pages to read: downloads, exports, images, and the way out.
@@ -80,10 +83,13 @@ def links_of(html: str, url: str, base_url: str) -> list[str]:
     return found
 
 
-def crawl(context, base_url: str, start: str, limit: int = 200) -> dict[str, str]:
+HTML_LANG = re.compile(r"<html[^>]*\slang=\"([^\"]*)\"", re.I)
+
+
+def crawl(context, base_url: str, start: str, lang: str, limit: int = 200) -> dict[str, str]:
     """The pages reachable from `start` by following links, one URL per shape, in the order a
     person meets them. Read over HTTP with the browser's cookies (fast: nothing is drawn);
-    every page must answer without a server error."""
+    every page must answer without a server error, in the language asked for."""
     pages: dict[str, str] = {}
     seen: set[str] = set()
     queue = [start]
@@ -92,27 +98,45 @@ def crawl(context, base_url: str, start: str, limit: int = 200) -> dict[str, str
         if shape(url) in seen:
             continue
         seen.add(shape(url))
-        response = context.request.get(url, max_redirects=0)
+        response = context.request.get(url, max_redirects=0, headers={"Accept-Language": lang})
         assert response.status < 500, f"{url} answered {response.status}"
         if response.status != 200 or "text/html" not in response.headers.get("content-type", ""):
             continue
+        html = response.text()
+        page_lang = HTML_LANG.search(html)
+        assert page_lang and page_lang.group(1) == lang, f"{url} is not in {lang}: {page_lang}"
         pages[shape(url)] = url
-        queue += [
-            link for link in links_of(response.text(), url, base_url) if shape(link) not in seen
-        ]
+        queue += [link for link in links_of(html, url, base_url) if shape(link) not in seen]
     return pages
 
 
-@cache
-def _axe_source() -> str:
-    return AXE.read_text(encoding="utf-8") + "\n;undefined"
+# How a page is laid out, whatever its words, records and fields: the kinds of element (tag
+# and classes) in the first three levels of its content, each once, sorted. Pages of one
+# template (a list, a form, a record's details, a confirmation) share it; what a phone's width
+# changes (tabs, tables, button rows, columns of a form) is made at those levels.
+LAYOUT = """() => {
+    const root = document.querySelector('main') || document.body;
+    const kinds = new Set([`${root.tagName}.${document.body.className}`]);
+    const walk = (element, depth) => {
+        for (const child of element.children) {
+            if (['SCRIPT', 'STYLE', 'TEMPLATE'].includes(child.tagName)) continue;
+            const classes = [...child.classList].filter(c => !/^col-|\\d/.test(c)).sort();
+            kinds.add(`${depth}:${[child.tagName, ...classes].join('.')}`);
+            if (depth < 3) walk(child, depth + 1);
+        }
+    };
+    walk(root, 1);
+    return [...kinds].sort().join(' ');
+}"""
+
+
+def layout(page) -> str:
+    return page.evaluate(LAYOUT)
 
 
 def axe_violations(page) -> list[dict]:
     if not page.evaluate("() => typeof window.axe !== 'undefined'"):
-        # Evaluated by the browser's tooling, not as a <script> of the page: the page's
-        # Content-Security-Policy (scripts only from the panel) stays as it is.
-        page.evaluate(_axe_source())
+        page.add_script_tag(url=AXE_URL)
     return page.evaluate(
         """async () => {
             const result = await axe.run(document, {resultTypes: ['violations']});
@@ -150,8 +174,11 @@ def records_text() -> set[str]:
     return texts
 
 
-def report(lang: str, findings: list[Finding]) -> str:
-    lines = [f"axe-core walk, {lang}: {len(findings)} checks (violating nodes by impact)"]
+def report(lang: str, findings: list[Finding], seconds: float) -> str:
+    lines = [
+        f"axe-core walk, {lang}: {len(findings)} checks in {seconds:.0f} s "
+        "(violating nodes by impact)"
+    ]
     lines.append(f"{'role':<11}{'page':<60} {'size':<8}" + "".join(f"{i:>9}" for i in IMPACTS))
     for f in findings:
         path = urlsplit(f.url)
