@@ -6,7 +6,7 @@ The office is the demo's (two estates, every kind of record in every state). Eac
 and follows every link from its home (tests/e2e/walk.py), over HTTP: every page answers without
 a server error and in the language asked for. A page shape another role already showed is not
 drawn and checked again; a page laid out like one already checked at phone size (the same
-template with the same kinds of fields, walk.layout) is checked at desktop size only. One
+template, walk.layout) is checked at desktop size only. One
 browser context serves every role in turn, so the panel's scripts and styles load once. The
 counts per page are written to tests/artifacts/e2e/axe-<lang>.txt, with the walk's time.
 """
@@ -14,6 +14,7 @@ counts per page are written to tests/artifacts/e2e/axe-<lang>.txt, with the walk
 from __future__ import annotations
 
 import time
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from flask_babel import force_locale
@@ -22,7 +23,7 @@ from admin_app.extensions import db
 from seed.demo import DEMO_PASSWORD, seed_demo
 
 from .conftest import ARTIFACTS, DESKTOP, PHONE, chinese_left, english_left
-from .walk import check, crawl, layout, records_text, report
+from .walk import Reader, check, crawl, layout, records_text, report
 
 pytestmark = pytest.mark.browser
 
@@ -61,16 +62,24 @@ def test_every_page_each_role_opens(demo_office, screen, live_server, lang):
         left = (chinese_left if lang == "en" else english_left)(person.page, demo_office)
         problems.extend(f"[{role}] {url}: other language left: {t!r}" for t in left[:5])
 
-    person = screen(f"walk-{lang}", locale=lang)
-    for path in PUBLIC:
-        look(person, "-", live_server + path)
-    for role in ROLES:
-        person.context.clear_cookies()  # the next one at the same browser, its cache kept
-        person.login(role, DEMO_PASSWORD)
-        pages = crawl(person.context, live_server, person.page.url, lang)
-        assert len(pages) >= 2, f"{role} reaches only {list(pages)}"
-        for key, url in pages.items():
-            if key not in checked:
+    def read(role):
+        reader = Reader(live_server, lang)
+        return crawl(reader, reader.login(role, DEMO_PASSWORD), lang)
+
+    with ThreadPoolExecutor(max_workers=1) as reading:
+        readings = [reading.submit(read, role) for role in ROLES]
+        person = screen(f"walk-{lang}", locale=lang)
+        for path in PUBLIC:
+            look(person, "-", live_server + path)
+        for role, pages in zip(ROLES, readings, strict=True):
+            pages = pages.result()
+            assert len(pages) >= 2, f"{role} reaches only {list(pages)}"
+            new = {key: url for key, url in pages.items() if key not in checked}
+            if not new:
+                continue
+            person.context.clear_cookies()  # the next one at the same browser, its cache kept
+            person.login(role, DEMO_PASSWORD)
+            for key, url in new.items():
                 checked.add(key)
                 look(person, role, url)
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
