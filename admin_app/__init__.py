@@ -8,10 +8,10 @@ from flask import Flask, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
-from sqlalchemy import event
 from sqlalchemy.exc import DataError
 
 from admin_app import config as config_module
+from admin_app import db_outage, sqlite
 from admin_app.extensions import babel, csrf, db, login_manager, migrate
 from admin_app.jobs import queue
 
@@ -19,11 +19,14 @@ from admin_app.jobs import queue
 def create_app(config: dict | None = None) -> Flask:
     app = Flask(__name__, instance_path=os.environ.get("INSTANCE_PATH") or None)
     configure_settings(app, config)
+    configure_proxies(app)
     configure_urls(app)
     configure_extensions(app)
     configure_history(app)
+    configure_files(app)
     configure_reminders(app)
     configure_blueprints(app)
+    configure_login_limit(app)
     configure_admin(app)
     configure_errors(app)
     configure_security_headers(app)
@@ -44,6 +47,31 @@ def configure_settings(app: Flask, overrides: dict | None) -> None:
         # Several web processes must share one key, so it cannot be generated per process.
         raise RuntimeError("SECRET_KEY must be set when DATABASE_URL points at a shared database.")
     config_module.finalise(app.config, app.instance_path)
+    configure_secret_keys(app)
+
+
+def configure_secret_keys(app: Flask) -> None:
+    from admin_app.secret_keys import RotatingSessionInterface, parse_old_keys
+
+    app.config["OLD_SECRET_KEYS"] = parse_old_keys(app.config.get("OLD_SECRET_KEYS"))
+    if app.config["OLD_SECRET_KEYS"] and not app.config.get("FIELD_ENCRYPTION_KEY"):
+        # ID numbers are encrypted with a key derived from SECRET_KEY unless this is set: a new
+        # SECRET_KEY alone would leave every stored ID number unreadable.
+        raise RuntimeError(
+            "OLD_SECRET_KEYS is set but FIELD_ENCRYPTION_KEY is not: set FIELD_ENCRYPTION_KEY "
+            "to the SECRET_KEY the ID numbers were encrypted with (the oldest one) first."
+        )
+    app.session_interface = RotatingSessionInterface()
+
+
+def configure_proxies(app: Flask) -> None:
+    """Behind a load balancer the client's address and scheme come from its headers (as many
+    hops as TRUSTED_PROXIES says, never more: a client could write the header itself)."""
+    hops = app.config.get("TRUSTED_PROXIES") or 0
+    if hops:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)
 
 
 def configure_urls(app: Flask) -> None:
@@ -66,7 +94,7 @@ def configure_extensions(app: Flask) -> None:
 
     db.init_app(app)
     with app.app_context():
-        configure_sqlite(db.engine)
+        sqlite.configure(db.engine)
     migrate.init_app(
         app,
         db,
@@ -101,39 +129,21 @@ def configure_extensions(app: Flask) -> None:
         }
 
 
-def configure_sqlite(engine) -> None:
-    """SQLite, made to behave like the real database for the embedded demo: foreign keys
-    enforced; transactions begun by SQLAlchemy (not pysqlite) so savepoints work — the batch
-    actions give each record its own savepoint; and write-ahead logging, so a background job's
-    progress (written on its own connection) is not blocked by a transaction that only reads."""
-    if engine.dialect.name != "sqlite":
-        return
-
-    @event.listens_for(engine, "connect")
-    def _on_connect(dbapi_connection, _record):
-        dbapi_connection.isolation_level = None
-        # PostgreSQL's reverse(), used by the phone search (last digits).
-        dbapi_connection.create_function("reverse", 1, _reverse, deterministic=True)
-        cursor = dbapi_connection.cursor()
-        cursor.execute("PRAGMA foreign_keys=ON")
-        cursor.execute("PRAGMA journal_mode=WAL")
-        cursor.execute("PRAGMA busy_timeout=10000")
-        cursor.close()
-
-    @event.listens_for(engine, "begin")
-    def _on_begin(connection):
-        connection.exec_driver_sql("BEGIN")
-
-
-def _reverse(text):
-    return text[::-1] if text is not None else None
-
-
 def configure_history(app: Flask) -> None:
     from admin_app.services import history, numbering
 
     history.install()
     numbering.install()
+
+
+def configure_files(app: Flask) -> None:
+    """Stored files: the bucket's objects follow the database's commits and rollbacks, and an
+    attachment deleted (or purged with its record) takes its files along."""
+    from admin_app.attachments import purge
+    from admin_app.services import storage
+
+    storage.install()
+    purge.install()
 
 
 def configure_reminders(app: Flask) -> None:
@@ -153,7 +163,7 @@ def configure_reminders(app: Flask) -> None:
 
 
 def configure_blueprints(app: Flask) -> None:
-    from admin_app import passes, work_orders
+    from admin_app import passes, payments, work_orders
     from admin_app.auth.views import bp as auth_bp
     from admin_app.auth.views import home_for
     from admin_app.health import bp as health_bp
@@ -164,12 +174,19 @@ def configure_blueprints(app: Flask) -> None:
     app.register_blueprint(pwa_bp)
     work_orders.register_pages(app)
     passes.register_pages(app)
+    payments.register_pages(app)
 
     @app.route("/")
     def root():
         if current_user.is_authenticated:
             return redirect(home_for(current_user))
         return redirect(url_for("auth.login"))
+
+
+def configure_login_limit(app: Flask) -> None:
+    from admin_app.auth import throttle
+
+    throttle.install(app)
 
 
 def configure_admin(app: Flask) -> None:
@@ -182,6 +199,8 @@ def configure_errors(app: Flask) -> None:
     def page(status: int):
         def handler(error):
             db.session.rollback()
+            if getattr(error, "response", None) is not None:
+                return error.response  # a page made for this refusal (the login limit's)
             return render_template("errors/error.html", status=status), status
 
         return handler
@@ -200,6 +219,8 @@ def configure_errors(app: Flask) -> None:
     @app.errorhandler(CSRFError)
     def csrf_failed(error):
         return render_template("errors/error.html", status=400, csrf=True), 400
+
+    db_outage.install(app)
 
 
 def configure_security_headers(app: Flask) -> None:

@@ -7,15 +7,25 @@ from flask_admin import Admin
 from flask_admin.theme import Bootstrap4Theme
 from flask_babel import lazy_gettext as _l
 
-from admin_app import content_policy, passes, renovations, residents, tickets, views, work_orders
+from admin_app import (
+    content_policy,
+    passes,
+    payments,
+    prices,
+    renovations,
+    residents,
+    tickets,
+    views,
+    work_orders,
+)
 from admin_app.panel import flask_admin_private as private
 from admin_app.panel import inline_free, rows
 from admin_app.panel.labels import action_label
 from admin_app.translations_build import TRANSLATIONS
 from admin_app.views.index import HomeView
 
-# Front desk, passes, property, then the records and pages that span domains.
-DOMAINS = (tickets, work_orders, passes, renovations, residents, views)
+# Front desk, fees, passes, property, then the records and pages that span domains.
+DOMAINS = (tickets, work_orders, prices, payments, passes, renovations, residents, views)
 
 
 def create_admin(app) -> Admin:

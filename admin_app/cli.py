@@ -152,7 +152,38 @@ def reminders_rebuild():
     click.echo(f"re-planned reminders of {seen} records")
 
 
+@click.command("backup")
+@click.argument("path", type=click.Path(dir_okay=False))
+@with_appcontext
+def backup_command(path):
+    """Back up the database to PATH (PostgreSQL: pg_dump's custom format; SQLite: a copy made
+    with the online backup API, safe while the panel runs). Daily, and before every upgrade."""
+    from admin_app import backup
+
+    try:
+        click.echo(backup.backup(path))
+    except backup.BackupError as error:
+        raise click.ClickException(str(error)) from None
+
+
+@click.command("restore")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False))
+@click.option("--replace", is_flag=True, help="Drop what the database holds first.")
+@with_appcontext
+def restore_command(path, replace):
+    """Restore a backup made by `backup` into the configured database (an empty one, unless
+    --replace). Stop the web, worker and scheduler processes first."""
+    from admin_app import backup
+
+    try:
+        click.echo(backup.restore(path, replace=replace))
+    except backup.BackupError as error:
+        raise click.ClickException(str(error)) from None
+
+
 def register(app: Flask) -> None:
+    app.cli.add_command(backup_command)
+    app.cli.add_command(restore_command)
     app.cli.add_command(worker)
     app.cli.add_command(scheduler)
     app.cli.add_command(reminders_cli)
@@ -162,6 +193,12 @@ def register(app: Flask) -> None:
     from admin_app.passes.cli import passes_cli
 
     app.cli.add_command(passes_cli)
+    from admin_app.prices.cli import prices_cli
+
+    app.cli.add_command(prices_cli)
     from admin_app.residents.cli import residents_cli
 
     app.cli.add_command(residents_cli)
+    from admin_app.retention.cli import purge_command
+
+    app.cli.add_command(purge_command)

@@ -33,6 +33,9 @@ def settings() -> dict:
     database_url = env.get("DATABASE_URL")
     return {
         "SECRET_KEY": env.get("SECRET_KEY"),
+        # Keys used before SECRET_KEY, newest first, each accepted up to its date (README:
+        # "Changing the secret key"): "KEY@YYYY-MM-DD, OLDERKEY@YYYY-MM-DD".
+        "OLD_SECRET_KEYS": env.get("OLD_SECRET_KEYS", ""),
         # Key for encrypting ID-document numbers at rest; derived from SECRET_KEY when unset.
         "FIELD_ENCRYPTION_KEY": env.get("FIELD_ENCRYPTION_KEY"),
         "SQLALCHEMY_DATABASE_URI": normalise_database_url(database_url) if database_url else None,
@@ -58,6 +61,18 @@ def settings() -> dict:
         "PASSWORD_HASH_METHOD": env.get("PASSWORD_HASH_METHOD", "scrypt"),
         "LOGIN_MAX_FAILURES": int(env.get("LOGIN_MAX_FAILURES", "5")),
         "LOGIN_LOCKOUT_SECONDS": int(env.get("LOGIN_LOCKOUT_SECONDS", "900")),
+        # Failed logins one client may make (Flask-Limiter notation): a burst slows it down,
+        # the hour's and the day's limits stop it; per address, and per address and name.
+        "LOGIN_LIMIT_PER_ADDRESS": env.get(
+            "LOGIN_LIMIT_PER_ADDRESS", "15 per minute; 40 per hour; 100 per day"
+        ),
+        "LOGIN_LIMIT_PER_ADDRESS_AND_NAME": env.get(
+            "LOGIN_LIMIT_PER_ADDRESS_AND_NAME", "8 per minute; 20 per hour"
+        ),
+        "LOGIN_LIMIT_KEY_PREFIX": env.get("LOGIN_LIMIT_KEY_PREFIX", "wuye-login"),
+        # Proxies in front of the panel (a load balancer: 1) whose X-Forwarded-For and
+        # X-Forwarded-Proto are believed; 0 when clients reach the panel directly.
+        "TRUSTED_PROXIES": int(env.get("TRUSTED_PROXIES", "0")),
         "MAX_CONTENT_LENGTH": int(env.get("MAX_UPLOAD_BYTES", str(20 * 1024 * 1024))),
         # Resident import: the largest file and row count accepted, the size above which the
         # checking and the import run as background jobs, and when a silent job counts as stopped.
@@ -74,6 +89,27 @@ def settings() -> dict:
         # Reminders: run the sweep inside the web process when there is no Redis (embedded demo).
         "REMINDERS_IN_PROCESS": _bool("REMINDERS_IN_PROCESS", not bool(env.get("REDIS_URL"))),
         "REMINDER_SWEEP_SECONDS": int(env.get("REMINDER_SWEEP_SECONDS", "60")),
+        # Retention (days, 0 keeps for ever): what the daily purge forgets, and when a
+        # household that moved out is anonymised (years). See admin_app/retention/.
+        "RETENTION_REMINDER_DAYS": int(env.get("RETENTION_REMINDER_DAYS", "90")),
+        "RETENTION_DELIVERY_DAYS": int(env.get("RETENTION_DELIVERY_DAYS", "180")),
+        "RETENTION_NOTIFICATION_DAYS": int(env.get("RETENTION_NOTIFICATION_DAYS", "90")),
+        "RETENTION_IMPORT_FILE_DAYS": int(env.get("RETENTION_IMPORT_FILE_DAYS", "30")),
+        "RETENTION_GATE_CHECK_DAYS": int(env.get("RETENTION_GATE_CHECK_DAYS", "180")),
+        "RETENTION_PHOTO_DAYS": int(env.get("RETENTION_PHOTO_DAYS", "180")),
+        "RETENTION_MOVED_OUT_YEARS": int(env.get("RETENTION_MOVED_OUT_YEARS", "3")),
+        "RETENTION_BATCH_SIZE": int(env.get("RETENTION_BATCH_SIZE", "1000")),
+        # Uploaded files (photos, PDFs, signatures): in the database unless a bucket is named;
+        # then in that S3-compatible bucket (AWS, MinIO, Aliyun OSS, Tencent COS …).
+        "STORAGE_S3_BUCKET": env.get("STORAGE_S3_BUCKET") or None,
+        "STORAGE_S3_ENDPOINT_URL": env.get("STORAGE_S3_ENDPOINT_URL") or None,
+        "STORAGE_S3_REGION": env.get("STORAGE_S3_REGION") or None,
+        "STORAGE_S3_ACCESS_KEY_ID": env.get("STORAGE_S3_ACCESS_KEY_ID") or None,
+        "STORAGE_S3_SECRET_ACCESS_KEY": env.get("STORAGE_S3_SECRET_ACCESS_KEY") or None,
+        "STORAGE_S3_PREFIX": env.get("STORAGE_S3_PREFIX", "wuye/"),
+        # Attachments: the largest upload accepted, and the longest side of a stored image.
+        "ATTACHMENT_MAX_BYTES": int(env.get("ATTACHMENT_MAX_BYTES", str(10 * 1024 * 1024))),
+        "ATTACHMENT_IMAGE_MAX_PX": int(env.get("ATTACHMENT_IMAGE_MAX_PX", "2000")),
         "MAIL_SERVER": env.get("MAIL_SERVER"),
         "MAIL_PORT": int(env.get("MAIL_PORT", "25")),
         "MAIL_USERNAME": env.get("MAIL_USERNAME"),

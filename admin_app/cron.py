@@ -1,5 +1,5 @@
 """rq cron configuration: the reminder sweep every REMINDER_SWEEP_SECONDS, pass expiry hourly,
-lost batches handed out again every 5 minutes.
+lost batches handed out again every 5 minutes, the retention purge daily.
 
 `flask --app wsgi scheduler` loads it (and keeps going through Redis outages); plain
 `rq cron admin_app.cron` works too. An interval rather than a cron string: rq reads cron
@@ -17,6 +17,7 @@ from admin_app.jobs.queue import DEFAULT_QUEUE
 from admin_app.jobs.reminders import QUEUE, sweep_reminders
 from admin_app.panel.actions.batches import resume_stalled_batches
 from admin_app.passes.jobs import expire_lapsed_passes
+from admin_app.retention.jobs import DAY_SECONDS, purge_expired
 
 SWEEP_SECONDS = int(os.environ.get("REMINDER_SWEEP_SECONDS", "60"))
 
@@ -36,3 +37,7 @@ cron.register(expire_lapsed_passes, DEFAULT_QUEUE, interval=3600, job_timeout=60
 # A batch whose job was lost (Redis restarted empty, worker killed) and silent for
 # BATCH_STALE_SECONDS is taken up again where it stopped (panel/actions/batches.py).
 cron.register(resume_stalled_batches, DEFAULT_QUEUE, interval=300, job_timeout=600)
+
+# Trail records past their age are forgotten and long-gone households anonymised
+# (admin_app/retention/; RETENTION_* settings). Batches of RETENTION_BATCH_SIZE rows.
+cron.register(purge_expired, DEFAULT_QUEUE, interval=DAY_SECONDS, job_timeout=3 * 3600)

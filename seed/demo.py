@@ -19,6 +19,9 @@ from admin_app.models import (
     InspectionResult,
     Occupancy,
     PassStatus,
+    Payment,
+    PaymentMethod,
+    PaymentState,
     ReleasePass,
     Renovation,
     RenovationInspection,
@@ -44,11 +47,13 @@ from admin_app.models import (
     WorkOrderStatus,
 )
 from admin_app.passes import gate
+from admin_app.payments import operations as payments
 from admin_app.renovations import operations as renovations_service
 from admin_app.services import accounts, history, numbering, storage
 
 from .avatar import silhouette_png
 from .names import id_number, mobile, person_name
+from .prices import price_list, quote_from_list
 
 DEMO_PASSWORD = "demo1234"  # demo only: documented in the README, never for production
 
@@ -87,6 +92,7 @@ def seed_demo(seed: int = 20261123) -> str:
             residents = _residents(rng, estate, units)
             db.session.flush()
             people = {s.role: s for s in staff if s.all_estates or estate in s.estates}
+            price_list(estate)
             counts[estate.code] = {
                 "units": len(units),
                 "residents": len(residents),
@@ -374,7 +380,7 @@ def _work_progress(order, status, tech, reception, opened) -> None:
     order.arrived_at = opened + timedelta(hours=3, minutes=5)
     if status is S.arrived:
         return
-    order.quote_labour, order.quote_materials = Decimal("50.00"), Decimal("35.50")
+    quote_from_list(order)
     if status is S.quoted:
         return
     order.quote_decided_at = order.arrived_at + timedelta(minutes=10)
@@ -390,9 +396,10 @@ def _work_progress(order, status, tech, reception, opened) -> None:
     if status is S.done:
         return
     order.signer_name = order.contact_name
-    order.fee_collected = Decimal("85.50")
+    order.fee_collected = order.quote_total
     order.closed_at = order.work_done_at + timedelta(minutes=5)
     order.revisit_due_at = (order.closed_at + timedelta(days=1)).replace(hour=9, minute=0, second=0)
+    _payment(order, status, tech)
     if status is S.revisited:
         order.revisited_at = order.revisit_due_at
         order.revisited_by = reception
@@ -400,6 +407,22 @@ def _work_progress(order, status, tech, reception, opened) -> None:
         order.rating_fee = 4
         order.satisfaction = Satisfaction.satisfied
         order.revisit_comment = "师傅很专业"
+
+
+def _payment(order, status, tech) -> None:
+    """A closed order paid in cash on the spot (the technician still holds it); a revisited
+    one left to pay at the office (the desk's queue)."""
+    payment = Payment(estate=order.estate, work_order=order, amount=order.fee_collected)
+    if order.status is WorkOrderStatus.revisited:
+        payment.state = order.payment_state = PaymentState.unpaid
+    else:
+        payment.state = order.payment_state = PaymentState.paid
+        payment.method = PaymentMethod.cash
+        payment.paid_at = order.closed_at
+        payment.collected_by = tech
+        payment.hand_in_due_at = payments.hand_in_due(order.closed_at)
+        payment.number = numbering.number_for(db.session, order.estate.id, "receipt")
+    db.session.add(payment)
 
 
 def _renovations_and_passes(rng, estate, units, residents, people) -> int:

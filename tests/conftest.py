@@ -100,6 +100,8 @@ def app(tmp_path_factory):
             # Figures counted afresh on every view (tests change the data between views);
             # services/test_statistics turns keeping them on where it is what is tested.
             "STATISTICS_CACHE_SECONDS": 0,
+            # Each xdist worker counts failed logins apart (all its clients are 127.0.0.1).
+            "LOGIN_LIMIT_KEY_PREFIX": f"wuye-login-test-{worker}",
         }
     )
     app.instance_path = str(root)
@@ -132,7 +134,10 @@ def _clean_database(app):
     Tests hold no application context while they send requests: each request gets its own,
     as in production (a shared one would share flask.g, and with it the logged-in user).
     """
+    limiter = app.extensions["login_limiter"]
+    limiter.reset()  # every test's client starts with no failed logins
     yield
+    limiter.reset()
     with app.app_context():
         db.session.remove()
         tables = [t.name for t in reversed(db.metadata.sorted_tables)]

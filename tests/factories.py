@@ -6,11 +6,13 @@ from __future__ import annotations
 import functools
 import itertools
 from datetime import date, timedelta
+from decimal import Decimal
 from types import SimpleNamespace
 
 from admin_app import clock
 from admin_app.extensions import db
 from admin_app.models import (
+    CashHandIn,
     CheckMethod,
     DeliveryChannel,
     DeliveryStatus,
@@ -19,6 +21,11 @@ from admin_app.models import (
     GateResult,
     InspectionKind,
     InspectionResult,
+    Payment,
+    PaymentMethod,
+    PaymentState,
+    PriceItem,
+    PriceUnit,
     ReleasePass,
     Reminder,
     ReminderDelivery,
@@ -29,10 +36,12 @@ from admin_app.models import (
     Role,
     Ticket,
     TicketCategory,
+    Trade,
     Unit,
     VehiclePass,
     WorkerPass,
     WorkOrder,
+    WorkOrderStatus,
 )
 from admin_app.services import accounts
 
@@ -157,6 +166,22 @@ class Factories:
         db.session.add(order)
         db.session.flush()
         return order
+
+    @persisted
+    def price_item(self, estate, **fields) -> PriceItem:
+        item = PriceItem(
+            estate_id=_id(estate),
+            kind=fields.pop("kind", Trade.plumbing),
+            name=fields.pop("name", f"更换水龙头{next(_seq)}"),
+            unit=fields.pop("unit", PriceUnit.piece),
+            labour_price=fields.pop("labour_price", Decimal("30.00")),
+            materials_price=fields.pop("materials_price", Decimal("45.00")),
+            valid_from=fields.pop("valid_from", clock.today() - timedelta(days=1)),
+            **fields,
+        )
+        db.session.add(item)
+        db.session.flush()
+        return item
 
     @persisted
     def renovation(self, estate, unit=None, **fields) -> Renovation:
@@ -299,6 +324,43 @@ class Factories:
         db.session.flush()
         return delivery
 
+    @persisted
+    def payment(self, estate, **fields) -> Payment:
+        """A fee paid in cash (its work order made with it), as the matrix needs one."""
+        order = WorkOrder(
+            estate_id=_id(estate), description="更换灯泡", status=WorkOrderStatus.closed
+        )
+        db.session.add(order)
+        db.session.flush()
+        payment = Payment(
+            estate_id=_id(estate),
+            work_order_id=order.id,
+            amount=fields.pop("amount", Decimal("50.00")),
+            state=fields.pop("state", PaymentState.paid),
+            method=fields.pop("method", PaymentMethod.cash),
+            number=fields.pop("number", f"P-{next(_seq)}"),
+            paid_at=fields.pop("paid_at", clock.now()),
+            **fields,
+        )
+        db.session.add(payment)
+        db.session.flush()
+        return payment
+
+    @persisted
+    def cash_hand_in(self, estate, **fields) -> CashHandIn:
+        if "collector_id" not in fields:
+            collector = self.staff.__wrapped__(self, Role.technician, estates=[estate])
+            fields["collector_id"] = collector.id
+        sheet = CashHandIn(
+            estate_id=_id(estate),
+            handed_in_at=fields.pop("handed_in_at", clock.now()),
+            total=fields.pop("total", Decimal("50.00")),
+            **fields,
+        )
+        db.session.add(sheet)
+        db.session.flush()
+        return sheet
+
     def _any_unit(self, estate) -> int:
         unit = db.session.query(Unit).filter(Unit.estate_id == _id(estate)).first()
         if unit is None:
@@ -351,5 +413,8 @@ class Factories:
             "action_batch": lambda: self.batch(estate),
             "reminder_delivery": lambda: self.reminder_delivery(estate),
             "gate_check": lambda: self.gate_check(estate),
+            "price_item": lambda: self.price_item(estate),
+            "payment": lambda: self.payment(estate),
+            "cash_hand_in": lambda: self.cash_hand_in(estate),
         }
         return makers[resource]()

@@ -20,6 +20,7 @@ from admin_app import clock
 from admin_app.extensions import db
 from admin_app.models import (
     ImportStatus,
+    PriceItem,
     ReleasePass,
     Renovation,
     RenovationInspection,
@@ -165,6 +166,7 @@ MODELS = {
     "release_pass": ReleasePass,
     "renovation": Renovation,
     "renovation_inspection": RenovationInspection,
+    "price_item": PriceItem,
 }
 
 
@@ -187,6 +189,7 @@ def form_world(factories, login):
         "release_pass": factories.release_pass(w.a, w.unit_a),
         "renovation": w.renovation,
         "renovation_inspection": factories.inspection(w.renovation),
+        "price_item": factories.price_item(w.a),
     }
     return w
 
@@ -284,6 +287,16 @@ def valid_form(resource: str, w) -> dict:
             "planned_start": today.isoformat(),
             "planned_end": (today + timedelta(days=20)).isoformat(),
             "deposit": "2000",
+        },
+        "price_item": {
+            "estate": a,
+            "kind": "cleaning",
+            "name": "厨房",
+            "unit": "time",
+            "labour_price": "120.00",
+            "materials_price": "0",
+            "valid_from": today.isoformat(),
+            "notes": "",
         },
         "renovation_inspection": {
             "renovation": w.renovation.id,

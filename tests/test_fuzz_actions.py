@@ -165,7 +165,14 @@ CASES = [
         "work_order",
         "quote",
         _order(S.arrived),
-        lambda w: {"labour": "50", "materials": "20.5"},
+        lambda w: {
+            "lines-0-item": "typed",
+            "lines-0-quantity": "1",
+            "lines-0-labour": "50",
+            "lines-0-materials": "20.5",
+            "lines-0-description": "更换阀门",
+            "lines-0-reason": "价目表未列",
+        },
         WorkOrder,
     ),
     Case(
@@ -183,6 +190,7 @@ CASES = [
         lambda w: {
             "signer_name": "王先生",
             "fee": "30",
+            "payment": "cash",
             "signature": "data:image/png;base64," + base64.b64encode(PNG).decode(),
         },
         WorkOrder,
@@ -326,9 +334,10 @@ def test_an_action_naming_an_id_beyond_any_record_is_not_found(action_world, fac
 
 
 ODD_NUMBER_CASES = [
-    ("work_order.quote", "labour", "1e20"),
-    ("work_order.quote", "materials", "99999999.995"),
-    ("work_order.quote", "labour", "sNaN"),
+    ("work_order.quote", "lines-0-labour", "1e20"),
+    ("work_order.quote", "lines-0-materials", "99999999.995"),
+    ("work_order.quote", "lines-0-labour", "sNaN"),
+    ("work_order.quote", "lines-0-quantity", "1e20"),
     ("work_order.close", "fee", "1e20"),
     ("work_order.close", "fee", "-0.001"),
     ("release_pass.confirm_owner", "owner", "2147483648"),
@@ -366,7 +375,8 @@ def test_an_amount_beyond_the_column_is_explained_in_english(action_world, facto
     case = BY_NAME["work_order.quote"]
     order = case.make(factories, action_world)
     url = f"/admin/work_order/act/quote/?id={order.id}"
-    response = action_world.clients["en"].post(url, {"labour": "1e20", "materials": "0"})
+    form = {**case.form(action_world), "lines-0-labour": "1e20"}
+    response = action_world.clients["en"].post(url, form)
     assert response.status_code == 200
     assert "Enter a number between 0 and 99999999.99." in shown_messages(
         response.get_data(as_text=True)

@@ -22,6 +22,8 @@ ROLES_TO_USERS = {
 RESOURCES = [
     "ticket",
     "work_order",
+    "payment",
+    "cash_hand_in",
     "worker_pass",
     "vehicle_pass",
     "release_pass",
@@ -92,6 +94,9 @@ def test_every_page_renders_for_each_role(demo, login, in_app, role, lang):
     if allowed(staff, "statistics", VIEW):
         page = c.get("/admin/statistics/")
         assert page.status_code == 200 and logout_word in page.get_data(as_text=True)
+    for page, resource in (("cash_daily", "cash_report"), ("fee_statistics", "statistics")):
+        shown = c.get(f"/admin/{page}/")
+        assert shown.status_code == (200 if allowed(staff, resource, VIEW) else 403), page
     inbox = c.get("/admin/inbox/")
     assert inbox.status_code == 200 and logout_word in inbox.get_data(as_text=True)
     failed_jobs = c.get("/admin/failed_jobs/")

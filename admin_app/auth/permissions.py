@@ -49,6 +49,14 @@ PERMISSIONS: dict[str, dict[Role, frozenset[str]]] = {
         R.receptionist: WRITE,
         R.technician: READ,
     },
+    # The estate's price list (收费标准): supervisors keep it, the desk and technicians read it.
+    "price_item": {
+        R.admin: ALL,
+        R.director: ALL,
+        R.supervisor: ALL,
+        R.receptionist: READ,
+        R.technician: READ,
+    },
     "worker_pass": {
         R.admin: ALL,
         R.director: READ_EXPORT,
@@ -86,6 +94,28 @@ PERMISSIONS: dict[str, dict[Role, frozenset[str]]] = {
         R.guard: frozenset({VIEW, CREATE}),
         R.technician: frozenset({VIEW, CREATE}),
     },
+    # Fees and their receipts: made by the verbs (closing, paying at the desk), never typed.
+    "payment": {
+        R.admin: READ_EXPORT,
+        R.director: READ_EXPORT,
+        R.supervisor: READ_EXPORT,
+        R.receptionist: READ,
+        R.technician: READ,
+    },
+    "cash_hand_in": {
+        R.admin: READ_EXPORT,
+        R.director: READ_EXPORT,
+        R.supervisor: READ_EXPORT,
+        R.receptionist: READ,
+        R.technician: READ,
+    },
+    # The daily cash table of an estate (who collected, handed in, still holds how much).
+    "cash_report": {
+        R.admin: READ_EXPORT,
+        R.director: READ_EXPORT,
+        R.supervisor: READ_EXPORT,
+        R.receptionist: READ,
+    },
     "gate_check": {
         R.admin: READ_EXPORT,
         R.director: READ_EXPORT,
@@ -115,6 +145,8 @@ ISSUERS = frozenset({R.receptionist, R.supervisor, R.admin})
 APPROVERS = frozenset({R.supervisor, R.admin})
 GATE = frozenset({R.guard, R.supervisor, R.admin})
 INSPECTORS = frozenset({R.receptionist, R.guard, R.technician, R.supervisor, R.admin})
+# Finance (财务) confirms what was handed in: supervisors, as the offices have no finance role.
+FINANCE = SUPERVISORS
 PASS_ACTIONS = {"approve": APPROVERS, "reject": APPROVERS, "revoke": APPROVERS, "reissue": ISSUERS}
 
 ACTIONS: dict[str, frozenset[Role]] = {
@@ -135,6 +167,7 @@ ACTIONS: dict[str, frozenset[Role]] = {
     "work_order.cancel": FRONT_DESK,
     "work_order.arrive": FIELD,
     "work_order.hand_back": FIELD,
+    "work_order.record_damage": FIELD,
     "work_order.quote": FIELD,
     "work_order.accept_quote": FIELD,
     "work_order.decline_quote": FIELD,
@@ -144,6 +177,13 @@ ACTIONS: dict[str, frozenset[Role]] = {
     "work_order.rework": FIELD,
     "work_order.close": FIELD | {R.receptionist},
     "work_order.revisit": FRONT_DESK,
+    "payment.pay_at_desk": FRONT_DESK,
+    "payment.request_invoice": FRONT_DESK | {R.technician},
+    "payment.issue_invoice": FRONT_DESK,
+    # A collector hands in his own money (a technician on his phone) or the desk writes the
+    # sheet for him; finance confirms what it counted.
+    "cash_hand_in.create": FRONT_DESK | {R.technician},
+    "cash_hand_in.confirm": FINANCE,
     # Running one step over many records at once (ticked rows or a whole filter).
     "ticket.batch": SUPERVISORS,
     "work_order.batch": SUPERVISORS,
@@ -184,6 +224,22 @@ ACTIONS: dict[str, frozenset[Role]] = {
             "release_pass",
             "renovation",
         )
+    },
+    # The full ID number, on a record's page or in an export; every time is recorded.
+    **{
+        f"{resource}.{verb}": SUPERVISORS
+        for resource in ("resident", "worker_pass")
+        for verb in ("show_id_number", "export_id_number")
+    },
+    # Photos and PDFs on a record: whoever works on it adds them; a supervisor removes any
+    # (whoever added one may take it back: attachments/operations.py).
+    "ticket.attach": FRONT_DESK,
+    "work_order.attach": FRONT_DESK | FIELD,
+    "renovation.attach": FRONT_DESK | INSPECTORS,
+    "renovation_inspection.attach": INSPECTORS | {R.director},
+    **{
+        f"{resource}.remove_attachment": SUPERVISORS
+        for resource in ("ticket", "work_order", "renovation", "renovation_inspection")
     },
     # Upload, check and commit resident lists (in the user's own estates).
     "resident.import": frozenset({R.receptionist, R.supervisor, R.director, R.admin}),

@@ -15,6 +15,9 @@ from admin_app.models.staff import Role, staff_estate
 # (table, role) -> clause builder, narrowing what that role sees inside its estates.
 ROW_RULES = {
     ("work_order", Role.technician): lambda model, user: model.technician_id == user.id,
+    # A technician sees the money he took and his own hand-in sheets.
+    ("payment", Role.technician): lambda model, user: model.collected_by_id == user.id,
+    ("cash_hand_in", Role.technician): lambda model, user: model.collector_id == user.id,
 }
 
 

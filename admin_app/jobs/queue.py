@@ -63,6 +63,8 @@ def job(fn):
 
     @functools.wraps(fn)
     def wrapper(*args, **kwargs):
+        if has_app_context():
+            _end_callers_transaction()
         app = current_app._get_current_object() if has_app_context() else _app_for_worker()
         with app.app_context():
             try:
@@ -76,6 +78,15 @@ def job(fn):
                 db.session.remove()
 
     return wrapper
+
+
+def _end_callers_transaction() -> None:
+    """A job run inline (a small import within its request) has its own session and
+    connection. On SQLite a caller's transaction still open (begun by a mere read after its
+    commit) would hold the one write lock the job waits for: it is ended first. The caller
+    has committed what the job is to read — jobs take ids of saved records."""
+    if db.engine.dialect.name == "sqlite":
+        db.session.commit()
 
 
 def use_app_factory(factory) -> None:

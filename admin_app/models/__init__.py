@@ -1,5 +1,6 @@
 """All models, importable from one place (and registered with the metadata for migrations)."""
 
+from admin_app.models.attachment import Attachment
 from admin_app.models.audit import AuditRecord
 from admin_app.models.base import Choice
 from admin_app.models.batch_run import BatchRun, BatchStatus, batch_run_estate
@@ -7,6 +8,14 @@ from admin_app.models.estate import Estate
 from admin_app.models.gate_check import CheckMethod, GateCheck, GateResult, PassKind
 from admin_app.models.numbering import NumberSequence
 from admin_app.models.passes import PassStatus, ReleasePass, VehiclePass, VehicleType, WorkerPass
+from admin_app.models.payment import (
+    CashHandIn,
+    HandInStatus,
+    Payment,
+    PaymentMethod,
+    PaymentState,
+)
+from admin_app.models.price import PriceItem, PriceUnit
 from admin_app.models.reminder import (
     DeliveryChannel,
     DeliveryStatus,
@@ -25,7 +34,7 @@ from admin_app.models.renovation import (
 )
 from admin_app.models.resident import Resident, ResidentRole
 from admin_app.models.resident_import import ImportStatus, ResidentImport
-from admin_app.models.staff import Role, Staff, StaffTrade, Trade, staff_estate
+from admin_app.models.staff import LoginName, Role, Staff, StaffTrade, Trade, staff_estate
 from admin_app.models.stored_file import StoredFile
 from admin_app.models.ticket import (
     Channel,
@@ -37,10 +46,22 @@ from admin_app.models.ticket import (
     Validity,
 )
 from admin_app.models.unit import Occupancy, Unit, UnitKind
-from admin_app.models.work_order import Satisfaction, WorkOrder, WorkOrderKind, WorkOrderStatus
+from admin_app.models.work_order import (
+    QuoteLine,
+    Satisfaction,
+    WorkOrder,
+    WorkOrderKind,
+    WorkOrderStatus,
+)
 
 __all__ = [
+    "Attachment",
     "BatchRun",
+    "CashHandIn",
+    "HandInStatus",
+    "Payment",
+    "PaymentMethod",
+    "PaymentState",
     "BatchStatus",
     "batch_run_estate",
     "AuditRecord",
@@ -63,6 +84,9 @@ __all__ = [
     "Occupancy",
     "PassKind",
     "PassStatus",
+    "PriceItem",
+    "PriceUnit",
+    "QuoteLine",
     "ReleasePass",
     "Reminder",
     "ReminderDelivery",
@@ -72,6 +96,7 @@ __all__ = [
     "RenovationStatus",
     "Resident",
     "ResidentRole",
+    "LoginName",
     "Role",
     "Satisfaction",
     "Severity",

@@ -110,3 +110,14 @@ class Staff(UserMixin, TimestampMixin, db.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.role.label})" if self.role else self.name
+
+
+class LoginName(db.Model):
+    """Failed logins under a name no account has, counted and locked like an account's, so
+    that no answer tells which names exist."""
+
+    __tablename__ = "login_name"
+
+    username: Mapped[str] = mapped_column(String(64), primary_key=True)
+    failed_logins: Mapped[int] = mapped_column(Integer, default=0)
+    locked_until: Mapped[datetime | None] = mapped_column(DateTime)

@@ -1,5 +1,5 @@
-"""Stored file: signatures, photos and uploads live in the database, not on a web server's disk,
-so any number of web processes can serve them."""
+"""Stored file: signatures, photos and uploads live in the database (or an S3-compatible bucket,
+services/storage.py), never on a web server's disk, so any number of web processes serve them."""
 
 from __future__ import annotations
 
@@ -21,7 +21,9 @@ class StoredFile(db.Model):
     content_type: Mapped[str] = mapped_column(String(100))
     size: Mapped[int] = mapped_column(Integer)
     sha256: Mapped[str] = mapped_column(String(64))
-    data: Mapped[bytes] = deferred(mapped_column(LargeBinary))
+    # The bytes, or None when they are in the bucket under object_key.
+    data: Mapped[bytes | None] = deferred(mapped_column(LargeBinary))
+    object_key: Mapped[str | None] = mapped_column(String(300))
     created_at: Mapped[datetime] = mapped_column(DateTime, default=clock.now)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id", ondelete="SET NULL"))
 

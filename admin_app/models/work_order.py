@@ -3,15 +3,24 @@
 from __future__ import annotations
 
 from datetime import datetime
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Boolean, DateTime, ForeignKey, Index, Integer, Numeric, String, Text
+from sqlalchemy import Boolean, DateTime, ForeignKey, Index, Integer, Numeric, String, Text, inspect
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from admin_app.extensions import db
 from admin_app.models.base import Choice, EstateScoped, TimestampMixin, choice_column, list_index
+from admin_app.models.payment import PaymentState
+from admin_app.models.price import PriceUnit
 from admin_app.models.staff import Trade
+
+CENT = Decimal("0.01")
+
+
+def money(value: Decimal) -> Decimal:
+    """An amount as the columns keep it: to the cent, halves rounded up (四舍五入)."""
+    return Decimal(value).quantize(CENT, rounding=ROUND_HALF_UP)
 
 
 class WorkOrderKind(Choice):
@@ -91,8 +100,11 @@ class WorkOrder(EstateScoped, TimestampMixin, db.Model):
     arrive_by: Mapped[datetime | None] = mapped_column(DateTime)
     appointment_at: Mapped[datetime | None] = mapped_column(DateTime)
     arrived_at: Mapped[datetime | None] = mapped_column(DateTime)
+    # Damage found on arrival, noted before work and shown on the quote the resident accepts.
+    arrival_damage: Mapped[str | None] = mapped_column(Text)
 
-    # Quote before starting; a refused quote declines the order.
+    # Quote before starting; a refused quote declines the order. Built from lines (below);
+    # labour and materials hold the lines' sums, so lists and statistics read them as before.
     quote_labour: Mapped[Decimal | None] = mapped_column(Numeric(10, 2))
     quote_materials: Mapped[Decimal | None] = mapped_column(Numeric(10, 2))
     quote_accepted: Mapped[bool | None] = mapped_column(Boolean)
@@ -106,6 +118,8 @@ class WorkOrder(EstateScoped, TimestampMixin, db.Model):
     signature_file_id: Mapped[int | None] = mapped_column(ForeignKey("stored_file.id"))
     signature_file = relationship("StoredFile")
     fee_collected: Mapped[Decimal | None] = mapped_column(Numeric(10, 2))
+    # Set at closing: paid on the spot, to pay at the office, or no fee (models/payment.py).
+    payment_state: Mapped[PaymentState | None] = mapped_column(choice_column(PaymentState))
     closed_at: Mapped[datetime | None] = mapped_column(DateTime)
     cancelled_reason: Mapped[str | None] = mapped_column(Text)
 
@@ -123,12 +137,67 @@ class WorkOrder(EstateScoped, TimestampMixin, db.Model):
     followup_ticket_id: Mapped[int | None] = mapped_column(ForeignKey("ticket.id"))
     followup_ticket = relationship("Ticket", foreign_keys=[followup_ticket_id])
 
+    quote_lines = relationship(
+        "QuoteLine",
+        back_populates="work_order",
+        order_by="QuoteLine.position",
+        cascade="all, delete-orphan",
+    )
+
     @property
     def quote_total(self) -> Decimal | None:
-        """What the resident is asked to agree to: labour and materials together."""
+        """What the resident is asked to agree to: the sum of the lines (labour and materials
+        together for a quote recorded before quotes had lines)."""
+        # The lines when they are loaded; otherwise the columns, which the quote verb writes
+        # as the lines' sums in the same transaction (a list of orders loads no lines).
+        if "quote_lines" not in inspect(self).unloaded and self.quote_lines:
+            return sum((line.total for line in self.quote_lines), Decimal("0.00"))
         if self.quote_labour is None and self.quote_materials is None:
             return None
         return (self.quote_labour or Decimal(0)) + (self.quote_materials or Decimal(0))
 
     def __str__(self) -> str:
         return self.number or ""
+
+
+class QuoteLine(EstateScoped, db.Model):
+    """One line of a quote: an item of the price list (its prices copied, so a later price
+    change leaves the quote as the resident agreed to it) or one typed with a reason."""
+
+    __tablename__ = "quote_line"
+    __table_args__ = (Index("ix_quote_line_estate_order", "estate_id", "work_order_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    work_order_id: Mapped[int] = mapped_column(
+        ForeignKey("work_order.id", ondelete="CASCADE"), index=True
+    )
+    work_order = relationship(WorkOrder, back_populates="quote_lines")
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    price_item_id: Mapped[int | None] = mapped_column(
+        ForeignKey("price_item.id", ondelete="SET NULL"), index=True
+    )
+    price_item = relationship("PriceItem")
+    description: Mapped[str] = mapped_column(String(100))
+    unit: Mapped[PriceUnit | None] = mapped_column(choice_column(PriceUnit))
+    quantity: Mapped[Decimal] = mapped_column(Numeric(10, 2))
+    unit_labour: Mapped[Decimal] = mapped_column(Numeric(10, 2))
+    unit_materials: Mapped[Decimal] = mapped_column(Numeric(10, 2))
+    # Why a line is not from the price list (required for a typed line).
+    reason: Mapped[str | None] = mapped_column(String(200))
+
+    @property
+    def quantity_text(self) -> str:
+        """The quantity as a person writes it: 2, 1.5 (not 2.00, 1.50)."""
+        return f"{self.quantity.normalize():f}"
+
+    @property
+    def labour(self) -> Decimal:
+        return money(self.quantity * self.unit_labour)
+
+    @property
+    def materials(self) -> Decimal:
+        return money(self.quantity * self.unit_materials)
+
+    @property
+    def total(self) -> Decimal:
+        return self.labour + self.materials

@@ -15,7 +15,7 @@ def stored_file_response(file_id: int | None) -> Response:
     stored = storage.load(file_id) if file_id else None
     if stored is None:
         abort(404)
-    return Response(stored.data, mimetype=stored.content_type)
+    return Response(storage.read(stored), mimetype=stored.content_type)
 
 
 def photo_image(view, context, model, name):

@@ -81,12 +81,15 @@ LABELS = {
     "quote_labour": _l("Labour quote"),
     "quote_materials": _l("Materials quote"),
     "quote_accepted": _l("Quote accepted"),
+    "arrival_damage": _l("Damage found on arrival"),
     "quote_decided_at": _l("Quote decided at"),
     "next_visit_at": _l("Next visit"),
     "work_notes": _l("Work notes"),
     "work_done_at": _l("Work done at"),
     "signer_name": _l("Signed by"),
     "fee_collected": _l("Fee collected"),
+    "payment_state": _l("Payment"),
+    "payment": _l("Fee record"),
     "cancelled_reason": _l("Cancellation reason"),
     "revisit_due_at": _l("Revisit due"),
     "rating_timeliness": _l("Timeliness"),
@@ -169,6 +172,7 @@ LABELS = {
     "scanned": _l("Scanned or typed"),
     "pass_kind": _l("Pass kind"),
     "pass_number": _l("Pass"),
+    "attachment": _l("Attachment"),
 }
 
 # What each kind of record is called (history's "Record type", reminders' record links).
@@ -185,6 +189,10 @@ RECORD_TYPES = {
     "estate": _l("Estate"),
     "staff": _l("Staff member"),
     "staff_estate": _l("Staff member's estates"),
+    "price_item": _l("Price"),
+    "quote_line": _l("Quote line"),
+    "payment": _l("Fee record"),
+    "cash_hand_in": _l("Hand-in sheet"),
 }
 
 # How history names each action; services add theirs as they name new actions.
@@ -219,6 +227,13 @@ ACTION_LABELS = {
     "fail": _l("Failed inspection"),
     "refund_deposit": _l("Deposit refunded"),
     "import": _l("Imported"),
+    # Full ID numbers (services/id_numbers.py) and retention (retention/anonymise.py).
+    "show_id_number": _l("Full ID number shown"),
+    "export_id_number": _l("Full ID number exported"),
+    "anonymise": _l("Anonymised (moved out long ago)"),
+    "add_attachment": _l("Attachment added"),
+    "remove_attachment": _l("Attachment removed"),
+    "prefill_prices": _l("Price list pre-filled"),
 }
 
 

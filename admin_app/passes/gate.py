@@ -2,8 +2,9 @@
 and now, logged every time.
 
 A printed pass carries a signed token, not its row id: "w.<id>.<nonce>.<signature>", signed
-with the app's SECRET_KEY (HMAC-SHA256, itsdangerous). Changing any character breaks the
-signature ("forged"); reissuing a pass rotates its nonce, so copies printed before are "voided".
+with the app's SECRET_KEY (HMAC-SHA256, itsdangerous; old keys still verify until their date).
+Changing any character breaks the signature ("forged"); reissuing a pass rotates its nonce, so
+copies printed before are "voided".
 """
 
 from __future__ import annotations
@@ -12,11 +13,10 @@ import hashlib
 import re
 from dataclasses import dataclass
 
-from flask import current_app
 from flask_babel import lazy_gettext as _l
 from itsdangerous import BadSignature, Signer
 
-from admin_app import clock, validation
+from admin_app import clock, secret_keys, validation
 from admin_app.extensions import db
 from admin_app.models import (
     CheckMethod,
@@ -48,7 +48,9 @@ MAX_INPUT = 200
 
 
 def _signer() -> Signer:
-    return Signer(current_app.config["SECRET_KEY"], salt=TOKEN_SALT, digest_method=hashlib.sha256)
+    """Signs with SECRET_KEY; verifies with it and with the old keys still accepted today, so
+    a key change does not void the passes already printed (admin_app/secret_keys.py)."""
+    return Signer(secret_keys.verifying_keys(), salt=TOKEN_SALT, digest_method=hashlib.sha256)
 
 
 def token_for(record) -> str:

@@ -22,6 +22,7 @@ from admin_app.models import Estate, GateCheck, ReleasePass
 from admin_app.panel.forms import CleanForm
 from admin_app.passes import gate
 from admin_app.passes import operations as passes
+from admin_app.services import workflow
 from admin_app.services.errors import ServiceError
 from admin_app.services.numbering import format_number
 
@@ -101,6 +102,7 @@ def index():
         record=record,
         can_release=can_release,
         release_form=FlaskForm(),
+        release_seen=workflow.history_mark(record) if can_release else None,
         recent=recent,
         # a pass number as this gate's passes are numbered, for the box's placeholder
         example_number=format_number(here.code, "worker_pass", clock.now().strftime("%y%m"), 3),
@@ -116,8 +118,15 @@ def release(check_id: int):
         abort(404)
     if not FlaskForm().validate_on_submit():
         abort(400)
+    # A double tap on "let out": the second is told who let the items out, and when.
+    seen = request.form.get("seen", type=int)
+    told = passes.RELEASE_PASS.overtaken(record, "release", seen)
+    if told is not None:
+        flash(told, "warning")
+        return redirect(url_for(".index", check=check_id))
     try:
-        passes.release(record, current_user)
+        with workflow.as_seen(record, seen):
+            passes.release(record, current_user)
     except ServiceError as refused:
         db.session.rollback()
         flash(str(refused), "error")

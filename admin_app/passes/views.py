@@ -21,6 +21,7 @@ from admin_app.panel.dates import start_choices, validity_choices
 from admin_app.panel.files import photo_image, stored_file_response
 from admin_app.panel.filters import estate_filter, resident_filter, unit_filter
 from admin_app.panel.forms import PhotoField, SensitiveField, id_document, phone_number, read_upload
+from admin_app.panel.id_numbers import FullIdNumberMixin, masked_or_full
 from admin_app.panel.labels import LABELS
 from admin_app.panel.lookups import ESTATE_LOOKUP, RESIDENT_LOOKUP, UNIT_LOOKUP
 from admin_app.passes import gate
@@ -130,7 +131,7 @@ class PassView(ActionsMixin, SecureModelView):
         )
 
 
-class WorkerPassView(PassView):
+class WorkerPassView(FullIdNumberMixin, PassView):
     resource = "worker_pass"
     machine = passes.WORKER_PASS
     record_actions = WORKER_PASS_ACTIONS
@@ -144,6 +145,7 @@ class WorkerPassView(PassView):
     )
     column_details_list = column_list + ("photo",) + PASS_TRAILER
     column_export_list = column_list + PASS_TRAILER
+    column_formatters_export = {"id_number_masked": masked_or_full}
     column_formatters_detail = {"photo": photo_image}
     column_searchable_list = ("number", "worker_name", "phone")
     column_search_modes = {"worker_name": "prefix", "phone": "phone"}

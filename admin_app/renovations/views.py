@@ -8,6 +8,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from markupsafe import Markup
 
+from admin_app.attachments.views import AttachmentsMixin
 from admin_app.models import Renovation, RenovationInspection, RenovationStatus
 from admin_app.panel.actions.pages import ActionsMixin
 from admin_app.panel.base import SecureModelView
@@ -48,7 +49,7 @@ def worker_pass_list(view, context, model, name):
     return Markup("<ul class='mb-0 pl-3'>{}</ul>").format(items) if items else ""
 
 
-class RenovationView(ActionsMixin, SecureModelView):
+class RenovationView(AttachmentsMixin, ActionsMixin, SecureModelView):
     resource = "renovation"
     machine = renovations.RENOVATION
     record_actions = RENOVATION_ACTIONS
@@ -145,7 +146,7 @@ class RenovationView(ActionsMixin, SecureModelView):
             renovations.check_application(model)
 
 
-class RenovationInspectionView(SecureModelView):
+class RenovationInspectionView(AttachmentsMixin, SecureModelView):
     """Inspections entered here take the same steps as the renovation's buttons: a violation
     stops the work, a failed completion inspection sends it back."""
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import time
 
-from flask import current_app
+from flask import current_app, has_request_context
 from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError, OperationalError
 
@@ -30,6 +30,10 @@ class ProgressWriter:
         self._last = 0.0
 
     def __call__(self, done: int, total: int) -> None:
+        if has_request_context():
+            # A small file checked or written within its request: nobody polls its progress,
+            # and on SQLite the request's transaction holds the write lock this would wait for.
+            return
         now = time.monotonic()
         if now - self._last < self.interval:
             return

@@ -24,6 +24,7 @@ from admin_app.auth.scope import estate_allowed, scoped
 from admin_app.extensions import db
 from admin_app.models.estate import Estate
 from admin_app.models.resident_import import ImportStatus, ResidentImport
+from admin_app.models.staff import Staff
 from admin_app.models.stored_file import StoredFile
 from admin_app.residents.importing import columns, planning, writing
 from admin_app.residents.importing.problems import ImportRefused, Problem, render
@@ -143,17 +144,37 @@ def check(batch: ResidentImport, progress=None) -> planning.Plan:
 
 
 def confirm(batch: ResidentImport, actor=None) -> None:
-    """The person confirms the preview. One confirmation wins (a double click does nothing)."""
+    """The person confirms the preview. One confirmation wins: a second (a double click,
+    another tab) changes nothing and is told who confirmed, and when."""
     _check_actor(actor, batch.estate_id)
     claimed = db.session.execute(
         update(ResidentImport)
         .where(ResidentImport.id == batch.id, ResidentImport.status == ImportStatus.ready)
-        .values(status=ImportStatus.importing, notice="", progress_done=0)
+        .values(
+            status=ImportStatus.importing,
+            notice="",
+            progress_done=0,
+            # who confirmed and when, until the import itself finishes and says so
+            committed_by_id=getattr(actor, "id", None),
+            committed_at=clock.now(),
+        )
         .execution_options(synchronize_session=False)
     ).rowcount
     if claimed != 1:
-        raise ImportRefused("not_ready")
+        db.session.refresh(batch)
+        raise _confirmed_before(batch)
     db.session.refresh(batch)
+
+
+def _confirmed_before(batch: ResidentImport) -> ImportRefused:
+    """A second confirmation: who confirmed the import, and when (a person did)."""
+    who = db.session.get(Staff, batch.committed_by_id) if batch.committed_by_id else None
+    running_or_done = batch.status in (ImportStatus.importing, ImportStatus.done)
+    if not running_or_done or who is None or batch.committed_at is None:
+        return ImportRefused("not_ready")
+    return ImportRefused(
+        "confirmed_before", name=who.name, time=batch.committed_at.strftime("%H:%M")
+    )
 
 
 def commit(batch: ResidentImport, actor_id: int | None = None, progress=None) -> bool:
@@ -171,6 +192,7 @@ def commit(batch: ResidentImport, actor_id: int | None = None, progress=None) ->
         _store_preview(batch, plan)
         batch.status = ImportStatus.ready
         batch.notice = "changed"
+        batch.committed_by_id = batch.committed_at = None
         db.session.flush()
         return False
     with history.action("import", actor=actor_id, batch_id=batch.id), _collector_paused():
@@ -241,7 +263,7 @@ def stored_table(batch: ResidentImport) -> Table:
     stored = db.session.get(StoredFile, batch.file_id) if batch.file_id else None
     if stored is None:
         raise ImportRefused("empty_file")
-    data = sensitive.decrypt_bytes(stored.data)
+    data = sensitive.decrypt_bytes(storage.read(stored))
     return read_table(data, max_rows=current_app.config["IMPORT_MAX_ROWS"])
 
 

@@ -10,13 +10,14 @@ from admin_app.models import Resident
 from admin_app.panel.base import SecureModelView
 from admin_app.panel.filters import estate_filter, unit_filter
 from admin_app.panel.forms import SensitiveField, email_address, id_document, phone_number
+from admin_app.panel.id_numbers import FullIdNumberMixin, masked_or_full
 from admin_app.panel.labels import LABELS
 from admin_app.panel.lookups import ESTATE_LOOKUP, UNIT_LOOKUP
 from admin_app.residents import operations as resident_import
 from admin_app.views.household import ResidentFileMixin
 
 
-class ResidentView(ResidentFileMixin, SecureModelView):
+class ResidentView(FullIdNumberMixin, ResidentFileMixin, SecureModelView):
     resource = "resident"
     column_labels = LABELS
     column_list = (
@@ -32,7 +33,8 @@ class ResidentView(ResidentFileMixin, SecureModelView):
     column_details_list = column_list + ("email", "notes", "created_at")
     # The import's column format, so that an export (of the current filter) imports back
     # with no changes. ID numbers leave masked: the import reads a masked number as "the
-    # stored one", never as a new value (see residents/importing/matching.py).
+    # stored one", never as a new value (see residents/importing/matching.py); only an export
+    # asked for with full numbers, by a role that may, carries them (panel/id_numbers.py).
     column_export_list = (
         "estate",
         "building",
@@ -48,6 +50,7 @@ class ResidentView(ResidentFileMixin, SecureModelView):
         "notes",
     )
     column_formatters_export = {
+        "id_number_masked": masked_or_full,
         "building": lambda v, c, m, n: m.unit.building,
         "entrance": lambda v, c, m, n: m.unit.entrance,
         "room": lambda v, c, m, n: m.unit.room,

@@ -8,10 +8,12 @@ from datetime import timedelta
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+from werkzeug.security import check_password_hash, generate_password_hash
 
 from admin_app import clock
 from admin_app.extensions import db
-from admin_app.models.staff import Role, Staff
+from admin_app.models.staff import LoginName, Role, Staff
 from admin_app.services import history
 from admin_app.services.errors import ServiceError
 
@@ -83,21 +85,26 @@ class LoginRefused(ServiceError):
 def authenticate(username: str, password: str) -> Staff:
     """The staff member with these credentials, or LoginRefused with a message to show.
 
-    The message never says whether the username exists; a locked account says so, because the
-    person at the desk needs to know to wait or to call the administrator.
+    No answer tells whether the username exists: a name without an account costs one password
+    hash like a real one, counts its failures and locks like a real one. A locked account says
+    so, because the person at the desk needs to know to wait or to call the administrator.
     """
-    username = (username or "").strip().lower()
+    username = (username or "").strip().lower()[:64]
     staff = db.session.scalar(select(Staff).where(func.lower(Staff.username) == username))
+    # The hash is checked before the lock is looked at: a locked name costs the same too.
+    if staff is not None:
+        counter, password_ok = staff, staff.check_password(password or "")
+    else:
+        counter, password_ok = _login_name(username), _check_dummy(password or "")
     now = clock.now()
-    if staff is not None and staff.locked_until and staff.locked_until > now:
-        minutes = max(1, int((staff.locked_until - now).total_seconds() // 60) + 1)
+    if counter.locked_until and counter.locked_until > now:
+        minutes = max(1, int((counter.locked_until - now).total_seconds() // 60) + 1)
         raise LoginRefused(
             _l("Too many failed attempts. The account is locked for %(minutes)s more minutes."),
             minutes=minutes,
         )
-    if staff is None or not staff.check_password(password or ""):
-        if staff is not None:
-            _count_failure(staff, now)
+    if not password_ok:
+        _count_failure(counter, now)
         raise LoginRefused(_l("Wrong username or password."))
     if not staff.is_active:
         raise LoginRefused(_l("This account is disabled. Please contact the administrator."))
@@ -107,9 +114,33 @@ def authenticate(username: str, password: str) -> Staff:
     return staff
 
 
-def _count_failure(staff: Staff, now) -> None:
-    staff.failed_logins = (staff.failed_logins or 0) + 1
+# One throwaway hash per hashing method, made on first use: an unknown name is checked
+# against it, so its answer takes as long as a real account's.
+_DUMMY_HASHES: dict[str, str] = {}
+
+
+def _check_dummy(password: str) -> bool:
+    method = current_app.config.get("PASSWORD_HASH_METHOD", "scrypt")
+    if method not in _DUMMY_HASHES:
+        _DUMMY_HASHES[method] = generate_password_hash(secrets.token_hex(16), method=method)
+    check_password_hash(_DUMMY_HASHES[method], password)
+    return False
+
+
+def _login_name(username: str) -> LoginName:
+    """The failure count of a name no account has (a new one is stored at its first failure)."""
+    return db.session.get(LoginName, username) or LoginName(username=username, failed_logins=0)
+
+
+def _count_failure(counter: Staff | LoginName, now) -> None:
+    if isinstance(counter, LoginName) and counter not in db.session:
+        try:
+            with db.session.begin_nested():
+                db.session.add(counter)
+        except IntegrityError:  # the same name failed in another request at the same moment
+            counter = db.session.get(LoginName, counter.username)
+    counter.failed_logins = (counter.failed_logins or 0) + 1
     limit = current_app.config["LOGIN_MAX_FAILURES"]
-    if staff.failed_logins >= limit:
-        staff.locked_until = now + timedelta(seconds=current_app.config["LOGIN_LOCKOUT_SECONDS"])
-        staff.failed_logins = 0
+    if counter.failed_logins >= limit:
+        counter.locked_until = now + timedelta(seconds=current_app.config["LOGIN_LOCKOUT_SECONDS"])
+        counter.failed_logins = 0

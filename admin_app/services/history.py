@@ -44,6 +44,7 @@ NOT_AUDITED_TABLES = frozenset(
         "notification",
         "stored_file",
         "staff_trade",
+        "login_name",
         "gate_check",
         "action_batch",
         # The batch is itself the record of an import; its rows' history names it.
@@ -183,6 +184,10 @@ def _rows_for(session: Session) -> list[dict]:
                 continue
             if kind == "update" and not session.is_modified(obj, include_collections=True):
                 continue
+            part_of = _record_of_part(obj)
+            if part_of is not None:
+                rows.extend(_part_row(obj, kind, part_of, at, actor, ctx))
+                continue
             changes = _changes(obj, kind)
             if kind == "update" and not changes:
                 continue
@@ -201,6 +206,35 @@ def _rows_for(session: Session) -> list[dict]:
     return rows
 
 
+def _record_of_part(obj) -> tuple[str, int] | None:
+    """(type, id) of the record an object is part of (an attachment: its ticket, work order…),
+    whose history it is written in; None for a record of its own."""
+    record_key = getattr(obj, "record_key", None)
+    return record_key() if callable(record_key) else None
+
+
+def _part_row(obj, kind: str, record: tuple[str, int], at, actor, ctx) -> list[dict]:
+    """A part added or removed, in its record's history: "Attachment: ∅ → leak.jpg"."""
+    if kind == "update":
+        return []
+    name = str(obj)
+    change = [None, name] if kind == "create" else [name, None]
+    return [
+        {
+            "at": at,
+            "actor_id": actor,
+            "action": ctx.name or kind,
+            "entity_type": record[0],
+            "entity_id": record[1],
+            "estate_id": getattr(obj, "estate_id", None),
+            "changes": {type(obj).__tablename__: change},
+            "batch_id": ctx.batch_id,
+            # Two parts of one record in one transaction stay two rows (see _after_flush).
+            "part": _primary_key(obj),
+        }
+    ]
+
+
 def _after_flush(session: Session, flush_context) -> None:
     """Write the flush's changes. A verb may flush several times (a query inside it
     autoflushes); within one transaction the same action on the same record stays ONE history
@@ -212,7 +246,13 @@ def _after_flush(session: Session, flush_context) -> None:
     for row in _rows_for(session):
         if row["entity_id"] is None:
             continue
-        key = (row["entity_type"], row["entity_id"], row["action"], row["actor_id"])
+        key = (
+            row["entity_type"],
+            row["entity_id"],
+            row["action"],
+            row["actor_id"],
+            row.pop("part", None),
+        )
         if key in written:
             row_id, changes = written[key]
             merged = dict(changes)

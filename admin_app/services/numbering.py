@@ -23,6 +23,8 @@ PREFIXES = {
     "release_pass": "RP",
     "renovation": "RN",
     "renovation_permit": "PM",  # not a table: the permit number given with the permit
+    "receipt": "SK",  # not a table: the receipt (收款) number given when a fee is paid
+    "cash_hand_in": "JK",  # the hand-in sheet (交款单)
 }
 
 

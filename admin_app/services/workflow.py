@@ -15,10 +15,13 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from flask_babel import lazy_gettext as _l
+from sqlalchemy import func
 
+from admin_app import clock
 from admin_app.auth.permissions import may
 from admin_app.auth.scope import estate_allowed, scope_filter
 from admin_app.extensions import db
+from admin_app.models.audit import AuditRecord
 from admin_app.services import history
 from admin_app.services.errors import ServiceError
 
@@ -102,11 +105,64 @@ class StateMachine:
             if self._blocked(record, t.name, actor, scope_known) is None
         ]
 
+    def overtaken(self, record, name: str, seen: int | None) -> str | None:
+        """What happened to the record since its page was shown (`seen`: the newest history
+        entry then, see `history_mark`) that makes this step a second go — the same step, or
+        any change of state, by someone else or in another tab — said in the user's
+        language; None when nothing did or the page's mark is unknown."""
+        if seen is None or record.id is None:
+            return None
+        steps = {t.name for t in self.transitions.values() if t.target is not None} | {name}
+        entry = (
+            db.session.query(AuditRecord)
+            .filter(
+                AuditRecord.entity_type == type(record).__tablename__,
+                AuditRecord.entity_id == record.id,
+                AuditRecord.id > seen,
+                AuditRecord.action.in_(steps),
+            )
+            .order_by(AuditRecord.id.desc())
+            .first()
+        )
+        if entry is None:
+            return None
+        who = entry.actor.name if entry.actor is not None else str(_l("the system"))
+        at = entry.at.strftime(
+            "%H:%M" if entry.at.date() == clock.now().date() else "%Y-%m-%d %H:%M"
+        )
+        label = str(self.transitions[entry.action].label)
+        if entry.action == name:
+            return str(
+                _l(
+                    "“%(action)s” was already done by %(name)s at %(time)s.",
+                    action=label,
+                    name=who,
+                    time=at,
+                )
+            )
+        return str(
+            _l(
+                "%(record)s changed meanwhile: “%(action)s” by %(name)s at %(time)s. Nothing "
+                "was done.",
+                record=str(record),
+                action=label,
+                name=who,
+                time=at,
+            )
+        )
+
     @contextlib.contextmanager
     def transition(self, record, name: str, actor):
-        """Check, let the verb change the record, then set the target state and flush
-        (inside `batched()`, the caller flushes the whole chunk once)."""
+        """Lock the record and read it afresh (a second request for the same record waits
+        here for the first to commit), check, let the verb change the record, then set the
+        target state and flush (inside `batched()`, the caller locked the chunk and flushes
+        it once)."""
         in_batch = _batched.get()
+        if not in_batch:
+            lock(record)
+            told = self.overtaken(record, name, _seen.get().get(_key(record)))
+            if told is not None:
+                raise ServiceError(told)
         transition = self.check(record, name, actor, scope_known=in_batch)
         with history.action(name, actor=actor):
             yield transition
@@ -117,6 +173,56 @@ class StateMachine:
 
 
 _batched: contextvars.ContextVar[bool] = contextvars.ContextVar("workflow_batched", default=False)
+# (table, id) -> the history mark of the page the step was confirmed on
+_seen: contextvars.ContextVar[dict] = contextvars.ContextVar("workflow_seen", default={})  # noqa: B039 - never mutated
+
+
+def _key(record) -> tuple[str, int | None]:
+    return type(record).__tablename__, record.id
+
+
+def history_mark(record) -> int:
+    """The newest history entry of the record (0: none): a confirmation page carries it, so
+    that the step it confirms can tell whether someone went first (`overtaken`)."""
+    if record.id is None:
+        return 0
+    newest = (
+        db.session.query(func.max(AuditRecord.id))
+        .filter(
+            AuditRecord.entity_type == type(record).__tablename__,
+            AuditRecord.entity_id == record.id,
+        )
+        .scalar()
+    )
+    return newest or 0
+
+
+@contextlib.contextmanager
+def as_seen(record, mark: int | None):
+    """Steps run inside the block on `record` were confirmed on a page that showed it at
+    history `mark` (None: unknown, e.g. a script's request without the page's field)."""
+    token = _seen.set({**_seen.get(), _key(record): mark})
+    try:
+        yield
+    finally:
+        _seen.reset(token)
+
+
+def lock(record) -> None:
+    """Wait for any other transaction changing the record, then read it as it left it: two
+    requests for the same step (two tabs, a double tap) take turns, and the second sees the
+    first one's state. PostgreSQL: SELECT … FOR UPDATE of the record's row. SQLite: a
+    request that may write already holds the one write lock since its BEGIN (sqlite.py)."""
+    if record.id is None or db.session.get_bind().dialect.name != "postgresql":
+        return
+    model = type(record)
+    (
+        db.session.query(model)
+        .filter(model.id == record.id)
+        .with_for_update(of=model)
+        .populate_existing()
+        .one()
+    )
 
 
 @contextlib.contextmanager

@@ -12,7 +12,15 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, or_
 
 from admin_app import clock
-from admin_app.models import Ticket, TicketCategory, TicketStatus, WorkOrder, WorkOrderStatus
+from admin_app.models import (
+    Payment,
+    PaymentState,
+    Ticket,
+    TicketCategory,
+    TicketStatus,
+    WorkOrder,
+    WorkOrderStatus,
+)
 
 T, S = TicketStatus, WorkOrderStatus
 TICKET_WORKING = (T.open, T.in_progress, T.escalated)
@@ -104,6 +112,29 @@ WORKLISTS: list[Worklist] = [
             WorkOrder.status == S.closed, WorkOrder.revisit_due_at < _end_of_today(now)
         ),
         lambda: (WorkOrder.revisit_due_at,),
+    ),
+    # Fees left "to pay at the office": the desk takes them when the resident comes.
+    Worklist(
+        "unpaid_fees",
+        _l("Fees to pay at the office"),
+        "payment",
+        Payment,
+        lambda now: Payment.state == PaymentState.unpaid,
+        lambda: (Payment.created_at,),
+    ),
+    # Money taken and not handed in by the close of the next office day.
+    Worklist(
+        "cash_held_late",
+        _l("Collections not handed in on time"),
+        "payment",
+        Payment,
+        lambda now: and_(
+            Payment.state == PaymentState.paid,
+            Payment.hand_in_id.is_(None),
+            Payment.hand_in_due_at < now,
+        ),
+        lambda: (Payment.hand_in_due_at,),
+        urgent=True,
     ),
 ]
 

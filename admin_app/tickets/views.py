@@ -10,6 +10,7 @@ from flask_login import current_user
 from wtforms.validators import DataRequired
 
 from admin_app import clock
+from admin_app.attachments.views import AttachmentsMixin
 from admin_app.models import Staff, Ticket, TicketCategory
 from admin_app.panel.actions.pages import ActionsMixin
 from admin_app.panel.base import SecureModelView
@@ -38,7 +39,7 @@ def active_staff(query):
     return query.filter(Staff.active.is_(True))
 
 
-class TicketView(ActionsMixin, SecureModelView):
+class TicketView(AttachmentsMixin, ActionsMixin, SecureModelView):
     resource = "ticket"
     machine = TICKET
     record_actions = TICKET_ACTIONS

@@ -6,15 +6,17 @@ from __future__ import annotations
 import base64
 import binascii
 
-from flask import url_for
+from flask import request, url_for
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup, escape
 
+from admin_app import validation
 from admin_app.extensions import db
 from admin_app.models import Satisfaction, Staff
 from admin_app.panel.actions.core import Outcome, RecordAction
 from admin_app.panel.forms import ReasonForm
+from admin_app.prices import operations as prices
 from admin_app.services.errors import ServiceError
 from admin_app.work_orders import forms
 from admin_app.work_orders import operations as work_orders
@@ -66,6 +68,85 @@ def run_dispatch(order, actor, form):
     )
 
 
+def item_label(item) -> str:
+    """An item as the technician picks it: name, price per unit (labour + materials)."""
+    price = f"{item.labour_price:.2f}"
+    if item.materials_price:
+        price += f" + {item.materials_price:.2f}"
+    return f"{item.name} · {price} / {item.unit}"
+
+
+def prepare_quote(form, records) -> None:
+    """Each line picks from the estate's price list in force today: the order's own kind
+    first, then the others, then "typed"; each option carries its prices for the page's
+    script (which fills them in and keeps the total)."""
+    form.item_choices = {}
+    if len(records) != 1:
+        return
+    order = records[0]
+    items = prices.offered(order)
+    own = prices.kind_of(order)
+    groups = {}
+    for item in items:
+        group = str(item.kind.label) if item.kind is own else gettext("Other items")
+        groups.setdefault(group, []).append(
+            (
+                str(item.id),
+                item_label(item),
+                {
+                    "data-labour": f"{item.labour_price:.2f}",
+                    "data-materials": f"{item.materials_price or 0:.2f}",
+                },
+            )
+        )
+    groups[gettext("Not on the price list")] = [(forms.TYPED, gettext("Typed, with a reason…"), {})]
+    form.item_choices = groups
+    if request.method == "POST" and request.form.get("add_line"):
+        # "Add a line" without the page's script: the page comes back with one row more.
+        form.again = True
+        if len(form.lines) < forms.MAX_LINES:
+            form.lines.append_entry()
+
+
+def quote_lines(form) -> list:
+    """The filled lines of the form as the verb takes them (blank rows left out)."""
+    lines = []
+    for field in form.lines:
+        entry = field.form  # (a FormField's own description and label hide the line's)
+        if entry.is_blank():
+            continue
+        picked = entry.item.data
+        item_id = None
+        if picked and picked != forms.TYPED:
+            # Not a number of an item: no item of this price list (the verb says so).
+            item_id = validation.record_id(picked) or 0
+        lines.append(
+            work_orders.LineInput(
+                quantity=entry.quantity.data,
+                item_id=item_id,
+                labour=entry.labour.data,
+                materials=entry.materials.data,
+                description=entry.description.data or "",
+                reason=entry.reason.data or "",
+            )
+        )
+    return lines
+
+
+def run_quote(order, actor, form):
+    work_orders.quote(order, actor, lines=quote_lines(form))
+
+
+def prepare_damage(form, records) -> None:
+    """What was written already, to correct or complete rather than type again."""
+    if len(records) == 1 and not form.is_submitted():
+        form.damage.data = records[0].arrival_damage
+
+
+def run_damage(order, actor, form):
+    work_orders.record_damage(order, actor, damage=form.damage.data)
+
+
 def prepare_close(form, records) -> None:
     """The signing page starts from what the order knows: who asked for the work and the
     total agreed; both stay editable (another member of the household signs, a discount)."""
@@ -78,13 +159,24 @@ def prepare_close(form, records) -> None:
 
 
 def run_close(order, actor, form):
+    choice = form.payment.data or None
     work_orders.close_with_signature(
         order,
         actor,
         signer_name=form.signer_name.data,
         signature_png=decode_signature(form.signature.data),
         fee=form.fee.data,
+        method=None if choice == forms.PAY_AT_OFFICE else choice,
+        pay_at_office=choice == forms.PAY_AT_OFFICE,
     )
+    payment = order.payment
+    if payment is None or payment.number is None:
+        return None
+    link = Markup('<a href="{}" id="receipt-link">{}</a>').format(
+        url_for("payment.receipt_view", id=payment.id), payment.number
+    )
+    message = gettext("Paid: receipt %(link)s, to print or show the resident.")
+    return Outcome(note=escape(message) % {"link": link})
 
 
 def run_revisit(order, actor, form):
@@ -116,10 +208,20 @@ WORK_ORDER_ACTIONS = (
     ),
     RecordAction("arrive", lambda o, a, f: work_orders.arrive(o, a), many=False),
     RecordAction(
-        "quote",
-        lambda o, a, f: work_orders.quote(o, a, labour=f.labour.data, materials=f.materials.data),
-        forms.QuoteForm,
+        "record_damage",
+        run_damage,
+        forms.DamageForm,
+        prepare=prepare_damage,
         many=False,
+        style="secondary",
+    ),
+    RecordAction(
+        "quote",
+        run_quote,
+        forms.QuoteForm,
+        prepare=prepare_quote,
+        many=False,
+        template="admin/wuye/quote_lines.html",
     ),
     RecordAction(
         "accept_quote",

@@ -8,6 +8,9 @@ from flask_babel import LazyString
 from flask_babel import lazy_gettext as _l
 from wtforms import (
     DecimalField,
+    FieldList,
+    Form,
+    FormField,
     HiddenField,
     RadioField,
     SelectField,
@@ -16,10 +19,10 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
-from admin_app.models import Satisfaction
+from admin_app.models import PaymentMethod, Satisfaction
 from admin_app.panel.dates import DateTimeField, appointment_choices, now_choice
 from admin_app.panel.fields import ColumnRange, date_within
-from admin_app.panel.forms import TEXT, CleanForm
+from admin_app.panel.forms import TEXT, CleanForm, _CleanMeta
 
 # An amount of money as the columns hold it (NUMERIC(10, 2)): 0 to 99,999,999.99, finite.
 # (Beyond it the database refused the row: a bare error page instead of a word on the field.)
@@ -44,9 +47,44 @@ class DispatchForm(CleanForm):
     )
 
 
+# A quantity: more than nothing, as the line's column holds it.
+QUANTITY = ColumnRange(Decimal("0.01"), Decimal("99999999.99"), places=2)
+TYPED = "typed"  # the item choice of a line typed outside the price list
+MAX_LINES = 30
+
+
+class QuoteLineForm(Form):
+    """One line of the quote: a price-list item (or "typed"), how many, and the prices per
+    unit, which start as the item's (left empty, the item's are used)."""
+
+    class Meta(_CleanMeta):
+        pass
+
+    item = SelectField(_l("Item"), choices=[], validate_choice=False)
+    quantity = DecimalField(
+        _l("Quantity"), places=2, default=Decimal(1), validators=[Optional(), QUANTITY]
+    )
+    labour = DecimalField(_l("Labour per unit"), places=2, validators=[Optional(), AMOUNT])
+    materials = DecimalField(_l("Materials per unit"), places=2, validators=[Optional(), AMOUNT])
+    description = StringField(_l("Work (typed)"), validators=[Optional(), Length(max=100)])
+    reason = StringField(
+        _l("Why not from the price list"), validators=[Optional(), Length(max=200)]
+    )
+
+    def is_blank(self) -> bool:
+        return not self.item.data and not (self.description.data or "").strip()
+
+
 class QuoteForm(CleanForm):
-    labour = DecimalField(_l("Labour quote"), places=2, validators=[InputRequired(), AMOUNT])
-    materials = DecimalField(_l("Materials quote"), places=2, validators=[InputRequired(), AMOUNT])
+    lines = FieldList(FormField(QuoteLineForm), min_entries=1, max_entries=MAX_LINES)
+
+
+class DamageForm(CleanForm):
+    damage = TextAreaField(
+        _l("Damage found on arrival"),
+        validators=TEXT,
+        description=_l("Written down before any work; the resident sees it with the quote."),
+    )
 
 
 class NextVisitForm(CleanForm):
@@ -68,9 +106,20 @@ class ReworkForm(CleanForm):
     )
 
 
+# Paid on the spot by one of the methods, or later at the office (payments/operations.py).
+PAY_AT_OFFICE = "office"
+PAYMENT_CHOICES = [*PaymentMethod.choices(), (PAY_AT_OFFICE, _l("To pay at the office"))]
+
+
 class SignatureForm(CleanForm):
     signer_name = StringField(_l("Signed by"), validators=[DataRequired(), Length(max=50)])
     fee = DecimalField(_l("Fee collected"), places=2, validators=[Optional(), AMOUNT])
+    payment = RadioField(
+        _l("Payment"),
+        choices=PAYMENT_CHOICES,
+        validators=[Optional()],
+        description=_l("How the resident pays the fee (none: leave it empty)."),
+    )
     signature = HiddenField(
         validators=[DataRequired(message=_l("The resident has not signed yet."))]
     )

@@ -7,6 +7,7 @@ actions, the technician's phone page and jobs all obey the same rules and write 
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 from decimal import Decimal
 
@@ -18,6 +19,7 @@ from admin_app import clock
 from admin_app.extensions import db
 from admin_app.models import (
     ComplaintCode,
+    QuoteLine,
     Role,
     Satisfaction,
     Staff,
@@ -28,6 +30,9 @@ from admin_app.models import (
     WorkOrderKind,
     WorkOrderStatus,
 )
+from admin_app.models.work_order import money
+from admin_app.payments import operations as payments
+from admin_app.prices import operations as prices
 from admin_app.services import handoffs, history, storage
 from admin_app.services.errors import ServiceError
 from admin_app.services.reminders import manual
@@ -49,6 +54,7 @@ WORK_ORDER = StateMachine(
         step("hand_back", _l("Hand back (cannot take it)"), {S.dispatched}, S.new),
         step("cancel", _l("Cancel"), OPEN_STATES, S.cancelled),
         step("arrive", _l("Mark arrived"), {S.dispatched}, S.arrived),
+        step("record_damage", _l("Record damage found on arrival"), {S.arrived}),
         step("quote", _l("Record quote"), {S.arrived}, S.quoted),
         step("accept_quote", _l("Resident accepts the quote"), {S.quoted}, S.in_progress),
         step("decline_quote", _l("Resident declines the quote"), {S.quoted}, S.declined),
@@ -156,12 +162,84 @@ def arrive(order: WorkOrder, actor) -> None:
         order.arrived_at = clock.now()
 
 
-def quote(order: WorkOrder, actor, *, labour: Decimal, materials: Decimal) -> None:
-    if labour is None or materials is None or labour < 0 or materials < 0:
-        raise ServiceError(_l("Enter the labour and materials amounts (0 or more)."))
+# The most a column holds (NUMERIC(10, 2)): a quote beyond it is refused, not cut.
+MAX_AMOUNT = Decimal("99999999.99")
+
+
+@dataclass(frozen=True)
+class LineInput:
+    """One line as the technician gives it: an item of the price list (its prices used where
+    none are typed) or a typed one, which needs a reason."""
+
+    quantity: Decimal | None
+    item_id: int | None = None
+    labour: Decimal | None = None  # per unit
+    materials: Decimal | None = None  # per unit
+    description: str = ""
+    reason: str = ""
+
+
+def quote(order: WorkOrder, actor, *, lines) -> None:
+    """The quote, line by line, from the estate's price list in force today; the order's
+    labour and materials become the lines' sums."""
+    if not lines:
+        raise ServiceError(_l("Add at least one line to the quote."))
+    items = {item.id: item for item in prices.in_force(order.estate_id, clock.today())}
+    built = [_quote_line(order, items, n, line) for n, line in enumerate(lines, start=1)]
+    labour = sum((line.labour for line in built), Decimal("0.00"))
+    materials = sum((line.materials for line in built), Decimal("0.00"))
+    if labour + materials > MAX_AMOUNT:
+        raise ServiceError(_l("The quote's total is too large."))
     with WORK_ORDER.transition(order, "quote", actor):
+        order.quote_lines = built
         order.quote_labour = labour
         order.quote_materials = materials
+
+
+def _quote_line(order: WorkOrder, items: dict, n: int, given: LineInput) -> QuoteLine:
+    if given.quantity is None or given.quantity <= 0:
+        raise ServiceError(_l("Line %(n)d: enter a quantity above 0."), n=n)
+    line = QuoteLine(estate_id=order.estate_id, position=n, quantity=money(given.quantity))
+    if given.item_id is not None:
+        item = items.get(given.item_id)
+        if item is None:
+            raise ServiceError(
+                _l("Line %(n)d: the item is not on this estate's price list today."), n=n
+            )
+        line.price_item_id, line.description, line.unit = item.id, item.name, item.unit
+        labour = item.labour_price if given.labour is None else given.labour
+        materials = item.materials_price if given.materials is None else given.materials
+        line.reason = (given.reason or "").strip() or None
+    else:
+        line.description = (given.description or "").strip()[:100]
+        line.reason = (given.reason or "").strip()[:200]
+        if not line.description:
+            raise ServiceError(_l("Line %(n)d: pick an item or name the work."), n=n)
+        if not line.reason:
+            raise ServiceError(
+                _l("Line %(n)d: say why %(work)s is not from the price list."),
+                n=n,
+                work=line.description,
+            )
+        labour, materials = given.labour, given.materials
+        if labour is None:
+            raise ServiceError(_l("Line %(n)d: enter the labour price."), n=n)
+    line.unit_labour = money(labour)
+    line.unit_materials = money(materials or 0)
+    if line.unit_labour < 0 or line.unit_materials < 0:
+        raise ServiceError(_l("Line %(n)d: prices cannot be negative."), n=n)
+    if line.total > MAX_AMOUNT:
+        raise ServiceError(_l("The quote's total is too large."))
+    return line
+
+
+def record_damage(order: WorkOrder, actor, *, damage: str) -> None:
+    """Damage found on arrival, written down before any work (shown on the quote)."""
+    damage = (damage or "").strip()
+    if not damage:
+        raise ServiceError(_l("Describe the damage found on arrival."))
+    with WORK_ORDER.transition(order, "record_damage", actor):
+        order.arrival_damage = damage
 
 
 def accept_quote(order: WorkOrder, actor) -> None:
@@ -210,9 +288,17 @@ def rework(order: WorkOrder, actor, *, notes: str) -> None:
 
 
 def close_with_signature(
-    order: WorkOrder, actor, *, signer_name: str, signature_png: bytes, fee: Decimal | None
+    order: WorkOrder,
+    actor,
+    *,
+    signer_name: str,
+    signature_png: bytes,
+    fee: Decimal | None,
+    method=None,
+    pay_at_office: bool = False,
 ) -> None:
-    """The resident checks the work and signs on the screen; the fee is collected."""
+    """The resident checks the work and signs on the screen; a fee is paid on the spot with
+    `method` (a receipt is given) or left to pay at the office (payments/operations.py)."""
     signer_name = (signer_name or "").strip()
     if not signer_name:
         raise ServiceError(_l("Enter the name of the person who signs."))
@@ -233,6 +319,9 @@ def close_with_signature(
         order.signature_file_id = stored.id
         order.signer_name = signer_name
         order.fee_collected = fee if fee is not None else Decimal("0")
+        payments.settle_at_close(
+            order, actor, amount=order.fee_collected, method=method, at_office=pay_at_office
+        )
         order.closed_at = now
         order.revisit_due_at = revisit_due(now, order.is_emergency)
 

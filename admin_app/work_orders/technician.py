@@ -5,16 +5,18 @@ The same RecordActions (forms + service verbs) as the admin pages, in a layout f
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import joinedload, selectinload
 
+from admin_app.attachments.operations import may_add
 from admin_app.auth.permissions import VIEW, allowed, may
 from admin_app.auth.scope import scoped
 from admin_app.extensions import db
-from admin_app.models import WorkOrder, WorkOrderStatus
+from admin_app.models import Attachment, WorkOrder, WorkOrderStatus
 from admin_app.panel.actions.core import perform, step_form
 from admin_app.panel.actions.pages import report
+from admin_app.services import workflow
 from admin_app.work_orders.actions import WORK_ORDER_ACTIONS
 from admin_app.work_orders.operations import WORK_ORDER
 
@@ -22,11 +24,13 @@ bp = Blueprint("tech", __name__, url_prefix="/tech")
 S = WorkOrderStatus
 ON_MY_LIST = (S.dispatched, S.arrived, S.quoted, S.in_progress, S.next_visit, S.done)
 ACTIONS = {a.name: a for a in WORK_ORDER_ACTIONS}
-# The steps whose phone page shows more than the form: the quote agreed to, the signature pad.
+# The steps whose phone page shows more than the form: the quote's lines, the quote agreed
+# to, the signature pad.
 PHONE_TEMPLATES = {
     "accept_quote": "tech/quote.html",
     "decline_quote": "tech/quote.html",
     "close": "tech/sign.html",
+    "quote": "tech/quote_lines.html",
 }
 
 
@@ -39,11 +43,10 @@ def technicians_only():
     return None
 
 
-def my_orders_query():
+def my_orders_query(open_only: bool = True):
     query = scoped(db.session.query(WorkOrder), WorkOrder, current_user)
-    return query.filter(
-        WorkOrder.technician_id == current_user.id, WorkOrder.status.in_(ON_MY_LIST)
-    )
+    query = query.filter(WorkOrder.technician_id == current_user.id)
+    return query.filter(WorkOrder.status.in_(ON_MY_LIST)) if open_only else query
 
 
 @bp.route("/")
@@ -52,6 +55,8 @@ def my_orders():
         my_orders_query()
         # the place each card shows, with the orders (not one query per card)
         .options(joinedload(WorkOrder.unit).lazyload("*"))
+        # and each card's photos, with who took them
+        .options(selectinload(WorkOrder.attachments).joinedload(Attachment.created_by))
         .order_by(
             WorkOrder.is_emergency.desc(),
             WorkOrder.arrive_by,
@@ -68,7 +73,13 @@ def my_orders():
         ]
         for o in orders
     }
-    return render_template("tech/orders.html", orders=orders, steps=steps, machine=WORK_ORDER)
+    return render_template(
+        "tech/orders.html",
+        orders=orders,
+        steps=steps,
+        machine=WORK_ORDER,
+        may_attach=lambda order: may_add(current_user, order),
+    )
 
 
 @bp.route("/act/<name>/<int:order_id>", methods=["GET", "POST"])
@@ -76,15 +87,27 @@ def act(name, order_id):
     action = ACTIONS.get(name) or abort(404)
     if not may(current_user, f"work_order.{name}"):
         abort(403)
-    order = my_orders_query().filter(WorkOrder.id == order_id).one_or_none() or abort(404)
+    # A step sent again (a double tap) finds its order off the list: it still answers.
+    query = my_orders_query() if request.method == "GET" else my_orders_query(open_only=False)
+    order = query.filter(WorkOrder.id == order_id).one_or_none() or abort(404)
     form = step_form(action, [order])
+    if request.method == "POST":
+        seen = request.form.get("seen", type=int)
+        told = WORK_ORDER.overtaken(order, name, seen)
+        if told is not None:  # the order's page was shown before someone went first
+            flash(told, "warning")
+            return redirect(url_for(".my_orders"))
     reason = WORK_ORDER.refusal(order, name, current_user)
-    if request.method == "POST" and reason is None and form.validate_on_submit():
-        done, failed, _, notes = perform(action, [order], current_user, form)
+    again = getattr(form, "again", False)  # a row added: shown again, not run
+    if request.method == "POST" and reason is None and not again and form.validate_on_submit():
+        with workflow.as_seen(order, seen):
+            done, failed, _, notes = perform(action, [order], current_user, form)
         report(str(WORK_ORDER[name].label), done, failed, notes, name_records=False)
         if done:
             return redirect(url_for(".my_orders"))
         db.session.rollback()
+        if WORK_ORDER.refusal(order, name, current_user) is not None:
+            return redirect(url_for(".my_orders"))  # overtaken meanwhile: said in the flash
     return render_template(
         PHONE_TEMPLATES.get(name, "tech/action.html"),
         order=order,
@@ -92,4 +115,5 @@ def act(name, order_id):
         form=form,
         reason=reason,
         label=str(WORK_ORDER[name].label),
+        seen=workflow.history_mark(order),
     )

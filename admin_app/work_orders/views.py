@@ -10,6 +10,7 @@ from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
 
 from admin_app import clock
+from admin_app.attachments.views import AttachmentsMixin
 from admin_app.models import WorkOrder
 from admin_app.panel.actions.pages import ActionsMixin
 from admin_app.panel.base import SecureModelView
@@ -35,16 +36,44 @@ def signature_image(view, context, model, name):
     return Markup('<img src="{}" alt="{}" class="signature-image">').format(src, _l("Signature"))
 
 
+def payment_link(view, context, model, name):
+    """The order's fee record: its receipt number, or its state while it is owed."""
+    payment = model.payment
+    if payment is None:
+        return ""
+    text = payment.number or str(payment.state.label)
+    return Markup('<a href="{}">{}</a>').format(
+        url_for("payment.details_view", id=payment.id), text
+    )
+
+
 def rating(view, context, model, name):
     score = getattr(model, name)
     return str(rating_label(score)) if score in RATING_WORDS else (score or "")
 
 
-class WorkOrderView(ActionsMixin, SecureModelView):
+def quote_line_list(view, context, model, name):
+    """The quote's lines: item, quantity and unit, line total (the reason of a typed one)."""
+    items = Markup("").join(
+        Markup("<li>{} × {}{} = {}{}</li>").format(
+            line.description,
+            line.quantity_text,
+            f" {line.unit}" if line.unit else "",
+            f"{line.total:.2f}",
+            Markup(" <small class='text-muted'>({})</small>").format(line.reason)
+            if line.reason
+            else "",
+        )
+        for line in model.quote_lines
+    )
+    return Markup("<ul class='mb-0 pl-3 quote-lines'>{}</ul>").format(items) if items else ""
+
+
+class WorkOrderView(AttachmentsMixin, ActionsMixin, SecureModelView):
     resource = "work_order"
     machine = WORK_ORDER
     record_actions = WORK_ORDER_ACTIONS
-    column_labels = {**LABELS, "signature": _l("Signature")}
+    column_labels = {**LABELS, "signature": _l("Signature"), "quote_lines": _l("Quote lines")}
     column_list = (
         "number",
         "estate",
@@ -73,6 +102,8 @@ class WorkOrderView(ActionsMixin, SecureModelView):
             _l("Visit and quote"),
             (
                 "arrived_at",
+                "arrival_damage",
+                "quote_lines",
                 "quote_labour",
                 "quote_materials",
                 "quote_accepted",
@@ -84,7 +115,15 @@ class WorkOrderView(ActionsMixin, SecureModelView):
         ),
         (
             _l("Signature and fee"),
-            ("signer_name", "signature", "fee_collected", "closed_at", "cancelled_reason"),
+            (
+                "signer_name",
+                "signature",
+                "fee_collected",
+                "payment_state",
+                "payment",
+                "closed_at",
+                "cancelled_reason",
+            ),
         ),
         (
             _l("Revisit"),
@@ -104,9 +143,13 @@ class WorkOrderView(ActionsMixin, SecureModelView):
     )
     column_details_list = fields_of(details_groups)
     details_sources = {"signature": "signature_file_id"}
-    column_export_list = tuple(c for c in column_details_list if c != "signature")
+    column_export_list = tuple(
+        c for c in column_details_list if c not in ("signature", "quote_lines")
+    )
     column_formatters_detail = {
         "signature": signature_image,
+        "quote_lines": quote_line_list,
+        "payment": payment_link,
         **{name: rating for name in RATINGS},
     }
     column_searchable_list = ("number", "contact_name", "contact_phone")
@@ -122,6 +165,7 @@ class WorkOrderView(ActionsMixin, SecureModelView):
         "kind",
         "trade",
         "is_emergency",
+        "payment_state",
         "created_at",
         "appointment_at",
     )
@@ -162,11 +206,12 @@ class WorkOrderView(ActionsMixin, SecureModelView):
         signature = None
         if order.signature_file_id:
             stored = storage.load(order.signature_file_id)
-            signature = base64.b64encode(stored.data).decode("ascii") if stored else None
+            signature = base64.b64encode(storage.read(stored)).decode("ascii") if stored else None
         return self.render(
             "work_order/print.html",
             order=order,
             paper=paper,
             signature=signature,
+            attachments=self.attachments_of(order),
             printed_at=clock.now().strftime("%Y-%m-%d %H:%M"),
         )

@@ -33,6 +33,11 @@ PAGES = (
     "/admin/ticket/new/",
     "/admin/work_order/",
     "/admin/work_order/new/",
+    "/admin/payment/",
+    "/admin/cash_hand_in/",
+    "/admin/cash_hand_in/hand_in/",
+    "/admin/cash_daily/",
+    "/admin/fee_statistics/",
     "/admin/worker_pass/",
     "/admin/worker_pass/new/",
     "/admin/vehicle_pass/",
@@ -95,6 +100,8 @@ def seed_every_page(factories) -> list[str]:
         estate, status=PassStatus.approved, valid_from=today, valid_until=today + timedelta(days=30)
     )
     release = factories.release_pass(estate, unit)
+    held = factories.payment(estate, collected_by_id=technician.id)
+    sheet = factories.cash_hand_in(estate, collector_id=technician.id)
     details = [
         f"/admin/ticket/details/?id={ticket.id}",
         f"/admin/work_order/details/?id={order.id}",
@@ -106,6 +113,9 @@ def seed_every_page(factories) -> list[str]:
         f"/admin/unit/details/?id={unit.id}",
         f"/admin/estate/details/?id={estate.id}",
         f"/admin/staff/details/?id={root.id}",
+        f"/admin/payment/details/?id={held.id}",
+        f"/admin/payment/receipt/?id={held.id}",
+        f"/admin/cash_hand_in/details/?id={sheet.id}",
     ]
     return details
 

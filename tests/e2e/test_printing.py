@@ -1,5 +1,6 @@
 """Every printable page, printed by Chromium to PDF as the office prints it: the work order (A4
-and A5) and the pass cards (worker, vehicle, large-item release; A6 and A5), in both languages.
+and A5), the pass cards (worker, vehicle, large-item release; A6 and A5) and the receipt (A5
+and an 80 mm slip), in both languages.
 
 Each is one sheet of its paper, nothing sticks out of the printable width or is clipped by the
 card's frame, and the PDF's text holds every key field down to the last line. The PDFs and a
@@ -11,6 +12,7 @@ import io
 import re
 import unicodedata
 from datetime import date, timedelta
+from decimal import Decimal
 
 import pytest
 from pypdf import PdfReader
@@ -28,6 +30,7 @@ from admin_app.models import (
 from admin_app.services import storage
 
 from ..conftest import PASSWORD
+from ..payments.support import close, done_order
 from .conftest import ARTIFACTS, renovation_under_way, solid_png
 
 pytestmark = pytest.mark.browser
@@ -41,6 +44,8 @@ PAPER = {
     ("work_order", "A5"): ((148, 210), 8),
     ("card", "A6"): ((105, 148), 5),
     ("card", "A5"): ((148, 210), 5),
+    ("receipt", "A5"): ((148, 210), 8),
+    ("receipt", "80mm"): ((80, 160), 3),  # a slip printer's roll (payments/receipt.html)
 }
 
 # Whatever sticks out of the printable width, or out of its parent's box: hidden by a box that
@@ -86,7 +91,10 @@ def print_to_pdf(session, url: str, kind: str, paper: str, label: str) -> tuple[
     assert not problems, f"{label}: cut off in print: {problems}"
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / f"print-{label}.png"), full_page=True)
-    pdf = page.pdf(format=paper, prefer_css_page_size=True)
+    size = (
+        {"format": paper} if paper[0] == "A" else {"width": f"{width}mm", "height": f"{height}mm"}
+    )
+    pdf = page.pdf(prefer_css_page_size=True, **size)
     page.emulate_media(media="screen")
     (ARTIFACTS / f"print-{label}.pdf").write_bytes(pdf)
     reader = PdfReader(io.BytesIO(pdf))
@@ -305,3 +313,46 @@ def test_a_long_list_of_items_is_printed_smaller_or_flagged(factories, in_app, s
     assert len(reader.pages) == 1
     assert office.page.locator(".items.small").count() == 1
     assert_holds(text, [*items, LAST_LINE["zh"]], "long release on A5")
+
+
+RECEIPT_LAST_LINE = {"zh": "打印于", "en": "Printed"}
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_receipt_prints_on_one_sheet_and_on_a_slip(factories, in_app, screen, lang):
+    estate = factories.estate(code="HY", name="华苑小区")
+    unit = factories.unit(estate, building="3", room="1201")
+    plumber = factories.staff(
+        Role.technician,
+        estates=[estate],
+        username="plumber",
+        name="张师傅",
+        trades=[Trade.plumbing],
+    )
+    factories.staff(Role.receptionist, estates=[estate], username="front", name="王前台")
+    order = done_order(
+        factories,
+        estate,
+        plumber,
+        unit_id=unit.id,
+        contact_name="王丽",
+        quote_labour=Decimal("60"),
+        quote_materials=Decimal("25.50"),
+    )
+    with in_app():
+        payment = close(order.id, plumber.id, "85.50", method="wechat")
+        db.session.commit()
+        payment_id, number = payment.id, payment.number
+    office = screen("reception", locale=LOCALES[lang]).login("front", PASSWORD)
+    words = ["捌拾伍元伍角整"] if lang == "zh" else []
+    for size in ("A5", "80mm"):
+        label = f"{lang}-receipt-{size}"
+        reader, text = print_to_pdf(
+            office, f"/admin/payment/receipt/?id={payment_id}&size={size}", "receipt", size, label
+        )
+        assert len(reader.pages) == 1, f"{label}: {len(reader.pages)} pages"
+        assert_holds(
+            text,
+            [number, "华苑小区", "王女士", "张师傅", "85.50", *words, RECEIPT_LAST_LINE[lang]],
+            label,
+        )

@@ -8,12 +8,21 @@ from __future__ import annotations
 
 import re
 from datetime import timedelta
+from decimal import Decimal
 
 import pytest
 
 from admin_app import clock
 from admin_app.extensions import db
-from admin_app.models import Role, StoredFile, Trade, WorkOrder, WorkOrderStatus
+from admin_app.models import (
+    CashHandIn,
+    PriceUnit,
+    Role,
+    StoredFile,
+    Trade,
+    WorkOrder,
+    WorkOrderStatus,
+)
 
 from ..conftest import PASSWORD
 from .conftest import PHONE, chinese_left, details_field, flashes
@@ -54,6 +63,7 @@ UI = {
         "printout": "维修服务任务单",
         "revisit": "登记回访",
         "best": "5 很满意",
+        "wechat": "微信支付",
     },
     "en": {
         "locale": "en-US",
@@ -67,16 +77,22 @@ UI = {
         "printout": "Repair service work order",
         "revisit": "Mark revisited",
         "best": "5 Very satisfied",
+        "wechat": "WeChat Pay",
     },
 }
+# The daily cash table's columns: held before, collected, handed in, confirmed, difference,
+# still held.
+DAY_COLUMNS = ("held_before", "collected", "handed_in", "confirmed", "difference", "held")
 # What the people in the test typed or are called: Chinese in both languages.
 RECORDS = (
     "华苑小区",
     "王丽",
     "王前台",
     "张师傅",
+    "陈主管",
     "厨房水槽下水管漏水",
     "更换下水管，试水正常",
+    "更换下水管",
     "师傅很专业，已修好",
 )
 
@@ -102,6 +118,13 @@ def test_repair_ticket_to_revisit(factories, in_app, screen, lang):
     estate = factories.estate(code="HY", name="华苑小区")
     unit = factories.unit(estate, building="3", room="1201")
     factories.resident(unit, name="王丽", phone="13800138000")
+    pipe = factories.price_item(
+        estate,
+        name="更换下水管",
+        unit=PriceUnit.metre,
+        labour_price=Decimal("40.00"),
+        materials_price=Decimal("17.00"),
+    )
     factories.staff(Role.receptionist, estates=[estate], username="front", name="王前台")
     factories.staff(
         Role.technician,
@@ -110,6 +133,7 @@ def test_repair_ticket_to_revisit(factories, in_app, screen, lang):
         name="张师傅",
         trades=[Trade.plumbing],
     )
+    factories.staff(Role.supervisor, estates=[estate], username="boss", name="陈主管")
 
     desk = screen("reception", locale=ui["locale"]).login("front", PASSWORD)
     page = desk.page
@@ -155,7 +179,7 @@ def test_repair_ticket_to_revisit(factories, in_app, screen, lang):
     assert phone.inner_text(f"#action-arrive-{order_id}").strip() == ui["arrive"]
     for step, fill in (
         ("arrive", None),
-        ("quote", {"#labour": "60", "#materials": "25.5"}),
+        ("quote", {"#lines-0-quantity": "1.5"}),
         ("accept_quote", None),
         ("finish", {"#notes": "更换下水管，试水正常"}),
     ):
@@ -164,6 +188,8 @@ def test_repair_ticket_to_revisit(factories, in_app, screen, lang):
         if step == "accept_quote":  # the resident agrees to what he sees
             assert phone.inner_text("#quote .quote-total").strip() == "85.50"
             tech.shot(ui["shots"] + "04b-accept-quote")
+        if step == "quote":  # from the estate's price list: 1.5 m at 40.00 + 17.00
+            phone.select_option("#lines-0-item", str(pipe.id))
         for selector, value in (fill or {}).items():
             phone.fill(selector, value)
         submit(phone)
@@ -181,10 +207,20 @@ def test_repair_ticket_to_revisit(factories, in_app, screen, lang):
     phone.set_viewport_size({"width": 600, "height": 844})
     phone.set_viewport_size(PHONE)
     assert phone.input_value("#signature-data").startswith("data:image/png")
+    phone.check("input[name=payment][value=wechat]")  # the resident pays by WeChat
     submit(phone)
     assert phone.locator(".alert-success").count() == 1
     assert phone.inner_text("#no-orders").startswith(ui["no_orders"])
     seen(tech, "technician after closing")
+    # The receipt, numbered in the estate's own sequence, opens from the message to print.
+    receipt_number = phone.inner_text("#receipt-link").strip()
+    assert re.fullmatch(r"HY-SK\d{4}-0001", receipt_number)
+    submit(phone, "#receipt-link")
+    assert phone.inner_text("#receipt-number").strip().endswith(receipt_number)
+    assert phone.inner_text("#receipt-amount").strip() == "¥85.50"
+    assert phone.inner_text("#receipt-method").strip() == ui["wechat"]
+    tech.shot(ui["shots"] + "05b-receipt")
+    seen(tech, "receipt")
 
     with in_app():
         order = db.session.get(WorkOrder, order_id)
@@ -222,6 +258,33 @@ def test_repair_ticket_to_revisit(factories, in_app, screen, lang):
     assert page.locator(".alert-success").count() == 1
     desk.shot(ui["shots"] + "09-revisited")
     seen(desk, "revisited work order")
+
+    # The end of the day: the technician hands in what he took; finance confirms it, and
+    # the estate's daily table balances.
+    phone.goto("/tech/")
+    submit(phone, "#my-collections")
+    assert phone.inner_text("#held-total").strip() == "85.50"
+    tech.shot(ui["shots"] + "10-hand-in")
+    seen(tech, "hand-in")
+    submit(phone, f"#hand-in-{estate.id}")
+    assert phone.locator(".alert-success").count() == 1
+    assert phone.locator("#nothing-held").count() == 1
+    with in_app():
+        sheet_id = db.session.query(CashHandIn.id).scalar()
+    finance = screen("supervisor", locale=ui["locale"]).login("boss", PASSWORD)
+    books = finance.page
+    books.goto(f"/admin/cash_hand_in/details/?id={sheet_id}")
+    seen(finance, "hand-in sheet")
+    submit(books, "#action-confirm")
+    books.fill("#amount", "85.50")
+    submit(books)
+    assert books.locator(".alert-success").count() == 1
+    books.goto("/admin/cash_daily/")
+    total = books.locator("#cash-daily-total")
+    figures = [total.locator(f".{c}").inner_text().strip() for c in DAY_COLUMNS]
+    assert figures == ["0.00", "85.50", "85.50", "85.50", "0.00", "0.00"]
+    finance.shot(ui["shots"] + "11-daily-cash-table")
+    seen(finance, "daily cash table")
     assert not untranslated, f"Chinese left on English pages: {untranslated}"
     with in_app():
         order = db.session.get(WorkOrder, order_id)

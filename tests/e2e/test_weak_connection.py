@@ -103,12 +103,14 @@ def test_a_form_sent_without_connection_keeps_what_was_typed(factories, in_app, 
     submit(phone, f"#action-close-{order.id}")
     phone.fill("#signer_name", "王丽")
     phone.fill("#fee", "30")
+    phone.check("input[name=payment][value=cash]")
     draw_signature(phone)
     drawn = signature_pixels(phone)
     send_offline(tech, f"{lang}weak-connection-2-signature-kept")
     assert phone.locator(".send-failed").inner_text().strip() == NOT_SENT[locale]
     assert phone.input_value("#signer_name") == "王丽"
     assert phone.input_value("#fee") == "30"
+    assert phone.is_checked("input[name=payment][value=cash]")
     # Still signed: the message may bring a scrollbar, and the pad redraws the same strokes
     # at its new width (the data changes with it), so nothing asks for a second signature.
     assert phone.input_value("#signature-data").startswith("data:image/png;base64,")

@@ -34,6 +34,9 @@ def test_every_model_view_is_covered(app):
 RESOURCES = [
     "ticket",
     "work_order",
+    "price_item",
+    "payment",
+    "cash_hand_in",
     "worker_pass",
     "vehicle_pass",
     "release_pass",

@@ -286,7 +286,9 @@ def test_a_second_confirmation_does_nothing(login, world, in_app):
     )
     c.post(f"/admin/resident_import/{batch_id}/confirm/")
     again = c.post(f"/admin/resident_import/{batch_id}/confirm/", follow_redirects=True)
-    assert "This import is not waiting for confirmation." in again.get_data(as_text=True)
+    assert f"This import was already confirmed by {world.reception.name} at " in again.get_data(
+        as_text=True
+    )
     assert names(in_app, world.a) == ["新人", "甲住户"]
 
 

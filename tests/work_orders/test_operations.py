@@ -69,7 +69,17 @@ def call(name: str, order, actor, technician=None):
         "cancel": lambda: work_orders.cancel(order, actor, reason="住户取消"),
         "arrive": lambda: work_orders.arrive(order, actor),
         "quote": lambda: work_orders.quote(
-            order, actor, labour=Decimal("50"), materials=Decimal("20")
+            order,
+            actor,
+            lines=[
+                work_orders.LineInput(
+                    quantity=Decimal("1"),
+                    labour=Decimal("50"),
+                    materials=Decimal("20"),
+                    description="更换阀门",
+                    reason="价目表未列",
+                )
+            ],
         ),
         "accept_quote": lambda: work_orders.accept_quote(order, actor),
         "decline_quote": lambda: work_orders.decline_quote(order, actor),
@@ -80,7 +90,7 @@ def call(name: str, order, actor, technician=None):
         "finish": lambda: work_orders.finish(order, actor, notes="已修好"),
         "rework": lambda: work_orders.rework(order, actor, notes="还在滴水"),
         "close": lambda: work_orders.close_with_signature(
-            order, actor, signer_name="张三", signature_png=PNG, fee=Decimal("70")
+            order, actor, signer_name="张三", signature_png=PNG, fee=Decimal("70"), method="cash"
         ),
         "revisit": lambda: work_orders.mark_revisited(
             order, actor, ratings=RATINGS, satisfaction=Satisfaction.satisfied
@@ -118,7 +128,9 @@ def test_transition_table(factories, in_app, world, name, state):
             db.session.commit()
             assert db.session.get(WorkOrder, order.id).status is TARGET[name]
             assert (
-                db.session.query(AuditRecord).filter_by(action=name, entity_id=order.id).count()
+                db.session.query(AuditRecord)
+                .filter_by(action=name, entity_type="work_order", entity_id=order.id)
+                .count()
                 == 1
             )
         else:
@@ -266,7 +278,7 @@ def test_close_stores_the_signature_in_the_database(factories, in_app, world):
     run(
         in_app,
         lambda o, a: work_orders.close_with_signature(
-            o, a, signer_name="王女士", signature_png=PNG, fee=Decimal("85.50")
+            o, a, signer_name="王女士", signature_png=PNG, fee=Decimal("85.50"), method="wechat"
         ),
         order.id,
         world.tech.id,
@@ -294,7 +306,7 @@ def test_close_refuses_bad_input(factories, in_app, world, signature, fee, messa
         run(
             in_app,
             lambda o, a: work_orders.close_with_signature(
-                o, a, signer_name="王女士", signature_png=signature, fee=fee
+                o, a, signer_name="王女士", signature_png=signature, fee=fee, method="cash"
             ),
             order.id,
             world.tech.id,

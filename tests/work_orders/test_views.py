@@ -214,7 +214,8 @@ def test_signature_round_trip_and_scope(login, factories, world, in_app):
     order = factories.work_order(world.a, status=S.done, technician_id=world.tech.id)
     c = login(world.tech)
     response = c.post(
-        f"/tech/act/close/{order.id}", {"signer_name": "王女士", "fee": "30", "signature": DATA_URL}
+        f"/tech/act/close/{order.id}",
+        {"signer_name": "王女士", "fee": "30", "payment": "cash", "signature": DATA_URL},
     )
     assert response.status_code == 302
     desk = login(world.reception)

@@ -117,7 +117,7 @@ def test_the_prefilled_name_and_fee_can_be_changed(factories, login, in_app, wor
     assert input_value(c.get(f"/tech/act/close/{order.id}").get_data(as_text=True), "fee")
     response = c.post(
         f"/tech/act/close/{order.id}",
-        {"signer_name": "王先生", "fee": "100", "signature": DATA_URL},
+        {"signer_name": "王先生", "fee": "100", "payment": "alipay", "signature": DATA_URL},
     )
     assert response.status_code == 302
     with in_app():

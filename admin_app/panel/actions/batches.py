@@ -16,7 +16,7 @@ from flask import current_app
 from sqlalchemy import func, select, update
 from werkzeug.datastructures import MultiDict
 
-from admin_app import clock
+from admin_app import clock, sqlite
 from admin_app.auth.scope import scoped
 from admin_app.extensions import db
 from admin_app.jobs.queue import job, submit
@@ -60,14 +60,47 @@ def start_batch(view, action, ready, skipped, params: MultiDict, selection: str,
     return batch
 
 
+def newest_batch() -> int:
+    """The batches' mark a confirmation page carries (see `started_since`)."""
+    return db.session.scalar(select(func.max(BatchRun.id))) or 0
+
+
+def started_since(resource: str, action: str, selection: str, actor, seen: int | None):
+    """The same batch (step, records or filter) this person started since the confirmation
+    page was shown (`seen`: `newest_batch` then): a double click or a second tab, not a new
+    batch. Two confirmations at once take turns on the person's row (PostgreSQL; SQLite has
+    one writer), so the second finds the first."""
+    if seen is None:
+        return None
+    db.session.execute(select(Staff.id).where(Staff.id == actor.id).with_for_update(key_share=True))
+    return db.session.scalars(
+        select(BatchRun)
+        .where(
+            BatchRun.id > seen,
+            BatchRun.actor_id == actor.id,
+            BatchRun.resource == resource,
+            BatchRun.action == action,
+            BatchRun.selection == selection,
+        )
+        .order_by(BatchRun.id)
+        .limit(1)
+    ).first()
+
+
 def _storable(params: MultiDict) -> dict:
-    return {key: params.getlist(key) for key in params if key not in ("csrf_token", "ids", "url")}
+    return {
+        key: params.getlist(key)
+        for key in params
+        if key not in ("csrf_token", "ids", "url", "seen")
+    }
 
 
 @job
 def run_batch(batch_id: int) -> None:
-    """The RQ job (or embedded thread) for a large batch."""
-    execute(batch_id)
+    """The RQ job (or embedded thread) for a large batch. On SQLite each chunk takes the write
+    lock at its start (admin_app/sqlite.py): requests wait for a chunk, never fail on it."""
+    with sqlite.writer():
+        execute(batch_id)
 
 
 def execute(batch_id: int) -> None:
@@ -137,7 +170,14 @@ def resume_stalled_batches() -> int:
 def _run_chunk(view, action, batch: BatchRun, actor, ids: list[int]) -> None:
     model = view.model
     # The actor's scope again: a record moved out of reach since the confirmation is skipped.
-    records = scoped(db.session.query(model), model, actor).filter(model.id.in_(ids)).all()
+    # Locked (PostgreSQL) and read afresh: a single step on one of them waits, or is waited for.
+    records = (
+        scoped(db.session.query(model), model, actor)
+        .filter(model.id.in_(ids))
+        .with_for_update(of=model)
+        .populate_existing()
+        .all()
+    )
     missing = len(ids) - len(records)
     form = (
         action.form(

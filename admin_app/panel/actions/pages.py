@@ -26,6 +26,7 @@ from admin_app.panel.actions.core import (
     step_form,
 )
 from admin_app.panel.return_links import return_target, safe_return
+from admin_app.services import workflow
 from admin_app.services.errors import ServiceError
 
 
@@ -131,13 +132,24 @@ class ActionsMixin:
         if many and not may(current_user, f"{self.resource}.batch"):
             abort(403)  # running a step over many records is a supervisor's batch
         form = step_form(action, records)
+        # The page's mark: a second submit of the same page (a double tap, another tab) is
+        # told who went first instead of running the step again.
+        seen = request.form.get("seen", type=int)
+        if request.method == "POST" and not many:
+            told = self.machine.overtaken(records[0], name, seen)
+            if told is not None:
+                flash(told, "warning")
+                return redirect(self.get_url(".details_view", id=records[0].id))
         the_plan = plan(self.machine, records, name, current_user, scoped=True)
         if request.method == "POST" and not the_plan.ready:
             flash(gettext("Nothing to do: every selected record was skipped."), "error")
+        elif request.method == "POST" and getattr(form, "again", False):
+            pass  # the form asked to be shown again (a row added), not to run
         elif request.method == "POST" and form.validate_on_submit():
             if many:
-                return self._start_batch(action, the_plan, whole_filter)
-            done, failed, target, notes = perform(action, the_plan.ready, current_user, form)
+                return self._start_batch(action, the_plan, whole_filter, seen)
+            with workflow.as_seen(records[0], seen):
+                done, failed, target, notes = perform(action, the_plan.ready, current_user, form)
             report(self.action_label(name), done, failed, notes)
             if done and not failed:
                 return redirect(target or self.get_url(".details_view", id=records[0].id))
@@ -154,6 +166,7 @@ class ActionsMixin:
             many=many,
             ids="" if whole_filter else ",".join(str(r.id) for r in records),
             return_url=return_target("url", self.get_url(".index_view")),
+            seen=batches.newest_batch() if many else workflow.history_mark(records[0]),
         )
 
     def _records_by_id(self) -> list:
@@ -187,20 +200,34 @@ class ActionsMixin:
             )
         return records
 
-    def _start_batch(self, action, the_plan, whole_filter: bool):
+    def _start_batch(self, action, the_plan, whole_filter: bool, seen: int | None):
         if whole_filter:
             selection = request.query_string.decode("utf-8", "replace")
         else:
             selection = "ids=" + ",".join(
                 str(r.id) for r in the_plan.ready + [r for r, _ in the_plan.skipped]
             )
+        selection = selection[:2000]
+        first = batches.started_since(self.resource, action.name, selection, current_user, seen)
+        if (
+            first is not None
+        ):  # the same page confirmed twice: one batch, and the second hears of it
+            flash(
+                gettext(
+                    "This batch was already started by %(name)s at %(time)s.",
+                    name=first.actor.name if first.actor else "",
+                    time=first.created_at.strftime("%H:%M"),
+                ),
+                "warning",
+            )
+            return redirect(url_for("action_batch.details_view", id=first.id))
         batch = batches.start_batch(
             self,
             action,
             the_plan.ready,
             the_plan.skipped,
             request.form,
-            selection[:2000],
+            selection,
             current_user,
         )
         return redirect(url_for("action_batch.details_view", id=batch.id))

@@ -31,6 +31,7 @@ MESSAGES = {
     "mapped_twice": _l("Two columns are matched to %(field)s."),
     "no_file": _l("Choose a file to import."),
     "not_ready": _l("This import is not waiting for confirmation."),
+    "confirmed_before": _l("This import was already confirmed by %(name)s at %(time)s."),
     "collision": _l(
         "Someone changed the same residents while the import ran. Nothing was imported; "
         "check the file again."

@@ -7,9 +7,14 @@ one puts it in the inboxes, in the same transaction. E-mail and SMS cannot share
 transaction: each is its own ReminderDelivery row, claimed (pending → sending) and committed
 before the message leaves and recorded after, so a retry never sends it twice; a worker that
 died mid-send leaves it "sending", and the sweep marks it outcome-unknown, not sent again.
+Everything the message needs is read before the claim, so only a cut during the call to the
+mail or SMS server itself can leave that doubt.
 """
 
 from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
 
 from flask import current_app
 from flask_babel import force_locale
@@ -160,6 +165,20 @@ def _works_in(person: Staff, estate_id: int | None) -> bool:
 
 
 # ---- e-mail and SMS ----------------------------------------------------------------------
+@dataclass(frozen=True)
+class Outbound:
+    """An e-mail or text, read and written out before it is claimed: between the claim's commit
+    and the provider call nothing touches the database, so a dropped connection there cannot
+    leave a message "sending" that never left."""
+
+    id: int
+    channel: DeliveryChannel
+    address: str | None
+    subject: str
+    body: str
+    attempts: int  # before this attempt
+
+
 def waiting_outbound(reminder_id: int) -> list[int]:
     return list(
         db.session.scalars(
@@ -171,8 +190,30 @@ def waiting_outbound(reminder_id: int) -> list[int]:
     )
 
 
-def claim_outbound(delivery_id: int) -> bool:
-    """pending → sending; False when another job has it or it is done. Commit before sending."""
+def prepare_outbound(delivery_id: int) -> Outbound | None:
+    """The message as it will leave, or None when it is no longer waiting."""
+    delivery = db.session.get(ReminderDelivery, delivery_id)
+    if delivery is None or delivery.status is not DeliveryStatus.pending:
+        return None
+    reminder, person = delivery.reminder, delivery.staff
+    record = messages.record_labels(
+        db.session.connection(), reminder.entity_type, [reminder.entity_id]
+    )
+    path = messages.record_path(reminder.entity_type, reminder.entity_id)
+    locale = (person.locale if person else None) or current_app.config["BABEL_DEFAULT_LOCALE"]
+    with force_locale(locale):
+        text = messages.title(
+            reminder.rule, reminder.level, reminder.deadline_at, record[reminder.entity_id]
+        )
+        body = messages.email_body(text, path)
+    address = delivery.address if person is not None else None
+    return Outbound(delivery.id, delivery.channel, address, text, body, delivery.attempts)
+
+
+def claim_outbound(delivery_id: int) -> str | None:
+    """pending → sending, marked with a token of this attempt; None when another job has it or
+    it is done. Commit before sending."""
+    token = f"{messages.CLAIM}{uuid.uuid4().hex}"
     result = db.session.execute(
         update(DELIVERY)
         .where(DELIVERY.c.id == delivery_id, DELIVERY.c.status == DeliveryStatus.pending)
@@ -180,50 +221,58 @@ def claim_outbound(delivery_id: int) -> bool:
             status=DeliveryStatus.sending,
             attempts=DELIVERY.c.attempts + 1,
             last_attempt_at=clock.now(),
+            last_error=token,
         )
     )
-    return result.rowcount == 1
+    return token if result.rowcount == 1 else None
 
 
-def send_outbound(delivery_id: int) -> DeliveryStatus:
-    """Send a claimed e-mail or text and record the outcome: sent, pending (to be tried again)
-    or failed (after MAX_ATTEMPTS)."""
-    delivery = db.session.get(ReminderDelivery, delivery_id)
-    reminder, person = delivery.reminder, delivery.staff
-    outcome, error = DeliveryStatus.sent, None
-    try:
-        if person is None or not delivery.address:
-            raise LookupError("no_address")
-        _send(delivery, reminder, person)
-    except Exception as exc:  # any failure of the far side is recorded, never raised
-        current_app.logger.warning("reminder %s %s failed: %s", reminder.id, delivery.channel, exc)
-        error = exc.args[0] if isinstance(exc, LookupError) else f"{type(exc).__name__}: {exc}"
-        spent = delivery.attempts >= MAX_ATTEMPTS
-        outcome = DeliveryStatus.failed if spent else DeliveryStatus.pending
+def release_outbound(delivery_id: int, token: str) -> None:
+    """sending → pending again, when this attempt is known never to have reached the mail or
+    SMS server (its claim may or may not have been committed): it does not count."""
     db.session.execute(
         update(DELIVERY)
-        .where(DELIVERY.c.id == delivery_id, DELIVERY.c.status == DeliveryStatus.sending)
+        .where(
+            DELIVERY.c.id == delivery_id,
+            DELIVERY.c.status == DeliveryStatus.sending,
+            DELIVERY.c.last_error == token,
+        )
+        .values(status=DeliveryStatus.pending, attempts=DELIVERY.c.attempts - 1, last_error=None)
+    )
+
+
+def send_prepared(message: Outbound) -> tuple[DeliveryStatus, str | None]:
+    """Hand a claimed message to the mail or SMS server (no database here): sent, pending (to
+    be tried again) or failed (after MAX_ATTEMPTS), with the error."""
+    try:
+        if not message.address:
+            raise LookupError("no_address")
+        if message.channel is DeliveryChannel.email:
+            channels.mailer.send(message.address, message.subject, message.body)
+        elif message.channel is DeliveryChannel.sms:
+            provider = channels.sms_provider()
+            if provider is None:
+                raise LookupError("no_provider")
+            provider.send(message.address, message.subject)
+    except Exception as exc:  # any failure of the far side is recorded, never raised
+        current_app.logger.warning("delivery %s %s failed: %s", message.id, message.channel, exc)
+        error = exc.args[0] if isinstance(exc, LookupError) else f"{type(exc).__name__}: {exc}"
+        spent = message.attempts + 1 >= MAX_ATTEMPTS
+        return (DeliveryStatus.failed if spent else DeliveryStatus.pending), error
+    return DeliveryStatus.sent, None
+
+
+def record_outbound(delivery_id: int, token: str, outcome: DeliveryStatus, error) -> None:
+    db.session.execute(
+        update(DELIVERY)
+        .where(
+            DELIVERY.c.id == delivery_id,
+            DELIVERY.c.status == DeliveryStatus.sending,
+            DELIVERY.c.last_error == token,
+        )
         .values(
             status=outcome,
             last_error=error[:500] if error else None,
             sent_at=clock.now() if outcome is DeliveryStatus.sent else None,
         )
     )
-    return outcome
-
-
-def _send(delivery: ReminderDelivery, reminder: Reminder, person: Staff) -> None:
-    conn = db.session.connection()
-    record = messages.record_labels(conn, reminder.entity_type, [reminder.entity_id])
-    path = messages.record_path(reminder.entity_type, reminder.entity_id)
-    with force_locale(person.locale or current_app.config["BABEL_DEFAULT_LOCALE"]):
-        text = messages.title(
-            reminder.rule, reminder.level, reminder.deadline_at, record[reminder.entity_id]
-        )
-        if delivery.channel is DeliveryChannel.email:
-            channels.mailer.send(delivery.address, text, messages.email_body(text, path))
-        elif delivery.channel is DeliveryChannel.sms:
-            provider = channels.sms_provider()
-            if provider is None:
-                raise LookupError("no_provider")
-            provider.send(delivery.address, text)

@@ -23,8 +23,11 @@ ERRORS = {
 }
 
 
+CLAIM = "claim:"  # an e-mail or text being sent carries its attempt's token (delivery.py)
+
+
 def error_text(code: str | None) -> str:
-    if not code:
+    if not code or code.startswith(CLAIM):
         return ""
     return str(ERRORS[code]) if code in ERRORS else code
 

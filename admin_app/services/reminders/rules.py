@@ -17,6 +17,8 @@ from flask_babel import lazy_gettext as _l
 
 from admin_app.models import (
     PassStatus,
+    Payment,
+    PaymentState,
     Renovation,
     RenovationStatus,
     Role,
@@ -230,6 +232,18 @@ RULES: tuple[Rule, ...] = (
         warn=("dispatched_by_id",),
         warn_before=1 * HOUR,
         escalate=up((1 * DAY, Role.supervisor), (2 * DAY, Role.director)),
+    ),
+    # Money taken is handed in to finance by the close of the next office day [000 §4.2.2].
+    Rule(
+        name="hand_in",
+        model=Payment,
+        deadline="hand_in_due_at",
+        subject=_l("Hand the money collected in to finance"),
+        only_if={"state": frozenset({PaymentState.paid})},
+        done_when=("hand_in_id",),
+        warn=("collected_by_id",),
+        warn_before=2 * HOUR,
+        escalate=up((0 * HOUR, Role.supervisor), (1 * DAY, Role.director)),
     ),
     Rule(
         name="worker_pass_expiry",

@@ -5,6 +5,11 @@ could not reach Redis rolls its claim back and the next one finds the same rows.
 Claims are conditional UPDATEs (pending → queued); on PostgreSQL the rows are picked with
 FOR UPDATE SKIP LOCKED, so two sweeps running at once split the work instead of doubling it.
 On SQLite the writer lock serialises them and the second finds nothing left to claim.
+
+A reminder handed to Redis whose job is gone (Redis restarted empty) or stuck (its worker
+killed, no scheduler left to release it) is handed out again by the next sweeps
+(`handed_out`, `claim_again`; the job layer asks Redis); after LOST_AFTER any reminder still
+queued is, whatever Redis says.
 """
 
 from __future__ import annotations
@@ -100,6 +105,43 @@ def _claim_lost(now: datetime, limit: int) -> list[tuple[int, datetime]]:
         .limit(limit)
     )
     return _claim(candidates, now, ReminderStatus.queued)
+
+
+def handed_out(
+    now: datetime, horizon: datetime, limit: int
+) -> list[tuple[int, datetime, datetime]]:
+    """(id, due at, queued at) of reminders handed to the queue before this second and not yet
+    delivered, due by `horizon`: the job layer asks Redis whether their jobs are still there."""
+    query = (
+        select(REMINDER.c.id, REMINDER.c.due_at, REMINDER.c.queued_at)
+        .where(
+            REMINDER.c.status == ReminderStatus.queued,
+            REMINDER.c.queued_at < now,
+            REMINDER.c.due_at <= horizon,
+        )
+        .order_by(REMINDER.c.due_at, REMINDER.c.id)
+        .limit(limit)
+    )
+    return [tuple(row) for row in db.session.execute(query)]
+
+
+def claim_again(seen: list[tuple[int, datetime]], now: datetime) -> list[int]:
+    """Hand out again reminders whose job is gone, each only if it is still the hand-out this
+    sweep saw (queued at that moment): of two sweeps at once, one does it."""
+    again = []
+    for reminder_id, queued_at in seen:
+        result = db.session.execute(
+            update(REMINDER)
+            .where(
+                REMINDER.c.id == reminder_id,
+                REMINDER.c.status == ReminderStatus.queued,
+                REMINDER.c.queued_at == queued_at,
+            )
+            .values(queued_at=now)
+        )
+        if result.rowcount == 1:
+            again.append(reminder_id)
+    return again
 
 
 def _give_up_interrupted(now: datetime) -> None:

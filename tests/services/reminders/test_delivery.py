@@ -330,11 +330,13 @@ def test_a_job_lost_with_its_worker_is_handed_out_again(
     callback_ticket(factories, office)
     time_machine.move_to(AT_WARNING, tick=False)
     sweep_on_rq(app)
+    time_machine.move_to(AT_WARNING + timedelta(minutes=1), tick=False)
+    assert sweep_on_rq(app) == 0  # its job waits on the queue: nothing to do
     Queue(name, connection=connection).empty()  # the worker died; its job is gone
-    time_machine.move_to(AT_WARNING + timedelta(minutes=5), tick=False)
-    assert sweep_on_rq(app) == 0  # too soon to call it lost
-    time_machine.move_to(AT_WARNING + timedelta(minutes=11), tick=False)
-    sweep_on_rq(app)
+    time_machine.move_to(AT_WARNING + timedelta(minutes=2), tick=False)
+    assert sweep_on_rq(app) == 1  # the next sweep hands it out again …
+    time_machine.move_to(AT_WARNING + timedelta(minutes=3), tick=False)
+    assert sweep_on_rq(app) == 0  # … once
     run_worker(app, name, connection)
     assert len(inbox(in_app, office.receptionist)) == 1
 
