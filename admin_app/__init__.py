@@ -227,8 +227,13 @@ def configure_errors(app: Flask) -> None:
 
 
 def configure_security_headers(app: Flask) -> None:
+    from admin_app import content_policy
+
+    app.jinja_env.globals["csp_nonce"] = content_policy.nonce
+
     @app.after_request
     def headers(response):
+        content_policy.apply(response)
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
         response.headers.setdefault("X-Frame-Options", "SAMEORIGIN")
         response.headers.setdefault("Referrer-Policy", "same-origin")

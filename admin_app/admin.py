@@ -8,6 +8,7 @@ from flask_admin.theme import Bootstrap4Theme
 from flask_babel import lazy_gettext as _l
 
 from admin_app import (
+    content_policy,
     passes,
     payments,
     prices,
@@ -19,7 +20,7 @@ from admin_app import (
     work_orders,
 )
 from admin_app.panel import flask_admin_private as private
-from admin_app.panel import rows
+from admin_app.panel import inline_free, rows
 from admin_app.panel.labels import action_label
 from admin_app.translations_build import TRANSLATIONS
 from admin_app.views.index import HomeView
@@ -38,8 +39,11 @@ def create_admin(app) -> Admin:
         # Flask-Admin's messages: its own .po compiled with ours filling its gaps and
         # rewording what reads wrong for an office (translations_build), read alone.
         translations_path=str(TRANSLATIONS),
+        # Flask-Admin's own inline scripts, where a feature has them (modals), may run.
+        csp_nonce_generator=content_policy.nonce,
     )
     private.admin_messages_only_from(str(TRANSLATIONS))
+    inline_free.install(app)
     app.jinja_env.globals["action_label"] = action_label
     app.jinja_env.globals.update(row_renderer=rows.row_renderer, cached_menu=rows.cached_menu)
     for domain in DOMAINS:

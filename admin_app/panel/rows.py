@@ -70,8 +70,8 @@ class RowRenderer:
                     f'<input type="hidden" name="id" value="{pk}">'
                     f'<input type="hidden" name="url" value="{back}">'
                     f'<input type="hidden" name="csrf_token" value="{token}">'
-                    f"<button onclick=\"return faHelpers.safeConfirm('{question}');\" "
-                    f'title="{title}"><span class="fa fa-trash glyphicon glyphicon-trash">'
+                    f'<button data-confirm="{question}" title="{title}">'
+                    '<span class="fa fa-trash glyphicon glyphicon-trash">'
                     "</span></button></form>"
                 )
             html.append("</td>")

@@ -2,7 +2,10 @@
 (function () {
   "use strict";
   var box = document.getElementById("batch-progress");
-  if (!box || box.dataset.running !== "yes") { return; }
+  if (!box) { return; }
+  var start = document.getElementById("batch-bar");
+  start.style.width = start.getAttribute("aria-valuenow") + "%";
+  if (box.dataset.running !== "yes") { return; }
   function set(id, value) { document.getElementById(id).textContent = value; }
   function poll() {
     fetch(box.dataset.url, { credentials: "same-origin" })

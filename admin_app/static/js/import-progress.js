@@ -3,10 +3,14 @@
 (function () {
   "use strict";
   var box = document.getElementById("import-progress");
-  if (!box || box.getAttribute("data-stale") === "1") {
+  if (!box) {
     return;
   }
   var bar = box.querySelector(".progress-bar");
+  bar.style.width = bar.getAttribute("aria-valuenow") + "%";
+  if (box.getAttribute("data-stale") === "1") {
+    return;
+  }
   var text = box.querySelector(".progress-text");
   var stale = box.querySelector(".import-stale");
 
