@@ -4,6 +4,13 @@ from admin_app.models.attachment import Attachment
 from admin_app.models.audit import AuditRecord
 from admin_app.models.base import Choice
 from admin_app.models.batch_run import BatchRun, BatchStatus, batch_run_estate
+from admin_app.models.complaint import (
+    ActionStatus,
+    ComplaintRound,
+    CorrectiveAction,
+    Department,
+    department_member,
+)
 from admin_app.models.estate import Estate
 from admin_app.models.gate_check import CheckMethod, GateCheck, GateResult, PassKind
 from admin_app.models.numbering import NumberSequence
@@ -41,6 +48,11 @@ from admin_app.models.unit import Occupancy, Unit, UnitKind
 from admin_app.models.work_order import Satisfaction, WorkOrder, WorkOrderKind, WorkOrderStatus
 
 __all__ = [
+    "ActionStatus",
+    "ComplaintRound",
+    "CorrectiveAction",
+    "Department",
+    "department_member",
     "Attachment",
     "BatchRun",
     "BatchStatus",

@@ -12,7 +12,15 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, or_
 
 from admin_app import clock
-from admin_app.models import Ticket, TicketCategory, TicketStatus, WorkOrder, WorkOrderStatus
+from admin_app.models import (
+    ActionStatus,
+    CorrectiveAction,
+    Ticket,
+    TicketCategory,
+    TicketStatus,
+    WorkOrder,
+    WorkOrderStatus,
+)
 
 T, S = TicketStatus, WorkOrderStatus
 TICKET_WORKING = (T.open, T.in_progress, T.escalated)
@@ -72,6 +80,25 @@ WORKLISTS: list[Worklist] = [
         ),
         # Those without a deadline yet last (PostgreSQL's index order for ascending columns).
         lambda: (Ticket.complaint_due_at.asc().nulls_last(), Ticket.received_at),
+    ),
+    Worklist(
+        "overdue_actions",
+        _l("Corrective actions overdue"),
+        "corrective_action",
+        CorrectiveAction,
+        lambda now: and_(
+            CorrectiveAction.status == ActionStatus.open, CorrectiveAction.due_at < now
+        ),
+        lambda: (CorrectiveAction.due_at,),
+        urgent=True,
+    ),
+    Worklist(
+        "unverified_actions",
+        _l("Corrective actions to finish or verify"),
+        "corrective_action",
+        CorrectiveAction,
+        lambda now: CorrectiveAction.status.in_((ActionStatus.open, ActionStatus.done)),
+        lambda: (CorrectiveAction.due_at,),
     ),
     Worklist(
         "late_arrivals",
