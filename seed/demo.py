@@ -13,6 +13,7 @@ from admin_app.extensions import db
 from admin_app.models import (
     Channel,
     ComplaintCode,
+    ComplaintRound,
     DepositStatus,
     Estate,
     InspectionKind,
@@ -46,6 +47,7 @@ from admin_app.models import (
 from admin_app.passes import gate
 from admin_app.renovations import operations as renovations_service
 from admin_app.services import accounts, history, numbering, storage
+from admin_app.tickets import departments
 
 from .avatar import silhouette_png
 from .names import id_number, mobile, person_name
@@ -87,6 +89,7 @@ def seed_demo(seed: int = 20261123) -> str:
             residents = _residents(rng, estate, units)
             db.session.flush()
             people = {s.role: s for s in staff if s.all_estates or estate in s.estates}
+            people["departments"] = _departments(estate, people)
             counts[estate.code] = {
                 "units": len(units),
                 "residents": len(residents),
@@ -284,6 +287,26 @@ def _tickets(rng, estate, units, residents, people) -> int:
     return created
 
 
+# Each usual department's head among the demo accounts (保洁部 reports to the supervisor).
+HEADS = {
+    "工程部": Role.technician,
+    "保洁部": Role.supervisor,
+    "安保部": Role.guard,
+    "客服部": Role.supervisor,
+}
+
+
+def _departments(estate, people) -> dict:
+    found = {}
+    for department in departments.add_usual(estate):
+        head = people.get(HEADS[department.name])
+        if head is not None and not head.all_estates:
+            department.head = head
+            department.members.append(head)
+        found[department.name] = department
+    return found
+
+
 def _complaint(ticket, i, people, received) -> None:
     ticket.complaint_code = list(ComplaintCode)[i % len(ComplaintCode)]
     if ticket.status is TicketStatus.open:
@@ -303,6 +326,7 @@ def _complaint(ticket, i, people, received) -> None:
     if ticket.status in (TicketStatus.resolved, TicketStatus.closed):
         ticket.cause = "施工单位未按规定时间作业"
         ticket.responsible_department = "工程部"
+        ticket.department = people["departments"]["工程部"]
         ticket.responsible_person = "王工"
         ticket.corrective_action = "约谈施工单位，限定作业时间"
         ticket.handled_at = received + timedelta(hours=20)
@@ -311,6 +335,18 @@ def _complaint(ticket, i, people, received) -> None:
         ticket.revisited_at = received + timedelta(hours=30)
         ticket.revisited_by = people[Role.receptionist]
         ticket.revisit_note = "业主表示满意"
+        ticket.rounds.append(
+            ComplaintRound(
+                estate=ticket.estate,
+                number=1,
+                owner=ticket.owner,
+                due_at=ticket.complaint_due_at,
+                outcome=Satisfaction.satisfied,
+                resident_words=ticket.revisit_note,
+                revisited_at=ticket.revisited_at,
+                revisited_by=ticket.revisited_by,
+            )
+        )
 
 
 WORK_TEXTS = (
