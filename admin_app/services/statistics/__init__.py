@@ -86,7 +86,7 @@ class _Months:
         """One month: complaints received, and how many needed more than one round."""
         groups = self.complaints_in({bucket})
         return {
-            "month": self.months[bucket].label,
+            "month": f"{self.months[bucket].start:%Y-%m}",
             "complaints": sum(g.count for g in groups),
             "reopened": sum(g.count for g in groups if g.reopened),
         }
