@@ -21,7 +21,14 @@ class EstateView(UsualDepartmentsMixin, SecureModelView):
     column_list = ("code", "name", "address", "service_phone", "duty_phone")
     column_searchable_list = ("code", "name")
     column_default_sort = "code"
-    form_columns = ("code", "name", "address", "service_phone", "duty_phone")
+    form_columns = (
+        "code",
+        "name",
+        "address",
+        "service_phone",
+        "duty_phone",
+        "usual_departments",
+    )
     integrity_messages = ((("code",), _l("Another estate already has this code.")),)
 
 
