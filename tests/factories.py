@@ -12,6 +12,8 @@ from admin_app import clock
 from admin_app.extensions import db
 from admin_app.models import (
     CheckMethod,
+    CorrectiveAction,
+    Department,
     DeliveryChannel,
     DeliveryStatus,
     Estate,
@@ -351,5 +353,52 @@ class Factories:
             "action_batch": lambda: self.batch(estate),
             "reminder_delivery": lambda: self.reminder_delivery(estate),
             "gate_check": lambda: self.gate_check(estate),
+            "department": lambda: self.department(estate),
+            "corrective_action": lambda: self.corrective_action(estate),
         }
         return makers[resource]()
+
+    @persisted
+    def department(self, estate, name: str | None = None, head=None) -> Department:
+        department = Department(
+            estate_id=_id(estate),
+            name=name or f"部门{next(_seq)}",
+            head_id=_id(head) if head else None,
+        )
+        db.session.add(department)
+        db.session.flush()
+        return department
+
+    @persisted
+    def corrective_action(self, estate, **fields) -> CorrectiveAction:
+        """An open action on a complaint, handed to a department with a head and an owner."""
+        n = next(_seq)
+        head = accounts.create_staff(
+            username=f"head{n}",
+            password=self.password,
+            name=f"负责人{n}",
+            role=Role.technician,
+            estates=[db.session.get(Estate, _id(estate))],
+        )
+        department = Department(estate_id=_id(estate), name=f"工程部{n}", head=head)
+        ticket = Ticket(
+            estate_id=_id(estate),
+            category=TicketCategory.complaint,
+            received_at=clock.now(),
+            description="楼道灯不亮",
+        )
+        db.session.add_all([department, ticket])
+        db.session.flush()
+        action = CorrectiveAction(
+            estate_id=_id(estate),
+            ticket_id=ticket.id,
+            number=f"{ticket.number}-A1",
+            what="更换灯具",
+            due_at=fields.pop("due_at", clock.now() + timedelta(days=2)),
+            department_id=department.id,
+            owner_id=head.id,
+            **fields,
+        )
+        db.session.add(action)
+        db.session.flush()
+        return action

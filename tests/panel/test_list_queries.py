@@ -49,6 +49,8 @@ RESOURCES = [
     "reminder",
     "reminder_delivery",
     "action_batch",
+    "department",
+    "corrective_action",
 ]
 
 
