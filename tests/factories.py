@@ -13,9 +13,9 @@ from admin_app.extensions import db
 from admin_app.models import (
     CheckMethod,
     CorrectiveAction,
-    Department,
     DeliveryChannel,
     DeliveryStatus,
+    Department,
     Estate,
     GateCheck,
     GateResult,
