@@ -245,3 +245,27 @@ def test_statistics_count_the_complaints_needing_more_than_one_round_per_month(
     assert months["2026-11"] == (2, 1)
     assert months["2026-12"] == (1, 1)
     assert report["complaints"]["reopened"] == 2
+
+
+@pytest.mark.parametrize(
+    ("owner_role", "next_role"),
+    [
+        (Role.receptionist, Role.supervisor),
+        (Role.supervisor, Role.director),
+        (Role.director, Role.director),
+    ],
+)
+def test_each_new_round_goes_one_level_up(factories, in_app, world, owner_role, next_role):
+    owners = {
+        Role.receptionist: world.reception,
+        Role.supervisor: world.supervisor,
+        Role.director: world.director,
+    }
+    ticket_id = awaiting_revisit(factories, in_app, world)
+    with in_app():
+        db.session.get(Ticket, ticket_id).owner_id = owners[owner_role].id
+        db.session.commit()
+    done = run(
+        in_app, complaints.revisit, ticket_id, world.reception.id, outcome="unsatisfied", words="x"
+    )
+    assert done.owner_id == owners[next_role].id
