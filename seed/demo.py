@@ -11,8 +11,11 @@ from decimal import Decimal
 from admin_app import clock
 from admin_app.extensions import db
 from admin_app.models import (
+    ActionStatus,
     Channel,
     ComplaintCode,
+    ComplaintRound,
+    CorrectiveAction,
     DepositStatus,
     Estate,
     InspectionKind,
@@ -50,6 +53,7 @@ from admin_app.passes import gate
 from admin_app.payments import operations as payments
 from admin_app.renovations import operations as renovations_service
 from admin_app.services import accounts, history, numbering, storage
+from admin_app.tickets import departments
 
 from .avatar import silhouette_png
 from .names import id_number, mobile, person_name
@@ -93,6 +97,7 @@ def seed_demo(seed: int = 20261123) -> str:
             db.session.flush()
             people = {s.role: s for s in staff if s.all_estates or estate in s.estates}
             price_list(estate)
+            people["departments"] = _departments(estate, people)
             counts[estate.code] = {
                 "units": len(units),
                 "residents": len(residents),
@@ -287,7 +292,89 @@ def _tickets(rng, estate, units, residents, people) -> int:
                 _complaint(ticket, i, people, received)
             db.session.add(ticket)
             created += 1
+    db.session.flush()  # the complaints' numbers, which their actions' numbers extend
+    _corrective_actions(estate, people, now)
     return created
+
+
+def _corrective_actions(estate, people, now) -> None:
+    """An open action on the complaint awaiting its revisit (it cannot close yet), an overdue
+    one on the reopened complaint, and a verified one on the closed complaint."""
+    engineering, cleaning = people["departments"]["工程部"], people["departments"]["保洁部"]
+    found = {
+        t.status: t
+        for t in db.session.query(Ticket).filter(
+            Ticket.estate_id == estate.id, Ticket.category == TicketCategory.complaint
+        )
+    }
+    plans = (
+        (TicketStatus.resolved, engineering, now + timedelta(days=2), "更换楼道声控灯"),
+        (TicketStatus.in_progress, cleaning, now - timedelta(days=1), "每日两次清扫楼道"),
+        (TicketStatus.closed, engineering, now - timedelta(days=3), "约谈施工单位"),
+    )
+    for status, department, due, what in plans:
+        ticket = found.get(status)
+        if ticket is None:
+            continue
+        action = CorrectiveAction(
+            estate_id=estate.id,
+            ticket=ticket,
+            number=f"{ticket.number}-A1",
+            what=what,
+            department=department,
+            owner=department.head,
+            due_at=due,
+        )
+        if status is TicketStatus.closed:
+            action.status = ActionStatus.verified
+            action.done_at, action.done_by = due - timedelta(days=1), people[Role.receptionist]
+            action.done_note = "施工单位已承诺按时作业"
+            action.verified_at, action.verified_by = due, people[Role.supervisor]
+            action.verification = "回访业主确认，现场查看"
+        db.session.add(action)
+
+
+def _reopened(ticket, people, received) -> None:
+    """The first round ended unsatisfied: the second is the director's, with a new deadline."""
+    revisited = received + timedelta(hours=30)
+    ticket.rounds.append(
+        ComplaintRound(
+            estate=ticket.estate,
+            number=1,
+            owner=ticket.owner,
+            due_at=ticket.complaint_due_at,
+            outcome=Satisfaction.unsatisfied,
+            resident_words="楼道还是很脏，保洁员没来过",
+            revisited_at=revisited,
+            revisited_by=people[Role.receptionist],
+        )
+    )
+    ticket.complaint_round = 2
+    ticket.owner = people[Role.director]
+    ticket.complaint_due_at = revisited + timedelta(days=3)
+    ticket.revisited_at, ticket.revisited_by = revisited, people[Role.receptionist]
+    ticket.revisit_note = "楼道还是很脏，保洁员没来过"
+    ticket.department = people["departments"]["保洁部"]
+
+
+# Each usual department's head among the demo accounts (保洁部 reports to the supervisor).
+HEADS = {
+    "工程部": Role.technician,
+    "保洁部": Role.supervisor,
+    "安保部": Role.guard,
+    "客服部": Role.supervisor,
+}
+
+
+def _departments(estate, people) -> dict:
+    found = {}
+    for department in departments.add_usual(estate):
+        head = people.get(HEADS[department.name])
+        if head is not None and not head.all_estates:
+            department.head = head
+            department.members.append(head)
+        found[department.name] = department
+    return found
 
 
 def _complaint(ticket, i, people, received) -> None:
@@ -309,14 +396,29 @@ def _complaint(ticket, i, people, received) -> None:
     if ticket.status in (TicketStatus.resolved, TicketStatus.closed):
         ticket.cause = "施工单位未按规定时间作业"
         ticket.responsible_department = "工程部"
+        ticket.department = people["departments"]["工程部"]
         ticket.responsible_person = "王工"
         ticket.corrective_action = "约谈施工单位，限定作业时间"
         ticket.handled_at = received + timedelta(hours=20)
         ticket.reported_back_at = received + timedelta(hours=22)
+    if ticket.status is TicketStatus.in_progress and ticket.severity is Severity.ordinary:
+        _reopened(ticket, people, received)
     if ticket.status is TicketStatus.closed:
         ticket.revisited_at = received + timedelta(hours=30)
         ticket.revisited_by = people[Role.receptionist]
         ticket.revisit_note = "业主表示满意"
+        ticket.rounds.append(
+            ComplaintRound(
+                estate=ticket.estate,
+                number=1,
+                owner=ticket.owner,
+                due_at=ticket.complaint_due_at,
+                outcome=Satisfaction.satisfied,
+                resident_words=ticket.revisit_note,
+                revisited_at=ticket.revisited_at,
+                revisited_by=ticket.revisited_by,
+            )
+        )
 
 
 WORK_TEXTS = (

@@ -14,8 +14,10 @@ from admin_app.extensions import db
 from admin_app.models import (
     CashHandIn,
     CheckMethod,
+    CorrectiveAction,
     DeliveryChannel,
     DeliveryStatus,
+    Department,
     Estate,
     GateCheck,
     GateResult,
@@ -416,5 +418,52 @@ class Factories:
             "price_item": lambda: self.price_item(estate),
             "payment": lambda: self.payment(estate),
             "cash_hand_in": lambda: self.cash_hand_in(estate),
+            "department": lambda: self.department(estate),
+            "corrective_action": lambda: self.corrective_action(estate),
         }
         return makers[resource]()
+
+    @persisted
+    def department(self, estate, name: str | None = None, head=None) -> Department:
+        department = Department(
+            estate_id=_id(estate),
+            name=name or f"部门{next(_seq)}",
+            head_id=_id(head) if head else None,
+        )
+        db.session.add(department)
+        db.session.flush()
+        return department
+
+    @persisted
+    def corrective_action(self, estate, **fields) -> CorrectiveAction:
+        """An open action on a complaint, handed to a department with a head and an owner."""
+        n = next(_seq)
+        head = accounts.create_staff(
+            username=f"head{n}",
+            password=self.password,
+            name=f"负责人{n}",
+            role=Role.technician,
+            estates=[db.session.get(Estate, _id(estate))],
+        )
+        department = Department(estate_id=_id(estate), name=f"工程部{n}", head=head)
+        ticket = Ticket(
+            estate_id=_id(estate),
+            category=TicketCategory.complaint,
+            received_at=clock.now(),
+            description="楼道灯不亮",
+        )
+        db.session.add_all([department, ticket])
+        db.session.flush()
+        action = CorrectiveAction(
+            estate_id=_id(estate),
+            ticket_id=ticket.id,
+            number=f"{ticket.number}-A1",
+            what="更换灯具",
+            due_at=fields.pop("due_at", clock.now() + timedelta(days=2)),
+            department_id=department.id,
+            owner_id=head.id,
+            **fields,
+        )
+        db.session.add(action)
+        db.session.flush()
+        return action

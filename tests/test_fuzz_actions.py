@@ -151,7 +151,7 @@ CASES = [
         "ticket",
         "revisit_complaint",
         _complaint(T.resolved),
-        lambda w: {"note": "住户满意"},
+        lambda w: {"outcome": "satisfied", "words": "住户满意"},
         Ticket,
     ),
     Case(

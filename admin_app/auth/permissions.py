@@ -122,6 +122,19 @@ PERMISSIONS: dict[str, dict[Role, frozenset[str]]] = {
         R.supervisor: READ_EXPORT,
         R.guard: READ,
     },
+    # An estate's departments: set up by supervisors, read by the desk.
+    "department": {
+        R.admin: ALL,
+        R.director: WRITE_EXPORT,
+        R.supervisor: WRITE_EXPORT,
+        R.receptionist: READ,
+    },
+    "corrective_action": {
+        R.admin: READ_EXPORT,
+        R.director: READ_EXPORT,
+        R.supervisor: READ_EXPORT,
+        R.receptionist: READ,
+    },
     "audit_record": {R.admin: READ_EXPORT, R.director: READ_EXPORT, R.supervisor: READ_EXPORT},
     # The record of every resident import (the import itself is the ACTIONS entry below).
     "import_batch": {R.admin: READ, R.director: READ, R.supervisor: READ},
@@ -171,6 +184,13 @@ ACTIONS: dict[str, frozenset[Role]] = {
     "ticket.record_handling": SUPERVISORS,
     "ticket.report_back": SUPERVISORS,
     "ticket.revisit_complaint": FRONT_DESK,
+    "ticket.reopen_complaint": FRONT_DESK,
+    # Only the director ends a complaint the resident is still unsatisfied with.
+    "ticket.close_complaint": frozenset({R.director, R.admin}),
+    "ticket.add_action": SUPERVISORS,
+    # The department reports it done to the desk; the service centre checks it.
+    "corrective_action.mark_done": FRONT_DESK,
+    "corrective_action.verify": FRONT_DESK,
     "work_order.dispatch": FRONT_DESK,
     "work_order.cancel": FRONT_DESK,
     "work_order.arrive": FIELD,

@@ -4,6 +4,13 @@ from admin_app.models.attachment import Attachment
 from admin_app.models.audit import AuditRecord
 from admin_app.models.base import Choice
 from admin_app.models.batch_run import BatchRun, BatchStatus, batch_run_estate
+from admin_app.models.complaint import (
+    ActionStatus,
+    ComplaintRound,
+    CorrectiveAction,
+    Department,
+    department_member,
+)
 from admin_app.models.estate import Estate
 from admin_app.models.gate_check import CheckMethod, GateCheck, GateResult, PassKind
 from admin_app.models.numbering import NumberSequence
@@ -60,6 +67,11 @@ __all__ = [
     "Survey",
     "SurveyAnswer",
     "SurveyHousehold",
+    "ActionStatus",
+    "ComplaintRound",
+    "CorrectiveAction",
+    "Department",
+    "department_member",
     "Attachment",
     "BatchRun",
     "CashHandIn",

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Boolean, DateTime, ForeignKey, Index, String, Text, false
+from sqlalchemy import Boolean, DateTime, ForeignKey, Index, Integer, String, Text, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from admin_app.extensions import db
@@ -133,6 +133,17 @@ class Ticket(EstateScoped, TimestampMixin, db.Model):
     revisited_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
     revisited_by = relationship("Staff", foreign_keys=[revisited_by_id])
     revisit_note: Mapped[str | None] = mapped_column(Text)
+    # An unsatisfied revisit reopens the complaint: a new round, owned one level up.
+    complaint_round: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+    department_id: Mapped[int | None] = mapped_column(ForeignKey("department.id"), index=True)
+    department = relationship("Department")
+    closing_reason: Mapped[str | None] = mapped_column(Text)  # the director's, still unsatisfied
+    rounds = relationship(
+        "ComplaintRound", back_populates="ticket", order_by="ComplaintRound.number"
+    )
+    actions = relationship(
+        "CorrectiveAction", back_populates="ticket", order_by="CorrectiveAction.id"
+    )
 
     def __str__(self) -> str:
         return self.number or ""

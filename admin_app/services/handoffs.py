@@ -6,6 +6,8 @@ in the record's own transaction; e-mail and SMS (where configured) sent by the n
   a ticket escalated                        → the estate's supervisors
   a complaint classified serious            → the estate's directors (and company-wide ones)
   a ticket assigned, a work order dispatched → that person
+  a complaint reopened after an unsatisfied revisit → the new round's owner
+  a complaint or corrective action handed to a department → the department's head
 
 Each hand-off is one Reminder (kinds in reminders/handoff_kinds.py) whose dedupe key names the
 event it announces, never a random token: the notification run twice, a double submit, a batch
@@ -35,11 +37,13 @@ from admin_app.models import (
 from admin_app.services.reminders import delivery
 from admin_app.services.reminders.handoff_kinds import (
     ASSIGNED,
+    DEPARTMENT,
     DISPATCHED,
     ESCALATED,
     FOLLOWUP,
     NEW_COMPLAINT,
     PREFIX,
+    REOPENED,
     SERIOUS,
     HandoffKind,
 )
@@ -120,6 +124,26 @@ def dispatched(order: WorkOrder, was: tuple) -> None:
         person_id=order.technician_id,
         deadline_at=order.arrive_by or order.appointment_at,
     )
+
+
+def reopened(ticket: Ticket) -> None:
+    """The owner of a complaint's new round (or the role one level up, when nobody is)."""
+    tell(
+        ticket,
+        REOPENED,
+        f"reopened:{ticket.complaint_round}",
+        role=Role.director,
+        person_id=ticket.owner_id,
+        deadline_at=ticket.complaint_due_at,
+    )
+
+
+def to_department(record, department) -> None:
+    """A complaint or corrective action handed to a department reaches its head, once per
+    department it is handed to."""
+    if department is None or department.head_id is None:
+        return
+    tell(record, DEPARTMENT, f"department:{department.id}", person_id=department.head_id)
 
 
 def _version(record) -> int:

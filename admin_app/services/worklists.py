@@ -13,6 +13,8 @@ from sqlalchemy import and_, or_
 
 from admin_app import clock
 from admin_app.models import (
+    ActionStatus,
+    CorrectiveAction,
     Payment,
     PaymentState,
     Ticket,
@@ -80,6 +82,25 @@ WORKLISTS: list[Worklist] = [
         ),
         # Those without a deadline yet last (PostgreSQL's index order for ascending columns).
         lambda: (Ticket.complaint_due_at.asc().nulls_last(), Ticket.received_at),
+    ),
+    Worklist(
+        "overdue_actions",
+        _l("Corrective actions overdue"),
+        "corrective_action",
+        CorrectiveAction,
+        lambda now: and_(
+            CorrectiveAction.status == ActionStatus.open, CorrectiveAction.due_at < now
+        ),
+        lambda: (CorrectiveAction.due_at,),
+        urgent=True,
+    ),
+    Worklist(
+        "unverified_actions",
+        _l("Corrective actions to finish or verify"),
+        "corrective_action",
+        CorrectiveAction,
+        lambda now: CorrectiveAction.status.in_((ActionStatus.open, ActionStatus.done)),
+        lambda: (CorrectiveAction.due_at,),
     ),
     Worklist(
         "late_arrivals",

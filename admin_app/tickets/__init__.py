@@ -14,8 +14,9 @@ def register(admin) -> None:
 
     from admin_app.auth.permissions import CREATE, allowed
     from admin_app.extensions import db
-    from admin_app.models import Ticket
+    from admin_app.models import CorrectiveAction, Department, Ticket
     from admin_app.panel.menu import FRONT_DESK
+    from admin_app.tickets.department_views import CorrectiveActionView, DepartmentView
     from admin_app.tickets.views import TicketView
 
     class NewCallLink(MenuLink):
@@ -24,6 +25,20 @@ def register(admin) -> None:
 
     admin.add_view(
         TicketView(Ticket, db, name=_l("Tickets"), category=FRONT_DESK, endpoint="ticket")
+    )
+    admin.add_view(
+        CorrectiveActionView(
+            CorrectiveAction,
+            db,
+            name=_l("Corrective actions"),
+            category=FRONT_DESK,
+            endpoint="corrective_action",
+        )
+    )
+    admin.add_view(
+        DepartmentView(
+            Department, db, name=_l("Departments"), category=FRONT_DESK, endpoint="department"
+        )
     )
     # From anywhere: the receptionist's first step when the phone rings.
     admin.add_link(NewCallLink(name=_l("New call"), url="/admin/ticket/call/"))

@@ -5,10 +5,19 @@ from __future__ import annotations
 from flask import url_for
 
 from admin_app.extensions import db
-from admin_app.models import ComplaintCode, Role, Severity, Staff, Trade, Validity, WorkOrderKind
+from admin_app.models import (
+    ComplaintCode,
+    Department,
+    Role,
+    Severity,
+    Staff,
+    Trade,
+    Validity,
+    WorkOrderKind,
+)
 from admin_app.panel.actions.core import RecordAction
 from admin_app.panel.forms import ReasonForm
-from admin_app.tickets import complaints, forms
+from admin_app.tickets import complaints, corrective, forms
 from admin_app.tickets import operations as tickets
 
 
@@ -64,6 +73,25 @@ def run_classify(ticket, actor, form):
     )
 
 
+def _departments(records) -> list[tuple[int, str]]:
+    estates = {t.estate_id for t in records}
+    found = (
+        db.session.query(Department)
+        .filter(Department.estate_id.in_(estates))
+        .order_by(Department.name)
+        .all()
+    )
+    return [forms.NO_ONE, *((d.id, d.name) for d in found)]
+
+
+def _picked(model, value):
+    return db.session.get(model, value) if value else None
+
+
+def prepare_handling(form, records) -> None:
+    form.department.choices = _departments(records)
+
+
 def run_handling(ticket, actor, form):
     complaints.record_handling(
         ticket,
@@ -72,6 +100,32 @@ def run_handling(ticket, actor, form):
         responsible_department=form.responsible_department.data,
         responsible_person=form.responsible_person.data,
         corrective_action=form.corrective_action.data,
+        department=_picked(Department, form.department.data),
+    )
+
+
+def prepare_action(form, records) -> None:
+    form.department.choices = _departments(records)
+    estates = {t.estate_id for t in records}
+    staff = db.session.query(Staff).filter(Staff.active.is_(True)).order_by(Staff.name).all()
+    form.owner.choices = [
+        forms.NO_ONE,
+        *(
+            (s.id, f"{s.name} ({s.role.label})")
+            for s in staff
+            if s.all_estates or estates <= s.estate_ids
+        ),
+    ]
+
+
+def run_add_action(ticket, actor, form):
+    corrective.add(
+        ticket,
+        actor,
+        what=form.what.data,
+        due_at=form.due_at.data,
+        owner=_picked(Staff, form.owner.data),
+        department=_picked(Department, form.department.data),
     )
 
 
@@ -100,7 +154,13 @@ TICKET_ACTIONS = (
         many=False,
         template="admin/wuye/classify.html",  # with the household's earlier complaints
     ),
-    RecordAction("record_handling", run_handling, forms.HandlingForm, many=False),
+    RecordAction(
+        "record_handling",
+        run_handling,
+        forms.HandlingForm,
+        prepare=prepare_handling,
+        many=False,
+    ),
     RecordAction(
         "report_back",
         lambda t, a, f: complaints.report_back(t, a, result=f.result.data),
@@ -109,9 +169,25 @@ TICKET_ACTIONS = (
     ),
     RecordAction(
         "revisit_complaint",
-        lambda t, a, f: complaints.revisit(t, a, note=f.note.data),
-        forms.NoteForm,
+        lambda t, a, f: complaints.revisit(t, a, outcome=f.outcome.data, words=f.words.data),
+        forms.RevisitComplaintForm,
         many=False,
+        style="success",
+    ),
+    RecordAction(
+        "add_action",
+        run_add_action,
+        forms.CorrectiveActionForm,
+        prepare=prepare_action,
+        many=False,
+        style="secondary",
+    ),
+    RecordAction(
+        "close_complaint",
+        lambda t, a, f: complaints.close_unsatisfied(t, a, reason=f.reason.data),
+        ReasonForm,
+        many=False,
+        style="warning",
     ),
     RecordAction(
         "resolve",
@@ -139,5 +215,22 @@ TICKET_ACTIONS = (
         lambda t, a, f: tickets.cancel(t, a, reason=f.reason.data),
         ReasonForm,
         style="danger",
+    ),
+)
+
+
+CORRECTIVE_ACTIONS = (
+    RecordAction(
+        "mark_done",
+        lambda a, actor, f: corrective.mark_done(a, actor, note=f.note.data),
+        forms.DoneForm,
+        many=False,
+    ),
+    RecordAction(
+        "verify",
+        lambda a, actor, f: corrective.verify(a, actor, how=f.how.data),
+        forms.VerifyForm,
+        many=False,
+        style="success",
     ),
 )

@@ -9,6 +9,11 @@ Ordinary complaints go to a supervisor, serious ones to the director, whom the c
 tells at once (services/handoffs.py); only the owner's level (director for serious) may write
 their handling and report. A complaint repeated within a short time counts as serious
 [DOMAIN: Complaint; seed 003]: `repeats_of` finds the earlier ones.
+
+The revisit ends a round [001 五 三]: satisfied (or basically) closes the complaint; unsatisfied
+reopens it for a new round with its own deadline, owned one level up (receptionist →
+supervisor → director), until the resident is satisfied or the director closes it with a
+written reason. Neither closes it while a corrective action is unverified (corrective.py).
 """
 
 from __future__ import annotations
@@ -22,6 +27,8 @@ from admin_app import clock
 from admin_app.extensions import db
 from admin_app.models import (
     ComplaintCode,
+    ComplaintRound,
+    Department,
     Role,
     Severity,
     Staff,
@@ -30,8 +37,11 @@ from admin_app.models import (
     TicketStatus,
     Validity,
 )
+from admin_app.models.work_order import Satisfaction
 from admin_app.services import handoffs
 from admin_app.services.errors import ServiceError
+from admin_app.tickets import departments
+from admin_app.tickets.corrective import unverified
 
 # DEADLINES and deadline_for stay importable from here, where they were.
 from admin_app.tickets.deadlines import DEADLINES, deadline_for, deadline_start  # noqa: F401
@@ -136,6 +146,10 @@ def classify(
 
 def _owner_for(estate_id: int, severity: Severity) -> Staff | None:
     role = Role.director if severity is Severity.serious else Role.supervisor
+    return _owner_with_role(estate_id, role)
+
+
+def _owner_with_role(estate_id: int, role: Role) -> Staff | None:
     candidates = (
         db.session.query(Staff)
         .filter(Staff.role == role, Staff.active.is_(True))
@@ -146,10 +160,34 @@ def _owner_for(estate_id: int, severity: Severity) -> Staff | None:
     return (local or [s for s in candidates if s.all_estates] or [None])[0]
 
 
+# Who owns the next round: one level up from this round's owner.
+LEVEL_UP = {
+    Role.receptionist: Role.supervisor,
+    Role.supervisor: Role.director,
+    Role.director: Role.director,
+    Role.admin: Role.director,
+}
+RANK = {Role.receptionist: 1, Role.supervisor: 2, Role.director: 3, Role.admin: 4}
+
+
+def _owner_role(ticket: Ticket) -> Role:
+    owner = db.session.get(Staff, ticket.owner_id) if ticket.owner_id else None
+    if owner is not None:
+        return owner.role
+    return Role.director if ticket.severity is Severity.serious else Role.supervisor
+
+
 def _check_owner_level(ticket: Ticket, actor) -> None:
-    """Serious complaints are the director's (or an administrator's)."""
+    """Serious complaints are the director's (or an administrator's); a reopened one is its
+    round owner's level's, or higher."""
     if ticket.severity is Severity.serious and actor.role not in (Role.director, Role.admin):
         raise ServiceError(_l("Serious complaints are handled by the director."))
+    if (ticket.complaint_round or 1) > 1:
+        level = _owner_role(ticket)
+        if RANK.get(actor.role, 0) < RANK.get(level, 0):
+            raise ServiceError(
+                _l("This round of the complaint is handled by: %(role)s."), role=str(level)
+            )
 
 
 def record_handling(
@@ -160,8 +198,10 @@ def record_handling(
     responsible_department: str = "",
     responsible_person: str = "",
     corrective_action: str = "",
+    department: Department | None = None,
 ) -> None:
-    """Valid: cause, responsibility and corrective action. Invalid: the explanation given."""
+    """Valid: cause, responsibility and corrective action. Invalid: the explanation given.
+    A department picked is the one responsible: its head hears of it, its queue shows it."""
     _check_owner_level(ticket, actor)
     cause = (cause or "").strip()
     if not cause:
@@ -176,6 +216,11 @@ def record_handling(
         ticket.responsible_person = (responsible_person or "").strip() or None
         ticket.corrective_action = (corrective_action or "").strip() or None
         ticket.handled_at = clock.now()
+        if department is not None:
+            departments.in_estate(ticket.estate_id, department)
+            ticket.department_id = department.id
+            ticket.responsible_department = department.name
+    handoffs.to_department(ticket, department)
 
 
 def report_back(ticket: Ticket, actor, *, result: str) -> None:
@@ -192,14 +237,79 @@ def report_back(ticket: Ticket, actor, *, result: str) -> None:
         ticket.resolved_at = now
 
 
-def revisit(ticket: Ticket, actor, *, note: str) -> None:
-    """The service centre calls the complainant back and writes it on the record."""
-    if not (note or "").strip():
+def revisit(ticket: Ticket, actor, *, outcome: Satisfaction, words: str) -> None:
+    """The service centre calls the complainant back: the outcome and the resident's words end
+    this round. Satisfied (or basically) closes the complaint, unsatisfied reopens it."""
+    outcome = Satisfaction(outcome)
+    words = (words or "").strip()
+    if not words:
         raise ServiceError(_l("Write down what the complainant said."))
+    if outcome is Satisfaction.unsatisfied:
+        _reopen(ticket, actor, words)
+        return
     with TICKET.transition(ticket, "revisit_complaint", actor):
+        _refuse_unverified(ticket)
+        _end_round(ticket, actor, outcome, words)
+        ticket.resident_informed_at = ticket.resident_informed_at or ticket.revisited_at
+        ticket.closed_at = ticket.revisited_at
+
+
+def _reopen(ticket: Ticket, actor, words: str) -> None:
+    """A new round with its own deadline, owned one level up; its owner hears of it."""
+    with TICKET.transition(ticket, "reopen_complaint", actor):
+        level = LEVEL_UP.get(_owner_role(ticket), Role.director)
+        _end_round(ticket, actor, Satisfaction.unsatisfied, words)
+        now = ticket.revisited_at
+        owner = _owner_with_role(ticket.estate_id, level)
+        ticket.complaint_round = (ticket.complaint_round or 1) + 1
+        ticket.owner_id = owner.id if owner else None
+        ticket.assignee_id = ticket.owner_id or ticket.assignee_id
+        ticket.complaint_due_at = deadline_for(now, ticket.severity, ticket.validity)
+        # The new round is handled and reported afresh: its deadline reminders start again.
+        ticket.handled_at = ticket.reported_back_at = ticket.resolved_at = None
+    handoffs.reopened(ticket)
+
+
+def _end_round(ticket: Ticket, actor, outcome: Satisfaction, words: str) -> None:
+    now = clock.now()
+    db.session.add(
+        ComplaintRound(
+            estate_id=ticket.estate_id,
+            ticket_id=ticket.id,
+            number=ticket.complaint_round or 1,
+            owner_id=ticket.owner_id,
+            due_at=ticket.complaint_due_at,
+            outcome=outcome,
+            resident_words=words,
+            revisited_at=now,
+            revisited_by_id=actor.id,
+        )
+    )
+    ticket.revisit_note = words
+    ticket.revisited_at = now
+    ticket.revisited_by_id = actor.id
+
+
+def close_unsatisfied(ticket: Ticket, actor, *, reason: str) -> None:
+    """The director ends a reopened complaint the resident is still unsatisfied with."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise ServiceError(_l("Write down why the complaint is closed."))
+    with TICKET.transition(ticket, "close_complaint", actor):
+        _refuse_unverified(ticket)
         now = clock.now()
-        ticket.revisit_note = note.strip()
-        ticket.revisited_at = now
-        ticket.revisited_by_id = actor.id
-        ticket.resident_informed_at = ticket.resident_informed_at or now
+        ticket.closing_reason = reason
+        ticket.result = ticket.result or reason
         ticket.closed_at = now
+
+
+def _refuse_unverified(ticket: Ticket) -> None:
+    waiting = unverified(ticket)
+    if waiting:
+        raise ServiceError(
+            _l(
+                "Corrective action %(numbers)s is not yet verified by the service centre: "
+                "verify it before closing the complaint."
+            ),
+            numbers=", ".join(a.number for a in waiting),
+        )

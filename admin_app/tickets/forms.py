@@ -8,6 +8,7 @@ from wtforms.validators import InputRequired, Length, Optional, ValidationError
 
 from admin_app.models import ComplaintCode, Severity, TicketCategory, Validity, WorkOrderKind
 from admin_app.models.staff import Trade
+from admin_app.models.work_order import Satisfaction
 from admin_app.panel.dates import DateTimeField, due_by_choices
 from admin_app.panel.fields import date_within
 from admin_app.panel.forms import TEXT, CleanForm
@@ -90,3 +91,42 @@ class HandlingForm(CleanForm):
     responsible_department = StringField(_l("Responsible department"), validators=[Length(max=100)])
     responsible_person = StringField(_l("Responsible person"), validators=[Length(max=50)])
     corrective_action = TextAreaField(_l("Corrective action"), validators=[Length(max=2000)])
+    # The estate's departments (prepare_handling): the one picked hears of it and queues it.
+    department = SelectField(_l("Department handling it"), coerce=int, default=0)
+
+
+NO_ONE = (0, _l("— none —"))
+
+
+class RevisitComplaintForm(CleanForm):
+    """The revisit call: the resident's verdict first, in their own words."""
+
+    outcome = RadioField(
+        _l("The resident is"), choices=Satisfaction.choices, validators=[InputRequired()]
+    )
+    words = TextAreaField(
+        _l("What the resident said"),
+        validators=TEXT,
+        description=_l("Unsatisfied reopens the complaint for a new round, one level up."),
+    )
+
+
+class CorrectiveActionForm(CleanForm):
+    what = TextAreaField(_l("What is to be done"), validators=TEXT)
+    department = SelectField(_l("Department"), coerce=int, default=0)
+    owner = SelectField(_l("Owner"), coerce=int, default=0)
+    due_at = DateTimeField(
+        _l("Due by"), validators=[InputRequired(), date_within], quick=due_by_choices
+    )
+
+
+class DoneForm(CleanForm):
+    note = TextAreaField(_l("What was done"), validators=TEXT)
+
+
+class VerifyForm(CleanForm):
+    how = TextAreaField(
+        _l("How it was checked"),
+        validators=TEXT,
+        description=_l("On the spot, with the resident, photos …"),
+    )

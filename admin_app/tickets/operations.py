@@ -90,7 +90,24 @@ TICKET = StateMachine(
         step("classify", _l("Classify the complaint"), WORKING, T.in_progress, COMPLAINT),
         step("record_handling", _l("Record the handling"), {T.in_progress}, None, COMPLAINT),
         step("report_back", _l("Report back"), {T.in_progress}, T.resolved, COMPLAINT),
+        # The revisit ends a round: satisfied closes the complaint, unsatisfied reopens it
+        # for a new round one level up; after a reopening the director may close it anyway.
         step("revisit_complaint", _l("Revisit the complainant"), {T.resolved}, T.closed, COMPLAINT),
+        step(
+            "reopen_complaint",
+            _l("Reopen for further handling"),
+            {T.resolved},
+            T.in_progress,
+            COMPLAINT,
+        ),
+        step(
+            "close_complaint",
+            _l("Close, the resident still unsatisfied"),
+            WORKING | {T.resolved},
+            T.closed,
+            lambda t: t.category is C.complaint and (t.complaint_round or 1) > 1,
+        ),
+        step("add_action", _l("Add a corrective action"), WORKING | {T.resolved}, None, COMPLAINT),
     ],
 )
 

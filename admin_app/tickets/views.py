@@ -46,7 +46,13 @@ class TicketView(PrintFormsMixin, AttachmentsMixin, ActionsMixin, SecureModelVie
     record_actions = TICKET_ACTIONS
     # A complaint's owner is the supervisor or director answerable for it, not the unit's
     # owner (业主) that "owner" means on renovations.
-    column_labels = {**LABELS, "owner": _l("Complaint owner")}
+    column_labels = {
+        **LABELS,
+        "owner": _l("Complaint owner"),
+        "complaint_round": _l("Round"),
+        "department": _l("Department handling it"),
+        "closing_reason": _l("Why the director closed it"),
+    }
     column_list = (
         "number",
         "estate",
@@ -92,11 +98,13 @@ class TicketView(PrintFormsMixin, AttachmentsMixin, ActionsMixin, SecureModelVie
                 "responsible_department",
                 "responsible_person",
                 "corrective_action",
+                "department",
                 "handled_at",
                 "reported_back_at",
                 "revisited_at",
                 "revisited_by",
                 "revisit_note",
+                "closing_reason",
             ),
         ),
     )

@@ -11,16 +11,24 @@ from admin_app.panel.labels import LABELS
 from admin_app.panel.listing import MAX_SEARCH_TERM_LENGTH
 from admin_app.panel.lookups import ESTATE_LOOKUP
 from admin_app.services import unit_reader
+from admin_app.tickets.department_views import UsualDepartmentsMixin
 from admin_app.views.household import UnitFileMixin
 
 
-class EstateView(SecureModelView):
+class EstateView(UsualDepartmentsMixin, SecureModelView):
     resource = "estate"
     column_labels = LABELS
     column_list = ("code", "name", "address", "service_phone", "duty_phone")
     column_searchable_list = ("code", "name")
     column_default_sort = "code"
-    form_columns = ("code", "name", "address", "service_phone", "duty_phone")
+    form_columns = (
+        "code",
+        "name",
+        "address",
+        "service_phone",
+        "duty_phone",
+        "usual_departments",
+    )
     integrity_messages = ((("code",), _l("Another estate already has this code.")),)
 
 

@@ -118,7 +118,8 @@ def test_ordinary_complaint_escalates_and_is_handled(app, factories, in_app, scr
     # The service centre calls the complainant back.
     desk.page.goto(f"/admin/ticket/details/?id={ticket.id}")
     desk.page.click("#action-revisit_complaint")
-    desk.page.fill("#note", "陈先生表示楼道已干净，满意")
+    desk.page.check("#outcome-0")  # satisfied
+    desk.page.fill("#words", "陈先生表示楼道已干净，满意")
     submit(desk.page)
     assert details_field(desk.page, "状态") == "已关闭"
     assert "陈先生表示楼道已干净" in details_field(desk.page, "回访记录")
@@ -172,7 +173,8 @@ def test_serious_complaint_in_english_goes_to_the_director(app, factories, in_ap
 
     desk.page.goto(f"/admin/ticket/details/?id={ticket.id}")
     desk.page.click("#action-revisit_complaint")
-    desk.page.fill("#note", "Resident satisfied, no more leaks")
+    desk.page.check("#outcome-0")  # satisfied
+    desk.page.fill("#words", "Resident satisfied, no more leaks")
     submit(desk.page)
     assert details_field(desk.page, "Status") == "Closed"
     history = desk.page.locator("#history + .table-responsive table").inner_text()

@@ -52,6 +52,8 @@ RESOURCES = [
     "reminder",
     "reminder_delivery",
     "action_batch",
+    "department",
+    "corrective_action",
 ]
 
 

@@ -57,7 +57,9 @@ def call(name, ticket, actor):
             ticket, actor, severity=Severity.ordinary, validity=Validity.valid
         ),
         "report_back": lambda: complaints.report_back(ticket, actor, result="已整改"),
-        "revisit_complaint": lambda: complaints.revisit(ticket, actor, note="业主满意"),
+        "revisit_complaint": lambda: complaints.revisit(
+            ticket, actor, outcome="satisfied", words="业主满意"
+        ),
     }
     verbs[name]()
 
@@ -236,7 +238,14 @@ def test_complaint_full_path(factories, in_app, world):
         corrective_action="限定施工时间",
     )
     run(in_app, complaints.report_back, ticket.id, world.supervisor.id, result="已约谈施工方")
-    done = run(in_app, complaints.revisit, ticket.id, world.reception.id, note="业主表示满意")
+    done = run(
+        in_app,
+        complaints.revisit,
+        ticket.id,
+        world.reception.id,
+        outcome="satisfied",
+        words="业主表示满意",
+    )
     assert done.status is T.closed and done.revisited_by_id == world.reception.id
     with in_app():
         actions = [

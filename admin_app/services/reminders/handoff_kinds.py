@@ -54,9 +54,30 @@ DISPATCHED = HandoffKind(
     _l("Work order %(record)s is dispatched to you: be there by %(deadline)s."),
     sms=True,
 )
+REOPENED = HandoffKind(
+    "handoff_reopened",
+    _l("Complaint reopened: the resident is unsatisfied"),
+    _l("Complaint %(record)s is reopened, the resident unsatisfied: yours, due %(deadline)s."),
+    sms=True,
+)
+DEPARTMENT = HandoffKind(
+    "handoff_department",
+    _l("Handed to your department"),
+    _l("%(record)s is handed to your department: please see to it."),
+)
 
 HANDOFF_KINDS: dict[str, HandoffKind] = {
-    kind.name: kind for kind in (NEW_COMPLAINT, FOLLOWUP, ESCALATED, SERIOUS, ASSIGNED, DISPATCHED)
+    kind.name: kind
+    for kind in (
+        NEW_COMPLAINT,
+        FOLLOWUP,
+        ESCALATED,
+        SERIOUS,
+        ASSIGNED,
+        DISPATCHED,
+        REOPENED,
+        DEPARTMENT,
+    )
 }
 
 

@@ -16,6 +16,8 @@ from datetime import timedelta
 from flask_babel import lazy_gettext as _l
 
 from admin_app.models import (
+    ActionStatus,
+    CorrectiveAction,
     PassStatus,
     Payment,
     PaymentState,
@@ -164,6 +166,20 @@ RULES: tuple[Rule, ...] = (
         warn_role=Role.supervisor,
         warn_before=4 * HOUR,
         escalate=up((0 * HOUR, Role.supervisor), (1 * DAY, Role.director)),
+    ),
+    # A complaint's corrective action, tracked to its due date [003 二4(5)2]: its owner is
+    # warned the day before (the supervisors when it has none), the supervisors then the
+    # director told once it is overdue; done (to be verified) ends it.
+    Rule(
+        name="corrective_action",
+        model=CorrectiveAction,
+        deadline="due_at",
+        subject=_l("Corrective action of a complaint"),
+        states=frozenset({ActionStatus.open}),
+        warn=("owner_id",),
+        warn_role=Role.supervisor,
+        warn_before=1 * DAY,
+        escalate=up((0 * HOUR, Role.supervisor), (2 * DAY, Role.director)),
     ),
     # Emergencies (leak, power loss) must be reached within 15 minutes; night or day.
     Rule(

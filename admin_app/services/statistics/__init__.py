@@ -4,6 +4,8 @@ complaint handling rate = complaints with a result (resolved or closed) / compla
 revisit rate            = handled complaints revisited / handled complaints
                           (work orders: closed orders revisited / orders closed)
 satisfaction rate       = revisits judged satisfied or basically satisfied / revisits
+reopened complaints     = complaints needing more than one round (an unsatisfied revisit),
+                          per month of receipt
 Deadlines: invalid 1 day, valid 3 days, serious 48 hours, counted from receipt to report-back.
 All numbers are computed in the database (GROUP BY over indexed columns), per period and
 for the estates asked, which are always within the user's own.
@@ -67,6 +69,7 @@ def report(estate_ids, period: Period, fresh: bool = False) -> dict:
         "order_revisits": work_orders.revisit_rate(found.closed, in_period),
         "by_trade": found.by_trade,
         "quarters": [found.quarter_row(q) for q in quarters],
+        "rounds_by_month": [found.rounds_row(b) for b in sorted(in_period)],
     }
 
 
@@ -89,6 +92,15 @@ class _Months:
 
     def revisits_in(self, buckets: set[int]) -> list:
         return [g for g in self.revisits if g.bucket in buckets]
+
+    def rounds_row(self, bucket: int) -> dict:
+        """One month: complaints received, and how many needed more than one round."""
+        groups = self.complaints_in({bucket})
+        return {
+            "month": f"{self.months[bucket].start:%Y-%m}",
+            "complaints": sum(g.count for g in groups),
+            "reopened": sum(g.count for g in groups if g.reopened),
+        }
 
     def quarter_row(self, quarter: Period) -> dict:
         buckets = buckets_within(self.months, quarter)

@@ -31,6 +31,7 @@ class ComplaintGroup:
     reported: bool
     on_time: bool
     count: int
+    reopened: bool = False  # needed more than one round (an unsatisfied revisit)
 
 
 def complaint_groups(estate_ids, periods: list[Period]) -> list[ComplaintGroup]:
@@ -44,6 +45,7 @@ def complaint_groups(estate_ids, periods: list[Period]) -> list[ComplaintGroup]:
         flag(Ticket.revisited_at.isnot(None)).label("g_revisited"),
         flag(reported).label("g_reported"),
         flag(and_(reported, Ticket.reported_back_at <= Ticket.complaint_due_at)).label("g_on_time"),
+        flag(Ticket.complaint_round > 1).label("g_reopened"),
     ]
     rows = db.session.execute(
         db.select(*columns, func.count())
@@ -55,8 +57,10 @@ def complaint_groups(estate_ids, periods: list[Period]) -> list[ComplaintGroup]:
         .group_by(*by_name(columns))
     ).all()
     return [
-        ComplaintGroup(b, code, validity, severity, bool(h), bool(r), bool(rep), bool(ot), n)
-        for b, code, validity, severity, h, r, rep, ot, n in rows
+        ComplaintGroup(
+            b, code, validity, severity, bool(h), bool(r), bool(rep), bool(ot), n, bool(ro)
+        )
+        for b, code, validity, severity, h, r, rep, ot, ro, n in rows
         if b >= 0
     ]
 
@@ -71,6 +75,7 @@ def as_row(g: ComplaintGroup) -> list:
         g.reported,
         g.on_time,
         g.count,
+        g.reopened,
     ]
 
 
@@ -108,6 +113,7 @@ def summary(groups) -> dict:
         "by_validity": _counts(groups, "validity", Validity),
         "by_severity": _counts(groups, "severity", Severity),
         "deadlines": deadline_rows(groups),
+        "reopened": sum(g.count for g in groups if g.reopened),
     }
 
 

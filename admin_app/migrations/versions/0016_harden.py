@@ -1,7 +1,7 @@
 """login name: failed logins under names no account has, counted like an account's
 
-Revision ID: 0014_harden
-Revises: 0013_trail_indexes
+Revision ID: 0016_harden
+Revises: 0015_price
 Create Date: 2026-12-02 16:00:00
 
 """
@@ -9,8 +9,8 @@ Create Date: 2026-12-02 16:00:00
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0014_harden"
-down_revision = "0014_price"
+revision = "0016_harden"
+down_revision = "0015_price"
 branch_labels = None
 depends_on = None
 

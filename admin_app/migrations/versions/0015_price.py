@@ -1,7 +1,7 @@
 """the price list (收费标准), quotes built from its lines, damage found on arrival
 
-Revision ID: 0014_price
-Revises: 0013_trail_indexes
+Revision ID: 0015_price
+Revises: 0014_attach
 Create Date: 2026-12-02 16:00:00
 
 A quote was two typed amounts; now it is lines copied from the estate's price list (or typed
@@ -12,7 +12,7 @@ materials columns go on holding the sums.
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0014_price"
+revision = "0015_price"
 down_revision = "0014_attach"
 branch_labels = None
 depends_on = None

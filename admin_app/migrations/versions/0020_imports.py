@@ -1,7 +1,7 @@
 """residents of one unit may share a phone (unique by unit, phone and name); unit imports
 
-Revision ID: 0014_imports
-Revises: 0013_trail_indexes
+Revision ID: 0020_imports
+Revises: 0019_forms
 Create Date: 2026-12-02 16:00:00
 
 A parent and child, or a household's landline: two residents of a unit with one phone. The
@@ -12,8 +12,8 @@ apart by name or ID number). An import batch says what it imports: residents, or
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0014_imports"
-down_revision = "0016_forms"
+revision = "0020_imports"
+down_revision = "0019_forms"
 branch_labels = None
 depends_on = None
 

@@ -1,7 +1,7 @@
 """tickets recorded after the fact (先處理後補辦手續)
 
-Revision ID: 0016_forms
-Revises: 0014_harden
+Revision ID: 0019_forms
+Revises: 0018_survey
 Create Date: 2026-12-02 16:30:00
 
 An emergency handled first and typed in afterwards is marked so; its deadlines run from the
@@ -11,8 +11,8 @@ real time of the event (occurred_at, already a column), not from when it was typ
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0016_forms"
-down_revision = "0017_survey"
+revision = "0019_forms"
+down_revision = "0018_survey"
 branch_labels = None
 depends_on = None
 

@@ -1,15 +1,15 @@
 """the yearly satisfaction survey: surveys, the households asked, their answers
 
-Revision ID: 0017_survey
-Revises: 0014_pay
+Revision ID: 0018_survey
+Revises: 0017_pay
 Create Date: 2026-12-02 16:30:00
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0017_survey"
-down_revision = "0014_pay"
+revision = "0018_survey"
+down_revision = "0017_pay"
 branch_labels = None
 depends_on = None
 

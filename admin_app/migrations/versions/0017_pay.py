@@ -1,7 +1,7 @@
 """payments: the fee of a closed work order, its receipt and invoice, the hand-in sheets
 
-Revision ID: 0014_pay
-Revises: 0013_trail_indexes
+Revision ID: 0017_pay
+Revises: 0016_harden
 Create Date: 2026-12-02 15:37:31.208793
 
 Existing closed work orders keep no payment state (NULL): their fee was recorded before
@@ -11,8 +11,8 @@ import sqlalchemy as sa
 from alembic import op
 
 # revision identifiers, used by Alembic.
-revision = '0014_pay'
-down_revision = '0014_harden'
+revision = "0017_pay"
+down_revision = "0016_harden"
 branch_labels = None
 depends_on = None
 
