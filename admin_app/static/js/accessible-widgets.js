@@ -68,3 +68,17 @@
   });
 })(window.jQuery, document.currentScript);
 
+
+// A list column's help (Flask-Admin's column_descriptions) is an empty link that only shows a
+// tooltip: a screen reader hears "link" with no name, and nothing follows it. It becomes an
+// image named by its help text, which a screen reader reads and a mouse still hovers.
+(function () {
+  document.querySelectorAll('th a[data-role="tooltip"]').forEach(function (link) {
+    var help = document.createElement("span");
+    help.className = link.className + " column-help";
+    help.setAttribute("role", "img");
+    help.setAttribute("aria-label", link.getAttribute("title") || "");
+    help.title = link.getAttribute("title") || "";
+    link.replaceWith(help);
+  });
+})();
