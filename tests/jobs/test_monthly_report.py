@@ -63,6 +63,7 @@ def office(factories, in_app):
         for address, person in people.items():
             db.session.get(Staff, person.id).email = address.replace("@", "@example.") + ".com"
         db.session.get(Staff, people["sup@b"].id).locale = "zh_Hans_CN"
+        db.session.get(Staff, people["director@a"].id).locale = "en"
         db.session.commit()
     # November in estate A: an inquiry answered at once and a help request; B: one inquiry.
     factories.ticket(
