@@ -207,6 +207,12 @@ def test_a_resident_answers_the_yearly_survey_on_a_phone(
     assert "5 / 6" in desk.inner_text("#survey-kpis")
     greenery = desk.locator("#survey-by-question tbody tr").nth(4)
     assert greenery.locator("td").nth(3).inner_text().strip() == "0.0%"
+    # The charts draw their bars: a full one for reception (100%), none for greenery.
+    track, drawn = (
+        desk.locator("#survey-by-question tbody tr").first.locator(".survey-bar rect").all()
+    )
+    assert drawn.bounding_box()["width"] == pytest.approx(track.bounding_box()["width"], abs=1)
+    assert greenery.locator(".survey-bar rect").nth(1).bounding_box()["width"] == 0
     answered = desk.locator("#survey-households tbody tr", has_text="1201")
     assert ui["online"] in answered.inner_text()
     assert desk.locator("#survey-households tbody tr", has_text="602").locator("a").count() == 1
