@@ -457,4 +457,6 @@ class SecureModelView(DetailsSectionsMixin, ListingMixin, PrivateHooks, ModelVie
             return self._linked_record_text(name, value)
         if isinstance(value, bool):
             return gettext("Yes") if value else gettext("No")
+        if isinstance(value, list):  # a many-to-many link (members, estates): the names
+            return ", ".join(map(str, value)) if value else "∅"
         return str(value)
