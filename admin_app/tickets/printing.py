@@ -60,7 +60,7 @@ class PrintFormsMixin:
     @expose("/print/slip/")
     def complaint_slip_view(self):
         """客户投诉处理单: what the department is to do, by when, and who received it.
-        The department is free text today; when departments are records its head signs."""
+        A department picked from the estate's records is named with its head."""
         return self._printed("ticket/complaint_slip.html", ticket=self._complaint())
 
     @expose("/print/register/")

@@ -1,6 +1,7 @@
 """Every printable page, printed by Chromium to PDF as the office prints it: the work order (A4
-and A5), the pass cards (worker, vehicle, large-item release; A6 and A5) and the receipt (A5
-and an 80 mm slip), in both languages.
+and A5), the pass cards (worker, vehicle, large-item release; A6 and A5), the receipt (A5
+and an 80 mm slip) and the complaint's forms (the handling record and the department's slip on
+A4, the day's register of calls and visits on A4 landscape), in both languages.
 
 Each is one sheet of its paper, nothing sticks out of the printable width or is clipped by the
 card's frame, and the PDF's text holds every key field down to the last line. The PDFs and a
@@ -20,10 +21,20 @@ from pypdf import PdfReader
 from admin_app import clock
 from admin_app.extensions import db
 from admin_app.models import (
+    ActionStatus,
+    Channel,
+    ComplaintCode,
+    ComplaintRound,
+    CorrectiveAction,
+    Department,
     PassStatus,
     Role,
     Satisfaction,
+    Severity,
+    TicketCategory,
+    TicketStatus,
     Trade,
+    Validity,
     VehicleType,
     WorkOrderStatus,
 )
@@ -46,6 +57,8 @@ PAPER = {
     ("card", "A5"): ((148, 210), 5),
     ("receipt", "A5"): ((148, 210), 8),
     ("receipt", "80mm"): ((80, 160), 3),  # a slip printer's roll (payments/receipt.html)
+    ("form", "A4"): ((210, 297), 12),  # the complaint's forms (ticket/_print.html)
+    ("form", "A4 landscape"): ((297, 210), 12),  # the day's register
 }
 
 # Whatever sticks out of the printable width, or out of its parent's box: hidden by a box that
@@ -92,13 +105,15 @@ def print_to_pdf(session, url: str, kind: str, paper: str, label: str) -> tuple[
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / f"print-{label}.png"), full_page=True)
     size = (
-        {"format": paper} if paper[0] == "A" else {"width": f"{width}mm", "height": f"{height}mm"}
+        {"format": paper}
+        if re.fullmatch(r"A\d", paper)
+        else {"width": f"{width}mm", "height": f"{height}mm"}
     )
     pdf = page.pdf(prefer_css_page_size=True, **size)
     page.emulate_media(media="screen")
     (ARTIFACTS / f"print-{label}.pdf").write_bytes(pdf)
     reader = PdfReader(io.BytesIO(pdf))
-    for sheet in reader.pages:  # the paper the page asks for, portrait
+    for sheet in reader.pages:  # the paper the page asks for
         box = sheet.mediabox
         assert round(float(box.width) / POINTS) == width, label
         assert round(float(box.height) / POINTS) == height, label
@@ -110,9 +125,10 @@ def assert_holds(text: str, fields, label: str) -> None:
     """Every field printed (spacing apart: the title's letters are spaced in Chinese).
 
     The CJK font maps some characters' glyphs to their radicals' code points (小 comes out as
-    the Kangxi radical ⼩, 门 as ⻔): NFKC folds the Kangxi ones back, and a character left as
-    a supplement radical matches any ideograph."""
-    text = unicodedata.normalize("NFKC", text)
+    the Kangxi radical ⼩, 门 as ⻔): a character printed as a radical matches any ideograph.
+    (NFKC would fold a Kangxi radical to its traditional form: 户 printed as ⼾ comes back
+    as 戶, which is not 户.)"""
+    text = unicodedata.normalize("NFKC", re.sub("[\u2f00-\u2fdf]", "\u2e80", text))
     missing = []
     for field in fields:
         pattern = "".join(
@@ -356,3 +372,209 @@ def test_receipt_prints_on_one_sheet_and_on_a_slip(factories, in_app, screen, la
             [number, "华苑小区", "王女士", "张师傅", "85.50", *words, RECEIPT_LAST_LINE[lang]],
             label,
         )
+
+
+FORM_TITLES = {
+    "zh": ("客户投诉处理表", "客户投诉处理单", "客户来电来访登记表"),
+    "en": (
+        "Customer complaint handling record",
+        "Complaint handling slip",
+        "Register of calls and visits",
+    ),
+}
+
+
+def closed_complaint(factories, in_app):
+    """A complaint through two rounds: handled, the resident unsatisfied, a corrective action
+    done and verified, reported back again, the resident satisfied; and the day's other call."""
+    estate = factories.estate(code="HY", name="华苑小区")
+    unit = factories.unit(estate, building="5", room="0602")
+    resident = factories.resident(unit, name="陈伟", phone="13912345678")
+    desk = factories.staff(Role.receptionist, estates=[estate], username="front", name="王前台")
+    boss = factories.staff(Role.supervisor, estates=[estate], username="boss", name="李主管")
+    chief = factories.staff(Role.director, estates=[estate], username="chief", name="赵主任")
+    now = clock.now().replace(second=0, microsecond=0)
+    with in_app():
+        cleaning = Department(estate_id=estate.id, name="保洁部", head_id=boss.id)
+        db.session.add(cleaning)
+        db.session.commit()
+        cleaning_id = cleaning.id
+    ticket = factories.ticket(
+        estate,
+        TicketCategory.complaint,
+        number="HY-T2612-0007",
+        channel=Channel.visit,
+        status=TicketStatus.closed,
+        unit_id=unit.id,
+        resident_id=resident.id,
+        reporter_name="陈伟",
+        reporter_phone="13912345678",
+        description="楼道垃圾堆放三天无人清运，气味很大",
+        request="每天按时清运",
+        received_by_id=desk.id,
+        received_at=now,
+        complaint_code=ComplaintCode.cleaning,
+        severity=Severity.ordinary,
+        validity=Validity.valid,
+        complaint_due_at=now + timedelta(days=3),
+        owner_id=chief.id,
+        complaint_round=2,
+        cause="保洁班组未按时清运",
+        department_id=cleaning_id,
+        responsible_department="保洁部",
+        responsible_person="刘班长",
+        corrective_action="当天清运，楼道消毒",
+        handled_at=now,
+        result="已按新排班清运一周，抽查记录齐全",
+        reported_back_at=now,
+        resolved_at=now,
+        revisit_note="这一周楼道一直干净，满意",
+        revisited_at=now,
+        revisited_by_id=desk.id,
+        closed_at=now,
+    )
+    factories.ticket(
+        estate,
+        TicketCategory.inquiry,
+        channel=Channel.phone,
+        reporter_name="周女士",
+        description="询问本月水费缴费截止日期",
+        result="已告知本月 25 日截止",
+        received_by_id=desk.id,
+        received_at=now,
+    )
+    factories.ticket(  # another day's: not on today's register
+        estate,
+        TicketCategory.inquiry,
+        reporter_name="吴先生",
+        description="昨天的来电：询问停车位",
+        received_by_id=desk.id,
+        received_at=now - timedelta(days=1),
+    )
+    with in_app():
+        for number, owner, outcome, words in (
+            (1, boss.id, Satisfaction.unsatisfied, "清完第二天又堆上了，没人管"),
+            (2, chief.id, Satisfaction.satisfied, "这一周楼道一直干净，满意"),
+        ):
+            db.session.add(
+                ComplaintRound(
+                    estate_id=estate.id,
+                    ticket_id=ticket.id,
+                    number=number,
+                    owner_id=owner,
+                    due_at=now + timedelta(days=3),
+                    outcome=outcome,
+                    resident_words=words,
+                    revisited_at=now,
+                    revisited_by_id=desk.id,
+                )
+            )
+        db.session.add(
+            CorrectiveAction(
+                estate_id=estate.id,
+                ticket_id=ticket.id,
+                number="HY-T2612-0007-A1",
+                status=ActionStatus.verified,
+                what="每日两次定时清运，主管每周抽查并拍照",
+                department_id=cleaning_id,
+                due_at=now + timedelta(days=5),
+                done_at=now,
+                done_by_id=boss.id,
+                done_note="已排班每日 9 点、17 点清运",
+                verified_at=now,
+                verified_by_id=desk.id,
+                verification="连续三天现场查看，楼道干净",
+            )
+        )
+        db.session.commit()
+    return estate, ticket
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_complaint_forms_and_the_days_register_print_on_their_paper(
+    factories, in_app, screen, lang
+):
+    estate, ticket = closed_complaint(factories, in_app)
+    record, slip, register = FORM_TITLES[lang]
+    office = screen("supervisor", locale=LOCALES[lang]).login("boss", PASSWORD)
+
+    label = f"{lang}-complaint-record-A4"
+    reader, text = print_to_pdf(
+        office, f"/admin/ticket/print/complaint/?id={ticket.id}", "form", "A4", label
+    )
+    assert len(reader.pages) == 1, f"{label}: {len(reader.pages)} pages"
+    assert_holds(
+        text,
+        [
+            record,
+            "HY-T2612-0007",
+            "华苑小区",
+            "陈伟",
+            "13912345678",
+            "楼道垃圾堆放三天无人清运，气味很大",
+            "保洁班组未按时清运",
+            "保洁部",
+            "刘班长",
+            "当天清运，楼道消毒",
+            # the corrective action as done and verified, and both rounds with the words
+            "HY-T2612-0007-A1",
+            "每日两次定时清运，主管每周抽查并拍照",
+            "连续三天现场查看，楼道干净",
+            "清完第二天又堆上了，没人管",
+            "已按新排班清运一周，抽查记录齐全",
+            "这一周楼道一直干净，满意",
+            "赵主任",
+            LAST_LINE[lang],
+        ],
+        label,
+    )
+
+    label = f"{lang}-complaint-slip-A4"
+    reader, text = print_to_pdf(
+        office, f"/admin/ticket/print/slip/?id={ticket.id}", "form", "A4", label
+    )
+    assert len(reader.pages) == 1, f"{label}: {len(reader.pages)} pages"
+    assert_holds(
+        text,
+        [
+            slip,
+            "HY-T2612-0007",
+            "保洁部",
+            "李主管",  # the department's head, who receives it
+            "刘班长",
+            "楼道垃圾堆放三天无人清运，气味很大",
+            "当天清运，楼道消毒",
+            LAST_LINE[lang],
+        ],
+        label,
+    )
+
+    label = f"{lang}-register-A4-landscape"
+    day = clock.today().isoformat()
+    reader, text = print_to_pdf(
+        office,
+        f"/admin/ticket/print/register/?estate={estate.id}&date={day}",
+        "form",
+        "A4 landscape",
+        label,
+    )
+    assert len(reader.pages) == 1, f"{label}: {len(reader.pages)} pages"
+    assert office.page.locator("tr.register-row").count() == 2  # yesterday's call left out
+    assert_holds(
+        text,
+        [
+            register,
+            day,
+            "华苑小区",
+            "陈伟",
+            "楼道垃圾堆放三天无人清运，气味很大",
+            "已按新排班清运一周，抽查记录齐全",
+            "周女士",
+            "询问本月水费缴费截止日期",
+            "已告知本月25日截止",
+            "王前台",
+            LAST_LINE[lang],
+        ],
+        label,
+    )
+    assert "吴先生" not in text
