@@ -10,7 +10,7 @@ import openpyxl
 import pytest
 
 from admin_app.extensions import db
-from admin_app.models import AuditRecord, Resident, Role, Unit
+from admin_app.models import AuditRecord, Department, Resident, Role, Staff, Unit
 
 VALID_ID = "11010519491231002X"
 
@@ -319,3 +319,24 @@ def test_inline_editor_on_the_unit_list_carries_its_record_and_a_working_token(
     assert saved.status_code == 200
     with in_app():
         assert db.session.get(Unit, world.unit_a.id).occupancy.value == "rented"
+
+
+def test_a_change_of_members_reads_as_their_names_in_any_language(
+    factories, login, world, supervisor, in_app
+):
+    """History keeps the people added by their names (not "name (role)" in the language of the
+    day), and the page lists them as names, not as a Python list."""
+    department = factories.department(world.a, name="工程部")
+    tech = factories.staff(Role.technician, estates=[world.a], name="张师傅")
+    with in_app():
+        record = db.session.get(Department, department.id)
+        record.members.append(db.session.get(Staff, tech.id))
+        db.session.commit()
+        entry = (
+            db.session.query(AuditRecord)
+            .filter_by(entity_type="department", entity_id=department.id, action="update")
+            .one()
+        )
+        assert entry.changes["members"] == [[], ["张师傅"]]
+    page = login(supervisor).get(f"/admin/department/details/?id={department.id}")
+    assert "∅ → 张师傅" in page.get_data(as_text=True)

@@ -160,8 +160,15 @@ def _changes(obj, kind: str) -> dict:
             if plain(before) != plain(after):
                 changes[key] = [plain(before), plain(after)]
         elif prop.uselist and not prop.viewonly:
-            changes[key] = [[str(o) for o in hist.deleted], [str(o) for o in hist.added]]
+            changes[key] = [[_named(o) for o in hist.deleted], [_named(o) for o in hist.added]]
     return changes
+
+
+def _named(obj) -> str:
+    """A linked record as history keeps it: its own name where it has one. str() may add a
+    translated label (a staff member's role), which would stay in the language of the day."""
+    name = getattr(obj, "name", None)
+    return name if isinstance(name, str) and name else str(obj)
 
 
 def _primary_key(obj) -> int | None:
