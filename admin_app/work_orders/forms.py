@@ -6,6 +6,7 @@ from decimal import Decimal
 
 from flask_babel import LazyString
 from flask_babel import lazy_gettext as _l
+from flask_wtf.i18n import translations as wtf_translations
 from wtforms import (
     DecimalField,
     FieldList,
@@ -58,7 +59,11 @@ class QuoteLineForm(Form):
     unit, which start as the item's (left empty, the item's are used)."""
 
     class Meta(_CleanMeta):
-        pass
+        def get_translations(self, form):
+            # A plain wtforms Form (a subform carries no CSRF token of its own) does not get
+            # Flask-WTF's translations: WTForms' own messages ("Not a valid decimal value.")
+            # would stay English on a Chinese page.
+            return wtf_translations
 
     item = SelectField(_l("Item"), choices=[], validate_choice=False)
     quantity = DecimalField(

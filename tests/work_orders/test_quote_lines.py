@@ -155,3 +155,19 @@ def test_the_office_records_a_quote_from_the_list_on_the_admin_page(login, world
     assert sent.status_code == 302
     details = supervisor.get(f"/admin/work_order/details/?id={world.order.id}")
     assert "更换给水管 × 3 metre = 105.00" in text_of(details.get_data(as_text=True))
+
+
+def test_a_price_that_is_not_a_number_is_explained_in_chinese_and_nothing_is_saved(
+    login, world, app
+):
+    """The line's own fields (a subform) speak the page's language too: WTForms' message for a
+    bad number comes in Chinese, and the order stays unquoted."""
+    phone = login(world.tech, lang="zh")
+    page = phone.post(
+        f"/tech/act/quote/{world.order.id}",
+        {"lines-0-item": str(world.tap), "lines-0-quantity": "1", "lines-0-labour": ":"},
+    ).get_data(as_text=True)
+    assert "Not a valid decimal value" not in page
+    assert "不是有效的小数。" in page
+    with app.app_context():
+        assert db.session.get(WorkOrder, world.order.id).status is S.arrived
