@@ -297,7 +297,21 @@ CODE = re.compile(
 ENGLISH_ALLOWED = {
     # File formats, encodings and sizes, named so in Chinese software too (the upload hints:
     # "PNG、JPEG 或 WebP 格式，不超过 5 MB", "CSV 或 Excel .xlsx", "UTF-8、GBK/GB18030").
-    *("CSV", "csv", "XLSX", "xlsx", "Excel", "PNG", "JPEG", "WebP", "PDF", "GIF", "MB", "UTF", "GBK"),
+    *(
+        "CSV",
+        "csv",
+        "XLSX",
+        "xlsx",
+        "Excel",
+        "PNG",
+        "JPEG",
+        "WebP",
+        "PDF",
+        "GIF",
+        "MB",
+        "UTF",
+        "GBK",
+    ),
     # Vehicle types, written so on Chinese registrations and signs.
     *("SUV", "MPV"),
     # The product the background jobs need, named as the administrator installs it.
