@@ -130,10 +130,13 @@ def configure_extensions(app: Flask) -> None:
 
 
 def configure_history(app: Flask) -> None:
+    """Field history, numbers, and the statistics' monthly counts follow every flush."""
     from admin_app.services import history, numbering
+    from admin_app.services.statistics import rollups
 
     history.install()
     numbering.install()
+    rollups.install()
 
 
 def configure_files(app: Flask) -> None:

@@ -42,6 +42,7 @@ from admin_app.models.renovation import (
 from admin_app.models.resident import Resident, ResidentRole
 from admin_app.models.resident_import import ImportStatus, ResidentImport
 from admin_app.models.staff import LoginName, Role, Staff, StaffTrade, Trade, staff_estate
+from admin_app.models.statistics_rollup import ROLLUPS
 from admin_app.models.stored_file import StoredFile
 from admin_app.models.survey import AnswerChannel, Survey, SurveyAnswer, SurveyHousehold
 from admin_app.models.ticket import (
@@ -63,6 +64,7 @@ from admin_app.models.work_order import (
 )
 
 __all__ = [
+    "ROLLUPS",
     "AnswerChannel",
     "Survey",
     "SurveyAnswer",

@@ -23,6 +23,7 @@ from admin_app.models import Trade
 from admin_app.services.statistics import (
     cache,
     complaints,
+    kept_counts,
     reception,
     reception_sheets,
     work_orders,
@@ -120,14 +121,15 @@ class _Months:
 
 
 def _passes(estate_ids, months, trades_in: Period | None) -> dict:
-    """The three month-grouped passes (and the orders per trade of a period), JSON-ready;
-    they are independent, so they run at once (see at_once)."""
+    """The three month-grouped passes (and the orders per trade of a period), JSON-ready, from
+    the monthly counts kept with the records (see rollups); they are independent, so they run
+    at once (see at_once)."""
     found = all_at_once(
         {
-            "by_trade": lambda: work_orders.by_trade(estate_ids, trades_in) if trades_in else [],
-            "complaints": lambda: complaints.complaint_groups(estate_ids, months),
-            "revisits": lambda: work_orders.revisit_groups(estate_ids, months),
-            "closed": lambda: work_orders.closed_counts(estate_ids, months),
+            "by_trade": lambda: kept_counts.by_trade(estate_ids, trades_in) if trades_in else [],
+            "complaints": lambda: kept_counts.complaint_groups(estate_ids, months),
+            "revisits": lambda: kept_counts.revisit_groups(estate_ids, months),
+            "closed": lambda: kept_counts.closed_counts(estate_ids, months),
         }
     )
     return {
@@ -138,7 +140,7 @@ def _passes(estate_ids, months, trades_in: Period | None) -> dict:
     }
 
 
-# One table at a time, for the exports and the tests (never kept).
+# One table at a time, counted from the records, for the exports and the tests (never kept).
 
 
 def complaint_summary(estate_ids, period: Period) -> dict:
