@@ -12,6 +12,7 @@ seed_cli = AppGroup("seed", help="Demo data and large benchmark datasets.")
 staff_cli = AppGroup("staff", help="Staff accounts.")
 translations_cli = AppGroup("translations", help="Message catalogs.")
 reminders_cli = AppGroup("reminders", help="Deadline reminders.")
+statistics_cli = AppGroup("statistics", help="The monthly counts behind the statistics page.")
 
 
 @seed_cli.command("demo")
@@ -181,6 +182,17 @@ def restore_command(path, replace):
         raise click.ClickException(str(error)) from None
 
 
+@statistics_cli.command("rebuild")
+def statistics_rebuild():
+    """Count the monthly figures again from the records: after rows were loaded behind the
+    panel's back (COPY, a restore of an old backup, a hand-written SQL fix)."""
+    from admin_app.services.statistics import rollups
+
+    rollups.rebuild()
+    db.session.commit()
+    click.echo("statistics counted again")
+
+
 def register(app: Flask) -> None:
     app.cli.add_command(backup_command)
     app.cli.add_command(restore_command)
@@ -190,6 +202,7 @@ def register(app: Flask) -> None:
     app.cli.add_command(seed_cli)
     app.cli.add_command(staff_cli)
     app.cli.add_command(translations_cli)
+    app.cli.add_command(statistics_cli)
     from admin_app.passes.cli import passes_cli
 
     app.cli.add_command(passes_cli)

@@ -237,3 +237,31 @@ def test_the_migrations_fill_and_a_rebuild_equal_the_kept_counts(factories, in_a
             migration._fill()
         assert _rows(estates) == kept
         db.session.rollback()
+
+
+def test_rows_loaded_behind_the_panels_back_count_after_statistics_rebuild(factories, in_app, app):
+    w = factories.two_estates()
+    march = datetime(2026, 3, 9, 10)
+    with in_app():
+        # A bulk load (COPY, an SQL fix) writes rows without the panel's after-flush counting.
+        db.session.execute(
+            Ticket.__table__.insert().values(
+                estate_id=w.a.id,
+                category=TicketCategory.complaint,
+                status=TicketStatus.open,
+                number="T-LOADED-1",
+                description="漏水",
+                received_at=march,
+                created_at=march,
+            )
+        )
+        db.session.commit()
+        assert sum(g.count for g in kept_counts.complaint_groups([w.a.id], MONTHS)) == 0
+
+    result = app.test_cli_runner().invoke(args=["statistics", "rebuild"])
+    assert result.exit_code == 0, result.output
+
+    with in_app():
+        kept = Counter(kept_counts.complaint_groups([w.a.id], MONTHS))
+        assert kept == Counter(complaints.complaint_groups([w.a.id], MONTHS))
+        assert sum(g.count for g in kept) == 1
