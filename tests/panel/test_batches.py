@@ -276,3 +276,85 @@ def test_a_batch_whose_filter_cannot_be_read_is_refused_not_widened(
     assert statuses(in_app, world.others) == [S.new, S.dispatched, S.new]
     with in_app():
         assert db.session.query(BatchRun).count() == 0
+
+
+def test_a_refusal_after_the_technician_was_told_takes_the_message_back(
+    login, world, in_app, monkeypatch
+):
+    """A verb that refuses after handing the order over (the chunk tells everyone together at
+    its end): the technician hears of the orders that went through, not of the refused one."""
+    from admin_app.models import Notification, Reminder
+    from admin_app.work_orders import operations as work_orders
+
+    refuse = world.target[2].id
+    real_dispatched = work_orders.handoffs.dispatched
+
+    def dispatched(order, was):
+        real_dispatched(order, was)
+        if order.id == refuse:
+            raise work_orders.ServiceError("预约时间已被占用")
+
+    monkeypatch.setattr(work_orders.handoffs, "dispatched", dispatched)
+    login(world.supervisor).post(
+        f"/admin/work_order/act/dispatch/?scope=filter&{FILTER}", dispatch_form(world)
+    )
+    assert statuses(in_app, world.target) == [S.dispatched, S.dispatched, S.new, S.dispatched]
+    with in_app():
+        told = {
+            r.entity_id
+            for r in db.session.query(Reminder).filter_by(recipient_id=world.tech.id)
+            if r.rule == "handoff_dispatched"
+        }
+        assert told == {o.id for o in world.target} - {refuse}
+        inbox = db.session.query(Notification).filter_by(staff_id=world.tech.id).count()
+        assert inbox == 3
+
+
+def _statements_while(app, run) -> int:
+    from sqlalchemy import event
+
+    seen = []
+    with app.app_context():
+        engine = db.engine
+
+    def count(conn, cursor, statement, *args):
+        # SQLite cannot return the ids of a multi-row INSERT in order, so SQLAlchemy writes
+        # history there one row per statement; PostgreSQL gets one statement.
+        if not (conn.dialect.name == "sqlite" and statement.startswith("INSERT INTO audit_")):
+            seen.append(statement)
+
+    event.listen(engine, "before_cursor_execute", count)
+    try:
+        run()
+    finally:
+        event.remove(engine, "before_cursor_execute", count)
+    return len(seen)
+
+
+def test_a_chunk_costs_the_same_statements_for_3_or_40_orders(login, factories, app, in_app):
+    """Set-based: the chunk's updates, history, statistics counts and hand-offs are written in
+    a fixed number of statements, whatever the number of orders (the technician is told of
+    each)."""
+    from admin_app.models import Notification
+
+    found = {}
+    for n in (3, 40):
+        estate = factories.estate()
+        supervisor = factories.staff(Role.supervisor, estates=[estate])
+        tech = factories.staff(Role.technician, estates=[estate], trades=[Trade.plumbing])
+        orders = [
+            factories.work_order(estate, status=S.new, trade=Trade.plumbing) for _ in range(n)
+        ]
+        client = login(supervisor)
+        later = (clock.now() + timedelta(hours=4)).strftime("%Y-%m-%dT%H:%M")
+        form = {"technician": tech.id, "appointment_at": later}
+        found[n] = _statements_while(
+            app,
+            lambda c=client, f=form: c.post(
+                f"/admin/work_order/act/dispatch/?scope=filter&{FILTER}", f
+            ),
+        )
+        assert statuses(in_app, orders) == [S.dispatched] * n
+        with in_app():
+            assert db.session.query(Notification).filter_by(staff_id=tech.id).count() == n
+    assert found[40] == found[3], found

@@ -12,7 +12,7 @@ from flask_wtf import FlaskForm
 
 from admin_app import validation
 from admin_app.extensions import db
-from admin_app.services import workflow
+from admin_app.services import handoffs, workflow
 from admin_app.services.errors import ServiceError
 
 MAX_RECORDS = 500  # ticked rows on one page
@@ -95,19 +95,22 @@ def perform(action: RecordAction, records, actor, form) -> tuple[int, list, str 
 def perform_batch(action: RecordAction, records, actor, form) -> tuple[int, list]:
     """A batch chunk (records from the actor's scoped query). A `chunked` action runs every
     record's verb, then flushes once: 200 updates, their history and their reminders in a
-    few statements instead of a savepoint and a dozen statements per record. The caller
+    few statements instead of a savepoint and a dozen statements per record; the people the
+    chunk hands records to are told together (handoffs.deferred). The caller
     flushes and commits (naming the action for history)."""
     if not action.chunked:
         done, failed, _, _ = perform(action, records, actor, form)
         return done, failed
     done, failed = 0, []
-    with workflow.batched(), db.session.no_autoflush:
+    with workflow.batched(), handoffs.deferred() as told, db.session.no_autoflush:
         for record in records:
+            mark = len(told)
             try:
                 action.run(record, actor, form)
                 done += 1
             except ServiceError as refused:
                 db.session.expire(record)  # drop whatever the verb changed before refusing
+                del told[mark:]  # and whom it told
                 failed.append((record, str(refused)))
     return done, failed
 

@@ -153,15 +153,24 @@ def _change(reminder_id, p: planning.Planned, was: ReminderStatus) -> dict:
     }
 
 
-def still_wanted(conn, entity_type: str, entity_id: int, dedupe_key: str) -> bool:
-    """Does the record, as it is now, still call for this reminder? (Checked again just
-    before delivery, for changes that bypassed the session, such as bulk UPDATEs.)"""
-    if dedupe_key.startswith(f"{MANUAL}:") or is_handoff(dedupe_key):
-        return True
-    if entity_type not in MODELS:
-        return False
-    _, planned = planned_for(conn, entity_type, [entity_id]).get(entity_id, (None, []))
-    return any(p.dedupe_key == dedupe_key for p in planned)
+def still_wanted(conn, reminders) -> set[int]:
+    """The ids of the reminders (rows with id, entity_type, entity_id, dedupe_key) whose records,
+    as they are now, still call for them: checked again just before delivery, for changes that
+    bypassed the session, such as bulk UPDATEs. One query per kind of record."""
+    wanted, by_type = set(), defaultdict(list)
+    for reminder in reminders:
+        key = reminder["dedupe_key"]
+        if key.startswith(f"{MANUAL}:") or is_handoff(key):
+            wanted.add(reminder["id"])
+        elif reminder["entity_type"] in MODELS:
+            by_type[reminder["entity_type"]].append(reminder)
+    for entity_type, found in by_type.items():
+        planned = planned_for(conn, entity_type, sorted({r["entity_id"] for r in found}))
+        for reminder in found:
+            _, plans = planned.get(reminder["entity_id"], (None, []))
+            if reminder["dedupe_key"] in {p.dedupe_key for p in plans}:
+                wanted.add(reminder["id"])
+    return wanted
 
 
 # ---- the session listener ----------------------------------------------------------------

@@ -19,6 +19,10 @@ def chunks(values: Iterable, size: int = 500) -> Iterator[list]:
         yield batch
 
 
+# Bound parameters per statement: SQLite (3.32+) takes 32,766, PostgreSQL 65,535.
+MAX_PARAMETERS = 30_000
+
+
 def insert_ignoring_duplicates(conn, table: Table, rows: list[dict], keys: list[str]) -> None:
     """INSERT … ON CONFLICT DO NOTHING: a row another transaction (or an earlier try of this
     one) already wrote is left alone instead of failing the whole change."""
@@ -28,6 +32,16 @@ def insert_ignoring_duplicates(conn, table: Table, rows: list[dict], keys: list[
         from sqlalchemy.dialects.postgresql import insert
     else:
         from sqlalchemy.dialects.sqlite import insert
+    # Rows of one shape go in one multi-row VALUES statement per chunk: a batch chunk's
+    # reminders and inbox entries in a round trip or two rather than one per row.
+    names = list(rows[0])
+    if all(list(row) == names for row in rows):
+        per_statement = max(1, MAX_PARAMETERS // len(names))
+        for start in range(0, len(rows), per_statement):
+            part = rows[start : start + per_statement]
+            statement = insert(table).values(part).on_conflict_do_nothing(index_elements=keys)
+            conn.execute(statement)
+        return
     conn.execute(insert(table).on_conflict_do_nothing(index_elements=keys), rows)
 
 

@@ -19,6 +19,7 @@ from datetime import date, datetime
 from sqlalchemy import delete, event, inspect
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.base import NO_VALUE
 
 from admin_app.extensions import db, listen_once
 from admin_app.models import (
@@ -154,21 +155,28 @@ class Changes:
                 found[name] += sign * amount
 
     def apply(self, connection) -> None:
-        # A fixed order: two transactions never wait for each other's rows crosswise.
+        """One executemany per table (pipelined on PostgreSQL), its rows in a fixed order: two
+        transactions never wait for each other's rows crosswise."""
         tables = {t.name: t for t in ROLLUPS}
+        by_table = defaultdict(list)
         for (name, dims), measures in sorted(self.rows.items(), key=lambda i: repr(i[0])):
             if any(measures.values()):
-                _increment(connection, tables[name], dict(dims), dict(measures))
+                by_table[name].append((dict(dims), measures))
+        for name in sorted(by_table):
+            _increment(connection, tables[name], by_table[name])
 
 
-def _increment(connection, table, dims: dict, measures: dict) -> None:
+def _increment(connection, table, rows: list[tuple[dict, dict]]) -> None:
     dialect = postgresql if connection.dialect.name == "postgresql" else sqlite
-    statement = dialect.insert(table).values(**dims, **measures)
+    dimensions = list(rows[0][0])
+    measures = sorted({name for _, found in rows for name in found})
+    statement = dialect.insert(table)
     statement = statement.on_conflict_do_update(
-        index_elements=list(dims),
+        index_elements=dimensions,
         set_={name: table.c[name] + statement.excluded[name] for name in measures},
     )
-    connection.execute(statement)
+    params = [dims | {name: found.get(name, 0) for name in measures} for dims, found in rows]
+    connection.execute(statement, params)
 
 
 def apply(model, before: Iterable[Mapping], after: Iterable[Mapping]) -> None:
@@ -184,22 +192,27 @@ def apply(model, before: Iterable[Mapping], after: Iterable[Mapping]) -> None:
 
 
 def _values(obj, columns, old: bool) -> dict:
-    attrs = inspect(obj).attrs
+    """The record's counted values, as loaded (old) or as about to be written. Read from the
+    instance state (the committed values of changed attributes), not attribute by attribute:
+    a batch chunk asks this of hundreds of records in one flush."""
+    state = inspect(obj)
+    current, committed = state.dict, state.committed_state if old else {}
     found = {}
     for name in columns:
-        history = attrs[name].history
-        if old and history.deleted:
-            found[name] = history.deleted[0]
-        elif old and history.added and not history.unchanged:
-            found[name] = None  # was empty (active history loads a value that was there)
-        else:
-            found[name] = getattr(obj, name)
+        value = committed[name] if name in committed else current.get(name)
+        found[name] = None if value is NO_VALUE else value
     return found
 
 
 def _changed(obj, columns) -> bool:
-    attrs = inspect(obj).attrs
-    return any(attrs[name].history.has_changes() for name in columns)
+    """Whether a counted column changed: the changed attributes are those with a committed
+    value kept beside the new one (active history loads it)."""
+    committed = inspect(obj).committed_state
+    return any(
+        name in committed and committed[name] != getattr(obj, name)
+        for name in columns
+        if name in committed
+    )
 
 
 def _after_flush(session: Session, flush_context) -> None:
