@@ -10,7 +10,7 @@ from admin_app.duty import operations as duty
 from admin_app.extensions import db
 from admin_app.models import Staff
 
-from ..reminders_support import inbox, office_time, sweep_here, staff_office
+from ..reminders_support import inbox, office_time, staff_office, sweep_here
 
 NOW = office_time(2026, 11, 23, 9, 0)  # a Monday morning
 HOLIDAY = date(2026, 11, 30)  # the next Monday, two days long
