@@ -35,7 +35,7 @@ from admin_app.services.reminders.handoff_kinds import (
     DUTY_SWAP_DECIDED,
     DUTY_SWAP_REQUESTED,
 )
-from admin_app.services.workflow import StateMachine, step
+from admin_app.services.workflow import ACTION_LABELS, StateMachine, step
 
 MAX_SHIFT = timedelta(hours=24)
 MAX_HOLIDAY_DAYS = 31
@@ -50,6 +50,20 @@ SWAP = StateMachine(
         step("approve", _l("Approve the swap"), {S.requested}, S.approved),
         step("refuse", _l("Refuse the swap"), {S.requested}, S.refused),
     ],
+)
+
+# How history names the other duty steps (the swap's are its machine's).
+ACTION_LABELS.update(
+    {
+        ("duty_shift", "plan"): _l("Put on the rota"),
+        ("duty_shift", "remove"): _l("Taken off the rota"),
+        ("duty_shift", "hand_over"): _l("Handed over"),
+        ("duty_shift", "acknowledge"): _l("Hand-over acknowledged"),
+        ("duty_log_entry", "log"): _l("Written in the duty log"),
+        ("duty_swap", "request"): _l("Swap requested"),
+        ("duty_holiday", "plan"): _l("Holiday added"),
+        ("duty_holiday", "remove"): _l("Holiday removed"),
+    }
 )
 
 
@@ -152,7 +166,7 @@ def add_shift(
     with history.action("plan", actor=actor):
         db.session.add(shift)
         db.session.flush()
-        refresh_holidays(estate_id)
+    refresh_holidays(estate_id)
     return shift
 
 
@@ -167,7 +181,7 @@ def remove_shift(actor, shift: DutyShift) -> None:
         db.session.query(DutySwap).filter(DutySwap.shift_id == shift.id).delete()
         db.session.delete(shift)
         db.session.flush()
-        refresh_holidays(estate_id)
+    refresh_holidays(estate_id)
 
 
 def _phone_holder(estate_id: int, starts_at: datetime, ends_at: datetime):
