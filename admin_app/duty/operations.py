@@ -39,6 +39,8 @@ from admin_app.services.workflow import ACTION_LABELS, StateMachine, step
 
 MAX_SHIFT = timedelta(hours=24)
 MAX_HOLIDAY_DAYS = 31
+# The rota and the holidays are planned up to about a year ahead.
+MAX_AHEAD = timedelta(days=400)
 TEXT_MAX = 2000
 # The next shift may start a little before this one ends (an overlap to hand over in).
 HANDOVER_OVERLAP = timedelta(hours=2)
@@ -143,6 +145,8 @@ def add_shift(
         raise ServiceError(_l("A shift lasts at most 24 hours."))
     if ends_at <= clock.now():
         raise ServiceError(_l("This shift is already over: plan shifts still to come."))
+    if starts_at > clock.now() + MAX_AHEAD:
+        raise ServiceError(_l("Plan at most a year ahead."))
     person = _member(estate_id, staff_id)
     _refuse_busy(person, starts_at, ends_at)
     if holds_phone:
@@ -212,6 +216,8 @@ def add_holiday(actor, *, estate_id: int, name: str, starts_on: date, ends_on: d
         raise ServiceError(_l("A holiday lasts at most %(num)s days.", num=MAX_HOLIDAY_DAYS))
     if ends_on < clock.today():
         raise ServiceError(_l("This holiday is already over."))
+    if starts_on > clock.today() + MAX_AHEAD:
+        raise ServiceError(_l("Plan at most a year ahead."))
     clash = (
         db.session.query(DutyHoliday)
         .filter(

@@ -244,6 +244,8 @@ def rota():
         start = date.fromisoformat(request.args.get("start") or "")
     except ValueError:
         start = clock.today()
+    if abs(start - clock.today()) > duty.MAX_AHEAD * 3:  # a typed URL far off: this week
+        start = clock.today()
     shifts = duty.rota(current_user, estate.id, start)
     plans = may(current_user, "duty_shift.plan")
     shift_form = ShiftForm(formdata=None)

@@ -164,3 +164,26 @@ def test_chinese_phone_page(login, factories, office):
     factories.duty_shift(office.world.a, office.guard, starts_in_hours=-1, holds_phone=True)
     page = login(office.guard, lang="zh-CN").get("/duty/").get_data(as_text=True)
     assert "值班记录" in page and "交班" in page
+
+
+@pytest.mark.parametrize(
+    ("url", "data"),
+    [
+        ("/duty/rota/?start=0001-01-01", None),
+        ("/duty/rota/?start=9999-12-31", None),
+        ("/duty/rota/?start=nonsense&estate=x", None),
+        ("/duty/rota/holiday", {"name": "远", "starts_on": "9999-12-30", "ends_on": "9999-12-31"}),
+        (
+            "/duty/rota/shift",
+            {"staff": "1", "starts_at": "9999-12-31T01:00", "ends_at": "9999-12-31T09:00"},
+        ),
+        ("/duty/rota/shift", {"staff": "x", "starts_at": "soon", "ends_at": ""}),
+    ],
+)
+def test_odd_input_never_fails_the_server(login, office, url, data):
+    c = login(office.supervisor)
+    if data is None:
+        response = c.get(url)
+    else:
+        response = c.post(url, {"estate": office.world.a.id, **data}, follow_redirects=True)
+    assert response.status_code in (200, 404)
