@@ -179,6 +179,9 @@ def configure_blueprints(app: Flask) -> None:
     passes.register_pages(app)
     payments.register_pages(app)
     surveys.register_pages(app)
+    from admin_app import duty
+
+    duty.register_pages(app)
 
     @app.route("/")
     def root():

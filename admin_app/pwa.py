@@ -20,6 +20,7 @@ BACKGROUND_COLOUR = "#f4f6f8"  # the phone pages' background (panel.css)
 APPS = {
     "tech": ("tech.my_orders", _l("My work orders"), _l("Repairs")),
     "gate": ("gate.index", _l("Gate check"), _l("Gate")),
+    "duty": ("duty.my_duty", _l("My duty"), _l("Duty")),
 }
 
 

@@ -107,6 +107,7 @@ def seed_demo(seed: int = 20261123) -> str:
                     rng, estate, units, residents, people
                 ),
             }
+            _duty(estate, people)
         db.session.flush()
     lines = [
         f"{code}: " + ", ".join(f"{k} {v}" for k, v in c.items()) for code, c in counts.items()
@@ -758,3 +759,63 @@ def _gate_checks(estate, people) -> None:
     token = gate.token_for(worker)
     for raw in (token, expired.plate, token[:-3] + "xyz", f"{estate.code}-WP0001-9999"):
         gate.check(raw, guard, gate_estate=estate)
+
+
+def _duty(estate, people) -> None:
+    """The duty rota: last night's guard handed over to the desk's day shift, who took over;
+    tonight the guard holds the duty phone; a coming public holiday nobody is on duty for yet."""
+    from admin_app.models import DutyHoliday, DutyLogEntry, DutyShift
+
+    guard, desk = people.get(Role.guard), people.get(Role.receptionist)
+    if guard is None or desk is None:
+        return
+    today = clock.now().replace(hour=0, minute=0, second=0, microsecond=0)
+    night = DutyShift(
+        estate=estate,
+        staff=guard,
+        starts_at=today - timedelta(hours=4),
+        ends_at=today + timedelta(hours=8),
+        holds_phone=True,
+        handover_note="3号楼单元门锁坏了，已临时关好，白班请报修。",
+        handed_over_at=today + timedelta(hours=7, minutes=55),
+        acknowledged_at=today + timedelta(hours=8, minutes=2),
+        acknowledged_by_id=desk.id,
+    )
+    day = DutyShift(
+        estate=estate,
+        staff=desk,
+        starts_at=today + timedelta(hours=8),
+        ends_at=today + timedelta(hours=20),
+    )
+    tonight = DutyShift(
+        estate=estate,
+        staff=guard,
+        starts_at=today + timedelta(hours=20),
+        ends_at=today + timedelta(hours=32),
+        holds_phone=True,
+    )
+    db.session.add_all([night, day, tonight])
+    db.session.flush()
+    for hours, text in (
+        (22.5, "巡逻一圈，各楼栋正常"),
+        (26.2, "3号楼单元门锁坏，无法锁闭，已临时关好"),
+    ):
+        db.session.add(
+            DutyLogEntry(
+                estate=estate,
+                shift_id=night.id,
+                at=today - timedelta(hours=24) + timedelta(hours=hours),
+                text=text,
+                written_by_id=guard.id,
+            )
+        )
+    first = (today + timedelta(days=12)).date()
+    db.session.add(
+        DutyHoliday(
+            estate=estate,
+            number=f"{first:%Y-%m-%d} 公众假期",
+            name="公众假期",
+            starts_on=first,
+            ends_on=first + timedelta(days=2),
+        )
+    )

@@ -467,3 +467,20 @@ class Factories:
         db.session.add(action)
         db.session.flush()
         return action
+
+    @persisted
+    def duty_shift(self, estate, staff, starts_in_hours: float = -1, hours: float = 12, **fields):
+        """A shift on the rota of `estate` for `staff`, starting this many hours from now."""
+        from admin_app.models import DutyShift
+
+        starts_at = clock.now().replace(second=0, microsecond=0) + timedelta(hours=starts_in_hours)
+        shift = DutyShift(
+            estate_id=_id(estate),
+            staff_id=_id(staff),
+            starts_at=starts_at,
+            ends_at=starts_at + timedelta(hours=hours),
+            **fields,
+        )
+        db.session.add(shift)
+        db.session.flush()
+        return shift

@@ -154,6 +154,8 @@ PERMISSIONS: dict[str, dict[Role, frozenset[str]]] = {
     "inbox": {role: READ for role in Role},
     # RQ's failed jobs (they may carry any record's ids): administrators only.
     "failed_job": {R.admin: READ},
+    # The duty rota and logs of one's estates: everyone may be on duty (duty/).
+    "duty_shift": {role: READ for role in Role},
 }
 
 # Named actions beyond CRUD: the workflow verbs, as "<resource>.<action>".
@@ -274,6 +276,15 @@ ACTIONS: dict[str, frozenset[Role]] = {
     "survey.enter": FRONT_DESK,
     # Upload, check and commit resident lists (in the user's own estates).
     "resident.import": frozenset({R.receptionist, R.supervisor, R.director, R.admin}),
+    # Duty (duty/): supervisors plan the rota and decide swaps; whoever is on duty keeps the
+    # log, hands over and asks to swap (the verbs check it is their own shift).
+    "duty_shift.plan": SUPERVISORS,
+    "duty_shift.write_log": frozenset(Role),
+    "duty_shift.hand_over": frozenset(Role),
+    "duty_shift.acknowledge": frozenset(Role),
+    "duty_swap.request": frozenset(Role),
+    "duty_swap.approve": SUPERVISORS,
+    "duty_swap.refuse": SUPERVISORS,
 }
 
 

@@ -136,4 +136,11 @@ __all__ = [
     "WorkOrderStatus",
     "WorkerPass",
     "staff_estate",
+    "DutyHoliday",
+    "DutyLogEntry",
+    "DutyShift",
+    "DutySwap",
+    "SwapStatus",
 ]
+
+from admin_app.models.duty import DutyHoliday, DutyLogEntry, DutyShift, DutySwap, SwapStatus  # noqa: E402

@@ -194,6 +194,10 @@ RECORD_TYPES = {
     "quote_line": _l("Quote line"),
     "payment": _l("Fee record"),
     "cash_hand_in": _l("Hand-in sheet"),
+    "duty_shift": _l("Duty shift"),
+    "duty_log_entry": _l("Duty log line"),
+    "duty_swap": _l("Duty swap request"),
+    "duty_holiday": _l("Public holiday"),
 }
 
 # How history names each action; services add theirs as they name new actions.

@@ -65,6 +65,22 @@ DEPARTMENT = HandoffKind(
     _l("Handed to your department"),
     _l("%(record)s is handed to your department: please see to it."),
 )
+# Duty (duty/operations.py): a swap to decide, its decision, a hand-over to take up.
+DUTY_SWAP_REQUESTED = HandoffKind(
+    "handoff_duty_swap",
+    _l("Duty swap to approve"),
+    _l("Duty swap request %(record)s: approve or refuse it."),
+)
+DUTY_SWAP_DECIDED = HandoffKind(
+    "handoff_duty_swap_decided",
+    _l("Duty swap decided"),
+    _l("Duty swap request %(record)s is decided: see the rota."),
+)
+DUTY_HANDOVER = HandoffKind(
+    "handoff_duty_handover",
+    _l("Duty hand-over note"),
+    _l("Hand-over note of the duty shift %(record)s: read and acknowledge it."),
+)
 
 HANDOFF_KINDS: dict[str, HandoffKind] = {
     kind.name: kind
@@ -77,6 +93,9 @@ HANDOFF_KINDS: dict[str, HandoffKind] = {
         DISPATCHED,
         REOPENED,
         DEPARTMENT,
+        DUTY_SWAP_REQUESTED,
+        DUTY_SWAP_DECIDED,
+        DUTY_HANDOVER,
     )
 }
 

@@ -35,11 +35,14 @@ from admin_app.models import (
     WorkOrderKind,
     WorkOrderStatus,
 )
+from admin_app.models.duty import DutyHoliday
 
 MINUTE, HOUR, DAY = timedelta(minutes=1), timedelta(hours=1), timedelta(days=1)
 
 # A renovation awaiting its completion inspection is overdue after this long.
 COMPLETION_INSPECTION_WITHIN = 3 * DAY
+# The supervisors hear this long before a public holiday that nobody is on the rota for.
+HOLIDAY_ROTA_NOTICE = 3 * DAY
 
 
 @dataclass(frozen=True)
@@ -310,6 +313,19 @@ RULES: tuple[Rule, ...] = (
         done_when=("accepted_at",),
         warn_role=Role.supervisor,
         warn_before=1 * DAY,
+        escalate=up((0 * DAY, Role.director)),
+    ),
+    # Holiday duty is fixed before the holiday [000 办公室 3.14, 值班 3.2]: a public holiday
+    # still without a shift on the rota warns the supervisors; the director hears at its start.
+    Rule(
+        name="holiday_rota",
+        model=DutyHoliday,
+        deadline="starts_on",
+        deadline_offset=-DAY,  # the holiday's first morning, 00:00
+        subject=_l("Holiday duty rota still empty"),
+        done_when=("rota_fixed_at",),
+        warn_role=Role.supervisor,
+        warn_before=HOLIDAY_ROTA_NOTICE,
         escalate=up((0 * DAY, Role.director)),
     ),
 )

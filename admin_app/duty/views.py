@@ -1,0 +1,406 @@
+"""The duty pages (/duty/), made for a phone.
+
+Who and what: the person on duty tonight (a night guard, the receptionist on the weekend
+phone) opens /duty/ and sees their shift — its times, whether they hold the duty phone, the
+hand-over left by the shift before (one tap: "Read, I take over"), the log so far and the calls
+the desk logged meanwhile. One step adds a log line (type, send; the time is now unless given).
+At the end one step hands over with a note to the next person, who is told at once. A coming
+shift can be offered to a colleague: the supervisor approves or refuses it.
+
+The supervisor opens /duty/rota/: the estate's week (who, when, the duty phone), the public
+holidays with whether their duty is fixed yet, and the swap requests to decide — each one step.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext
+from flask_login import current_user
+
+from admin_app import clock
+from admin_app.auth.permissions import VIEW, allowed, may
+from admin_app.auth.scope import scoped
+from admin_app.duty import operations as duty
+from admin_app.duty.forms import (
+    EntryForm,
+    HandOverForm,
+    HolidayForm,
+    RefuseForm,
+    ShiftForm,
+    SwapForm,
+)
+from admin_app.extensions import db
+from admin_app.models import DutyHoliday, Estate, Staff, staff_estate
+from admin_app.services.errors import ServiceError
+
+bp = Blueprint("duty", __name__, url_prefix="/duty")
+# What reminders and hand-offs link to (`<record type>.details_view`, reminders/messages.py).
+shift_links = Blueprint("duty_shift", __name__, url_prefix="/duty/shifts")
+swap_links = Blueprint("duty_swap", __name__, url_prefix="/duty/swaps")
+holiday_links = Blueprint("duty_holiday", __name__, url_prefix="/duty/holidays")
+BLUEPRINTS = (bp, shift_links, swap_links, holiday_links)
+
+
+def staff_only():
+    if not current_user.is_authenticated:
+        return redirect(url_for("auth.login", next=request.full_path))
+    if not allowed(current_user, "duty_shift", VIEW):
+        abort(403)
+    return None
+
+
+for _bp in BLUEPRINTS:
+    _bp.before_request(staff_only)
+
+
+def _done(call, success: str, target: str):
+    """Run a verb: commit and say so, or roll back and say why; then go to `target`."""
+    try:
+        call()
+    except ServiceError as refused:
+        db.session.rollback()
+        flash(str(refused), "error")
+    else:
+        db.session.commit()
+        flash(success, "success")
+    return redirect(target)
+
+
+def _form_errors(form) -> None:
+    for field in form:
+        for error in field.errors:
+            flash(f"{field.label.text}: {error}", "error")
+
+
+def _shift_or_404(shift_id: int):
+    shift = duty.visible_shift(current_user, shift_id)
+    if shift is None:
+        abort(404)
+    return shift
+
+
+def _colleagues(estate_id: int) -> list[Staff]:
+    members = db.session.query(staff_estate.c.staff_id).filter(
+        staff_estate.c.estate_id == estate_id
+    )
+    return (
+        db.session.query(Staff)
+        .filter(Staff.active.is_(True), Staff.id.in_(members))
+        .order_by(Staff.name, Staff.id)
+        .all()
+    )
+
+
+# ---- the person on duty ---------------------------------------------------------------------
+@bp.route("/")
+def my_duty():
+    shift = duty.current_shift(current_user)
+    coming = [s for s in duty.my_shifts(current_user) if shift is None or s.id != shift.id]
+    coming = [s for s in coming if s.starts_at > clock.now()]
+    return render_template(
+        "duty/my_duty.html",
+        coming=coming,
+        swaps=duty.involved_swaps(current_user),
+        **_log_context(shift),
+    )
+
+
+@bp.route("/shift/<int:shift_id>")
+def shift_log(shift_id: int):
+    return render_template("duty/shift.html", **_log_context(_shift_or_404(shift_id)))
+
+
+def _log_context(shift) -> dict:
+    if shift is None:
+        return {"shift": None}
+    mine = shift.staff_id == current_user.id
+    writes = mine or may(current_user, "duty_shift.plan")
+    following = duty.next_shift(shift)
+    return {
+        "shift": shift,
+        "mine": mine,
+        "writes": writes and shift.handed_over_at is None and shift.starts_at <= clock.now(),
+        "entry_form": EntryForm(formdata=None),
+        "handover_form": HandOverForm(formdata=None),
+        "tickets": duty.tickets_in_shift(shift),
+        "ticket_links": allowed(current_user, "ticket", VIEW),
+        "waiting": duty.handed_to(current_user.id, shift),
+        "following": following,
+        "acknowledges": (
+            following is not None
+            and following.staff_id == current_user.id
+            and shift.handed_over_at is not None
+            and shift.acknowledged_at is None
+        ),
+    }
+
+
+def _back_to(shift) -> str:
+    if shift.staff_id == current_user.id and duty.current_shift(current_user) == shift:
+        return url_for(".my_duty")
+    return url_for(".shift_log", shift_id=shift.id)
+
+
+@bp.route("/shift/<int:shift_id>/entry", methods=["POST"])
+def add_entry(shift_id: int):
+    shift = _shift_or_404(shift_id)
+    form = EntryForm()
+    target = _back_to(shift) + "#log"
+    if not form.validate():
+        _form_errors(form)
+        return redirect(target)
+    at = None
+    if form.at.data is not None:
+        at = duty.time_in_shift(shift, form.at.data)
+        if at is None:
+            flash(gettext("The time must fall within the shift, and not in the future."), "error")
+            return redirect(target)
+    return _done(
+        lambda: duty.add_entry(current_user, shift, text=form.text.data, at=at),
+        gettext("Written in the duty log."),
+        target,
+    )
+
+
+@bp.route("/shift/<int:shift_id>/hand-over", methods=["POST"])
+def hand_over(shift_id: int):
+    shift = _shift_or_404(shift_id)
+    form = HandOverForm()
+    target = _back_to(shift)
+    if not form.validate():
+        _form_errors(form)
+        return redirect(target)
+    return _done(
+        lambda: duty.hand_over(current_user, shift, note=form.note.data),
+        gettext("Handed over: the next shift is told."),
+        target,
+    )
+
+
+@bp.route("/shift/<int:shift_id>/acknowledge", methods=["POST"])
+def acknowledge(shift_id: int):
+    shift = _shift_or_404(shift_id)
+    return _done(
+        lambda: duty.acknowledge(current_user, shift),
+        gettext("Hand-over acknowledged: the shift is yours."),
+        url_for(".my_duty"),
+    )
+
+
+@bp.route("/shift/<int:shift_id>/swap", methods=["GET", "POST"])
+def request_swap(shift_id: int):
+    shift = _shift_or_404(shift_id)
+    form = SwapForm()
+    form.colleague.choices = [
+        (p.id, p.name) for p in _colleagues(shift.estate_id) if p.id != shift.staff_id
+    ]
+    if request.method == "POST":
+        if not form.validate():
+            _form_errors(form)
+        else:
+            try:
+                duty.request_swap(
+                    current_user, shift, colleague_id=form.colleague.data, reason=form.reason.data
+                )
+            except ServiceError as refused:
+                db.session.rollback()
+                flash(str(refused), "error")
+            else:
+                db.session.commit()
+                flash(gettext("Swap requested: the supervisor decides."), "success")
+                return redirect(url_for(".my_duty"))
+    return render_template("duty/swap_request.html", shift=shift, form=form)
+
+
+# ---- the supervisor's rota ------------------------------------------------------------------
+def _estates() -> list[Estate]:
+    return scoped(db.session.query(Estate), Estate, current_user).order_by(Estate.name).all()
+
+
+def _estate_from(value) -> Estate:
+    estates = _estates()
+    if not estates:
+        abort(404)
+    if value in (None, ""):
+        return estates[0]
+    estate = next((e for e in estates if str(e.id) == str(value)), None)
+    if estate is None:
+        abort(404)
+    return estate
+
+
+def _rota_url(estate_id: int, start: date | None = None) -> str:
+    if start is None:
+        return url_for(".rota", estate=estate_id)
+    return url_for(".rota", estate=estate_id, start=start.isoformat())
+
+
+@bp.route("/rota/")
+def rota():
+    estate = _estate_from(request.args.get("estate"))
+    try:
+        start = date.fromisoformat(request.args.get("start") or "")
+    except ValueError:
+        start = clock.today()
+    if abs(start - clock.today()) > duty.MAX_AHEAD * 3:  # a typed URL far off: this week
+        start = clock.today()
+    shifts = duty.rota(current_user, estate.id, start)
+    plans = may(current_user, "duty_shift.plan")
+    shift_form = ShiftForm(formdata=None)
+    shift_form.staff.choices = [(p.id, p.name) for p in _colleagues(estate.id)]
+    evening = datetime.combine(start, datetime.min.time()) + timedelta(hours=18)
+    shift_form.starts_at.data = evening
+    shift_form.ends_at.data = evening + timedelta(hours=14)
+    days = [start + timedelta(days=n) for n in range(7)]
+    by_day = {
+        day: [
+            s
+            for s in shifts
+            if s.starts_at.date() == day or (day == start and s.starts_at.date() < start)
+        ]
+        for day in days
+    }
+    return render_template(
+        "duty/rota.html",
+        estate=estate,
+        estates=_estates(),
+        start=start,
+        days=days,
+        by_day=by_day,
+        previous=_rota_url(estate.id, start - timedelta(days=7)),
+        following=_rota_url(estate.id, start + timedelta(days=7)),
+        now=clock.now(),
+        plans=plans,
+        decides=may(current_user, "duty_swap.approve"),
+        shift_form=shift_form,
+        holiday_form=HolidayForm(formdata=None),
+        refuse_form=RefuseForm(formdata=None),
+        holidays=duty.holidays(current_user, estate.id),
+        swaps=duty.pending_swaps(current_user, estate.id),
+    )
+
+
+@bp.route("/rota/shift", methods=["POST"])
+def add_shift():
+    estate = _estate_from(request.form.get("estate"))
+    form = ShiftForm()
+    form.staff.choices = []
+    target = _rota_url(estate.id, form.starts_at.data.date() if form.starts_at.data else None)
+    if not form.validate():
+        _form_errors(form)
+        return redirect(target)
+    return _done(
+        lambda: duty.add_shift(
+            current_user,
+            estate_id=estate.id,
+            staff_id=form.staff.data,
+            starts_at=form.starts_at.data,
+            ends_at=form.ends_at.data,
+            holds_phone=form.holds_phone.data,
+        ),
+        gettext("The shift is on the rota."),
+        target,
+    )
+
+
+@bp.route("/shift/<int:shift_id>/remove", methods=["POST"])
+def remove_shift(shift_id: int):
+    shift = _shift_or_404(shift_id)
+    target = _rota_url(shift.estate_id, shift.starts_at.date())
+    return _done(lambda: duty.remove_shift(current_user, shift), gettext("Shift removed."), target)
+
+
+@bp.route("/rota/holiday", methods=["POST"])
+def add_holiday():
+    estate = _estate_from(request.form.get("estate"))
+    form = HolidayForm()
+    target = _rota_url(estate.id) + "#holidays"
+    if not form.validate():
+        _form_errors(form)
+        return redirect(target)
+    return _done(
+        lambda: duty.add_holiday(
+            current_user,
+            estate_id=estate.id,
+            name=form.name.data,
+            starts_on=form.starts_on.data,
+            ends_on=form.ends_on.data,
+        ),
+        gettext("Holiday added: fix its duty on the rota."),
+        target,
+    )
+
+
+@bp.route("/holiday/<int:holiday_id>/remove", methods=["POST"])
+def remove_holiday(holiday_id: int):
+    holiday = _holiday_or_404(holiday_id)
+    return _done(
+        lambda: duty.remove_holiday(current_user, holiday),
+        gettext("Holiday removed."),
+        _rota_url(holiday.estate_id) + "#holidays",
+    )
+
+
+def _holiday_or_404(holiday_id: int) -> DutyHoliday:
+    holiday = db.session.get(DutyHoliday, holiday_id)
+    if holiday is None or holiday.estate_id not in {e.id for e in _estates()}:
+        abort(404)
+    return holiday
+
+
+def _swap_or_404(swap_id: int):
+    swap = duty.visible_swap(current_user, swap_id)
+    if swap is None:
+        abort(404)
+    return swap
+
+
+@bp.route("/swap/<int:swap_id>/approve", methods=["POST"])
+def approve_swap(swap_id: int):
+    swap = _swap_or_404(swap_id)
+    return _done(
+        lambda: duty.approve_swap(current_user, swap),
+        gettext("Swap approved: both are told."),
+        _rota_url(swap.estate_id, swap.shift.starts_at.date()),
+    )
+
+
+@bp.route("/swap/<int:swap_id>/refuse", methods=["POST"])
+def refuse_swap(swap_id: int):
+    swap = _swap_or_404(swap_id)
+    form = RefuseForm()
+    target = url_for("duty_swap.details_view", id=swap.id)
+    if not form.validate():
+        _form_errors(form)
+        return redirect(target)
+    return _done(
+        lambda: duty.refuse_swap(current_user, swap, reason=form.reason.data),
+        gettext("Swap refused: both are told."),
+        _rota_url(swap.estate_id),
+    )
+
+
+# ---- the records' own pages (links from the inbox) ------------------------------------------
+@shift_links.route("/")
+def details_view():
+    shift = _shift_or_404(request.args.get("id", type=int) or 0)
+    return redirect(url_for("duty.shift_log", shift_id=shift.id))
+
+
+@swap_links.route("/", endpoint="details_view")
+def swap_details():
+    swap = _swap_or_404(request.args.get("id", type=int) or 0)
+    return render_template(
+        "duty/swap.html",
+        swap=swap,
+        decides=may(current_user, "duty_swap.approve"),
+        refuse_form=RefuseForm(formdata=None),
+    )
+
+
+@holiday_links.route("/", endpoint="details_view")
+def holiday_details():
+    holiday = _holiday_or_404(request.args.get("id", type=int) or 0)
+    return redirect(_rota_url(holiday.estate_id, holiday.starts_on) + "#holidays")

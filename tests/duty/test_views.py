@@ -1,0 +1,189 @@
+"""The duty pages as people use them: the guard's phone page (log a line, hand over, the next
+person acknowledges), asking for a swap, the supervisor's rota, estate isolation, CSRF, and
+"on duty now" on the dashboard."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from types import SimpleNamespace
+
+import pytest
+
+from admin_app import clock
+from admin_app.extensions import db
+from admin_app.models import DutyHoliday, DutyLogEntry, DutyShift, DutySwap, Role, SwapStatus
+
+
+@pytest.fixture
+def office(factories):
+    world = factories.two_estates()
+    return SimpleNamespace(
+        world=world,
+        supervisor=factories.staff(Role.supervisor, estates=[world.a], name="李主管"),
+        guard=factories.staff(Role.guard, estates=[world.a], name="夜班保安"),
+        guard2=factories.staff(Role.guard, estates=[world.a], name="早班保安"),
+        guard_b=factories.staff(Role.guard, estates=[world.b], name="乙保安"),
+    )
+
+
+def count(in_app, model, **where):
+    with in_app():
+        return db.session.query(model).filter_by(**where).count()
+
+
+def test_guard_logs_a_line_and_hands_over_on_the_phone_page(login, in_app, factories, office):
+    night = factories.duty_shift(
+        office.world.a, office.guard, starts_in_hours=-11, holds_phone=True
+    )
+    factories.duty_shift(office.world.a, office.guard2, starts_in_hours=1)
+    ticket = factories.ticket(office.world.a, received_at=night.starts_at + timedelta(hours=2))
+    c = login(office.guard)
+    page = c.get("/duty/").get_data(as_text=True)
+    assert "Holds the duty phone" in page and ticket.number in page
+    assert 'href="/admin/ticket/' not in page  # a guard reads tickets by number only
+    c.post(f"/duty/shift/{night.id}/entry", {"text": "<b>巡逻</b> 3号楼门未关"})
+    page = c.get("/duty/").get_data(as_text=True)
+    assert "&lt;b&gt;巡逻&lt;/b&gt; 3号楼门未关" in page
+    c.post(f"/duty/shift/{night.id}/hand-over", {"note": "门已报修"})
+    assert count(in_app, DutyShift, id=night.id, handover_note="门已报修") == 1
+    # The day guard opens his page, reads the note, takes over in one tap.
+    d = login(office.guard2)
+    with in_app():
+        shift = db.session.get(DutyShift, night.id)
+        shift.starts_at -= timedelta(hours=2)  # the day shift starts now
+        shift.ends_at -= timedelta(hours=2)
+        db.session.commit()
+    home = d.get(f"/duty/shift/{night.id}").get_data(as_text=True)
+    assert "门已报修" in home and "Read: I take over" in home
+    d.post(f"/duty/shift/{night.id}/acknowledge")
+    with in_app():
+        assert db.session.get(DutyShift, night.id).acknowledged_by_id == office.guard2.id
+
+
+def test_bad_input_is_said_and_nothing_is_written(login, in_app, factories, office):
+    night = factories.duty_shift(office.world.a, office.guard, starts_in_hours=-1)
+    c = login(office.guard)
+    answer = c.post(f"/duty/shift/{night.id}/entry", {"text": ""}, follow_redirects=True)
+    assert answer.status_code == 200 and "This field is required." in answer.get_data(as_text=True)
+    answer = c.post(
+        f"/duty/shift/{night.id}/entry", {"text": "x", "at": "25:99"}, follow_redirects=True
+    )
+    assert answer.status_code == 200
+    early = (night.starts_at - timedelta(hours=1)).strftime("%H:%M")
+    answer = c.post(
+        f"/duty/shift/{night.id}/entry", {"text": "x", "at": early}, follow_redirects=True
+    )
+    assert "within the shift" in answer.get_data(as_text=True)
+    assert c.post(f"/duty/shift/{night.id}/entry", {"text": "x"}, csrf=False).status_code == 400
+    assert count(in_app, DutyLogEntry) == 0
+
+
+def test_another_estates_shift_does_not_exist(login, in_app, factories, office):
+    theirs = factories.duty_shift(office.world.b, office.guard_b, starts_in_hours=-1)
+    c = login(office.guard)
+    assert c.get(f"/duty/shift/{theirs.id}").status_code == 404
+    assert c.post(f"/duty/shift/{theirs.id}/entry", {"text": "x"}).status_code == 404
+    assert c.post(f"/duty/shift/{theirs.id}/hand-over", {"note": "x"}).status_code == 404
+    assert c.get(f"/duty/rota/?estate={office.world.b.id}").status_code == 404
+    s = login(office.supervisor)
+    assert s.post(f"/duty/shift/{theirs.id}/remove").status_code == 404
+    assert count(in_app, DutyLogEntry) == 0 and count(in_app, DutyShift) == 1
+
+
+def test_swap_asked_on_the_phone_decided_on_the_rota(login, in_app, factories, office):
+    coming = factories.duty_shift(office.world.a, office.guard, starts_in_hours=30)
+    c = login(office.guard)
+    form = c.get(f"/duty/shift/{coming.id}/swap").get_data(as_text=True)
+    assert "早班保安" in form and "乙保安" not in form
+    c.post(f"/duty/shift/{coming.id}/swap", {"colleague": office.guard2.id, "reason": "家里有事"})
+    with in_app():
+        swap = db.session.query(DutySwap).one()
+        swap_id = swap.id
+    # A guard cannot decide it; the page says why and nothing changes.
+    refused = c.post(f"/duty/swap/{swap_id}/approve", follow_redirects=True)
+    assert "Your role may not do this." in refused.get_data(as_text=True)
+    s = login(office.supervisor)
+    rota = s.get(f"/duty/rota/?start={coming.starts_at.date().isoformat()}")
+    assert "家里有事" in rota.get_data(as_text=True)
+    s.post(f"/duty/swap/{swap_id}/approve")
+    with in_app():
+        assert db.session.get(DutySwap, swap_id).status is SwapStatus.approved
+        assert db.session.get(DutyShift, coming.id).staff_id == office.guard2.id
+    # The colleague's inbox links to the swap's page.
+    inbox = login(office.guard2).get("/admin/inbox/").get_data(as_text=True)
+    assert "Duty swap request" in inbox
+
+
+def test_supervisor_plans_shifts_and_holidays_on_the_rota(login, in_app, office):
+    s = login(office.supervisor)
+    start = (clock.now() + timedelta(days=1)).replace(hour=20, minute=0, second=0, microsecond=0)
+    s.post(
+        "/duty/rota/shift",
+        {
+            "estate": office.world.a.id,
+            "staff": office.guard.id,
+            "starts_at": start.strftime("%Y-%m-%dT%H:%M"),
+            "ends_at": (start + timedelta(hours=12)).strftime("%Y-%m-%dT%H:%M"),
+            "holds_phone": "y",
+        },
+    )
+    assert count(in_app, DutyShift, staff_id=office.guard.id, holds_phone=True) == 1
+    day = start.date().isoformat()
+    s.post(
+        "/duty/rota/holiday",
+        {"estate": office.world.a.id, "name": "元旦", "starts_on": day, "ends_on": day},
+    )
+    with in_app():
+        holiday = db.session.query(DutyHoliday).one()
+        assert holiday.rota_fixed_at is not None  # the shift covers it
+    page = s.get(f"/duty/rota/?start={day}").get_data(as_text=True)
+    assert "夜班保安" in page and "元旦" in page and "duty fixed" in page
+    # A guard reads the rota, without the planning forms, and may not plan.
+    g = login(office.guard)
+    assert 'id="shift-form"' not in g.get("/duty/rota/").get_data(as_text=True)
+    g.post(
+        "/duty/rota/shift",
+        {
+            "estate": office.world.a.id,
+            "staff": office.guard2.id,
+            "starts_at": start.strftime("%Y-%m-%dT%H:%M"),
+            "ends_at": (start + timedelta(hours=12)).strftime("%Y-%m-%dT%H:%M"),
+        },
+    )
+    assert count(in_app, DutyShift) == 1
+
+
+def test_dashboard_shows_who_is_on_duty_now_and_the_phone_holder(login, factories, office):
+    factories.duty_shift(office.world.a, office.guard, starts_in_hours=-1, holds_phone=True)
+    factories.duty_shift(office.world.b, office.guard_b, starts_in_hours=-1, holds_phone=True)
+    page = login(office.supervisor).get("/admin/").get_data(as_text=True)
+    assert 'id="on-duty-now"' in page and "夜班保安" in page and "乙保安" not in page
+
+
+def test_chinese_phone_page(login, factories, office):
+    factories.duty_shift(office.world.a, office.guard, starts_in_hours=-1, holds_phone=True)
+    page = login(office.guard, lang="zh-CN").get("/duty/").get_data(as_text=True)
+    assert "值班记录" in page and "交班" in page
+
+
+@pytest.mark.parametrize(
+    ("url", "data"),
+    [
+        ("/duty/rota/?start=0001-01-01", None),
+        ("/duty/rota/?start=9999-12-31", None),
+        ("/duty/rota/?start=nonsense&estate=x", None),
+        ("/duty/rota/holiday", {"name": "远", "starts_on": "9999-12-30", "ends_on": "9999-12-31"}),
+        (
+            "/duty/rota/shift",
+            {"staff": "1", "starts_at": "9999-12-31T01:00", "ends_at": "9999-12-31T09:00"},
+        ),
+        ("/duty/rota/shift", {"staff": "x", "starts_at": "soon", "ends_at": ""}),
+    ],
+)
+def test_odd_input_never_fails_the_server(login, office, url, data):
+    c = login(office.supervisor)
+    if data is None:
+        response = c.get(url)
+    else:
+        response = c.post(url, {"estate": office.world.a.id, **data}, follow_redirects=True)
+    assert response.status_code in (200, 404)
