@@ -274,6 +274,12 @@ ACTIONS: dict[str, frozenset[Role]] = {
     "survey.enter": FRONT_DESK,
     # Upload, check and commit resident lists (in the user's own estates).
     "resident.import": frozenset({R.receptionist, R.supervisor, R.director, R.admin}),
+    # Dispatch (work_orders/dispatching.py): the technician passes his own order to a
+    # colleague; the desk logs a resident's chase (催单); technicians and guards report what
+    # they find from their phone pages, as tickets the desk then handles.
+    "work_order.pass_on": frozenset({R.technician}),
+    "work_order.chase": FRONT_DESK,
+    "ticket.report_from_field": frozenset({R.technician, R.guard}),
 }
 
 

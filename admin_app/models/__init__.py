@@ -137,3 +137,7 @@ __all__ = [
     "WorkerPass",
     "staff_estate",
 ]
+
+from admin_app.models.dispatch import DispatchTurn, WorkOrderChase  # noqa: E402
+
+__all__ += ["DispatchTurn", "WorkOrderChase"]

@@ -166,3 +166,23 @@ class RevisitForm(CleanForm):
     called_at = DateTimeField(
         _l("Called at"), validators=[Optional(), date_within], quick=now_choice
     )
+
+
+class PassOnForm(CleanForm):
+    """The technician passes his order on: to whom (colleagues of the estate and trade, best
+    placed first) and why."""
+
+    colleague = SelectField(
+        _l("Colleague"),
+        coerce=int,
+        validators=[InputRequired()],
+        description=_l("Colleagues of the estate and trade, the least busy first."),
+    )
+    reason = TextAreaField(_l("Reason"), validators=TEXT)
+
+
+class ChaseForm(CleanForm):
+    """A resident chases the order (催单): who called and what they said (the time is now)."""
+
+    caller = StringField(_l("Who called"), validators=[Optional(), Length(max=50)])
+    note = TextAreaField(_l("What they said"), validators=[Optional(), Length(max=2000)])
