@@ -174,6 +174,13 @@ LABELS = {
     "pass_kind": _l("Pass kind"),
     "pass_number": _l("Pass"),
     "attachment": _l("Attachment"),
+    "auto_dispatch": _l("Dispatch automatically"),
+    "auto_dispatch_trades": _l("Dispatch automatically"),
+    "dispatch_round_robin": _l("Technicians take turns"),
+    "chases": _l("Chases (催单)"),
+    "caller": _l("Who called"),
+    "called_at": _l("Called at"),
+    "logged_by": _l("Logged by"),
 }
 
 # What each kind of record is called (history's "Record type", reminders' record links).
@@ -194,6 +201,7 @@ RECORD_TYPES = {
     "quote_line": _l("Quote line"),
     "payment": _l("Fee record"),
     "cash_hand_in": _l("Hand-in sheet"),
+    "work_order_chase": _l("Chase (催单)"),
 }
 
 # How history names each action; services add theirs as they name new actions.
@@ -235,6 +243,7 @@ ACTION_LABELS = {
     "add_attachment": _l("Attachment added"),
     "remove_attachment": _l("Attachment removed"),
     "prefill_prices": _l("Price list pre-filled"),
+    "report_from_field": _l("Reported from the field"),
 }
 
 

@@ -57,7 +57,8 @@ def prepare_dispatch(form, orders) -> None:
         form.technician.choices = [(c.id, candidate_label(c)) for c in form.ranking]
         picked = request.form.get("pick", type=int) if request.method == "POST" else None
         if picked is not None:  # a ranking row's own button: that technician
-            form.technician.raw_data, form.technician.data = [str(picked)], picked
+            field = form.technician
+            field.raw_data, field.data, field.process_errors = [str(picked)], picked, []
         elif not form.is_submitted() and form.ranking:
             form.technician.data = form.ranking[0].id
         if not form.is_submitted() and orders[0].appointment_at is not None:

@@ -91,7 +91,13 @@ PASSED_ON = HandoffKind(
     _l("Work order passed on to a colleague"),
     _l("Work order %(record)s is passed on to another technician."),
 )
-HANDOFF_KINDS.update({kind.name: kind for kind in (HANDED_BACK, PASSED_ON)})
+# A technician or guard reports from his phone page: the front desk takes it up.
+FIELD_REPORT = HandoffKind(
+    "handoff_field_report",
+    _l("Reported by a technician or guard"),
+    _l("%(record)s was reported from the field: please take it up."),
+)
+HANDOFF_KINDS.update({kind.name: kind for kind in (HANDED_BACK, PASSED_ON, FIELD_REPORT)})
 
 
 def is_handoff(dedupe_key: str) -> bool:
