@@ -177,7 +177,7 @@ LABELS = {
     "auto_dispatch": _l("Dispatch automatically"),
     "auto_dispatch_trades": _l("Dispatch automatically"),
     "dispatch_round_robin": _l("Technicians take turns"),
-    "chases": _l("Chases (催单)"),
+    "chases": _l("Chases"),
     "caller": _l("Who called"),
     "called_at": _l("Called at"),
     "logged_by": _l("Logged by"),
@@ -201,7 +201,7 @@ RECORD_TYPES = {
     "quote_line": _l("Quote line"),
     "payment": _l("Fee record"),
     "cash_hand_in": _l("Hand-in sheet"),
-    "work_order_chase": _l("Chase (催单)"),
+    "work_order_chase": _l("Resident's chase"),
 }
 
 # How history names each action; services add theirs as they name new actions.

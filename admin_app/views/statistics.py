@@ -29,7 +29,7 @@ SHEET_TITLES = {
     "revisits": _l("Revisit statistics by technician"),
     "work_orders": _l("Work orders by trade and estate"),
     "quarterly": _l("Quarterly comparison"),
-    "chases": _l("Residents' chases (催单) by technician"),
+    "chases": _l("Residents' chases by technician"),
 }
 
 

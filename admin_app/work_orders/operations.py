@@ -58,7 +58,7 @@ WORK_ORDER = StateMachine(
         step("dispatch", _l("Dispatch"), {S.new, S.dispatched}, S.dispatched),
         step("hand_back", _l("Hand back (cannot take it)"), {S.dispatched}, S.new),
         step("pass_on", _l("Pass on to a colleague"), {S.dispatched}, S.dispatched),
-        step("chase", _l("Log a chase (催单)"), OPEN_STATES),
+        step("chase", _l("Log a resident's chase"), OPEN_STATES),
         step("cancel", _l("Cancel"), OPEN_STATES, S.cancelled),
         step("arrive", _l("Mark arrived"), {S.dispatched}, S.arrived),
         step("record_damage", _l("Record damage found on arrival"), {S.arrived}),
