@@ -69,9 +69,9 @@ def test_a_technician_passes_an_order_on_from_his_phone(factories, in_app, scree
     busy = factories.work_order(estate, trade=Trade.plumbing, status=WorkOrderStatus.new)
     with in_app():
         # 张师傅 carries an open order: 小李, with none, is ranked first.
-        db.session.get(WorkOrder, busy.id).technician_id = db.session.query(
-            type(me)
-        ).filter_by(username="zhang").one().id
+        db.session.get(WorkOrder, busy.id).technician_id = (
+            db.session.query(type(me)).filter_by(username="zhang").one().id
+        )
         db.session.get(WorkOrder, busy.id).status = WorkOrderStatus.dispatched
         db.session.commit()
     order = factories.work_order(
