@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, or_, select, update
 
 from admin_app.extensions import db
 from admin_app.models import (
@@ -25,8 +25,10 @@ from admin_app.models import (
     WorkOrderStatus,
     staff_estate,
 )
+from admin_app.services.reminders.store import insert_ignoring_duplicates
 
 S = WorkOrderStatus
+TURN = DispatchTurn.__table__
 # The orders a technician carries: dispatched to him and not yet done.
 CARRIED = (S.dispatched, S.arrived, S.quoted, S.in_progress, S.next_visit)
 
@@ -105,23 +107,18 @@ def ranking(order: WorkOrder, *, leave_out: Iterable[int] = ()) -> list[Candidat
 def took_turn(order: WorkOrder, technician: Staff) -> None:
     """Remember who received the estate's latest order of the trade (the round-robin's
     place), kept whether or not round-robin is on, so turning it on starts in the right
-    place."""
-    # A batch chunk dispatches many orders before its one flush: a turn made for an earlier
-    # order of the chunk is still pending, not yet in the table.
-    pending = (
-        t
-        for t in db.session.new
-        if isinstance(t, DispatchTurn)
-        and (t.estate_id, t.trade) == (order.estate_id, Trade(order.trade))
+    place. Two statements, no read: the first dispatch of a trade in an estate, made twice at
+    once, inserts one row; each dispatch moves it on atomically."""
+    trade = Trade(order.trade)
+    conn = db.session.connection()
+    insert_ignoring_duplicates(
+        conn,
+        TURN,
+        [{"estate_id": order.estate_id, "trade": trade, "technician_id": None, "turns": 0}],
+        ["estate_id", "trade"],
     )
-    turn = next(pending, None) or (
-        db.session.query(DispatchTurn)
-        .filter(DispatchTurn.estate_id == order.estate_id, DispatchTurn.trade == order.trade)
-        .with_for_update()
-        .one_or_none()
+    conn.execute(
+        update(TURN)
+        .where(TURN.c.estate_id == order.estate_id, TURN.c.trade == trade)
+        .values(technician_id=technician.id, turns=TURN.c.turns + 1)
     )
-    if turn is None:
-        turn = DispatchTurn(estate_id=order.estate_id, trade=order.trade, turns=0)
-        db.session.add(turn)
-    turn.technician_id = technician.id
-    turn.turns = (turn.turns or 0) + 1
