@@ -46,6 +46,7 @@ from admin_app.models import (
     VehicleType,
     WorkerPass,
     WorkOrder,
+    WorkOrderChase,
     WorkOrderKind,
     WorkOrderStatus,
 )
@@ -479,6 +480,17 @@ def _work_progress(order, status, tech, reception, opened) -> None:
     else:
         order.appointment_at = opened + timedelta(hours=3)
     if status is S.dispatched:
+        if not order.is_emergency:  # the resident called again before the visit (催单)
+            order.chases.append(
+                WorkOrderChase(
+                    estate=order.estate,
+                    caller=order.contact_name,
+                    called_at=order.dispatched_at + timedelta(minutes=40),
+                    note="问师傅几点到",
+                    technician=tech,
+                    logged_by=reception,
+                )
+            )
         return
     order.arrived_at = opened + timedelta(hours=3, minutes=5)
     if status is S.arrived:

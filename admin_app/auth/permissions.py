@@ -285,6 +285,12 @@ ACTIONS: dict[str, frozenset[Role]] = {
     "duty_swap.request": frozenset(Role),
     "duty_swap.approve": SUPERVISORS,
     "duty_swap.refuse": SUPERVISORS,
+    # Dispatch (work_orders/dispatching.py): the technician passes his own order to a
+    # colleague; the desk logs a resident's chase (催单); technicians and guards report what
+    # they find from their phone pages, as tickets the desk then handles.
+    "work_order.pass_on": frozenset({R.technician}),
+    "work_order.chase": FRONT_DESK,
+    "ticket.report_from_field": frozenset({R.technician, R.guard}),
 }
 
 

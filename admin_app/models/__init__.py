@@ -144,3 +144,6 @@ __all__ = [
 ]
 
 from admin_app.models.duty import DutyHoliday, DutyLogEntry, DutyShift, DutySwap, SwapStatus  # noqa: E402
+from admin_app.models.dispatch import DispatchTurn, WorkOrderChase  # noqa: E402
+
+__all__ += ["DispatchTurn", "WorkOrderChase"]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import String
+from sqlalchemy import Boolean, String, false
 from sqlalchemy.orm import Mapped, mapped_column
 
 from admin_app.extensions import db
@@ -19,6 +19,24 @@ class Estate(TimestampMixin, db.Model):
     # The published hotline (16 hours a day) and the 24-hour duty line.
     service_phone: Mapped[str] = mapped_column(String(32), default="")
     duty_phone: Mapped[str] = mapped_column(String(32), default="")
+    # Dispatch (work_orders/dispatching.py): the trades whose new orders go to the first-ranked
+    # technician at once (comma-separated trade codes), and whether technicians of a trade
+    # take turns rather than the least busy first.
+    auto_dispatch_trades: Mapped[str] = mapped_column(String(200), default="", server_default="")
+    dispatch_round_robin: Mapped[bool] = mapped_column(
+        Boolean, default=False, server_default=false()
+    )
+
+    @property
+    def auto_dispatch(self) -> set[str]:
+        """The trade codes whose new orders are dispatched at once."""
+        return {code for code in (self.auto_dispatch_trades or "").split(",") if code}
+
+    @auto_dispatch.setter
+    def auto_dispatch(self, codes) -> None:
+        self.auto_dispatch_trades = ",".join(
+            sorted({str(getattr(c, "value", c)) for c in codes or ()})
+        )
 
     def __str__(self) -> str:
         return self.name

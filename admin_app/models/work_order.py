@@ -143,6 +143,14 @@ class WorkOrder(EstateScoped, TimestampMixin, db.Model):
         order_by="QuoteLine.position",
         cascade="all, delete-orphan",
     )
+    # Residents' chases (催单), newest first (models/dispatch.py).
+    chases = relationship(
+        "WorkOrderChase",
+        back_populates="work_order",
+        order_by="WorkOrderChase.called_at.desc(), WorkOrderChase.id.desc()",
+        cascade="all, delete-orphan",
+        passive_deletes=True,
+    )
 
     @property
     def quote_total(self) -> Decimal | None:

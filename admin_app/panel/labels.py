@@ -174,6 +174,13 @@ LABELS = {
     "pass_kind": _l("Pass kind"),
     "pass_number": _l("Pass"),
     "attachment": _l("Attachment"),
+    "auto_dispatch": _l("Dispatch automatically"),
+    "auto_dispatch_trades": _l("Dispatch automatically"),
+    "dispatch_round_robin": _l("Technicians take turns"),
+    "chases": _l("Chases"),
+    "caller": _l("Who called"),
+    "called_at": _l("Called at"),
+    "logged_by": _l("Logged by"),
 }
 
 # What each kind of record is called (history's "Record type", reminders' record links).
@@ -198,6 +205,7 @@ RECORD_TYPES = {
     "duty_log_entry": _l("Duty log line"),
     "duty_swap": _l("Duty swap request"),
     "duty_holiday": _l("Public holiday"),
+    "work_order_chase": _l("Resident's chase"),
 }
 
 # How history names each action; services add theirs as they name new actions.
@@ -239,6 +247,7 @@ ACTION_LABELS = {
     "add_attachment": _l("Attachment added"),
     "remove_attachment": _l("Attachment removed"),
     "prefill_prices": _l("Price list pre-filled"),
+    "report_from_field": _l("Reported from the field"),
 }
 
 

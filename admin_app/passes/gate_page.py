@@ -25,6 +25,7 @@ from admin_app.passes import operations as passes
 from admin_app.services import workflow
 from admin_app.services.errors import ServiceError
 from admin_app.services.numbering import format_number
+from admin_app.tickets import field_reports
 
 bp = Blueprint("gate", __name__, url_prefix="/gate")
 RECENT = 8
@@ -144,3 +145,9 @@ def choose_gate():
         abort(400)
     session["gate_estate_id"] = wanted
     return redirect(url_for(".index"))
+
+
+@bp.route("/report", methods=["GET", "POST"])
+def report_to_desk():
+    """What the guard on duty saw or was told, to the front desk (channel 值班门岗报告)."""
+    return field_reports.page("gate/layout.html", "gate.index")

@@ -8,6 +8,8 @@ in the record's own transaction; e-mail and SMS (where configured) sent by the n
   a ticket assigned, a work order dispatched → that person
   a complaint reopened after an unsatisfied revisit → the new round's owner
   a complaint or corrective action handed to a department → the department's head
+  a work order handed back or passed on by its technician → the estate's supervisors
+  a ticket a technician or guard reported from his phone → the estate's front desk
 
 Each hand-off is one Reminder (kinds in reminders/handoff_kinds.py) whose dedupe key names the
 event it announces, never a random token: the notification run twice, a double submit, a batch
@@ -42,8 +44,11 @@ from admin_app.services.reminders.handoff_kinds import (
     DEPARTMENT,
     DISPATCHED,
     ESCALATED,
+    FIELD_REPORT,
     FOLLOWUP,
+    HANDED_BACK,
     NEW_COMPLAINT,
+    PASSED_ON,
     PREFIX,
     REOPENED,
     SERIOUS,
@@ -154,6 +159,21 @@ def dispatched(order: WorkOrder, was: tuple) -> None:
         person_id=order.technician_id,
         deadline_at=order.arrive_by or order.appointment_at,
     )
+
+
+def handed_back(order: WorkOrder) -> None:
+    """The estate's supervisors hear that a technician handed an order back."""
+    tell(order, HANDED_BACK, f"handed_back:{_version(order)}", role=Role.supervisor)
+
+
+def passed_on(order: WorkOrder) -> None:
+    """The estate's supervisors hear that a technician passed an order to a colleague."""
+    tell(order, PASSED_ON, f"passed_on:{_version(order)}", role=Role.supervisor)
+
+
+def field_report(ticket: Ticket) -> None:
+    """The estate's front desk hears of a ticket a technician or guard logged on his phone."""
+    tell(ticket, FIELD_REPORT, "field_report", role=Role.receptionist)
 
 
 def reopened(ticket: Ticket) -> None:

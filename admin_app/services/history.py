@@ -49,6 +49,8 @@ NOT_AUDITED_TABLES = frozenset(
         "action_batch",
         # The batch is itself the record of an import; its rows' history names it.
         "import_batch",
+        # Whose turn it is to receive an order (a pointer the dispatches move, not a record).
+        "dispatch_turn",
     }
 )
 

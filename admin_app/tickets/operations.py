@@ -17,8 +17,11 @@ from datetime import datetime, timedelta
 from flask_babel import lazy_gettext as _l
 
 from admin_app import clock
+from admin_app.auth.permissions import may
+from admin_app.auth.scope import estate_allowed
 from admin_app.extensions import db
 from admin_app.models import (
+    Channel,
     Resident,
     Role,
     Staff,
@@ -28,11 +31,12 @@ from admin_app.models import (
     WorkOrder,
     WorkOrderStatus,
 )
-from admin_app.services import handoffs
+from admin_app.services import handoffs, history
 from admin_app.services.errors import ServiceError
 from admin_app.services.reminders import manual
 from admin_app.services.workflow import StateMachine, step
 from admin_app.tickets.deadlines import deadline_for, deadline_start  # noqa: F401 - re-exported
+from admin_app.work_orders import operations as work_orders
 
 T = TicketStatus
 C = TicketCategory
@@ -256,6 +260,8 @@ def create_from_ticket(ticket: Ticket, actor, **overrides) -> WorkOrder:
         for key, value in overrides.items():
             setattr(order, key, value)
         db.session.add(order)
+    # A trade the estate dispatches automatically: to its first-ranked technician at once.
+    work_orders.auto_dispatch(order)
     return order
 
 
@@ -282,3 +288,54 @@ def take_call(
         db.session.flush()
         return order
     return None
+
+
+# What a technician or guard may report from the phone: anything but an inquiry.
+FIELD_CATEGORIES = (C.repair, C.help, C.complaint, C.suggestion)
+
+
+def report_from_field(
+    actor,
+    *,
+    estate_id: int | None,
+    category: TicketCategory,
+    location: str,
+    description: str,
+    urgent: bool = False,
+) -> Ticket:
+    """Any employee who hears of a fault or a complaint passes it to the service centre
+    (003 二4(1)1)): a technician (channel 员工巡查) or a guard (值班门岗报告) logs it from his
+    phone page as a ticket received by him, which then follows the normal path at the desk
+    (a repair becomes its work order there; a complaint reaches the supervisors). The
+    estate's front desk is told at once."""
+    if not may(actor, "ticket.report_from_field"):
+        raise ServiceError(_l("Your role may not do this."))
+    if estate_id is None or not estate_allowed(actor, estate_id):
+        raise ServiceError(_l("Choose one of your estates."))
+    if category not in FIELD_CATEGORIES:
+        raise ServiceError(_l("Choose what kind of report it is."))
+    description = (description or "").strip()
+    location = (location or "").strip()
+    if not description:
+        raise ServiceError(_l("Describe what you found."))
+    if not location:
+        raise ServiceError(_l("Say where it is."))
+    if urgent:
+        description = str(_l("URGENT: %(text)s", text=description))
+    ticket = Ticket(
+        estate_id=estate_id,
+        channel=Channel.guard if actor.role is Role.guard else Channel.patrol,
+        category=category,
+        status=T.open,
+        location=location[:200],
+        description=description,
+        reporter_name=actor.name,
+        reporter_phone=actor.phone,
+        received_at=clock.now(),
+        received_by_id=actor.id,
+    )
+    with history.action("report_from_field", actor=actor):
+        db.session.add(ticket)
+        take_call(ticket, actor)
+    handoffs.field_report(ticket)
+    return ticket

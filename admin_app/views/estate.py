@@ -13,9 +13,10 @@ from admin_app.panel.lookups import ESTATE_LOOKUP
 from admin_app.services import unit_reader
 from admin_app.tickets.department_views import UsualDepartmentsMixin
 from admin_app.views.household import UnitFileMixin
+from admin_app.work_orders.forms import DispatchSettingsMixin
 
 
-class EstateView(UsualDepartmentsMixin, SecureModelView):
+class EstateView(DispatchSettingsMixin, UsualDepartmentsMixin, SecureModelView):
     resource = "estate"
     column_labels = LABELS
     column_list = ("code", "name", "address", "service_phone", "duty_phone")
@@ -28,6 +29,7 @@ class EstateView(UsualDepartmentsMixin, SecureModelView):
         "service_phone",
         "duty_phone",
         "usual_departments",
+        "dispatch_round_robin",
     )
     integrity_messages = ((("code",), _l("Another estate already has this code.")),)
 

@@ -29,6 +29,7 @@ SHEET_TITLES = {
     "revisits": _l("Revisit statistics by technician"),
     "work_orders": _l("Work orders by trade and estate"),
     "quarterly": _l("Quarterly comparison"),
+    "chases": _l("Residents' chases by technician"),
 }
 
 
@@ -233,10 +234,17 @@ class StatisticsView(SecurePage):
             for q in stats.quarterly(ids, period)
         ]
 
+    def _chases(self, ids, period, names):
+        header = [gettext("Technician"), gettext("Chases"), gettext("Orders chased")]
+        return header, [
+            [r["technician"], r["chases"], r["orders"]] for r in stats.chase_table(ids, period)
+        ]
+
     TABLES = {
         "complaint_categories": _complaint_categories,
         "complaint_deadlines": _deadlines,
         "revisits": _revisits,
         "work_orders": _work_orders,
         "quarterly": _quarterly,
+        "chases": _chases,
     }

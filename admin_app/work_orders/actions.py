@@ -6,7 +6,7 @@ from __future__ import annotations
 import base64
 import binascii
 
-from flask import request, url_for
+from flask import has_request_context, request, url_for
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup, escape
@@ -18,7 +18,7 @@ from admin_app.panel.actions.core import Outcome, RecordAction
 from admin_app.panel.forms import ReasonForm
 from admin_app.prices import operations as prices
 from admin_app.services.errors import ServiceError
-from admin_app.work_orders import forms
+from admin_app.work_orders import dispatching, forms
 from admin_app.work_orders import operations as work_orders
 
 SIGNATURE_LIMIT = 2 * 1024 * 1024
@@ -36,23 +36,40 @@ def decode_signature(data_url: str) -> bytes:
         raise ServiceError(_l("The signature could not be read; please sign again.")) from None
 
 
+def candidate_label(candidate) -> str:
+    technician = candidate.technician
+    return str(
+        _l(
+            "%(name)s (%(trades)s) — %(open)d open orders",
+            name=candidate.name,
+            trades=", ".join(str(x.label) for x in sorted(technician.trades)),
+            open=candidate.open_orders,
+        )
+    )
+
+
 def prepare_dispatch(form, orders) -> None:
+    """One order: its ranking (dispatching.py), the best first and chosen, each with a button
+    that dispatches to him at once. Several: the technicians of their estates and trades."""
+    form.ranking = []
+    if len(orders) == 1 and has_request_context():  # (a batch chunk runs without one)
+        form.ranking = dispatching.ranking(orders[0])
+        form.technician.choices = [(c.id, candidate_label(c)) for c in form.ranking]
+        picked = request.form.get("pick", type=int) if request.method == "POST" else None
+        if picked is not None:  # a ranking row's own button: that technician
+            field = form.technician
+            field.raw_data, field.data, field.process_errors = [str(picked)], picked, []
+        elif not form.is_submitted() and form.ranking:
+            form.technician.data = form.ranking[0].id
+        if not form.is_submitted() and orders[0].appointment_at is not None:
+            form.appointment_at.data = orders[0].appointment_at
+        return
     estates = {o.estate_id for o in orders}
     trades = {o.trade for o in orders}
     candidates = [t for t in work_orders.technicians_for(estates) if trades & t.trades]
     load = work_orders.open_workload(t.id for t in candidates)
     form.technician.choices = [
-        (
-            t.id,
-            str(
-                _l(
-                    "%(name)s (%(trades)s) — %(open)d open orders",
-                    name=t.name,
-                    trades=", ".join(str(x.label) for x in sorted(t.trades)),
-                    open=load.get(t.id, 0),
-                )
-            ),
-        )
+        (t.id, candidate_label(dispatching.Candidate(t.id, t.name, load.get(t.id, 0), t)))
         for t in candidates
     ]
 
@@ -201,10 +218,40 @@ def run_revisit(order, actor, form):
     return Outcome(note=escape(message) % {"link": link})
 
 
+def prepare_pass_on(form, orders) -> None:
+    """The colleagues the order may go to: its estate and trade, ranked, without himself."""
+    order = orders[0]
+    ranking = dispatching.ranking(order, leave_out=[order.technician_id])
+    form.colleague.choices = [(c.id, candidate_label(c)) for c in ranking]
+    if not form.is_submitted() and ranking:
+        form.colleague.data = ranking[0].id
+
+
+def run_pass_on(order, actor, form):
+    colleague = db.session.get(Staff, form.colleague.data)
+    work_orders.pass_on(order, actor, colleague=colleague, reason=form.reason.data)
+
+
+def prepare_chase(form, orders) -> None:
+    """Who usually calls about the order, so logging a chase is one click."""
+    order = orders[0]
+    if not form.is_submitted():
+        form.caller.data = order.contact_name or (order.resident.name if order.resident else "")
+
+
+def run_chase(order, actor, form):
+    work_orders.log_chase(order, actor, caller=form.caller.data, note=form.note.data)
+
+
 WORK_ORDER_ACTIONS = (
     RecordAction("remind", lambda o, a, f: work_orders.remind(o, a), style="secondary"),
     RecordAction(
-        "dispatch", run_dispatch, forms.DispatchForm, prepare=prepare_dispatch, chunked=True
+        "dispatch",
+        run_dispatch,
+        forms.DispatchForm,
+        prepare=prepare_dispatch,
+        chunked=True,
+        template="admin/wuye/dispatch.html",
     ),
     RecordAction("arrive", lambda o, a, f: work_orders.arrive(o, a), many=False),
     RecordAction(
@@ -276,6 +323,17 @@ WORK_ORDER_ACTIONS = (
         ReasonForm,
         many=False,
         style="warning",
+    ),
+    RecordAction(
+        "pass_on",
+        run_pass_on,
+        forms.PassOnForm,
+        prepare=prepare_pass_on,
+        many=False,
+        style="warning",
+    ),
+    RecordAction(
+        "chase", run_chase, forms.ChaseForm, prepare=prepare_chase, many=False, style="secondary"
     ),
     RecordAction(
         "cancel",

@@ -15,12 +15,13 @@ from wtforms import (
     HiddenField,
     RadioField,
     SelectField,
+    SelectMultipleField,
     StringField,
     TextAreaField,
 )
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
-from admin_app.models import PaymentMethod, Satisfaction
+from admin_app.models import PaymentMethod, Satisfaction, Trade
 from admin_app.panel.dates import DateTimeField, appointment_choices, now_choice
 from admin_app.panel.fields import ColumnRange, date_within
 from admin_app.panel.forms import TEXT, CleanForm, _CleanMeta
@@ -166,3 +167,41 @@ class RevisitForm(CleanForm):
     called_at = DateTimeField(
         _l("Called at"), validators=[Optional(), date_within], quick=now_choice
     )
+
+
+class PassOnForm(CleanForm):
+    """The technician passes his order on: to whom (colleagues of the estate and trade, best
+    placed first) and why."""
+
+    colleague = SelectField(
+        _l("Colleague"),
+        coerce=int,
+        validators=[InputRequired()],
+        description=_l("Colleagues of the estate and trade, the least busy first."),
+    )
+    reason = TextAreaField(_l("Reason"), validators=TEXT)
+
+
+class ChaseForm(CleanForm):
+    """A resident chases the order (催单): who called and what they said (the time is now)."""
+
+    caller = StringField(_l("Who called"), validators=[Optional(), Length(max=50)])
+    note = TextAreaField(_l("What they said"), validators=[Optional(), Length(max=2000)])
+
+
+class DispatchSettingsMixin:
+    """On the estate form: which trades dispatch automatically (estate.auto_dispatch), beside
+    the round-robin switch (a column of the form)."""
+
+    def scaffold_form(self):
+        form_class = super().scaffold_form()
+        form_class.auto_dispatch = SelectMultipleField(
+            _l("Dispatch automatically"),
+            choices=Trade.choices(),
+            validators=[Optional()],
+            description=_l(
+                "New orders of these trades go at once to the first-ranked technician "
+                "(emergencies, and orders with an agreed appointment)."
+            ),
+        )
+        return form_class

@@ -8,6 +8,7 @@ actions, the technician's phone page and jobs all obey the same rules and write 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from dataclasses import field as dataclass_field
 from datetime import datetime, time, timedelta
 from decimal import Decimal
 
@@ -19,6 +20,7 @@ from admin_app import clock
 from admin_app.extensions import db
 from admin_app.models import (
     ComplaintCode,
+    Estate,
     QuoteLine,
     Role,
     Satisfaction,
@@ -26,7 +28,9 @@ from admin_app.models import (
     Ticket,
     TicketCategory,
     TicketStatus,
+    Trade,
     WorkOrder,
+    WorkOrderChase,
     WorkOrderKind,
     WorkOrderStatus,
 )
@@ -37,6 +41,7 @@ from admin_app.services import handoffs, history, storage
 from admin_app.services.errors import ServiceError
 from admin_app.services.reminders import manual
 from admin_app.services.workflow import StateMachine, step
+from admin_app.work_orders import dispatching
 
 S = WorkOrderStatus
 EMERGENCY_ARRIVAL = timedelta(minutes=15)
@@ -52,6 +57,8 @@ WORK_ORDER = StateMachine(
     [
         step("dispatch", _l("Dispatch"), {S.new, S.dispatched}, S.dispatched),
         step("hand_back", _l("Hand back (cannot take it)"), {S.dispatched}, S.new),
+        step("pass_on", _l("Pass on to a colleague"), {S.dispatched}, S.dispatched),
+        step("chase", _l("Log a resident's chase"), OPEN_STATES),
         step("cancel", _l("Cancel"), OPEN_STATES, S.cancelled),
         step("arrive", _l("Mark arrived"), {S.dispatched}, S.arrived),
         step("record_damage", _l("Record damage found on arrival"), {S.arrived}),
@@ -118,7 +125,55 @@ def dispatch(order: WorkOrder, actor, *, technician: Staff, appointment_at: date
         order.technician_id = technician.id
         order.dispatched_at = now
         order.dispatched_by_id = actor.id
+        dispatching.took_turn(order, technician)
     handoffs.dispatched(order, was)
+
+
+@dataclass(frozen=True)
+class AutoDispatcher:
+    """The actor of an estate's automatic dispatch: may dispatch in that estate only, and
+    leaves the history's actor to whoever created the order (history.action's outer one)."""
+
+    estate_id: int
+    id: None = None
+    name: str = dataclass_field(default="", compare=False)
+    role: Role = Role.receptionist
+    all_estates: bool = False
+    is_authenticated: bool = True
+    is_active: bool = True
+
+    @property
+    def estate_ids(self) -> set[int]:
+        return {self.estate_id}
+
+
+def auto_dispatch(order: WorkOrder) -> Staff | None:
+    """A new order of a trade its estate dispatches automatically goes at once to the
+    first-ranked technician, through `dispatch` (who is told as usual). An order that is not
+    an emergency needs its agreed appointment; without one, or with nobody to take it, it
+    stays on the desk's list. Returns the technician, or None when nothing was done."""
+    estate = order.estate or db.session.get(Estate, order.estate_id)
+    if order.status is not S.new or order.technician_id is not None or estate is None:
+        return None
+    if order.trade is None or Trade(order.trade).value not in estate.auto_dispatch:
+        return None
+    if not order.is_emergency and order.appointment_at is None:
+        return None
+    candidates = dispatching.ranking(order)
+    if not candidates:
+        return None
+    best = candidates[0].technician
+    try:
+        with db.session.begin_nested():
+            dispatch(
+                order,
+                AutoDispatcher(order.estate_id),
+                technician=best,
+                appointment_at=order.appointment_at,
+            )
+    except ServiceError:
+        return None  # e.g. the appointment already passed: the desk dispatches it
+    return best
 
 
 def hand_back(order: WorkOrder, actor, *, reason: str) -> None:
@@ -133,6 +188,67 @@ def hand_back(order: WorkOrder, actor, *, reason: str) -> None:
         order.technician_id = None
         order.dispatched_at = order.dispatched_by_id = None
         order.arrive_by = order.appointment_at = None
+    handoffs.handed_back(order)
+
+
+def pass_on(order: WorkOrder, actor, *, colleague: Staff | None, reason: str) -> None:
+    """The technician passes his order to a colleague of the same estate and trade (away,
+    better placed, the right skill), with the reason on the order: the colleague is told as
+    on a dispatch, the estate's supervisors hear of the hand-over. The appointment or the
+    emergency's arrival time stays as agreed with the resident."""
+    if not (reason or "").strip():
+        raise ServiceError(_l("Say why the order is passed on."))
+    was = (order.technician_id, order.appointment_at)
+    with WORK_ORDER.transition(order, "pass_on", actor):
+        if order.technician_id != actor.id:
+            raise ServiceError(_l("Only the technician the order is dispatched to passes it on."))
+        if colleague is None or colleague.id == actor.id:
+            raise ServiceError(_l("Choose a colleague to pass the order to."))
+        _check_technician(order, colleague)
+        order.work_notes = _append(
+            order.work_notes,
+            gettext(
+                "Passed on to %(name)s: %(reason)s", name=colleague.name, reason=reason.strip()
+            ),
+        )
+        order.technician_id = colleague.id
+        order.dispatched_at = clock.now()
+    handoffs.dispatched(order, was)
+    handoffs.passed_on(order)
+
+
+def log_chase(
+    order: WorkOrder,
+    actor,
+    *,
+    caller: str = "",
+    note: str = "",
+    called_at: datetime | None = None,
+) -> WorkOrderChase:
+    """A resident chases the order (催单): who called, when and what they said, kept on the
+    order, shown on the technician's card and counted in the monthly statistics."""
+    caller = (
+        (caller or "").strip()
+        or order.contact_name
+        or (order.resident.name if order.resident else "")
+    )
+    if not caller:
+        raise ServiceError(_l("Say who called."))
+    if called_at is not None and called_at > clock.now() + timedelta(minutes=5):
+        raise ServiceError(_l("The call cannot be in the future."))
+    with WORK_ORDER.transition(order, "chase", actor):
+        chase = WorkOrderChase(
+            estate_id=order.estate_id,
+            work_order_id=order.id,
+            caller=caller[:50],
+            called_at=called_at or clock.now(),
+            note=(note or "").strip()[:2000] or None,
+            technician_id=order.technician_id,
+            logged_by_id=actor.id,
+        )
+        db.session.add(chase)
+    db.session.flush()
+    return chase
 
 
 def _check_technician(order: WorkOrder, technician: Staff | None) -> None:

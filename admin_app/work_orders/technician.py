@@ -17,6 +17,7 @@ from admin_app.models import Attachment, WorkOrder, WorkOrderStatus
 from admin_app.panel.actions.core import perform, step_form
 from admin_app.panel.actions.pages import report
 from admin_app.services import workflow
+from admin_app.tickets import field_reports
 from admin_app.work_orders.actions import WORK_ORDER_ACTIONS
 from admin_app.work_orders.operations import WORK_ORDER
 
@@ -57,6 +58,8 @@ def my_orders():
         .options(joinedload(WorkOrder.unit).lazyload("*"))
         # and each card's photos, with who took them
         .options(selectinload(WorkOrder.attachments).joinedload(Attachment.created_by))
+        # and the residents' chases (催单)
+        .options(selectinload(WorkOrder.chases))
         .order_by(
             WorkOrder.is_emergency.desc(),
             WorkOrder.arrive_by,
@@ -117,3 +120,9 @@ def act(name, order_id):
         label=str(WORK_ORDER[name].label),
         seen=workflow.history_mark(order),
     )
+
+
+@bp.route("/report", methods=["GET", "POST"])
+def report_to_desk():
+    """A fault or complaint found on the rounds, to the front desk (channel 员工巡查)."""
+    return field_reports.page("tech/layout.html", "tech.my_orders")

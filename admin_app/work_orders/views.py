@@ -7,11 +7,14 @@ import base64
 from flask import request, url_for
 from flask_admin import expose
 from flask_babel import lazy_gettext as _l
+from flask_login import current_user
 from markupsafe import Markup
 
 from admin_app import clock
 from admin_app.attachments.views import AttachmentsMixin
+from admin_app.extensions import db
 from admin_app.models import WorkOrder
+from admin_app.panel.actions.core import step_form
 from admin_app.panel.actions.pages import ActionsMixin
 from admin_app.panel.base import SecureModelView
 from admin_app.panel.details import fields_of
@@ -20,7 +23,8 @@ from admin_app.panel.filters import WorklistFilter, estate_filter, resident_filt
 from admin_app.panel.forms import phone_number
 from admin_app.panel.labels import LABELS
 from admin_app.panel.lookups import ESTATE_LOOKUP, RESIDENT_LOOKUP, UNIT_LOOKUP
-from admin_app.services import storage
+from admin_app.services import storage, workflow
+from admin_app.work_orders import operations as work_orders
 from admin_app.work_orders.actions import WORK_ORDER_ACTIONS
 from admin_app.work_orders.forms import RATING_WORDS, rating_label
 from admin_app.work_orders.operations import RATINGS, WORK_ORDER
@@ -71,6 +75,7 @@ def quote_line_list(view, context, model, name):
 
 class WorkOrderView(AttachmentsMixin, ActionsMixin, SecureModelView):
     resource = "work_order"
+    details_template = "work_order/details.html"  # with the residents' chases
     machine = WORK_ORDER
     record_actions = WORK_ORDER_ACTIONS
     column_labels = {**LABELS, "signature": _l("Signature"), "quote_lines": _l("Quote lines")}
@@ -190,6 +195,26 @@ class WorkOrderView(AttachmentsMixin, ActionsMixin, SecureModelView):
         "unit": UNIT_LOOKUP,
         "resident": RESIDENT_LOOKUP,
     }
+
+    def available_actions(self, record):
+        """The step buttons; the chase is the form of its own box below them."""
+        return [a for a in super().available_actions(record) if a.name != "chase"]
+
+    def chase_form(self, order):
+        """The one-click chase form of the order's page, when the user may log one now."""
+        if WORK_ORDER.refusal(order, "chase", current_user, scope_known=True) is not None:
+            return None
+        action = self.action_for("chase")
+        return step_form(action, [order])
+
+    def history_mark(self, order) -> int:
+        return workflow.history_mark(order)
+
+    def after_model_change(self, form, model, is_created):
+        """A new order of a trade its estate dispatches automatically goes out at once."""
+        super().after_model_change(form, model, is_created)
+        if is_created and work_orders.auto_dispatch(model) is not None:
+            db.session.commit()
 
     @expose("/signature/")
     def signature_view(self):

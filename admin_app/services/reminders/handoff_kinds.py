@@ -99,6 +99,25 @@ HANDOFF_KINDS: dict[str, HandoffKind] = {
     )
 }
 
+# A technician hands an order back or passes it to a colleague: the supervisors hear of it.
+HANDED_BACK = HandoffKind(
+    "handoff_handed_back",
+    _l("Work order handed back by the technician"),
+    _l("Work order %(record)s is handed back by its technician: dispatch it again."),
+)
+PASSED_ON = HandoffKind(
+    "handoff_passed_on",
+    _l("Work order passed on to a colleague"),
+    _l("Work order %(record)s is passed on to another technician."),
+)
+# A technician or guard reports from his phone page: the front desk takes it up.
+FIELD_REPORT = HandoffKind(
+    "handoff_field_report",
+    _l("Reported by a technician or guard"),
+    _l("%(record)s was reported from the field: please take it up."),
+)
+HANDOFF_KINDS.update({kind.name: kind for kind in (HANDED_BACK, PASSED_ON, FIELD_REPORT)})
+
 
 def is_handoff(dedupe_key: str) -> bool:
     return dedupe_key.startswith(f"{PREFIX}:")

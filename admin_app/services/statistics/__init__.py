@@ -22,6 +22,7 @@ from __future__ import annotations
 from admin_app.models import Trade
 from admin_app.services.statistics import (
     cache,
+    chases,
     complaints,
     kept_counts,
     reception,
@@ -41,6 +42,7 @@ from admin_app.services.statistics.periods import (
 __all__ = [
     "TARGETS",
     "Period",
+    "chase_table",
     "complaint_summary",
     "deadline_table",
     "parse_period",
@@ -71,6 +73,8 @@ def report(estate_ids, period: Period, fresh: bool = False) -> dict:
         "by_trade": found.by_trade,
         "quarters": [found.quarter_row(q) for q in quarters],
         "rounds_by_month": [found.rounds_row(b) for b in sorted(in_period)],
+        # Few rows, counted afresh (an indexed range of one small table): never stale.
+        "chases": chases.chase_rows(estate_ids, period),
     }
 
 
@@ -161,6 +165,10 @@ def work_order_revisit_rate(estate_ids, period: Period) -> dict:
 
 def work_orders_by_trade(estate_ids, period: Period) -> list[dict]:
     return work_orders.by_trade(estate_ids, period)
+
+
+def chase_table(estate_ids, period: Period) -> list[dict]:
+    return chases.chase_rows(estate_ids, period)
 
 
 def quarterly(estate_ids, period: Period) -> list[dict]:
