@@ -9,6 +9,7 @@ from flask_babel import lazy_gettext as _l
 
 from admin_app import (
     content_policy,
+    home_visits,
     passes,
     payments,
     prices,
@@ -18,6 +19,7 @@ from admin_app import (
     tickets,
     views,
     work_orders,
+    workdays,
 )
 from admin_app.panel import flask_admin_private as private
 from admin_app.panel import inline_free, rows
@@ -27,6 +29,7 @@ from admin_app.views.index import HomeView
 
 # Front desk, fees, passes, property, then the records and pages that span domains.
 DOMAINS = (tickets, work_orders, prices, payments, passes, renovations, residents, views, surveys)
+DOMAINS += (home_visits, workdays)
 
 
 def create_admin(app) -> Admin:

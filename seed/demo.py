@@ -522,7 +522,7 @@ def _payment(order, status, tech) -> None:
         payment.method = PaymentMethod.cash
         payment.paid_at = order.closed_at
         payment.collected_by = tech
-        payment.hand_in_due_at = payments.hand_in_due(order.closed_at)
+        payment.hand_in_due_at = payments.hand_in_due(order.closed_at, order.estate.id)
         payment.number = numbering.number_for(db.session, order.estate.id, "receipt")
     db.session.add(payment)
 

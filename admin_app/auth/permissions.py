@@ -154,6 +154,20 @@ PERMISSIONS: dict[str, dict[Role, frozenset[str]]] = {
     "inbox": {role: READ for role in Role},
     # RQ's failed jobs (they may carry any record's ids): administrators only.
     "failed_job": {R.admin: READ},
+    # An estate's working-day calendar: supervisors keep it, everyone at the desk reads it.
+    "workday_override": {
+        R.admin: ALL,
+        R.director: READ_EXPORT,
+        R.supervisor: ALL,
+        R.receptionist: READ,
+    },
+    # Home-visit bookings (上门服务预约): the desk takes and answers them.
+    "home_visit_booking": {
+        R.admin: ALL,
+        R.director: READ_EXPORT,
+        R.supervisor: WRITE_EXPORT,
+        R.receptionist: WRITE,
+    },
 }
 
 # Named actions beyond CRUD: the workflow verbs, as "<resource>.<action>".
@@ -274,6 +288,11 @@ ACTIONS: dict[str, frozenset[Role]] = {
     "survey.enter": FRONT_DESK,
     # Upload, check and commit resident lists (in the user's own estates).
     "resident.import": frozenset({R.receptionist, R.supervisor, R.director, R.admin}),
+    "home_visit_booking.agree": FRONT_DESK,
+    "home_visit_booking.refuse": FRONT_DESK,
+    "home_visit_booking.call_off": FRONT_DESK,
+    "home_visit_booking.abandon": FRONT_DESK,
+    "home_visit_booking.visit": FRONT_DESK,
 }
 
 
