@@ -40,7 +40,6 @@ class HomeVisitBookingView(ActionsMixin, SecureModelView):
     record_actions = BOOKING_ACTIONS
     column_labels = {
         **LABELS,
-        "id": _l("No."),
         "applicant_name": _l("Applicant"),
         "service": _l("Service asked for"),
         "preferred_time": _l("Preferred time"),
@@ -65,7 +64,7 @@ class HomeVisitBookingView(ActionsMixin, SecureModelView):
         "answer_due_at": _l("The close of the estate's next working day (working-day calendar)."),
     }
     column_list = (
-        "id",
+        "number",
         "estate",
         "status",
         "applicant_name",
@@ -98,8 +97,8 @@ class HomeVisitBookingView(ActionsMixin, SecureModelView):
     )
     column_export_list = column_details_list
     column_formatters = {"answer_due_at": answer_due}
-    column_searchable_list = ("applicant_name", "applicant_phone")
-    column_sortable_list = ("id", "status", "requested_at", "answer_due_at", "appointment_at")
+    column_searchable_list = ("number", "applicant_name", "applicant_phone")
+    column_sortable_list = ("number", "status", "requested_at", "answer_due_at", "appointment_at")
     column_default_sort = ("requested_at", True)
     column_filters = (
         estate_filter(HomeVisitBooking),

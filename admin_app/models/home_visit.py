@@ -36,6 +36,8 @@ class HomeVisitBooking(EstateScoped, TimestampMixin, db.Model):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
+    # The 上门服务登记表's number (第七條: every request registered and filed).
+    number: Mapped[str] = mapped_column(String(32), unique=True)
     status: Mapped[BookingStatus] = mapped_column(
         choice_column(BookingStatus), default=BookingStatus.requested
     )
@@ -76,4 +78,4 @@ class HomeVisitBooking(EstateScoped, TimestampMixin, db.Model):
     abandoned_by = relationship("Staff", foreign_keys=[abandoned_by_id])
 
     def __str__(self) -> str:
-        return str(_l("Home visit #%(id)s", id=self.id)) if self.id else ""
+        return self.number or ""

@@ -34,6 +34,7 @@ def upgrade():
 
     op.create_table('home_visit_booking',
     sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('number', sa.String(length=32), nullable=False),
     sa.Column('status', sa.Enum('requested', 'agreed', 'refused', 'called_off', 'abandoned', 'visited', name='bookingstatus', native_enum=False, length=32), nullable=False),
     sa.Column('channel', sa.Enum('phone', 'visit', name='bookingchannel', native_enum=False, length=32), nullable=False),
     sa.Column('unit_id', sa.Integer(), nullable=True),
@@ -68,7 +69,8 @@ def upgrade():
     sa.ForeignKeyConstraint(['resident_id'], ['resident.id'], name=op.f('fk_home_visit_booking_resident_id_resident')),
     sa.ForeignKeyConstraint(['told_by_id'], ['staff.id'], name=op.f('fk_home_visit_booking_told_by_id_staff')),
     sa.ForeignKeyConstraint(['unit_id'], ['unit.id'], name=op.f('fk_home_visit_booking_unit_id_unit')),
-    sa.PrimaryKeyConstraint('id', name=op.f('pk_home_visit_booking'))
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_home_visit_booking')),
+    sa.UniqueConstraint('number', name=op.f('uq_home_visit_booking_number'))
     )
     with op.batch_alter_table('home_visit_booking', schema=None) as batch_op:
         batch_op.create_index('ix_home_visit_booking_appointment', ['status', 'appointment_at'], unique=False)
