@@ -16,12 +16,12 @@ class AgreeForm(CleanForm):
         _l("Appointment agreed with the applicant"),
         validators=[InputRequired(), date_within],
         quick=appointment_choices,
-        description=_l("During office hours (上门服务时间为正常工作时间)."),
+        description=_l("Home visits are made during office hours."),
     )
     materials = TextAreaField(
         _l("What the applicant must have ready"),
         validators=NOTES,
-        description=_l("Told once, in full (一次性告知)."),
+        description=_l("Tell everything needed at once, so the applicant need not ask twice."),
     )
 
 

@@ -24,6 +24,7 @@ ANSWER_WITHIN = 1  # working day
 CALL_OFF_NOTICE = timedelta(hours=8)
 ABANDONED_AFTER = timedelta(minutes=30)
 OPEN = frozenset({B.requested, B.agreed})
+MINUTES = "%Y-%m-%d %H:%M"
 
 BOOKING = StateMachine(
     "home_visit_booking",
@@ -84,16 +85,17 @@ def call_off_refusal(booking, told_at: datetime) -> str | None:
     """Why a call-off told at `told_at` is too late, or None when it is in time."""
     if booking.appointment_at is None or booking.appointment_at - told_at >= CALL_OFF_NOTICE:
         return None
-    left = max(booking.appointment_at - told_at, timedelta(0))
+    left = int(max(booking.appointment_at - told_at, timedelta(0)).total_seconds()) // 60
+    at, when = booking.appointment_at.strftime(MINUTES), told_at.strftime(MINUTES)
     return str(
         _l(
             "Too late to call it off: the applicant must be told at least 8 hours before the "
             "visit (%(at)s), and %(when)s is only %(hours)s h %(minutes)s min before. Keep the "
             "appointment.",
-            at=f"{booking.appointment_at:%Y-%m-%d %H:%M}",
-            when=f"{told_at:%Y-%m-%d %H:%M}",
-            hours=int(left.total_seconds() // 3600),
-            minutes=int(left.total_seconds() % 3600 // 60),
+            at=at,
+            when=when,
+            hours=left // 60,
+            minutes=left % 60,
         )
     )
 
