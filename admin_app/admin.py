@@ -10,6 +10,7 @@ from flask_babel import lazy_gettext as _l
 from admin_app import (
     content_policy,
     duty,
+    home_visits,
     passes,
     payments,
     prices,
@@ -19,6 +20,7 @@ from admin_app import (
     tickets,
     views,
     work_orders,
+    workdays,
 )
 from admin_app.panel import flask_admin_private as private
 from admin_app.panel import inline_free, rows
@@ -29,6 +31,7 @@ from admin_app.views.index import HomeView
 # Front desk, fees, passes, property, then the records and pages that span domains.
 DOMAINS = (tickets, work_orders, prices, payments, passes, renovations, residents, views, surveys)
 DOMAINS += (duty,)
+DOMAINS += (home_visits, workdays)
 
 
 def create_admin(app) -> Admin:

@@ -47,3 +47,9 @@ cron.register(purge_expired, DEFAULT_QUEUE, interval=DAY_SECONDS, job_timeout=3 
 # The reception register's report for the month before, to each estate's director and
 # supervisors (jobs/monthly_report.py): 01:00 UTC on the 1st, the office's morning in Asia.
 cron.register(send_monthly_reports, DEFAULT_QUEUE, cron="0 1 1 * *", job_timeout=1800)
+
+# Home-visit bookings 30 minutes past their time with nothing recorded are abandoned
+# (002 篇3 第十一條; home_visits/operations.py): every two minutes keeps it near the half hour.
+from admin_app.home_visits.jobs import abandon_overdue_bookings  # noqa: E402
+
+cron.register(abandon_overdue_bookings, DEFAULT_QUEUE, interval=120, job_timeout=600)

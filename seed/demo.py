@@ -5,7 +5,7 @@ work orders, passes and renovations in every state. Safe to run again (it adds n
 from __future__ import annotations
 
 import random
-from datetime import timedelta
+from datetime import date, timedelta
 from decimal import Decimal
 
 from admin_app import clock
@@ -109,6 +109,7 @@ def seed_demo(seed: int = 20261123) -> str:
                 ),
             }
             _duty(estate, people)
+            counts[estate.code]["home_visits"] = _home_visits(estate, residents, people)
         db.session.flush()
     lines = [
         f"{code}: " + ", ".join(f"{k} {v}" for k, v in c.items()) for code, c in counts.items()
@@ -535,7 +536,7 @@ def _payment(order, status, tech) -> None:
         payment.method = PaymentMethod.cash
         payment.paid_at = order.closed_at
         payment.collected_by = tech
-        payment.hand_in_due_at = payments.hand_in_due(order.closed_at)
+        payment.hand_in_due_at = payments.hand_in_due(order.closed_at, order.estate.id)
         payment.number = numbering.number_for(db.session, order.estate.id, "receipt")
     db.session.add(payment)
 
@@ -831,3 +832,46 @@ def _duty(estate, people) -> None:
             ends_on=first + timedelta(days=2),
         )
     )
+
+
+def _home_visits(estate, residents, people) -> int:
+    """Home-visit bookings (002 篇3) in each state, and one day of the estate's own calendar."""
+    from admin_app.home_visits import operations as home_visits
+    from admin_app.models import BookingStatus, HomeVisitBooking, WorkdayOverride
+
+    B = BookingStatus  # noqa: N806
+    now = clock.now().replace(second=0, microsecond=0)
+    desk = people.get(Role.receptionist)
+    db.session.add(
+        WorkdayOverride(estate=estate, day=date(now.year, 12, 31), working=False, note="年终盘点")
+    )
+    cases = [
+        (B.requested, {}),
+        (B.agreed, {"appointment_at": now + timedelta(days=1)}),
+        (B.refused, {"refusal_reason": "须本人到服务中心办理"}),
+        (B.abandoned, {"appointment_at": now - timedelta(days=2)}),
+        (B.visited, {"appointment_at": now - timedelta(days=3), "visited_at": now}),
+    ]
+    for i, (status, fields) in enumerate(cases):
+        resident = residents[i % len(residents)]
+        booking = HomeVisitBooking(
+            estate=estate,
+            estate_id=estate.id,
+            unit_id=resident.unit_id,
+            resident_id=resident.id,
+            applicant_name=resident.name,
+            applicant_phone=resident.phone,
+            service="行动不便，请上门办理车辆通行证",
+            requested_at=now - timedelta(days=4 - i),
+            received_by_id=desk.id if desk else None,
+            status=status,
+            **fields,
+        )
+        home_visits.register(booking)
+        if status is not B.requested:
+            booking.answered_at = booking.requested_at + timedelta(hours=2)
+            booking.answered_by_id = booking.received_by_id
+        if status is B.abandoned:
+            booking.abandoned_at = booking.appointment_at + timedelta(minutes=30)
+        db.session.add(booking)
+    return len(cases)

@@ -420,6 +420,8 @@ class Factories:
             "cash_hand_in": lambda: self.cash_hand_in(estate),
             "department": lambda: self.department(estate),
             "corrective_action": lambda: self.corrective_action(estate),
+            "workday_override": lambda: self.workday_override(estate),
+            "home_visit_booking": lambda: self.home_visit_booking(estate),
         }
         return makers[resource]()
 
@@ -484,3 +486,32 @@ class Factories:
         db.session.add(shift)
         db.session.flush()
         return shift
+
+    @persisted
+    def workday_override(self, estate, day=None, working: bool = False, note: str = "") -> object:
+        from admin_app.models import WorkdayOverride
+
+        row = WorkdayOverride(
+            estate_id=_id(estate),
+            day=day or date(2026, 11, 11) + timedelta(days=next(_seq) % 300),
+            working=working,
+            note=note or "本小区假日",
+        )
+        db.session.add(row)
+        db.session.flush()
+        return row
+
+    @persisted
+    def home_visit_booking(self, estate, **fields) -> object:
+        """A booking registered through the verb (its answer deadline from the calendar)."""
+        from admin_app.home_visits import operations as home_visits
+        from admin_app.models import HomeVisitBooking
+
+        fields.setdefault("applicant_name", "刘阿姨")
+        fields.setdefault("applicant_phone", "13800138000")
+        fields.setdefault("service", "老人行动不便，请上门办理停车证")
+        booking = HomeVisitBooking(estate_id=_id(estate), **fields)
+        home_visits.register(booking)
+        db.session.add(booking)
+        db.session.flush()
+        return booking

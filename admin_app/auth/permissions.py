@@ -156,6 +156,20 @@ PERMISSIONS: dict[str, dict[Role, frozenset[str]]] = {
     "failed_job": {R.admin: READ},
     # The duty rota and logs of one's estates: everyone may be on duty (duty/).
     "duty_shift": {role: READ for role in Role},
+    # An estate's working-day calendar: supervisors keep it, everyone at the desk reads it.
+    "workday_override": {
+        R.admin: ALL,
+        R.director: READ_EXPORT,
+        R.supervisor: ALL,
+        R.receptionist: READ,
+    },
+    # Home-visit bookings (上门服务预约): the desk takes and answers them.
+    "home_visit_booking": {
+        R.admin: ALL,
+        R.director: READ_EXPORT,
+        R.supervisor: WRITE_EXPORT,
+        R.receptionist: WRITE,
+    },
 }
 
 # Named actions beyond CRUD: the workflow verbs, as "<resource>.<action>".
@@ -291,6 +305,11 @@ ACTIONS: dict[str, frozenset[Role]] = {
     "work_order.pass_on": frozenset({R.technician}),
     "work_order.chase": FRONT_DESK,
     "ticket.report_from_field": frozenset({R.technician, R.guard}),
+    "home_visit_booking.agree": FRONT_DESK,
+    "home_visit_booking.refuse": FRONT_DESK,
+    "home_visit_booking.call_off": FRONT_DESK,
+    "home_visit_booking.abandon": FRONT_DESK,
+    "home_visit_booking.visit": FRONT_DESK,
 }
 
 

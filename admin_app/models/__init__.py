@@ -4,6 +4,7 @@ from admin_app.models.attachment import Attachment
 from admin_app.models.audit import AuditRecord
 from admin_app.models.base import Choice
 from admin_app.models.batch_run import BatchRun, BatchStatus, batch_run_estate
+from admin_app.models.calendar import WorkdayOverride
 from admin_app.models.complaint import (
     ActionStatus,
     ComplaintRound,
@@ -13,6 +14,7 @@ from admin_app.models.complaint import (
 )
 from admin_app.models.estate import Estate
 from admin_app.models.gate_check import CheckMethod, GateCheck, GateResult, PassKind
+from admin_app.models.home_visit import BookingChannel, BookingStatus, HomeVisitBooking
 from admin_app.models.numbering import NumberSequence
 from admin_app.models.passes import PassStatus, ReleasePass, VehiclePass, VehicleType, WorkerPass
 from admin_app.models.payment import (
@@ -141,6 +143,10 @@ __all__ = [
     "DutyShift",
     "DutySwap",
     "SwapStatus",
+    "WorkdayOverride",
+    "BookingChannel",
+    "BookingStatus",
+    "HomeVisitBooking",
 ]
 
 from admin_app.models.duty import DutyHoliday, DutyLogEntry, DutyShift, DutySwap, SwapStatus  # noqa: E402

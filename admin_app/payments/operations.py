@@ -28,7 +28,7 @@ from admin_app.models import (
     Staff,
     WorkOrder,
 )
-from admin_app.services import history, numbering
+from admin_app.services import calendar, history, numbering
 from admin_app.services.errors import ServiceError
 from admin_app.services.workflow import ACTION_LABELS, StateMachine, step
 
@@ -66,10 +66,10 @@ HAND_IN_LABEL = _l("Hand in collections")
 ACTION_LABELS[("cash_hand_in", "hand_in")] = ACTION_LABELS[("payment", "hand_in")] = HAND_IN_LABEL
 
 
-def hand_in_due(collected_at: datetime) -> datetime:
-    """Money taken today is handed in by the close of the next office day."""
+def hand_in_due(collected_at: datetime, estate_id: int | None = None) -> datetime:
+    """Money taken today is handed in by the close of the estate's next working day."""
     end = current_app.config["OFFICE_HOURS_END"] if has_app_context() else 20
-    day = collected_at.date() + timedelta(days=1)
+    day = calendar.add_working_days(estate_id, collected_at.date(), 1)
     return datetime.combine(day, time()) + timedelta(hours=end)
 
 
@@ -110,7 +110,7 @@ def _take(payment: Payment, actor, method) -> None:
     payment.state = P.paid
     payment.paid_at = now
     payment.collected_by_id = actor.id
-    payment.hand_in_due_at = hand_in_due(now)
+    payment.hand_in_due_at = hand_in_due(now, payment.estate_id)
     # In this transaction: a close that fails gives its number back, so none is skipped.
     payment.number = numbering.number_for(db.session, payment.estate_id, "receipt")
 

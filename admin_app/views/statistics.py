@@ -19,6 +19,7 @@ from admin_app.panel import export as exporting
 from admin_app.panel.access import SecurePage
 from admin_app.services import statistics as stats
 from admin_app.services.errors import ServiceError
+from admin_app.services.statistics import home_visits as home_visit_stats
 from admin_app.surveys import results as survey_results
 
 EXPORT_FORMATS = ("csv", "xlsx")
@@ -80,6 +81,7 @@ class StatisticsView(SecurePage):
             # The tile counts repair revisits; the residents' yearly survey is shown apart.
             surveys=survey_results.of_year(ids, period.start.year),
             may_see_surveys=allowed(current_user, "survey", VIEW),
+            home_visits=home_visit_stats.monthly(ids, period),
         )
 
     @expose("/reception/")

@@ -37,7 +37,7 @@ from admin_app.models import (
 from admin_app.models.work_order import money
 from admin_app.payments import operations as payments
 from admin_app.prices import operations as prices
-from admin_app.services import handoffs, history, storage
+from admin_app.services import calendar, handoffs, history, storage
 from admin_app.services.errors import ServiceError
 from admin_app.services.reminders import manual
 from admin_app.services.workflow import StateMachine, step
@@ -49,7 +49,7 @@ OPEN_STATES = frozenset({S.new, S.dispatched, S.arrived, S.quoted, S.in_progress
 PAID_KINDS = frozenset(
     {WorkOrderKind.home_repair_paid, WorkOrderKind.paid_cleaning, WorkOrderKind.home_visit}
 )
-# The revisit call is due by the end of the next office day; an emergency within 24 hours.
+# The revisit call is due by the end of the next working day; an emergency within 24 hours.
 REVISIT_BY = time(18, 0)
 
 WORK_ORDER = StateMachine(
@@ -439,11 +439,13 @@ def close_with_signature(
             order, actor, amount=order.fee_collected, method=method, at_office=pay_at_office
         )
         order.closed_at = now
-        order.revisit_due_at = revisit_due(now, order.is_emergency)
+        order.revisit_due_at = revisit_due(now, order.is_emergency, order.estate_id)
 
 
-def revisit_due(closed_at: datetime, emergency: bool) -> datetime:
-    next_day_end = datetime.combine(closed_at.date() + timedelta(days=1), REVISIT_BY)
+def revisit_due(closed_at: datetime, emergency: bool, estate_id: int | None = None) -> datetime:
+    """The end of the estate's next working day; an emergency's within 24 hours too."""
+    next_day = calendar.add_working_days(estate_id, closed_at.date(), 1)
+    next_day_end = datetime.combine(next_day, REVISIT_BY)
     return min(closed_at + timedelta(hours=24), next_day_end) if emergency else next_day_end
 
 

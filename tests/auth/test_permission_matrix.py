@@ -19,6 +19,7 @@ from admin_app.models import (
     CashHandIn,
     Estate,
     GateCheck,
+    HomeVisitBooking,
     Payment,
     PriceItem,
     ReleasePass,
@@ -32,6 +33,7 @@ from admin_app.models import (
     Ticket,
     Unit,
     VehiclePass,
+    WorkdayOverride,
     WorkerPass,
     WorkOrder,
     batch_run_estate,
@@ -127,6 +129,19 @@ EXPECTED = {
         "receptionist": "V",
         "technician": "V",
     },
+    # The working-day calendar: supervisors keep it, the desk reads it.
+    "workday_override": {
+        "admin": "VCEDX",
+        "director": "VX",
+        "supervisor": "VCEDX",
+        "receptionist": "V",
+    },
+    "home_visit_booking": {
+        "admin": "VCEDX",
+        "director": "VX",
+        "supervisor": "VCEX",
+        "receptionist": "VCE",
+    },
 }
 ROLES = [r.value for r in Role]
 MODELS = {
@@ -148,6 +163,8 @@ MODELS = {
     "reminder_delivery": ReminderDelivery,
     "payment": Payment,
     "cash_hand_in": CashHandIn,
+    "workday_override": WorkdayOverride,
+    "home_visit_booking": HomeVisitBooking,
 }
 AJAX_REFS = {
     "unit": ["estate"],
@@ -161,6 +178,8 @@ AJAX_REFS = {
     "renovation_inspection": ["renovation"],
     "price_item": ["estate"],
     "staff": ["estates"],
+    "workday_override": ["estate"],
+    "home_visit_booking": ["estate", "unit", "resident"],
 }
 CASES = [(resource, role) for resource in EXPECTED for role in ROLES]
 

@@ -21,6 +21,7 @@ from admin_app.models import (
     WorkOrder,
     WorkOrderStatus,
 )
+from admin_app.services import calendar
 from admin_app.services.errors import ServiceError
 from admin_app.tickets import operations as tickets
 from admin_app.work_orders import operations as work_orders
@@ -288,7 +289,9 @@ def test_close_stores_the_signature_in_the_database(factories, in_app, world):
         stored = db.session.get(StoredFile, record.signature_file_id)
         assert stored.data == PNG and stored.content_type == "image/png"
         assert record.signer_name == "王女士" and record.fee_collected == Decimal("85.50")
-        assert record.revisit_due_at.date() == record.closed_at.date() + timedelta(days=1)
+        assert record.revisit_due_at.date() == calendar.add_working_days(
+            record.estate_id, record.closed_at.date(), 1
+        )
 
 
 @pytest.mark.parametrize(

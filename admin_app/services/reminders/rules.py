@@ -36,6 +36,7 @@ from admin_app.models import (
     WorkOrderStatus,
 )
 from admin_app.models.duty import DutyHoliday
+from admin_app.models.home_visit import BookingStatus, HomeVisitBooking
 
 MINUTE, HOUR, DAY = timedelta(minutes=1), timedelta(hours=1), timedelta(days=1)
 
@@ -327,6 +328,35 @@ RULES: tuple[Rule, ...] = (
         warn_role=Role.supervisor,
         warn_before=HOLIDAY_ROTA_NOTICE,
         escalate=up((0 * DAY, Role.director)),
+    ),
+)
+
+RULES += (
+    # A home-visit request is answered within 1 working day [002 篇3 第八條]: a time agreed
+    # or a refusal explained; the deadline is the close of the estate's next working day.
+    Rule(
+        name="home_visit_answer",
+        model=HomeVisitBooking,
+        deadline="answer_due_at",
+        subject=_l("Answer a home-visit request (1 working day)"),
+        states=frozenset({BookingStatus.requested}),
+        done_when=("answered_at",),
+        warn=("received_by_id",),
+        warn_before=2 * HOUR,
+        escalate=up((0 * HOUR, Role.supervisor), (1 * DAY, Role.director)),
+    ),
+    # The agreed visit: the day before, while it can still be called off (8 hours' notice,
+    # 第十條); 30 minutes past it with no contact it is abandoned (第十一條, by the sweep).
+    Rule(
+        name="home_visit_booking",
+        model=HomeVisitBooking,
+        deadline="appointment_at",
+        subject=_l("Booked home visit (call off at least 8 hours before)"),
+        states=frozenset({BookingStatus.agreed}),
+        done_when=("visited_at",),
+        warn=("answered_by_id",),
+        warn_before=1 * DAY,
+        escalate=up((30 * MINUTE, Role.supervisor)),
     ),
 )
 
