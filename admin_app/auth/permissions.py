@@ -274,6 +274,17 @@ ACTIONS: dict[str, frozenset[Role]] = {
     "survey.enter": FRONT_DESK,
     # Upload, check and commit resident lists (in the user's own estates).
     "resident.import": frozenset({R.receptionist, R.supervisor, R.director, R.admin}),
+    # The household archive (archive/): the desk files and opens documents (an ID copy only
+    # with resident.show_id_number); supervisors read who opened them.
+    "household_document.add": FRONT_DESK,
+    "household_document.open": FRONT_DESK,
+    "household_document.see_openings": SUPERVISORS,
+    # Large-item release slips: everyone who approves them in some estate; the estate's
+    # setting (passes/operations.py: release_approvers) decides for each slip.
+    "release_pass.approve": ISSUERS,
+    "release_pass.reject": ISSUERS,
+    # An estate's settings (views/estate_settings.py).
+    "estate.change_settings": APPROVERS,
 }
 
 

@@ -11,8 +11,9 @@ from admin_app.models.complaint import (
     Department,
     department_member,
 )
-from admin_app.models.estate import Estate
+from admin_app.models.estate import Estate, ReleaseApprover
 from admin_app.models.gate_check import CheckMethod, GateCheck, GateResult, PassKind
+from admin_app.models.household_document import DocumentKind, HouseholdDocument
 from admin_app.models.numbering import NumberSequence
 from admin_app.models.passes import PassStatus, ReleasePass, VehiclePass, VehicleType, WorkerPass
 from admin_app.models.payment import (
@@ -136,4 +137,7 @@ __all__ = [
     "WorkOrderStatus",
     "WorkerPass",
     "staff_estate",
+    "DocumentKind",
+    "HouseholdDocument",
+    "ReleaseApprover",
 ]

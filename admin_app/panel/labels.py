@@ -174,6 +174,8 @@ LABELS = {
     "pass_kind": _l("Pass kind"),
     "pass_number": _l("Pass"),
     "attachment": _l("Attachment"),
+    "household_document": _l("Document on file"),
+    "release_approver": _l("Who approves large-item release slips"),
 }
 
 # What each kind of record is called (history's "Record type", reminders' record links).
@@ -194,6 +196,7 @@ RECORD_TYPES = {
     "quote_line": _l("Quote line"),
     "payment": _l("Fee record"),
     "cash_hand_in": _l("Hand-in sheet"),
+    "household_document": _l("Document on file"),
 }
 
 # How history names each action; services add theirs as they name new actions.
@@ -235,6 +238,9 @@ ACTION_LABELS = {
     "add_attachment": _l("Attachment added"),
     "remove_attachment": _l("Attachment removed"),
     "prefill_prices": _l("Price list pre-filled"),
+    "add_document": _l("Document filed"),
+    "open_document": _l("Document opened"),
+    "change_settings": _l("Settings changed"),
 }
 
 
