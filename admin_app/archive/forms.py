@@ -24,7 +24,9 @@ class DocumentForm(CleanForm):
         validators=[InputRequired()],
     )
     file = FileField(_l("Scan or PDF"))
-    document_date = DateField(_l("Date of the document"), default=clock.today)
+    document_date = DateField(
+        _l("Date of the document"), default=clock.today, validators=[Optional()]
+    )
     resident = SelectField(
         _l("Concerns"), coerce=int, default=WHOLE_HOUSEHOLD, validators=[Optional()]
     )
