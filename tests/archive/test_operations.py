@@ -173,3 +173,22 @@ def test_a_company_wide_director_files_and_opens_in_every_estate(in_app, world):
     with in_app():
         document = add(world, "director", unit=world.unit_b)
         assert archive.open_document(document, db.session.get(Staff, world.director.id)).data
+
+
+def test_an_id_copy_goes_when_its_household_is_anonymised_and_other_documents_stay(
+    app, in_app, factories, world
+):
+    from admin_app.retention import jobs as retention
+
+    gone = factories.resident(world.unit_a, name="旧业主")
+    with in_app():
+        id_copy = add(world, "boss", kind=DocumentKind.id_copy, data=files.png(), resident=gone)
+        form = add(world, "desk", kind=DocumentKind.registration_form, resident=gone)
+        row = db.session.get(Resident, gone.id)
+        row.move_out = clock.today() - timedelta(days=365 * 10)
+        db.session.commit()
+        id_copy_file, form_id = id_copy.stored_file_id, form.id
+        assert retention.run()["residents"] == 1
+        db.session.expire_all()
+        assert [d.id for d in db.session.query(HouseholdDocument)] == [form_id]
+        assert db.session.get(StoredFile, id_copy_file) is None
