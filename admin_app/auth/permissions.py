@@ -310,6 +310,17 @@ ACTIONS: dict[str, frozenset[Role]] = {
     "home_visit_booking.call_off": FRONT_DESK,
     "home_visit_booking.abandon": FRONT_DESK,
     "home_visit_booking.visit": FRONT_DESK,
+    # The household archive (archive/): the desk files and opens documents (an ID copy only
+    # with resident.show_id_number); supervisors read who opened them.
+    "household_document.add": FRONT_DESK,
+    "household_document.open": FRONT_DESK,
+    "household_document.see_openings": SUPERVISORS,
+    # Large-item release slips: everyone who approves them in some estate; the estate's
+    # setting (passes/operations.py: release_approvers) decides for each slip.
+    "release_pass.approve": ISSUERS,
+    "release_pass.reject": ISSUERS,
+    # An estate's settings (views/estate_settings.py).
+    "estate.change_settings": APPROVERS,
 }
 
 

@@ -12,9 +12,10 @@ from admin_app.models.complaint import (
     Department,
     department_member,
 )
-from admin_app.models.estate import Estate
+from admin_app.models.estate import Estate, ReleaseApprover
 from admin_app.models.gate_check import CheckMethod, GateCheck, GateResult, PassKind
 from admin_app.models.home_visit import BookingChannel, BookingStatus, HomeVisitBooking
+from admin_app.models.household_document import DocumentKind, HouseholdDocument
 from admin_app.models.numbering import NumberSequence
 from admin_app.models.passes import PassStatus, ReleasePass, VehiclePass, VehicleType, WorkerPass
 from admin_app.models.payment import (
@@ -147,9 +148,12 @@ __all__ = [
     "BookingChannel",
     "BookingStatus",
     "HomeVisitBooking",
+    "DocumentKind",
+    "HouseholdDocument",
+    "ReleaseApprover",
 ]
 
-from admin_app.models.duty import DutyHoliday, DutyLogEntry, DutyShift, DutySwap, SwapStatus  # noqa: E402
 from admin_app.models.dispatch import DispatchTurn, WorkOrderChase  # noqa: E402
+from admin_app.models.duty import DutyHoliday, DutyLogEntry, DutyShift, DutySwap, SwapStatus  # noqa: E402
 
 __all__ += ["DispatchTurn", "WorkOrderChase"]

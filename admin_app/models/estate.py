@@ -2,11 +2,19 @@
 
 from __future__ import annotations
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import Boolean, String, false
 from sqlalchemy.orm import Mapped, mapped_column
 
 from admin_app.extensions import db
-from admin_app.models.base import TimestampMixin
+from admin_app.models.base import Choice, TimestampMixin, choice_column
+
+
+class ReleaseApprover(Choice):
+    """Who approves a large-item release slip (大件物品放行条) in the estate."""
+
+    supervisor = "supervisor", _l("A supervisor")
+    receptionist = "receptionist", _l("The front desk (receptionist)")
 
 
 class Estate(TimestampMixin, db.Model):
@@ -37,6 +45,13 @@ class Estate(TimestampMixin, db.Model):
         self.auto_dispatch_trades = ",".join(
             sorted({str(getattr(c, "value", c)) for c in codes or ()})
         )
+
+    # The estate's settings (views/estate_settings.py).
+    release_approver: Mapped[ReleaseApprover] = mapped_column(
+        choice_column(ReleaseApprover),
+        default=ReleaseApprover.supervisor,
+        server_default=ReleaseApprover.supervisor.value,
+    )
 
     def __str__(self) -> str:
         return self.name

@@ -181,6 +181,8 @@ LABELS = {
     "caller": _l("Who called"),
     "called_at": _l("Called at"),
     "logged_by": _l("Logged by"),
+    "household_document": _l("Document on file"),
+    "release_approver": _l("Who approves large-item release slips"),
 }
 
 # What each kind of record is called (history's "Record type", reminders' record links).
@@ -206,6 +208,7 @@ RECORD_TYPES = {
     "duty_swap": _l("Duty swap request"),
     "duty_holiday": _l("Public holiday"),
     "work_order_chase": _l("Resident's chase"),
+    "household_document": _l("Document on file"),
 }
 
 # How history names each action; services add theirs as they name new actions.
@@ -248,6 +251,9 @@ ACTION_LABELS = {
     "remove_attachment": _l("Attachment removed"),
     "prefill_prices": _l("Price list pre-filled"),
     "report_from_field": _l("Reported from the field"),
+    "add_document": _l("Document filed"),
+    "open_document": _l("Document opened"),
+    "change_settings": _l("Settings changed"),
 }
 
 

@@ -17,10 +17,13 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import inspect
 
 from admin_app import clock
+from admin_app.auth.permissions import APPROVERS, may
+from admin_app.auth.scope import estate_allowed
 from admin_app.extensions import db
 from admin_app.models import (
     GateResult,
     PassStatus,
+    ReleaseApprover,
     ReleasePass,
     Renovation,
     RenovationStatus,
@@ -31,7 +34,7 @@ from admin_app.models import (
     WorkerPass,
 )
 from admin_app.services import history
-from admin_app.services.errors import ServiceError
+from admin_app.services.errors import Forbidden, NotFound, ServiceError
 from admin_app.services.reminders import manual
 from admin_app.services.workflow import StateMachine, step
 
@@ -62,10 +65,34 @@ def _renew():
 
 WORKER_PASS = StateMachine("worker_pass", [*_lifecycle(), _renew()])
 VEHICLE_PASS = StateMachine("vehicle_pass", [*_lifecycle(), _renew()])
+
+
+def release_approvers(estate) -> frozenset[Role]:
+    """Who approves (and rejects) a large-item release slip in the estate: its setting."""
+    desk = estate is not None and estate.release_approver is ReleaseApprover.receptionist
+    return frozenset({Role.receptionist, Role.supervisor, Role.admin} if desk else APPROVERS)
+
+
+def _release_approver(record, actor):
+    if getattr(actor, "role", None) in release_approvers(record.estate):
+        return None
+    return _l("In this estate, release slips are approved by a supervisor.")
+
+
+def _release_lifecycle():
+    decide = {"approve", "reject"}
+    return [
+        step(t.name, t.label, t.sources, t.target, t.applies, who=_release_approver)
+        if t.name in decide
+        else t
+        for t in _lifecycle()
+    ]
+
+
 RELEASE_PASS = StateMachine(
     "release_pass",
     [
-        *_lifecycle(),
+        *_release_lifecycle(),
         step(
             "confirm_owner",
             _l("Record the owner's confirmation"),
@@ -402,4 +429,26 @@ def end_workers(renovation, reason) -> int:
 def remind(record, actor) -> None:
     """An application waiting too long: the estate's supervisors are reminded to decide."""
     with machine_for(record).transition(record, "remind", actor):
-        manual.remind_now(record, actor, recipient_id=None, role=Role.supervisor)
+        to = Role.supervisor
+        if isinstance(record, ReleasePass) and Role.receptionist in release_approvers(
+            record.estate
+        ):
+            to = Role.receptionist  # the estate's desk decides its release slips
+        manual.remind_now(record, actor, recipient_id=None, role=to)
+
+
+# ---- the estate's setting ------------------------------------------------------------------
+def set_release_approver(estate, actor, approver) -> None:
+    """Who approves the estate's large-item release slips from now on (supervisors, as the
+    product always did, or the front desk, as the seed's job description says)."""
+    if estate is None or not estate_allowed(actor, estate.id):
+        raise NotFound(_l("The record was not found."))
+    if not may(actor, "estate.change_settings"):
+        raise Forbidden(_l("Only a supervisor or an administrator may change the settings."))
+    try:
+        approver = ReleaseApprover(approver)
+    except ValueError:
+        raise ServiceError(_l("Choose who approves release slips.")) from None
+    with history.action("change_settings", actor=actor):
+        estate.release_approver = approver
+        db.session.flush()

@@ -19,6 +19,7 @@ from admin_app.panel.labels import LABELS
 from admin_app.panel.lookups import ESTATE_LOOKUP, RESIDENT_LOOKUP, UNIT_LOOKUP
 from admin_app.renovations import operations as renovations
 from admin_app.renovations.actions import RENOVATION_ACTIONS
+from admin_app.renovations.printing import RenovationPrintsMixin
 from admin_app.services import storage
 
 RENOVATION_LOOKUP = {"fields": ("number",), "placeholder": _l("Search renovation number")}
@@ -49,8 +50,9 @@ def worker_pass_list(view, context, model, name):
     return Markup("<ul class='mb-0 pl-3'>{}</ul>").format(items) if items else ""
 
 
-class RenovationView(AttachmentsMixin, ActionsMixin, SecureModelView):
+class RenovationView(RenovationPrintsMixin, AttachmentsMixin, ActionsMixin, SecureModelView):
     resource = "renovation"
+    details_template = "admin/wuye/renovation_details.html"
     machine = renovations.RENOVATION
     record_actions = RENOVATION_ACTIONS
     column_labels = {

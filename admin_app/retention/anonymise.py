@@ -12,13 +12,22 @@ from __future__ import annotations
 from datetime import date
 
 from flask import current_app
-from sqlalchemy import case, select, update
+from sqlalchemy import case, delete, select, update
 
 from admin_app import clock
 from admin_app.extensions import db
-from admin_app.models import AuditRecord, ReleasePass, Resident, Ticket, WorkOrder
+from admin_app.models import (
+    AuditRecord,
+    DocumentKind,
+    HouseholdDocument,
+    ReleasePass,
+    Resident,
+    StoredFile,
+    Ticket,
+    WorkOrder,
+)
 from admin_app.retention.purge import batches
-from admin_app.services import history
+from admin_app.services import history, storage
 
 # What an anonymised name reads as, in either language (a name is data, not a message).
 ANONYMISED = "***"
@@ -105,6 +114,7 @@ def _anonymise(ids: list[int]) -> None:
             .values({name: case((table.c[name].is_(None), None), else_=ANONYMISED), phone: None}),
         )
         _blank_history(table.name, copies, (name, phone))
+    _forget_id_copies(ids)
     history.write(
         db.session,
         [
@@ -119,6 +129,23 @@ def _anonymise(ids: list[int]) -> None:
             for resident_id in ids
         ],
     )
+
+
+def _forget_id_copies(ids: list[int]) -> None:
+    """The residents' ID copies in the household archive go with their ID numbers (core
+    deletes, like the rest: the file name may carry the person's name)."""
+    document = HouseholdDocument.__table__
+    rows = db.session.execute(
+        select(document.c.id, document.c.stored_file_id).where(
+            document.c.resident_id.in_(ids), document.c.kind == DocumentKind.id_copy.value
+        )
+    ).all()
+    if not rows:
+        return
+    file_ids = [file_id for _, file_id in rows]
+    db.session.execute(delete(document).where(document.c.id.in_([pk for pk, _ in rows])))
+    storage.forget_objects(file_ids)
+    db.session.execute(delete(StoredFile.__table__).where(StoredFile.__table__.c.id.in_(file_ids)))
 
 
 def _blank_history(entity_type: str, ids: list[int], fields) -> None:

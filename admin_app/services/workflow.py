@@ -33,11 +33,19 @@ class Transition:
     sources: frozenset
     target: object | None  # None: the state stays (the verb changes other fields)
     applies: Callable[[object], bool] | None = None  # e.g. only for complaints
+    # Beyond the role table, a rule of the record's estate (who approves release slips there):
+    # (record, actor) -> why not, or None.
+    who: Callable[[object, object], object | None] | None = None
 
 
-def step(name: str, label, sources: Iterable, target=None, applies=None) -> Transition:
+def step(name: str, label, sources: Iterable, target=None, applies=None, who=None) -> Transition:
     return Transition(
-        name=name, label=label, sources=frozenset(sources), target=target, applies=applies
+        name=name,
+        label=label,
+        sources=frozenset(sources),
+        target=target,
+        applies=applies,
+        who=who,
     )
 
 
@@ -72,6 +80,10 @@ class StateMachine:
         if not scope_known and not in_scope(actor, record):
             # Another estate's record, or (for a technician) someone else's work order.
             return lambda: str(_l("This record is not yours to act on."))
+        if transition.who is not None:
+            refused = transition.who(record, actor)
+            if refused is not None:
+                return lambda: str(refused)
         if transition.applies is not None and not transition.applies(record):
             return lambda: str(
                 _l(

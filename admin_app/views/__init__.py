@@ -62,3 +62,13 @@ def register(admin) -> None:
     admin.add_view(
         BatchRunView(BatchRun, db, name=_l("Batches"), category=RECORDS, endpoint="action_batch")
     )
+    from admin_app.views.estate_settings import EstateSettingsView
+
+    admin.add_view(
+        EstateSettingsView(
+            name=_l("Estate settings"),
+            category=PROPERTY,
+            endpoint="estate_settings",
+            url="estate_settings",
+        )
+    )

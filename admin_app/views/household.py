@@ -10,6 +10,7 @@ from flask import request, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
+from admin_app.archive.views import ArchiveMixin
 from admin_app.auth.permissions import CREATE, VIEW, allowed
 from admin_app.panel.labels import LABELS
 from admin_app.services import household
@@ -114,8 +115,9 @@ def _new_ticket_url(**prefill) -> str | None:
     return url_for("ticket.create_view", **prefill, url=request.full_path)
 
 
-class HouseholdFileMixin:
-    """For the unit and resident views: their details page shows the household's file."""
+class HouseholdFileMixin(ArchiveMixin):
+    """For the unit and resident views: their details page shows the household's file and
+    its documents (archive/views.py)."""
 
     details_template = "admin/wuye/household_details.html"
 
