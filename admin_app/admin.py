@@ -9,6 +9,7 @@ from flask_babel import lazy_gettext as _l
 
 from admin_app import (
     content_policy,
+    moving,
     passes,
     payments,
     prices,
@@ -27,6 +28,7 @@ from admin_app.views.index import HomeView
 
 # Front desk, fees, passes, property, then the records and pages that span domains.
 DOMAINS = (tickets, work_orders, prices, payments, passes, renovations, residents, views, surveys)
+DOMAINS += (moving,)
 
 
 def create_admin(app) -> Admin:

@@ -154,6 +154,8 @@ PERMISSIONS: dict[str, dict[Role, frozenset[str]]] = {
     "inbox": {role: READ for role in Role},
     # RQ's failed jobs (they may carry any record's ids): administrators only.
     "failed_job": {R.admin: READ},
+    # Move-in (入伙) and move-out: the front desk walks the households through their steps.
+    "move_in": {R.admin: READ, R.director: READ, R.supervisor: READ, R.receptionist: READ},
 }
 
 # Named actions beyond CRUD: the workflow verbs, as "<resource>.<action>".
@@ -274,6 +276,29 @@ ACTIONS: dict[str, frozenset[Role]] = {
     "survey.enter": FRONT_DESK,
     # Upload, check and commit resident lists (in the user's own estates).
     "resident.import": frozenset({R.receptionist, R.supervisor, R.director, R.admin}),
+    # Move-in: every step at the front desk; a supervisor cancels; fees through payments.
+    **{
+        f"move_in.{name}": FRONT_DESK
+        for name in (
+            "start",
+            "notify",
+            "verify_notice",
+            "sign_covenant",
+            "register",
+            "handbook",
+            "renovation",
+            "sign_receipt",
+            "pay_fees",
+            "inspect",
+            "keys",
+            "file",
+            "attach",
+            "move_out",
+        )
+    },
+    "move_in.cancel": SUPERVISORS,
+    "move_in.remove_attachment": SUPERVISORS,
+    "payment.take_move_in_fees": FRONT_DESK,
 }
 
 

@@ -136,4 +136,9 @@ __all__ = [
     "WorkOrderStatus",
     "WorkerPass",
     "staff_estate",
+    "MoveIn",
+    "MoveInStage",
+    "MoveInStep",
 ]
+
+from admin_app.models.move_in import MoveIn, MoveInStage, MoveInStep  # noqa: E402

@@ -80,6 +80,14 @@ HANDOFF_KINDS: dict[str, HandoffKind] = {
     )
 }
 
+# A household moved out, but the person at the desk may not revoke its passes.
+MOVE_OUT_PASSES = HandoffKind(
+    "handoff_move_out_passes",
+    _l("Passes to revoke after a move-out"),
+    _l("%(record)s has moved out: revoke the household's passes."),
+)
+HANDOFF_KINDS[MOVE_OUT_PASSES.name] = MOVE_OUT_PASSES
+
 
 def is_handoff(dedupe_key: str) -> bool:
     return dedupe_key.startswith(f"{PREFIX}:")
