@@ -37,6 +37,7 @@ RESOURCES = [
     "audit_record",
     "reminder",
     "reminder_delivery",
+    "move_in",
 ]
 LANGUAGES = {"en": ("Log out", "Tickets"), "zh-CN": ("退出登录", "来电来访")}
 
