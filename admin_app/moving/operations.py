@@ -72,10 +72,10 @@ OPEN = frozenset(STEPS)
 NEXT = dict(zip(STEPS, (*STEPS[1:], S.done), strict=True))
 # The steps whose signed or checked paper is kept as the step's attachment.
 DOCUMENTS = {
-    S.verify_notice: _l("Move-in notice (入住通知书)"),
-    S.sign_covenant: _l("Signed interim owners' covenant (业主临时公约)"),
-    S.register: _l("Registration form and ID copy (住户情况登记表)"),
-    S.sign_receipt: _l("Signed receipt of handed-over items (物品资料领取确认书)"),
+    S.verify_notice: _l("Move-in notice"),
+    S.sign_covenant: _l("Signed interim owners' covenant"),
+    S.register: _l("Registration form and ID copy"),
+    S.sign_receipt: _l("Signed receipt of handed-over items"),
 }
 DEFECTS_MAX = 20
 
