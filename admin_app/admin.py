@@ -11,6 +11,7 @@ from admin_app import (
     content_policy,
     duty,
     home_visits,
+    moving,
     passes,
     payments,
     prices,
@@ -32,6 +33,7 @@ from admin_app.views.index import HomeView
 DOMAINS = (tickets, work_orders, prices, payments, passes, renovations, residents, views, surveys)
 DOMAINS += (duty,)
 DOMAINS += (home_visits, workdays)
+DOMAINS += (moving,)
 
 
 def create_admin(app) -> Admin:

@@ -39,6 +39,7 @@ RESOURCES = [
     "reminder_delivery",
     "home_visit_booking",
     "workday_override",
+    "move_in",
 ]
 LANGUAGES = {"en": ("Log out", "Tickets"), "zh-CN": ("退出登录", "来电来访")}
 

@@ -151,9 +151,13 @@ __all__ = [
     "DocumentKind",
     "HouseholdDocument",
     "ReleaseApprover",
+    "MoveIn",
+    "MoveInStage",
+    "MoveInStep",
 ]
 
 from admin_app.models.dispatch import DispatchTurn, WorkOrderChase  # noqa: E402
 from admin_app.models.duty import DutyHoliday, DutyLogEntry, DutyShift, DutySwap, SwapStatus  # noqa: E402
+from admin_app.models.move_in import MoveIn, MoveInStage, MoveInStep  # noqa: E402
 
 __all__ += ["DispatchTurn", "WorkOrderChase"]

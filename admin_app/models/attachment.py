@@ -1,4 +1,4 @@
-"""Attachment: a photo or PDF kept on a ticket, work order, renovation or inspection."""
+"""Attachment: a photo or PDF kept on a ticket, work order, renovation, inspection or move-in."""
 
 from __future__ import annotations
 
@@ -20,6 +20,7 @@ RECORD_KEYS = {
     "work_order": "work_order_id",
     "renovation": "renovation_id",
     "renovation_inspection": "inspection_id",
+    "move_in": "move_in_id",
 }
 _ONE_RECORD = " + ".join(
     f"(CASE WHEN {column} IS NULL THEN 0 ELSE 1 END)" for column in RECORD_KEYS.values()
@@ -66,10 +67,14 @@ class Attachment(EstateScoped, db.Model):
     inspection_id: Mapped[int | None] = mapped_column(
         ForeignKey("renovation_inspection.id", ondelete="CASCADE"), index=True
     )
+    move_in_id: Mapped[int | None] = mapped_column(
+        ForeignKey("move_in.id", ondelete="CASCADE"), index=True
+    )
     ticket = _record_link("Ticket", ticket_id)
     work_order = _record_link("WorkOrder", work_order_id)
     renovation = _record_link("Renovation", renovation_id)
     inspection = _record_link("RenovationInspection", inspection_id)
+    move_in = _record_link("MoveIn", move_in_id)
 
     filename: Mapped[str] = mapped_column(String(200), default="")
     content_type: Mapped[str] = mapped_column(String(100))

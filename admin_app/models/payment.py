@@ -50,8 +50,12 @@ class Payment(EstateScoped, TimestampMixin, db.Model):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    work_order_id: Mapped[int] = mapped_column(ForeignKey("work_order.id"), unique=True)
+    # A work order's fee, or one line of a move-in's fees (the item names it).
+    work_order_id: Mapped[int | None] = mapped_column(ForeignKey("work_order.id"), unique=True)
     work_order = relationship("WorkOrder", backref=db.backref("payment", uselist=False))
+    move_in_id: Mapped[int | None] = mapped_column(ForeignKey("move_in.id"), index=True)
+    move_in = relationship("MoveIn", backref=db.backref("payments", order_by="Payment.id"))
+    item: Mapped[str | None] = mapped_column(String(100))
     amount: Mapped[Decimal] = mapped_column(Numeric(10, 2))
     state: Mapped[PaymentState] = mapped_column(
         choice_column(PaymentState), default=PaymentState.unpaid
@@ -79,7 +83,7 @@ class Payment(EstateScoped, TimestampMixin, db.Model):
     invoice_issued_by = relationship("Staff", foreign_keys=[invoice_issued_by_id])
 
     def __str__(self) -> str:
-        return self.number or str(self.work_order or "")
+        return self.number or str(self.work_order or self.item or "")
 
 
 class CashHandIn(EstateScoped, TimestampMixin, db.Model):

@@ -64,6 +64,7 @@ HAND_IN = StateMachine(
 # The hand-in is no state-machine step (it makes a sheet): named for the history.
 HAND_IN_LABEL = _l("Hand in collections")
 ACTION_LABELS[("cash_hand_in", "hand_in")] = ACTION_LABELS[("payment", "hand_in")] = HAND_IN_LABEL
+ACTION_LABELS[("payment", "take_move_in_fees")] = _l("Move-in fees paid")
 
 
 def hand_in_due(collected_at: datetime, estate_id: int | None = None) -> datetime:
@@ -93,6 +94,39 @@ def settle_at_close(
         _take(payment, actor, method)
         order.payment_state = P.paid
     return payment
+
+
+def take_move_in_fees(move_in, actor, *, lines, method) -> list[Payment]:
+    """The move-in fees (入住费用) paid at the desk: one paid Payment per line (item, amount)
+    linked to the move-in, each with its receipt number. Called by moving.operations inside
+    the move-in's step; all lines or none (the caller's transaction)."""
+    if not may(actor, "payment.take_move_in_fees"):
+        raise ServiceError(_l("Your role may not do this."))
+    if not estate_allowed(actor, move_in.estate_id):
+        raise ServiceError(_l("This record is not yours to act on."))
+    cleaned = []
+    for item, amount in lines or ():
+        item = (item or "").strip()
+        if not item and amount is None:
+            continue
+        if not item:
+            raise ServiceError(_l("Name each fee."))
+        if amount is None or amount <= 0:
+            raise ServiceError(_l("The fee %(item)s needs an amount above 0."), item=item)
+        cleaned.append((item[:100], _money(amount)))
+    if not cleaned:
+        raise ServiceError(_l("Enter at least one fee and its amount."))
+    taken = []
+    with history.action("take_move_in_fees", actor=actor):
+        for item, amount in cleaned:
+            payment = Payment(
+                estate_id=move_in.estate_id, move_in_id=move_in.id, item=item, amount=amount
+            )
+            db.session.add(payment)
+            _take(payment, actor, method)
+            taken.append(payment)
+        db.session.flush()
+    return taken
 
 
 def pay_at_desk(payment: Payment, actor, *, method) -> None:

@@ -117,6 +117,13 @@ FIELD_REPORT = HandoffKind(
     _l("%(record)s was reported from the field: please take it up."),
 )
 HANDOFF_KINDS.update({kind.name: kind for kind in (HANDED_BACK, PASSED_ON, FIELD_REPORT)})
+# A household moved out, but the person at the desk may not revoke its passes.
+MOVE_OUT_PASSES = HandoffKind(
+    "handoff_move_out_passes",
+    _l("Passes to revoke after a move-out"),
+    _l("%(record)s has moved out: revoke the household's passes."),
+)
+HANDOFF_KINDS[MOVE_OUT_PASSES.name] = MOVE_OUT_PASSES
 
 
 def is_handoff(dedupe_key: str) -> bool:

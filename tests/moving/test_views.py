@@ -1,0 +1,159 @@
+"""The move-in pages as the front desk uses them: start a household from the queue, do each
+step on the household's page and come back to it at the next step, print the registration
+form; another estate's household is not found; bad input is a message, never a 500."""
+
+from __future__ import annotations
+
+import html
+import io
+import re
+
+import pytest
+
+from admin_app.extensions import db
+from admin_app.models import MoveIn, MoveInStage, Payment, Resident, Role, Ticket
+from tests.attachments import files
+
+
+@pytest.fixture
+def world(factories):
+    w = factories.two_estates()
+    w.unit = factories.unit(w.a, building="3", entrance="1", room="601")
+    w.desk = factories.staff(Role.receptionist, estates=[w.a], username="desk")
+    w.desk_b = factories.staff(Role.receptionist, estates=[w.b], username="desk_b")
+    w.boss = factories.staff(Role.supervisor, estates=[w.a], username="boss")
+    return w
+
+
+def start(client, world, unit="3-1-601"):
+    return client.post(
+        f"/admin/move_in/start/?estate={world.a.id}",
+        {"unit": unit, "name": "李业主", "phone": "139 0000 1111", "role": "owner"},
+    )
+
+
+def step(client, move_in_id, name, **data):
+    data = {"step": name, **data}
+    if "document" in data:
+        data["document"] = (io.BytesIO(data["document"]), "scan.png")
+    return client.post(
+        f"/admin/move_in/step/?id={move_in_id}", data, content_type="multipart/form-data"
+    )
+
+
+def messages(client, response) -> list[str]:
+    """The messages on the page the response leads to, as a person reads them."""
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    found = re.findall(r'<div class="alert[^"]*"[^>]*>(.*?)</div>', page, re.S)
+    return [html.unescape(re.sub(r"<[^>]+>|&times;|\s+", " ", m)).strip() for m in found]
+
+
+def test_the_desk_starts_a_household_and_walks_it_to_the_keys_on_one_page(login, in_app, world):
+    desk = login("desk")
+    response = start(desk, world)
+    assert response.status_code == 302
+    with in_app():
+        move_in_id = db.session.query(MoveIn.id).scalar()
+    assert response.headers["Location"].endswith(
+        f"/admin/move_in/details/?id={move_in_id}#step-notify"
+    )
+
+    queue = desk.get(f"/admin/move_in/?estate={world.a.id}").get_data(as_text=True)
+    assert f"/admin/move_in/details/?id={move_in_id}#step-notify" in queue
+
+    png = files.png(size=(30, 30), alpha=False)
+    posts = [
+        ("notify", {}),
+        ("verify_notice", {"document": png}),
+        ("sign_covenant", {"document": png}),
+        ("register", {"document": png, "phone": "13900002222"}),
+        ("handbook", {}),
+        ("renovation", {"plans_renovation": "y"}),
+        ("sign_receipt", {"document": png}),
+        ("pay_fees", {"fee_item_0": "物业费", "fee_amount_0": "360.50", "method": "wechat"}),
+        ("inspect", {"defects": "墙面裂缝\n门锁松动"}),
+        ("keys", {}),
+    ]
+    for index, (name, data) in enumerate(posts):
+        response = step(desk, move_in_id, name, **data)
+        assert response.status_code == 302
+        following = posts[index + 1][0] if index + 1 < len(posts) else "file"
+        assert response.headers["Location"].endswith(f"#step-{following}"), name
+    with in_app():
+        move_in = db.session.get(MoveIn, move_in_id)
+        assert move_in.stage is MoveInStage.file
+        assert move_in.resident.phone == "13900002222"
+        assert [p.amount for p in db.session.query(Payment)] == [360.50]
+        assert db.session.query(Ticket).count() == 2
+    page = desk.get(f"/admin/move_in/details/?id={move_in_id}").get_data(as_text=True)
+    assert page.count("small step-done") == 10 and 'id="step-form"' in page
+
+    response = step(desk, move_in_id, "file")
+    assert response.headers["Location"].endswith(f"/admin/move_in/?estate={world.a.id}")
+    with in_app():
+        assert db.session.get(MoveIn, move_in_id).stage is MoveInStage.done
+
+
+def test_a_refused_step_says_why_and_stays(login, in_app, world):
+    desk = login("desk")
+    start(desk, world)
+    with in_app():
+        move_in_id = db.session.query(MoveIn.id).scalar()
+    step(desk, move_in_id, "notify")
+    response = step(desk, move_in_id, "verify_notice")
+    assert any("needs its document" in m for m in messages(desk, response))
+    response = step(desk, move_in_id, "keys")
+    assert response.status_code == 302
+    response = step(desk, move_in_id, "pay_fees", fee_item_0="押金", fee_amount_0="abc")
+    assert response.status_code == 302
+    with in_app():
+        assert db.session.get(MoveIn, move_in_id).stage is MoveInStage.verify_notice
+
+
+def test_a_unit_that_is_not_there_is_a_message(login, in_app, world):
+    desk = login("desk")
+    response = start(desk, world, unit="99-9-999")
+    assert response.status_code == 302
+    assert any("99-9-999" in m for m in messages(desk, response))
+    with in_app():
+        assert db.session.query(MoveIn).count() == 0
+        assert db.session.query(Resident).filter_by(name="李业主").count() == 0
+
+
+def test_another_estates_household_is_not_found(login, in_app, world):
+    start(login("desk"), world)
+    with in_app():
+        move_in_id = db.session.query(MoveIn.id).scalar()
+    other = login("desk_b")
+    assert other.get(f"/admin/move_in/details/?id={move_in_id}").status_code == 404
+    assert other.get(f"/admin/move_in/print/?id={move_in_id}").status_code == 404
+    assert step(other, move_in_id, "notify").status_code == 404
+    with in_app():
+        assert db.session.get(MoveIn, move_in_id).stage is MoveInStage.notify
+
+
+def test_the_registration_form_prints_with_the_household(login, in_app, world):
+    desk = login("desk")
+    start(desk, world)
+    with in_app():
+        move_in_id = db.session.query(MoveIn.id).scalar()
+    page = desk.get(f"/admin/move_in/print/?id={move_in_id}").get_data(as_text=True)
+    assert "李业主" in page and "print-button" in page
+
+
+def test_the_move_out_checklist_marks_the_household_gone(factories, login, in_app, world):
+    factories.resident(world.unit, name="赵住户")
+    boss = login("boss")
+    assert boss.get("/admin/move_in/move_out/").status_code == 200
+    response = boss.post(
+        f"/admin/move_in/move_out/?estate={world.a.id}",
+        {"unit": "3-1-601", "keys_returned": "y", "items": "沙发"},
+    )
+    assert any("moved out" in m for m in messages(boss, response))
+    with in_app():
+        assert db.session.query(Resident).filter_by(name="赵住户").one().move_out is not None
+
+
+def test_a_guard_or_a_technician_has_no_move_in_pages(factories, login, world):
+    factories.staff(Role.guard, estates=[world.a], username="gate")
+    assert login("gate").get("/admin/move_in/").status_code == 403
