@@ -154,7 +154,6 @@ PERMISSIONS: dict[str, dict[Role, frozenset[str]]] = {
     "inbox": {role: READ for role in Role},
     # RQ's failed jobs (they may carry any record's ids): administrators only.
     "failed_job": {R.admin: READ},
-<<<<<<< HEAD
     # The duty rota and logs of one's estates: everyone may be on duty (duty/).
     "duty_shift": {role: READ for role in Role},
     # An estate's working-day calendar: supervisors keep it, everyone at the desk reads it.
@@ -171,10 +170,8 @@ PERMISSIONS: dict[str, dict[Role, frozenset[str]]] = {
         R.supervisor: WRITE_EXPORT,
         R.receptionist: WRITE,
     },
-=======
     # Move-in (入伙) and move-out: the front desk walks the households through their steps.
     "move_in": {R.admin: READ, R.director: READ, R.supervisor: READ, R.receptionist: READ},
->>>>>>> movein
 }
 
 # Named actions beyond CRUD: the workflow verbs, as "<resource>.<action>".
@@ -295,7 +292,6 @@ ACTIONS: dict[str, frozenset[Role]] = {
     "survey.enter": FRONT_DESK,
     # Upload, check and commit resident lists (in the user's own estates).
     "resident.import": frozenset({R.receptionist, R.supervisor, R.director, R.admin}),
-<<<<<<< HEAD
     # Duty (duty/): supervisors plan the rota and decide swaps; whoever is on duty keeps the
     # log, hands over and asks to swap (the verbs check it is their own shift).
     "duty_shift.plan": SUPERVISORS,
@@ -327,7 +323,6 @@ ACTIONS: dict[str, frozenset[Role]] = {
     "release_pass.reject": ISSUERS,
     # An estate's settings (views/estate_settings.py).
     "estate.change_settings": APPROVERS,
-=======
     # Move-in: every step at the front desk; a supervisor cancels; fees through payments.
     **{
         f"move_in.{name}": FRONT_DESK
@@ -351,7 +346,6 @@ ACTIONS: dict[str, frozenset[Role]] = {
     "move_in.cancel": SUPERVISORS,
     "move_in.remove_attachment": SUPERVISORS,
     "payment.take_move_in_fees": FRONT_DESK,
->>>>>>> movein
 }
 
 
