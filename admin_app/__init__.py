@@ -166,7 +166,7 @@ def configure_reminders(app: Flask) -> None:
 
 
 def configure_blueprints(app: Flask) -> None:
-    from admin_app import passes, payments, surveys, work_orders
+    from admin_app import passes, payments, surveys, visitors, work_orders
     from admin_app.auth.views import bp as auth_bp
     from admin_app.auth.views import home_for
     from admin_app.health import bp as health_bp
@@ -179,6 +179,7 @@ def configure_blueprints(app: Flask) -> None:
     passes.register_pages(app)
     payments.register_pages(app)
     surveys.register_pages(app)
+    visitors.register_pages(app)
 
     @app.route("/")
     def root():

@@ -17,6 +17,7 @@ from admin_app import (
     surveys,
     tickets,
     views,
+    visitors,
     work_orders,
 )
 from admin_app.panel import flask_admin_private as private
@@ -27,6 +28,7 @@ from admin_app.views.index import HomeView
 
 # Front desk, fees, passes, property, then the records and pages that span domains.
 DOMAINS = (tickets, work_orders, prices, payments, passes, renovations, residents, views, surveys)
+DOMAINS += (visitors,)
 
 
 def create_admin(app) -> Admin:

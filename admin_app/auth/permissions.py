@@ -154,6 +154,11 @@ PERMISSIONS: dict[str, dict[Role, frozenset[str]]] = {
     "inbox": {role: READ for role in Role},
     # RQ's failed jobs (they may carry any record's ids): administrators only.
     "failed_job": {R.admin: READ},
+    # The visitor register and the parcels signed for (personal data: no export).
+    "visitor": {
+        role: READ for role in (R.admin, R.director, R.supervisor, R.receptionist, R.guard)
+    },
+    "parcel": {role: READ for role in (R.admin, R.director, R.supervisor, R.receptionist, R.guard)},
 }
 
 # Named actions beyond CRUD: the workflow verbs, as "<resource>.<action>".
@@ -274,6 +279,9 @@ ACTIONS: dict[str, frozenset[Role]] = {
     "survey.enter": FRONT_DESK,
     # Upload, check and commit resident lists (in the user's own estates).
     "resident.import": frozenset({R.receptionist, R.supervisor, R.director, R.admin}),
+    # Visitors and parcels: whoever stands at the desk or the gate.
+    **{action: FRONT_DESK | GATE for action in ("visitor.register", "visitor.sign_out")},
+    **{action: FRONT_DESK | GATE for action in ("parcel.receive", "parcel.hand_over")},
 }
 
 

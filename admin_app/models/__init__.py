@@ -55,6 +55,7 @@ from admin_app.models.ticket import (
     Validity,
 )
 from admin_app.models.unit import Occupancy, Unit, UnitKind
+from admin_app.models.visitors import Parcel, ParcelStatus, Visitor, VisitPoint
 from admin_app.models.work_order import (
     QuoteLine,
     Satisfaction,
@@ -136,4 +137,8 @@ __all__ = [
     "WorkOrderStatus",
     "WorkerPass",
     "staff_estate",
+    "Parcel",
+    "ParcelStatus",
+    "Visitor",
+    "VisitPoint",
 ]

@@ -194,6 +194,8 @@ RECORD_TYPES = {
     "quote_line": _l("Quote line"),
     "payment": _l("Fee record"),
     "cash_hand_in": _l("Hand-in sheet"),
+    "visitor": _l("Visitor"),
+    "parcel": _l("Parcel"),
 }
 
 # How history names each action; services add theirs as they name new actions.
@@ -235,6 +237,11 @@ ACTION_LABELS = {
     "add_attachment": _l("Attachment added"),
     "remove_attachment": _l("Attachment removed"),
     "prefill_prices": _l("Price list pre-filled"),
+    # Visitors and parcels (visitors/operations.py).
+    "visitor_in": _l("Visitor let in"),
+    "visitor_out": _l("Visitor left"),
+    "parcel_received": _l("Parcel signed for"),
+    "parcel_handed_over": _l("Parcel handed over"),
 }
 
 

@@ -25,6 +25,7 @@ PREFIXES = {
     "renovation_permit": "PM",  # not a table: the permit number given with the permit
     "receipt": "SK",  # not a table: the receipt (收款) number given when a fee is paid
     "cash_hand_in": "JK",  # the hand-in sheet (交款单)
+    "parcel": "DS",  # a parcel signed for on a resident's behalf (代收)
 }
 
 

@@ -35,6 +35,7 @@ from admin_app.models import (
     WorkOrderKind,
     WorkOrderStatus,
 )
+from admin_app.models.visitors import Parcel, ParcelStatus
 
 MINUTE, HOUR, DAY = timedelta(minutes=1), timedelta(hours=1), timedelta(days=1)
 
@@ -311,6 +312,19 @@ RULES: tuple[Rule, ...] = (
         warn_role=Role.supervisor,
         warn_before=1 * DAY,
         escalate=up((0 * DAY, Role.director)),
+    ),
+    # A parcel signed for on a resident's behalf and not collected after PARCEL_COLLECT_DAYS:
+    # whoever signed for it calls the resident again [001 三(三)2(7)].
+    Rule(
+        name="parcel_uncollected",
+        model=Parcel,
+        deadline="collect_due_at",
+        subject=_l("Parcel not collected: call the resident"),
+        states=frozenset({ParcelStatus.waiting}),
+        done_when=("handed_over_at",),
+        warn=("received_by_id",),
+        warn_before=0 * DAY,
+        escalate=up((2 * DAY, Role.supervisor)),
     ),
 )
 
