@@ -31,6 +31,8 @@ class ParcelStatus(Choice):
 
 class Visitor(EstateScoped, TimestampMixin, db.Model):
     __tablename__ = "visitor"
+    # The phone is shown masked on every page: the history must not show it whole.
+    __audit_exclude__ = frozenset({"phone"})
     __table_args__ = (
         # "Still inside": the visitors of an estate not signed out yet, newest first.
         Index("ix_visitor_estate_out_in", "estate_id", "out_at", "in_at"),
