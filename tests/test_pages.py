@@ -37,6 +37,8 @@ RESOURCES = [
     "audit_record",
     "reminder",
     "reminder_delivery",
+    "visitor",
+    "parcel",
 ]
 LANGUAGES = {"en": ("Log out", "Tickets"), "zh-CN": ("退出登录", "来电来访")}
 
