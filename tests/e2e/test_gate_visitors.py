@@ -8,7 +8,7 @@ from __future__ import annotations
 import pytest
 
 from admin_app.extensions import db
-from admin_app.models import Role, Visitor, VisitPoint
+from admin_app.models import Parcel, ParcelStatus, Role, Visitor, VisitPoint
 
 from ..conftest import PASSWORD
 from .conftest import PHONE, chinese_left, flashes, submit
@@ -93,3 +93,66 @@ def test_a_visitor_in_and_out_at_the_gate_on_a_phone(factories, in_app, screen, 
         assert visitor.unit.room == "1502" and visitor.plate == "粤B12345"
         assert visitor.in_by.name == "孙保安" and visitor.out_by.name == "孙保安"
         assert visitor.out_at is not None
+
+
+def draw_signature(page) -> None:
+    pad = page.locator("#signature-pad[data-ready]")
+    pad.scroll_into_view_if_needed()
+    box = pad.bounding_box()
+    x, y = box["x"], box["y"]
+    page.mouse.move(x + 30, y + 150)
+    page.mouse.down()
+    for step in range(1, 25):
+        page.mouse.move(x + 30 + step * 12, y + 150 - (step % 6) * 18)
+    page.mouse.up()
+    page.wait_for_function("document.getElementById('signature-data').value.length > 0")
+
+
+DESK = {
+    "zh": {"locale": "zh-CN", "refused": "请先致电业主", "done": "已交给业主"},
+    "en": {"locale": "en-US", "refused": "Call the resident first", "done": "handed over."},
+}
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_the_desk_signs_for_a_parcel_after_the_call_and_hands_it_over_signed(
+    factories, in_app, screen, lang
+):
+    ui = DESK[lang]
+    estate = factories.estate(code="HY", name="华苑小区")
+    factories.unit(estate, building="2", entrance="1", room="1502")
+    factories.staff(Role.receptionist, estates=[estate], username="front", name="王前台")
+    desk = screen("reception", locale=ui["locale"]).login("front", PASSWORD)
+    page = desk.page
+
+    def clean(what: str) -> None:
+        blocking = [v for v in axe_violations(page) if v["impact"] in BLOCKING]
+        assert not blocking, f"axe on {what}: {blocking}"
+        if lang == "en":
+            left = chinese_left(page, RECORDS + ("王前台", "冰箱一台", "Bldg 2, Ent. 1, Rm 1502"))
+            assert not left, f"{what}: Chinese left on an English page: {left}"
+
+    page.goto("/visitors/")
+    clean("the desk's screen")
+    submit(page, "#receive-parcel")
+    page.fill("#unit", "2-1-1502")
+    page.fill("#recipient_name", "周业主")
+    page.fill("#description", "冰箱一台")
+    submit(page, "#confirm-parcel")  # nobody was called yet
+    assert any(ui["refused"] in text for text in flashes(page, "error"))
+    clean("the parcel refused")
+    page.fill("#confirmed_by", "周业主")
+    submit(page, "#confirm-parcel")
+    assert len(flashes(page)) == 1
+    desk.shot(f"{lang}-desk-parcel-01-waiting")
+
+    submit(page, ".parcels-waiting li a")
+    clean("the hand-over")
+    draw_signature(page)
+    submit(page, "#confirm-action")
+    assert ui["done"] in flashes(page)[0]
+    desk.shot(f"{lang}-desk-parcel-02-handed-over")
+    with in_app():
+        parcel = db.session.query(Parcel).one()
+        assert parcel.status is ParcelStatus.handed_over and parcel.signature_file_id
+        assert (parcel.confirmed_by, parcel.collected_by) == ("周业主", "周业主")
