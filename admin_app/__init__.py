@@ -166,7 +166,7 @@ def configure_reminders(app: Flask) -> None:
 
 
 def configure_blueprints(app: Flask) -> None:
-    from admin_app import passes, payments, surveys, work_orders
+    from admin_app import passes, payments, surveys, visitors, work_orders
     from admin_app.auth.views import bp as auth_bp
     from admin_app.auth.views import home_for
     from admin_app.health import bp as health_bp
@@ -182,6 +182,7 @@ def configure_blueprints(app: Flask) -> None:
     from admin_app import duty
 
     duty.register_pages(app)
+    visitors.register_pages(app)
 
     @app.route("/")
     def root():

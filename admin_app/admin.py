@@ -20,6 +20,7 @@ from admin_app import (
     surveys,
     tickets,
     views,
+    visitors,
     work_orders,
     workdays,
 )
@@ -34,6 +35,7 @@ DOMAINS = (tickets, work_orders, prices, payments, passes, renovations, resident
 DOMAINS += (duty,)
 DOMAINS += (home_visits, workdays)
 DOMAINS += (moving,)
+DOMAINS += (visitors,)
 
 
 def create_admin(app) -> Admin:

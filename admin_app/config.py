@@ -121,6 +121,12 @@ def settings() -> dict:
         "PANEL_URL": env.get("PANEL_URL", ""),
         "FLASK_ADMIN_SWATCH": "default",
         "FLASK_ADMIN_FLUID_LAYOUT": True,
+        # Visitors and parcels (admin_app/visitors/): a parcel not collected this many days
+        # after it was signed for reminds the desk; visitor records and handed-over parcels
+        # are personal data, forgotten after these many days (0 keeps them for ever).
+        "PARCEL_COLLECT_DAYS": int(env.get("PARCEL_COLLECT_DAYS", "3")),
+        "RETENTION_VISITOR_DAYS": int(env.get("RETENTION_VISITOR_DAYS", "30")),
+        "RETENTION_PARCEL_DAYS": int(env.get("RETENTION_PARCEL_DAYS", "90")),
     }
 
 

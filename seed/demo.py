@@ -55,6 +55,7 @@ from admin_app.payments import operations as payments
 from admin_app.renovations import operations as renovations_service
 from admin_app.services import accounts, history, numbering, storage
 from admin_app.tickets import departments
+from admin_app.visitors import operations as visitors_service
 
 from .avatar import silhouette_png
 from .names import id_number, mobile, person_name
@@ -110,6 +111,9 @@ def seed_demo(seed: int = 20261123) -> str:
             }
             _duty(estate, people)
             counts[estate.code]["home_visits"] = _home_visits(estate, residents, people)
+            counts[estate.code]["visitors_and_parcels"] = _visitors_and_parcels(
+                estate, residents, people
+            )
         db.session.flush()
     lines = [
         f"{code}: " + ", ".join(f"{k} {v}" for k, v in c.items()) for code, c in counts.items()
@@ -875,3 +879,41 @@ def _home_visits(estate, residents, people) -> int:
             booking.abandoned_at = booking.appointment_at + timedelta(minutes=30)
         db.session.add(booking)
     return len(cases)
+
+
+def _visitors_and_parcels(estate, residents, people) -> int:
+    """Two visitors still inside and one gone; a parcel waiting past its days, one handed over."""
+    guard, desk = people[Role.guard], people[Role.receptionist]
+    hosts = [r for r in residents if r.phone][:3]
+    for i, host in enumerate(hosts):
+        visitor = visitors_service.register_visitor(
+            guard,
+            estate_id=estate.id,
+            unit=host.unit,
+            name=person_name(random.Random(i)),
+            phone=f"1391234{i:04d}",
+            host_name=host.name,
+            plate="粤B3K216" if i == 0 else None,
+        )
+        if i == 2:
+            visitors_service.sign_out(visitor, guard)
+    called = clock.now() - timedelta(minutes=30)
+    late, collected = (
+        visitors_service.receive_parcel(
+            desk,
+            estate_id=estate.id,
+            unit=host.unit,
+            recipient_name=host.name,
+            description=what,
+            confirmed_by=host.name,
+            confirmed_at=called,
+            carrier="顺丰速运",
+        )
+        for host, what in zip(hosts[:2], ("冰箱一台", "书柜 3 箱"), strict=False)
+    )
+    late.received_at = clock.now() - timedelta(days=5)
+    late.collect_due_at = visitors_service.collect_due(late.received_at)
+    visitors_service.hand_over(
+        collected, desk, collected_by=collected.recipient_name, signature_png=silhouette_png()
+    )
+    return len(hosts) + 2

@@ -45,6 +45,7 @@ from admin_app.models import (
     WorkOrder,
     WorkOrderStatus,
 )
+from admin_app.models.visitors import Parcel, Visitor
 from admin_app.services import accounts
 
 _seq = itertools.count(1)
@@ -515,3 +516,37 @@ class Factories:
         db.session.add(booking)
         db.session.flush()
         return booking
+
+    @persisted
+    def visitor(self, estate, unit=None, **fields) -> Visitor:
+        """A visitor let in at the gate (still inside unless `out_at` is given)."""
+        fields.setdefault("in_at", clock.now())
+        visitor = Visitor(
+            estate_id=_id(estate),
+            unit_id=_id(unit) if unit is not None else self._any_unit(estate),
+            name=fields.pop("name", "访客甲"),
+            phone=fields.pop("phone", "13912345678"),
+            **fields,
+        )
+        db.session.add(visitor)
+        db.session.flush()
+        return visitor
+
+    @persisted
+    def parcel(self, estate, unit=None, **fields) -> Parcel:
+        """A parcel signed for after the resident's phone confirmation, still waiting."""
+        now = fields.pop("received_at", clock.now())
+        parcel = Parcel(
+            estate_id=_id(estate),
+            unit_id=_id(unit) if unit is not None else self._any_unit(estate),
+            recipient_name=fields.pop("recipient_name", "周业主"),
+            description=fields.pop("description", "冰箱一台"),
+            confirmed_by=fields.pop("confirmed_by", "周业主"),
+            confirmed_at=fields.pop("confirmed_at", now),
+            received_at=now,
+            collect_due_at=fields.pop("collect_due_at", now + timedelta(days=3)),
+            **fields,
+        )
+        db.session.add(parcel)
+        db.session.flush()
+        return parcel

@@ -40,6 +40,8 @@ RESOURCES = [
     "home_visit_booking",
     "workday_override",
     "move_in",
+    "visitor",
+    "parcel",
 ]
 LANGUAGES = {"en": ("Log out", "Tickets"), "zh-CN": ("退出登录", "来电来访")}
 

@@ -172,6 +172,11 @@ PERMISSIONS: dict[str, dict[Role, frozenset[str]]] = {
     },
     # Move-in (入伙) and move-out: the front desk walks the households through their steps.
     "move_in": {R.admin: READ, R.director: READ, R.supervisor: READ, R.receptionist: READ},
+    # The visitor register and the parcels signed for (personal data: no export).
+    "visitor": {
+        role: READ for role in (R.admin, R.director, R.supervisor, R.receptionist, R.guard)
+    },
+    "parcel": {role: READ for role in (R.admin, R.director, R.supervisor, R.receptionist, R.guard)},
 }
 
 # Named actions beyond CRUD: the workflow verbs, as "<resource>.<action>".
@@ -346,6 +351,9 @@ ACTIONS: dict[str, frozenset[Role]] = {
     "move_in.cancel": SUPERVISORS,
     "move_in.remove_attachment": SUPERVISORS,
     "payment.take_move_in_fees": FRONT_DESK,
+    # Visitors and parcels: whoever stands at the desk or the gate.
+    **{action: FRONT_DESK | GATE for action in ("visitor.register", "visitor.sign_out")},
+    **{action: FRONT_DESK | GATE for action in ("parcel.receive", "parcel.hand_over")},
 }
 
 

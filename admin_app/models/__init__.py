@@ -58,6 +58,7 @@ from admin_app.models.ticket import (
     Validity,
 )
 from admin_app.models.unit import Occupancy, Unit, UnitKind
+from admin_app.models.visitors import Parcel, ParcelStatus, Visitor, VisitPoint
 from admin_app.models.work_order import (
     QuoteLine,
     Satisfaction,
@@ -154,6 +155,10 @@ __all__ = [
     "MoveIn",
     "MoveInStage",
     "MoveInStep",
+    "Parcel",
+    "ParcelStatus",
+    "Visitor",
+    "VisitPoint",
 ]
 
 from admin_app.models.dispatch import DispatchTurn, WorkOrderChase  # noqa: E402

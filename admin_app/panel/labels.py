@@ -209,6 +209,8 @@ RECORD_TYPES = {
     "duty_holiday": _l("Public holiday"),
     "work_order_chase": _l("Resident's chase"),
     "household_document": _l("Document on file"),
+    "visitor": _l("Visitor"),
+    "parcel": _l("Parcel"),
 }
 
 # How history names each action; services add theirs as they name new actions.
@@ -254,6 +256,11 @@ ACTION_LABELS = {
     "add_document": _l("Document filed"),
     "open_document": _l("Document opened"),
     "change_settings": _l("Settings changed"),
+    # Visitors and parcels (visitors/operations.py).
+    "visitor_in": _l("Visitor let in"),
+    "visitor_out": _l("Visitor left"),
+    "parcel_received": _l("Parcel signed for"),
+    "parcel_handed_over": _l("Parcel handed over"),
 }
 
 

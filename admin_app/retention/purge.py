@@ -24,6 +24,7 @@ from admin_app.models import (
     ResidentImport,
     StoredFile,
 )
+from admin_app.models.visitors import Parcel, ParcelStatus, Visitor
 from admin_app.services import storage
 from admin_app.services.reminders import outbox
 
@@ -192,6 +193,21 @@ def photos(before: datetime, batch_size: int, dry_run: bool) -> int:
     return _delete_in_batches(StoredFile.__table__, statement, batch_size, dry_run)
 
 
+def visitors(before: datetime, batch_size: int, dry_run: bool) -> int:
+    """The visitor register: names, phones, plates and whom they visited (personal data)."""
+    statement = select(Visitor.id).where(Visitor.in_at < before)
+    return _delete_in_batches(Visitor.__table__, statement, batch_size, dry_run)
+
+
+def parcels(before: datetime, batch_size: int, dry_run: bool) -> int:
+    """Parcels handed over before the cutoff (one still waiting stays: it is the desk's);
+    their signatures are then no record's, and go with the photos."""
+    statement = select(Parcel.id).where(
+        Parcel.status == ParcelStatus.handed_over, Parcel.handed_over_at < before
+    )
+    return _delete_in_batches(Parcel.__table__, statement, batch_size, dry_run)
+
+
 KINDS = (
     Kind("notifications", "RETENTION_NOTIFICATION_DAYS", notifications),
     Kind("deliveries", "RETENTION_DELIVERY_DAYS", deliveries),
@@ -200,6 +216,8 @@ KINDS = (
     Kind("gate_checks", "RETENTION_GATE_CHECK_DAYS", gate_checks),
     Kind("import_files", "RETENTION_IMPORT_FILE_DAYS", import_files),
     Kind("photos", "RETENTION_PHOTO_DAYS", photos),
+    Kind("visitors", "RETENTION_VISITOR_DAYS", visitors),
+    Kind("parcels", "RETENTION_PARCEL_DAYS", parcels),
 )
 
 

@@ -26,6 +26,7 @@ PREFIXES = {
     "receipt": "SK",  # not a table: the receipt (收款) number given when a fee is paid
     "cash_hand_in": "JK",  # the hand-in sheet (交款单)
     "home_visit_booking": "SM",  # the home-visit booking (上门服务登记表)
+    "parcel": "DS",  # a parcel signed for on a resident's behalf (代收)
 }
 
 

@@ -37,6 +37,7 @@ from admin_app.models import (
 )
 from admin_app.models.duty import DutyHoliday
 from admin_app.models.home_visit import BookingStatus, HomeVisitBooking
+from admin_app.models.visitors import Parcel, ParcelStatus
 
 MINUTE, HOUR, DAY = timedelta(minutes=1), timedelta(hours=1), timedelta(days=1)
 
@@ -357,6 +358,19 @@ RULES += (
         warn=("answered_by_id",),
         warn_before=1 * DAY,
         escalate=up((30 * MINUTE, Role.supervisor)),
+    ),
+    # A parcel signed for on a resident's behalf and not collected after PARCEL_COLLECT_DAYS:
+    # whoever signed for it calls the resident again [001 三(三)2(7)].
+    Rule(
+        name="parcel_uncollected",
+        model=Parcel,
+        deadline="collect_due_at",
+        subject=_l("Parcel not collected: call the resident"),
+        states=frozenset({ParcelStatus.waiting}),
+        done_when=("handed_over_at",),
+        warn=("received_by_id",),
+        warn_before=0 * DAY,
+        escalate=up((2 * DAY, Role.supervisor)),
     ),
 )
 
