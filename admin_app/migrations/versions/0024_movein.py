@@ -1,7 +1,7 @@
 """move-in (入伙): the 11 steps per household; move-in fees on payments; documents attached
 
 Revision ID: 0024_movein
-Revises: 0022_rollups
+Revises: 0023_archive
 Create Date: 2026-12-03 08:00:00
 
 """
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0024_movein"
-down_revision = "0022_rollups"
+down_revision = "0023_archive"
 branch_labels = None
 depends_on = None
 

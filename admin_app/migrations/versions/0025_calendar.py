@@ -1,7 +1,7 @@
 """calendar: each estate's own working days; home-visit bookings (002 篇3)
 
 Revision ID: 0025_calendar
-Revises: 0022_rollups
+Revises: 0024_movein
 Create Date: 2026-12-03 07:43:46.905699
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = "0025_calendar"
-down_revision = "0022_rollups"
+down_revision = "0024_movein"
 branch_labels = None
 depends_on = None
 

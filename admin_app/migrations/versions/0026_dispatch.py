@@ -1,7 +1,7 @@
 """dispatch: estate dispatch settings, whose turn per estate and trade, residents' chases
 
 Revision ID: 0026_dispatch
-Revises: 0022_rollups
+Revises: 0025_calendar
 Create Date: 2026-12-03 07:50:00
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = "0026_dispatch"
-down_revision = "0022_rollups"
+down_revision = "0025_calendar"
 branch_labels = None
 depends_on = None
 

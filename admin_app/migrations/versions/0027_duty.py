@@ -1,7 +1,7 @@
 """duty: rota, swaps, duty log, holidays
 
 Revision ID: 0027_duty
-Revises: 0022_rollups
+Revises: 0026_dispatch
 Create Date: 2026-12-03 07:43:50.294805
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0027_duty'
-down_revision = '0022_rollups'
+down_revision = "0026_dispatch"
 branch_labels = None
 depends_on = None
 

@@ -1,7 +1,7 @@
 """visitors: the visitor register and parcels signed for on a resident's behalf
 
 Revision ID: 0028_visitors
-Revises: 0022_rollups
+Revises: 0027_duty
 Create Date: 2026-12-03 07:43:03.656206
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = "0028_visitors"
-down_revision = "0022_rollups"
+down_revision = "0027_duty"
 branch_labels = None
 depends_on = None
 
