@@ -421,6 +421,8 @@ class Factories:
             "cash_hand_in": lambda: self.cash_hand_in(estate),
             "department": lambda: self.department(estate),
             "corrective_action": lambda: self.corrective_action(estate),
+            "visitor": lambda: self.visitor(estate),
+            "parcel": lambda: self.parcel(estate),
         }
         return makers[resource]()
 

@@ -37,6 +37,7 @@ from admin_app.models import (
     batch_run_estate,
     staff_estate,
 )
+from admin_app.models.visitors import Parcel, Visitor
 
 # V view (list + details), C create, E edit, D delete, X export
 EXPECTED = {
@@ -127,6 +128,9 @@ EXPECTED = {
         "receptionist": "V",
         "technician": "V",
     },
+    # Written on the desk and gate screen (/visitors/), read here; personal data, no export.
+    "visitor": {role: "V" for role in ("admin", "director", "supervisor", "receptionist", "guard")},
+    "parcel": {role: "V" for role in ("admin", "director", "supervisor", "receptionist", "guard")},
 }
 ROLES = [r.value for r in Role]
 MODELS = {
@@ -148,6 +152,8 @@ MODELS = {
     "reminder_delivery": ReminderDelivery,
     "payment": Payment,
     "cash_hand_in": CashHandIn,
+    "visitor": Visitor,
+    "parcel": Parcel,
 }
 AJAX_REFS = {
     "unit": ["estate"],
