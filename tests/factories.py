@@ -423,6 +423,8 @@ class Factories:
             "corrective_action": lambda: self.corrective_action(estate),
             "workday_override": lambda: self.workday_override(estate),
             "home_visit_booking": lambda: self.home_visit_booking(estate),
+            "visitor": lambda: self.visitor(estate),
+            "parcel": lambda: self.parcel(estate),
         }
         return makers[resource]()
 

@@ -39,6 +39,7 @@ from admin_app.models import (
     batch_run_estate,
     staff_estate,
 )
+from admin_app.models.visitors import Parcel, Visitor
 
 # V view (list + details), C create, E edit, D delete, X export
 EXPECTED = {
@@ -142,6 +143,9 @@ EXPECTED = {
         "supervisor": "VCEX",
         "receptionist": "VCE",
     },
+    # Written on the desk and gate screen (/visitors/), read here; personal data, no export.
+    "visitor": {role: "V" for role in ("admin", "director", "supervisor", "receptionist", "guard")},
+    "parcel": {role: "V" for role in ("admin", "director", "supervisor", "receptionist", "guard")},
 }
 ROLES = [r.value for r in Role]
 MODELS = {
@@ -165,6 +169,8 @@ MODELS = {
     "cash_hand_in": CashHandIn,
     "workday_override": WorkdayOverride,
     "home_visit_booking": HomeVisitBooking,
+    "visitor": Visitor,
+    "parcel": Parcel,
 }
 AJAX_REFS = {
     "unit": ["estate"],

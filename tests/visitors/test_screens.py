@@ -150,3 +150,27 @@ def test_the_register_in_the_panel_masks_the_phone_and_is_read_only(
         assert client.get("/admin/visitor/export/csv/").status_code in (302, 403, 404)
     assert login("tech").get("/admin/visitor/").status_code == 403
     assert login("tech").get("/admin/parcel/").status_code == 403
+
+
+def test_typed_markup_is_shown_as_text_everywhere(login, people, factories, two_estates):
+    payload = "<script>alert(1)</script>"
+    visitor = factories.visitor(two_estates.a, two_estates.unit_a, name=payload, host_name=payload)
+    parcel = factories.parcel(
+        two_estates.a, two_estates.unit_a, recipient_name=payload, description=payload
+    )
+    desk = login("desk")
+    for url in (
+        "/visitors/",
+        "/gate/visitors/",
+        f"/visitors/parcel/{parcel.id}/hand-over",
+        "/admin/visitor/",
+        f"/admin/visitor/details/?id={visitor.id}",
+        "/admin/parcel/",
+        f"/admin/parcel/details/?id={parcel.id}",
+    ):
+        if url.startswith("/gate/"):
+            page = login("guard").get(url).get_data(as_text=True)
+        else:
+            page = desk.get(url).get_data(as_text=True)
+        assert payload not in page, url
+        assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page, url
