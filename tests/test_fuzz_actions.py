@@ -212,6 +212,13 @@ CASES = [
     ),
     Case("work_order", "cancel", _order(S.new), lambda w: {"reason": "住户取消"}, WorkOrder),
     Case(
+        "work_order",
+        "chase",
+        _order(S.new),
+        lambda w: {"caller": "甲住户", "note": "说好的还没来"},
+        WorkOrder,
+    ),
+    Case(
         "worker_pass",
         "approve",
         _worker_pass,

@@ -27,6 +27,7 @@ UI = {
         "pass_on": "转给同事",
         "done": "转给同事：已完成。",
         "no_orders": "没有未完成的工单",
+        "chased": "登记催单：已完成。",
     },
     "en": {
         "locale": "en-US",
@@ -34,9 +35,21 @@ UI = {
         "pass_on": "Pass on to a colleague",
         "done": "Pass on to a colleague: done.",
         "no_orders": "No open work orders",
+        "chased": "Log a resident's chase: done.",
     },
 }
-RECORDS = ("华苑小区", "老王", "小李", "张师傅", "卫生间下水堵塞", "我在另一单，走不开", "王丽")
+RECORDS = (
+    "华苑小区",
+    "老王",
+    "小李",
+    "张师傅",
+    "王前台",
+    "卫生间下水堵塞",
+    "更换灯泡",
+    "我在另一单，走不开",
+    "问师傅几点到",
+    "王丽",
+)
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
@@ -116,4 +129,26 @@ def test_a_technician_passes_an_order_on_from_his_phone(factories, in_app, scree
         assert found.technician_id == mate.id and "我在另一单，走不开" in found.work_notes
         told = db.session.query(Reminder).filter_by(rule="handoff_passed_on").one()
         assert told.recipient_role == "supervisor"
+
+    # At the desk: the resident calls to chase it; one click on the order's page logs it,
+    # and the dispatch screen of a new order ranks the estate's plumbers.
+    factories.staff(Role.receptionist, estates=[estate], username="front", name="王前台")
+    office = screen("desk", locale=ui["locale"]).login("front", PASSWORD)
+    desk = office.page
+    desk.goto(f"/admin/work_order/details/?id={order.id}")
+    assert desk.input_value("#chase-caller") == "王丽"
+    desk.fill("#chase-note", "问师傅几点到")
+    with desk.expect_navigation():
+        desk.click("#log-chase")
+    assert flashes(desk) == [ui["chased"]]
+    assert desk.inner_text("#chase-count").strip() == "1"
+    office.shot(ui["shots"] + "04-order-chased")
+    seen(office, "order with a chase")
+    fresh = factories.work_order(estate, trade=Trade.plumbing, is_emergency=True)
+    desk.goto(f"/admin/work_order/act/dispatch/?id={fresh.id}")
+    rows = desk.locator("#dispatch-ranking tbody tr").all_inner_texts()
+    # 老王 carries nothing now; 小李 (the order passed on) and 张师傅 one each
+    assert [row.split()[1] for row in rows] == ["老王", "小李", "张师傅"]
+    office.shot(ui["shots"] + "05-dispatch-ranking")
+    seen(office, "dispatch ranking")
     assert not wrong_language, wrong_language

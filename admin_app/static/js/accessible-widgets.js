@@ -82,3 +82,12 @@
     link.replaceWith(help);
   });
 })();
+
+
+// A flash message's × (Flask-Admin's layout) is hidden from screen readers yet takes the focus:
+// a keyboard reaches a button no one announces. It stays for the mouse, out of the Tab order.
+(function () {
+  document.querySelectorAll('.alert .close[aria-hidden="true"]').forEach(function (button) {
+    button.setAttribute("tabindex", "-1");
+  });
+})();
