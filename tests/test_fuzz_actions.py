@@ -20,6 +20,8 @@ from hypothesis import strategies as st
 from admin_app import clock
 from admin_app.extensions import db
 from admin_app.models import (
+    BookingStatus,
+    HomeVisitBooking,
     PassStatus,
     ReleasePass,
     Renovation,
@@ -272,6 +274,24 @@ CASES = [
         lambda w: {"notes": "拆改承重墙"},
         Renovation,
         files=("photo",),
+    ),
+    Case(
+        "home_visit_booking",
+        "agree",
+        lambda f, w: f.home_visit_booking(w.a),
+        lambda w: {"appointment_at": _later(20).replace("T", " "), "materials": "身份证"},
+        HomeVisitBooking,
+    ),
+    Case(
+        "home_visit_booking",
+        "call_off",
+        lambda f, w: f.home_visit_booking(
+            w.a,
+            status=BookingStatus.agreed,
+            appointment_at=(clock.now() + timedelta(hours=30)).replace(second=0),
+        ),
+        lambda w: {"told_whom": "刘阿姨", "reason": "师傅临时有急修"},
+        HomeVisitBooking,
     ),
 ]
 

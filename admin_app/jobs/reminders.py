@@ -262,12 +262,15 @@ def start_in_process(app) -> None:
 
 
 def _sweep_forever(app) -> None:
+    from admin_app.home_visits.jobs import run_in_process as abandon_overdue_here
     from admin_app.retention.jobs import run_in_process_if_due
 
     while True:
         run_in_process_cycle(app)
         # The daily jobs of rq cron that matter without Redis: the retention purge.
         run_in_process_if_due(app)
+        # Home-visit bookings past their half hour with no contact (002 篇3 第十一條).
+        abandon_overdue_here(app)
         time.sleep(app.config["REMINDER_SWEEP_SECONDS"])
 
 

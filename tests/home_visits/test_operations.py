@@ -386,3 +386,11 @@ def test_monthly_statistics_count_each_outcome_with_abandoned_on_its_own_line(
     ]
     assert [m["month"] for m in quarter["months"]] == ["2026-10", "2026-11"]
     assert quarter["total"]["requested"] == 6 and quarter["total"]["called_off"] == 1
+
+
+def test_without_redis_the_in_process_sweep_abandons_them_too(app, factories, in_app, world):
+    from admin_app.home_visits.jobs import run_in_process
+
+    booking = agreed(factories, world, datetime(2020, 1, 1, 9, 0))
+    assert run_in_process(app) == 1
+    assert read(in_app, booking.id).status is B.abandoned
