@@ -139,8 +139,8 @@ def _log_context(shift) -> dict:
 
 def _back_to(shift) -> str:
     if shift.staff_id == current_user.id and duty.current_shift(current_user) == shift:
-        return url_for(".my_duty")
-    return url_for(".shift_log", shift_id=shift.id)
+        return url_for("duty.my_duty")
+    return url_for("duty.shift_log", shift_id=shift.id)
 
 
 @bp.route("/shift/<int:shift_id>/entry", methods=["POST"])
@@ -185,7 +185,7 @@ def acknowledge(shift_id: int):
     return _done(
         lambda: duty.acknowledge(current_user, shift),
         gettext("Hand-over acknowledged: the shift is yours."),
-        url_for(".my_duty"),
+        url_for("duty.my_duty"),
     )
 
 
@@ -210,7 +210,7 @@ def request_swap(shift_id: int):
             else:
                 db.session.commit()
                 flash(gettext("Swap requested: the supervisor decides."), "success")
-                return redirect(url_for(".my_duty"))
+                return redirect(url_for("duty.my_duty"))
     return render_template("duty/swap_request.html", shift=shift, form=form)
 
 
@@ -233,8 +233,8 @@ def _estate_from(value) -> Estate:
 
 def _rota_url(estate_id: int, start: date | None = None) -> str:
     if start is None:
-        return url_for(".rota", estate=estate_id)
-    return url_for(".rota", estate=estate_id, start=start.isoformat())
+        return url_for("duty.rota", estate=estate_id)
+    return url_for("duty.rota", estate=estate_id, start=start.isoformat())
 
 
 @bp.route("/rota/")

@@ -187,3 +187,23 @@ def test_odd_input_never_fails_the_server(login, office, url, data):
     else:
         response = c.post(url, {"estate": office.world.a.id, **data}, follow_redirects=True)
     assert response.status_code in (200, 404)
+
+
+def test_inbox_links_of_shifts_swaps_and_holidays_open_their_pages(login, factories, office):
+    shift = factories.duty_shift(office.world.a, office.guard, starts_in_hours=30)
+    c = login(office.supervisor)
+    start = (clock.today() + timedelta(days=5)).isoformat()
+    c.post(
+        "/duty/rota/holiday",
+        {"estate": office.world.a.id, "name": "元旦", "starts_on": start, "ends_on": start},
+    )
+    g = login(office.guard)
+    g.post(f"/duty/shift/{shift.id}/swap", {"colleague": office.guard2.id, "reason": "有事"})
+    holiday = c.get("/duty/holidays/?id=1")
+    assert holiday.status_code == 302 and f"start={start}" in holiday.headers["Location"]
+    assert c.get(f"/duty/shifts/?id={shift.id}").status_code == 302
+    assert "有事" in c.get("/duty/swaps/?id=1").get_data(as_text=True)
+    # Another estate's guard finds none of them.
+    other = login(office.guard_b)
+    for url in ("/duty/holidays/?id=1", f"/duty/shifts/?id={shift.id}", "/duty/swaps/?id=1"):
+        assert other.get(url).status_code == 404
