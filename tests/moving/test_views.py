@@ -157,3 +157,22 @@ def test_the_move_out_checklist_marks_the_household_gone(factories, login, in_ap
 def test_a_guard_or_a_technician_has_no_move_in_pages(factories, login, world):
     factories.staff(Role.guard, estates=[world.a], username="gate")
     assert login("gate").get("/admin/move_in/").status_code == 403
+
+
+def test_a_move_in_fee_has_its_receipt_and_shows_in_the_fees(login, in_app, world):
+    desk = login("desk")
+    start(desk, world)
+    with in_app():
+        move_in_id = db.session.query(MoveIn.id).scalar()
+        db.session.get(MoveIn, move_in_id).stage = MoveInStage.pay_fees
+        db.session.commit()
+    step(desk, move_in_id, "pay_fees", fee_item_0="装修押金", fee_amount_0="2000", method="cash")
+    with in_app():
+        payment = db.session.query(Payment).one()
+        assert payment.move_in_id == move_in_id
+    receipt = desk.get(f"/admin/payment/receipt/?id={payment.id}").get_data(as_text=True)
+    assert "装修押金" in receipt and "李业主" in receipt and payment.number in receipt
+    details = desk.get(f"/admin/payment/details/?id={payment.id}")
+    assert details.status_code == 200 and "装修押金" in details.get_data(as_text=True)
+    listing = desk.get("/admin/payment/").get_data(as_text=True)
+    assert "装修押金" in listing
