@@ -176,3 +176,32 @@ def test_a_move_in_fee_has_its_receipt_and_shows_in_the_fees(login, in_app, worl
     assert details.status_code == 200 and "装修押金" in details.get_data(as_text=True)
     listing = desk.get("/admin/payment/").get_data(as_text=True)
     assert "装修押金" in listing
+
+
+def test_a_missing_document_is_asked_for_on_the_page_and_attached_again(login, in_app, world):
+    desk = login("desk")
+    start(desk, world)
+    with in_app():
+        move_in_id = db.session.query(MoveIn.id).scalar()
+    png = files.png(size=(30, 30), alpha=False)
+    step(desk, move_in_id, "notify")
+    step(desk, move_in_id, "verify_notice", document=png)
+    with in_app():
+        db.session.delete(db.session.get(MoveIn, move_in_id).attachments[0])
+        db.session.commit()
+    page = desk.get(f"/admin/move_in/details/?id={move_in_id}").get_data(as_text=True)
+    assert 'id="reattach-verify_notice"' in page
+    response = desk.post(
+        f"/admin/move_in/reattach/?id={move_in_id}",
+        {"step": "verify_notice", "document": (io.BytesIO(png), "again.png")},
+        content_type="multipart/form-data",
+    )
+    assert response.status_code == 302
+    page = desk.get(f"/admin/move_in/details/?id={move_in_id}").get_data(as_text=True)
+    assert 'id="reattach-verify_notice"' not in page
+    response = desk.post(
+        f"/admin/move_in/reattach/?id={move_in_id}",
+        {"step": "nonsense"},
+        content_type="multipart/form-data",
+    )
+    assert response.status_code == 302
