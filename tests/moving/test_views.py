@@ -146,8 +146,8 @@ def test_the_move_out_checklist_marks_the_household_gone(factories, login, in_ap
     boss = login("boss")
     assert boss.get("/admin/move_in/move_out/").status_code == 200
     response = boss.post(
-        f"/admin/move_in/move_out/?estate={world.a.id}",
-        {"unit": "3-1-601", "keys_returned": "y", "items": "沙发"},
+        "/admin/move_in/move_out/",
+        {"estate": world.a.id, "unit": "3-1-601", "keys_returned": "y", "items": "沙发"},
     )
     assert any("moved out" in m for m in messages(boss, response))
     with in_app():
