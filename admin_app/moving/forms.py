@@ -15,7 +15,7 @@ from wtforms import (
 )
 from wtforms.validators import Length, Optional
 
-from admin_app.models import PaymentMethod, ResidentRole
+from admin_app.models import MoveInStage, PaymentMethod, ResidentRole
 from admin_app.moving.operations import DEFECTS_MAX, Document
 from admin_app.panel.forms import CleanForm
 from admin_app.services.errors import ServiceError
@@ -59,6 +59,13 @@ class StepForm(CleanForm):
     def defect_lines(self) -> list[str]:
         lines = [line.strip() for line in (self.defects.data or "").splitlines() if line.strip()]
         return lines[: DEFECTS_MAX + 1]
+
+
+def stage_of(value) -> MoveInStage:
+    """The step named by the page; anything else is a clear error."""
+    if value not in {s.value for s in MoveInStage}:
+        raise ServiceError(_l("Only a done step's document can be attached again."))
+    return MoveInStage(value)
 
 
 def fee_lines(values) -> list[tuple[str, Decimal | None]]:

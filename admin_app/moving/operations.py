@@ -305,6 +305,28 @@ def missing_documents(move_in: MoveIn) -> list[MoveInStage]:
     return [stage for stage in DOCUMENTS if stage not in kept]
 
 
+def reattach(move_in: MoveIn, actor, *, stage: MoveInStage, document: Document | None):
+    """A done step's paper was removed since (a wrong scan): the new one takes its place, so
+    that the documents can be filed."""
+    stage = MoveInStage(stage)
+    done = done_steps(move_in).get(stage)
+    if stage not in DOCUMENTS or done is None:
+        raise ServiceError(_l("Only a done step's document can be attached again."))
+    if stage not in missing_documents(move_in):
+        raise ServiceError(_l("This step's document is already attached."))
+    if not _has_data(document):
+        raise ServiceError(_l("Choose the scan or photo of the document."))
+    with history.action("add_attachment", actor=actor):
+        done.attachment_id = attachments.add_attachment(
+            move_in,
+            actor,
+            data=document.data,
+            filename=document.filename,
+            caption=str(DOCUMENTS[stage])[:200],
+        ).id
+        db.session.flush()
+
+
 def file(move_in: MoveIn, actor, *, note: str = "") -> None:
     """11 The papers go to the archive: every document step's paper must be there."""
     with _step(move_in, S.file, actor, note=note):

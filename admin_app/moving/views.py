@@ -132,12 +132,13 @@ class MoveInView(AttachmentsMixin, SecurePage):
     def details_view(self):
         move_in = self.get_one(request.args.get("id"))
         stage = move_in.stage
+        done_steps = moving.done_steps(move_in)
         return self.render(
             "moving/household.html",
             move_in=move_in,
             model=move_in,
             steps=moving.STEPS,
-            done=moving.done_steps(move_in),
+            done=done_steps,
             documents=moving.DOCUMENTS,
             may_do=stage in moving.OPEN and may(current_user, f"move_in.{stage.value}"),
             may_cancel=stage in moving.OPEN and may(current_user, "move_in.cancel"),
@@ -145,6 +146,8 @@ class MoveInView(AttachmentsMixin, SecurePage):
             fee_lines=range(forms.FEE_LINES),
             fees=move_in.payments,
             attachments=self.attachments_of(move_in),
+            missing=[s for s in moving.missing_documents(move_in) if s in done_steps],
+            may_attach=self.may_attach(move_in),
         )
 
     @expose("/step/", methods=("POST",))
@@ -198,6 +201,29 @@ class MoveInView(AttachmentsMixin, SecurePage):
         if stage is s.inspect:
             return moving.inspect(move_in, current_user, defects=form.defect_lines(), note=note)
         return moving.VERBS[stage](move_in, current_user, note=note)
+
+    @expose("/reattach/", methods=("POST",))
+    def reattach(self):
+        """A removed document attached again, to its step."""
+        move_in = self.get_one(request.args.get("id"))
+        form = forms.StepForm()
+        back = self._at_step(move_in)
+        if not form.validate_on_submit():
+            return self._form_errors(form, back)
+        try:
+            moving.reattach(
+                move_in,
+                current_user,
+                stage=forms.stage_of(request.form.get("step")),
+                document=form.the_document(current_app.config["ATTACHMENT_MAX_BYTES"]),
+            )
+            db.session.commit()
+        except ServiceError as exc:
+            db.session.rollback()
+            flash(gettext("Nothing was saved. %(reason)s", reason=str(exc)), "error")
+            return redirect(back)
+        flash(gettext("The document is attached."), "success")
+        return redirect(back)
 
     @expose("/cancel/", methods=("POST",))
     def cancel(self):

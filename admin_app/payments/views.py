@@ -30,6 +30,8 @@ RECEIPT_SIZES = ("A5", "80mm")
 PAYMENT_LABELS = {
     **LABELS,
     "work_order": _l("Work order"),
+    "move_in": _l("Move-in"),
+    "item": _l("Fee"),
     "amount": _l("Amount"),
     "state": _l("Payment"),
     "method": _l("Payment method"),
@@ -71,6 +73,7 @@ class PaymentView(ActionsMixin, SecureModelView):
         "number",
         "estate",
         "work_order",
+        "item",
         "amount",
         "state",
         "method",
@@ -83,7 +86,17 @@ class PaymentView(ActionsMixin, SecureModelView):
     details_groups = (
         (
             _l("Fee"),
-            ("estate", "work_order", "amount", "state", "method", "number", "paid_at"),
+            (
+                "estate",
+                "work_order",
+                "move_in",
+                "item",
+                "amount",
+                "state",
+                "method",
+                "number",
+                "paid_at",
+            ),
         ),
         (_l("Cash"), ("collected_by", "hand_in_due_at", "hand_in")),
         (

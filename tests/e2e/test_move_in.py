@@ -140,3 +140,10 @@ def test_the_keys_are_refused_before_their_turn(app, factories, in_app, screen, 
     submit(page, "#step-done")
     assert stage_of(in_app) is MoveInStage.notify
     assert flashes(page, "error")
+    # The other pages of the package read well too: the printed form and the move-out list.
+    for path in (f"/admin/move_in/print/?id={move_in_id}", "/admin/move_in/move_out/"):
+        page.goto(path)
+        blocking = [v for v in axe_violations(page) if v["impact"] in BLOCKING]
+        assert not blocking, f"axe on {path}: {blocking}"
+        if lang == "en":
+            assert chinese_left(page, RECORDS) == []

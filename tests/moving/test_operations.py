@@ -403,3 +403,31 @@ def test_a_move_out_in_another_estate_or_of_an_empty_unit_is_refused(in_app, wor
     move_out(in_app, world, world.supervisor.id)
     with pytest.raises(ServiceError, match="Nobody is living"):
         move_out(in_app, world, world.supervisor.id)
+
+
+def test_a_removed_document_attached_again_lets_the_papers_be_filed(in_app, world):
+    move_in_id = started(in_app, world, upto="file")
+    with in_app():
+        move_in = db.session.get(MoveIn, move_in_id)
+        db.session.delete(move_in.attachments[0])
+        db.session.commit()
+        move_in = db.session.get(MoveIn, move_in_id)
+        desk = db.session.get(Staff, world.desk.id)
+        assert moving.missing_documents(move_in) == [S.verify_notice]
+        with pytest.raises(ServiceError):
+            moving.reattach(move_in, desk, stage=S.sign_covenant, document=doc())
+        with pytest.raises(ServiceError):
+            moving.reattach(move_in, desk, stage=S.verify_notice, document=None)
+        with pytest.raises(ServiceError):
+            moving.reattach(
+                move_in,
+                db.session.get(Staff, world.guard.id),
+                stage=S.verify_notice,
+                document=doc(),
+            )
+        db.session.rollback()
+        move_in = db.session.get(MoveIn, move_in_id)
+        moving.reattach(move_in, desk, stage=S.verify_notice, document=doc())
+        db.session.commit()
+    attempt(in_app, move_in_id, "file", world.desk.id)
+    assert state(in_app, move_in_id)[0] is S.done

@@ -146,8 +146,8 @@ def test_the_move_out_checklist_marks_the_household_gone(factories, login, in_ap
     boss = login("boss")
     assert boss.get("/admin/move_in/move_out/").status_code == 200
     response = boss.post(
-        f"/admin/move_in/move_out/?estate={world.a.id}",
-        {"unit": "3-1-601", "keys_returned": "y", "items": "沙发"},
+        "/admin/move_in/move_out/",
+        {"estate": world.a.id, "unit": "3-1-601", "keys_returned": "y", "items": "沙发"},
     )
     assert any("moved out" in m for m in messages(boss, response))
     with in_app():
@@ -157,3 +157,51 @@ def test_the_move_out_checklist_marks_the_household_gone(factories, login, in_ap
 def test_a_guard_or_a_technician_has_no_move_in_pages(factories, login, world):
     factories.staff(Role.guard, estates=[world.a], username="gate")
     assert login("gate").get("/admin/move_in/").status_code == 403
+
+
+def test_a_move_in_fee_has_its_receipt_and_shows_in_the_fees(login, in_app, world):
+    desk = login("desk")
+    start(desk, world)
+    with in_app():
+        move_in_id = db.session.query(MoveIn.id).scalar()
+        db.session.get(MoveIn, move_in_id).stage = MoveInStage.pay_fees
+        db.session.commit()
+    step(desk, move_in_id, "pay_fees", fee_item_0="装修押金", fee_amount_0="2000", method="cash")
+    with in_app():
+        payment = db.session.query(Payment).one()
+        assert payment.move_in_id == move_in_id
+    receipt = desk.get(f"/admin/payment/receipt/?id={payment.id}").get_data(as_text=True)
+    assert "装修押金" in receipt and "李业主" in receipt and payment.number in receipt
+    details = desk.get(f"/admin/payment/details/?id={payment.id}")
+    assert details.status_code == 200 and "装修押金" in details.get_data(as_text=True)
+    listing = desk.get("/admin/payment/").get_data(as_text=True)
+    assert "装修押金" in listing
+
+
+def test_a_missing_document_is_asked_for_on_the_page_and_attached_again(login, in_app, world):
+    desk = login("desk")
+    start(desk, world)
+    with in_app():
+        move_in_id = db.session.query(MoveIn.id).scalar()
+    png = files.png(size=(30, 30), alpha=False)
+    step(desk, move_in_id, "notify")
+    step(desk, move_in_id, "verify_notice", document=png)
+    with in_app():
+        db.session.delete(db.session.get(MoveIn, move_in_id).attachments[0])
+        db.session.commit()
+    page = desk.get(f"/admin/move_in/details/?id={move_in_id}").get_data(as_text=True)
+    assert 'id="reattach-verify_notice"' in page
+    response = desk.post(
+        f"/admin/move_in/reattach/?id={move_in_id}",
+        {"step": "verify_notice", "document": (io.BytesIO(png), "again.png")},
+        content_type="multipart/form-data",
+    )
+    assert response.status_code == 302
+    page = desk.get(f"/admin/move_in/details/?id={move_in_id}").get_data(as_text=True)
+    assert 'id="reattach-verify_notice"' not in page
+    response = desk.post(
+        f"/admin/move_in/reattach/?id={move_in_id}",
+        {"step": "nonsense"},
+        content_type="multipart/form-data",
+    )
+    assert response.status_code == 302
