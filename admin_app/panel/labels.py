@@ -183,6 +183,28 @@ LABELS = {
     "logged_by": _l("Logged by"),
     "household_document": _l("Document on file"),
     "release_approver": _l("Who approves large-item release slips"),
+    # Duty (duty/): shifts, log lines, swaps, holidays.
+    "starts_at": _l("From"),
+    "ends_at": _l("To"),
+    "holds_phone": _l("Holds the duty phone"),
+    "planned_by": _l("Planned by"),
+    "handover_note": _l("Hand-over note"),
+    "handed_over_at": _l("Handed over at"),
+    "acknowledged_at": _l("Acknowledged at"),
+    "acknowledged_by": _l("Acknowledged by"),
+    "shift": _l("Shift"),
+    "text": _l("What happened"),
+    "written_by": _l("Written by"),
+    "written_at": _l("Written at"),
+    "requested_by": _l("Asked by"),
+    "colleague": _l("Colleague who takes the shift"),
+    "reason": _l("Why"),
+    "decided_by": _l("Decided by"),
+    "decided_at": _l("Decided at"),
+    "refusal_reason": _l("Why the swap is refused"),
+    "starts_on": _l("First day"),
+    "ends_on": _l("Last day"),
+    "rota_fixed_at": _l("Duty fixed at"),
 }
 
 # What each kind of record is called (history's "Record type", reminders' record links).

@@ -20,6 +20,11 @@ def changes_in_words(view, record) -> list[tuple[str, str, str]]:
     """Each change as the record's own page shows it in its history: the field's label and
     the values in words (states by their names, links by the record's name), never codes."""
     screen = view.record_screen(record.entity_type)
+    if screen is None:  # a record with no screen of its own (duty): the shared labels
+        return [
+            (_plain_label(field), _plain_value(before), _plain_value(after))
+            for field, (before, after) in sorted((record.changes or {}).items())
+        ]
     return [
         (
             screen.field_label(field) if screen else field,
@@ -28,6 +33,19 @@ def changes_in_words(view, record) -> list[tuple[str, str, str]]:
         )
         for field, (before, after) in sorted((record.changes or {}).items())
     ]
+
+
+def _plain_label(field: str) -> str:
+    name = field[:-3] if field.endswith("_id") and field[:-3] in LABELS else field
+    return str(LABELS.get(name, name))
+
+
+def _plain_value(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return gettext("Yes") if value else gettext("No")
+    return str(value)
 
 
 def format_changes(view, context, model, name):

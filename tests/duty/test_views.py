@@ -207,3 +207,21 @@ def test_inbox_links_of_shifts_swaps_and_holidays_open_their_pages(login, factor
     other = login(office.guard_b)
     for url in ("/duty/holidays/?id=1", f"/duty/shifts/?id={shift.id}", "/duty/swaps/?id=1"):
         assert other.get(url).status_code == 404
+
+
+def test_duty_history_reads_in_words_in_the_audit_list(login, in_app, factories, office):
+    director = factories.staff(Role.director, estates=[office.world.a])
+    start = (clock.now() + timedelta(days=1)).replace(hour=20, minute=0, second=0, microsecond=0)
+    login(office.supervisor).post(
+        "/duty/rota/shift",
+        {
+            "estate": office.world.a.id,
+            "staff": office.guard.id,
+            "starts_at": start.strftime("%Y-%m-%dT%H:%M"),
+            "ends_at": (start + timedelta(hours=12)).strftime("%Y-%m-%dT%H:%M"),
+            "holds_phone": "y",
+        },
+    )
+    page = login(director, lang="zh-CN").get("/admin/audit_record/").get_data(as_text=True)
+    assert "持值班电话" in page and "值班班次" in page
+    assert "holds_phone" not in page and "starts_at" not in page and "None" not in page
