@@ -137,25 +137,26 @@ class ListingMixin:
         else:
             count = self._capped_count(count_query)
         # One range per estate, merged, for a page of the list as it is (a search matching few
-        # rows is already ordered from them; a joined filter is left to the planner).
-        estates = self.merged_estates() if joins == {} and page_size != 0 else None
-        if execute and estates and not few_matches:
-            query = self._merged_page(query, estates, page, page_size, sort_column, sort_desc)
+        # rows is already ordered from them; a joined filter or order is left to the planner).
+        estates = None
+        if execute and joins == {} and page_size != 0 and not few_matches:
+            estates = self.merged_estates()
+        keys = self._order_keys(sort_column, sort_desc) if estates else None
+        if keys:
+            page_ids = self._merged_page(query, estates, keys, page, page_size)
+            ids = list(db.session.execute(page_ids).scalars())
         else:
-            query = self._in_order(query, joins, sort_column, sort_desc)
+            query, joins = private.sorted_by(self, query, joins, sort_column, sort_desc)
+            query = query.order_by(*self.tie_breakers(sort_column, sort_desc))
             query = private.paged(self, query, page, page_size)
-        if not execute:  # the caller (export, batch) loads what it needs of the selection
-            return count, query
-        ids = [row[0] for row in query.with_entities(self.model.id)]
+            if not execute:  # the caller (export, batch) loads what it needs of the selection
+                return count, query
+            ids = [row[0] for row in query.with_entities(self.model.id)]
         if not ids:
             return count, []
         rows = self._with_related(self.get_query().filter(self.model.id.in_(ids))).all()
         position = {pk: i for i, pk in enumerate(ids)}
         return count, sorted(rows, key=lambda row: position[row.id])
-
-    def _in_order(self, query, joins, sort_column, sort_desc):
-        query, _ = private.sorted_by(self, query, dict(joins), sort_column, sort_desc)
-        return query.order_by(*self.tie_breakers(sort_column, sort_desc))
 
     def merged_estates(self) -> list[int] | None:
         """The estates whose rows a page merges, one index range each: the user's, when they
@@ -169,39 +170,67 @@ class ListingMixin:
             return None
         return sorted(ids)
 
-    def _merged_page(self, query, estates, page, page_size, sort_column, sort_desc):
-        """The page as a merge of one index range per estate: each estate's first rows up to
-        the end of the page, in the list's order (an index led by the estate, see
-        models.base.estate_list_indexes), then the page among those. Sorting by number as a
-        supervisor of the last estates no longer walks every other estate's numbers first."""
+    def _order_keys(self, sort_column, sort_desc) -> list[tuple] | None:
+        """The list's order as [(column, descending)], tie-breakers included, when every key
+        is a column of the record's own table; None when the order needs a join."""
+        if sort_column is None:
+            default = private.default_order(self)
+            if any(joins for _, joins, _ in default):
+                return None
+            keys = [(column, bool(descending)) for column, _, descending in default]
+        else:
+            column, joins = private.sort_field(self, sort_column)
+            if column is None or joins or isinstance(column, list):
+                return None
+            keys = [(column, bool(sort_desc))]
+        keys += self._tie_columns(sort_column, sort_desc)
+        table = self.model.__table__
+        own = all(getattr(getattr(c, "expression", None), "table", None) is table for c, _ in keys)
+        return keys if own else None
+
+    def _merged_page(self, query, estates, keys, page, page_size):
+        """The page's ids as a merge of one index range per estate: each estate's first rows
+        up to the end of the page, in the list's order (an index led by the estate, see
+        models.base.estate_list_indexes), then the page among those, ordered by the keys read
+        with them (the table is not visited again). Sorting by number as a supervisor of the
+        last estates no longer walks every other estate's numbers first."""
         size = page_size or self.page_size
         end = ((page or 0) + 1) * size
+        labelled = [column.label(f"k{i}") for i, (column, _) in enumerate(keys)]
+        order = [column.desc() if desc else column for column, desc in keys]
         ranges = [
-            self._in_order(query.filter(self.model.estate_id == estate), {}, sort_column, sort_desc)
-            .with_entities(self.model.id)
+            query.filter(self.model.estate_id == estate)
+            .with_entities(self.model.id.label("id"), *labelled)
+            .order_by(*order)
             .limit(end)
             .subquery()
             for estate in estates
         ]
-        candidates = union_all(*(select(r.c.id) for r in ranges)).subquery()
-        merged = self.get_query().filter(self.model.id.in_(select(candidates.c.id)))
-        return private.paged(self, self._in_order(merged, {}, sort_column, sort_desc), page, size)
+        merged = union_all(*(select(r) for r in ranges)).subquery()
+        merged_order = [
+            merged.c[f"k{i}"].desc() if desc else merged.c[f"k{i}"]
+            for i, (_, desc) in enumerate(keys)
+        ]
+        return select(merged.c.id).order_by(*merged_order).offset((page or 0) * size).limit(size)
 
-    def tie_breakers(self, sort_column, sort_desc) -> list:
-        """After the chosen column: the default order's column, then the id, all in the same
-        direction — deep pages never repeat or skip rows with equal keys, and one index
-        (column, default column, id) serves both "sort by column" and "filter on column"."""
+    def _tie_columns(self, sort_column, sort_desc) -> list[tuple]:
+        """tie_breakers as [(column, descending)]."""
         default = private.default_order(self)  # (column, joins, descending)
         if sort_column is None:  # the default order is already applied
-            descending = bool(default and default[-1][-1])
-            return [self.model.id.desc() if descending else self.model.id]
+            return [(self.model.id, bool(default and default[-1][-1]))]
         columns = []
         if default:
             name = getattr(default[0][0], "key", None)
             if name != sort_column and isinstance(name, str) and hasattr(self.model, name):
                 columns.append(getattr(self.model, name))
         columns.append(self.model.id)
-        return [c.desc() if sort_desc else c for c in columns]
+        return [(c, bool(sort_desc)) for c in columns]
+
+    def tie_breakers(self, sort_column, sort_desc) -> list:
+        """After the chosen column: the default order's column, then the id, all in the same
+        direction — deep pages never repeat or skip rows with equal keys, and one index
+        (column, default column, id) serves both "sort by column" and "filter on column"."""
+        return [c.desc() if d else c for c, d in self._tie_columns(sort_column, sort_desc)]
 
     def _with_related(self, query, names=None):
         """Load the relations shown (the list's, or those `names` an export writes) with the
