@@ -167,6 +167,7 @@ def main() -> None:
     parser.add_argument("--samples", type=int, default=30)
     parser.add_argument("--mode", default="both", choices=("both", "before", "after"))
     parser.add_argument("--users", default=",".join(USERS))
+    parser.add_argument("--pages", default="", help="labels of the list pages to time (all)")
     args = parser.parse_args()
     use_database(args.database)
 
@@ -189,7 +190,13 @@ def main() -> None:
             == 302
         ), name
         clients[name] = client
-    pages = [(user, label, url) for user in clients for label, url in _list_urls(app)]
+    wanted = {p for p in args.pages.split(",") if p}
+    pages = [
+        (user, label, url)
+        for user in clients
+        for label, url in _list_urls(app)
+        if not wanted or label in wanted
+    ]
     for label, url in (
         (f"ticket details, {LONG_HISTORY} changes", f"/admin/ticket/details/?id={long_ticket}"),
         ("ticket details, 1 change", f"/admin/ticket/details/?id={short_ticket}"),
