@@ -9,19 +9,22 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from admin_app import clock
 from admin_app.extensions import db
-from admin_app.models.base import list_index
+from admin_app.models.base import estate_list_indexes, list_index
 
 
 class AuditRecord(db.Model):
     __tablename__ = "audit_record"
     __table_args__ = (
         Index("ix_audit_record_entity", "entity_type", "entity_id", "at"),
-        Index("ix_audit_record_estate_at", "estate_id", "at"),
+        Index("ix_audit_record_estate_at", "estate_id", "at", "id"),
         Index("ix_audit_record_actor_at", "actor_id", "at"),
         list_index("ix_audit_record_at_id", "at", "id"),
         # The list's sortable columns, each followed by the default order (tie_breakers).
         list_index("ix_audit_record_action_at", "action", "at", "id"),
         list_index("ix_audit_record_entity_type_at", "entity_type", "at", "id"),
+        *estate_list_indexes(
+            "audit_record", ("at",), ("action", "entity_type"), with_default=False
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

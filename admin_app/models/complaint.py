@@ -9,7 +9,13 @@ from sqlalchemy import Column, DateTime, ForeignKey, Index, Integer, String, Tab
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from admin_app.extensions import db
-from admin_app.models.base import Choice, EstateScoped, TimestampMixin, choice_column
+from admin_app.models.base import (
+    Choice,
+    EstateScoped,
+    TimestampMixin,
+    choice_column,
+    estate_list_indexes,
+)
 from admin_app.models.work_order import Satisfaction  # the same three answers as a repair's
 
 department_member = Table(
@@ -73,9 +79,10 @@ class CorrectiveAction(EstateScoped, TimestampMixin, db.Model):
 
     __tablename__ = "corrective_action"
     __table_args__ = (
-        Index("ix_corrective_action_estate_status_due", "estate_id", "status", "due_at"),
+        Index("ix_corrective_action_estate_status_due", "estate_id", "status", "due_at", "id"),
         Index("ix_corrective_action_department_status", "department_id", "status"),
         Index("ix_corrective_action_due", "due_at"),
+        *estate_list_indexes("corrective_action", ("due_at",), ("number",)),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

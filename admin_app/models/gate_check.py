@@ -15,7 +15,13 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from admin_app import clock
 from admin_app.extensions import db
-from admin_app.models.base import Choice, EstateScoped, choice_column, list_index
+from admin_app.models.base import (
+    Choice,
+    EstateScoped,
+    choice_column,
+    estate_list_indexes,
+    list_index,
+)
 
 
 class PassKind(Choice):
@@ -47,11 +53,14 @@ class CheckMethod(Choice):
 class GateCheck(EstateScoped, db.Model):
     __tablename__ = "gate_check"
     __table_args__ = (
-        Index("ix_gate_check_estate_at", "estate_id", "checked_at"),
+        Index("ix_gate_check_estate_at", "estate_id", "checked_at", "id"),
         Index("ix_gate_check_pass", "pass_kind", "pass_id"),
         list_index("ix_gate_check_checked_id", "checked_at", "id"),
         list_index("ix_gate_check_result_checked", "result", "checked_at", "id"),
         list_index("ix_gate_check_kind_checked", "pass_kind", "checked_at", "id"),
+        *estate_list_indexes(
+            "gate_check", ("checked_at",), ("result", "pass_kind"), with_default=False
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -14,7 +14,14 @@ from sqlalchemy import Boolean, Date, DateTime, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, declared_attr, mapped_column, relationship
 
 from admin_app.extensions import db
-from admin_app.models.base import Choice, EstateScoped, TimestampMixin, choice_column, list_index
+from admin_app.models.base import (
+    Choice,
+    EstateScoped,
+    TimestampMixin,
+    choice_column,
+    estate_list_indexes,
+    list_index,
+)
 from admin_app.models.sensitive_mixin import SensitiveIdNumber
 
 
@@ -80,6 +87,9 @@ class WorkerPass(PassMixin, SensitiveIdNumber, db.Model):
     __table_args__ = (
         Index("ix_worker_pass_estate_status", "estate_id", "status", "valid_until"),
         *_pass_list_indexes("worker_pass"),
+        *estate_list_indexes(
+            "worker_pass", ("created_at",), ("number", "status", "valid_from", "valid_until")
+        ),
     )
 
     renovation_id: Mapped[int] = mapped_column(ForeignKey("renovation.id"), index=True)
@@ -97,6 +107,9 @@ class VehiclePass(PassMixin, db.Model):
         Index("ix_vehicle_pass_estate_status", "estate_id", "status", "valid_until"),
         Index("ix_vehicle_pass_plate", "plate"),
         *_pass_list_indexes("vehicle_pass"),
+        *estate_list_indexes(
+            "vehicle_pass", ("created_at",), ("number", "status", "valid_from", "valid_until")
+        ),
     )
 
     plate: Mapped[str] = mapped_column(String(16))
@@ -116,6 +129,9 @@ class ReleasePass(PassMixin, db.Model):
     __table_args__ = (
         Index("ix_release_pass_estate_status", "estate_id", "status", "moving_date"),
         *_pass_list_indexes("release_pass"),
+        *estate_list_indexes(
+            "release_pass", ("created_at",), ("number", "status", "valid_from", "valid_until")
+        ),
     )
 
     unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id"), index=True)

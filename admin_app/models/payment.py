@@ -11,7 +11,14 @@ from sqlalchemy import DateTime, ForeignKey, Index, Numeric, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from admin_app.extensions import db
-from admin_app.models.base import Choice, EstateScoped, TimestampMixin, choice_column, list_index
+from admin_app.models.base import (
+    Choice,
+    EstateScoped,
+    TimestampMixin,
+    choice_column,
+    estate_list_indexes,
+    list_index,
+)
 
 
 class PaymentMethod(Choice):
@@ -41,12 +48,13 @@ class Payment(EstateScoped, TimestampMixin, db.Model):
 
     __tablename__ = "payment"
     __table_args__ = (
-        Index("ix_payment_estate_state", "estate_id", "state"),
+        Index("ix_payment_estate_state", "estate_id", "state", "created_at", "id"),
         Index("ix_payment_collector_hand_in", "collected_by_id", "hand_in_id"),
         Index("ix_payment_hand_in", "hand_in_id"),
         Index("ix_payment_paid_at", "paid_at"),
         Index("ix_payment_hand_in_due", "hand_in_due_at"),
         list_index("ix_payment_created_id", "created_at", "id"),
+        *estate_list_indexes("payment", ("created_at",), ("number", "amount", "method", "paid_at")),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -91,9 +99,10 @@ class CashHandIn(EstateScoped, TimestampMixin, db.Model):
 
     __tablename__ = "cash_hand_in"
     __table_args__ = (
-        Index("ix_cash_hand_in_estate_status", "estate_id", "status"),
+        Index("ix_cash_hand_in_estate_status", "estate_id", "status", "handed_in_at", "id"),
         Index("ix_cash_hand_in_collector", "collector_id", "handed_in_at"),
         list_index("ix_cash_hand_in_created_id", "created_at", "id"),
+        *estate_list_indexes("cash_hand_in", ("handed_in_at",), ("number", "total")),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

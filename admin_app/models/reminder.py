@@ -11,7 +11,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from admin_app import clock
 from admin_app.extensions import db
-from admin_app.models.base import Choice, choice_column, list_index
+from admin_app.models.base import Choice, choice_column, estate_list_indexes, list_index
 
 
 class ReminderStatus(Choice):
@@ -35,6 +35,7 @@ class Reminder(db.Model):
             list_index(f"ix_reminder_{column}_due_id", column, "due_at", "id")
             for column in ("rule", "deadline_at", "status")
         ),
+        *estate_list_indexes("reminder", ("due_at",), ("rule", "deadline_at", "status")),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -90,12 +91,18 @@ class ReminderDelivery(db.Model):
     __tablename__ = "reminder_delivery"
     __table_args__ = (
         UniqueConstraint("reminder_id", "staff_id", "channel"),
-        Index("ix_reminder_delivery_estate_created", "estate_id", "created_at"),
+        Index("ix_reminder_delivery_estate_created", "estate_id", "created_at", "id"),
         Index("ix_reminder_delivery_status_attempt", "status", "last_attempt_at"),
         list_index("ix_reminder_delivery_created_id", "created_at", "id"),
         *(
             list_index(f"ix_reminder_delivery_{column}_created_id", column, "created_at", "id")
             for column in ("channel", "status", "last_attempt_at")
+        ),
+        *estate_list_indexes(
+            "reminder_delivery",
+            ("created_at",),
+            ("channel", "status", "last_attempt_at"),
+            with_default=False,
         ),
     )
 

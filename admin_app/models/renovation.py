@@ -10,7 +10,14 @@ from sqlalchemy import Date, DateTime, ForeignKey, Index, Numeric, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from admin_app.extensions import db
-from admin_app.models.base import Choice, EstateScoped, TimestampMixin, choice_column, list_index
+from admin_app.models.base import (
+    Choice,
+    EstateScoped,
+    TimestampMixin,
+    choice_column,
+    estate_list_indexes,
+    list_index,
+)
 
 
 class RenovationStatus(Choice):
@@ -53,6 +60,9 @@ class Renovation(EstateScoped, TimestampMixin, db.Model):
         *(
             list_index(f"ix_renovation_{column}_created", column, "created_at", "id")
             for column in ("status", "planned_start", "planned_end")
+        ),
+        *estate_list_indexes(
+            "renovation", ("created_at",), ("number", "status", "planned_start", "planned_end")
         ),
     )
 
@@ -100,7 +110,12 @@ class Renovation(EstateScoped, TimestampMixin, db.Model):
 
 class RenovationInspection(EstateScoped, TimestampMixin, db.Model):
     __tablename__ = "renovation_inspection"
-    __table_args__ = (Index("ix_renovation_inspection_estate_at", "estate_id", "inspected_at"),)
+    __table_args__ = (
+        Index("ix_renovation_inspection_estate_at", "estate_id", "inspected_at", "id"),
+        *estate_list_indexes(
+            "renovation_inspection", ("inspected_at",), ("kind", "result"), with_default=False
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     renovation_id: Mapped[int] = mapped_column(ForeignKey("renovation.id"), index=True)

@@ -9,7 +9,14 @@ from sqlalchemy import Boolean, DateTime, ForeignKey, Index, Integer, String, Te
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from admin_app.extensions import db
-from admin_app.models.base import Choice, EstateScoped, TimestampMixin, choice_column, list_index
+from admin_app.models.base import (
+    Choice,
+    EstateScoped,
+    TimestampMixin,
+    choice_column,
+    estate_list_indexes,
+    list_index,
+)
 
 
 class Channel(Choice):
@@ -64,8 +71,8 @@ class Validity(Choice):
 class Ticket(EstateScoped, TimestampMixin, db.Model):
     __tablename__ = "ticket"
     __table_args__ = (
-        Index("ix_ticket_estate_status_received", "estate_id", "status", "received_at"),
-        Index("ix_ticket_estate_received", "estate_id", "received_at"),
+        Index("ix_ticket_estate_status_received", "estate_id", "status", "received_at", "id"),
+        Index("ix_ticket_estate_received", "estate_id", "received_at", "id"),
         Index("ix_ticket_estate_category_status", "estate_id", "category", "status"),
         Index("ix_ticket_callback_due", "callback_due_at"),
         Index("ix_ticket_complaint_due", "complaint_due_at"),
@@ -78,6 +85,9 @@ class Ticket(EstateScoped, TimestampMixin, db.Model):
         list_index("ix_ticket_channel_received", "channel", "received_at", "id"),
         list_index("ix_ticket_severity_received", "severity", "received_at", "id"),
         list_index("ix_ticket_validity_received", "validity", "received_at", "id"),
+        *estate_list_indexes(
+            "ticket", ("received_at",), ("number", "category", "channel"), with_default=False
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -10,7 +10,14 @@ from sqlalchemy import Index, Integer, Numeric, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from admin_app.extensions import db
-from admin_app.models.base import Choice, EstateScoped, TimestampMixin, choice_column, list_index
+from admin_app.models.base import (
+    Choice,
+    EstateScoped,
+    TimestampMixin,
+    choice_column,
+    estate_list_indexes,
+    list_index,
+)
 from admin_app.models.renovation import RenovationStatus
 from admin_app.validation import unit_part
 
@@ -47,12 +54,18 @@ class Unit(EstateScoped, TimestampMixin, db.Model):
     __tablename__ = "unit"
     __table_args__ = (
         UniqueConstraint("estate_id", "building", "entrance", "room"),
-        Index("ix_unit_estate_building_room", "estate_id", "building", "room"),
+        Index("ix_unit_estate_building_room", "estate_id", "building", "room", "id"),
         Index("ix_unit_estate_renovation", "estate_id", "renovation_status"),
         list_index("ix_unit_building_room", "building", "room", "id"),
         *(
             list_index(f"ix_unit_{column}_building", column, "building", "id")
             for column in ("floor", "room", "area_m2", "kind", "occupancy")
+        ),
+        *estate_list_indexes(
+            "unit",
+            ("building",),
+            ("room", "floor", "area_m2", "kind", "occupancy"),
+            with_default=False,
         ),
     )
 

@@ -10,7 +10,14 @@ from sqlalchemy import Boolean, DateTime, ForeignKey, Index, Integer, Numeric, S
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from admin_app.extensions import db
-from admin_app.models.base import Choice, EstateScoped, TimestampMixin, choice_column, list_index
+from admin_app.models.base import (
+    Choice,
+    EstateScoped,
+    TimestampMixin,
+    choice_column,
+    estate_list_indexes,
+    list_index,
+)
 from admin_app.models.payment import PaymentState
 from admin_app.models.price import PriceUnit
 from admin_app.models.staff import Trade
@@ -55,7 +62,7 @@ class WorkOrder(EstateScoped, TimestampMixin, db.Model):
     __tablename__ = "work_order"
     __audit_exclude__ = frozenset({"signature_file_id"})
     __table_args__ = (
-        Index("ix_work_order_estate_status_created", "estate_id", "status", "created_at"),
+        Index("ix_work_order_estate_status_created", "estate_id", "status", "created_at", "id"),
         Index("ix_work_order_technician_status", "technician_id", "status"),
         Index("ix_work_order_arrive_by", "arrive_by"),
         Index("ix_work_order_appointment", "appointment_at"),
@@ -68,6 +75,9 @@ class WorkOrder(EstateScoped, TimestampMixin, db.Model):
         list_index("ix_work_order_appointment_created", "appointment_at", "created_at", "id"),
         Index("ix_work_order_revisited_at", "revisited_at"),
         Index("ix_work_order_closed_at", "closed_at"),
+        *estate_list_indexes(
+            "work_order", ("created_at",), ("number", "kind", "trade", "appointment_at")
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

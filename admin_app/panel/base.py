@@ -12,6 +12,7 @@ from flask import (
     abort,
     current_app,
     flash,
+    g,
     request,
     stream_with_context,
 )
@@ -23,6 +24,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import inspect
 from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.orm import joinedload, lazyload
 from werkzeug.utils import secure_filename
 
 from admin_app import clock, validation
@@ -75,6 +77,12 @@ TECHNICAL_COLUMNS = (
 # Flask-Admin flashes these itself; its own zh_Hans_CN catalog lacks them, so they are kept in
 # ours (merged into its "admin" domain: translations_build.compile_flask_admin_catalogs).
 FLASK_ADMIN_GAPS = (_l("Failed to create record."), _l("Failed to save record."))
+
+
+class HistoryPage(list):
+    """A page of history entries; `more` says whether older entries were left out."""
+
+    more = False
 
 
 class SecureModelView(DetailsSectionsMixin, ListingMixin, PrivateHooks, ModelView):
@@ -397,17 +405,60 @@ class SecureModelView(DetailsSectionsMixin, ListingMixin, PrivateHooks, ModelVie
         relations, in a few queries (a view whose cells name other records overrides it)."""
 
     # ---- history on the details page ---------------------------------------------------
-    def history_for(self, model, limit: int = 200):
-        return (
+    # The latest changes shown at first; "more" asks for HISTORY_PAGE more each time, up to
+    # HISTORY_MOST. Whatever the number, the page costs the same queries: the entries with
+    # their actors in one, then one per kind of record the changes name.
+    HISTORY_PAGE = 20
+    HISTORY_MOST = 1000
+
+    def history_shown(self) -> int:
+        """How many history entries the page shows: ?history=N, rounded to whole pages."""
+        asked = validation.record_id(request.args.get("history", "")) or self.HISTORY_PAGE
+        pages = -(-min(asked, self.HISTORY_MOST) // self.HISTORY_PAGE)
+        return max(pages, 1) * self.HISTORY_PAGE
+
+    def history_for(self, model, limit: int | None = None):
+        """The latest `limit` entries (the page's, by default), newest first, and the records
+        their changes link to, loaded once per kind for `history_value`. The entries carry
+        `more`: True when older ones are left out."""
+        limit = self.history_shown() if limit is None else limit
+        rows = (
             db.session.query(AuditRecord)
+            .options(joinedload(AuditRecord.actor).lazyload("*"))
             .filter(
                 AuditRecord.entity_type == self.model.__tablename__,
                 AuditRecord.entity_id == model.id,
             )
             .order_by(AuditRecord.at.desc(), AuditRecord.id.desc())
-            .limit(limit)
+            .limit(limit + 1)
             .all()
         )
+        entries = HistoryPage(rows[:limit])
+        entries.more = len(rows) > limit
+        self.load_history_links(entries)
+        return entries
+
+    def load_history_links(self, entries) -> None:
+        """The records the entries' changes name (a unit, a technician…), one query per kind
+        for all of them, kept for the request (the identity map holds a record only while it
+        is referenced); a record that is gone is remembered as gone."""
+        targets = self.history_targets()
+        wanted: dict = {}
+        for entry in entries:
+            for field, values in (entry.changes or {}).items():
+                if field in targets and isinstance(values, list | tuple):
+                    ids = wanted.setdefault(targets[field], set())
+                    ids.update(v for v in values if isinstance(v, int) and not isinstance(v, bool))
+        found = g.setdefault("history_links", {})
+        for target, ids in wanted.items():
+            ids -= {pk for kind, pk in found if kind is target}
+            if not ids:
+                continue
+            for pk in ids:
+                found[(target, pk)] = None
+            query = db.session.query(target).options(lazyload("*"))
+            for record in query.filter(target.id.in_(ids)):
+                found[(target, record.id)] = record
 
     def field_label(self, name: str) -> str:
         # "unit_id" is shown as its relationship, "Unit".
@@ -422,9 +473,16 @@ class SecureModelView(DetailsSectionsMixin, ListingMixin, PrivateHooks, ModelVie
         on the page anyway; the session's identity map asks the database once per record."""
         target = self.history_targets().get(name)
         if target is not None:
+            links = g.get("history_links", {})
             try:
-                record = db.session.get(target, int(value))
+                key = (target, int(value))
             except (TypeError, ValueError):
+                key = None
+            if key in links:
+                record = links[key]
+            elif key is not None:
+                record = db.session.get(target, key[1])
+            else:
                 record = None
             if record is not None:
                 return str(record)

@@ -46,6 +46,8 @@ INSTANCE_ATTRIBUTES = (
     "_auto_joins",
     "_export_columns",
     "_column_choices_map",
+    "_sortable_columns",
+    "_sortable_joins",
 )
 
 
@@ -105,6 +107,13 @@ def filtered(view, query, count_query, joins, count_joins, filters):
 
 def sorted_by(view, query, joins, sort_column, sort_desc):
     return view._apply_sorting(query, joins, sort_column, sort_desc)
+
+
+def sort_field(view, name):
+    """(the column a sortable column sorts by, the joins it needs): (None, None) if unknown."""
+    if name not in view._sortable_columns:
+        return None, None
+    return view._sortable_columns[name], view._sortable_joins.get(name)
 
 
 def paged(view, query, page, page_size):

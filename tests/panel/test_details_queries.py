@@ -1,0 +1,158 @@
+"""A details page costs the same queries whether the record has one change in its history or
+two hundred: the latest changes are shown (older ones on demand), their actors come with the
+entries, and the records the changes name (a technician, a unit…) are read once per kind.
+
+Every entry here is by a staff member of its own and names a unit and a staff member of its
+own, so a lookup per entry would show up as more queries. Counted, not timed.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import event, insert, select
+
+from admin_app import clock
+from admin_app.extensions import db
+from admin_app.models import AuditRecord, Role, Staff, Unit
+
+MANY = 200
+_calls = itertools.count()
+# (resource, the foreign keys its history names: column -> the model's table)
+PAGES = [
+    ("ticket", {"assignee_id": Staff, "unit_id": Unit}),
+    ("work_order", {"technician_id": Staff, "unit_id": Unit}),
+]
+
+
+def _staff_and_units(estate_id: int, count: int) -> tuple[list[int], list[int]]:
+    """`count` staff members and units, written in one statement each (no password hashing)."""
+    tag = f"h{next(_calls)}"
+    db.session.execute(
+        insert(Staff),
+        [
+            {
+                "username": f"{tag}-{i}",
+                "password_hash": "-",
+                "name": f"师傅{i}",
+                "role": Role.technician,
+                "session_token": f"{i:032d}",
+            }
+            for i in range(count)
+        ],
+    )
+    db.session.execute(
+        insert(Unit),
+        [
+            {"estate_id": estate_id, "building": tag, "entrance": "1", "room": f"{i}", "floor": 1}
+            for i in range(count)
+        ],
+    )
+    staff = db.session.scalars(select(Staff.id).where(Staff.username.like(f"{tag}-%"))).all()
+    units = db.session.scalars(
+        select(Unit.id).where(Unit.estate_id == estate_id, Unit.building == tag)
+    ).all()
+    return list(staff), list(units)
+
+
+def _history(app, resource: str, record_id: int, estate_id: int, links: dict, count: int):
+    """`count` changes of the record, each by a different person, each naming a different
+    staff member and unit (the one before it as the old value)."""
+    with app.app_context():
+        staff, units = _staff_and_units(estate_id, count + 1)
+        staff_field, unit_field = links
+        start = clock.now() - timedelta(days=1)
+        db.session.execute(
+            insert(AuditRecord),
+            [
+                {
+                    "at": start + timedelta(minutes=i),
+                    "actor_id": staff[i],
+                    "action": "update",
+                    "entity_type": resource,
+                    "entity_id": record_id,
+                    "estate_id": estate_id,
+                    "changes": {
+                        staff_field: [staff[i], staff[i + 1]],
+                        unit_field: [units[i], units[i + 1]],
+                        "description": [f"第{i}次", f"第{i + 1}次"],
+                    },
+                }
+                for i in range(count)
+            ],
+        )
+        db.session.commit()
+
+
+def _queries_for(app, c, url: str) -> tuple[int, str]:
+    statements: list[str] = []
+
+    def count(conn, cursor, statement, parameters, context, executemany):
+        statements.append(statement)
+
+    with app.app_context():
+        engine = db.engine
+    event.listen(engine, "before_cursor_execute", count)
+    try:
+        response = c.get(url)
+        page = response.get_data(as_text=True)
+    finally:
+        event.remove(engine, "before_cursor_execute", count)
+    assert response.status_code == 200, url
+    return len(statements), page
+
+
+def _record(factories, resource: str, estate):
+    if resource == "ticket":
+        return factories.ticket(estate)
+    return factories.work_order(estate)
+
+
+def _entries(page: str) -> int:
+    body = page.split('class="table table-sm table-striped history-table"')[1]
+    return body.split("<tbody>")[1].split("</tbody>")[0].count("<tr>")
+
+
+@pytest.mark.parametrize(("resource", "links"), PAGES)
+def test_a_details_page_costs_the_same_with_1_or_200_changes(
+    resource, links, app, factories, login
+):
+    estate = factories.estate()
+    c = login(factories.staff(Role.supervisor, estates=[estate]))
+    short, long = _record(factories, resource, estate), _record(factories, resource, estate)
+    _history(app, resource, short.id, estate.id, links, 1)
+    _history(app, resource, long.id, estate.id, links, MANY)
+    url = f"/admin/{resource}/details/?id={{}}"
+    c.get(url.format(short.id))  # warm: translations and menus are cached per process
+
+    one, one_page = _queries_for(app, c, url.format(short.id))
+    latest, latest_page = _queries_for(app, c, url.format(long.id))
+    every, every_page = _queries_for(app, c, url.format(long.id) + f"&history={MANY + 20}")
+
+    created = _entries(one_page) - 1  # the record's creation is in its history too
+    assert _entries(latest_page) == 20  # the latest page of changes
+    assert 'id="history-more"' in latest_page and 'id="history-more"' not in one_page
+    assert _entries(every_page) == MANY + created
+    assert "师傅200 (" in every_page  # the staff member the last change names, by name
+    assert one == latest == every, f"{resource}: {one}, {latest} and {every} queries"
+
+
+def test_older_changes_are_shown_on_demand_newest_first(app, factories, login):
+    estate = factories.estate()
+    c = login(factories.staff(Role.supervisor, estates=[estate]))
+    ticket = factories.ticket(estate)
+    _history(app, "ticket", ticket.id, estate.id, PAGES[0][1], 45)
+    page = c.get(f"/admin/ticket/details/?id={ticket.id}").get_data(as_text=True)
+    more = re.search(r'id="history-more" href="([^"]+)"', page).group(1).replace("&amp;", "&")
+    assert "history=40" in more
+
+    older = c.get(more).get_data(as_text=True)
+    shown = re.findall(r"第(\d+)次 → 第\d+次", older)
+    # the 40 latest, newest first: the record being created (now), then changes 44 to 6
+    assert [int(n) for n in shown] == list(range(44, 5, -1))
+    everything = c.get(more.replace("history=40", "history=60")).get_data(as_text=True)
+    assert 'id="history-more"' not in everything
+    assert c.get(f"/admin/ticket/details/?id={ticket.id}&history=abc").status_code == 200
