@@ -13,7 +13,7 @@ from sqlalchemy import ARRAY, Text, func, literal, select
 
 from admin_app import sensitive
 from admin_app.extensions import db
-from admin_app.models import Department, Role, Ticket, TicketCategory, TicketStatus
+from admin_app.models import Department, Role, TicketCategory, TicketStatus
 from admin_app.panel import export_copy
 from admin_app.services.spreadsheets import neutralise
 
@@ -190,3 +190,8 @@ def test_masking_a_masked_number_changes_nothing():
     for number in ["110105199001011234", "110105900101123", "AB1234567", "G12345678", "1234"]:
         masked = sensitive.mask(number)
         assert sensitive.mask(masked) == masked
+
+
+def test_the_whitespace_list_is_pythons():
+    every = "".join(chr(c) for c in range(0x110000) if chr(c).isspace())
+    assert every == export_copy.PYTHON_WHITESPACE
