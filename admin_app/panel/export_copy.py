@@ -27,6 +27,7 @@ from sqlalchemy.sql import sqltypes
 from admin_app.extensions import db
 from admin_app.panel import flask_admin_private as private
 from admin_app.panel.dates import DATE, DATETIME
+from admin_app.panel.fields import EXPORT_FORMATTERS
 from admin_app.panel.id_numbers import masked_or_full
 from admin_app.services.spreadsheets import FORMULA_START, neutralise
 
@@ -303,6 +304,8 @@ def _cell(view, name: str, joins: dict, query_box: list):
 def copy_statement(view, query, names: list[str]) -> str | None:
     """COPY (…) TO STDOUT of the export's query with every cell as the Python path writes
     it, or None when a column cannot be written so."""
+    if view.column_type_formatters_export is not EXPORT_FORMATTERS:
+        return None  # a view with its own way of writing types: its cells are Python's
     box = [query]
     try:
         cells = [_cell(view, name, {}, box) for name in names]
