@@ -25,8 +25,9 @@ class Resident(EstateScoped, SensitiveIdNumber, TimestampMixin, db.Model):
         # One person (by phone and name) appears once per unit; a race of two receptionists ends
         # here. Two people of a household may share a phone (a parent and child, a landline).
         UniqueConstraint("unit_id", "phone", "name"),
+        # Also every resident of an estate (the import's matching); (estate_id, name) served
+        # no query and was dropped (migration 0030_perfbulk).
         Index("ix_resident_estate_phone", "estate_id", "phone"),
-        Index("ix_resident_estate_name", "estate_id", "name"),
         list_index("ix_resident_name_id", "name", "id"),
         list_index("ix_resident_phone_id", "phone", "id"),
         list_index("ix_resident_role_id", "role", "id"),
@@ -37,7 +38,8 @@ class Resident(EstateScoped, SensitiveIdNumber, TimestampMixin, db.Model):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id"), index=True)
+    # Found by the unique constraint above (unit_id first); no index of its own (0030).
+    unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id"))
     unit = relationship("Unit", lazy="joined", innerjoin=True)
     name: Mapped[str] = mapped_column(String(50))
     phone: Mapped[str | None] = mapped_column(String(20))

@@ -33,6 +33,7 @@ from admin_app.auth.scope import estate_allowed, scoped
 from admin_app.extensions import db
 from admin_app.models.audit import AuditRecord
 from admin_app.panel import export as exporting
+from admin_app.panel import export_copy
 from admin_app.panel import flask_admin_private as private
 from admin_app.panel.access import refuse
 from admin_app.panel.details import DetailsSectionsMixin
@@ -393,7 +394,14 @@ class SecureModelView(DetailsSectionsMixin, ListingMixin, PrivateHooks, ModelVie
         filename = secure_filename(f"{self.resource}-{stamp}.{export_type}")
         headers = {"Content-Disposition": f"attachment; filename={filename}"}
         if export_type == "csv":
-            body = exporting.csv_stream(header, rows())
+            # On PostgreSQL the database writes the file (COPY), else the rows come here.
+            names = [name for name, _ in columns]
+            header_line = next(exporting.csv_stream(header, ()))
+            body = export_copy.csv_stream(self, query, names, header_line)
+            if body is None:
+                body = exporting.csv_stream(header, rows())
+            else:
+                body = exporting.closing_session(body, query.session)
             mimetype = "text/csv; charset=utf-8"
         else:
             body = exporting.xlsx_stream(header, rows(), sheet_title=str(self.name))

@@ -30,6 +30,15 @@ def csv_stream(header: list[str], rows):
         yield writer.writerow([neutralise(v) for v in row])
 
 
+def closing_session(body, session):
+    """The stream outlives the view and its session's teardown: the connection is released
+    when the download ends or the client goes away."""
+    try:
+        yield from body
+    finally:
+        session.close()
+
+
 def xlsx_stream(header: list[str], rows, sheet_title: str = "export", chunk: int = 64 * 1024):
     """Build an .xlsx in write-only mode (rows are not kept in memory) and yield its bytes;
     the sheet is named in the reader's language (the list's name), as Excel allows."""

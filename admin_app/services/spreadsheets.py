@@ -9,7 +9,9 @@ from openpyxl import Workbook
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n", "＝", "＋", "－", "＠")
 _FIRST = frozenset(FORMULA_START)  # each a single character, looked up once per cell
-_NUMBER = re.compile(r"^[+-]?\d+(\.\d+)?$")
+# ASCII digits to the very end ("-١٢" and "-12\n" are not numbers to a spreadsheet), the rule
+# the database's export applies too (panel/export_copy.py).
+_NUMBER = re.compile(r"^[+-]?[0-9]+(\.[0-9]+)?\Z")
 
 
 def neutralise(value) -> str:

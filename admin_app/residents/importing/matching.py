@@ -45,10 +45,15 @@ class UnitIndex:
         self.values: dict[int, dict] = {}  # the unit import's: floor, area_m2, kind, occupancy
         table = Unit.__table__
         shown = [table.c[name] for name in UNIT_VALUES] if with_values else []
-        rows = session.connection().execute(
-            select(table.c.id, table.c.building, table.c.entrance, table.c.room, *shown).where(
-                table.c.estate_id == estate.id
+        # fetched whole (one call), not row by row: an estate has up to 100k units
+        rows = (
+            session.connection()
+            .execute(
+                select(table.c.id, table.c.building, table.c.entrance, table.c.room, *shown).where(
+                    table.c.estate_id == estate.id
+                )
             )
+            .all()
         )
         for unit_id, building, entrance, room, *values in rows:
             if with_values:
@@ -133,7 +138,7 @@ class ResidentIndex:
         self.by_hash: dict[tuple, int | None] = {}
         self.by_mask: dict[tuple, int | None] = {}
         query = select(*self.COLUMNS).where(self._t.estate_id == estate_id)
-        for record in session.connection().execute(query):
+        for record in session.connection().execute(query).all():  # one fetch, not per row
             rid, unit_id, phone, id_hash, masked = (
                 record[0],
                 record[1],
