@@ -1,7 +1,7 @@
 """list indexes led by the estate; extended indexes end with id
 
 Revision ID: 0029_perfpages
-Revises: 0022_rollups
+Revises: 0028_visitors
 Create Date: 2026-12-03 08:00:00
 
 A list sorted by a column for someone who sees some of the estates walked that column's
@@ -16,7 +16,7 @@ the default order itself. The estate indexes that already led with the column ga
 from alembic import op
 
 revision = "0029_perfpages"
-down_revision = "0022_rollups"
+down_revision = "0028_visitors"
 branch_labels = None
 depends_on = None
 

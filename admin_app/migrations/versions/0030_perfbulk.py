@@ -7,7 +7,7 @@ name searches are prefix searches (pgx_resident_name_prefix, ix_resident_name_id
 estate), and "every resident of an estate" is answered by ix_resident_estate_phone.
 
 Revision ID: 0030_perfbulk
-Revises: 0022_rollups
+Revises: 0029_perfpages
 Create Date: 2026-12-03 08:30:00
 
 """
@@ -15,7 +15,7 @@ from alembic import op
 
 
 revision = "0030_perfbulk"
-down_revision = "0022_rollups"
+down_revision = "0029_perfpages"
 branch_labels = None
 depends_on = None
 
