@@ -19,6 +19,7 @@ from decimal import Decimal
 from flask_babel import lazy_gettext as _l
 
 from admin_app import clock
+from admin_app.archive import operations as archive
 from admin_app.attachments import operations as attachments
 from admin_app.auth.permissions import may
 from admin_app.auth.scope import estate_allowed
@@ -26,6 +27,7 @@ from admin_app.extensions import db
 from admin_app.models import (
     Attachment,
     Channel,
+    DocumentKind,
     MoveIn,
     MoveInStage,
     MoveInStep,
@@ -47,7 +49,7 @@ from admin_app.models import (
 )
 from admin_app.passes import operations as passes
 from admin_app.payments import operations as payments
-from admin_app.services import handoffs, history
+from admin_app.services import handoffs, history, storage
 from admin_app.services.errors import ServiceError
 from admin_app.services.reminders.handoff_kinds import MOVE_OUT_PASSES
 from admin_app.services.workflow import ACTION_LABELS, StateMachine, step
@@ -336,7 +338,36 @@ def file(move_in: MoveIn, actor, *, note: str = "") -> None:
                 _l("Cannot file: attach %(documents)s first."),
                 documents=", ".join(str(DOCUMENTS[s]) for s in missing),
             )
+        _archive_papers(move_in, actor)
         move_in.filed_at = clock.now()
+
+
+# The paper of each document step, as the household's archive keeps it.
+ARCHIVED_AS = {
+    S.verify_notice: DocumentKind.other,
+    S.sign_covenant: DocumentKind.agreement,
+    S.register: DocumentKind.registration_form,
+    S.sign_receipt: DocumentKind.other,
+}
+
+
+def _archive_papers(move_in: MoveIn, actor) -> None:
+    """Filing puts each document step's paper in the household's archive (archive/), where
+    the unit's and the owner's pages show it beside the household's other documents."""
+    for done in sorted(move_in.steps, key=lambda s: s.done_at):
+        if done.step not in ARCHIVED_AS or done.attachment_id is None:
+            continue
+        paper = db.session.get(Attachment, done.attachment_id)
+        archive.add_document(
+            move_in.unit,
+            move_in.resident,
+            kind=ARCHIVED_AS[done.step],
+            data=storage.read(paper.stored_file),
+            filename=paper.filename or "scan",
+            actor=actor,
+            document_date=done.done_at.date(),
+            note=str(DOCUMENTS[done.step]),
+        )
 
 
 def cancel(move_in: MoveIn, actor, *, reason: str) -> None:

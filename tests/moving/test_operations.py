@@ -431,3 +431,20 @@ def test_a_removed_document_attached_again_lets_the_papers_be_filed(in_app, worl
         db.session.commit()
     attempt(in_app, move_in_id, "file", world.desk.id)
     assert state(in_app, move_in_id)[0] is S.done
+
+
+def test_filing_puts_the_papers_in_the_households_archive(in_app, world):
+    from admin_app.models import DocumentKind, HouseholdDocument
+
+    move_in_id = started(in_app, world, upto="file")
+    attempt(in_app, move_in_id, "file", world.desk.id)
+    with in_app():
+        move_in = db.session.get(MoveIn, move_in_id)
+        filed = db.session.scalars(
+            select(HouseholdDocument).where(HouseholdDocument.unit_id == world.unit.id)
+        ).all()
+        assert sorted(d.kind.value for d in filed) == sorted(
+            [DocumentKind.other.value] * 2
+            + [DocumentKind.agreement.value, DocumentKind.registration_form.value]
+        )
+        assert {d.resident_id for d in filed} == {move_in.resident_id}
