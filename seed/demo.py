@@ -114,6 +114,7 @@ def seed_demo(seed: int = 20261123) -> str:
             counts[estate.code]["visitors_and_parcels"] = _visitors_and_parcels(
                 estate, residents, people
             )
+            counts[estate.code]["move_ins"] = _move_ins(estate, units, people)
         db.session.flush()
     lines = [
         f"{code}: " + ", ".join(f"{k} {v}" for k, v in c.items()) for code, c in counts.items()
@@ -917,3 +918,38 @@ def _visitors_and_parcels(estate, residents, people) -> int:
         collected, desk, collected_by=collected.recipient_name, signature_png=silhouette_png()
     )
     return len(hosts) + 2
+
+
+def _move_ins(estate, units, people) -> int:
+    """Three households moving in, at the first, fourth and seventh of the 11 steps, so the
+    queue shows its next steps (001 五 一); the papers are stand-in scans."""
+    from decimal import Decimal
+
+    from admin_app.moving import operations as moving
+
+    desk = people.get(Role.receptionist)
+    if desk is None:
+        return 0
+    scan = moving.Document(filename="scan.png", data=silhouette_png())
+    given = {
+        "verify_notice": {"document": scan},
+        "sign_covenant": {"document": scan},
+        "register": {"document": scan},
+        "sign_receipt": {"document": scan},
+        "pay_fees": {"lines": [("物业管理费(首期)", Decimal("1200.00"))], "method": "cash"},
+        "inspect": {"defects": ["客厅墙面裂缝"]},
+    }
+    households = [
+        (0, "新业主陈", "13700000011"),
+        (3, "新业主林", "13700000012"),
+        (6, "新业主周", "13700000013"),
+    ]
+    from admin_app.models import UnitKind
+
+    # Homes changing hands: the new owners move in (the seed's units are all lived in).
+    vacant = [u for u in units if u.kind is UnitKind.residential]
+    for unit, (done, name, phone) in zip(vacant[-3:], households, strict=False):
+        move_in = moving.start(desk, unit=unit, name=name, phone=phone)
+        for stage in moving.STEPS[:done]:
+            moving.VERBS[stage](move_in, desk, **given.get(stage.value, {}))
+    return min(len(vacant), len(households))
