@@ -71,7 +71,7 @@ def _done(call, success: str, target: str):
 def _form_errors(form) -> None:
     for field in form:
         for error in field.errors:
-            flash(f"{field.label.text}: {error}", "error")
+            flash(gettext("%(field)s: %(error)s", field=field.label.text, error=error), "error")
 
 
 def _shift_or_404(shift_id: int):

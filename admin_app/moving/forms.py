@@ -25,7 +25,9 @@ FEE_LINES = 6  # the lines the fee step shows (property fee, deposit, cards, …
 
 class StartForm(CleanForm):
     unit = StringField(
-        _l("Unit"), validators=[Length(max=60)], description=_l("e.g. 3栋1单元601 or 3-1-601")
+        _l("Unit"),
+        validators=[Length(max=60)],
+        description=_l("e.g. building 3, entrance 1, room 601: 3-1-601"),
     )
     name = StringField(_l("Owner's name"), validators=[Length(max=50)])
     phone = StringField(_l("Phone"), validators=[Optional(), Length(max=20)])

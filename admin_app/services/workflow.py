@@ -237,16 +237,37 @@ def lock(record) -> None:
     )
 
 
+_chunk_writes: contextvars.ContextVar[dict | None] = contextvars.ContextVar(
+    "workflow_chunk_writes", default=None
+)
+
+
 @contextlib.contextmanager
 def batched():
     """For a batch chunk whose records came from the actor's scoped query: transitions skip
     the per-record scope query and the per-record flush, so the chunk's updates, history and
-    reminder planning are written in one flush by the caller (who names the action)."""
+    reminder planning are written in one flush by the caller (who names the action). The
+    bookkeeping verbs fold into the chunk (`chunk_state`) is written once as it ends."""
     token = _batched.set(True)
+    writes: dict = {}
+    writes_token = _chunk_writes.set(writes)
     try:
         yield
     finally:
         _batched.reset(token)
+        _chunk_writes.reset(writes_token)
+    for state, write in writes.values():
+        write(state)
+
+
+def chunk_state(key, write) -> dict | None:
+    """Inside `batched()`: the dict kept for `key` while the chunk runs, which the verb fills,
+    and `write(state)` runs once as the chunk ends (a round-robin's place moved on by every
+    order of the chunk in one statement). None outside a batch: the caller writes at once."""
+    writes = _chunk_writes.get()
+    if writes is None:
+        return None
+    return writes.setdefault(key, ({}, write))[0]
 
 
 def in_scope(actor, record) -> bool:

@@ -25,6 +25,7 @@ from admin_app.models import (
     WorkOrderStatus,
     staff_estate,
 )
+from admin_app.services import workflow
 from admin_app.services.reminders.store import insert_ignoring_duplicates
 
 S = WorkOrderStatus
@@ -107,18 +108,35 @@ def ranking(order: WorkOrder, *, leave_out: Iterable[int] = ()) -> list[Candidat
 def took_turn(order: WorkOrder, technician: Staff) -> None:
     """Remember who received the estate's latest order of the trade (the round-robin's
     place), kept whether or not round-robin is on, so turning it on starts in the right
-    place. Two statements, no read: the first dispatch of a trade in an estate, made twice at
-    once, inserts one row; each dispatch moves it on atomically."""
+    place. A batch chunk moves each place on once, by all its orders (workflow.chunk_state)."""
     trade = Trade(order.trade)
+    turn = {"estate_id": order.estate_id, "trade": trade, "technician_id": technician.id}
+    state = workflow.chunk_state(("dispatch_turn", order.estate_id, trade), _move_turn)
+    if state is None:
+        _move_turn({**turn, "turns": 1})
+    else:
+        state.update(turn, turns=state.get("turns", 0) + 1)
+
+
+def _move_turn(turn: dict) -> None:
+    """Two statements, no read: the first dispatch of a trade in an estate, made twice at
+    once, inserts one row; each dispatch moves it on atomically."""
     conn = db.session.connection()
     insert_ignoring_duplicates(
         conn,
         TURN,
-        [{"estate_id": order.estate_id, "trade": trade, "technician_id": None, "turns": 0}],
+        [
+            {
+                "estate_id": turn["estate_id"],
+                "trade": turn["trade"],
+                "technician_id": None,
+                "turns": 0,
+            }
+        ],
         ["estate_id", "trade"],
     )
     conn.execute(
         update(TURN)
-        .where(TURN.c.estate_id == order.estate_id, TURN.c.trade == trade)
-        .values(technician_id=technician.id, turns=TURN.c.turns + 1)
+        .where(TURN.c.estate_id == turn["estate_id"], TURN.c.trade == turn["trade"])
+        .values(technician_id=turn["technician_id"], turns=TURN.c.turns + turn["turns"])
     )

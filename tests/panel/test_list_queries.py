@@ -56,6 +56,8 @@ RESOURCES = [
     "corrective_action",
     "visitor",
     "parcel",
+    "workday_override",
+    "home_visit_booking",
 ]
 
 
