@@ -205,6 +205,12 @@ LABELS = {
     "starts_on": _l("First day"),
     "ends_on": _l("Last day"),
     "rota_fixed_at": _l("Duty fixed at"),
+    # A move-in's steps (moving/).
+    "stage": _l("Step"),
+    "step": _l("Step"),
+    "done_at": _l("Done at"),
+    "done_by": _l("Done by"),
+    "started_by": _l("Started by"),
 }
 
 # What each kind of record is called (history's "Record type", reminders' record links).

@@ -10,6 +10,7 @@ from markupsafe import Markup, escape
 
 from admin_app.extensions import db
 from admin_app.models import AuditRecord
+from admin_app.models.base import Choice
 from admin_app.panel.base import SecureModelView
 from admin_app.panel.filters import estate_filter
 from admin_app.panel.flask_admin_private import registered_views
@@ -21,10 +22,13 @@ def changes_in_words(view, record) -> list[tuple[str, str, str]]:
     the values in words (states by their names, links by the record's name), never codes."""
     screen = view.record_screen(record.entity_type)
     if screen is None:  # a record with no screen of its own (duty): the shared labels
-        return [
-            (_plain_label(field), _plain_value(before), _plain_value(after))
-            for field, (before, after) in sorted((record.changes or {}).items())
-        ]
+        rows = []
+        for field, (before, after) in sorted((record.changes or {}).items()):
+            choice = _choice_of(record.entity_type, field)
+            rows.append(
+                (_plain_label(field), _plain_value(before, choice), _plain_value(after, choice))
+            )
+        return rows
     return [
         (
             screen.field_label(field) if screen else field,
@@ -40,12 +44,22 @@ def _plain_label(field: str) -> str:
     return str(LABELS.get(name, name))
 
 
-def _plain_value(value) -> str:
+def _plain_value(value, choice: type[Choice] | None = None) -> str:
     if value is None:
         return ""
     if isinstance(value, bool):
         return gettext("Yes") if value else gettext("No")
+    if choice is not None and value in choice._value2member_map_:
+        return str(choice(value))  # a state by its translated name
     return str(value)
+
+
+def _choice_of(entity_type: str, field: str) -> type[Choice] | None:
+    """The states or kinds a column of the record's table stores, if it stores one."""
+    table = db.metadata.tables.get(entity_type)
+    column = table.c.get(field) if table is not None else None
+    enum = getattr(getattr(column, "type", None), "enum_class", None)
+    return enum if isinstance(enum, type) and issubclass(enum, Choice) else None
 
 
 def format_changes(view, context, model, name):
