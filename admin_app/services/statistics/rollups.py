@@ -208,11 +208,7 @@ def _changed(obj, columns) -> bool:
     """Whether a counted column changed: the changed attributes are those with a committed
     value kept beside the new one (active history loads it)."""
     committed = inspect(obj).committed_state
-    return any(
-        name in committed and committed[name] != getattr(obj, name)
-        for name in columns
-        if name in committed
-    )
+    return any(committed[name] != getattr(obj, name) for name in columns if name in committed)
 
 
 def _after_flush(session: Session, flush_context) -> None:
