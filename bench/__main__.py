@@ -32,7 +32,19 @@ def steps(database: str, quick: bool) -> dict[str, list[str]]:
         "batch": [python, "-m", "bench.batch", "--database", database],
         "import": [python, str(HERE / "import_residents.py")],
         "sweep": [python, str(HERE / "reminder_sweep.py")],
+        "django": django_step(python, database, quick),
     }
+
+
+def django_step(python: str, database: str, quick: bool) -> list[str] | None:
+    """Our pages against Django admin over the same tables; None (skipped, said so) without
+    Django, which comes with the bench extra."""
+    import importlib.util
+
+    if importlib.util.find_spec("django") is None:
+        return None
+    samples = ["--samples", "10"] if quick else []
+    return [python, "-m", "bench.django_pages", "--database", database, *samples]
 
 
 def main() -> None:
@@ -45,6 +57,9 @@ def main() -> None:
     outcomes = {}
     for name, command in steps(args.database, args.quick).items():
         if name in skipped:
+            continue
+        if command is None:
+            print(f"\n=== bench: {name} SKIPPED: not installed (pip install -e '.[bench]') ===")
             continue
         print(f"\n=== bench: {name} ===", flush=True)
         started = time.perf_counter()
