@@ -259,7 +259,7 @@ def list_sample(views, facts, user, i, rng) -> Sample:
     page = 0 if i % 5 == 0 else rng.randint(1, 39)  # our counts stop at 1000: 40 pages
     return Sample(
         "list",
-        f"{endpoint} list page {page + 1}",
+        f"{endpoint} list, " + ("page 1" if page == 0 else "pages 2-40"),
         user,
         ours_base(endpoint) + (f"?page={page}" if page else ""),
         django_base(endpoint) + (f"?p={page + 1}" if page else ""),
@@ -497,6 +497,9 @@ def line(label: str, s: dict) -> str:
     )
 
 
+TARGET = 2.0  # the issue's aim: ours at least twice as fast as Django admin, class by class
+
+
 def report(rows: list[dict], args) -> None:
     bad = [r for r in rows if r["ours_status"] != 200 or r["django_status"] != 200]
     for r in bad:
@@ -504,35 +507,8 @@ def report(rows: list[dict], args) -> None:
             f"! not 200: {r['page']} ({r['user']}) ours {r['ours_status']} "
             f"django {r['django_status']}: {r['ours_url']} | {r['django_url']}"
         )
-    print(
-        f"\n{'class / page':<44} {'n':>3}  {'ours p50 p95 ms':>20}  {'django p50 p95 ms':>22}"
-        "  django/ours p95"
-    )
-    classes = {}
-    for kind in CLASSES:
-        mine = [r for r in rows if r["class"] == kind]
-        if not mine:
-            continue
-        classes[kind] = summary(mine)
-        print(line(kind, classes[kind]))
-        for page in sorted({r["page"] for r in mine}):
-            print(line("  " + page, summary([r for r in mine if r["page"] == page])))
-    for kind, why in WITHOUT_EQUIVALENT.items():
-        print(f"{kind:<44} none: {why}")
-    losing = sorted(rows, key=lambda r: r["ours_ms"] / max(r["django_ms"], 0.01), reverse=True)
-    print("\nOurs against Django, our worst ten (ours/django time of the same pair):")
-    for r in losing[:10]:
-        print(
-            f"  {r['ours_ms']:8.1f} vs {r['django_ms']:8.1f} ms  {r['page']} ({r['user']})"
-            f"  load {r['loadavg']:.1f}  {r['ours_url']}"
-        )
-    slowest = sorted(rows, key=lambda r: r["ours_ms"], reverse=True)[:10]
-    print("\nOur slowest ten:")
-    for r in slowest:
-        print(
-            f"  {r['ours_ms']:8.1f} ms (django {r['django_ms']:8.1f})  {r['page']} ({r['user']})"
-            f"  load {r['loadavg']:.1f}"
-        )
+    classes, pages = print_classes(rows)
+    losing = print_losing(pages, rows)
     RESULTS.mkdir(exist_ok=True)
     result = {
         "database": args.database,
@@ -541,6 +517,7 @@ def report(rows: list[dict], args) -> None:
         "users": list(USERS),
         "classes": classes,
         "without_equivalent": WITHOUT_EQUIVALENT,
+        "losing_pages": losing,
         "pages": rows,
         "loadavg": [r["loadavg"] for r in rows],
         "not_200": len(bad),
@@ -548,6 +525,47 @@ def report(rows: list[dict], args) -> None:
     name = "django_lean.json" if args.lean else "django.json"
     (RESULTS / name).write_text(json.dumps(result, indent=1, ensure_ascii=False))
     print(f"\nwrote {RESULTS / name}")
+
+
+def print_classes(rows: list[dict]) -> tuple[dict, dict]:
+    """p50/p95 of both per class, then per page of the class; the summaries by name."""
+    print(
+        f"\n{'class / page':<44} {'n':>3}  {'ours p50 p95 ms':>20}  {'django p50 p95 ms':>22}"
+        "  django/ours p95"
+    )
+    classes, pages = {}, {}
+    for kind in CLASSES:
+        mine = [r for r in rows if r["class"] == kind]
+        if not mine:
+            continue
+        classes[kind] = summary(mine)
+        met = "target met" if classes[kind]["ratio"] >= TARGET else f"below {TARGET:g}x"
+        print(line(kind, classes[kind]) + f"  {met}")
+        for page in sorted({r["page"] for r in mine}):
+            pages[page] = summary([r for r in mine if r["page"] == page])
+            print(line("  " + page, pages[page]))
+    for kind, why in WITHOUT_EQUIVALENT.items():
+        print(f"{kind:<44} none: {why}")
+    return classes, pages
+
+
+def print_losing(pages: dict, rows: list[dict]) -> list[dict]:
+    """Our pages Django serves faster (median against median), slowest first; then our ten
+    slowest requests."""
+    losing = sorted(
+        ({"page": page, **s} for page, s in pages.items() if s["ratio_p50"] < 1),
+        key=lambda s: s["ratio_p50"],
+    )
+    print("\nOur pages Django admin serves faster (p50 against p50):")
+    for s in losing:
+        print(line("  " + s["page"], s))
+    print("\nOur slowest ten requests:")
+    for r in sorted(rows, key=lambda r: r["ours_ms"], reverse=True)[:10]:
+        print(
+            f"  {r['ours_ms']:8.1f} ms (django {r['django_ms']:8.1f})  {r['page']} ({r['user']})"
+            f"  load {r['loadavg']:.1f}  {r['ours_url']}"
+        )
+    return losing
 
 
 if __name__ == "__main__":
