@@ -270,12 +270,15 @@ def search_sample(views, facts, user, i, rng) -> Sample:
     endpoint = list(MODELS)[i // len(USERS) % len(MODELS)]
     records = facts[endpoint]
     record = rng.choice(records)
+    # What is searched turns once every user has searched every model (i // 12), so that
+    # each user searches each way.
+    way = i // (len(USERS) * len(MODELS)) % 3
     if endpoint == "unit":
         term = record[1] if i % 2 else record[2]  # a building or a room
         what = "building" if i % 2 else "room"
-    elif i % 3 == 0:
+    elif way == 0:
         term, what = rng.choice(SURNAMES), "surname"
-    elif i % 3 == 1:
+    elif way == 1:
         term, what = (record[2] or "138")[:4], "phone prefix"
     elif endpoint in ("ticket", "work_order"):
         term, what = record[1], "number"
@@ -361,7 +364,7 @@ def sort_filter_sample(views, facts, user, i, rng) -> Sample:
     ours = f"?sort={ours_index}" + ("&desc=1" if desc else "")
     theirs = f"?o={'-' if desc else ''}{django_index}"
     page = f"{endpoint} sort {column}{' desc' if desc else ''}"
-    if endpoint in DATED and i % 3 != 2:
+    if endpoint in DATED and rng.random() < 0.6:
         year, month = rng.choice((2024, 2025, 2026)), rng.randint(1, 11)
         first, nxt = f"{year}-{month:02d}-01", f"{year}-{month + 1:02d}-01"
         field = DATED[endpoint]
