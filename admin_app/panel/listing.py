@@ -28,6 +28,9 @@ MAX_SEARCH_TERMS = 4
 # Up to this many matches, a search's page is ordered from the matching ids themselves;
 # beyond, by the list's own order (matches are then dense enough to fill a page early).
 FEW_MATCHES = 250
+# Up to this many related records matching a search ("resident.phone") are looked up first
+# and matched by id; more, and the list is searched through a subquery.
+RELATED_MATCHES = 1000
 # Longer than any searched column (numbers, names, phones, codes): such a term matches
 # nothing, and is not sent (SQLite refuses LIKE patterns of 50,000 bytes: it was a 500).
 MAX_SEARCH_TERM_LENGTH = 200
@@ -306,7 +309,13 @@ class ListingMixin:
             return None
         (link,) = prop.local_columns
         matching = scoped(select(related.id).where(clause), related, current_user)
-        return getattr(self.model, link.key).in_(matching)
+        # The related ids are read first (from the related record's own indexes) and given to
+        # the list as values: as a subquery OR-ed with the other columns' matches, PostgreSQL
+        # used none of the list's indexes and read all 1M tickets (3–5 s for "1599").
+        ids = list(db.session.execute(matching.limit(RELATED_MATCHES + 1)).scalars())
+        if len(ids) > RELATED_MATCHES:
+            return getattr(self.model, link.key).in_(matching)
+        return getattr(self.model, link.key).in_(ids) if ids else None
 
     def get_filter_arg(self, index, flt):
         """URL names from the column and the operation's English text ("status_equals"), so that
