@@ -51,6 +51,9 @@ NOT_AUDITED_TABLES = frozenset(
         "import_batch",
         # Whose turn it is to receive an order (a pointer the dispatches move, not a record).
         "dispatch_turn",
+        # Texts to residents (an outbox) and the links they carry: their own state is the record.
+        "resident_notice",
+        "purpose_link",
     }
 )
 
