@@ -163,6 +163,10 @@ def configure_reminders(app: Flask) -> None:
     if app.config.get("REMINDERS_IN_PROCESS"):
         # On the first request, not here: CLI commands (db upgrade, seed) build the app too.
         app.before_request(lambda: reminder_jobs.start_in_process(app))
+    # Texts to residents: sent once the transaction that wrote them commits.
+    from admin_app.resident_notices import outbox as resident_notices
+
+    resident_notices.install()
 
 
 def configure_blueprints(app: Flask) -> None:

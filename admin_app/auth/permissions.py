@@ -247,6 +247,8 @@ ACTIONS: dict[str, frozenset[Role]] = {
     **{f"release_pass.{name}": roles for name, roles in PASS_ACTIONS.items()},
     "release_pass.confirm_owner": ISSUERS,
     "release_pass.release": GATE,
+    # The applicant withdraws a pass (portal/passes.py), or the desk does it for them.
+    **{f"{kind}.cancel": ISSUERS for kind in ("worker_pass", "vehicle_pass", "release_pass")},
     "gate.check": GATE,
     "renovation.request_rectification": APPROVERS,
     "renovation.resubmit": ISSUERS,

@@ -49,7 +49,9 @@ class HouseholdSetting(EstateScoped, db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id"), unique=True)
     sms_opt_out: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
-    language: Mapped[str] = mapped_column(String(8), default="zh", server_default="zh")
+    language: Mapped[str] = mapped_column(
+        String(16), default="zh_Hans_CN", server_default="zh_Hans_CN"
+    )
     updated_at: Mapped[datetime] = mapped_column(DateTime, default=clock.now, onupdate=clock.now)
 
 

@@ -29,7 +29,7 @@ def upgrade():
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('unit_id', sa.Integer(), nullable=False),
     sa.Column('sms_opt_out', sa.Boolean(), server_default=sa.false(), nullable=False),
-    sa.Column('language', sa.String(length=8), server_default='zh', nullable=False),
+    sa.Column('language', sa.String(length=16), server_default='zh_Hans_CN', nullable=False),
     sa.Column('updated_at', sa.DateTime(), nullable=False),
     sa.Column('estate_id', sa.Integer(), nullable=False),
     sa.ForeignKeyConstraint(['estate_id'], ['estate.id'], name=op.f('fk_household_setting_estate_id_estate')),
