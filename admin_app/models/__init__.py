@@ -166,3 +166,4 @@ from admin_app.models.duty import DutyHoliday, DutyLogEntry, DutyShift, DutySwap
 from admin_app.models.move_in import MoveIn, MoveInStage, MoveInStep  # noqa: E402
 
 __all__ += ["DispatchTurn", "WorkOrderChase"]
+from admin_app.models.portal import ResidentSignInCode  # noqa: E402, F401
