@@ -31,6 +31,7 @@ def create_app(config: dict | None = None) -> Flask:
     configure_errors(app)
     configure_security_headers(app)
     configure_cli(app)
+    configure_portal(app)
     return app
 
 
@@ -282,3 +283,11 @@ def main() -> None:
 # A plain `rq worker` imports a job's module, and so this package first: it learns here how to
 # build the app (jobs/queue.py does not import this module, which imports it).
 queue.use_app_factory(create_app)
+
+
+def configure_portal(app: Flask) -> None:
+    """The residents' own pages at /r/ (admin_app/portal/), and their sign-in's limits."""
+    from admin_app import portal
+
+    portal.register_pages(app)
+    portal.limit_pages(app, app.extensions["login_limiter"])

@@ -185,3 +185,4 @@ __all__ += [
     "ResidentNotice",
     "RevisitChannel",
 ]
+from admin_app.models.portal import ResidentSignInCode  # noqa: E402, F401

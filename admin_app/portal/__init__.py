@@ -1,0 +1,24 @@
+"""The residents' own pages at /r/: phone-first, signed in by a one-time SMS code, scoped to
+the signed-in resident's household. Other packages (ratings, passes, surveys by link) add their
+pages to the same blueprint `bp`."""
+
+from __future__ import annotations
+
+from flask import Blueprint
+
+bp = Blueprint("portal", __name__, url_prefix="/r")
+
+
+def register_pages(app) -> None:
+    """The blueprint with every page imported onto it (importing a module adds its routes)."""
+    from admin_app.portal import views  # noqa: F401
+
+    app.register_blueprint(bp)
+
+
+def limit_pages(app, limiter) -> None:
+    """Codes asked for and codes tried, each limited per phone number and per client address
+    (through the app's one limiter, in Redis when there is one: shared by every process)."""
+    from admin_app.portal.limits import limit_sign_in
+
+    limit_sign_in(app, limiter)
