@@ -13,6 +13,10 @@ def register_pages(app) -> None:
     """The blueprint with every page imported onto it (importing a module adds its routes)."""
     from admin_app.portal import views  # noqa: F401
 
+    # isort: split
+    # Rating, passes and renovations, the survey, one-purpose links, text-message choices.
+    from admin_app.portal import links, notices, passes, rating, survey  # noqa: F401
+
     app.register_blueprint(bp)
 
 
