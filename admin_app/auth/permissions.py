@@ -378,3 +378,16 @@ def allowed(user, resource: str, verb: str) -> bool:
 def may(user, action_name: str) -> bool:
     role = _role(user)
     return role is not None and role in ACTIONS.get(action_name, frozenset())
+
+
+# A resident on the residents' own pages (admin_app/portal/actor.py): not a staff role, never a
+# login; the few verbs the residents' pages call on the resident's own household's records.
+RESIDENT = "resident"
+for _action in (
+    "work_order.accept_quote",
+    "work_order.decline_quote",
+    "ticket.attach",
+    # A repair reported online becomes its work order at once, as at the desk (take_call).
+    "ticket.create_work_order",
+):
+    ACTIONS[_action] = ACTIONS[_action] | {RESIDENT}

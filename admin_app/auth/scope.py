@@ -71,3 +71,8 @@ def scoped(query, model, user):
     if clause is None:
         return query
     return query.filter(clause) if hasattr(query, "filter") else query.where(clause)
+
+
+# A resident (the residents' pages' actor, portal/actor.py) sees only the household's records.
+for _table in ("ticket", "work_order"):
+    ROW_RULES[(_table, "resident")] = lambda model, user: model.unit_id.in_(user.unit_ids)

@@ -11,7 +11,7 @@ bp = Blueprint("portal", __name__, url_prefix="/r")
 
 def register_pages(app) -> None:
     """The blueprint with every page imported onto it (importing a module adds its routes)."""
-    from admin_app.portal import views  # noqa: F401
+    from admin_app.portal import records, views  # noqa: F401
 
     # isort: split
     # Rating, passes and renovations, the survey, one-purpose links, text-message choices.

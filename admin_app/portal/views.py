@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from flask import abort, redirect, render_template, request, session, url_for
+from datetime import timedelta
+
+from flask import abort, current_app, redirect, render_template, request, session, url_for
 from flask_babel import gettext
 
 from admin_app import validation
@@ -24,7 +26,9 @@ CHOICES_KEY = "portal_choices"
 
 @bp.context_processor
 def portal_context():
-    return {"resident": current_resident()}
+    # How long after the appointment's start the technician may arrive (the window shown).
+    window = timedelta(minutes=int(current_app.config.get("PORTAL_ARRIVAL_WINDOW_MINUTES", 120)))
+    return {"resident": current_resident(), "arrival_window": window}
 
 
 def next_page() -> str:

@@ -33,6 +33,15 @@ def upgrade():
         ["phone_digest", "created_at"],
         unique=False,
     )
+    with op.batch_alter_table("audit_record") as batch_op:
+        batch_op.add_column(sa.Column("resident_actor_id", sa.Integer(), nullable=True))
+        batch_op.create_foreign_key(
+            op.f("fk_audit_record_resident_actor_id_resident"),
+            "resident",
+            ["resident_actor_id"],
+            ["id"],
+            ondelete="SET NULL",
+        )
     with op.batch_alter_table("estate") as batch_op:
         batch_op.add_column(
             sa.Column(
@@ -44,5 +53,10 @@ def upgrade():
 def downgrade():
     with op.batch_alter_table("estate") as batch_op:
         batch_op.drop_column("remote_quote_acceptance")
+    with op.batch_alter_table("audit_record") as batch_op:
+        batch_op.drop_constraint(
+            op.f("fk_audit_record_resident_actor_id_resident"), type_="foreignkey"
+        )
+        batch_op.drop_column("resident_actor_id")
     op.drop_index("ix_resident_sign_in_code_phone", table_name="resident_sign_in_code")
     op.drop_table("resident_sign_in_code")
