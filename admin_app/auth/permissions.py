@@ -391,3 +391,13 @@ for _action in (
     "ticket.create_work_order",
 ):
     ACTIONS[_action] = ACTIONS[_action] | {RESIDENT}
+# The resident rates finished work (recorded as the revisit, portal/rating.py) and withdraws
+# the household's passes and renovations (portal/passes.py; a renovation only before work).
+for _action in (
+    "work_order.revisit",
+    "worker_pass.cancel",
+    "vehicle_pass.cancel",
+    "release_pass.cancel",
+    "renovation.cancel",
+):
+    ACTIONS[_action] = ACTIONS[_action] | {RESIDENT}

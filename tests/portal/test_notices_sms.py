@@ -162,6 +162,7 @@ def test_the_text_leaves_only_after_the_commit(app, in_app, home, texts, monkeyp
 
     submitted = []
     monkeypatch.setitem(app.config, "RESIDENT_NOTICES_AT_ONCE", True)
+    monkeypatch.setitem(app.config, "JOBS_INLINE", False)  # a worker or a thread sends it
     monkeypatch.setattr(queue, "submit", lambda fn, ids, **kw: submitted.append(list(ids)))
     with in_app():
         order = db.session.get(WorkOrder, home.order.id)
