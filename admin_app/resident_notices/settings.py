@@ -5,6 +5,7 @@ these."""
 from __future__ import annotations
 
 from flask import current_app
+from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 
 from admin_app.auth.permissions import may
@@ -75,3 +76,11 @@ def set_household(
             found.language = language
         db.session.flush()
     return found
+
+
+def describe(unit_id: int) -> str:
+    """The household's choice in words, for the staff's household page."""
+    if opted_out(unit_id):
+        return gettext("Text messages about repairs: the household asked for none.")
+    language = current_app.config["LANGUAGES"].get(language_of(unit_id), "")
+    return gettext("Text messages about repairs: yes, in %(language)s.", language=language)
