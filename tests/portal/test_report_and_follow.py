@@ -38,9 +38,7 @@ def png() -> bytes:
 @pytest.fixture
 def world(factories, in_app):
     w = factories.two_estates()
-    w.tech = factories.staff(
-        Role.technician, estates=[w.a], trades=[Trade.plumbing], name="刘师傅"
-    )
+    w.tech = factories.staff(Role.technician, estates=[w.a], trades=[Trade.plumbing], name="刘师傅")
     w.supervisor = factories.staff(Role.supervisor, estates=[w.a], name="李主管")
     with in_app():
         estate = db.session.get(Estate, w.a.id)
@@ -104,9 +102,7 @@ def test_a_repair_with_a_preferred_time_has_it_as_the_appointment(world, residen
 
 def test_a_complaint_waits_for_the_desk(world, resident_client, in_app):
     client = resident_client(world.resident_a)
-    response = client.post(
-        "/r/report", {"category": "complaint", "description": "楼道太吵"}
-    )
+    response = client.post("/r/report", {"category": "complaint", "description": "楼道太吵"})
     assert response.status_code == 302
     with in_app():
         ticket = db.session.query(Ticket).one()
@@ -114,9 +110,7 @@ def test_a_complaint_waits_for_the_desk(world, resident_client, in_app):
         assert db.session.query(WorkOrder).count() == 0
 
 
-def test_a_file_that_is_not_an_image_is_refused_and_nothing_is_kept(
-    world, resident_client, in_app
-):
+def test_a_file_that_is_not_an_image_is_refused_and_nothing_is_kept(world, resident_client, in_app):
     client = resident_client(world.resident_a)
     response = report_leak(client, photos=(io.BytesIO(b"MZ\x90\x00not a photo"), "x.png"))
     assert response.status_code == 200
