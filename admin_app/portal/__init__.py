@@ -1,12 +1,13 @@
 """The residents' own pages at /r/: phone-first, signed in by a one-time SMS code, scoped to
 the signed-in resident's household. Other packages (ratings, passes, surveys by link) add their
-pages to the same blueprint `bp`."""
+pages to the same blueprint `bp`: a page module imports it from admin_app.portal.blueprint
+(not from this package, which imports the page modules) and is listed in `register_pages`."""
 
 from __future__ import annotations
 
-from flask import Blueprint
+from admin_app.portal.blueprint import bp
 
-bp = Blueprint("portal", __name__, url_prefix="/r")
+__all__ = ["bp", "limit_pages", "register_pages"]
 
 
 def register_pages(app) -> None:

@@ -11,8 +11,8 @@ from flask_babel import gettext
 
 from admin_app.extensions import db
 from admin_app.models import Attachment, Ticket, TicketCategory, Trade, WorkOrder
-from admin_app.portal import bp
 from admin_app.portal import operations as portal
+from admin_app.portal.blueprint import bp
 from admin_app.portal.forms import QuoteForm, ReportForm
 from admin_app.portal.session import current_resident, household_filter, resident_required
 from admin_app.portal.words import order_words, ticket_words

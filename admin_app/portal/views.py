@@ -11,7 +11,8 @@ from admin_app import validation
 from admin_app.extensions import db
 from admin_app.models.resident import Resident
 from admin_app.panel.return_links import safe_return
-from admin_app.portal import bp, codes
+from admin_app.portal import codes
+from admin_app.portal.blueprint import bp
 from admin_app.portal.forms import CodeForm, HouseholdForm, PhoneForm
 from admin_app.portal.session import (
     current_resident,
