@@ -11,8 +11,8 @@ from flask_babel import gettext
 from admin_app import clock
 from admin_app.extensions import db
 from admin_app.models import AnswerChannel, LinkPurpose, Resident, ResidentRole
-from admin_app.portal import bp
 from admin_app.portal.actor import ResidentActor
+from admin_app.portal.blueprint import bp
 from admin_app.portal.rating import RatingForm, rate, thanks
 from admin_app.portal.session import lives_here
 from admin_app.resident_notices import links

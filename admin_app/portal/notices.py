@@ -10,8 +10,8 @@ from wtforms import BooleanField, RadioField
 
 from admin_app.extensions import db
 from admin_app.panel.forms import CleanForm
-from admin_app.portal import bp
 from admin_app.portal.actor import ResidentActor
+from admin_app.portal.blueprint import bp
 from admin_app.portal.session import current_resident, resident_required
 from admin_app.resident_notices import settings
 

@@ -12,8 +12,8 @@ from sqlalchemy import select
 from admin_app.extensions import db
 from admin_app.models import PassStatus, ReleasePass, Renovation, VehiclePass, WorkerPass
 from admin_app.passes import operations as passes
-from admin_app.portal import bp
 from admin_app.portal.actor import ResidentActor
+from admin_app.portal.blueprint import bp
 from admin_app.portal.session import current_resident, household_filter, resident_required
 from admin_app.renovations import operations as renovations
 from admin_app.services.errors import ServiceError

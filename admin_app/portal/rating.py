@@ -22,8 +22,8 @@ from admin_app.models import (
     WorkOrder,
     WorkOrderStatus,
 )
-from admin_app.portal import bp
 from admin_app.portal.actor import ResidentActor
+from admin_app.portal.blueprint import bp
 from admin_app.portal.session import current_resident, household_filter, resident_required
 from admin_app.services.errors import ServiceError
 from admin_app.work_orders import operations as work_orders

@@ -9,8 +9,8 @@ from flask_babel import gettext
 from admin_app import clock
 from admin_app.extensions import db
 from admin_app.models import AnswerChannel, Survey, SurveyHousehold
-from admin_app.portal import bp
 from admin_app.portal.actor import ResidentActor
+from admin_app.portal.blueprint import bp
 from admin_app.portal.session import current_resident, household_filter, resident_required
 from admin_app.services.errors import ServiceError
 from admin_app.surveys import operations as surveys
