@@ -5,7 +5,7 @@ Signed in (/r/rate/…) or by the text's one-purpose link (portal/links.py)."""
 
 from __future__ import annotations
 
-from flask import flash, redirect, render_template, url_for
+from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import update
@@ -96,9 +96,15 @@ def ratings():
 @resident_required
 def rate_order(order_id: int):
     resident = current_resident()
-    order = next((o for o in to_rate(resident) if o.id == order_id), None)
-    if order is None:
-        # Another household's order, one not finished, or one rated already: nothing to rate.
+    order = (
+        db.session.query(WorkOrder)
+        .filter(WorkOrder.id == order_id, household_filter(WorkOrder.unit_id, resident))
+        .one_or_none()
+    )
+    if order is None:  # another household's is not found, as one that does not exist
+        abort(404)
+    if order.status is not WorkOrderStatus.closed:
+        # Not finished yet, or rated (or called about) already: nothing to rate.
         flash(gettext("There is nothing to rate for this order."), "info")
         return redirect(url_for("portal.ratings"))
     form = RatingForm()

@@ -108,11 +108,20 @@ def test_an_unsatisfied_rating_opens_the_follow_up_complaint(finished, resident_
 
 def test_another_households_order_cannot_be_rated(finished, resident_client, in_app):
     resident = resident_client(finished.resident_a)
-    page = resident.get(f"/r/rate/{finished.theirs.id}")
-    assert page.status_code == 302
-    resident.post(f"/r/rate/{finished.theirs.id}", RATING)
+    assert resident.get(f"/r/rate/{finished.theirs.id}").status_code == 404
+    assert resident.post(f"/r/rate/{finished.theirs.id}", RATING).status_code == 404
     with in_app():
         assert db.session.get(WorkOrder, finished.theirs.id).status is S.closed
+
+
+def test_an_order_rated_already_is_not_rated_twice(finished, resident_client, in_app):
+    resident = resident_client(finished.resident_a)
+    resident.post(f"/r/rate/{finished.ours.id}", RATING)
+    again = resident.post(f"/r/rate/{finished.ours.id}", {**RATING, "satisfaction": "unsatisfied"})
+    assert again.status_code == 302
+    with in_app():
+        order = db.session.get(WorkOrder, finished.ours.id)
+        assert order.satisfaction is Satisfaction.satisfied and order.followup_ticket_id is None
 
 
 def test_a_missing_rating_is_asked_for_and_nothing_is_recorded(finished, resident_client, in_app):
