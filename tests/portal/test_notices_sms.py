@@ -5,6 +5,7 @@ language, never to a household that opted out or from an estate that did not ask
 from __future__ import annotations
 
 import logging
+import re
 from datetime import timedelta
 from decimal import Decimal
 
@@ -209,7 +210,7 @@ def test_the_phone_is_masked_in_the_log(app, in_app, home, monkeypatch, caplog):
     assert "139****5678" in caplog.text
 
 
-def test_closing_the_order_asks_for_the_rating_with_a_link(in_app, home, texts):
+def test_closing_the_order_asks_for_the_rating_with_a_link_that_opens_it(app, in_app, home, texts):
     with in_app():
         order = db.session.get(WorkOrder, home.order.id)
         order.status, order.technician_id = S.done, home.tech.id
@@ -224,4 +225,7 @@ def test_closing_the_order_asks_for_the_rating_with_a_link(in_app, home, texts):
         db.session.commit()
         _sweep()
     assert len(texts.sent) == 1
-    assert "https://wuye.example/r/" in texts.sent[0][1]
+    link = re.search(r"https://wuye\.example(/r/l/\S+)", texts.sent[0][1])
+    assert link is not None
+    page = app.test_client().get(link.group(1))  # the phone opens it, nobody signed in
+    assert page.status_code == 200 and 'id="rating-form"' in page.get_data(as_text=True)

@@ -77,6 +77,8 @@ def test_a_rating_online_is_the_revisit_and_the_desk_no_longer_calls(
     sent = resident.post(f"/r/rate/{finished.ours.id}", {**RATING, "comment": "很及时"})
     assert sent.status_code == 302
     assert revisit_list(desk) == {finished.silent.id}  # the household that did not answer
+    details = desk.get(f"/admin/work_order/details/?id={finished.ours.id}")
+    assert "Online (the resident&#39;s own rating)" in details.get_data(as_text=True)
     with in_app():
         order = db.session.get(WorkOrder, finished.ours.id)
         assert order.status is S.revisited
