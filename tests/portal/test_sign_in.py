@@ -9,6 +9,7 @@ from datetime import timedelta
 from admin_app import clock
 from admin_app.extensions import db
 from admin_app.models import ResidentSignInCode
+from admin_app.services.reminders.channels import MemorySmsProvider
 
 from .conftest import ResidentClient, code_sent_to
 
@@ -127,3 +128,11 @@ def test_signing_out_ends_the_session(two_estates, resident_client):
     assert client.get("/r/").status_code == 200
     assert client.post("/r/sign-out").status_code == 302
     assert client.get("/r/").status_code == 302
+
+
+def test_the_text_comes_in_the_language_of_the_page(two_estates, app):
+    phone = two_estates.resident_a.phone
+    ResidentClient(app, lang="zh-CN,zh;q=0.9").ask_code(phone)
+    assert "验证码" in MemorySmsProvider.last_to(phone)
+    ResidentClient(app).ask_code(phone)
+    assert "sign-in code" in MemorySmsProvider.last_to(phone)
