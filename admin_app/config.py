@@ -139,6 +139,7 @@ def settings() -> dict:
         ),
         "PORTAL_TRY_LIMIT_PER_NUMBER": env.get("PORTAL_TRY_LIMIT_PER_NUMBER", "10 per 10 minutes"),
         "PORTAL_TRY_LIMIT_PER_CLIENT": env.get("PORTAL_TRY_LIMIT_PER_CLIENT", "20 per 10 minutes"),
+        "PORTAL_REPORT_LIMIT": env.get("PORTAL_REPORT_LIMIT", "10 per hour; 30 per day"),
         "PORTAL_ARRIVAL_WINDOW_MINUTES": int(env.get("PORTAL_ARRIVAL_WINDOW_MINUTES", "120")),
     }
 
