@@ -4,6 +4,7 @@ number; asking and trying are limited per number and per client."""
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 from admin_app import clock
@@ -35,16 +36,12 @@ def test_the_page_is_the_same_for_a_number_nobody_has(two_estates, portal_client
     known = portal_client.ask_code(two_estates.resident_a.phone)
     unknown = portal_client.ask_code("13912345678")
 
-    def without_token(response):
-        return (
-            page_text(response)
-            .replace(portal_client.csrf_token(), "")
-            .replace(two_estates.resident_a.phone, "N")
-            .replace("13912345678", "N")
-        )
+    def shown(response, phone):
+        page = re.sub(r'name="csrf_token"[^>]*value="[^"]+"', "", page_text(response))
+        return page.replace(phone, "N")
 
     assert known.status_code == unknown.status_code == 200
-    assert without_token(known).count("6-digit") == without_token(unknown).count("6-digit") == 1
+    assert shown(known, two_estates.resident_a.phone) == shown(unknown, "13912345678")
     assert code_sent_to("13912345678") is None  # nobody is texted
     with in_app():  # the same work was done: a code row for each
         assert db.session.query(ResidentSignInCode).count() == 2
