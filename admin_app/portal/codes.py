@@ -13,7 +13,7 @@ import secrets
 from datetime import timedelta
 
 from flask import current_app
-from flask_babel import gettext
+from flask_babel import force_locale, get_locale, gettext
 from sqlalchemy import update
 
 from admin_app import clock
@@ -63,11 +63,13 @@ def request_code(phone: str) -> None:
     )
     db.session.commit()
     # The code travels in the job's arguments (for seconds, in Redis), never in the database.
-    submit(send_code, phone, code)
+    submit(send_code, phone, code, str(get_locale() or ""))
 
 
 @job
-def send_code(phone: str, code: str) -> None:
+def send_code(phone: str, code: str, locale: str = "") -> None:
+    """Text the code, in the language of the page it was asked on, if the number is a
+    resident's (a stranger's number is texted nothing)."""
     if not living_residents(phone):
         return
     provider = channels.sms_provider()
@@ -75,15 +77,14 @@ def send_code(phone: str, code: str) -> None:
         current_app.logger.warning("sign-in code not sent: no SMS provider is configured")
         return
     minutes = max(1, int(lifetime().total_seconds() // 60))
-    provider.send(
-        phone,
-        gettext(
+    with force_locale(locale or current_app.config["BABEL_DEFAULT_LOCALE"]):
+        text = gettext(
             "Your sign-in code is %(code)s. It is valid for %(minutes)d minutes. "
             "Do not give it to anyone.",
             code=code,
             minutes=minutes,
-        ),
-    )
+        )
+    provider.send(phone, text)
 
 
 def use_code(phone: str, code: str) -> bool:

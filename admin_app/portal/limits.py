@@ -78,6 +78,29 @@ def refused(response) -> bool:
     return response.status_code == 400
 
 
+def resident_key() -> str:
+    from flask import session
+
+    from admin_app.portal.session import SESSION_KEY
+
+    held = session.get(SESSION_KEY)
+    return f"report/{held.get('id') if isinstance(held, dict) else client_address()}"
+
+
+def too_many_reports(limit: RequestLimit):
+    from admin_app.portal.forms import ReportForm
+
+    page = render_template(
+        "portal/report.html",
+        form=ReportForm(formdata=None),
+        refused=gettext(
+            "You have sent many reports in a short time. Please wait a while, or call the "
+            "property office."
+        ),
+    )
+    return make_response(page, 429)
+
+
 def limit_sign_in(app, limiter) -> None:
     for name, (endpoint, config_name, default, by) in LIMITS.items():
         counted = asked if endpoint == "portal.sign_in" else refused
@@ -89,3 +112,12 @@ def limit_sign_in(app, limiter) -> None:
             deduct_when=counted,
             on_breach=refuse,
         )(app.view_functions[endpoint])
+
+    # Reports sent, per signed-in resident: a ticket reaches a person at the desk.
+    app.view_functions["portal.report"] = limiter.limit(
+        setting("PORTAL_REPORT_LIMIT", "10 per hour; 30 per day"),
+        key_func=resident_key,
+        methods=["POST"],
+        deduct_when=lambda response: response.status_code == 302,
+        on_breach=too_many_reports,
+    )(app.view_functions["portal.report"])

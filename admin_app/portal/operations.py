@@ -29,6 +29,7 @@ from admin_app.models import (
 from admin_app.portal.actor import ResidentActor
 from admin_app.services import history
 from admin_app.services.errors import Forbidden, NotFound, ServiceError
+from admin_app.services.workflow import ACTION_LABELS
 from admin_app.tickets import operations as tickets
 from admin_app.work_orders import operations as work_orders
 
@@ -129,3 +130,7 @@ def allow_remote_quotes(estate, actor, allowed: bool) -> None:
     with history.action("change_settings", actor=actor):
         estate.remote_quote_acceptance = bool(allowed)
         db.session.flush()
+
+
+# How the ticket's history names the report (beside "Resident 张*").
+ACTION_LABELS[("ticket", "report_online")] = _l("Reported online by the resident")

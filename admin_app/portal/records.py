@@ -8,6 +8,7 @@ import io
 
 from flask import abort, flash, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext
+from sqlalchemy.orm import selectinload
 
 from admin_app.extensions import db
 from admin_app.models import Attachment, Ticket, TicketCategory, Trade, WorkOrder
@@ -79,6 +80,7 @@ def report():
 def requests():
     tickets = (
         db.session.query(Ticket)
+        .options(selectinload(Ticket.work_orders))
         .filter(household_filter(Ticket.unit_id))
         .order_by(Ticket.received_at.desc(), Ticket.id.desc())
         .limit(LISTED)

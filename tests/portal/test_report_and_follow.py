@@ -197,3 +197,27 @@ def test_the_supervisor_sets_remote_acceptance_in_the_estate_settings(world, log
     assert response.status_code == 302
     with in_app():
         assert db.session.get(Estate, world.a.id).remote_quote_acceptance is True
+
+
+def test_the_office_sees_the_resident_in_the_ticket_s_history(
+    world, resident_client, login, in_app
+):
+    report_leak(resident_client(world.resident_a))
+    with in_app():
+        ticket_id = db.session.query(Ticket).one().id
+    desk = login(world.supervisor)
+    page = desk.get(f"/admin/ticket/details/?id={ticket_id}").get_data(as_text=True)
+    assert "Resident 甲**" in page and "Reported online by the resident" in page
+
+
+def test_reports_are_limited_per_resident(world, resident_client, app, monkeypatch, in_app):
+    monkeypatch.setitem(app.config, "PORTAL_REPORT_LIMIT", "2 per hour")
+    client = resident_client(world.resident_a)
+    sent = [
+        client.post("/r/report", {"category": "suggestion", "description": f"建议{n}"})
+        for n in range(3)
+    ]
+    assert [r.status_code for r in sent] == [302, 302, 429]
+    assert "many reports" in sent[2].get_data(as_text=True)
+    with in_app():
+        assert db.session.query(Ticket).count() == 2
