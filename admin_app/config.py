@@ -141,6 +141,12 @@ def settings() -> dict:
         "PORTAL_TRY_LIMIT_PER_CLIENT": env.get("PORTAL_TRY_LIMIT_PER_CLIENT", "20 per 10 minutes"),
         "PORTAL_REPORT_LIMIT": env.get("PORTAL_REPORT_LIMIT", "10 per hour; 30 per day"),
         "PORTAL_ARRIVAL_WINDOW_MINUTES": int(env.get("PORTAL_ARRIVAL_WINDOW_MINUTES", "120")),
+        # Texts to residents (admin_app/resident_notices/): the address their links start with
+        # (a job has no request to take it from), how long a one-purpose link lasts, and whether
+        # a text leaves right after its commit (else with the next reminder sweep).
+        "PUBLIC_BASE_URL": env.get("PUBLIC_BASE_URL", ""),
+        "RESIDENT_LINK_DAYS": int(env.get("RESIDENT_LINK_DAYS", "7")),
+        "RESIDENT_NOTICES_AT_ONCE": _bool("RESIDENT_NOTICES_AT_ONCE", True),
     }
 
 
