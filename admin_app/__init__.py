@@ -31,6 +31,7 @@ def create_app(config: dict | None = None) -> Flask:
     configure_errors(app)
     configure_security_headers(app)
     configure_cli(app)
+    configure_portal(app)
     return app
 
 
@@ -163,6 +164,10 @@ def configure_reminders(app: Flask) -> None:
     if app.config.get("REMINDERS_IN_PROCESS"):
         # On the first request, not here: CLI commands (db upgrade, seed) build the app too.
         app.before_request(lambda: reminder_jobs.start_in_process(app))
+    # Texts to residents: sent once the transaction that wrote them commits.
+    from admin_app.resident_notices import outbox as resident_notices
+
+    resident_notices.install()
 
 
 def configure_blueprints(app: Flask) -> None:
@@ -278,3 +283,11 @@ def main() -> None:
 # A plain `rq worker` imports a job's module, and so this package first: it learns here how to
 # build the app (jobs/queue.py does not import this module, which imports it).
 queue.use_app_factory(create_app)
+
+
+def configure_portal(app: Flask) -> None:
+    """The residents' own pages at /r/ (admin_app/portal/), and their sign-in's limits."""
+    from admin_app import portal
+
+    portal.register_pages(app)
+    portal.limit_pages(app, app.extensions["login_limiter"])

@@ -216,3 +216,6 @@ def register(app: Flask) -> None:
     from admin_app.retention.cli import purge_command
 
     app.cli.add_command(purge_command)
+    from admin_app.resident_notices.cli import resident_texts_cli
+
+    app.cli.add_command(resident_texts_cli)

@@ -127,6 +127,26 @@ def settings() -> dict:
         "PARCEL_COLLECT_DAYS": int(env.get("PARCEL_COLLECT_DAYS", "3")),
         "RETENTION_VISITOR_DAYS": int(env.get("RETENTION_VISITOR_DAYS", "30")),
         "RETENTION_PARCEL_DAYS": int(env.get("RETENTION_PARCEL_DAYS", "90")),
+        # The residents' pages (admin_app/portal/): a sign-in code's life, the sign-in's limits
+        # (per number and per client address), and the arrival window shown after the
+        # appointment's start.
+        "PORTAL_CODE_SECONDS": int(env.get("PORTAL_CODE_SECONDS", "300")),
+        "PORTAL_CODE_LIMIT_PER_NUMBER": env.get(
+            "PORTAL_CODE_LIMIT_PER_NUMBER", "3 per 10 minutes; 10 per day"
+        ),
+        "PORTAL_CODE_LIMIT_PER_CLIENT": env.get(
+            "PORTAL_CODE_LIMIT_PER_CLIENT", "10 per 10 minutes; 40 per day"
+        ),
+        "PORTAL_TRY_LIMIT_PER_NUMBER": env.get("PORTAL_TRY_LIMIT_PER_NUMBER", "10 per 10 minutes"),
+        "PORTAL_TRY_LIMIT_PER_CLIENT": env.get("PORTAL_TRY_LIMIT_PER_CLIENT", "20 per 10 minutes"),
+        "PORTAL_REPORT_LIMIT": env.get("PORTAL_REPORT_LIMIT", "10 per hour; 30 per day"),
+        "PORTAL_ARRIVAL_WINDOW_MINUTES": int(env.get("PORTAL_ARRIVAL_WINDOW_MINUTES", "120")),
+        # Texts to residents (admin_app/resident_notices/): the address their links start with
+        # (a job has no request to take it from), how long a one-purpose link lasts, and whether
+        # a text leaves right after its commit (else with the next reminder sweep).
+        "PUBLIC_BASE_URL": env.get("PUBLIC_BASE_URL", ""),
+        "RESIDENT_LINK_DAYS": int(env.get("RESIDENT_LINK_DAYS", "7")),
+        "RESIDENT_NOTICES_AT_ONCE": _bool("RESIDENT_NOTICES_AT_ONCE", True),
     }
 
 

@@ -247,6 +247,8 @@ ACTIONS: dict[str, frozenset[Role]] = {
     **{f"release_pass.{name}": roles for name, roles in PASS_ACTIONS.items()},
     "release_pass.confirm_owner": ISSUERS,
     "release_pass.release": GATE,
+    # The applicant withdraws a pass (portal/passes.py), or the desk does it for them.
+    **{f"{kind}.cancel": ISSUERS for kind in ("worker_pass", "vehicle_pass", "release_pass")},
     "gate.check": GATE,
     "renovation.request_rectification": APPROVERS,
     "renovation.resubmit": ISSUERS,
@@ -376,3 +378,26 @@ def allowed(user, resource: str, verb: str) -> bool:
 def may(user, action_name: str) -> bool:
     role = _role(user)
     return role is not None and role in ACTIONS.get(action_name, frozenset())
+
+
+# A resident on the residents' own pages (admin_app/portal/actor.py): not a staff role, never a
+# login; the few verbs the residents' pages call on the resident's own household's records.
+RESIDENT = "resident"
+for _action in (
+    "work_order.accept_quote",
+    "work_order.decline_quote",
+    "ticket.attach",
+    # A repair reported online becomes its work order at once, as at the desk (take_call).
+    "ticket.create_work_order",
+):
+    ACTIONS[_action] = ACTIONS[_action] | {RESIDENT}
+# The resident rates finished work (recorded as the revisit, portal/rating.py) and withdraws
+# the household's passes and renovations (portal/passes.py; a renovation only before work).
+for _action in (
+    "work_order.revisit",
+    "worker_pass.cancel",
+    "vehicle_pass.cancel",
+    "release_pass.cancel",
+    "renovation.cancel",
+):
+    ACTIONS[_action] = ACTIONS[_action] | {RESIDENT}

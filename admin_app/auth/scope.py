@@ -10,6 +10,7 @@ from __future__ import annotations
 from sqlalchemy import and_, false, select
 
 from admin_app.models.batch_run import batch_run_estate
+from admin_app.models.renovation import Renovation
 from admin_app.models.staff import Role, staff_estate
 
 # (table, role) -> clause builder, narrowing what that role sees inside its estates.
@@ -71,3 +72,14 @@ def scoped(query, model, user):
     if clause is None:
         return query
     return query.filter(clause) if hasattr(query, "filter") else query.where(clause)
+
+
+# A resident (the residents' pages' actor, portal/actor.py) sees only the household's records.
+for _table in ("ticket", "work_order"):
+    ROW_RULES[(_table, "resident")] = lambda model, user: model.unit_id.in_(user.unit_ids)
+# …and the household's passes and renovations (a worker pass through its renovation's unit).
+for _table in ("vehicle_pass", "release_pass", "renovation"):
+    ROW_RULES[(_table, "resident")] = lambda model, user: model.unit_id.in_(user.unit_ids)
+ROW_RULES[("worker_pass", "resident")] = lambda model, user: model.renovation_id.in_(
+    select(Renovation.id).where(Renovation.unit_id.in_(user.unit_ids))
+)

@@ -29,6 +29,7 @@ from admin_app import redis as app_redis
 from admin_app.extensions import db
 from admin_app.jobs.queue import job, queue
 from admin_app.models import DeliveryStatus
+from admin_app.resident_notices import jobs as resident_notice_jobs
 from admin_app.services.disconnects import is_disconnect, retrying_disconnect
 from admin_app.services.reminders import delivery, sweep
 
@@ -128,6 +129,8 @@ def sweep_once(inline: bool) -> int:
         handed += len(chunk.reminder_ids)
         if len(chunk) < CHUNK:
             break
+    # Residents' texts (resident_notices/): what the prompt job left, and the retries.
+    handed += retrying_disconnect(lambda: resident_notice_jobs.sweep(inline))
     return handed
 
 

@@ -166,3 +166,23 @@ from admin_app.models.duty import DutyHoliday, DutyLogEntry, DutyShift, DutySwap
 from admin_app.models.move_in import MoveIn, MoveInStage, MoveInStep  # noqa: E402
 
 __all__ += ["DispatchTurn", "WorkOrderChase"]
+from admin_app.models.resident_notice import (  # noqa: E402
+    EstateNotices,
+    HouseholdSetting,
+    LinkPurpose,
+    NoticeEvent,
+    PurposeLink,
+    ResidentNotice,
+)
+from admin_app.models.work_order import RevisitChannel  # noqa: E402
+
+__all__ += [
+    "EstateNotices",
+    "HouseholdSetting",
+    "LinkPurpose",
+    "NoticeEvent",
+    "PurposeLink",
+    "ResidentNotice",
+    "RevisitChannel",
+]
+from admin_app.models.portal import ResidentSignInCode  # noqa: E402, F401

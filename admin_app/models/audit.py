@@ -38,6 +38,25 @@ class AuditRecord(db.Model):
     # {"field": [before, after]}; sensitive fields appear masked, secrets not at all.
     changes: Mapped[dict] = mapped_column(JSON, default=dict)
     batch_id: Mapped[int | None] = mapped_column(Integer)
+    # A resident who acted on the residents' own pages (/r/): then actor_id is empty.
+    resident_actor_id: Mapped[int | None] = mapped_column(
+        ForeignKey("resident.id", ondelete="SET NULL")
+    )
+    resident_actor = relationship("Resident")
+
+    @property
+    def who(self) -> str:
+        """Who did it, as the history shows it: the staff member, "Resident 张*", or the
+        system."""
+        from flask_babel import gettext
+
+        if self.actor is not None:
+            return self.actor.name
+        if self.resident_actor_id is not None:
+            from admin_app.portal.actor import resident_label
+
+            return resident_label(self.resident_actor)
+        return gettext("System")
 
     def __str__(self) -> str:
         return f"{self.entity_type}#{self.entity_id} {self.action}"

@@ -52,6 +52,11 @@ class Estate(TimestampMixin, db.Model):
         default=ReleaseApprover.supervisor,
         server_default=ReleaseApprover.supervisor.value,
     )
+    # Residents may accept or refuse a quote on their own pages (/r/) instead of only at the
+    # door: off until the office decides its quotes are clear enough to be read alone.
+    remote_quote_acceptance: Mapped[bool] = mapped_column(
+        Boolean, default=False, server_default=false()
+    )
 
     def __str__(self) -> str:
         return self.name

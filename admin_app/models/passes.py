@@ -33,6 +33,7 @@ class PassStatus(Choice):
     revoked = "revoked", _l("Revoked")
     expired = "expired", _l("Expired")
     released = "released", _l("Released")
+    cancelled = "cancelled", _l("Cancelled by the applicant")
 
 
 class VehicleType(Choice):

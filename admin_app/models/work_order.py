@@ -58,6 +58,11 @@ class Satisfaction(Choice):
     unsatisfied = "unsatisfied", _l("Unsatisfied")
 
 
+class RevisitChannel(Choice):
+    phone = "phone", _l("Phone call")
+    online = "online", _l("Online (the resident's own rating)")
+
+
 class WorkOrder(EstateScoped, TimestampMixin, db.Model):
     __tablename__ = "work_order"
     __audit_exclude__ = frozenset({"signature_file_id"})
@@ -144,6 +149,8 @@ class WorkOrder(EstateScoped, TimestampMixin, db.Model):
     rating_attitude: Mapped[int | None] = mapped_column(Integer)
     satisfaction: Mapped[Satisfaction | None] = mapped_column(choice_column(Satisfaction))
     revisit_comment: Mapped[str | None] = mapped_column(Text)
+    # How the revisit was given: the desk's call, or the resident's own rating (portal/).
+    revisit_channel: Mapped[RevisitChannel | None] = mapped_column(choice_column(RevisitChannel))
     followup_ticket_id: Mapped[int | None] = mapped_column(ForeignKey("ticket.id"))
     followup_ticket = relationship("Ticket", foreign_keys=[followup_ticket_id])
 

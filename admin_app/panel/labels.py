@@ -67,6 +67,7 @@ LABELS = {
     "reported_back_at": _l("Reported back at"),
     "revisited_at": _l("Revisited at"),
     "revisited_by": _l("Revisited by"),
+    "revisit_channel": _l("Revisit given by"),
     "revisit_note": _l("Revisit note"),
     "ticket": _l("Ticket"),
     "trade": _l("Trade"),

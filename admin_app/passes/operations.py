@@ -56,6 +56,10 @@ def _lifecycle():
         step("revoke", _l("Revoke"), {P.approved, P.suspended}, P.revoked),
         step("reissue", _l("Reissue (voids printed copies)"), {P.approved}, None),
         step("remind", _l("Send a reminder now"), {P.applied}, None),
+        # The applicant withdraws: the resident from their own pages, or the desk for them.
+        step(
+            "cancel", _l("Cancel at the applicant's request"), {P.applied, P.approved}, P.cancelled
+        ),
     ]
 
 
@@ -303,6 +307,13 @@ def renew(record, actor, *, valid_until: date) -> None:
         record.status_reason = None
 
 
+def cancel(record, actor, *, reason: str = "") -> None:
+    """The applicant no longer needs the pass (an application or a pass not used yet): it
+    stops passing at the gate at once; the history names who cancelled it."""
+    with machine_for(record).transition(record, "cancel", actor):
+        record.status_reason = (reason or "").strip()[:500] or None
+
+
 def reissue(record, actor) -> None:
     """A lost or copied card: a new code; every copy printed before no longer passes."""
     with machine_for(record).transition(record, "reissue", actor):
@@ -351,6 +362,7 @@ BY_STATUS = {
     P.suspended: GateResult.suspended,
     P.expired: GateResult.expired,
     P.released: GateResult.used,
+    P.cancelled: GateResult.revoked,
 }
 
 

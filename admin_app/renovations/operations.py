@@ -44,6 +44,17 @@ def _refundable(renovation) -> bool:
     return renovation.deposit_status is DepositStatus.refundable
 
 
+# The applicant withdraws from their own pages (portal/passes.py) only before the work starts;
+# stopping work under way is the office's decision.
+RESIDENT_MAY_CANCEL = frozenset({R.applied, R.rectification, R.permitted})
+
+
+def _resident_cancel(renovation, actor):
+    if getattr(actor, "is_resident", False) and renovation.status not in RESIDENT_MAY_CANCEL:
+        return _l("The work has started: please call the management office to cancel it.")
+    return None
+
+
 RENOVATION = StateMachine(
     "renovation",
     [
@@ -67,7 +78,7 @@ RENOVATION = StateMachine(
         ),
         step("accept", _l("Completion inspection passed"), {R.inspection}, R.accepted),
         step("fail", _l("Completion inspection failed"), {R.inspection}, R.failed),
-        step("cancel", _l("Cancel the renovation"), OPEN, R.cancelled),
+        step("cancel", _l("Cancel the renovation"), OPEN, R.cancelled, who=_resident_cancel),
         step("remind", _l("Send a reminder now"), OPEN, None),
         step(
             "refund_deposit",

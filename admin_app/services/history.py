@@ -51,6 +51,9 @@ NOT_AUDITED_TABLES = frozenset(
         "import_batch",
         # Whose turn it is to receive an order (a pointer the dispatches move, not a record).
         "dispatch_turn",
+        # Texts to residents (an outbox) and the links they carry: their own state is the record.
+        "resident_notice",
+        "purpose_link",
     }
 )
 
@@ -60,6 +63,8 @@ class ActionContext:
     name: str | None = None
     actor_id: int | None = None
     batch_id: int | None = None
+    # A resident acting on the residents' pages (portal/actor.py): recorded instead of staff.
+    resident_id: int | None = None
 
 
 _context: contextvars.ContextVar[ActionContext] = contextvars.ContextVar(
@@ -77,6 +82,9 @@ def action(name: str | None = None, actor=None, batch_id: int | None = None):
             name=name or outer.name,
             actor_id=_actor_id(actor) if actor is not None else outer.actor_id,
             batch_id=batch_id if batch_id is not None else outer.batch_id,
+            resident_id=getattr(actor, "resident_id", None)
+            if actor is not None
+            else outer.resident_id,
         )
     )
     try:
@@ -95,7 +103,8 @@ def _actor_id(actor) -> int | None:
 
 def current_actor_id() -> int | None:
     ctx = _context.get()
-    if ctx.actor_id is not None:
+    if ctx.actor_id is not None or ctx.resident_id is not None:
+        # A resident's action is never a staff member's, even one logged in on the same browser.
         return ctx.actor_id
     if has_request_context():
         from flask_login import current_user
@@ -210,6 +219,7 @@ def _rows_for(session: Session) -> list[dict]:
                     "estate_id": getattr(obj, "estate_id", None),
                     "changes": changes,
                     "batch_id": ctx.batch_id,
+                    "resident_actor_id": ctx.resident_id,
                 }
             )
     return rows
@@ -238,6 +248,7 @@ def _part_row(obj, kind: str, record: tuple[str, int], at, actor, ctx) -> list[d
             "estate_id": getattr(obj, "estate_id", None),
             "changes": {type(obj).__tablename__: change},
             "batch_id": ctx.batch_id,
+            "resident_actor_id": ctx.resident_id,
             # Two parts of one record in one transaction stay two rows (see _after_flush).
             "part": _primary_key(obj),
         }
@@ -298,6 +309,7 @@ def write(session: Session, rows: list[dict]) -> None:
             row.setdefault("at", at)
             row.setdefault("actor_id", actor)
             row.setdefault("batch_id", ctx.batch_id)
+            row.setdefault("resident_actor_id", ctx.resident_id)
             row.setdefault("action", ctx.name or "update")
         # COPY on PostgreSQL: an import of 100,000 residents writes 100,000 history rows.
         bulk.insert_rows(session, AuditRecord.__table__, rows)

@@ -138,7 +138,11 @@ class StateMachine:
         )
         if entry is None:
             return None
-        who = entry.actor.name if entry.actor is not None else str(_l("the system"))
+        who = (
+            entry.who
+            if entry.actor is not None or entry.resident_actor_id
+            else str(_l("the system"))
+        )
         at = entry.at.strftime(
             "%H:%M" if entry.at.date() == clock.now().date() else "%Y-%m-%d %H:%M"
         )

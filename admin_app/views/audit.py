@@ -137,7 +137,7 @@ class AuditRecordView(SecureModelView):
     column_formatters = {
         "changes": format_changes,
         # As on each record's own history: no one is the system (a job, the seed, an import).
-        "actor": lambda v, c, m, n: str(m.actor) if m.actor else gettext("System"),
+        "actor": lambda v, c, m, n: str(m.actor) if m.actor else m.who,
         "action": lambda v, c, m, n: action_label(m.action, m.entity_type),
         "entity_type": lambda v, c, m, n: str(RECORD_TYPES.get(m.entity_type, m.entity_type)),
     }

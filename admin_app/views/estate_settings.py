@@ -59,3 +59,23 @@ class EstateSettingsView(SecurePage):
         else:
             flash(gettext("The settings of %(estate)s were saved.", estate=estate.name), "success")
         return redirect(url_for(".index"))
+
+    @expose("/remote-quotes/", methods=("POST",))
+    def save_remote_quotes(self):
+        """Whether the estate's residents may accept or refuse quotes on their own pages."""
+        from admin_app.portal import operations as portal
+
+        pk = validation.record_id(request.form.get("estate"))
+        estate = next((e for e in self._estates() if e.id == pk), None)
+        if estate is None:
+            abort(404)
+        try:
+            allowed = request.form.get("remote_quotes") == "1"
+            portal.allow_remote_quotes(estate, current_user, allowed)
+            db.session.commit()
+        except ServiceError as exc:
+            db.session.rollback()
+            flash(str(exc), "error")
+        else:
+            flash(gettext("The settings of %(estate)s were saved.", estate=estate.name), "success")
+        return redirect(url_for(".index"))

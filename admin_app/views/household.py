@@ -13,6 +13,7 @@ from flask_login import current_user
 from admin_app.archive.views import ArchiveMixin
 from admin_app.auth.permissions import CREATE, VIEW, allowed
 from admin_app.panel.labels import LABELS
+from admin_app.resident_notices import settings as notice_settings
 from admin_app.services import household
 
 TITLES = {
@@ -123,6 +124,11 @@ class HouseholdFileMixin(ArchiveMixin):
 
     def household_file(self, model) -> HouseholdFile:
         raise NotImplementedError
+
+    def household_texts(self, model) -> str:
+        """Whether the household gets texts about its repairs, and in which language (the
+        resident chooses on their own pages: resident_notices/settings.py)."""
+        return notice_settings.describe(getattr(model, "unit_id", None) or model.id)
 
 
 class UnitFileMixin(HouseholdFileMixin):

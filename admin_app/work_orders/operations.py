@@ -21,7 +21,9 @@ from admin_app.extensions import db
 from admin_app.models import (
     ComplaintCode,
     Estate,
+    NoticeEvent,
     QuoteLine,
+    RevisitChannel,
     Role,
     Satisfaction,
     Staff,
@@ -37,6 +39,7 @@ from admin_app.models import (
 from admin_app.models.work_order import money
 from admin_app.payments import operations as payments
 from admin_app.prices import operations as prices
+from admin_app.resident_notices import outbox as resident_notices
 from admin_app.services import calendar, handoffs, history, storage
 from admin_app.services.errors import ServiceError
 from admin_app.services.reminders import manual
@@ -127,6 +130,7 @@ def dispatch(order: WorkOrder, actor, *, technician: Staff, appointment_at: date
         order.dispatched_by_id = actor.id
         dispatching.took_turn(order, technician)
     handoffs.dispatched(order, was)
+    resident_notices.work_order_event(order, NoticeEvent.dispatched)
 
 
 @dataclass(frozen=True)
@@ -215,6 +219,7 @@ def pass_on(order: WorkOrder, actor, *, colleague: Staff | None, reason: str) ->
         order.dispatched_at = clock.now()
     handoffs.dispatched(order, was)
     handoffs.passed_on(order)
+    resident_notices.work_order_event(order, NoticeEvent.dispatched)
 
 
 def log_chase(
@@ -276,6 +281,7 @@ def cancel(order: WorkOrder, actor, *, reason: str) -> None:
 def arrive(order: WorkOrder, actor) -> None:
     with WORK_ORDER.transition(order, "arrive", actor):
         order.arrived_at = clock.now()
+    resident_notices.work_order_event(order, NoticeEvent.arrived)
 
 
 # The most a column holds (NUMERIC(10, 2)): a quote beyond it is refused, not cut.
@@ -391,6 +397,7 @@ def finish(order: WorkOrder, actor, *, notes: str = "") -> None:
         order.work_done_at = clock.now()
         if notes and notes.strip():
             order.work_notes = _append(order.work_notes, notes)
+    resident_notices.work_order_event(order, NoticeEvent.done)
 
 
 def rework(order: WorkOrder, actor, *, notes: str) -> None:
@@ -440,6 +447,8 @@ def close_with_signature(
         )
         order.closed_at = now
         order.revisit_due_at = revisit_due(now, order.is_emergency, order.estate_id)
+    # The rating asked by text, with its link: given, it is the revisit (no call needed).
+    resident_notices.work_order_event(order, NoticeEvent.rating)
 
 
 def revisit_due(closed_at: datetime, emergency: bool, estate_id: int | None = None) -> datetime:
@@ -460,9 +469,11 @@ def mark_revisited(
     satisfaction: Satisfaction,
     comment: str = "",
     called_at: datetime | None = None,
+    channel: RevisitChannel = RevisitChannel.phone,
 ) -> Ticket | None:
-    """Record the revisit call; an unsatisfied resident opens a follow-up complaint, of which
-    the estate's supervisors hear at once."""
+    """Record the revisit: the desk's call, or the resident's own rating online (channel
+    "online", actor the resident: portal/rating.py). An unsatisfied resident opens a
+    follow-up complaint, of which the estate's supervisors hear at once."""
     for field in RATINGS:
         value = ratings.get(field)
         if not isinstance(value, int) or not 1 <= value <= 5:
@@ -479,7 +490,9 @@ def mark_revisited(
         order.satisfaction = Satisfaction(satisfaction)
         order.revisit_comment = (comment or "").strip() or None
         order.revisited_at = called_at
-        order.revisited_by_id = actor.id
+        order.revisit_channel = RevisitChannel(channel)
+        # A resident's own rating names no member of staff.
+        order.revisited_by_id = actor.id if isinstance(actor, Staff) else None
         if order.satisfaction is Satisfaction.unsatisfied:
             followup = _open_followup(order, actor)
     return followup
@@ -512,7 +525,7 @@ def _open_followup(order: WorkOrder, actor) -> Ticket:
                 )
             ),
             received_at=clock.now(),
-            received_by_id=actor.id,
+            received_by_id=actor.id if isinstance(actor, Staff) else None,
             assignee_id=owner.id if owner else None,
         )
         db.session.add(ticket)

@@ -136,6 +136,7 @@ class WorkOrderView(AttachmentsMixin, ActionsMixin, SecureModelView):
                 "revisit_due_at",
                 "revisited_at",
                 "revisited_by",
+                "revisit_channel",
                 "rating_timeliness",
                 "rating_quality",
                 "rating_fee",

@@ -39,6 +39,8 @@ RULES = {
     "renew": ({"worker_pass", "vehicle_pass"}, {P.approved, P.expired}, P.approved),
     "confirm_owner": ({"release_pass"}, {P.applied}, P.applied),
     "release": ({"release_pass"}, {P.approved}, P.released),
+    # The applicant withdraws (the resident on their pages, or the desk for them).
+    "cancel": (SHARED, {P.applied, P.approved}, P.cancelled),
 }
 CASES = [(kind, name) for name, (kinds, _, _) in RULES.items() for kind in sorted(kinds)]
 
@@ -102,6 +104,7 @@ def call(name, record, actor):
             record, actor, owner=_owner_of(record.unit_id)
         ),
         "release": lambda: passes.release(record, actor),
+        "cancel": lambda: passes.cancel(record, actor, reason="不需要了"),
     }
     verbs[name]()
 

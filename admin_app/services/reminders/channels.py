@@ -83,3 +83,22 @@ class Mailer:
 
 
 mailer = Mailer()
+
+
+class MemorySmsProvider:
+    """Keeps each message in this process's memory instead of sending it: for tests, including
+    browser tests against a live server in a thread (SMS_PROVIDER=memory). Never in production:
+    anyone reading the process could read the codes."""
+
+    sent: list[tuple[str, str]] = []
+
+    def send(self, phone: str, text: str) -> None:
+        MemorySmsProvider.sent.append((phone, text))
+
+    @classmethod
+    def last_to(cls, phone: str) -> str | None:
+        """The newest message sent to `phone`, or None."""
+        return next((text for to, text in reversed(cls.sent) if to == phone), None)
+
+
+SMS_PROVIDERS["memory"] = MemorySmsProvider

@@ -1,0 +1,108 @@
+"""Sending one text to a household, exactly once: claimed (pending → sending) and committed
+before the provider is called, recorded after — the reminders' way (reminders/delivery.py,
+whose send step and attempt limit it shares). A failure waits and is tried again by the
+sweep, like a reminder's text; a worker that died mid-send leaves it outcome-unknown."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime, timedelta
+
+from sqlalchemy import and_, or_, select, update
+
+from admin_app import clock
+from admin_app.extensions import db
+from admin_app.models import DeliveryChannel, DeliveryStatus, ResidentNotice
+from admin_app.services.reminders import delivery
+
+NOTICE = ResidentNotice.__table__
+# The waits before a failed text is tried again (the reminder jobs' RETRY_INTERVALS).
+RETRY_AFTER = (timedelta(seconds=60), timedelta(seconds=300))
+LOST_AFTER = timedelta(minutes=10)  # longer than any job may run
+
+
+def prepare(notice_id: int) -> delivery.Outbound | None:
+    notice = db.session.get(ResidentNotice, notice_id)
+    if notice is None or notice.status is not DeliveryStatus.pending:
+        return None
+    return delivery.Outbound(
+        notice.id, DeliveryChannel.sms, notice.phone, notice.text, notice.text, notice.attempts
+    )
+
+
+def claim(notice_id: int) -> str | None:
+    """pending → sending with this attempt's token; None when another job has it or it is
+    done. The caller commits before sending."""
+    token = f"claim:{uuid.uuid4().hex}"
+    result = db.session.execute(
+        update(NOTICE)
+        .where(NOTICE.c.id == notice_id, NOTICE.c.status == DeliveryStatus.pending)
+        .values(
+            status=DeliveryStatus.sending,
+            attempts=NOTICE.c.attempts + 1,
+            last_attempt_at=clock.now(),
+            last_error=token,
+        )
+    )
+    return token if result.rowcount == 1 else None
+
+
+def record(notice_id: int, token: str, outcome: DeliveryStatus, error: str | None) -> None:
+    db.session.execute(
+        update(NOTICE)
+        .where(
+            NOTICE.c.id == notice_id,
+            NOTICE.c.status == DeliveryStatus.sending,
+            NOTICE.c.last_error == token,
+        )
+        .values(
+            status=outcome,
+            last_error=error[:500] if error else None,
+            sent_at=clock.now() if outcome is DeliveryStatus.sent else None,
+        )
+    )
+
+
+def send_one(notice_id: int) -> DeliveryStatus | None:
+    """Read, claim (committed), send, record (committed). None when there was nothing to do."""
+    message = prepare(notice_id)
+    token = message and claim(notice_id)
+    if not token:
+        db.session.rollback()
+        return None
+    db.session.commit()
+    # No database between the claim and the provider: a connection lost there cannot leave
+    # a text "sending" that never left. The log masks the phone (channels.mask_phone).
+    outcome, error = delivery.send_prepared(message)
+    record(notice_id, token, outcome, error)
+    db.session.commit()
+    return outcome
+
+
+def waiting(now: datetime, limit: int = 500) -> list[int]:
+    """Texts to send now: never tried, or failed and their wait is over. Texts left "sending"
+    by a worker that died are marked outcome-unknown first (never sent twice)."""
+    db.session.execute(
+        update(NOTICE)
+        .where(
+            NOTICE.c.status == DeliveryStatus.sending,
+            NOTICE.c.last_attempt_at < now - LOST_AFTER,
+        )
+        .values(status=DeliveryStatus.unknown, last_error="interrupted")
+    )
+    retry_due = or_(
+        *(
+            and_(NOTICE.c.attempts == n + 1, NOTICE.c.last_attempt_at <= now - wait)
+            for n, wait in enumerate(RETRY_AFTER)
+        )
+    )
+    query = (
+        select(NOTICE.c.id)
+        .where(
+            NOTICE.c.status == DeliveryStatus.pending,
+            or_(NOTICE.c.attempts == 0, retry_due),
+        )
+        .order_by(NOTICE.c.id)
+        .limit(limit)
+    )
+    return list(db.session.scalars(query))
