@@ -141,6 +141,31 @@ def values_list(conn, table: Table, names: list[str], rows: list[dict]) -> tuple
     return ", ".join([one] * len(rows)), params
 
 
+def unnest_list(conn, table: Table, names: list[str], rows: list[dict]) -> tuple[str, list]:
+    """PostgreSQL: `unnest(%s::type[], …)`, the rows as one array per column, and those
+    arrays. The statement stays short whatever the number of rows (psycopg parses a
+    statement's placeholders in Python: thousands of them cost more than the write)."""
+    dialect = conn.dialect
+    casts, arrays = [], []
+    for name in names:
+        kind = table.c[name].type
+        process = kind._cached_bind_processor(dialect)
+        values = [row[name] for row in rows]
+        if process is not None:
+            values = [None if value is None else process(value) for value in values]
+        casts.append(f"%s::{kind.compile(dialect=dialect)}[]")
+        arrays.append(values)
+    return f"unnest({', '.join(casts)})", arrays
+
+
+def _column_names(conn, count: int) -> str:
+    """PostgreSQL names a subquery's columns in its alias; SQLite's VALUES are already
+    column1, column2, …"""
+    if conn.dialect.name != "postgresql":
+        return ""
+    return f"({', '.join(f'column{i}' for i in range(1, count + 1))})"
+
+
 def _quoted(conn, *names: str) -> str:
     quote = conn.dialect.identifier_preparer.quote
     return ", ".join(quote(name) for name in names)
@@ -158,9 +183,13 @@ def insert_values(
     if defaults:
         rows = [defaults | row for row in rows]
     names = list(rows[0])
-    values, params = values_list(conn, table, names, rows)
     target = f"{_quoted(conn, table.name)} ({_quoted(conn, *names)})"
-    statement = f"INSERT INTO {target} VALUES {values}"  # noqa: S608 - our own names
+    if conn.dialect.name == "postgresql":
+        source, params = unnest_list(conn, table, names, rows)
+        statement = f"INSERT INTO {target} SELECT * FROM {source}"  # noqa: S608 - our names
+    else:
+        values, params = values_list(conn, table, names, rows)
+        statement = f"INSERT INTO {target} VALUES {values}"  # noqa: S608 - our own names
     if conflict:
         statement += f" ON CONFLICT ({_quoted(conn, *conflict)}) DO NOTHING"
     if returning:
@@ -175,9 +204,14 @@ def update_values(conn, table: Table, rows: list[dict], names: list[str], fixed:
     to one value for all (updated_at). Returns how many rows it changed."""
     if not rows:
         return 0
-    values, params = values_list(conn, table, ["id", *names], rows)
     mark = "%s" if conn.dialect.paramstyle in ("format", "pyformat") else "?"
-    # A VALUES list's columns are column1, column2, … on both databases.
+    if conn.dialect.name == "postgresql":
+        source, params = unnest_list(conn, table, ["id", *names], rows)
+        source = f"(SELECT * FROM {source})"  # noqa: S608 - our own names
+    else:
+        values, params = values_list(conn, table, ["id", *names], rows)
+        source = f"(VALUES {values})"
+    # Named column1, column2, … (as a VALUES list's columns are on both databases).
     assignments = [
         f"{_quoted(conn, name)} = v.column{position}"
         for position, name in enumerate(names, start=2)
@@ -186,7 +220,8 @@ def update_values(conn, table: Table, rows: list[dict], names: list[str], fixed:
     target = _quoted(conn, table.name)
     statement = (
         f"UPDATE {target} SET {', '.join(assignments)} "  # noqa: S608 - our own names
-        f"FROM (VALUES {values}) AS v WHERE {target}.id = v.column1"
+        f"FROM {source} AS v{_column_names(conn, len(names) + 1)} "
+        f"WHERE {target}.id = v.column1"
     )
     _, given = values_list(conn, table, list(fixed), [fixed])
     return conn.exec_driver_sql(statement, (*given, *params)).rowcount
