@@ -90,10 +90,10 @@ def _write_model(session: Session, model, records) -> list:
         if outbox.watched_change(record):
             reminded[record.id] = outbox.watched_values(record)
     rollups.add_updates(counts, [record for record, _ in plan])
-    rows = [
-        {"id": record.id} | {columns[k].name: inspect(record).dict[k] for k in names}
-        for record, _ in plan
-    ]
+    rows = []
+    for record, _ in plan:
+        loaded = inspect(record).dict
+        rows.append({"id": record.id} | {columns[k].name: loaded[k] for k in names})
     fixed = {}
     stamp = table.c.get("updated_at")
     if stamp is not None and stamp.onupdate is not None:
