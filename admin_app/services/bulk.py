@@ -119,6 +119,114 @@ def update_rows(session: Session, table: Table, rows: list[dict], columns: list[
     conn.execute(text(f'DROP TABLE "{temp}"'))
 
 
+def values_list(conn, table: Table, names: list[str], rows: list[dict]) -> tuple[str, list]:
+    """`(…), (…)`: the rows' values of these columns as one VALUES list, and its parameters.
+    Written as plain text: SQLAlchemy compiling a multi-row VALUES costs more than the
+    database storing it. On PostgreSQL each cell is cast to its column's type (a column of
+    VALUES holding only NULLs would otherwise be text); SQLite needs no casts."""
+    dialect = conn.dialect
+    mark = "%s" if dialect.paramstyle in ("format", "pyformat") else "?"
+    typed = dialect.name == "postgresql"
+    cells, processors = [], []
+    for name in names:
+        kind = table.c[name].type
+        processors.append(kind._cached_bind_processor(dialect))
+        cells.append(f"CAST({mark} AS {kind.compile(dialect=dialect)})" if typed else mark)
+    one = f"({', '.join(cells)})"
+    params = []
+    for row in rows:
+        for name, process in zip(names, processors, strict=True):
+            value = row[name]
+            params.append(process(value) if process is not None and value is not None else value)
+    return ", ".join([one] * len(rows)), params
+
+
+def unnest_list(conn, table: Table, names: list[str], rows: list[dict]) -> tuple[str, list]:
+    """PostgreSQL: `unnest(%s::type[], …)`, the rows as one array per column, and those
+    arrays. The statement stays short whatever the number of rows (psycopg parses a
+    statement's placeholders in Python: thousands of them cost more than the write)."""
+    dialect = conn.dialect
+    casts, arrays = [], []
+    for name in names:
+        kind = table.c[name].type
+        process = kind._cached_bind_processor(dialect)
+        values = [row[name] for row in rows]
+        if process is not None:
+            values = [None if value is None else process(value) for value in values]
+        casts.append(f"%s::{kind.compile(dialect=dialect)}[]")
+        arrays.append(values)
+    return f"unnest({', '.join(casts)})", arrays
+
+
+def _column_names(conn, count: int) -> str:
+    """PostgreSQL names a subquery's columns in its alias; SQLite's VALUES are already
+    column1, column2, …"""
+    if conn.dialect.name != "postgresql":
+        return ""
+    return f"({', '.join(f'column{i}' for i in range(1, count + 1))})"
+
+
+def _quoted(conn, *names: str) -> str:
+    quote = conn.dialect.identifier_preparer.quote
+    return ", ".join(quote(name) for name in names)
+
+
+def insert_values(
+    conn, table: Table, rows: list[dict], *, conflict: list[str] | None = None, returning=()
+) -> list[tuple]:
+    """One multi-row INSERT of rows with the same keys (`conflict`: ON CONFLICT of those
+    columns DO NOTHING); the `returning` columns of the rows written. The columns' Python
+    defaults fill what the rows leave out, as SQLAlchemy's own INSERT would."""
+    if not rows:
+        return []
+    defaults = _defaults(table, set(rows[0]))
+    if defaults:
+        rows = [defaults | row for row in rows]
+    names = list(rows[0])
+    target = f"{_quoted(conn, table.name)} ({_quoted(conn, *names)})"
+    if conn.dialect.name == "postgresql":
+        source, params = unnest_list(conn, table, names, rows)
+        statement = f"INSERT INTO {target} SELECT * FROM {source}"  # noqa: S608 - our names
+    else:
+        values, params = values_list(conn, table, names, rows)
+        statement = f"INSERT INTO {target} VALUES {values}"  # noqa: S608 - our own names
+    if conflict:
+        statement += f" ON CONFLICT ({_quoted(conn, *conflict)}) DO NOTHING"
+    if returning:
+        statement += f" RETURNING {_quoted(conn, *returning)}"
+    result = conn.exec_driver_sql(statement, tuple(params))
+    return [tuple(found) for found in result] if returning else []
+
+
+def update_values(conn, table: Table, rows: list[dict], names: list[str], fixed: dict) -> int:
+    """One UPDATE of many rows by id, each to its own values: UPDATE … SET c = v.c … FROM
+    (VALUES …) AS v WHERE id = v.id (PostgreSQL and SQLite 3.33+ alike). `fixed`: columns set
+    to one value for all (updated_at). Returns how many rows it changed."""
+    if not rows:
+        return 0
+    mark = "%s" if conn.dialect.paramstyle in ("format", "pyformat") else "?"
+    if conn.dialect.name == "postgresql":
+        source, params = unnest_list(conn, table, ["id", *names], rows)
+        source = f"(SELECT * FROM {source})"  # noqa: S608 - our own names
+    else:
+        values, params = values_list(conn, table, ["id", *names], rows)
+        source = f"(VALUES {values})"
+    # Named column1, column2, … (as a VALUES list's columns are on both databases).
+    assignments = [
+        f"{_quoted(conn, name)} = v.column{position}"
+        for position, name in enumerate(names, start=2)
+    ]
+    assignments += [f"{_quoted(conn, name)} = {mark}" for name in fixed]
+    target = _quoted(conn, table.name)
+    statement = (
+        f"UPDATE {target} SET {', '.join(assignments)} "  # noqa: S608 - our own names
+        f"FROM {source} AS v{_column_names(conn, len(names) + 1)} "
+        f"WHERE {target}.id = v.column1"
+    )
+    _, given = values_list(conn, table, list(fixed), [fixed])
+    return conn.exec_driver_sql(statement, (*given, *params)).rowcount
+
+
 def _defaults(table: Table, given: set[str]) -> dict:
     """Python-side defaults of the columns the rows leave out (one value for the batch)."""
     values = {}

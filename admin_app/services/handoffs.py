@@ -209,14 +209,18 @@ def _version(record) -> int:
 # ---- a new complaint, whichever path saved it ----------------------------------------------
 def _new_complaints(session: Session) -> list[Ticket]:
     found = [t for t in session.new if isinstance(t, Ticket) and _working_complaint(t)]
-    found += [
-        t
-        for t in session.dirty
-        if isinstance(t, Ticket)
-        and _working_complaint(t)
-        and inspect(t).attrs.category.history.has_changes()  # became a complaint
-    ]
+    found += [t for t in session.dirty if became_complaint(t)]
     return found
+
+
+def became_complaint(obj) -> bool:
+    """A changed ticket that became a working complaint: the flush tells the supervisors (a
+    batch chunk's set-based write leaves such a record to the flush)."""
+    return (
+        isinstance(obj, Ticket)
+        and _working_complaint(obj)
+        and inspect(obj).attrs.category.history.has_changes()
+    )
 
 
 def _working_complaint(ticket: Ticket) -> bool:

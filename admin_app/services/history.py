@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from flask import has_request_context
 from sqlalchemy import inspect
 from sqlalchemy.orm import ColumnProperty, Session
+from sqlalchemy.orm.base import NO_VALUE
 
 from admin_app import clock
 from admin_app.extensions import listen_once
@@ -158,10 +159,18 @@ def _changes(obj, kind: str) -> dict:
         return changes
     # An update: only attributes changed since loading have a before and after (a batch
     # flushes hundreds of records; asking every column of each for its history is slow).
-    for key in state.committed_state:
+    for key, original in state.committed_state.items():
         if key in excluded or key not in mapper.attrs:
             continue
         prop = mapper.attrs[key]
+        if isinstance(prop, ColumnProperty) and key in state.dict:
+            # A plain column: its history is the value loaded and the value now (what
+            # `attrs[key].history` would say, without building it for every column).
+            before = None if original is NO_VALUE else original
+            after = state.dict[key]
+            if plain(before) != plain(after):
+                changes[key] = [plain(before), plain(after)]
+            continue
         hist = state.attrs[key].history
         if not hist.has_changes():
             continue
@@ -202,27 +211,38 @@ def _rows_for(session: Session) -> list[dict]:
                 continue
             if kind == "update" and not session.is_modified(obj, include_collections=True):
                 continue
-            part_of = _record_of_part(obj)
-            if part_of is not None:
-                rows.extend(_part_row(obj, kind, part_of, at, actor, ctx))
-                continue
-            changes = _changes(obj, kind)
-            if kind == "update" and not changes:
-                continue
-            rows.append(
-                {
-                    "at": at,
-                    "actor_id": actor,
-                    "action": ctx.name or kind,
-                    "entity_type": type(obj).__tablename__,
-                    "entity_id": _primary_key(obj),
-                    "estate_id": getattr(obj, "estate_id", None),
-                    "changes": changes,
-                    "batch_id": ctx.batch_id,
-                    "resident_actor_id": ctx.resident_id,
-                }
-            )
+            rows.extend(rows_of(obj, kind, ctx, actor, at))
     return rows
+
+
+def rows_of(obj, kind: str, ctx: ActionContext, actor: int | None, at) -> list[dict]:
+    """The history rows a change of one object writes (none for an update that changed
+    nothing recorded). The flush and the set-based write of a batch chunk (batch_write.py)
+    both build their rows here, so a record's history reads the same whichever wrote it."""
+    part_of = _record_of_part(obj)
+    if part_of is not None:
+        return _part_row(obj, kind, part_of, at, actor, ctx)
+    changes = _changes(obj, kind)
+    if kind == "update" and not changes:
+        return []
+    return [
+        {
+            "at": at,
+            "actor_id": actor,
+            "action": ctx.name or kind,
+            "entity_type": type(obj).__tablename__,
+            "entity_id": _primary_key(obj),
+            "estate_id": getattr(obj, "estate_id", None),
+            "changes": changes,
+            "batch_id": ctx.batch_id,
+            "resident_actor_id": ctx.resident_id,
+        }
+    ]
+
+
+def context() -> ActionContext:
+    """The action named for the changes written now (see `action`)."""
+    return _context.get()
 
 
 def _record_of_part(obj) -> tuple[str, int] | None:
@@ -293,6 +313,41 @@ def _after_flush(session: Session, flush_context) -> None:
         ids = connection.execute(insert, [row for _, row in fresh]).scalars().all()
         for (key, row), row_id in zip(fresh, ids, strict=True):
             written[key] = (row_id, row["changes"])
+
+
+def _key(row: dict) -> tuple:
+    return (row["entity_type"], row["entity_id"], row["action"], row["actor_id"], None)
+
+
+def written_before(session: Session, obj) -> bool:
+    """Whether this transaction already wrote a row for the object's current action (which
+    a further change must merge into, as the flush does)."""
+    row = {
+        "entity_type": type(obj).__tablename__,
+        "entity_id": _primary_key(obj),
+        "action": _context.get().name or "update",
+        "actor_id": current_actor_id(),
+    }
+    return _key(row) in session.info.get("history_rows", {})
+
+
+def insert_updates(session: Session, rows: list[dict]) -> None:
+    """A batch chunk's update rows (from `rows_of`; none `written_before`) in one multi-row
+    INSERT, remembered as the flush remembers its own."""
+    if not rows:
+        return
+    table = AuditRecord.__table__
+    returned = bulk.insert_values(
+        session.connection(),
+        table,
+        rows,
+        returning=("id", "entity_type", "entity_id", "action", "actor_id"),
+    )
+    ids = {tuple(found[1:]): found[0] for found in returned}
+    written = session.info.setdefault("history_rows", {})
+    for row in rows:
+        key = _key(row)
+        written[key] = (ids[key[:4]], row["changes"])
 
 
 def _forget_written(session: Session, *args) -> None:

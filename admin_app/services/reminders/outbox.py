@@ -38,12 +38,14 @@ def office_hours() -> planning.OfficeHours:
     return planning.OfficeHours(8, 20)
 
 
-def planned_for(conn, entity_type: str, ids: list[int]) -> dict[int, tuple[int, list]]:
+def planned_for(conn, entity_type: str, ids: list[int], rows=None) -> dict[int, tuple[int, list]]:
     """Each record's estate and the reminders it should have now (records that no longer
-    exist are left out)."""
-    table = MODELS[entity_type].__table__
-    columns = [table.c[name] for name in sorted(watched_columns(entity_type))]
-    rows = conn.execute(select(*columns).where(table.c.id.in_(ids))).mappings()
+    exist are left out). `rows`: the records' watched values, when the caller has them in
+    hand (a batch chunk it has just written); read from the database otherwise."""
+    if rows is None:
+        table = MODELS[entity_type].__table__
+        columns = [table.c[name] for name in sorted(watched_columns(entity_type))]
+        rows = conn.execute(select(*columns).where(table.c.id.in_(ids))).mappings()
     hours = office_hours()
     rules = rules_for(entity_type)
     return {
@@ -55,13 +57,15 @@ def planned_for(conn, entity_type: str, ids: list[int]) -> dict[int, tuple[int, 
     }
 
 
-def refresh(conn, entity_type: str, ids, now: datetime | None = None) -> None:
-    """Bring the reminders of these records in line with their current state."""
+def refresh(conn, entity_type: str, ids, now: datetime | None = None, values=None) -> None:
+    """Bring the reminders of these records in line with their current state (`values`:
+    id -> the record's watched values, when the caller holds them; see `watched_values`)."""
     if entity_type not in MODELS:
         return
     now = now or clock.now()
     for batch in chunks(sorted(set(ids))):
-        wanted = planned_for(conn, entity_type, batch)
+        rows = None if values is None else [values[i] for i in batch]
+        wanted = planned_for(conn, entity_type, batch, rows)
         existing = conn.execute(
             select(
                 REMINDER.c.id,
@@ -191,10 +195,28 @@ def _touched(session: Session) -> dict[str, set[int]]:
     return touched
 
 
+def watched_values(obj) -> dict:
+    """The record's watched columns as they are about to be written (what `planned_for`
+    would read back after the write)."""
+    return {name: getattr(obj, name) for name in watched_columns(type(obj).__tablename__)}
+
+
+def watched_change(obj) -> bool:
+    """Whether the record's reminders may change with this write (a batch chunk asks)."""
+    entity_type = getattr(type(obj), "__tablename__", None)
+    return entity_type in MODELS and _watched_change(obj, entity_type)
+
+
 def _watched_change(obj, entity_type: str) -> bool:
-    attrs = inspect(obj).attrs
+    # Only an attribute set since loading keeps its loaded value in committed_state: the
+    # others cannot have changed (asking each watched column for its history costs more).
+    state = inspect(obj)
+    watched = watched_columns(entity_type)
+    attrs = state.attrs
     return any(
-        attrs[name].history.has_changes() for name in watched_columns(entity_type) if name in attrs
+        attrs[name].history.has_changes()
+        for name in state.committed_state
+        if name in watched and name in attrs
     )
 
 

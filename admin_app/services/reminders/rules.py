@@ -10,6 +10,7 @@ to records saved afterwards; `flask --app wsgi reminders rebuild` re-plans exist
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 from datetime import timedelta
 
@@ -382,5 +383,6 @@ def rules_for(entity_type: str) -> tuple[Rule, ...]:
     return tuple(rule for rule in RULES if rule.entity_type == entity_type)
 
 
-def watched_columns(entity_type: str) -> set[str]:
-    return set().union(*(rule.columns() for rule in rules_for(entity_type)))
+@functools.cache
+def watched_columns(entity_type: str) -> frozenset[str]:
+    return frozenset().union(*(rule.columns() for rule in rules_for(entity_type)))

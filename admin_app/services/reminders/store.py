@@ -7,6 +7,8 @@ from collections.abc import Iterable, Iterator
 
 from sqlalchemy import Table
 
+from admin_app.services import bulk
+
 
 def chunks(values: Iterable, size: int = 500) -> Iterator[list]:
     batch: list = []
@@ -28,20 +30,18 @@ def insert_ignoring_duplicates(conn, table: Table, rows: list[dict], keys: list[
     one) already wrote is left alone instead of failing the whole change."""
     if not rows:
         return
-    if conn.dialect.name == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert
-    else:
-        from sqlalchemy.dialects.sqlite import insert
     # Rows of one shape go in one multi-row VALUES statement per chunk: a batch chunk's
     # reminders and inbox entries in a round trip or two rather than one per row.
     names = list(rows[0])
     if all(list(row) == names for row in rows):
         per_statement = max(1, MAX_PARAMETERS // len(names))
         for start in range(0, len(rows), per_statement):
-            part = rows[start : start + per_statement]
-            statement = insert(table).values(part).on_conflict_do_nothing(index_elements=keys)
-            conn.execute(statement)
+            bulk.insert_values(conn, table, rows[start : start + per_statement], conflict=keys)
         return
+    if conn.dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    else:
+        from sqlalchemy.dialects.sqlite import insert
     conn.execute(insert(table).on_conflict_do_nothing(index_elements=keys), rows)
 
 
