@@ -1,19 +1,24 @@
 """A resident on a phone, in Chinese and in English: signs in with the code from the text
-message, reports a leak with a photo, sees it dispatched to the technician by name, and accepts
-the quote. Every page is checked with axe-core and for words left in the other language."""
+message, reports a leak with a photo, sees it dispatched to the technician by name, accepts
+the quote and, once the work is signed off, rates it — and the receptionist's revisit list no
+longer has the order to call about. Every page the resident reads is checked with axe-core and
+for words left in the other language."""
 
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 from decimal import Decimal
 
 import pytest
 
+from admin_app import clock
 from admin_app.extensions import db
 from admin_app.models import Estate, Role, Staff, Ticket, Trade, WorkOrder, WorkOrderStatus
 from admin_app.services.reminders.channels import MemorySmsProvider
 from admin_app.work_orders import operations as work_orders
 
+from ..conftest import PASSWORD
 from .conftest import PHONE, chinese_left, english_left, flashes, solid_png
 from .walk import BLOCKING, axe_violations
 
@@ -64,6 +69,7 @@ def test_a_resident_reports_a_leak_and_accepts_the_quote_on_a_phone(
         Role.technician, estates=[estate], trades=[Trade.plumbing], name="刘师傅"
     )
     boss = factories.staff(Role.supervisor, estates=[estate], name="李主管")
+    factories.staff(Role.receptionist, estates=[estate], username="desk", name="周前台")
     with in_app():
         db.session.get(Estate, estate.id).remote_quote_acceptance = True
         db.session.commit()
@@ -144,4 +150,37 @@ def test_a_resident_reports_a_leak_and_accepts_the_quote_on_a_phone(
     assert page.inner_text(f"#portal-order-state-{order_id}") == ui["working"]
     with in_app():
         assert db.session.get(WorkOrder, order_id).status is WorkOrderStatus.in_progress
+
+    # The technician finishes and the resident signs; the revisit falls due.
+    with in_app():
+        order = db.session.get(WorkOrder, order_id)
+        technician = db.session.get(Staff, tech.id)
+        work_orders.finish(order, technician)
+        work_orders.close_with_signature(
+            order, technician, signer_name="王丽", signature_png=solid_png(), fee=Decimal("85")
+        )
+        order.revisit_due_at = clock.now() - timedelta(minutes=5)
+        db.session.commit()
+    revisits = "/admin/work_order/?flt0_queue=revisits_due"
+    desk = screen("reception", locale=ui["locale"]).login("desk", PASSWORD)
+    desk.page.goto(revisits)
+    assert desk.page.locator(f"a[href*='details/?id={order_id}&']").count() >= 1
+
+    page.goto("/r/rate/")
+    with page.expect_navigation():
+        page.click(f"a[href$='/r/rate/{order_id}']")
+    for question in ("rating_timeliness", "rating_quality", "rating_fee", "rating_attitude"):
+        page.check(f"input[name={question}][value='5']", force=True)
+    page.check("input[name=satisfaction][value=satisfied]", force=True)
+    seen(page, "rate")
+    phone.shot(f"portal-{lang}-03-rate")
+    with page.expect_navigation():
+        page.click("#rating-form button")
+    assert len(flashes(page)) == 1
+    seen(page, "rated")
+    with in_app():
+        order = db.session.get(WorkOrder, order_id)
+        assert order.status is WorkOrderStatus.revisited
+    desk.page.goto(revisits)  # nobody needs to call this household about it
+    assert desk.page.locator(f"a[href*='details/?id={order_id}&']").count() == 0
     assert not problems, problems
