@@ -157,7 +157,12 @@ def test_a_resident_reports_a_leak_and_accepts_the_quote_on_a_phone(
         technician = db.session.get(Staff, tech.id)
         work_orders.finish(order, technician)
         work_orders.close_with_signature(
-            order, technician, signer_name="王丽", signature_png=solid_png(), fee=Decimal("85")
+            order,
+            technician,
+            signer_name="王丽",
+            signature_png=solid_png(),
+            fee=Decimal("85"),
+            pay_at_office=True,
         )
         order.revisit_due_at = clock.now() - timedelta(minutes=5)
         db.session.commit()
