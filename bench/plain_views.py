@@ -80,8 +80,10 @@ def mirror(view_class) -> dict:
 def fair(model, view_class) -> dict:
     """mirror() plus our form columns, each relation among them looked up by ajax."""
     options = mirror(view_class)
-    relations = sa_inspect(model).relationships
-    columns = [c for c in view_class.form_columns or () if hasattr(model, c)]
+    mapper = sa_inspect(model)
+    relations = mapper.relationships
+    # Ours also has form-only fields (the call page's next step); plain gets the mapped ones.
+    columns = [c for c in view_class.form_columns or () if c in mapper.attrs]
     options["form_columns"] = tuple(columns)
     ours = getattr(view_class, "form_ajax_refs", None) or {}
     refs = {}
