@@ -164,7 +164,7 @@ def by_class(rows: list[dict]) -> dict:
     return found
 
 
-def write(rows: list[dict], samples: int, started_load: str) -> None:
+def write(rows: list[dict], samples: int, started_load: str, quiet: bool = False) -> None:
     RESULTS.mkdir(exist_ok=True)
     result = {
         "samples": samples,
@@ -195,7 +195,8 @@ def write(rows: list[dict], samples: int, started_load: str) -> None:
         plain = f"{c['plain_p95_ms']:.1f}" if c["plain_p95_ms"] else "–"
         lines.append(f"| {cls} | {c['ours_p95_ms']:.1f} | {plain} | {ratio} |")
     (RESULTS / "pages.md").write_text("\n".join(lines) + "\n")
-    print(f"\nwrote {RESULTS / 'pages.json'} and pages.md")
+    if not quiet:
+        print(f"\nwrote {RESULTS / 'pages.json'} and pages.md")
 
 
 def main() -> None:
@@ -249,6 +250,7 @@ def main() -> None:
         row = time_page(page, data, clients, plains, args.samples)
         rows.append(row)
         print_row(row)
+        write(rows, args.samples, started_load, quiet=True)  # a run stopped early keeps its pages
     write(rows, args.samples, started_load)
 
 
