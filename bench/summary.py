@@ -34,7 +34,10 @@ def _ratio(value) -> str:
 
 def pages_part(pages: dict) -> list[str]:
     rows = pages.get("pages", [])
-    lines = [f"Pages ({pages.get('samples')} samples each; load {pages.get('loadavg')}):"]
+    load = pages.get("loadavg") or {}
+    if isinstance(load, dict):
+        load = f"{load.get('start', '?')} at the start, {load.get('end', '?')} at the end"
+    lines = [f"Pages ({pages.get('samples')} samples each; load average {load}):"]
     over = [r for r in rows if r["ours"] and r["ours"]["p95"] > TARGET_MS.get(r["class"], 50)]
     lines.append(f"  over target p95 (50 ms; statistics 100 ms): {len(over)} (target 0)")
     for r in sorted(over, key=lambda r: -r["ours"]["p95"]):
