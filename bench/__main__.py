@@ -7,7 +7,8 @@ page, ours and plain Flask-Admin side by side), export (first byte and peak memo
 (a filter-wide dispatch of 10,000 work orders), import (100,000 residents, scratch database),
 sweep (the reminder sweep at 1M tickets, scratch database). Each writes its results to
 bench/results/; a step that fails is reported and the others still run. --quick times each
-page 5 times instead of 15 and stops plain forms after 10 s (a look, not a record). The load
+page 5 times instead of 50 (a look, not a record). It ends with one summary of
+bench/results/*.json (bench/summary.py). The load
 test (bench.load, gunicorn and simulated users) is separate: it needs the bench extra.
 """
 
@@ -24,7 +25,7 @@ HERE = Path(__file__).parent
 
 def steps(database: str, quick: bool) -> dict[str, list[str]]:
     python = sys.executable
-    pages = ["--repeat", "5", "--plain-form-limit", "10"] if quick else []
+    pages = ["--samples", "5"] if quick else []
     return {
         "generate": [python, "-m", "bench.generate", "--database", database],
         "pages": [python, "-m", "bench.pages", "--database", database, *pages],
@@ -68,6 +69,9 @@ def main() -> None:
     print("\n=== bench: summary (results in bench/results/) ===")
     for name, (code, seconds) in outcomes.items():
         print(f"  {name:<9} {'ok' if code == 0 else f'FAILED (exit {code})':<18} {seconds:7.0f} s")
+    from .summary import summary
+
+    print("\n" + summary(), flush=True)
     sys.exit(1 if any(code for code, _ in outcomes.values()) else 0)
 
 

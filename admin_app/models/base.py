@@ -65,20 +65,41 @@ def list_index(name: str, *columns: str) -> Index:
 
 
 def estate_list_indexes(
-    table: str, default: tuple[str, ...], sorts: tuple[str, ...], with_default: bool = True
+    table: str,
+    default: tuple[str, ...],
+    sorts: tuple[str, ...],
+    with_default: bool = True,
+    carried: tuple[str, ...] = (),
 ) -> list[Index]:
     """The indexes a list walks for someone who sees only some estates: per sort column
     (estate_id, column, the default order, id), and (estate_id, the default order, id) unless
     the table has it under an older name. The list reads each of the user's estates as one
     index range and merges them (ListingMixin.get_list): a supervisor of the last estates
-    sorting by number no longer walks every other estate's numbers first."""
+    sorting by number no longer walks every other estate's numbers first.
+
+    `carried`: filter and sort columns each index also holds (PostgreSQL INCLUDE), so that a
+    filter combined with any sort (a month and a category, by number) is answered from the
+    index without visiting the table row by row."""
     indexes = [
-        Index(f"ix_{table}_estate_{column}_list", "estate_id", column, *default, "id")
+        Index(
+            f"ix_{table}_estate_{column}_list",
+            "estate_id",
+            column,
+            *default,
+            "id",
+            **carrying(carried, column, *default),
+        )
         for column in sorts
     ]
     if with_default:
         indexes.append(Index(f"ix_{table}_estate_list", "estate_id", *default, "id"))
     return indexes
+
+
+def carrying(carried: tuple[str, ...], *keys: str) -> dict:
+    """postgresql_include for the carried columns an index does not already lead with."""
+    extra = [c for c in carried if c not in keys]
+    return {"postgresql_include": extra} if extra else {}
 
 
 class EstateScoped:

@@ -13,6 +13,7 @@ from admin_app.models.base import (
     Choice,
     EstateScoped,
     TimestampMixin,
+    carrying,
     choice_column,
     estate_list_indexes,
     list_index,
@@ -68,11 +69,30 @@ class Validity(Choice):
     invalid = "invalid", _l("Invalid")
 
 
+# The list's filter and sort columns its estate indexes carry: a date range, a category and
+# a sort by number (or status, channel) for a supervisor is read from one index range per
+# estate, without a visit to the table for each of the month's tickets (migration 0033).
+LIST_CARRIED = ("number", "category", "status", "channel")
+
+
 class Ticket(EstateScoped, TimestampMixin, db.Model):
     __tablename__ = "ticket"
     __table_args__ = (
-        Index("ix_ticket_estate_status_received", "estate_id", "status", "received_at", "id"),
-        Index("ix_ticket_estate_received", "estate_id", "received_at", "id"),
+        Index(
+            "ix_ticket_estate_status_received",
+            "estate_id",
+            "status",
+            "received_at",
+            "id",
+            **carrying(LIST_CARRIED, "status"),
+        ),
+        Index(
+            "ix_ticket_estate_received",
+            "estate_id",
+            "received_at",
+            "id",
+            **carrying(LIST_CARRIED),
+        ),
         Index("ix_ticket_estate_category_status", "estate_id", "category", "status"),
         Index("ix_ticket_callback_due", "callback_due_at"),
         Index("ix_ticket_complaint_due", "complaint_due_at"),
@@ -86,7 +106,11 @@ class Ticket(EstateScoped, TimestampMixin, db.Model):
         list_index("ix_ticket_severity_received", "severity", "received_at", "id"),
         list_index("ix_ticket_validity_received", "validity", "received_at", "id"),
         *estate_list_indexes(
-            "ticket", ("received_at",), ("number", "category", "channel"), with_default=False
+            "ticket",
+            ("received_at",),
+            ("number", "category", "channel"),
+            with_default=False,
+            carried=LIST_CARRIED,
         ),
     )
 

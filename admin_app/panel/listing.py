@@ -299,8 +299,8 @@ class ListingMixin:
         return query, count_query, joins, count_joins
 
     def _related_match(self, name: str, mode, term: str):
-        """ "resident.phone": rows whose resident matches, as a subquery on the resident's own
-        indexes (never a join over the list), in the user's scope."""
+        """ "resident.phone": rows whose resident matches, in the user's scope, found on the
+        resident's own indexes (never a join over the list)."""
         relation, column = name.split(".", 1)
         prop = sa_inspect(self.model).relationships[relation]
         related = prop.mapper.class_

@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0034_portal"
-down_revision = "0030_perfbulk"
+down_revision = "0033_honestbench"
 branch_labels = None
 depends_on = None
 
