@@ -23,6 +23,7 @@ req/s does. Prints the table and writes bench/results/capacity.{md,json}.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import random
@@ -161,7 +162,7 @@ class Server:
             if self.process.poll() is not None:
                 raise SystemExit(f"{self.label}: gunicorn exited, see {self.log}")
             try:
-                with urllib.request.urlopen(self.base + "/healthz", timeout=10) as answer:
+                with urllib.request.urlopen(self.base + "/healthz", timeout=10) as answer:  # noqa: S310
                     if answer.status == 200:
                         return
             except OSError:
@@ -182,9 +183,7 @@ class Server:
     def login(self, password: str) -> None:
         """The real login form: its CSRF token, then the POST; keeps the session cookie."""
         jar = CookieJar()
-        opener = urllib.request.build_opener(
-            urllib.request.HTTPCookieProcessor(jar), NoRedirect()
-        )
+        opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar), NoRedirect())
         opener.addheaders = [("User-Agent", AGENT)]
         with opener.open(self.base + "/login", timeout=60) as answer:
             page = answer.read().decode()
@@ -224,10 +223,8 @@ class NoRedirect(urllib.request.HTTPRedirectHandler):
 def children(pid: int) -> list[int]:
     found = []
     for task in Path(f"/proc/{pid}/task").glob("*"):
-        try:
+        with contextlib.suppress(OSError):  # a task that ended meanwhile
             found += [int(p) for p in (task / "children").read_text().split()]
-        except OSError:
-            pass
     return found
 
 

@@ -28,46 +28,85 @@ from collections import defaultdict
 
 from .generate import use_database
 
-# (label, how a function is recognised: (file part, function name or None for any))
+# Parts timed by wrapping the function (CPU time, inclusive: a part inside another counts in
+# both; a part re-entered counts once). (label, module, attribute path)
 PARTS = (
-    ("templates (render)", (("flask/templating.py", "_render"),)),
-    ("  menu", (("admin_app/panel/rows.py", "cached_menu"),)),
-    ("  list rows", (("admin_app/panel/rows.py", "__call__"),)),
+    ("whole request (Flask.wsgi_app)", "flask.app", "Flask.wsgi_app"),
+    ("before-request hooks (limiter, …)", "flask.app", "Flask.preprocess_request"),
+    ("session cookie open", "admin_app.secret_keys", "RotatingSessionInterface.open_session"),
+    ("session cookie save", "admin_app.secret_keys", "RotatingSessionInterface.save_session"),
+    ("user load (user_loader)", "flask_login.login_manager", "LoginManager._load_user"),
     (
-        "user load",
-        (
-            ("flask_login/login_manager.py", "_load_user"),
-            ("admin_app/__init__.py", "load_staff"),
-        ),
+        "  the user's estates (selectin)",
+        "sqlalchemy.orm.strategies",
+        "SelectInLoader._load_for_path",
     ),
-    (
-        "translations",
-        (
-            ("flask_babel/__init__.py", "gettext"),
-            ("flask_babel/__init__.py", "ngettext"),
-            ("flask_babel/__init__.py", "get_translations"),
-            ("flask_babel/speaklater.py", "__str__"),
-            ("flask_babel/speaklater.py", "__html__"),
-            ("flask_admin/babel.py", "gettext"),
-            ("flask_admin/babel.py", "ngettext"),
-            ("babel/support.py", "load"),
-        ),
-    ),
-    ("  catalog loads", (("babel/support.py", "load"),)),
-    ("permissions", (("admin_app/auth/permissions.py", "allowed"),)),
-    ("session cookie (open+save)", (("flask/sessions.py", None), ("admin_app/secret_keys.py", None))),
-    ("CSRF token", (("flask_wtf/csrf.py", "generate_csrf"),)),
-    ("SQLAlchemy execute (ORM+driver)", (("sqlalchemy/orm/session.py", "execute"),
-                                          ("sqlalchemy/orm/query.py", "_iter"),
-                                          ("sqlalchemy/orm/session.py", "get"),
-                                          ("sqlalchemy/orm/strategies.py", "_load_for_state"),
-                                          ("sqlalchemy/orm/loading.py", "load_on_pk_identity"))),
-    ("  driver (PostgreSQL round trips)", (("psycopg/cursor.py", "execute"),
-                                           ("psycopg/cursor.py", "fetchall"),
-                                           ("psycopg/cursor.py", "fetchone"),
-                                           ("psycopg/cursor.py", "fetchmany"))),
-    ("commit/rollback/close", (("sqlalchemy/orm/scoping.py", "remove"),)),
+    ("view before rendering: list query", "admin_app.panel.listing", "ListingMixin.get_list"),
+    ("templates (render_template)", "flask.templating", "_render"),
+    ("  menu", "admin_app.panel.rows", "cached_menu"),
+    ("  list rows", "admin_app.panel.rows", "RowRenderer.__call__"),
+    ("  inbox badge", "admin_app.views.inbox", "unread_badge"),
+    ("  url_for", "flask.app", "Flask.url_for"),
+    ("translations: gettext", "flask_babel", "Domain.gettext"),
+    ("translations: lazy strings", "flask_babel.speaklater", "LazyString.__str__"),
+    ("translations: Flask-Admin's", "flask_admin.babel", "Translations.gettext"),
+    ("translations: catalog lookup", "flask_babel", "Domain.get_translations"),
+    ("permissions (allowed)", "admin_app.auth.permissions", "allowed"),
+    ("CSRF token", "flask_wtf.csrf", "generate_csrf"),
+    ("SQLAlchemy (ORM + driver)", "sqlalchemy.orm.session", "Session.execute"),
+    ("  ORM: building objects", "sqlalchemy.orm.loading", "instances"),
+    ("  driver: psycopg execute", "psycopg", "Cursor.execute"),
+    ("  connection checkout (pre-ping)", "sqlalchemy.pool.base", "_ConnectionRecord.checkout"),
+    ("end of request (teardown, commit)", "flask.ctx", "AppContext.pop"),
 )
+
+
+class PartTimer:
+    """Wraps each part's function to add up its CPU time (time.process_time)."""
+
+    def __init__(self) -> None:
+        self.seconds: dict[str, float] = defaultdict(float)
+        self.active: dict[str, int] = defaultdict(int)
+        self.undo: list = []
+
+    def install(self) -> None:
+        import functools
+        import importlib
+
+        for label, module_name, path in PARTS:
+            try:
+                owner = importlib.import_module(module_name)
+                *parents, name = path.split(".")
+                for parent in parents:
+                    owner = getattr(owner, parent)
+                original = owner.__dict__[name] if isinstance(owner, type) else getattr(owner, name)
+            except (ImportError, AttributeError, KeyError):
+                print(f"(no {module_name}.{path}: part '{label.strip()}' not timed)")
+                continue
+            if isinstance(original, (staticmethod, classmethod)):
+                continue
+
+            def make(original, label):
+                @functools.wraps(original)
+                def timed(*args, **kwargs):
+                    if self.active[label]:
+                        return original(*args, **kwargs)
+                    self.active[label] += 1
+                    started = time.process_time()
+                    try:
+                        return original(*args, **kwargs)
+                    finally:
+                        self.seconds[label] += time.process_time() - started
+                        self.active[label] -= 1
+
+                return timed
+
+            setattr(owner, name, make(original, label))
+            self.undo.append((owner, name, original))
+
+    def reset(self) -> None:
+        self.seconds.clear()
+
 
 PACKAGES = (
     ("jinja2 + compiled templates", ("jinja2/", "<template>", ".html")),
@@ -109,44 +148,6 @@ def urls_for(app, staff_id: int, rng: random.Random, n: int) -> dict[str, list[s
     }
 
 
-def part_times(stats: pstats.Stats) -> dict[str, float]:
-    """Inclusive seconds per part; a recursive or nested call of the same part counts once
-    (cProfile's cumulative time already does so per function; across a part's functions the
-    outermost one is taken: the maximum)."""
-    found: dict[str, float] = {}
-    for label, matchers in PARTS:
-        per_function = []
-        for (filename, _line, name), (_cc, _nc, _tt, ct, _callers) in stats.stats.items():
-            for part, func in matchers:
-                if part in filename.replace("\\", "/") and (func is None or func == name):
-                    per_function.append((part, func, ct))
-        # functions of one part nest (gettext → get_translations → load): sum the outer ones
-        outer = defaultdict(float)
-        for part, func, ct in per_function:
-            outer[(part, func)] += ct
-        values = list(outer.values())
-        if label.strip() == "translations":
-            # gettext calls get_translations: count gettext-like entry points, plus lazy strings
-            found[label] = sum(
-                v for (p, f), v in outer.items() if f in ("gettext", "ngettext", "__str__", "__html__")
-            )
-        elif label.startswith("session cookie"):
-            found[label] = sum(
-                v for (p, f), v in outer.items() if f in ("open_session", "save_session")
-            )
-        elif label.strip().startswith("SQLAlchemy"):
-            found[label] = max(values, default=0.0) and sum(values) - _nested_sqla(outer)
-        else:
-            found[label] = sum(values)
-    return found
-
-
-def _nested_sqla(outer) -> float:
-    """Query._iter calls Session.execute: subtract the inner part once (an approximation)."""
-    return min(outer.get(("sqlalchemy/orm/query.py", "_iter"), 0.0),
-               outer.get(("sqlalchemy/orm/session.py", "execute"), 0.0))
-
-
 def package_times(stats: pstats.Stats) -> dict[str, float]:
     found: dict[str, float] = defaultdict(float)
     for (filename, _line, _name), (_cc, _nc, tt, _ct, _callers) in stats.stats.items():
@@ -165,13 +166,17 @@ def main() -> None:
     parser.add_argument("--database", default="bench_wuye")
     parser.add_argument("--requests", type=int, default=200)
     parser.add_argument("--warm", type=int, default=10)
-    parser.add_argument("--top", type=int, default=0)
+    parser.add_argument("--top", type=int, default=0, help="also print cProfile's top functions")
     parser.add_argument("--only", default="", help="pages, comma-separated")
+    parser.add_argument("--json", default="", help="write the table here too")
     args = parser.parse_args()
     use_database(args.database)
+    import json
     import os
 
     os.environ.setdefault("REDIS_URL", "redis://127.0.0.1:6379/3")
+    timer = PartTimer()
+    timer.install()  # before the app is built: it keeps references to some of these functions
 
     from admin_app import create_app
     from admin_app.extensions import db
@@ -188,34 +193,42 @@ def main() -> None:
     pages = urls_for(app, staff_id, random.Random(7), args.requests + args.warm)
     freeze_startup_objects()
     only = {s.strip() for s in args.only.split(",") if s.strip()}
+    table = {}
     for page, urls in pages.items():
         if only and page not in only:
             continue
         for url in urls[: args.warm]:
             assert client.get(url).status_code == 200, url
-        profile = cProfile.Profile()
+        timer.reset()
         wall0, cpu0 = time.perf_counter(), time.process_time()
         for url in urls[args.warm :]:
-            profile.enable()
             response = client.get(url)
-            profile.disable()
             assert response.status_code == 200, (url, response.status_code)
         wall = (time.perf_counter() - wall0) / args.requests * 1000
         cpu = (time.process_time() - cpu0) / args.requests * 1000
-        stats = pstats.Stats(profile)
-        total = stats.total_tt / args.requests * 1000
+        parts = {label: timer.seconds.get(label, 0.0) / args.requests * 1000 for label, *_ in PARTS}
+        table[page] = {"cpu_ms": cpu, "wall_ms": wall, "load": os.getloadavg()[0], "parts": parts}
         print(f"\n## {page}: {args.requests} requests, load {os.getloadavg()[0]:.1f}")
-        print(f"CPU {cpu:.1f} ms/request (profiled; {total:.1f} ms inside the profiler), wall {wall:.1f} ms")
-        print(f"{'part (inclusive)':<36} {'ms/req':>7} {'share':>6}")
-        for label, seconds in part_times(stats).items():
-            ms = seconds / args.requests * 1000
-            print(f"{label:<36} {ms:7.2f} {ms / total:6.0%}")
-        print(f"{'package (own time, adds up)':<36} {'ms/req':>7} {'share':>6}")
-        for label, seconds in sorted(package_times(stats).items(), key=lambda kv: -kv[1]):
-            ms = seconds / args.requests * 1000
-            print(f"{label:<36} {ms:7.2f} {ms / total:6.0%}")
+        print(f"CPU {cpu:.1f} ms/request (test client included), wall {wall:.1f} ms")
+        print(f"{'part (CPU, inclusive)':<40} {'ms/req':>7} {'share':>6}")
+        for label, ms in parts.items():
+            print(f"{label:<40} {ms:7.2f} {ms / cpu:6.0%}")
         if args.top:
+            profile = cProfile.Profile()
+            for url in urls[args.warm :]:
+                profile.enable()
+                client.get(url)
+                profile.disable()
+            stats = pstats.Stats(profile)
+            total = stats.total_tt / args.requests * 1000
+            print(f"{'package (own time under cProfile)':<40} {'ms/req':>7} {'share':>6}")
+            for label, seconds in sorted(package_times(stats).items(), key=lambda kv: -kv[1]):
+                ms = seconds / args.requests * 1000
+                print(f"{label:<40} {ms:7.2f} {ms / total:6.0%}")
             stats.sort_stats("cumulative").print_stats(args.top)
+    if args.json:
+        with open(args.json, "w") as handle:
+            json.dump(table, handle, indent=2)
 
 
 if __name__ == "__main__":
