@@ -9,6 +9,8 @@ sweep (the reminder sweep at 1M tickets, scratch database). Each writes its resu
 bench/results/; a step that fails is reported and the others still run. --quick times each
 page 5 times instead of 15 and stops plain forms after 10 s (a look, not a record). The load
 test (bench.load, gunicorn and simulated users) is separate: it needs the bench extra.
+capacity (wrk against gunicorn, the four busiest pages, before and after) needs Debian's wrk
+(apt-get install -y wrk; the step installs it when run as root).
 """
 
 from __future__ import annotations
@@ -32,6 +34,8 @@ def steps(database: str, quick: bool) -> dict[str, list[str]]:
         "batch": [python, "-m", "bench.batch", "--database", database],
         "import": [python, str(HERE / "import_residents.py")],
         "sweep": [python, str(HERE / "reminder_sweep.py")],
+        "capacity": [python, "-m", "bench.capacity", "--database", database]
+        + (["--rounds", "1", "--duration", "8"] if quick else []),
     }
 
 
