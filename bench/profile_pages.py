@@ -33,14 +33,9 @@ from .generate import use_database
 PARTS = (
     ("whole request (Flask.wsgi_app)", "flask.app", "Flask.wsgi_app"),
     ("before-request hooks (limiter, …)", "flask.app", "Flask.preprocess_request"),
-    ("session cookie open", "admin_app.secret_keys", "RotatingSessionInterface.open_session"),
-    ("session cookie save", "admin_app.secret_keys", "RotatingSessionInterface.save_session"),
+    ("session cookie open", "flask.sessions", "SecureCookieSessionInterface.open_session"),
+    ("session cookie save", "flask.sessions", "SecureCookieSessionInterface.save_session"),
     ("user load (user_loader)", "flask_login.login_manager", "LoginManager._load_user"),
-    (
-        "  the user's estates (selectin)",
-        "sqlalchemy.orm.strategies",
-        "SelectInLoader._load_for_path",
-    ),
     ("view before rendering: list query", "admin_app.panel.listing", "ListingMixin.get_list"),
     ("templates (render_template)", "flask.templating", "_render"),
     ("  menu", "admin_app.panel.rows", "cached_menu"),
@@ -56,7 +51,6 @@ PARTS = (
     ("SQLAlchemy (ORM + driver)", "sqlalchemy.orm.session", "Session.execute"),
     ("  ORM: building objects", "sqlalchemy.orm.loading", "instances"),
     ("  driver: psycopg execute", "psycopg", "Cursor.execute"),
-    ("  connection checkout (pre-ping)", "sqlalchemy.pool.base", "_ConnectionRecord.checkout"),
     ("end of request (teardown, commit)", "flask.ctx", "AppContext.pop"),
 )
 
