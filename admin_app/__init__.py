@@ -9,6 +9,7 @@ from flask_babel import get_locale
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import DataError
+from sqlalchemy.orm import joinedload
 
 from admin_app import config as config_module
 from admin_app import db_outage, sqlite
@@ -105,6 +106,9 @@ def configure_extensions(app: Flask) -> None:
     )
     csrf.init_app(app)
     babel.init_app(app, locale_selector=select_locale)
+    from admin_app import translations_cache
+
+    translations_cache.install()
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
     login_manager.session_protection = "strong"
@@ -114,7 +118,10 @@ def configure_extensions(app: Flask) -> None:
         staff_id, _, token = (user_id or "").partition(":")
         if not staff_id.isdigit():
             return None
-        staff = db.session.get(Staff, int(staff_id))
+        # One query for the staff member with the estates and trades every page reads.
+        staff = db.session.get(
+            Staff, int(staff_id), options=[joinedload(Staff.estates), joinedload(Staff.trade_links)]
+        )
         # A rotated token (password changed, account disabled) ends old sessions.
         if staff is None or not staff.is_active or staff.session_token != token:
             return None

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+
 from flask import current_app, g, has_request_context, request, session
 from flask_login import current_user
 
@@ -34,6 +36,26 @@ def translated(text) -> str:
     return cache[key]
 
 
+def per_language(build):
+    """Texts that depend on nothing but the page's language (the date picker's and the search
+    boxes' words, on every page): worked out once per language and process, not per page."""
+    kept: dict = {}
+
+    @functools.wraps(build)
+    def in_this_language() -> dict:
+        from flask_babel import get_locale
+
+        if not has_request_context():
+            return build()
+        language = str(get_locale())
+        if language not in kept:
+            kept[language] = build()
+        return kept[language]
+
+    return in_this_language
+
+
+@per_language
 def date_picker_locale() -> dict:
     """The calendar of the panel's date filters and fields in the page's language: its
     buttons and quick ranges translated, day and month names from the locale's own calendar data (CLDR),
@@ -64,6 +86,7 @@ def date_picker_locale() -> dict:
     }
 
 
+@per_language
 def select_box_locale() -> dict:
     """Every text of Flask-Admin's search boxes (select2 3.5: the unit, resident and estate
     pickers, the filters' choices) in the page's language; select2 otherwise says "No matches

@@ -10,6 +10,8 @@ bench/results/; a step that fails is reported and the others still run. --quick 
 page 5 times instead of 50 (a look, not a record). It ends with one summary of
 bench/results/*.json (bench/summary.py). The load
 test (bench.load, gunicorn and simulated users) is separate: it needs the bench extra.
+capacity (wrk against gunicorn, the four busiest pages, before and after) needs Debian's wrk
+(apt-get install -y wrk; the step installs it when run as root).
 """
 
 from __future__ import annotations
@@ -34,6 +36,8 @@ def steps(database: str, quick: bool) -> dict[str, list[str]]:
         "import": [python, str(HERE / "import_residents.py")],
         "sweep": [python, str(HERE / "reminder_sweep.py")],
         "django": django_step(python, database, quick),
+        "capacity": [python, "-m", "bench.capacity", "--database", database]
+        + (["--rounds", "1", "--duration", "8"] if quick else []),
     }
 
 
