@@ -127,6 +127,10 @@ def settings() -> dict:
         "PARCEL_COLLECT_DAYS": int(env.get("PARCEL_COLLECT_DAYS", "3")),
         "RETENTION_VISITOR_DAYS": int(env.get("RETENTION_VISITOR_DAYS", "30")),
         "RETENTION_PARCEL_DAYS": int(env.get("RETENTION_PARCEL_DAYS", "90")),
+        # The API (/api/v1): calls allowed per token (Flask-Limiter syntax), and how long the
+        # log of calls is kept (0: for ever).
+        "API_RATE_LIMIT": env.get("API_RATE_LIMIT", "120/minute"),
+        "RETENTION_API_CALL_DAYS": int(env.get("RETENTION_API_CALL_DAYS", "90")),
     }
 
 

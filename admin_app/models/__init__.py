@@ -166,3 +166,6 @@ from admin_app.models.duty import DutyHoliday, DutyLogEntry, DutyShift, DutySwap
 from admin_app.models.move_in import MoveIn, MoveInStage, MoveInStep  # noqa: E402
 
 __all__ += ["DispatchTurn", "WorkOrderChase"]
+from admin_app.models.api_token import ApiCall, ApiToken, api_token_estate  # noqa: E402
+
+__all__ += ["ApiCall", "ApiToken", "api_token_estate"]

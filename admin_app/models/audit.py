@@ -38,6 +38,8 @@ class AuditRecord(db.Model):
     # {"field": [before, after]}; sensitive fields appear masked, secrets not at all.
     changes: Mapped[dict] = mapped_column(JSON, default=dict)
     batch_id: Mapped[int | None] = mapped_column(Integer)
+    # Who acted when no staff member did: an integration's name (its calls to /api/v1).
+    actor_label: Mapped[str | None] = mapped_column(String(80))
 
     def __str__(self) -> str:
         return f"{self.entity_type}#{self.entity_id} {self.action}"

@@ -93,10 +93,28 @@ def _actor_id(actor) -> int | None:
     return getattr(actor, "id", None)
 
 
+# The integration acting through /api/v1 (its name): the history names it, not a staff member.
+_on_behalf_of: contextvars.ContextVar[str | None] = contextvars.ContextVar(
+    "history_on_behalf_of", default=None
+)
+
+
+@contextlib.contextmanager
+def on_behalf_of(label: str):
+    """Every change inside the block is recorded as done by `label` (an integration)."""
+    token = _on_behalf_of.set(label)
+    try:
+        yield
+    finally:
+        _on_behalf_of.reset(token)
+
+
 def current_actor_id() -> int | None:
     ctx = _context.get()
     if ctx.actor_id is not None:
         return ctx.actor_id
+    if _on_behalf_of.get() is not None:
+        return None  # an integration: never the browser session that may come along
     if has_request_context():
         from flask_login import current_user
 
@@ -210,6 +228,7 @@ def _rows_for(session: Session) -> list[dict]:
                     "estate_id": getattr(obj, "estate_id", None),
                     "changes": changes,
                     "batch_id": ctx.batch_id,
+                    "actor_label": _on_behalf_of.get(),
                 }
             )
     return rows
@@ -238,6 +257,7 @@ def _part_row(obj, kind: str, record: tuple[str, int], at, actor, ctx) -> list[d
             "estate_id": getattr(obj, "estate_id", None),
             "changes": {type(obj).__tablename__: change},
             "batch_id": ctx.batch_id,
+            "actor_label": _on_behalf_of.get(),
             # Two parts of one record in one transaction stay two rows (see _after_flush).
             "part": _primary_key(obj),
         }
@@ -299,6 +319,7 @@ def write(session: Session, rows: list[dict]) -> None:
             row.setdefault("actor_id", actor)
             row.setdefault("batch_id", ctx.batch_id)
             row.setdefault("action", ctx.name or "update")
+            row.setdefault("actor_label", _on_behalf_of.get())
         # COPY on PostgreSQL: an import of 100,000 residents writes 100,000 history rows.
         bulk.insert_rows(session, AuditRecord.__table__, rows)
 

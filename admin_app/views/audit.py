@@ -137,7 +137,7 @@ class AuditRecordView(SecureModelView):
     column_formatters = {
         "changes": format_changes,
         # As on each record's own history: no one is the system (a job, the seed, an import).
-        "actor": lambda v, c, m, n: str(m.actor) if m.actor else gettext("System"),
+        "actor": lambda v, c, m, n: str(m.actor) if m.actor else actor_named(m),
         "action": lambda v, c, m, n: action_label(m.action, m.entity_type),
         "entity_type": lambda v, c, m, n: str(RECORD_TYPES.get(m.entity_type, m.entity_type)),
     }
@@ -165,3 +165,10 @@ class AuditRecordView(SecureModelView):
                     screens.setdefault(model.__tablename__, view)
             self._record_screens = screens
         return screens.get(entity_type)
+
+
+def actor_named(entry) -> str:
+    """Who made a change no staff member made: an integration through the API, or the system."""
+    if entry.actor_label:
+        return gettext("%(name)s (API)", name=entry.actor_label)
+    return gettext("System")
