@@ -377,6 +377,7 @@ def may(user, action_name: str) -> bool:
     role = _role(user)
     return role is not None and role in ACTIONS.get(action_name, frozenset())
 
+
 # Integrations' tokens for /api/v1 (admin_app/api/): admins only; revoked, never deleted (the
 # call log keeps naming them).
 PERMISSIONS["api_token"] = {R.admin: frozenset({VIEW, CREATE, EDIT})}
