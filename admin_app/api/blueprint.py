@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from flask import Blueprint, current_app, jsonify, request
 from werkzeug.exceptions import MethodNotAllowed, NotFound
+from werkzeug.routing import BaseConverter
 
 from admin_app.api import access, errors
 
@@ -41,7 +42,22 @@ def nothing_here(rest: str):
     return errors.answer(404)
 
 
+class AnyRecordId(BaseConverter):
+    """A record id in an API path: any run of digits, so that one beyond the id column's
+    range reaches the view and is answered "not found" in JSON (the app's own <int:…> would
+    leave the path unmatched, and the 404 to the app's HTML page)."""
+
+    regex = r"\d{1,20}"
+
+    def to_python(self, value: str) -> int:
+        return int(value)
+
+    def to_url(self, value) -> str:
+        return str(int(value))
+
+
 def register_pages(app) -> None:
+    app.url_map.converters["record_id"] = AnyRecordId
     from admin_app.api import callers, passes, statistics, tickets, work_orders  # noqa: F401
     from admin_app.extensions import csrf
 

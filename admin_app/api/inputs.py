@@ -8,6 +8,7 @@ from datetime import date, datetime
 from flask import request
 from flask_babel import gettext
 
+from admin_app import clock
 from admin_app.api.errors import ApiError
 
 MAX_PAGE_SIZE = 100
@@ -96,7 +97,9 @@ class Reader:
         if parsed is None or not 2000 <= parsed.year <= 2100:
             self.faults[name] = gettext("A date and time such as 2026-12-03T14:30:00.")
             return None
-        return parsed.replace(tzinfo=None)  # the office's local time, as stored
+        if parsed.tzinfo is not None:  # stored as the office's wall-clock time
+            parsed = parsed.astimezone(clock.office_zone())
+        return parsed.replace(tzinfo=None)
 
     def day(self, name: str, required: bool = False) -> date | None:
         value = self._raw(name, required)

@@ -10,6 +10,7 @@ from admin_app.api.access import Integration, estate_of, noted_estate
 from admin_app.api.errors import ApiError
 from admin_app.api.inputs import Reader, paging
 from admin_app.extensions import db
+from admin_app.validation import MAX_RECORD_ID
 
 
 def estates_asked(integration: Integration, reader: Reader) -> set[int]:
@@ -24,7 +25,7 @@ def estates_asked(integration: Integration, reader: Reader) -> set[int]:
 
 def one(model, integration: Integration, record_id: int):
     """The record, if it is of the token's estates: another estate's does not exist (404)."""
-    record = db.session.get(model, record_id)
+    record = db.session.get(model, record_id) if record_id <= MAX_RECORD_ID else None
     if record is None or record.estate_id not in integration.estate_ids:
         raise ApiError(404, _not_found())
     noted_estate(record.estate_id)

@@ -25,7 +25,9 @@ def ref(name: str) -> dict:
 
 
 def nullable(schema: dict) -> dict:
-    return {**schema, "nullable": True}
+    if "type" in schema:
+        return {**schema, "type": [schema["type"], "null"]}
+    return {"anyOf": [schema, {"type": "null"}]}
 
 
 STRING, INTEGER, BOOLEAN = {"type": "string"}, {"type": "integer"}, {"type": "boolean"}
@@ -413,7 +415,7 @@ def document() -> dict:
         "StateList": obj({"states": {"type": "array", "items": ref("State")}}),
     }
     return {
-        "openapi": "3.0.3",
+        "openapi": "3.1.0",
         "info": {
             "title": "Property office API",
             "version": "1",

@@ -1,15 +1,22 @@
 """Records as the API shows them: states by value and by label (in the caller's language),
-times in ISO 8601 (the office's local time), residents' names and phones masked."""
+times in ISO 8601 with the office's offset (+08:00), residents' names and phones masked."""
 
 from __future__ import annotations
 
 from datetime import date, datetime
 
+from admin_app import clock
 from admin_app.services.reminders.channels import mask_phone
 
 
 def when(value: date | datetime | None) -> str | None:
-    return value.isoformat() if value is not None else None
+    """A date as 2026-12-03; a moment (stored as the office's wall-clock time) with the
+    office's offset: 2026-12-03T14:30:00+08:00."""
+    if value is None:
+        return None
+    if isinstance(value, datetime):
+        return value.replace(tzinfo=clock.office_zone()).isoformat()
+    return value.isoformat()
 
 
 def state(value) -> dict | None:

@@ -52,7 +52,7 @@ def ticket_list(integration: Integration):
     return page_of(q, (Ticket.received_at.desc(), Ticket.id.desc()), reader, records.ticket)
 
 
-@bp.route("/tickets/<int:ticket_id>")
+@bp.route("/tickets/<record_id:ticket_id>")
 @needs("tickets:read")
 def ticket_one(integration: Integration, ticket_id: int):
     return jsonify(records.ticket(one(Ticket, integration, ticket_id)))

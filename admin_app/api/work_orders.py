@@ -32,7 +32,7 @@ def work_order_list(integration: Integration):
     return page_of(q, (WorkOrder.id.desc(),), reader, records.work_order)
 
 
-@bp.route("/work_orders/<int:order_id>")
+@bp.route("/work_orders/<record_id:order_id>")
 @needs("work_orders:read")
 def work_order_one(integration: Integration, order_id: int):
     return jsonify(records.work_order(one(WorkOrder, integration, order_id)))

@@ -128,7 +128,7 @@ def test_an_inquiry_with_a_callback_gets_the_desks_deadline_and_reminder(
     assert response.status_code == 201
     made = response.get_json()
     assert made["status"]["value"] == "in_progress"
-    assert made["callback_due_at"] == due.isoformat()
+    assert made["callback_due_at"] == due.isoformat() + "+08:00"  # the office's offset
     assert made["reporter_phone"] == "139****2222" and made["reporter_name"] == "访**"
     side = footprint(app, made["id"])
     with app.app_context():
