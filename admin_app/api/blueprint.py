@@ -24,8 +24,15 @@ def openapi():
     return jsonify(document())
 
 
-@bp.route("/", defaults={"rest": ""}, methods=("GET", "POST", "PUT", "PATCH", "DELETE"))
-@bp.route("/<path:rest>", methods=("GET", "POST", "PUT", "PATCH", "DELETE"))
+ANY_METHOD = ("GET", "POST", "PUT", "PATCH", "DELETE")
+
+
+@bp.route("/", methods=ANY_METHOD)
+def nothing_at_the_root():
+    return errors.answer(404)
+
+
+@bp.route("/<path:rest>", methods=ANY_METHOD)
 def nothing_here(rest: str):
     """Any other path under /api/v1 answers in JSON: 405 where the path exists for another
     method, else 404."""

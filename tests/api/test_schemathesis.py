@@ -18,7 +18,7 @@ from admin_app import clock
 from admin_app.api.openapi import document
 from admin_app.models import PassStatus, Role, WorkOrderStatus
 
-EXAMPLES = 15
+EXAMPLES = 10
 CHECKS = [
     not_a_server_error,
     status_code_conformance,
