@@ -5,9 +5,15 @@ from __future__ import annotations
 
 
 def register_pages(app) -> None:
-    from admin_app.api.blueprint import register_pages as register_blueprint
+    """The blueprint, its endpoints (each module adds its own), CSRF-exempt: no cookie is a
+    credential there."""
+    from admin_app.api import callers, passes, statistics, tickets, work_orders  # noqa: F401
+    from admin_app.api.blueprint import AnyRecordId, bp
+    from admin_app.extensions import csrf
 
-    register_blueprint(app)
+    app.url_map.converters["record_id"] = AnyRecordId
+    csrf.exempt(bp)
+    app.register_blueprint(bp)
 
 
 def limit_calls(app, limiter) -> None:

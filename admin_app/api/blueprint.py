@@ -61,12 +61,3 @@ class AnyRecordId(BaseConverter):
 
     def to_url(self, value) -> str:
         return str(int(value))
-
-
-def register_pages(app) -> None:
-    app.url_map.converters["record_id"] = AnyRecordId
-    from admin_app.api import callers, passes, statistics, tickets, work_orders  # noqa: F401
-    from admin_app.extensions import csrf
-
-    csrf.exempt(bp)
-    app.register_blueprint(bp)
