@@ -12,6 +12,7 @@ from flask_login import current_user
 from wtforms import SelectMultipleField, widgets
 from wtforms.validators import ValidationError
 
+from admin_app import validation
 from admin_app.api import tokens
 from admin_app.extensions import db
 from admin_app.models import ApiToken
@@ -130,6 +131,7 @@ class ApiTokenView(SecureModelView):
     @action("revoke", _l("Revoke"), _l("Revoke the chosen tokens? Their systems stop at once."))
     def revoke_action(self, ids):
         count = 0
+        ids = [i for i in (validation.record_id(raw) for raw in ids) if i is not None]
         try:
             for record in self.scope(db.session.query(ApiToken)).filter(ApiToken.id.in_(ids)):
                 if record.revoked_at is None:
