@@ -18,6 +18,8 @@ def register_pages(app) -> None:
 
 def limit_calls(app, limiter) -> None:
     """Every call counts against its token's limit (API_RATE_LIMIT); past it: 429 in JSON."""
+    import time
+
     from flask import current_app
 
     from admin_app.api import access, errors
@@ -25,7 +27,7 @@ def limit_calls(app, limiter) -> None:
 
     def refuse(limit):
         response = errors.answer(429)
-        response.headers["Retry-After"] = "60"
+        response.headers["Retry-After"] = str(max(1, int(limit.reset_at - time.time())))
         return response
 
     limiter.limit(
