@@ -195,6 +195,9 @@ def configure_blueprints(app: Flask) -> None:
 
     duty.register_pages(app)
     visitors.register_pages(app)
+    from admin_app import api
+
+    api.register_pages(app)
 
     @app.route("/")
     def root():
@@ -209,6 +212,9 @@ def configure_login_limit(app: Flask) -> None:
 
     limiter = throttle.install(app)
     surveys.limit_pages(app, limiter)
+    from admin_app import api
+
+    api.limit_calls(app, limiter)
 
 
 def configure_admin(app: Flask) -> None:

@@ -36,6 +36,9 @@ DOMAINS += (duty,)
 DOMAINS += (home_visits, workdays)
 DOMAINS += (moving,)
 DOMAINS += (visitors,)
+from admin_app import api  # noqa: E402
+
+DOMAINS += (api,)
 
 
 def create_admin(app) -> Admin:

@@ -147,6 +147,10 @@ def settings() -> dict:
         "PUBLIC_BASE_URL": env.get("PUBLIC_BASE_URL", ""),
         "RESIDENT_LINK_DAYS": int(env.get("RESIDENT_LINK_DAYS", "7")),
         "RESIDENT_NOTICES_AT_ONCE": _bool("RESIDENT_NOTICES_AT_ONCE", True),
+        # The API (/api/v1): calls allowed per token (Flask-Limiter syntax), and how long the
+        # log of calls is kept (0: for ever).
+        "API_RATE_LIMIT": env.get("API_RATE_LIMIT", "120/minute"),
+        "RETENTION_API_CALL_DAYS": int(env.get("RETENTION_API_CALL_DAYS", "90")),
     }
 
 

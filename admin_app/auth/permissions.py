@@ -401,3 +401,7 @@ for _action in (
     "renovation.cancel",
 ):
     ACTIONS[_action] = ACTIONS[_action] | {RESIDENT}
+# Integrations' tokens for /api/v1 (admin_app/api/): admins only; revoked, never deleted (the
+# call log keeps naming them).
+PERMISSIONS["api_token"] = {R.admin: frozenset({VIEW, CREATE, EDIT})}
+ACTIONS["api_token.revoke"] = frozenset({R.admin})

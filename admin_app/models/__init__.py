@@ -185,4 +185,7 @@ __all__ += [
     "ResidentNotice",
     "RevisitChannel",
 ]
+from admin_app.models.api_token import ApiCall, ApiToken, api_token_estate  # noqa: E402
 from admin_app.models.portal import ResidentSignInCode  # noqa: E402, F401
+
+__all__ += ["ApiCall", "ApiToken", "api_token_estate"]

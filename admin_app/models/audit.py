@@ -43,11 +43,13 @@ class AuditRecord(db.Model):
         ForeignKey("resident.id", ondelete="SET NULL")
     )
     resident_actor = relationship("Resident")
+    # Who acted when no staff member did: an integration's name (its calls to /api/v1).
+    actor_label: Mapped[str | None] = mapped_column(String(80))
 
     @property
     def who(self) -> str:
-        """Who did it, as the history shows it: the staff member, "Resident 张*", or the
-        system."""
+        """Who did it, as the history shows it: the staff member, "Resident 张*", an
+        integration ("Gate barrier (API)"), or the system."""
         from flask_babel import gettext
 
         if self.actor is not None:
@@ -56,6 +58,8 @@ class AuditRecord(db.Model):
             from admin_app.portal.actor import resident_label
 
             return resident_label(self.resident_actor)
+        if self.actor_label:  # an integration, through /api/v1
+            return gettext("%(name)s (API)", name=self.actor_label)
         return gettext("System")
 
     def __str__(self) -> str:

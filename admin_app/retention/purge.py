@@ -208,6 +208,14 @@ def parcels(before: datetime, batch_size: int, dry_run: bool) -> int:
     return _delete_in_batches(Parcel.__table__, statement, batch_size, dry_run)
 
 
+def api_calls(before: datetime, batch_size: int, dry_run: bool) -> int:
+    """The API's call log: which integration asked what, when (admin_app/api/)."""
+    from admin_app.models import ApiCall
+
+    statement = select(ApiCall.id).where(ApiCall.at < before)
+    return _delete_in_batches(ApiCall.__table__, statement, batch_size, dry_run)
+
+
 KINDS = (
     Kind("notifications", "RETENTION_NOTIFICATION_DAYS", notifications),
     Kind("deliveries", "RETENTION_DELIVERY_DAYS", deliveries),
@@ -218,6 +226,7 @@ KINDS = (
     Kind("photos", "RETENTION_PHOTO_DAYS", photos),
     Kind("visitors", "RETENTION_VISITOR_DAYS", visitors),
     Kind("parcels", "RETENTION_PARCEL_DAYS", parcels),
+    Kind("api_calls", "RETENTION_API_CALL_DAYS", api_calls),
 )
 
 

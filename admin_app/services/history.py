@@ -102,11 +102,29 @@ def _actor_id(actor) -> int | None:
     return getattr(actor, "id", None)
 
 
+# The integration acting through /api/v1 (its name): the history names it, not a staff member.
+_on_behalf_of: contextvars.ContextVar[str | None] = contextvars.ContextVar(
+    "history_on_behalf_of", default=None
+)
+
+
+@contextlib.contextmanager
+def on_behalf_of(label: str):
+    """Every change inside the block is recorded as done by `label` (an integration)."""
+    token = _on_behalf_of.set(label)
+    try:
+        yield
+    finally:
+        _on_behalf_of.reset(token)
+
+
 def current_actor_id() -> int | None:
     ctx = _context.get()
     if ctx.actor_id is not None or ctx.resident_id is not None:
         # A resident's action is never a staff member's, even one logged in on the same browser.
         return ctx.actor_id
+    if _on_behalf_of.get() is not None:
+        return None  # an integration: never the browser session that may come along
     if has_request_context():
         from flask_login import current_user
 
@@ -236,6 +254,7 @@ def rows_of(obj, kind: str, ctx: ActionContext, actor: int | None, at) -> list[d
             "changes": changes,
             "batch_id": ctx.batch_id,
             "resident_actor_id": ctx.resident_id,
+            "actor_label": _on_behalf_of.get(),
         }
     ]
 
@@ -269,6 +288,7 @@ def _part_row(obj, kind: str, record: tuple[str, int], at, actor, ctx) -> list[d
             "changes": {type(obj).__tablename__: change},
             "batch_id": ctx.batch_id,
             "resident_actor_id": ctx.resident_id,
+            "actor_label": _on_behalf_of.get(),
             # Two parts of one record in one transaction stay two rows (see _after_flush).
             "part": _primary_key(obj),
         }
@@ -366,6 +386,7 @@ def write(session: Session, rows: list[dict]) -> None:
             row.setdefault("batch_id", ctx.batch_id)
             row.setdefault("resident_actor_id", ctx.resident_id)
             row.setdefault("action", ctx.name or "update")
+            row.setdefault("actor_label", _on_behalf_of.get())
         # COPY on PostgreSQL: an import of 100,000 residents writes 100,000 history rows.
         bulk.insert_rows(session, AuditRecord.__table__, rows)
 

@@ -12,7 +12,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0035_residentnotify'
-down_revision = "0034_portal"  # 0030_perfbulk on its own; chained after the portal merged in
+down_revision = "0034_portal"
 branch_labels = None
 depends_on = None
 
