@@ -307,3 +307,29 @@ def install() -> None:
     listen_once(Session, "after_flush", _after_flush)
     listen_once(Session, "after_commit", _forget_written)
     listen_once(Session, "after_rollback", _forget_written)
+
+
+def stamp() -> dict:
+    """What `write` fills in on every row: when, who, and which action and batch."""
+    ctx = _context.get()
+    return {
+        "at": clock.now(),
+        "actor_id": current_actor_id(),
+        "action": ctx.name or "update",
+        "batch_id": ctx.batch_id,
+    }
+
+
+def write_selected(session: Session, source: str, params: dict) -> None:
+    """For set-based writes (the import's kept preview): the history rows a SELECT of
+    (entity_type, entity_id, estate_id, changes) gives, stamped as `write` stamps them."""
+    from sqlalchemy import text
+
+    session.execute(
+        text(
+            "INSERT INTO audit_record (at, actor_id, action, batch_id, entity_type, entity_id,"  # noqa: S608
+            f" estate_id, changes) SELECT :at, :actor_id, :action, :batch_id, s.* FROM ({source})"
+            " AS s"
+        ),
+        stamp() | params,
+    )
