@@ -330,7 +330,9 @@ def test_a_failure_while_writing_leaves_nothing_behind(app, in_app, world, monke
 
     monkeypatch.setattr(writing.history, "write", broken_history)
     # PostgreSQL writes the preview's kept rows with set-based statements (staging.py)
-    monkeypatch.setattr(writing.history, "write_selected", lambda session, *rest: broken_history(session, rest))
+    monkeypatch.setattr(
+        writing.history, "write_selected", lambda session, *rest: broken_history(session, rest)
+    )
     with in_app(), pytest.raises(RuntimeError):
         commit_import(batch_id)
     assert set(residents(in_app, world.a)) == {"甲住户"}  # neither the new nor the changed one
