@@ -329,9 +329,9 @@ def test_a_failure_while_writing_leaves_nothing_behind(app, in_app, world, monke
         raise RuntimeError("disk full")
 
     monkeypatch.setattr(writing.history, "write", broken_history)
-    # PostgreSQL writes the preview's kept rows with set-based statements (staging.py)
+    # PostgreSQL writes the preview's kept rows with COPY (staging.py)
     monkeypatch.setattr(
-        writing.history, "write_selected", lambda session, *rest: broken_history(session, rest)
+        writing.history, "copy_rows", lambda session, *rest: broken_history(session, rest)
     )
     with in_app(), pytest.raises(RuntimeError):
         commit_import(batch_id)

@@ -4,8 +4,9 @@ The check (the dry run) cleans, matches and decides every row. On PostgreSQL it 
 rows it would write, as COPY reads them: new residents with their ID numbers already encrypted,
 changed ones with the changed columns, and each one's history entry. They are stored on the
 import record (compressed and encrypted, like the uploaded file). Confirming then loads them
-into a temporary table with one COPY and writes them with one INSERT … SELECT (one UPDATE … FROM
-for changed residents) and one more for the history: no row is read, cleaned or matched again.
+straight into the resident table with one COPY (ids drawn from its sequence first), changed
+ones into a temporary table and one UPDATE … FROM, and the history with one more COPY: no row is
+read, cleaned or matched again.
 
 What the commit does check is that the estate is still the one the preview saw: its residents
 and units (how many, the highest id, and the sum of PostgreSQL's row versions, xmin, which moves
@@ -20,9 +21,7 @@ list, missing units created), and everything on SQLite (the embedded demo has no
 from __future__ import annotations
 
 import json
-import re
 import zlib
-from datetime import date
 
 from sqlalchemy import text
 from sqlalchemy.orm import Session
@@ -31,9 +30,9 @@ from admin_app import clock, sensitive
 from admin_app.models.resident import Resident
 from admin_app.residents.importing import writing
 from admin_app.residents.importing.planning import Plan
-from admin_app.services import history
+from admin_app.services import bulk, history
 
-FORMAT = 1
+FORMAT = 2
 # What a kept new resident carries (the estate and timestamps are the commit's).
 NEW_COLUMNS = (
     "unit_id",
@@ -50,9 +49,7 @@ NEW_COLUMNS = (
 )
 CHANGED_COLUMNS = tuple(writing.UPDATED_COLUMNS)
 _TYPES = {"unit_id": "integer", "move_in": "date", "move_out": "date"}
-_COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\n": "\\n", "\r": "\\r", "\t": "\\t"})
-_SEQUENCE_NAME = re.compile(r"^[A-Za-z0-9_.\"]+$")
-_CHUNK = 1 << 20
+SECTIONS = ("new", "new_history", "changed", "changed_history")
 
 
 def usable(session: Session) -> bool:
@@ -85,26 +82,23 @@ def keep(batch, plan: Plan, state: list | None) -> None:
     if not (plan.creates or plan.updates):
         return
     id_columns = Resident.id_number_encoder()
-    new_lines = []
+    sections: dict[str, list[str]] = {name: [] for name in SECTIONS}
     for row, unit_id in plan.creates:
         values = writing.new_resident(row, unit_id, batch.estate_id, id_columns)
-        changes = writing.created_changes(values, batch.estate_id)
-        new_lines.append(_line([values[name] for name in NEW_COLUMNS], changes))
-    changed_lines = []
+        sections["new"].append(_line(values[name] for name in NEW_COLUMNS))
+        sections["new_history"].append(_json(writing.created_changes(values, batch.estate_id)))
     for row, resident_id, diff in plan.updates:
         values = writing.changed_resident(row, resident_id, diff, id_columns)
-        cells = [resident_id, *(values.get(name) for name in CHANGED_COLUMNS)]
-        changed_lines.append(_line(cells, diff))
-    new = "".join(new_lines).encode()
-    changed = "".join(changed_lines).encode()
+        sections["changed"].append(_line([resident_id, *(values.get(n) for n in CHANGED_COLUMNS)]))
+        sections["changed_history"].append(_json(diff))
+    encoded = {name: "".join(lines).encode() for name, lines in sections.items()}
     header = {
         "format": FORMAT,
         "fingerprint": plan.fingerprint,
         "state": state,
-        "new": [len(plan.creates), len(new)],
-        "changed": [len(plan.updates), len(changed)],
+        "sizes": [len(encoded[name]) for name in SECTIONS],
     }
-    body = json.dumps(header).encode() + b"\n" + new + changed
+    body = b"".join([json.dumps(header).encode(), b"\n", *encoded.values()])
     batch.staged = sensitive.encrypt_bytes(zlib.compress(body, 1))
 
 
@@ -121,76 +115,59 @@ def write(session: Session, batch) -> dict[str, int] | None:
         return None
     if header["state"] != estate_state(session, batch.estate):
         return None
-    data = memoryview(body)[end + 1 :]
-    new_count, new_size = header["new"]
-    changed_count, changed_size = header["changed"]
-    now = clock.now()
-    if new_count:
-        _create(session, data[:new_size], batch.estate_id, now)
-    if changed_count:
-        _change(session, data[new_size : new_size + changed_size], batch.estate_id, now)
-    return {"units": 0, "units_updated": 0, "created": new_count, "updated": changed_count}
+    sections, start = {}, end + 1
+    for name, size in zip(SECTIONS, header["sizes"], strict=True):
+        sections[name] = body[start : start + size].split(b"\n")[:-1]
+        start += size
+    now = bulk.copy_cell(clock.now()).encode()
+    if sections["new"]:
+        _create(session, sections["new"], sections["new_history"], batch.estate_id, now)
+    if sections["changed"]:
+        _change(session, sections["changed"], sections["changed_history"], batch.estate_id, now)
+    created, updated = len(sections["new"]), len(sections["changed"])
+    return {"units": 0, "units_updated": 0, "created": created, "updated": updated}
 
 
 # ---- inside ------------------------------------------------------------------------------
-def _line(cells: list, changes: dict) -> str:
-    """One row in COPY's text format; the history's changes as bulk.py writes JSON."""
-    out = [_cell(value) for value in cells]
-    out.append(json.dumps(changes, ensure_ascii=False).translate(_COPY_ESCAPES))
-    return "\t".join(out) + "\n"
+def _line(cells) -> str:
+    return "\t".join(bulk.copy_cell(value) for value in cells) + "\n"
 
 
-def _cell(value) -> str:
-    if value is None:
-        return "\\N"
-    if isinstance(value, date):
-        return value.isoformat()
-    return str(getattr(value, "value", value)).translate(_COPY_ESCAPES)
+def _json(changes: dict) -> str:
+    """The history's changes as bulk.py writes JSON, in COPY's text format."""
+    return bulk.copy_cell(json.dumps(changes, ensure_ascii=False)) + "\n"
 
 
-def _temporary(session: Session, name: str, columns: tuple, first: str) -> None:
-    typed = ", ".join(f"{c} {_TYPES.get(c, 'text')}" for c in columns)
-    session.execute(text(f"DROP TABLE IF EXISTS {name}"))
+def _create(session: Session, rows: list, changes: list, estate_id: int, now: bytes) -> None:
+    # Ids drawn first, in the file's order (as the plain path draws them).
+    ids = (
+        session.execute(
+            text(
+                "SELECT nextval(pg_get_serial_sequence('resident', 'id')) FROM generate_series(1, :n)"
+            ),
+            {"n": len(rows)},
+        )
+        .scalars()
+        .all()
+    )
+    estate = str(estate_id).encode()
+    lines = (
+        b"%d\t%b\t%b\t%b\t%b\n" % (resident_id, estate, row, now, now)
+        for resident_id, row in zip(ids, rows, strict=True)
+    )
+    names = ["id", "estate_id", *NEW_COLUMNS, "created_at", "updated_at"]
+    bulk.copy_text(session, "resident", names, bulk.in_chunks(lines))
+    history.copy_rows(session, "resident", estate_id, zip(ids, changes, strict=True))
+
+
+def _change(session: Session, rows: list, changes: list, estate_id: int, now: bytes) -> None:
+    typed = ", ".join(f"{c} {_TYPES.get(c, 'text')}" for c in CHANGED_COLUMNS)
+    session.execute(text("DROP TABLE IF EXISTS _import_changed"))
     session.execute(
-        text(f"CREATE TEMPORARY TABLE {name} ({first}, {typed}, changes json) ON COMMIT DROP")
+        text(f"CREATE TEMPORARY TABLE _import_changed (id integer, {typed}) ON COMMIT DROP")
     )
-
-
-def _copy(session: Session, name: str, columns: tuple, data: memoryview) -> None:
-    cursor = session.connection().connection.driver_connection.cursor()
-    with cursor, cursor.copy(f"COPY {name} ({', '.join(columns)}, changes) FROM STDIN") as copy:
-        for start in range(0, len(data), _CHUNK):
-            copy.write(data[start : start + _CHUNK])
-
-
-def _create(session: Session, data: memoryview, estate_id: int, now) -> None:
-    sequence = session.execute(text("SELECT pg_get_serial_sequence('resident', 'id')")).scalar()
-    if not _SEQUENCE_NAME.match(sequence or ""):
-        raise RuntimeError(f"unexpected sequence name {sequence!r}")
-    # The ids are drawn while COPY reads the rows, in the file's order (as the plain path does).
-    _temporary(
-        session, "_import_new", NEW_COLUMNS, f"id integer DEFAULT nextval('{sequence}'::regclass)"
-    )
-    _copy(session, "_import_new", NEW_COLUMNS, data)
-    listed = ", ".join(NEW_COLUMNS)
-    session.execute(
-        text(
-            f"INSERT INTO resident (id, estate_id, {listed}, created_at, updated_at)"  # noqa: S608
-            f" SELECT id, :estate, {listed}, :now, :now FROM _import_new"
-        ),
-        {"estate": estate_id, "now": now},
-    )
-    history.write_selected(
-        session,
-        "SELECT 'resident', id, :estate, changes FROM _import_new",
-        {"estate": estate_id},
-    )
-    session.execute(text("DROP TABLE _import_new"))
-
-
-def _change(session: Session, data: memoryview, estate_id: int, now) -> None:
-    _temporary(session, "_import_changed", CHANGED_COLUMNS, "id integer")
-    _copy(session, "_import_changed", ("id", *CHANGED_COLUMNS), data)
+    lines = (row + b"\n" for row in rows)
+    bulk.copy_text(session, "_import_changed", ["id", *CHANGED_COLUMNS], bulk.in_chunks(lines))
     # An empty (NULL) value keeps what is stored, as bulk.update_rows does.
     assignments = ", ".join(f"{c} = COALESCE(u.{c}, t.{c})" for c in CHANGED_COLUMNS)
     session.execute(
@@ -198,11 +175,8 @@ def _change(session: Session, data: memoryview, estate_id: int, now) -> None:
             f"UPDATE resident AS t SET {assignments}, updated_at = :now"  # noqa: S608
             " FROM _import_changed AS u WHERE t.id = u.id"
         ),
-        {"now": now},
-    )
-    history.write_selected(
-        session,
-        "SELECT 'resident', id, :estate, changes FROM _import_changed",
-        {"estate": estate_id},
+        {"now": now.decode()},
     )
     session.execute(text("DROP TABLE _import_changed"))
+    ids = (int(row.split(b"\t", 1)[0]) for row in rows)
+    history.copy_rows(session, "resident", estate_id, zip(ids, changes, strict=True))
