@@ -366,8 +366,9 @@ def main() -> None:
         outcome = run(args.database, "import", (first, "bench.csv"))
         write, whole = outcome["commit"], outcome["upload"] + outcome["dry"] + outcome["commit"]
         print(
-            f"round {round_no} A ours: confirm (validate + write) {write:7.2f} s;"
-            f" preview {outcome['dry']:6.2f} s; upload + preview + confirm {whole:7.2f} s"
+            f"round {round_no} A ours: confirm (validate + write) {write:7.2f} s"
+            f" (CPU here {outcome['commit_cpu']:.2f} s); preview {outcome['dry']:6.2f} s"
+            f" (CPU {outcome['dry_cpu']:.2f} s); upload + preview + confirm {whole:7.2f} s"
             f"  ({before})",
             flush=True,
         )
