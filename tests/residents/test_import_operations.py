@@ -330,9 +330,10 @@ def test_a_failure_while_writing_leaves_nothing_behind(app, in_app, world, monke
 
     monkeypatch.setattr(writing.history, "write", broken_history)
     # PostgreSQL writes the preview's kept rows with COPY (staging.py)
-    monkeypatch.setattr(
-        writing.history, "copy_rows", lambda session, *rest: broken_history(session, rest)
-    )
+    for name in ("copy_rows", "write_selected"):
+        monkeypatch.setattr(
+            writing.history, name, lambda session, *rest: broken_history(session, rest)
+        )
     with in_app(), pytest.raises(RuntimeError):
         commit_import(batch_id)
     assert set(residents(in_app, world.a)) == {"甲住户"}  # neither the new nor the changed one

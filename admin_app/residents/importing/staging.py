@@ -4,9 +4,9 @@ The check (the dry run) cleans, matches and decides every row. On PostgreSQL it 
 rows it would write, as COPY reads them: new residents with their ID numbers already encrypted,
 changed ones with the changed columns, and each one's history entry. They are stored on the
 import record (compressed and encrypted, like the uploaded file). Confirming then loads them
-straight into the resident table with one COPY (ids drawn from its sequence first), changed
-ones into a temporary table and one UPDATE … FROM, and the history with one more COPY: no row is
-read, cleaned or matched again.
+into a temporary table with one COPY (ids drawn from the sequence first) and writes them with
+one INSERT … SELECT, and their history with one more; changed ones through a temporary table,
+one UPDATE … FROM and one COPY of their history: no row is read, cleaned or matched again.
 
 What the commit does check is that the estate is still the one the preview saw: its residents
 and units (how many, the highest id, and the sum of PostgreSQL's row versions, xmin, which moves
@@ -139,25 +139,45 @@ def _json(changes: dict) -> str:
 
 
 def _create(session: Session, rows: list, changes: list, estate_id: int, now: bytes) -> None:
-    # Ids drawn first, in the file's order (as the plain path draws them).
+    # Ids drawn first, in the file's order (as the plain path draws them). COPY into a
+    # temporary table, then INSERT … SELECT: COPY straight into the indexed resident table
+    # took 3x as long as INSERT … SELECT of the same rows (41.8 s against 12.7 s, load 16).
     ids = (
         session.execute(
             text(
-                "SELECT nextval(pg_get_serial_sequence('resident', 'id')) FROM generate_series(1, :n)"
+                "SELECT nextval(pg_get_serial_sequence('resident', 'id'))"
+                " FROM generate_series(1, :n)"
             ),
             {"n": len(rows)},
         )
         .scalars()
         .all()
     )
-    estate = str(estate_id).encode()
-    lines = (
-        b"%d\t%b\t%b\t%b\t%b\n" % (resident_id, estate, row, now, now)
-        for resident_id, row in zip(ids, rows, strict=True)
+    typed = ", ".join(f"{c} {_TYPES.get(c, 'text')}" for c in NEW_COLUMNS)
+    session.execute(text("DROP TABLE IF EXISTS _import_new"))
+    session.execute(
+        text(
+            f"CREATE TEMPORARY TABLE _import_new (id integer, {typed}, changes json) ON COMMIT DROP"
+        )
     )
-    names = ["id", "estate_id", *NEW_COLUMNS, "created_at", "updated_at"]
-    bulk.copy_text(session, "resident", names, bulk.in_chunks(lines))
-    history.copy_rows(session, "resident", estate_id, zip(ids, changes, strict=True))
+    lines = (
+        b"%d\t%b\t%b\n" % (resident_id, row, change)
+        for resident_id, row, change in zip(ids, rows, changes, strict=True)
+    )
+    names = ["id", *NEW_COLUMNS, "changes"]
+    bulk.copy_text(session, "_import_new", names, bulk.in_chunks(lines))
+    listed = ", ".join(NEW_COLUMNS)
+    session.execute(
+        text(
+            f"INSERT INTO resident (id, estate_id, {listed}, created_at, updated_at)"  # noqa: S608
+            f" SELECT id, :estate, {listed}, :now, :now FROM _import_new"
+        ),
+        {"estate": estate_id, "now": now.decode()},
+    )
+    history.write_selected(
+        session, "SELECT 'resident', id, :estate, changes FROM _import_new", {"estate": estate_id}
+    )
+    session.execute(text("DROP TABLE _import_new"))
 
 
 def _change(session: Session, rows: list, changes: list, estate_id: int, now: bytes) -> None:
