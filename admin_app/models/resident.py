@@ -38,6 +38,9 @@ class Resident(EstateScoped, SensitiveIdNumber, TimestampMixin, db.Model):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
+    # No index (0032_importfloor): nothing looks a resident up by the number's hash; the import
+    # matches within an estate it reads whole (by estate_id).
+    id_number_hash: Mapped[str | None] = mapped_column(String(64), nullable=True)
     # Found by the unique constraint above (unit_id first); no index of its own (0030).
     unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id"))
     unit = relationship("Unit", lazy="joined", innerjoin=True)

@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import JSON, Boolean, DateTime, ForeignKey, Index, Integer, String
+from sqlalchemy import JSON, Boolean, DateTime, ForeignKey, Index, Integer, LargeBinary, String
 from sqlalchemy.orm import Mapped, deferred, mapped_column, relationship
 
 from admin_app.extensions import db
@@ -75,6 +75,9 @@ class ResidentImport(EstateScoped, TimestampMixin, db.Model):
     fingerprint: Mapped[str] = mapped_column(String(64), default="")
     preview: Mapped[dict | None] = deferred(mapped_column(JSON))
     problems: Mapped[list | None] = deferred(mapped_column(JSON))
+    # The preview's checked rows as the commit writes them (PostgreSQL; importing/staging.py),
+    # compressed and encrypted; cleared once imported or cancelled.
+    staged: Mapped[bytes | None] = deferred(mapped_column(LargeBinary))
     # Why the file was refused or the import failed: [code, params], rendered when shown.
     refusal: Mapped[list | None] = mapped_column(JSON)
     notice: Mapped[str] = mapped_column(String(32), default="")

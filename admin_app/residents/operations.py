@@ -2,10 +2,12 @@
 
 One set of verbs for the web page, the background jobs and `flask residents import`; each checks,
 changes and flushes, and the request or the job commits. The uploaded file is kept encrypted in
-the database (it carries ID numbers), so every step can run in any web process or worker. The
-commit re-reads the file, re-checks every row against the estate as it is now, and writes only
-when the outcome is the one the person confirmed; otherwise it stores the new preview and asks
-again. The write is one transaction: all rows or none.
+the database (it carries ID numbers), so every step can run in any web process or worker. On
+PostgreSQL the check keeps the rows it decided (importing/staging.py) and the commit writes them
+as they are while the estate is as the check saw it; otherwise (something changed in the estate,
+units to create, SQLite) the commit re-reads the file, re-checks every row against the estate as
+it is now, and writes only when the outcome is the one the person confirmed; otherwise it stores
+the new preview and asks again. The write is one transaction: all rows or none.
 """
 
 from __future__ import annotations
@@ -26,7 +28,7 @@ from admin_app.models.estate import Estate
 from admin_app.models.resident_import import ImportStatus, ResidentImport
 from admin_app.models.staff import Staff
 from admin_app.models.stored_file import StoredFile
-from admin_app.residents.importing import columns, planning, writing
+from admin_app.residents.importing import columns, planning, staging, writing
 from admin_app.residents.importing.problems import ImportRefused, Problem, render
 from admin_app.residents.importing.reading import Table, read_table
 from admin_app.services import history, storage
@@ -176,9 +178,12 @@ def choose_columns(batch: ResidentImport, mapping: list[str], actor=None) -> Non
 def check(batch: ResidentImport, progress=None) -> planning.Plan:
     """The dry run: every row checked against the estate; the preview is stored, nothing else
     changes. Progress goes to `progress(done, total)` (it must not write through this session)."""
+    # Read before the rows are: a change in between makes the commit re-check (never miss it).
+    state = staging.estate_state(db.session, batch.estate)
     with _collector_paused():
         plan = _plan(batch, progress)
-    _store_preview(batch, plan)
+        _store_preview(batch, plan)
+        staging.keep(batch, plan, state)
     batch.status = ImportStatus.ready
     batch.checked_at = clock.now()
     db.session.flush()
@@ -228,17 +233,25 @@ def commit(batch: ResidentImport, actor_id: int | None = None, progress=None) ->
     db.session.execute(
         select(Estate.id).where(Estate.id == batch.estate_id).with_for_update(key_share=True)
     )
-    with _collector_paused():
-        plan = _plan(batch, progress)
-    if plan.fingerprint != batch.fingerprint:
-        _store_preview(batch, plan)
-        batch.status = ImportStatus.ready
-        batch.notice = "changed"
-        batch.committed_by_id = batch.committed_at = None
-        db.session.flush()
-        return False
-    with history.action("import", actor=actor_id, batch_id=batch.id), _collector_paused():
-        written = writing.apply(db.session, plan, batch.estate_id)
+    # The check's rows as they are, while the estate is as the check saw it.
+    with history.action("import", actor=actor_id, batch_id=batch.id):
+        written = staging.write(db.session, batch)
+    if written is None:
+        state = staging.estate_state(db.session, batch.estate)
+        with _collector_paused():
+            plan = _plan(batch, progress)
+        if plan.fingerprint != batch.fingerprint:
+            _store_preview(batch, plan)
+            with _collector_paused():
+                staging.keep(batch, plan, state)
+            batch.status = ImportStatus.ready
+            batch.notice = "changed"
+            batch.committed_by_id = batch.committed_at = None
+            db.session.flush()
+            return False
+        with history.action("import", actor=actor_id, batch_id=batch.id), _collector_paused():
+            written = writing.apply(db.session, plan, batch.estate_id)
+    batch.staged = None
     batch.status = ImportStatus.done
     batch.units_created = written["units"]
     batch.committed_at = clock.now()
@@ -252,6 +265,7 @@ def cancel(batch: ResidentImport, actor=None) -> None:
     if batch.status not in (ImportStatus.mapping, ImportStatus.ready, ImportStatus.failed):
         raise ImportRefused("not_ready")
     batch.status = ImportStatus.cancelled
+    batch.staged = None
     db.session.flush()
 
 

@@ -280,3 +280,39 @@ def _copy(conn, table_name: str, names: list[str]):
         cursor.copy(statement, writer=QueuedLibpqWriter(cursor)) as copy,
     ):
         yield copy
+
+
+def copy_text(session: Session, table_name: str, names: list[str], chunks: Iterable[bytes]):
+    """COPY rows already in COPY's text format (tab-separated, escaped, a line each) into a
+    table, on the session's connection (inside its transaction). Chunks of many lines each."""
+    with _copy(session.connection(), table_name, names) as copy:
+        for chunk in chunks:
+            copy.write(chunk)
+
+
+def copy_cell(value) -> str:
+    """A value in COPY's text format: \\N for NULL; tab, line ends and backslash escaped."""
+    if value is None:
+        return "\\N"
+    if isinstance(value, enum.Enum):
+        value = value.value
+    elif hasattr(value, "isoformat"):
+        return value.isoformat(sep=" ") if hasattr(value, "hour") else value.isoformat()
+    return str(value).translate(_COPY_ESCAPES)
+
+
+_COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\n": "\\n", "\r": "\\r", "\t": "\\t"})
+
+
+def in_chunks(lines: Iterable[bytes], size: int = 1 << 20) -> Iterable[bytes]:
+    """Lines joined into chunks of about `size` bytes (one write to COPY each)."""
+    chunk: list[bytes] = []
+    length = 0
+    for line in lines:
+        chunk.append(line)
+        length += len(line)
+        if length >= size:
+            yield b"".join(chunk)
+            chunk, length = [], 0
+    if chunk:
+        yield b"".join(chunk)

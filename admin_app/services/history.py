@@ -395,3 +395,43 @@ def install() -> None:
     listen_once(Session, "after_flush", _after_flush)
     listen_once(Session, "after_commit", _forget_written)
     listen_once(Session, "after_rollback", _forget_written)
+
+
+def stamp() -> dict:
+    """What `write` fills in on every row: when, who, and which action and batch."""
+    ctx = _context.get()
+    return {
+        "at": clock.now(),
+        "actor_id": current_actor_id(),
+        "action": ctx.name or "update",
+        "batch_id": ctx.batch_id,
+    }
+
+
+def copy_rows(session: Session, entity_type: str, estate_id: int, rows) -> None:
+    """For set-based writes (the import's kept preview): history rows from (entity id, changes
+    as JSON already in COPY's text format) pairs, stamped as `write` stamps them, with COPY."""
+    stamped = stamp()
+    head = "\t".join(
+        bulk.copy_cell(stamped[name]) for name in ("at", "actor_id", "action", "batch_id")
+    )
+    prefix = f"{head}\t{bulk.copy_cell(entity_type)}\t".encode()
+    estate = b"\\N" if estate_id is None else str(estate_id).encode()
+    names = ["at", "actor_id", "action", "batch_id", "entity_type", "entity_id", "estate_id"]
+    lines = (b"%b%d\t%b\t%b\n" % (prefix, entity, estate, changes) for entity, changes in rows)
+    bulk.copy_text(session, "audit_record", [*names, "changes"], bulk.in_chunks(lines))
+
+
+def write_selected(session: Session, source: str, params: dict) -> None:
+    """For set-based writes (the import's kept preview): the history rows a SELECT of
+    (entity_type, entity_id, estate_id, changes) gives, stamped as `write` stamps them."""
+    from sqlalchemy import text
+
+    session.execute(
+        text(
+            "INSERT INTO audit_record (at, actor_id, action, batch_id, entity_type, entity_id,"  # noqa: S608
+            f" estate_id, changes) SELECT :at, :actor_id, :action, :batch_id, s.* FROM ({source})"
+            " AS s"
+        ),
+        stamp() | params,
+    )

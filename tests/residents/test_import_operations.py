@@ -329,6 +329,11 @@ def test_a_failure_while_writing_leaves_nothing_behind(app, in_app, world, monke
         raise RuntimeError("disk full")
 
     monkeypatch.setattr(writing.history, "write", broken_history)
+    # PostgreSQL writes the preview's kept rows with COPY (staging.py)
+    for name in ("copy_rows", "write_selected"):
+        monkeypatch.setattr(
+            writing.history, name, lambda session, *rest: broken_history(session, rest)
+        )
     with in_app(), pytest.raises(RuntimeError):
         commit_import(batch_id)
     assert set(residents(in_app, world.a)) == {"甲住户"}  # neither the new nor the changed one

@@ -104,18 +104,8 @@ def _create_residents(
 
     def rows():  # built (and encrypted) while PostgreSQL stores the rows before
         for row, unit_ref in creates:
-            values = {
-                "estate_id": estate_id,
-                "unit_id": unit_ref if isinstance(unit_ref, int) else unit_ids[unit_ref],
-                "name": row.name,
-                "phone": row.phone,
-                "role": (row.role or ResidentRole.owner).value,
-                "move_in": row.move_in,
-                "move_out": row.move_out,
-                "email": row.email,
-                "notes": row.notes,
-            }
-            values.update(id_columns(row.id_number, row.id_hash))
+            unit_id = unit_ref if isinstance(unit_ref, int) else unit_ids[unit_ref]
+            values = new_resident(row, unit_id, estate_id, id_columns)
             made.append(values)
             yield values
 
@@ -128,13 +118,7 @@ def _update_residents(session: Session, updates: list, estate_id: int, audit: li
     rows = []
     id_columns = Resident.id_number_encoder()
     for row, resident_id, diff in updates:
-        values = {"id": resident_id}
-        for name in diff:
-            if name != "id_number_masked":
-                values[name] = getattr(row, name)
-        if "id_number_masked" in diff:
-            values.update(id_columns(row.id_number, row.id_hash))
-        rows.append(values)
+        rows.append(changed_resident(row, resident_id, diff, id_columns))
         audit.append(
             {
                 "entity_type": "resident",
@@ -144,3 +128,38 @@ def _update_residents(session: Session, updates: list, estate_id: int, audit: li
             }
         )
     bulk.update_rows(session, Resident.__table__, rows, UPDATED_COLUMNS)
+
+
+def new_resident(row, unit_id: int, estate_id: int, id_columns) -> dict:
+    """The stored columns of a new resident from its checked row (`id_columns`:
+    Resident.id_number_encoder()); the kept preview (staging.py) stores the same."""
+    values = {
+        "estate_id": estate_id,
+        "unit_id": unit_id,
+        "name": row.name,
+        "phone": row.phone,
+        "role": (row.role or ResidentRole.owner).value,
+        "move_in": row.move_in,
+        "move_out": row.move_out,
+        "email": row.email,
+        "notes": row.notes,
+    }
+    values.update(id_columns(row.id_number, row.id_hash))
+    return values
+
+
+def created_changes(values: dict, estate_id: int) -> dict:
+    """The history entry's changes for a resident created with `values`."""
+    return _created("resident", 0, estate_id, values)["changes"]
+
+
+def changed_resident(row, resident_id: int, diff: dict, id_columns) -> dict:
+    """{"id": …, column: new value} for the columns an update changes (the others keep what is
+    stored); a changed ID number brings its three stored columns."""
+    values = {"id": resident_id}
+    for name in diff:
+        if name != "id_number_masked":
+            values[name] = getattr(row, name)
+    if "id_number_masked" in diff:
+        values.update(id_columns(row.id_number, row.id_hash))
+    return values
