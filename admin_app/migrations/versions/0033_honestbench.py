@@ -21,7 +21,7 @@ estates); the name indexes led by the estate read only the user's.
 from alembic import op
 
 revision = "0033_honestbench"
-down_revision = "0030_perfbulk"
+down_revision = "0032_importfloor"
 branch_labels = None
 depends_on = None
 
