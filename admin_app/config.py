@@ -151,6 +151,8 @@ def settings() -> dict:
         # log of calls is kept (0: for ever).
         "API_RATE_LIMIT": env.get("API_RATE_LIMIT", "120/minute"),
         "RETENTION_API_CALL_DAYS": int(env.get("RETENTION_API_CALL_DAYS", "90")),
+        # Residents' sign-in codes and one-purpose links, this many days after they expired.
+        "RETENTION_RESIDENT_SIGN_IN_DAYS": int(env.get("RETENTION_RESIDENT_SIGN_IN_DAYS", "1")),
     }
 
 

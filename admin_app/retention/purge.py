@@ -216,6 +216,31 @@ def api_calls(before: datetime, batch_size: int, dry_run: bool) -> int:
     return _delete_in_batches(ApiCall.__table__, statement, batch_size, dry_run)
 
 
+def resident_texts(before: datetime, batch_size: int, dry_run: bool) -> int:
+    """Texts to residents about their repairs (a phone and its words) whose outcome is known."""
+    from admin_app.models import ResidentNotice
+
+    last = func.coalesce(
+        ResidentNotice.sent_at, ResidentNotice.last_attempt_at, ResidentNotice.created_at
+    )
+    statement = select(ResidentNotice.id).where(
+        ResidentNotice.status.in_(FINISHED_DELIVERIES), last < before
+    )
+    return _delete_in_batches(ResidentNotice.__table__, statement, batch_size, dry_run)
+
+
+def resident_sign_ins(before: datetime, batch_size: int, dry_run: bool) -> int:
+    """Residents' sign-in codes and one-purpose links that expired before the cutoff: once
+    expired they open nothing, and a used link's row is only needed while it could be used."""
+    from admin_app.models import PurposeLink, ResidentSignInCode
+
+    codes = select(ResidentSignInCode.id).where(ResidentSignInCode.expires_at < before)
+    links = select(PurposeLink.id).where(PurposeLink.expires_at < before)
+    return _delete_in_batches(
+        ResidentSignInCode.__table__, codes, batch_size, dry_run
+    ) + _delete_in_batches(PurposeLink.__table__, links, batch_size, dry_run)
+
+
 KINDS = (
     Kind("notifications", "RETENTION_NOTIFICATION_DAYS", notifications),
     Kind("deliveries", "RETENTION_DELIVERY_DAYS", deliveries),
@@ -227,6 +252,8 @@ KINDS = (
     Kind("visitors", "RETENTION_VISITOR_DAYS", visitors),
     Kind("parcels", "RETENTION_PARCEL_DAYS", parcels),
     Kind("api_calls", "RETENTION_API_CALL_DAYS", api_calls),
+    Kind("resident_texts", "RETENTION_DELIVERY_DAYS", resident_texts),
+    Kind("resident_sign_ins", "RETENTION_RESIDENT_SIGN_IN_DAYS", resident_sign_ins),
 )
 
 
