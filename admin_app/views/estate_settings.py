@@ -1,8 +1,9 @@
 """An estate's settings: a supervisor (or an administrator) decides how the office works.
 
-Today one setting: who approves large-item release slips (大件物品放行条) — a supervisor, as
-before, or the front desk, as the seed's job description gives it to the receptionist. Open
-Property → Estate settings, pick the approver next to the estate, press Save: one click.
+Who approves large-item release slips (大件物品放行条) — a supervisor, as before, or the front
+desk, as the seed's job description gives it to the receptionist; whether residents accept
+quotes on their own pages; which steps of a repair the households hear of by text. Open
+Property → Estate settings, change a setting next to the estate, press its Save: one click.
 """
 
 from __future__ import annotations
@@ -16,9 +17,10 @@ from admin_app import validation
 from admin_app.auth.permissions import may
 from admin_app.auth.scope import scoped
 from admin_app.extensions import db
-from admin_app.models import Estate, ReleaseApprover
+from admin_app.models import Estate, NoticeEvent, ReleaseApprover
 from admin_app.panel.access import SecurePage, refuse
 from admin_app.passes import operations as passes
+from admin_app.resident_notices import settings as resident_texts
 from admin_app.services.errors import ServiceError
 
 
@@ -36,22 +38,23 @@ class EstateSettingsView(SecurePage):
 
     @expose("/")
     def index(self):
+        estates = self._estates()
         return self.render(
             "admin/wuye/estate_settings.html",
-            estates=self._estates(),
+            estates=estates,
             approvers=list(ReleaseApprover),
+            text_events=list(NoticeEvent),
+            texted={e.id: resident_texts.estate_events(e.id) for e in estates},
         )
 
-    @expose("/save/", methods=("POST",))
-    def save(self):
+    def _saved(self, change):
+        """Run `change(estate)` (a verb) for the estate the form names, then back to the page."""
         pk = validation.record_id(request.form.get("estate"))
         estate = next((e for e in self._estates() if e.id == pk), None)
         if estate is None:
             abort(404)
         try:
-            passes.set_release_approver(
-                estate, current_user, request.form.get("release_approver", "")
-            )
+            change(estate)
             db.session.commit()
         except ServiceError as exc:
             db.session.rollback()
@@ -59,23 +62,24 @@ class EstateSettingsView(SecurePage):
         else:
             flash(gettext("The settings of %(estate)s were saved.", estate=estate.name), "success")
         return redirect(url_for(".index"))
+
+    @expose("/save/", methods=("POST",))
+    def save(self):
+        chosen = request.form.get("release_approver", "")
+        return self._saved(lambda estate: passes.set_release_approver(estate, current_user, chosen))
 
     @expose("/remote-quotes/", methods=("POST",))
     def save_remote_quotes(self):
         """Whether the estate's residents may accept or refuse quotes on their own pages."""
         from admin_app.portal import operations as portal
 
-        pk = validation.record_id(request.form.get("estate"))
-        estate = next((e for e in self._estates() if e.id == pk), None)
-        if estate is None:
-            abort(404)
-        try:
-            allowed = request.form.get("remote_quotes") == "1"
-            portal.allow_remote_quotes(estate, current_user, allowed)
-            db.session.commit()
-        except ServiceError as exc:
-            db.session.rollback()
-            flash(str(exc), "error")
-        else:
-            flash(gettext("The settings of %(estate)s were saved.", estate=estate.name), "success")
-        return redirect(url_for(".index"))
+        allowed = request.form.get("remote_quotes") == "1"
+        return self._saved(lambda estate: portal.allow_remote_quotes(estate, current_user, allowed))
+
+    @expose("/resident-texts/", methods=("POST",))
+    def save_resident_texts(self):
+        """The steps of a repair the estate's households hear of by text (none: no texts)."""
+        events = request.form.getlist("events")
+        return self._saved(
+            lambda estate: resident_texts.set_estate_events(estate, current_user, events)
+        )
