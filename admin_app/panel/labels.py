@@ -184,6 +184,7 @@ LABELS = {
     "logged_by": _l("Logged by"),
     "household_document": _l("Document on file"),
     "release_approver": _l("Who approves large-item release slips"),
+    "remote_quote_acceptance": _l("Residents accept quotes on their own pages"),
     # Duty (duty/): shifts, log lines, swaps, holidays.
     "starts_at": _l("From"),
     "ends_at": _l("To"),

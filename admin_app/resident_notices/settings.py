@@ -15,6 +15,9 @@ from admin_app.models import EstateNotices, HouseholdSetting, NoticeEvent, Unit
 from admin_app.services import history
 from admin_app.services.errors import Forbidden, ServiceError
 
+# A household's language named in the reader's own (the language links name each in itself).
+LANGUAGE_NAMES = {"zh_Hans_CN": _l("Chinese"), "en": _l("English")}
+
 
 def estate_events(estate_id: int) -> set[NoticeEvent]:
     """The events the estate texts about (empty: not configured, nothing is sent)."""
@@ -82,5 +85,6 @@ def describe(unit_id: int) -> str:
     """The household's choice in words, for the staff's household page."""
     if opted_out(unit_id):
         return gettext("Text messages about repairs: the household asked for none.")
-    language = current_app.config["LANGUAGES"].get(language_of(unit_id), "")
+    code = language_of(unit_id)
+    language = LANGUAGE_NAMES.get(code) or current_app.config["LANGUAGES"].get(code, code)
     return gettext("Text messages about repairs: yes, in %(language)s.", language=language)

@@ -62,6 +62,7 @@ class Estate(models.Model):
     release_approver = models.CharField(
         db_column="release_approver", max_length=32, choices=choices(ReleaseApprover)
     )
+    remote_quote_acceptance = models.BooleanField(db_column="remote_quote_acceptance")
     created_at = models.DateTimeField(db_column="created_at")
     updated_at = models.DateTimeField(db_column="updated_at")
 
@@ -294,6 +295,9 @@ class WorkOrder(models.Model):
     revisit_due_at = models.DateTimeField(db_column="revisit_due_at", null=True, blank=True)
     revisited_at = models.DateTimeField(db_column="revisited_at", null=True, blank=True)
     revisited_by = link("Staff", "revisited_by_id", null=True)
+    revisit_channel = models.CharField(
+        db_column="revisit_channel", max_length=16, null=True, blank=True
+    )
     rating_timeliness = models.IntegerField(db_column="rating_timeliness", null=True, blank=True)
     rating_quality = models.IntegerField(db_column="rating_quality", null=True, blank=True)
     rating_fee = models.IntegerField(db_column="rating_fee", null=True, blank=True)

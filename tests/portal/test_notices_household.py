@@ -22,7 +22,7 @@ def test_the_resident_opts_out_and_the_desk_sees_it(
     texts = use_test_provider(app, monkeypatch)
     desk = login(home.desk)
     unit_page = desk.get(f"/admin/unit/details/?id={home.unit_a.id}").get_data(as_text=True)
-    assert "Text messages about repairs: yes, in 简体中文." in unit_page
+    assert "Text messages about repairs: yes, in Chinese." in unit_page
     assert resident.get("/r/texts").status_code == 200
     saved = resident.post("/r/texts", {"sms_opt_out": "y", "language": "en"})
     assert saved.status_code == 302
@@ -47,4 +47,4 @@ def test_a_resident_of_another_household_changes_only_their_own(
     resident_client(home.resident_b).post("/r/texts", {"sms_opt_out": "y", "language": "en"})
     supervisor = login(factories.staff(Role.supervisor, estates=[home.a]))
     page = supervisor.get(f"/admin/unit/details/?id={home.unit_a.id}").get_data(as_text=True)
-    assert "yes, in 简体中文" in page
+    assert "yes, in Chinese" in page
