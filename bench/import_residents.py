@@ -27,6 +27,7 @@ from __future__ import annotations
 import argparse
 import csv
 import io
+import json
 import multiprocessing
 import os
 import random
@@ -401,6 +402,23 @@ def main() -> None:
         f"{', '.join(f'{p[2] / p[0]:.2f}x' for p in pairs)}\n",
         flush=True,
     )
+    # For bench/summary.py: the confirm as a multiple of the same-rows floor, per round.
+    results_dir = os.path.join(os.path.dirname(os.path.abspath(__file__)), "results")
+    os.makedirs(results_dir, exist_ok=True)
+    with open(os.path.join(results_dir, "import.json"), "w") as out:
+        json.dump(
+            {
+                "rows": args.rows,
+                "ratio": ratios[len(ratios) // 2],
+                "rounds": [
+                    {"floor_s": f, "confirm_s": w, "whole_s": a, "synthetic_floor_s": y}
+                    for f, w, a, y in pairs
+                ],
+                "load": load(),
+            },
+            out,
+            indent=1,
+        )
     if args.floor_only:
         return
     clear_residents(args.database)

@@ -66,7 +66,9 @@ def _page(r: dict) -> str:
 
 
 def django_part(django: dict) -> list[str]:
-    lines = [f"Django admin, p95 / ours p95 (load {django.get('loadavg')}):"]
+    loads = [x for x in django.get("loadavg") or [] if isinstance(x, int | float)]
+    load = f"{min(loads):.1f}–{max(loads):.1f}" if loads else "?"
+    lines = [f"Django admin, p95 / ours p95 (load average {load}):"]
     for cls, c in (django.get("classes") or {}).items():
         lines.append(
             f"    {cls:<11} ours {c.get('ours_p95_ms', 0):7.1f} ms  "
@@ -104,22 +106,26 @@ def floors_part(export, batch, imported) -> list[str]:
 
 
 def capacity_part(capacity) -> list[str]:
-    lines = ["Capacity (wrk req/s):"]
-    for path, value in _numbers(capacity):
-        if any(w in path.lower() for w in ("req", "rps", "throughput", "load")):
-            lines.append(f"    {path}: {value}")
+    """wrk's saturated req/s per page, before and after (bench/capacity.py), with the workers'
+    CPU per request and the load average of the runs."""
+    lines = ["Capacity (wrk against gunicorn, req/s before → after; target ≥ 2×):"]
+    for page, r in capacity.items():
+        if not (isinstance(r, dict) and "before" in r and "after" in r):
+            continue
+        loads = [
+            x
+            for side in (r.get("runs") or {}).values()
+            for run in side
+            for x in (run.get("load") or [])[:1]
+        ]
+        load = f"{min(loads):.1f}–{max(loads):.1f}" if loads else "?"
+        b, a = r["before"], r["after"]
+        lines.append(
+            f"    {page:<15} {b['rps']:6.1f} → {a['rps']:6.1f}  {_ratio(r.get('ratio'))}  "
+            f"CPU {b.get('cpu_ms_per_request', 0):.0f} → {a.get('cpu_ms_per_request', 0):.0f} "
+            f"ms/request  (load {load})"
+        )
     return lines
-
-
-def _numbers(found, path: str = ""):
-    if isinstance(found, dict):
-        for key, value in found.items():
-            yield from _numbers(value, f"{path}.{key}" if path else str(key))
-    elif isinstance(found, list):
-        for i, value in enumerate(found):
-            yield from _numbers(value, f"{path}[{i}]")
-    elif isinstance(found, int | float | str):
-        yield path, found
 
 
 def summary() -> str:
