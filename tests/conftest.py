@@ -26,6 +26,12 @@ from admin_app.extensions import db
 
 from .factories import Factories
 
+# The tests' local day is the office's: a test that writes date.today() or datetime.now() means
+# the office's today, also between 16:00 and 24:00 UTC, when Shanghai is already on the next day
+# (the office clock, admin_app/clock.py, reads OFFICE_TIMEZONE). Child processes inherit it.
+os.environ["TZ"] = os.environ.get("OFFICE_TIMEZONE") or "Asia/Shanghai"
+time.tzset()
+
 # The property-based tests draw their examples twice at a desk: first the examples CI draws
 # (a fixed seed per test, so a desk run covers what a green build covered), then fresh ones
 # (a new seed each run, or --hypothesis-seed). CI (HYPOTHESIS_PROFILE=ci) draws the first only,
