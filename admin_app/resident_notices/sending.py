@@ -13,7 +13,7 @@ from sqlalchemy import and_, or_, select, update
 from admin_app import clock
 from admin_app.extensions import db
 from admin_app.models import DeliveryChannel, DeliveryStatus, ResidentNotice
-from admin_app.services.reminders import delivery
+from admin_app.services.reminders import delivery, messages
 
 NOTICE = ResidentNotice.__table__
 # The waits before a failed text is tried again (the reminder jobs' RETRY_INTERVALS).
@@ -33,7 +33,7 @@ def prepare(notice_id: int) -> delivery.Outbound | None:
 def claim(notice_id: int) -> str | None:
     """pending → sending with this attempt's token; None when another job has it or it is
     done. The caller commits before sending."""
-    token = f"claim:{uuid.uuid4().hex}"
+    token = f"{messages.CLAIM}{uuid.uuid4().hex}"
     result = db.session.execute(
         update(NOTICE)
         .where(NOTICE.c.id == notice_id, NOTICE.c.status == DeliveryStatus.pending)
