@@ -55,7 +55,12 @@ def test_each_scope_opens_its_endpoints_and_no_other(api, make_token, two_estate
 def test_without_a_live_token_every_endpoint_answers_401_in_json(api, make_token, two_estates):
     token_id, secret = make_token([two_estates.a])
     for method, path, _ in NEEDS.values():
-        for sent in (None, "wuye_not-a-token", secret[:-1] + ("x" if secret[-1] != "x" else "y"), "Basic " + secret):
+        for sent in (
+            None,
+            "wuye_not-a-token",
+            secret[:-1] + ("x" if secret[-1] != "x" else "y"),
+            "Basic " + secret,
+        ):
             response = api.call(method, path, sent, json={})
             assert response.status_code == 401, (path, sent)
             assert response.headers["WWW-Authenticate"].startswith("Bearer")
