@@ -94,6 +94,7 @@ def absolute(path: str) -> str:
 
 
 def _after_commit(session: Session) -> None:
+    session.info.pop(settings.KNOWN_EVENTS, None)
     written = session.info.pop(_WRITTEN, None)
     if not written or not current_app.config.get("RESIDENT_NOTICES_AT_ONCE", True):
         return
@@ -109,6 +110,7 @@ def _after_commit(session: Session) -> None:
 
 
 def _after_rollback(session: Session) -> None:
+    session.info.pop(settings.KNOWN_EVENTS, None)
     session.info.pop(_WRITTEN, None)
 
 

@@ -4,6 +4,7 @@ counts equal to a recount — and a refused record untouched."""
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -196,3 +197,45 @@ def test_a_refused_order_in_a_chunk_keeps_its_values_and_gets_no_history(
         )
         assert _history(refuse) == [] and _reminders(refuse) == []
         assert db.session.get(WorkOrder, pairs.twins[0][1].id).status is S.dispatched
+
+
+def test_a_batch_sends_as_many_statements_for_six_orders_as_for_two(login, factories, frozen):
+    """The batch's checks and writes are per chunk, not per record: the estate's text settings,
+    the reminders' watched columns and the hand-offs are read or written once for them all."""
+    from sqlalchemy import event
+
+    w = factories.two_estates()
+    supervisor = login(factories.staff(Role.supervisor, estates=[w.a]))
+    tech = factories.staff(Role.technician, estates=[w.a], trades=[Trade.plumbing])
+    later = f"{clock.now() + timedelta(days=1):%Y-%m-%dT%H:%M}"
+    unit = factories.unit(w.a)  # a household's order: its estate's texts are asked about
+    with factories.app.app_context():
+        engine = db.engine
+
+    def statements_for(orders: int) -> list[str]:
+        new = [
+            factories.work_order(w.a, unit_id=unit.id, status=S.new, trade=Trade.plumbing)
+            for _ in range(orders)
+        ]
+        sent = []
+
+        def record(conn, cursor, statement, *_):
+            sent.append(statement)
+
+        event.listen(engine, "before_cursor_execute", record)
+        try:
+            form = {"technician": tech.id, "appointment_at": later}
+            response = supervisor.post(f"/admin/work_order/act/dispatch/?{FILTER}", form)
+        finally:
+            event.remove(engine, "before_cursor_execute", record)
+        assert response.status_code == 302
+        with factories.app.app_context():
+            done = db.session.query(WorkOrder).filter(WorkOrder.id.in_([o.id for o in new]))
+            assert {order.status for order in done} == {S.dispatched}
+        return sent
+
+    def kinds(statements):  # the statements with their lists of values folded
+        return Counter(re.sub(r"\([?%s, ]*\)(, \([?%s, ]*\))*", "(…)", s)[:120] for s in statements)
+
+    two, six = kinds(statements_for(2)), kinds(statements_for(6))
+    assert six == two, (six - two) + (two - six)

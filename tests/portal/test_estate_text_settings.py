@@ -40,3 +40,22 @@ def test_other_estates_and_other_roles_are_refused(login, in_app, factories):
     assert refused.status_code == 200
     with in_app():
         assert settings.estate_events(w.a.id) == set() == settings.estate_events(w.b.id)
+
+
+def test_a_choice_counts_at_once_in_its_transaction_and_a_rollback_forgets_it(in_app, factories):
+    # The estate's choice is read once per transaction (a batch asks per record); a change in
+    # the same transaction and a rolled-back one are both seen as they are.
+    from admin_app.extensions import db
+
+    w = factories.two_estates()
+    with in_app():
+        estate = db.session.get(type(w.a), w.a.id)
+        assert settings.estate_events(w.a.id) == set()
+        settings.set_estate_events(estate, None, ["arrived"])
+        assert settings.estate_events(w.a.id) == {NoticeEvent.arrived}
+        db.session.rollback()
+        assert settings.estate_events(w.a.id) == set()
+        settings.set_estate_events(db.session.get(type(w.a), w.a.id), None, ["done"])
+        db.session.commit()
+    with in_app():
+        assert settings.estate_events(w.a.id) == {NoticeEvent.done}

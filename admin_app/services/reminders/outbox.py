@@ -16,6 +16,7 @@ from datetime import datetime
 from flask import current_app, has_app_context
 from sqlalchemy import bindparam, inspect, select, update
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import PASSIVE_NO_INITIALIZE, get_history
 
 from admin_app import clock
 from admin_app.extensions import listen_once
@@ -210,13 +211,15 @@ def watched_change(obj) -> bool:
 def _watched_change(obj, entity_type: str) -> bool:
     # Only an attribute set since loading keeps its loaded value in committed_state: the
     # others cannot have changed (asking each watched column for its history costs more).
+    # Each attribute's history is asked by name: `state.attrs` builds a view of all of the
+    # record's ~60 attributes, a quarter of a millisecond per record of a batch.
     state = inspect(obj)
     watched = watched_columns(entity_type)
-    attrs = state.attrs
+    mapped = state.mapper.attrs
     return any(
-        attrs[name].history.has_changes()
+        get_history(obj, name, PASSIVE_NO_INITIALIZE).has_changes()
         for name in state.committed_state
-        if name in watched and name in attrs
+        if name in watched and name in mapped
     )
 
 
