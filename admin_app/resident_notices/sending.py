@@ -5,15 +5,13 @@ sweep, like a reminder's text; a worker that died mid-send leaves it outcome-unk
 
 from __future__ import annotations
 
-import uuid
 from datetime import datetime, timedelta
 
 from sqlalchemy import and_, or_, select, update
 
-from admin_app import clock
 from admin_app.extensions import db
 from admin_app.models import DeliveryChannel, DeliveryStatus, ResidentNotice
-from admin_app.services.reminders import delivery, messages
+from admin_app.services.reminders import delivery
 
 NOTICE = ResidentNotice.__table__
 # The waits before a failed text is tried again (the reminder jobs' RETRY_INTERVALS).
@@ -30,43 +28,10 @@ def prepare(notice_id: int) -> delivery.Outbound | None:
     )
 
 
-def claim(notice_id: int) -> str | None:
-    """pending → sending with this attempt's token; None when another job has it or it is
-    done. The caller commits before sending."""
-    token = f"{messages.CLAIM}{uuid.uuid4().hex}"
-    result = db.session.execute(
-        update(NOTICE)
-        .where(NOTICE.c.id == notice_id, NOTICE.c.status == DeliveryStatus.pending)
-        .values(
-            status=DeliveryStatus.sending,
-            attempts=NOTICE.c.attempts + 1,
-            last_attempt_at=clock.now(),
-            last_error=token,
-        )
-    )
-    return token if result.rowcount == 1 else None
-
-
-def record(notice_id: int, token: str, outcome: DeliveryStatus, error: str | None) -> None:
-    db.session.execute(
-        update(NOTICE)
-        .where(
-            NOTICE.c.id == notice_id,
-            NOTICE.c.status == DeliveryStatus.sending,
-            NOTICE.c.last_error == token,
-        )
-        .values(
-            status=outcome,
-            last_error=error[:500] if error else None,
-            sent_at=clock.now() if outcome is DeliveryStatus.sent else None,
-        )
-    )
-
-
 def send_one(notice_id: int) -> DeliveryStatus | None:
     """Read, claim (committed), send, record (committed). None when there was nothing to do."""
     message = prepare(notice_id)
-    token = message and claim(notice_id)
+    token = message and delivery.claim_outbound(notice_id, NOTICE)
     if not token:
         db.session.rollback()
         return None
@@ -74,7 +39,7 @@ def send_one(notice_id: int) -> DeliveryStatus | None:
     # No database between the claim and the provider: a connection lost there cannot leave
     # a text "sending" that never left. The log masks the phone (channels.mask_phone).
     outcome, error = delivery.send_prepared(message)
-    record(notice_id, token, outcome, error)
+    delivery.record_outbound(notice_id, token, outcome, error, NOTICE)
     db.session.commit()
     return outcome
 

@@ -237,16 +237,17 @@ def prepare_outbound(delivery_id: int) -> Outbound | None:
     return Outbound(delivery.id, delivery.channel, address, text, body, delivery.attempts)
 
 
-def claim_outbound(delivery_id: int) -> str | None:
+def claim_outbound(delivery_id: int, table=DELIVERY) -> str | None:
     """pending → sending, marked with a token of this attempt; None when another job has it or
-    it is done. Commit before sending."""
+    it is done. Commit before sending. `table`: any outbox of the same columns (the residents'
+    texts, resident_notices/sending.py)."""
     token = f"{messages.CLAIM}{uuid.uuid4().hex}"
     result = db.session.execute(
-        update(DELIVERY)
-        .where(DELIVERY.c.id == delivery_id, DELIVERY.c.status == DeliveryStatus.pending)
+        update(table)
+        .where(table.c.id == delivery_id, table.c.status == DeliveryStatus.pending)
         .values(
             status=DeliveryStatus.sending,
-            attempts=DELIVERY.c.attempts + 1,
+            attempts=table.c.attempts + 1,
             last_attempt_at=clock.now(),
             last_error=token,
         )
@@ -289,13 +290,16 @@ def send_prepared(message: Outbound) -> tuple[DeliveryStatus, str | None]:
     return DeliveryStatus.sent, None
 
 
-def record_outbound(delivery_id: int, token: str, outcome: DeliveryStatus, error) -> None:
+def record_outbound(
+    delivery_id: int, token: str, outcome: DeliveryStatus, error, table=DELIVERY
+) -> None:
+    """The attempt's outcome, written only if the claim is still this attempt's."""
     db.session.execute(
-        update(DELIVERY)
+        update(table)
         .where(
-            DELIVERY.c.id == delivery_id,
-            DELIVERY.c.status == DeliveryStatus.sending,
-            DELIVERY.c.last_error == token,
+            table.c.id == delivery_id,
+            table.c.status == DeliveryStatus.sending,
+            table.c.last_error == token,
         )
         .values(
             status=outcome,
