@@ -162,6 +162,9 @@ def main() -> None:
     parser.add_argument("--warm", type=int, default=10)
     parser.add_argument("--top", type=int, default=0, help="also print cProfile's top functions")
     parser.add_argument("--only", default="", help="pages, comma-separated")
+    parser.add_argument(
+        "--sort", default="cumulative", help="--top's order: cumulative, or tottime (own time)"
+    )
     parser.add_argument("--json", default="", help="write the table here too")
     args = parser.parse_args()
     use_database(args.database)
@@ -219,7 +222,7 @@ def main() -> None:
             for label, seconds in sorted(package_times(stats).items(), key=lambda kv: -kv[1]):
                 ms = seconds / args.requests * 1000
                 print(f"{label:<40} {ms:7.2f} {ms / total:6.0%}")
-            stats.sort_stats("cumulative").print_stats(args.top)
+            stats.sort_stats(args.sort).print_stats(args.top)
     if args.json:
         with open(args.json, "w") as handle:
             json.dump(table, handle, indent=2)
