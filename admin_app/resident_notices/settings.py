@@ -59,7 +59,10 @@ def household(unit_id: int) -> HouseholdSetting | None:
 
 
 def language_of(unit_id: int) -> str:
-    found = household(unit_id)
+    return _language(household(unit_id))
+
+
+def _language(found: HouseholdSetting | None) -> str:
     default = current_app.config["BABEL_DEFAULT_LOCALE"]
     if found is None or found.language not in current_app.config["LANGUAGES"]:
         return default
@@ -93,8 +96,9 @@ def set_household(
 
 def describe(unit_id: int) -> str:
     """The household's choice in words, for the staff's household page."""
-    if opted_out(unit_id):
+    found = household(unit_id)
+    if found and found.sms_opt_out:
         return gettext("Text messages about repairs: the household asked for none.")
-    code = language_of(unit_id)
+    code = _language(found)
     language = LANGUAGE_NAMES.get(code) or current_app.config["LANGUAGES"].get(code, code)
     return gettext("Text messages about repairs: yes, in %(language)s.", language=language)
