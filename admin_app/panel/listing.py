@@ -145,7 +145,7 @@ class ListingMixin:
         if execute and joins == {} and page_size != 0 and not few_matches:
             estates = self.merged_estates()
         keys = self._order_keys(sort_column, sort_desc) if estates else None
-        if keys:
+        if keys and self._estate_led_index(keys):
             page_ids = self._merged_page(query, estates, keys, page, page_size)
             ids = list(db.session.execute(page_ids).scalars())
         else:
@@ -190,6 +190,19 @@ class ListingMixin:
         table = self.model.__table__
         own = all(getattr(getattr(c, "expression", None), "table", None) is table for c, _ in keys)
         return keys if own else None
+
+    def _estate_led_index(self, keys) -> bool:
+        """Whether an index leads with the estate and then the order's first key: only then
+        is each estate's range one walk of an index (ties among equal keys are put in order
+        as they come). Without one (residents: their indexes are kept few for the import),
+        each range would walk the sort column's index passing over every other estate's
+        rows — once per estate, where the plain page walks it once."""
+        first, _ = keys[0]
+        wanted = ["estate_id", getattr(first, "expression", first).name]
+        return any(
+            [indexed.name for indexed in index.columns][:2] == wanted
+            for index in self.model.__table__.indexes
+        )
 
     def _merged_page(self, query, estates, keys, page, page_size):
         """The page's ids as a merge of one index range per estate: each estate's first rows
