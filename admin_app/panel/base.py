@@ -175,10 +175,26 @@ class SecureModelView(DetailsSectionsMixin, ListingMixin, PrivateHooks, ModelVie
         pk = validation.record_id(id)
         if pk is None:
             abort(404)
-        record = self.get_query().filter(self.model.id == pk).one_or_none()
+        query = self.get_query().filter(self.model.id == pk)
+        if request.endpoint == f"{self.endpoint}.edit_view":
+            query = query.options(*self._form_relations())
+        record = query.one_or_none()
         if record is None:
             abort(404)
         return record
+
+    def _form_relations(self) -> list:
+        """The record's many-to-one relations its edit form shows, loaded with it: the form
+        reads each one to fill its lookup field, a query apiece otherwise."""
+        relationships = inspect(self.model).relationships
+        names = [getattr(c, "key", c) for c in (self.form_columns or ())]
+        return [
+            joinedload(relationships[name].class_attribute)
+            for name in names
+            if isinstance(name, str)
+            and name in relationships
+            and relationships[name].direction.name == "MANYTOONE"
+        ]
 
     def validate_form(self, form) -> bool:
         """A record named by id in a lookup field that is not there for the user (gone, of
