@@ -177,17 +177,21 @@ class SecureModelView(DetailsSectionsMixin, ListingMixin, PrivateHooks, ModelVie
             abort(404)
         query = self.get_query().filter(self.model.id == pk)
         if request.endpoint == f"{self.endpoint}.edit_view":
-            query = query.options(*self._form_relations())
+            query = query.options(*self._shown_relations(self.form_columns))
+        elif request.endpoint == f"{self.endpoint}.details_view":
+            shown = [name for name, _ in self._details_columns or ()]
+            query = query.options(*self._shown_relations(shown))
         record = query.one_or_none()
         if record is None:
             abort(404)
         return record
 
-    def _form_relations(self) -> list:
-        """The record's many-to-one relations its edit form shows, loaded with it: the form
-        reads each one to fill its lookup field, a query apiece otherwise."""
+    def _shown_relations(self, columns) -> list:
+        """The record's many-to-one relations a form or details page shows, loaded with it:
+        the page reads each one (a lookup field, a row of the details), a query apiece
+        otherwise."""
         relationships = inspect(self.model).relationships
-        names = [getattr(c, "key", c) for c in (self.form_columns or ())]
+        names = [getattr(c, "key", c) for c in (columns or ())]
         return [
             joinedload(relationships[name].class_attribute)
             for name in names
