@@ -179,8 +179,7 @@ class SecureModelView(DetailsSectionsMixin, ListingMixin, PrivateHooks, ModelVie
         if request.endpoint == f"{self.endpoint}.edit_view":
             query = query.options(*self._shown_relations(self.form_columns))
         elif request.endpoint == f"{self.endpoint}.details_view":
-            shown = [name for name, _ in self._details_columns or ()]
-            query = query.options(*self._shown_relations(shown))
+            query = query.options(*self._shown_relations(self.column_details_list))
         record = query.one_or_none()
         if record is None:
             abort(404)
