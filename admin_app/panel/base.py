@@ -176,28 +176,16 @@ class SecureModelView(DetailsSectionsMixin, ListingMixin, PrivateHooks, ModelVie
         if pk is None:
             abort(404)
         query = self.get_query().filter(self.model.id == pk)
+        # The records a form's lookups or the details' rows show come with the record (a
+        # work order's ticket, unit and resident were a lazy query each).
         if request.endpoint == f"{self.endpoint}.edit_view":
-            query = query.options(*self._shown_relations(self.form_columns))
+            query = self._with_related(query, self.form_columns or ())
         elif request.endpoint == f"{self.endpoint}.details_view":
-            query = query.options(*self._shown_relations(self.column_details_list))
+            query = self._with_related(query, self.column_details_list or ())
         record = query.one_or_none()
         if record is None:
             abort(404)
         return record
-
-    def _shown_relations(self, columns) -> list:
-        """The record's many-to-one relations a form or details page shows, loaded with it:
-        the page reads each one (a lookup field, a row of the details), a query apiece
-        otherwise."""
-        relationships = inspect(self.model).relationships
-        names = [getattr(c, "key", c) for c in (columns or ())]
-        return [
-            joinedload(relationships[name].class_attribute)
-            for name in names
-            if isinstance(name, str)
-            and name in relationships
-            and relationships[name].direction.name == "MANYTOONE"
-        ]
 
     def validate_form(self, form) -> bool:
         """A record named by id in a lookup field that is not there for the user (gone, of
