@@ -31,7 +31,6 @@ from admin_app.extensions import db, listen_once
 from admin_app.models import (
     AuditRecord,
     Reminder,
-    ReminderStatus,
     Role,
     Ticket,
     TicketCategory,
@@ -87,9 +86,9 @@ def tell(
         "recipient_role": role.value if role is not None and person_id is None else None,
         "deadline_at": deadline_at or now,
         "due_at": now,
-        "status": ReminderStatus.queued,  # claimed here and now: no sweep hands it out
         "queued_at": now,
-        "attempts": 0,
+        # Written claimed and delivered in this transaction: no sweep or job hands it out.
+        **delivery.claimed_values(now),
         "created_at": now,
         "dedupe_key": key,
     }
@@ -116,13 +115,21 @@ def deferred():
 
 
 def _announce(rows: list[dict]) -> set[int]:
+    """Write the hand-offs' reminders, already claimed, and deliver those that are new: one
+    told before (its key taken) is written and delivered once, whoever tells it again."""
     if not rows:
         return set()
     conn = db.session.connection()
-    insert_ignoring_duplicates(conn, REMINDER, rows, ["dedupe_key"])
-    keys = sorted({row["dedupe_key"] for row in rows})
-    ids = conn.execute(select(REMINDER.c.id).where(REMINDER.c.dedupe_key.in_(keys))).scalars()
-    return delivery.publish_many(list(ids))  # only a queued reminder is published: once
+    written = insert_ignoring_duplicates(
+        conn, REMINDER, rows, ["dedupe_key"], returning=("id", "dedupe_key")
+    )
+    ids = {key: reminder_id for reminder_id, key in written}
+    claimed = []
+    for row in rows:
+        reminder_id = ids.pop(row["dedupe_key"], None)  # a key told twice here: its first row
+        if reminder_id is not None:
+            claimed.append(row | {"id": reminder_id})
+    return delivery.deliver_claimed(claimed, clock.now())
 
 
 def escalated(ticket: Ticket) -> None:

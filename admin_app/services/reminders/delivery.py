@@ -72,6 +72,20 @@ def publish_many(reminder_ids: list[int]) -> set[int]:
         .mappings()
         .all()
     )
+    return deliver_claimed(claimed, now)
+
+
+def claimed_values(now) -> dict:
+    """The columns of a reminder claimed at `now` (as `publish_many`'s claim sets them), for
+    one written already claimed: a hand-off, delivered in the transaction that tells it."""
+    return {"status": ReminderStatus.sent, "sent_at": now, "attempts": 1, "last_error": None}
+
+
+def deliver_claimed(claimed, now) -> set[int]:
+    """The rest of `publish_many` for reminders this transaction has claimed (rows with the
+    reminder's columns): the checks, the inbox entries and the e-mails' and texts' rows.
+    Returns the ids delivered."""
+    conn = db.session.connection()
     wanted = outbox.still_wanted(conn, claimed)
     for reminder in claimed:
         if reminder["id"] not in wanted:

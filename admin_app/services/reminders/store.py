@@ -25,24 +25,32 @@ def chunks(values: Iterable, size: int = 500) -> Iterator[list]:
 MAX_PARAMETERS = 30_000
 
 
-def insert_ignoring_duplicates(conn, table: Table, rows: list[dict], keys: list[str]) -> None:
+def insert_ignoring_duplicates(
+    conn, table: Table, rows: list[dict], keys: list[str], *, returning=()
+) -> list[tuple]:
     """INSERT … ON CONFLICT DO NOTHING: a row another transaction (or an earlier try of this
-    one) already wrote is left alone instead of failing the whole change."""
+    one) already wrote is left alone instead of failing the whole change. `returning`: those
+    columns of the rows written (rows of one shape only)."""
     if not rows:
-        return
+        return []
     # Rows of one shape go in one multi-row VALUES statement per chunk: a batch chunk's
     # reminders and inbox entries in a round trip or two rather than one per row.
     names = list(rows[0])
     if all(list(row) == names for row in rows):
         per_statement = max(1, MAX_PARAMETERS // len(names))
+        written = []
         for start in range(0, len(rows), per_statement):
-            bulk.insert_values(conn, table, rows[start : start + per_statement], conflict=keys)
-        return
+            chunk = rows[start : start + per_statement]
+            written += bulk.insert_values(conn, table, chunk, conflict=keys, returning=returning)
+        return written
+    if returning:
+        raise ValueError("returning needs rows of one shape")
     if conn.dialect.name == "postgresql":
         from sqlalchemy.dialects.postgresql import insert
     else:
         from sqlalchemy.dialects.sqlite import insert
     conn.execute(insert(table).on_conflict_do_nothing(index_elements=keys), rows)
+    return []
 
 
 def is_postgresql(conn) -> bool:
