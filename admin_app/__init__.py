@@ -12,7 +12,7 @@ from sqlalchemy.exc import DataError
 from sqlalchemy.orm import joinedload
 
 from admin_app import config as config_module
-from admin_app import db_outage, pg_statements, sqlite
+from admin_app import db_outage, sqlite
 from admin_app.extensions import babel, csrf, db, login_manager, migrate
 from admin_app.jobs import queue
 
@@ -97,7 +97,6 @@ def configure_extensions(app: Flask) -> None:
     db.init_app(app)
     with app.app_context():
         sqlite.configure(db.engine)
-        pg_statements.configure(db.engine)
     migrate.init_app(
         app,
         db,
