@@ -465,6 +465,10 @@ def test_any_filter_for_a_batch_is_confirmed_or_refused(
         "/admin/work_order/?flt0_status_equals=",
         "/admin/ticket/?flt0_category_in_list=inquiry,junk",
         "/admin/work_order/act/dispatch/?scope=filter&flt0_status_equals=junk",
+        "/admin/work_order/?flt0_estate_id_equals=9223372036854775808",
+        "/admin/work_order/act/dispatch/?scope=filter&flt0_estate_id_equals=9223372036854775808",
+        "/admin/corrective_action/?flt0_department_id_equals=9223372036854775808",
+        "/admin/audit_record/?flt0_entity_id_equals=9223372036854775808",
         "/admin/work_order/export/csv/?flt0_trade_not_equal=%00",
     ],
 )

@@ -18,7 +18,19 @@ from admin_app.panel.forms import estate_options
 from admin_app.services import worklists
 
 
-class EstateFilter(IntEqualFilter):
+class RecordIdFilter(IntEqualFilter):
+    """Rows naming one record by id (?flt0_…=12). A number that can name no record — zero,
+    negative, beyond the column's range — is an invalid filter value, not a query: SQLite
+    cannot even bind a number past 64 bits."""
+
+    def clean(self, value):
+        pk = validation.record_id(value)
+        if pk is None:
+            raise ValueError(value)
+        return pk
+
+
+class EstateFilter(RecordIdFilter):
     """Filter by one of the user's estates. Flask-Admin computes filter options once at start
     up; these depend on who is asking, so the base view refreshes them per request."""
 

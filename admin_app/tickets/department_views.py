@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from flask import has_request_context
-from flask_admin.contrib.sqla.filters import IntEqualFilter
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import select
@@ -14,7 +13,7 @@ from admin_app.extensions import db
 from admin_app.models import CorrectiveAction, Department
 from admin_app.panel.actions.pages import ActionsMixin
 from admin_app.panel.base import SecureModelView
-from admin_app.panel.filters import WorklistFilter, estate_filter
+from admin_app.panel.filters import RecordIdFilter, WorklistFilter, estate_filter
 from admin_app.panel.labels import LABELS
 from admin_app.panel.lookups import ESTATE_LOOKUP
 from admin_app.tickets import departments
@@ -41,7 +40,7 @@ DEPARTMENT_LABELS = {
 }
 
 
-class DepartmentFilter(IntEqualFilter):
+class DepartmentFilter(RecordIdFilter):
     """One of the user's departments (options per request, like the estate filter)."""
 
     per_request_options = True

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from flask import g, url_for
-from flask_admin.contrib.sqla.filters import FilterEqual, IntEqualFilter
+from flask_admin.contrib.sqla.filters import FilterEqual
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup, escape
@@ -12,7 +12,7 @@ from admin_app.extensions import db
 from admin_app.models import AuditRecord
 from admin_app.models.base import Choice
 from admin_app.panel.base import SecureModelView
-from admin_app.panel.filters import estate_filter
+from admin_app.panel.filters import RecordIdFilter, estate_filter
 from admin_app.panel.flask_admin_private import registered_views
 from admin_app.panel.labels import ACTION_LABELS, LABELS, RECORD_TYPES, action_label
 
@@ -128,8 +128,8 @@ class AuditRecordView(SecureModelView):
             _l("Record type"),
             options=lambda: [(name, str(label)) for name, label in RECORD_TYPES.items()],
         ),
-        IntEqualFilter(AuditRecord.entity_id, _l("Record id")),
-        IntEqualFilter(AuditRecord.actor_id, _l("By (staff id)")),
+        RecordIdFilter(AuditRecord.entity_id, _l("Record id")),
+        RecordIdFilter(AuditRecord.actor_id, _l("By (staff id)")),
         "at",
     )
     column_details_list = column_list + ("batch_id",)
