@@ -18,16 +18,20 @@ from admin_app.panel.forms import estate_options
 from admin_app.services import worklists
 
 
-class RecordIdFilter(IntEqualFilter):
-    """Rows naming one record by id (?flt0_…=12). A number that can name no record — zero,
-    negative, beyond the column's range — is an invalid filter value, not a query: SQLite
-    cannot even bind a number past 64 bits."""
+class RecordIdValue:
+    """A filter whose value names one record by id (?flt0_…=12). A number that can name no
+    record — zero, negative, beyond the column's range — is an invalid filter value, not a
+    query: SQLite cannot even bind a number past 64 bits."""
 
     def clean(self, value):
         pk = validation.record_id(value)
         if pk is None:
             raise ValueError(value)
         return pk
+
+
+class RecordIdFilter(RecordIdValue, IntEqualFilter):
+    """Rows whose column equals the record id."""
 
 
 class EstateFilter(RecordIdFilter):
@@ -67,7 +71,7 @@ class WorklistFilter(BaseSQLAFilter):
         return _l("is")
 
 
-class RecordFilter(BaseSQLAFilter):
+class RecordFilter(RecordIdValue, BaseSQLAFilter):
     """Rows that name one unit or resident (?flt0_unit=12, ?flt0_resident=7): the household
     file's links. The URL names the record by id, whatever the language; the filter bar shows
     its name, and offers the filter only while it is in use (an id is nothing to type). The
@@ -84,12 +88,6 @@ class RecordFilter(BaseSQLAFilter):
         # a worker pass, which names a renovation, which names the unit and its owner.
         self.via = via
         super().__init__(column, name)
-
-    def clean(self, value):
-        pk = validation.record_id(value)
-        if pk is None:
-            raise ValueError(value)
-        return pk
 
     def apply(self, query, value, alias=None):
         target = self.target
