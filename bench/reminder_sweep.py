@@ -269,12 +269,13 @@ def explain_claim(now: datetime) -> None:
     for line in lines:
         print("   ", line)
     plan_text = "\n".join(lines)
-    indexed = "Index Scan using ix_reminder_status_due" in plan_text
+    indexed = "Index Scan using ix_reminder_status_due_id" in plan_text
     scans = "Seq Scan on reminder" in plan_text
     # On a small table a sequential scan is the right plan; at scale it must not be.
     verdict = "OK" if indexed and not scans else "CHECK (expected on small tables only)"
     print(
-        f"plan check: (status, due_at) index used: {indexed}; table scanned: {scans} → {verdict}\n"
+        f"plan check: (status, due_at, id) index used: {indexed}; table scanned: {scans}"
+        f" → {verdict}\n"
     )
 
 

@@ -28,7 +28,6 @@ class Reminder(db.Model):
 
     __tablename__ = "reminder"
     __table_args__ = (
-        Index("ix_reminder_status_due", "status", "due_at"),
         Index("ix_reminder_entity", "entity_type", "entity_id"),
         list_index("ix_reminder_due_id", "due_at", "id"),
         *(
@@ -39,7 +38,8 @@ class Reminder(db.Model):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    estate_id: Mapped[int | None] = mapped_column(ForeignKey("estate.id"), index=True)
+    # Found by the estate-led list indexes below (ix_reminder_estate_list, …).
+    estate_id: Mapped[int | None] = mapped_column(ForeignKey("estate.id"))
     estate = relationship("Estate")
     rule: Mapped[str] = mapped_column(String(40))
     entity_type: Mapped[str] = mapped_column(String(40))

@@ -54,7 +54,8 @@ class SurveyHousehold(TimestampMixin, db.Model):
     __table_args__ = (UniqueConstraint("survey_id", "unit_id", name="uq_survey_household_unit"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    survey_id: Mapped[int] = mapped_column(ForeignKey("survey.id"), index=True)
+    # Found by uq_survey_household_unit, which leads with it.
+    survey_id: Mapped[int] = mapped_column(ForeignKey("survey.id"))
     survey = relationship("Survey", back_populates="households")
     unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id"), index=True)
     unit = relationship("Unit", lazy="joined", innerjoin=True)
@@ -79,7 +80,8 @@ class SurveyAnswer(db.Model):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    household_id: Mapped[int] = mapped_column(ForeignKey("survey_household.id"), index=True)
+    # Found by uq_survey_answer_question, which leads with it.
+    household_id: Mapped[int] = mapped_column(ForeignKey("survey_household.id"))
     household = relationship("SurveyHousehold", back_populates="answers")
     question: Mapped[str] = mapped_column(String(32))
     rating: Mapped[Satisfaction] = mapped_column(choice_column(Satisfaction))

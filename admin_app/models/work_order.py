@@ -70,7 +70,6 @@ class WorkOrder(EstateScoped, TimestampMixin, db.Model):
         Index("ix_work_order_estate_status_created", "estate_id", "status", "created_at", "id"),
         Index("ix_work_order_technician_status", "technician_id", "status"),
         Index("ix_work_order_arrive_by", "arrive_by"),
-        Index("ix_work_order_appointment", "appointment_at"),
         Index("ix_work_order_revisit_due", "revisit_due_at"),
         list_index("ix_work_order_created_id", "created_at", "id"),
         list_index("ix_work_order_status_created", "status", "created_at", "id"),
