@@ -27,11 +27,17 @@ KNOWN_EVENTS = "resident_notices.estate_events"
 
 def estate_events(estate_id: int) -> set[NoticeEvent]:
     """The events the estate texts about (empty: not configured, nothing is sent)."""
-    known = db.session.info.setdefault(KNOWN_EVENTS, {})
-    if estate_id not in known:
-        row = db.session.get(EstateNotices, estate_id)
-        known[estate_id] = frozenset(NoticeEvent(code) for code in row.event_set) if row else ()
-    return set(known[estate_id])
+    known = db.session.info.get(KNOWN_EVENTS)
+    if known is None:
+        # Every estate's at once (a row per estate that chose any): a batch chunk's orders
+        # span the supervisor's estates, and one query beats one per estate per chunk. A
+        # code no longer offered is passed over, so one estate's old row cannot stop another's.
+        offered = {event.value: event for event in NoticeEvent}
+        known = db.session.info[KNOWN_EVENTS] = {
+            row.estate_id: frozenset(offered[c] for c in row.event_set if c in offered)
+            for row in db.session.query(EstateNotices)
+        }
+    return set(known.get(estate_id, ()))
 
 
 def set_estate_events(estate, actor, events) -> None:

@@ -260,14 +260,18 @@ def batched():
     finally:
         _batched.reset(token)
         _chunk_writes.reset(writes_token)
+    by_writer: dict = {}
     for state, write in writes.values():
-        write(state)
+        by_writer.setdefault(write, []).append(state)
+    for write, states in by_writer.items():
+        write(states)
 
 
 def chunk_state(key, write) -> dict | None:
-    """Inside `batched()`: the dict kept for `key` while the chunk runs, which the verb fills,
-    and `write(state)` runs once as the chunk ends (a round-robin's place moved on by every
-    order of the chunk in one statement). None outside a batch: the caller writes at once."""
+    """Inside `batched()`: the dict kept for `key` while the chunk runs, which the verb fills;
+    as the chunk ends `write(states)` runs once with the states of every key it was given
+    for (the round-robin's places, each moved on by all the chunk's orders of its estate and
+    trade, in one statement). None outside a batch: the caller writes at once."""
     writes = _chunk_writes.get()
     if writes is None:
         return None

@@ -66,10 +66,15 @@ def prepare_dispatch(form, orders) -> None:
         return
     estates = {o.estate_id for o in orders}
     trades = {o.trade for o in orders}
-    candidates = [t for t in work_orders.technicians_for(estates) if trades & t.trades]
-    if not has_request_context():
-        # A batch chunk checks that its technician is still one of them; nobody reads the
-        # labels, so each one's open orders are not counted again for every 200 orders.
+    # A batch chunk only checks that its technician is still one of them: nobody reads the
+    # labels, so the others are not read (with their estates and trades) for every 200
+    # orders, nor anyone's open orders counted.
+    chunk = not has_request_context()
+    among = [form.technician.data] if chunk and form.technician.data is not None else None
+    candidates = [
+        t for t in work_orders.technicians_for(estates, among=among) if trades & t.trades
+    ]
+    if chunk:
         form.technician.choices = [(t.id, t.name) for t in candidates]
         return
     load = work_orders.open_workload(t.id for t in candidates)

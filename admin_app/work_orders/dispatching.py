@@ -11,7 +11,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import func, or_, select, update
+from sqlalchemy import func, or_, select
+from sqlalchemy.dialects import postgresql, sqlite
 
 from admin_app.extensions import db
 from admin_app.models import (
@@ -26,7 +27,6 @@ from admin_app.models import (
     staff_estate,
 )
 from admin_app.services import workflow
-from admin_app.services.reminders.store import insert_ignoring_duplicates
 
 S = WorkOrderStatus
 TURN = DispatchTurn.__table__
@@ -111,32 +111,27 @@ def took_turn(order: WorkOrder, technician: Staff) -> None:
     place. A batch chunk moves each place on once, by all its orders (workflow.chunk_state)."""
     trade = Trade(order.trade)
     turn = {"estate_id": order.estate_id, "trade": trade, "technician_id": technician.id}
-    state = workflow.chunk_state(("dispatch_turn", order.estate_id, trade), _move_turn)
+    state = workflow.chunk_state(("dispatch_turn", order.estate_id, trade), _move_turns)
     if state is None:
-        _move_turn({**turn, "turns": 1})
+        _move_turns([{**turn, "turns": 1}])
     else:
         state.update(turn, turns=state.get("turns", 0) + 1)
 
 
-def _move_turn(turn: dict) -> None:
-    """Two statements, no read: the first dispatch of a trade in an estate, made twice at
-    once, inserts one row; each dispatch moves it on atomically."""
+def _move_turns(turns: list[dict]) -> None:
+    """One statement, no read, for any number of estates and trades: the first dispatch of a
+    trade in an estate, made twice at once, inserts one row; each dispatch moves it on
+    atomically."""
     conn = db.session.connection()
-    insert_ignoring_duplicates(
-        conn,
-        TURN,
-        [
-            {
-                "estate_id": turn["estate_id"],
-                "trade": turn["trade"],
-                "technician_id": None,
-                "turns": 0,
-            }
-        ],
-        ["estate_id", "trade"],
+    dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
+    statement = dialect.insert(TURN)
+    statement = statement.on_conflict_do_update(
+        index_elements=["estate_id", "trade"],
+        set_={
+            "technician_id": statement.excluded.technician_id,
+            "turns": TURN.c.turns + statement.excluded.turns,
+        },
     )
-    conn.execute(
-        update(TURN)
-        .where(TURN.c.estate_id == turn["estate_id"], TURN.c.trade == turn["trade"])
-        .values(technician_id=turn["technician_id"], turns=TURN.c.turns + turn["turns"])
-    )
+    # In a fixed order: two chunks moving the same places never wait for each other crosswise.
+    rows = sorted(turns, key=lambda t: (t["estate_id"], t["trade"].value))
+    conn.execute(statement, rows)

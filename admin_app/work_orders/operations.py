@@ -98,8 +98,12 @@ def open_workload(technician_ids) -> dict[int, int]:
     return dict(rows)
 
 
-def technicians_for(estate_ids, trade=None) -> list[Staff]:
+def technicians_for(estate_ids, trade=None, *, among=None) -> list[Staff]:
+    """The active technicians working in any of these estates (and this trade); `among`:
+    only these staff ids are looked at."""
     query = db.session.query(Staff).filter(Staff.role == Role.technician, Staff.active.is_(True))
+    if among is not None:
+        query = query.filter(Staff.id.in_(list(among)))
     technicians = query.order_by(Staff.name).all()
     return [
         t

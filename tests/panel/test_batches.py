@@ -363,3 +363,28 @@ def test_a_chunk_costs_the_same_statements_for_3_or_40_orders(login, factories, 
         assert sum(s.startswith("UPDATE work_order") for s in found[n]) == 1, found[n]
         assert sum(s.startswith("INSERT INTO audit_record") for s in found[n]) == 1
     assert len(found[40]) == len(found[3]), (found[3], found[40])
+
+
+@pytest.mark.parametrize("change", ["left", "moved"])
+def test_a_queued_dispatch_is_not_run_for_a_technician_no_longer_a_candidate(
+    login, world, in_app, monkeypatch, redis_worker, factories, change
+):
+    """The chunk checks the stored technician again: gone from the company or from the
+    orders' estates since the confirmation, no order is dispatched to him."""
+    monkeypatch.setattr(batches, "INLINE_LIMIT", 2)
+    c = login(world.supervisor)
+    response = c.post(
+        f"/admin/work_order/act/dispatch/?scope=filter&{FILTER}", dispatch_form(world)
+    )
+    batch_id = int(response.headers["Location"].split("id=")[1])
+    with in_app():
+        tech = db.session.get(type(world.tech), world.tech.id)
+        if change == "left":
+            tech.active = False
+        else:
+            tech.estates = [db.session.get(type(world.b), world.b.id)]
+        db.session.commit()
+    redis_worker()
+    progress = c.get(f"/admin/action_batch/progress/?id={batch_id}").get_json()
+    assert progress["status"] == "failed" and progress["done"] == 0
+    assert statuses(in_app, world.target) == [S.new] * 4

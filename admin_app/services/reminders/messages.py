@@ -61,11 +61,16 @@ def record_labels(conn, entity_type: str, ids) -> dict[int, str]:
 
 
 def record_path(entity_type: str, entity_id: int) -> str:
-    """The record's details page, built without a request (jobs have none)."""
-    adapter = current_app.url_map.bind(
-        "localhost", script_name=current_app.config.get("APPLICATION_ROOT") or "/"
-    )
-    return adapter.build(f"{entity_type}.details_view", {"id": entity_id})
+    """The record's details page, built without a request (jobs have none). The page's path
+    is built once per kind and application: a batch chunk asks for hundreds of them."""
+    paths = current_app.extensions.setdefault("record_paths", {})
+    path = paths.get(entity_type)
+    if path is None:
+        adapter = current_app.url_map.bind(
+            "localhost", script_name=current_app.config.get("APPLICATION_ROOT") or "/"
+        )
+        path = paths[entity_type] = adapter.build(f"{entity_type}.details_view")
+    return f"{path}?id={int(entity_id)}"
 
 
 def email_body(text: str, path: str) -> str:
