@@ -19,7 +19,9 @@ from admin_app.models import (
     AuditRecord,
     BatchRun,
     BatchStatus,
+    Estate,
     Role,
+    Staff,
     Ticket,
     TicketCategory,
     TicketStatus,
@@ -367,7 +369,7 @@ def test_a_chunk_costs_the_same_statements_for_3_or_40_orders(login, factories, 
 
 @pytest.mark.parametrize("change", ["left", "moved"])
 def test_a_queued_dispatch_is_not_run_for_a_technician_no_longer_a_candidate(
-    login, world, in_app, monkeypatch, redis_worker, factories, change
+    login, world, in_app, monkeypatch, redis_worker, change
 ):
     """The chunk checks the stored technician again: gone from the company or from the
     orders' estates since the confirmation, no order is dispatched to him."""
@@ -378,11 +380,11 @@ def test_a_queued_dispatch_is_not_run_for_a_technician_no_longer_a_candidate(
     )
     batch_id = int(response.headers["Location"].split("id=")[1])
     with in_app():
-        tech = db.session.get(type(world.tech), world.tech.id)
+        tech = db.session.get(Staff, world.tech.id)
         if change == "left":
             tech.active = False
         else:
-            tech.estates = [db.session.get(type(world.b), world.b.id)]
+            tech.estates = [db.session.get(Estate, world.b.id)]
         db.session.commit()
     redis_worker()
     progress = c.get(f"/admin/action_batch/progress/?id={batch_id}").get_json()
