@@ -69,8 +69,9 @@ def _answers_all_of(wide: Key, narrow: Key) -> bool:
 
 
 def _postgresql_variants() -> set[str]:
-    """Indexes the models give INCLUDE columns on PostgreSQL (for index-only scans): on SQLite
-    they are built without them and may then repeat another index there, harmlessly."""
+    """Indexes the models give INCLUDE columns on PostgreSQL (for index-only scans): SQLite
+    builds them without, and there one may repeat another index (ix_resident_recent repeats
+    the primary key) — a write SQLite pays for an index-only read only PostgreSQL makes."""
     return {
         index.name
         for table in db.metadata.tables.values()

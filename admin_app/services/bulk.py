@@ -16,6 +16,7 @@ import operator
 from collections.abc import Iterable
 
 from sqlalchemy import JSON, Enum, Table, bindparam, func, insert, text, update
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 _temp_names = itertools.count(1)
@@ -171,6 +172,13 @@ def _column_names(conn, count: int) -> str:
 def _quoted(conn, *names: str) -> str:
     quote = conn.dialect.identifier_preparer.quote
     return ", ".join(quote(name) for name in names)
+
+
+def conflict_insert(conn, table: Table):
+    """The database's own INSERT, which takes ON CONFLICT (`on_conflict_do_nothing`,
+    `on_conflict_do_update`, `excluded`): PostgreSQL's and SQLite's spell it alike."""
+    dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
+    return dialect.insert(table)
 
 
 def insert_values(

@@ -71,9 +71,7 @@ def prepare_dispatch(form, orders) -> None:
     # orders, nor anyone's open orders counted.
     chunk = not has_request_context()
     among = [form.technician.data] if chunk and form.technician.data is not None else None
-    candidates = [
-        t for t in work_orders.technicians_for(estates, among=among) if trades & t.trades
-    ]
+    candidates = [t for t in work_orders.technicians_for(estates, among=among) if trades & t.trades]
     if chunk:
         form.technician.choices = [(t.id, t.name) for t in candidates]
         return

@@ -12,7 +12,6 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from sqlalchemy import func, or_, select
-from sqlalchemy.dialects import postgresql, sqlite
 
 from admin_app.extensions import db
 from admin_app.models import (
@@ -26,7 +25,7 @@ from admin_app.models import (
     WorkOrderStatus,
     staff_estate,
 )
-from admin_app.services import workflow
+from admin_app.services import bulk, workflow
 
 S = WorkOrderStatus
 TURN = DispatchTurn.__table__
@@ -123,8 +122,7 @@ def _move_turns(turns: list[dict]) -> None:
     trade in an estate, made twice at once, inserts one row; each dispatch moves it on
     atomically."""
     conn = db.session.connection()
-    dialect = postgresql if conn.dialect.name == "postgresql" else sqlite
-    statement = dialect.insert(TURN)
+    statement = bulk.conflict_insert(conn, TURN)
     statement = statement.on_conflict_do_update(
         index_elements=["estate_id", "trade"],
         set_={

@@ -45,11 +45,9 @@ def insert_ignoring_duplicates(
         return written
     if returning:
         raise ValueError("returning needs rows of one shape")
-    if conn.dialect.name == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert
-    else:
-        from sqlalchemy.dialects.sqlite import insert
-    conn.execute(insert(table).on_conflict_do_nothing(index_elements=keys), rows)
+    conn.execute(
+        bulk.conflict_insert(conn, table).on_conflict_do_nothing(index_elements=keys), rows
+    )
     return []
 
 

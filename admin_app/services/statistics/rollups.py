@@ -17,7 +17,6 @@ from collections.abc import Iterable, Mapping
 from datetime import date, datetime
 
 from sqlalchemy import delete, event, inspect
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.base import NO_VALUE
 
@@ -38,6 +37,7 @@ from admin_app.models.statistics_rollup import (
     revisit_month,
     trade_month,
 )
+from admin_app.services import bulk
 
 TICKET_COLUMNS = (
     "estate_id",
@@ -167,10 +167,9 @@ class Changes:
 
 
 def _increment(connection, table, rows: list[tuple[dict, dict]]) -> None:
-    dialect = postgresql if connection.dialect.name == "postgresql" else sqlite
     dimensions = list(rows[0][0])
     measures = sorted({name for _, found in rows for name in found})
-    statement = dialect.insert(table)
+    statement = bulk.conflict_insert(connection, table)
     statement = statement.on_conflict_do_update(
         index_elements=dimensions,
         set_={name: table.c[name] + statement.excluded[name] for name in measures},
