@@ -1,7 +1,7 @@
 """Time the pages people open, ours against plain Flask-Admin's, interleaved page by page.
 
     python -m bench.pages [--database bench_wuye] [--samples 50] [--only lists,searches]
-                          [--unfair-extra] [--no-plain]
+                          [--unfair-extra] [--anonymous-extra] [--no-plain]
 
 Both apps run in this process over the same PostgreSQL tables, through the real WSGI stack
 (Werkzeug's test client). Each page is timed --samples times, every sample with other values
@@ -9,8 +9,10 @@ Both apps run in this process over the same PostgreSQL tables, through the real 
 histories) and for another user in turn: supervisors of the first, a middle and the last
 estates, and a director. Each sample times ours and plain Flask-Admin's page back to back
 (A B, then B A for the next sample), plain scoped to the same user's estates and given the
-same form columns with `form_ajax_refs` (bench/plain_views.py). --unfair-extra also times the
-earlier baseline (unscoped, dropdown forms), labelled apart, ratios never drawn from it.
+same form columns with `form_ajax_refs`, and signed in as the same user (bench/plain_views.py).
+--unfair-extra also times the earlier baseline (unscoped, dropdown forms), --anonymous-extra the
+fair one with nobody signed in (as timed before 2026-12-05); both labelled apart, ratios never
+drawn from them.
 
 Prints p50/p95 per page with the load average beside each; writes bench/results/pages.json
 (the pages, and per class ours p95, plain p95 and the ratio) and pages.md.
@@ -31,6 +33,8 @@ from .page_urls import page_urls, percentile  # noqa: F401 (bench.load reads the
 
 RESULTS = Path(__file__).parent / "results"
 TARGET_MS = {"statistics": 100}  # every other page: 50
+# Baselines timed only as labelled extras, never drawn into the ratios (plain_app says which).
+EXTRAS = ("anonymous", "unfair")
 PLAIN_GIVE_UP_MS = 20_000  # a plain page this slow is timed once (its runs say so)
 
 
@@ -38,27 +42,52 @@ def loadavg() -> str:
     return "/".join(f"{v:.1f}" for v in os.getloadavg())
 
 
-def plain_app(database_url: str, fair: bool = True):
-    """Flask-Admin over the same models: scoped, ajax forms (fair); or as before (unfair)."""
-    from flask import Flask
+def plain_app(database_url: str, variant: str = "plain"):
+    """Flask-Admin over the same models. "plain": the fair baseline (signed in, scoped, ajax
+    forms); "anonymous": the same with nobody signed in, scoped by a header; "unfair":
+    unscoped, dropdown forms."""
+    from flask import Flask, abort
     from flask_admin import Admin
     from flask_admin.contrib.sqla import ModelView
     from flask_babel import Babel
+    from flask_login import LoginManager, login_user
 
     from admin_app.extensions import db
+    from admin_app.models import Staff
 
-    from .plain_views import FAIR, PLAIN, ScopedModelView
+    from .plain_views import FAIR, PLAIN, HeaderScopedModelView, ScopedModelView
 
-    app = Flask("plain")
+    app = Flask(variant)
     app.config.update(SQLALCHEMY_DATABASE_URI=database_url, SECRET_KEY="x", WTF_CSRF_ENABLED=False)
     db.init_app(app)
     Babel(app)
+    logins = LoginManager(app)
+
+    @logins.user_loader
+    def load_user(user_id: str):  # Flask-Login's documented loader; ours is "id:token"
+        return db.session.get(Staff, int(user_id.partition(":")[0]))
+
+    @app.route("/bench-login/<username>")
+    def bench_login(username: str):  # the password is checked once per session, not timed
+        staff = db.session.query(Staff).filter_by(username=username).first() or abort(404)
+        login_user(staff)
+        return "signed in"
+
     admin = Admin(app, url="/admin")
-    base = ScopedModelView if fair else ModelView
-    for model, options in FAIR if fair else PLAIN:
-        view_class = type(f"Plain{model.__name__}", (base,), dict(options))
+    base = {"plain": ScopedModelView, "anonymous": HeaderScopedModelView, "unfair": ModelView}
+    for model, options in PLAIN if variant == "unfair" else FAIR:
+        view_class = type(f"Plain{model.__name__}", (base[variant],), dict(options))
         admin.add_view(view_class(model, db, endpoint=model.__tablename__))
     return app
+
+
+def signed_in_clients(app, users) -> dict:
+    """One test client per user, each signed in as that user."""
+    clients = {}
+    for user in users:
+        clients[user] = app.test_client()
+        assert clients[user].get(f"/bench-login/{user}").status_code == 200, user
+    return clients
 
 
 def timed(client, url: str, headers=None) -> tuple[float, int]:
@@ -94,7 +123,7 @@ def time_page(page, data, clients, plains: dict, count: int) -> dict:
         for side, side_url in sides:
             if side != "ours" and theirs[side] and max(theirs[side]) > PLAIN_GIVE_UP_MS:
                 continue
-            client = clients[user] if side == "ours" else plains[side]
+            client = clients[user] if side == "ours" else plains[side][user]
             ms, status = timed(client, side_url, None if side == "ours" else data.header(user))
             statuses[side].add(status)
             if i == 0:
@@ -130,10 +159,11 @@ def print_row(row: dict) -> None:
         cells += f"   {plain['p50']:8.1f} {plain['p95']:8.1f}  x{plain['p95'] / ours['p95']:5.1f}"
     else:
         cells += " " * 30
-    if row.get("unfair"):
-        cells += f"   unfair {row['unfair']['p95']:8.1f}"
+    for extra in EXTRAS:
+        if row.get(extra):
+            cells += f"   {extra} {row[extra]['p95']:8.1f}"
     flag = f"  > {target} ms" if ours["p95"] > target else ""
-    for side in ("ours", "plain", "unfair"):
+    for side in ("ours", "plain", *EXTRAS):
         if row.get(f"{side}_status", [200]) not in ([200], []):
             flag += f"  {side} HTTP {row[f'{side}_status']}"
     print(
@@ -175,16 +205,17 @@ def write(rows: list[dict], samples: int, started_load: str, quiet: bool = False
     (RESULTS / "pages.json").write_text(json.dumps(result, indent=1, ensure_ascii=False))
     lines = [
         "| class | view | page | ours p50 | ours p95 | plain p50 | plain p95 | plain/ours "
-        "| unfair p95 | load |",
-        "|---|---|---|---:|---:|---:|---:|---:|---:|---|",
+        + "".join(f"| {extra} p95 " for extra in EXTRAS)
+        + "| load |",
+        "|---|---|---|---:|---:|---:|---:|---:|" + "---:|" * len(EXTRAS) + "---|",
     ]
     for r in rows:
-        o, p, u = r["ours"], r.get("plain"), r.get("unfair")
+        o, p = r["ours"], r.get("plain")
         plain = f"{p['p50']:.1f} | {p['p95']:.1f} | {p['p95'] / o['p95']:.1f}" if p else "– | – | –"
-        unfair = f"{u['p95']:.1f}" if u else "–"
+        extras = "".join(f"| {r[e]['p95']:.1f} " if r.get(e) else "| – " for e in EXTRAS)
         lines.append(
             f"| {r['class']} | {r['view']} | {r['page']} | {o['p50']:.1f} | {o['p95']:.1f} "
-            f"| {plain} | {unfair} | {r['load']} |"
+            f"| {plain} {extras}| {r['load']} |"
         )
     lines += ["", "| class | ours p95 ms | plain p95 ms | fair ratio (median, range) |"]
     lines.append("|---|---:|---:|---|")
@@ -210,6 +241,11 @@ def main() -> None:
         action="store_true",
         help="also time the earlier baseline (unscoped, dropdown forms), labelled apart",
     )
+    parser.add_argument(
+        "--anonymous-extra",
+        action="store_true",
+        help="also time the fair baseline with nobody signed in (estates from a header)",
+    )
     args = parser.parse_args()
     url = use_database(args.database)
 
@@ -226,17 +262,17 @@ def main() -> None:
         clients[name] = ours.test_client()
         answer = clients[name].post("/login", data={"username": name, "password": DEMO_PASSWORD})
         assert answer.status_code == 302, name
-    plains = {}
-    if not args.no_plain:
-        plains["plain"] = plain_app(url).test_client()
-    if args.unfair_extra:
-        plains["unfair"] = plain_app(url, fair=False).test_client()
+    variants = [] if args.no_plain else ["plain"]
+    variants += [v for v in EXTRAS if getattr(args, f"{v}_extra")]
+    plains = {v: signed_in_clients(plain_app(url, v), data.estates) for v in variants}
     # As wsgi.py does in every deployed process; both apps are built, so both profit alike.
     freeze_startup_objects()
     only = {s for s in args.only.split(",") if s}
     pages = [
         p
-        for p in build_pages(ours, {n: c.application for n, c in plains.items()}, data)
+        for p in build_pages(
+            ours, {n: c[data.user(0)].application for n, c in plains.items()}, data
+        )
         if not only or p.cls in only or p.view in only
     ]
     started_load = loadavg()

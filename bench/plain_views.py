@@ -2,20 +2,24 @@
 configure Flask-Admin for this panel with its own standard options:
 
 - the same columns, search, sorting and column filters as ours;
-- scoped to the same estates as the user ours is timed for (`get_query` and
-  `get_count_query` filtered by the user's estates, as Flask-Admin's documentation shows),
-  the estates passed by the bench in the X-Bench-Estates header (empty: every estate);
+- signed in as the same user as ours (Flask-Login, its documented `user_loader`, and
+  `is_accessible` as Flask-Admin's auth example writes it), and scoped to that user's estates
+  (`get_query` and `get_count_query` filtered by `current_user.estates`, as Flask-Admin's
+  documentation shows); a director sees every estate;
 - the same `form_columns` as ours, with `form_ajax_refs` for every relation (Flask-Admin's
   answer to forms whose dropdowns would list a million rows).
 
 PLAIN is the earlier baseline, kept only as a labelled extra (--unfair-extra): unscoped
-(it pages and counts every estate's rows) and with dropdown forms.
+(it pages and counts every estate's rows) and with dropdown forms. The fair baseline as it was
+before 2026-12-05, signed in as nobody and told the estates in a request header (so it never
+read a user), is the labelled extra --anonymous-extra (HeaderScopedModelView).
 """
 
 from __future__ import annotations
 
 from flask import request
 from flask_admin.contrib.sqla import ModelView
+from flask_login import current_user
 from sqlalchemy import inspect as sa_inspect
 
 from admin_app.models import (
@@ -39,14 +43,27 @@ ESTATES_HEADER = "X-Bench-Estates"
 NAME_COLUMNS = ("number", "name", "room", "code", "username", "title")
 
 
-def user_estates() -> list[int] | None:
-    """The estates of the user this request stands for; None for every estate."""
+def signed_in_estates() -> list[int] | None:
+    """The signed-in user's estates; None for every estate (a director)."""
+    if current_user.all_estates:
+        return None
+    return [estate.id for estate in current_user.estates]
+
+
+def header_estates() -> list[int] | None:
+    """The estates the bench names in a header (the anonymous extra); None for every estate."""
     listed = request.headers.get(ESTATES_HEADER, "")
     return [int(e) for e in listed.split(",")] if listed else None
 
 
 class ScopedModelView(ModelView):
-    """Flask-Admin's documented way to show a user their own rows."""
+    """Flask-Admin's documented way to show a signed-in user their own rows."""
+
+    def is_accessible(self):
+        return current_user.is_authenticated
+
+    def user_estates(self) -> list[int] | None:
+        return signed_in_estates()
 
     def get_query(self):
         return self._scoped(super().get_query())
@@ -55,8 +72,18 @@ class ScopedModelView(ModelView):
         return self._scoped(super().get_count_query())
 
     def _scoped(self, query):
-        estates = user_estates()
+        estates = self.user_estates()
         return query if estates is None else query.filter(self.model.estate_id.in_(estates))
+
+
+class HeaderScopedModelView(ScopedModelView):
+    """The same, for nobody signed in: the estates come from the bench (--anonymous-extra)."""
+
+    def is_accessible(self):
+        return True
+
+    def user_estates(self) -> list[int] | None:
+        return header_estates()
 
 
 def mirror(view_class) -> dict:
