@@ -16,8 +16,21 @@ import re
 
 from flask import current_app
 from flask_login import current_user
-from sqlalchemy import Integer, column, false, func, or_, select, true, union_all, values
+from sqlalchemy import (
+    Integer,
+    any_,
+    column,
+    false,
+    func,
+    literal,
+    or_,
+    select,
+    true,
+    union_all,
+    values,
+)
 from sqlalchemy import inspect as sa_inspect
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import joinedload, selectinload
 
 from admin_app.auth.scope import estate_ids, scoped
@@ -25,9 +38,12 @@ from admin_app.extensions import db
 from admin_app.panel import flask_admin_private as private
 
 MAX_SEARCH_TERMS = 4
-# Up to this many matches, a search's page is ordered from the matching ids themselves;
-# beyond, by the list's own order (matches are then dense enough to fill a page early).
-FEW_MATCHES = 250
+# Up to this many matches (and the count's cap), a search's page is ordered from the
+# matching ids themselves, which the count has read anyway: 1,000 rows read by id and sorted
+# cost PostgreSQL 2-4 ms. Beyond, by the list's own order, testing each row as it comes; that
+# walk is slow only where the matches are sparse (419 of a director's 1M tickets: 64k rows
+# walked, 100 ms, when this was 250), and past 1,000 matches it finds a page within ~25k rows.
+FEW_MATCHES = 1000
 # Up to this many related records matching a search ("resident.phone") are looked up first
 # and matched by id; more, and the list is searched through a subquery.
 RELATED_MATCHES = 1000
@@ -46,6 +62,14 @@ class CappedCount(int):
 
     def __str__(self) -> str:
         return f"{int(self)}+"
+
+
+def _one_of(key, ids: list[int]):
+    """key IN ids; on PostgreSQL as one array (= ANY), which it plans in a fraction of the
+    time of a list of a thousand values."""
+    if db.engine.dialect.name == "postgresql":
+        return key == any_(literal(ids, ARRAY(Integer)))
+    return key.in_(ids)
 
 
 def _escape_like(term: str) -> str:
@@ -135,7 +159,7 @@ class ListingMixin:
                 # A search that matches few rows: PostgreSQL, guessing more matches than
                 # there are, walked the whole list in order testing each row (82k rows, 14 ms
                 # for a phone search); the page is now ordered from just those rows.
-                query, joins = self.get_query().filter(self.model.id.in_(matches)), {}
+                query, joins = self.get_query().filter(_one_of(self.model.id, matches)), {}
                 few_matches = True
         else:
             count = self._capped_count(count_query)
