@@ -28,6 +28,11 @@ def _read(name: str):
         return None
 
 
+def _bare(load) -> str:
+    """A load average as the steps record it, some with their own "load " in front."""
+    return str(load or "?").removeprefix("load ")
+
+
 def _ratio(value) -> str:
     return f"{value:.1f}×" if isinstance(value, int | float) else "–"
 
@@ -83,7 +88,7 @@ def floors_part(export, batch, imported) -> list[str]:
         o, f = export["ours"], export["floor"]
         lines.append(
             f"    export  {o.get('rows', 0):,} rows: ours {o['total_s']:.1f} s, \\copy "
-            f"{f['total_s']:.1f} s = {_ratio(o.get('x_floor'))}  (load {o.get('load', '?')})"
+            f"{f['total_s']:.1f} s = {_ratio(o.get('x_floor'))}  (load {_bare(o.get('load'))})"
         )
     if batch and "ratio" in batch:
         loads = sorted({r.get("load", "") for r in batch.get("rounds", [])})
@@ -98,7 +103,7 @@ def floors_part(export, batch, imported) -> list[str]:
         )
         lines.append(
             f"    import  {imported.get('rows', '?')} residents: {_ratio(ratio)} the indexed "
-            f"INSERT … SELECT  (load {imported.get('load', imported.get('loadavg', '?'))})"
+            f"INSERT … SELECT  (load {_bare(imported.get('load', imported.get('loadavg')))})"
         )
     if len(lines) == 1:
         lines.append("    (no export, batch or import results)")
