@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import Flask, current_app
+from flask import Flask, current_app, request
 from flask.sessions import SecureCookieSessionInterface
 from itsdangerous import URLSafeTimedSerializer
 
@@ -51,7 +51,21 @@ def verifying_keys(app: Flask | None = None) -> list[str]:
 class RotatingSessionInterface(SecureCookieSessionInterface):
     """Flask's signed-cookie sessions, verified with every key still accepted today (Flask's
     own SECRET_KEY_FALLBACKS has no end date). A cookie signed with an old key is signed again
-    with SECRET_KEY on its next response."""
+    with SECRET_KEY on its next response.
+
+    A JSON answer to a GET that left the session as it was does not send the cookie again.
+    Such answers are what a page asks in the background (a unit box's suggestions, a lookup,
+    a progress poll), and one sent just before a form's POST answers after it: refreshing the
+    cookie it started from would overwrite the one the POST set, losing its message (seen: the
+    parcel desk's "signed for" notice) or what it chose (the desk's estate)."""
+
+    def save_session(self, app: Flask, session, response) -> None:
+        background = request.method == "GET" and response.mimetype == "application/json"
+        if background and not session.modified:
+            if session.accessed:
+                response.vary.add("Cookie")  # the answer still depends on who asks
+            return
+        super().save_session(app, session, response)
 
     def get_signing_serializer(self, app: Flask) -> URLSafeTimedSerializer | None:
         if not app.secret_key:

@@ -174,3 +174,33 @@ def test_typed_markup_is_shown_as_text_everywhere(login, people, factories, two_
             page = desk.get(url).get_data(as_text=True)
         assert payload not in page, url
         assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page, url
+
+
+def test_a_suggestion_answered_after_the_parcel_is_signed_for_keeps_the_notice(
+    app, login, people, in_app
+):
+    # The unit box asks for suggestions as the desk types (unit-choices.js). One sent just
+    # before the form is and answered after it came back with the session cookie it started
+    # from, which the browser kept in place of the POST's: the "signed for" notice was lost
+    # (the parcel browser test, CI, twice).
+    cookie = app.config["SESSION_COOKIE_NAME"]
+    desk = login("desk")
+    token = desk.csrf_token()
+    before_the_post = desk.http.get_cookie(cookie).value
+    form = {"unit": "1-1-101", "recipient_name": "甲住户", "description": "冰箱一台"}
+    confirmed = {**form, "confirmed_by": "甲住户", "confirmed_at": "2020-01-01T09:30"}
+    confirmed["csrf_token"] = token
+    assert desk.post("/visitors/parcel/new", confirmed, csrf=False).status_code == 302
+
+    suggestions = app.test_client()  # the same browser, its request sent before the POST's
+    suggestions.set_cookie(cookie, before_the_post)
+    answer = suggestions.get("/visitors/units?q=1-1-10", headers=desk.headers)
+    assert answer.status_code == 200 and "Bldg 1, Ent. 1, Rm 101" in answer.get_json()
+    if "Set-Cookie" in answer.headers:  # the browser keeps the cookie it heard last
+        desk.http.set_cookie(cookie, suggestions.get_cookie(cookie).value)
+
+    page = desk.get("/visitors/")
+    with in_app():
+        number = db.session.query(Parcel).one().number
+    assert f"{number} signed for." in page_messages(page.get_data(as_text=True))
+    assert "Set-Cookie" in page.headers  # pages still keep the session alive
