@@ -194,18 +194,9 @@ def renovation_under_way(factories, *, building: str, room: str, owner: str, pho
 
 
 def submit(page, selector: str = "#confirm-action") -> None:
-    """Click and wait for the next page, as a person waits before reading it.
-
-    The phone pages send their forms by fetch and write the answer into the same document
-    (static/js/phone-forms.js); the browser may report that as a navigation as soon as the
-    old page is cleared, before the answer is written. So the old page is marked, and the
-    next one is the loaded page without the mark."""
-    page.evaluate("document.documentElement.dataset.leftBehind = '1'")
+    """Click and wait for the next page, as a person waits before reading it."""
     with page.expect_navigation():
         page.click(selector)
-    page.wait_for_function(
-        "document.readyState === 'complete' && !document.documentElement.dataset.leftBehind"
-    )
 
 
 def flashes(page, kind: str = "success") -> list[str]:
