@@ -156,6 +156,23 @@ def test_batches_are_visible_to_their_estates_only(login, factories, world):
     assert receptionist.get("/admin/action_batch/").status_code == 403
 
 
+def _fake_redis(app, monkeypatch):
+    connection = fakeredis.FakeRedis()
+    monkeypatch.setitem(app.config, "REDIS_URL", "redis://fake")
+    monkeypatch.setattr(app_redis, "connection", lambda: connection)
+    return connection
+
+
+def _burst_worker(app, connection):
+    """What an RQ worker does with the queued jobs, run here until the queue is empty."""
+
+    def run():
+        with app.app_context():
+            SimpleWorker([jobs.DEFAULT_QUEUE], connection=connection).work(burst=True)
+
+    return run
+
+
 @pytest.fixture
 def redis_worker(app, monkeypatch):
     if os.environ.get("REDIS_URL"):
@@ -163,17 +180,10 @@ def redis_worker(app, monkeypatch):
         with app.app_context():
             connection = app_redis.connection()
     else:
-        monkeypatch.setitem(app.config, "REDIS_URL", "redis://fake")
-        connection = fakeredis.FakeRedis()
-        monkeypatch.setattr(app_redis, "connection", lambda: connection)
+        connection = _fake_redis(app, monkeypatch)
     with app.app_context():
         jobs.queue().empty()
-
-    def run():
-        with app.app_context():
-            SimpleWorker([jobs.DEFAULT_QUEUE], connection=connection).work(burst=True)
-
-    return run
+    return _burst_worker(app, connection)
 
 
 @pytest.fixture
@@ -181,15 +191,7 @@ def failing_worker(app, monkeypatch):
     """An RQ worker on fakeredis even when REDIS_URL is set, for a batch meant to fail: its
     failed job must not land in the real Redis's shared "default" registry, which the
     failed-jobs page (and its tests, in other xdist workers) lists."""
-    connection = fakeredis.FakeRedis()
-    monkeypatch.setitem(app.config, "REDIS_URL", "redis://fake")
-    monkeypatch.setattr(app_redis, "connection", lambda: connection)
-
-    def run():
-        with app.app_context():
-            SimpleWorker([jobs.DEFAULT_QUEUE], connection=connection).work(burst=True)
-
-    return run
+    return _burst_worker(app, _fake_redis(app, monkeypatch))
 
 
 def test_large_batch_runs_on_a_worker_with_progress(
