@@ -33,6 +33,12 @@ def writer():
         _writing.reset(token)
 
 
+def holds_write_lock(engine) -> bool:
+    """Work inside `writer()` on SQLite: its transaction holds the database's one write lock,
+    which a second connection of the same work would wait for in vain."""
+    return engine.dialect.name == "sqlite" and _writing.get()
+
+
 def begins_writing() -> bool:
     if _writing.get():
         return True

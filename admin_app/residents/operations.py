@@ -178,10 +178,24 @@ def choose_columns(batch: ResidentImport, mapping: list[str], actor=None) -> Non
 def check(batch: ResidentImport, progress=None) -> planning.Plan:
     """The dry run: every row checked against the estate; the preview is stored, nothing else
     changes. Progress goes to `progress(done, total)` (it must not write through this session)."""
+    return keep_check(batch, read_check(batch, progress))
+
+
+def read_check(batch: ResidentImport, progress=None) -> tuple[planning.Plan, list | None]:
+    """The check's reading, which writes nothing: a background check ends its reading
+    transaction here, so that on SQLite its write takes the one write lock only when it
+    writes (a reader that writes after another's commit is refused, and its progress is one)."""
     # Read before the rows are: a change in between makes the commit re-check (never miss it).
     state = staging.estate_state(db.session, batch.estate)
     with _collector_paused():
-        plan = _plan(batch, progress)
+        return _plan(batch, progress), state
+
+
+def keep_check(batch: ResidentImport, checked: tuple[planning.Plan, list | None]) -> planning.Plan:
+    """Store what `read_check` found: the preview, and on PostgreSQL the rows for the commit
+    (with the estate's state before the reading: the commit re-checks if it changed since)."""
+    plan, state = checked
+    with _collector_paused():
         _store_preview(batch, plan)
         staging.keep(batch, plan, state)
     batch.status = ImportStatus.ready
