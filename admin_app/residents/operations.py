@@ -182,9 +182,9 @@ def check(batch: ResidentImport, progress=None) -> planning.Plan:
 
 
 def read_check(batch: ResidentImport, progress=None) -> tuple[planning.Plan, list | None]:
-    """The check's reading, which writes nothing: a background check ends its reading
-    transaction here, so that on SQLite its write takes the one write lock only when it
-    writes (a reader that writes after another's commit is refused, and its progress is one)."""
+    """The check's reading, which writes nothing. The background check ends its transaction
+    after it and writes in the next (residents/jobs.py): on SQLite a reading transaction that
+    writes after another's commit is refused, and the check's own progress is such a commit."""
     # Read before the rows are: a change in between makes the commit re-check (never miss it).
     state = staging.estate_state(db.session, batch.estate)
     with _collector_paused():
