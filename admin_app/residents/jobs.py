@@ -56,7 +56,11 @@ def check_import(batch_id: int) -> None:
 
 @job
 def commit_import(batch_id: int, actor_id: int | None = None) -> None:
-    _run(batch_id, ImportStatus.importing, lambda *step: _commit(*step, actor_id))
+    _run(
+        batch_id,
+        ImportStatus.importing,
+        lambda batch_id, progress: _commit(batch_id, progress, actor_id),
+    )
 
 
 def _check(batch_id: int, progress: ProgressWriter) -> None:

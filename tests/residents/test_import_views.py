@@ -55,6 +55,14 @@ def stored(in_app, batch_id) -> ResidentImport:
         return batch
 
 
+def wait_while_running(c, batch_id, seconds: float) -> None:
+    """Poll the progress as the batch page does, until the background step has ended."""
+    deadline = time.monotonic() + seconds
+    while c.get(f"/admin/resident_import/{batch_id}/progress/").get_json()["running"]:
+        assert time.monotonic() < deadline
+        time.sleep(0.05)
+
+
 def names(in_app, estate) -> list[str]:
     with in_app():
         return sorted(r.name for r in db.session.query(Resident).filter_by(estate_id=estate.id))
@@ -362,10 +370,7 @@ def test_without_redis_a_thread_does_the_work(login, world, in_app, app, monkeyp
     batch_id = batch_id_of(
         upload(c, world, csv_bytes([row(room="102", name="新人", phone="13900000001")]))
     )
-    deadline = time.monotonic() + 20
-    while c.get(f"/admin/resident_import/{batch_id}/progress/").get_json()["running"]:
-        assert time.monotonic() < deadline
-        time.sleep(0.1)
+    wait_while_running(c, batch_id, seconds=20)
     assert stored(in_app, batch_id).status is ImportStatus.ready
 
 
@@ -381,21 +386,11 @@ def test_a_big_file_is_checked_and_imported_in_a_thread_that_writes_its_progress
     c = login(world.reception)
     rows = [row(room="102", name=f"新人{i}", phone=f"139{i:08d}") for i in range(3000)]
     batch_id = batch_id_of(upload(c, world, csv_bytes(rows)))
-
-    def finished() -> dict:
-        deadline = time.monotonic() + 60
-        while (shown := c.get(f"/admin/resident_import/{batch_id}/progress/").get_json())[
-            "running"
-        ]:
-            assert time.monotonic() < deadline
-            time.sleep(0.05)
-        return shown
-
-    finished()
+    wait_while_running(c, batch_id, seconds=60)
     checked = stored(in_app, batch_id)
     assert (checked.status, checked.new_count) == (ImportStatus.ready, 3000), checked.refusal
     c.post(f"/admin/resident_import/{batch_id}/confirm/")
-    finished()
+    wait_while_running(c, batch_id, seconds=60)
     assert stored(in_app, batch_id).status is ImportStatus.done
     assert len(names(in_app, world.a)) == 3001
 
