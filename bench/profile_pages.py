@@ -139,6 +139,7 @@ def urls_for(app, staff_id: int, rng: random.Random, n: int) -> dict[str, list[s
         "ticket search": [f"/admin/ticket/?search={rng.choice(terms)}" for _ in range(n)],
         "ticket details": [f"/admin/ticket/details/?id={rng.choice(ids)}" for _ in range(n)],
         "dashboard": ["/admin/" for _ in range(n)],
+        "unit list": [f"/admin/unit/?page={rng.randint(0, 40)}" for _ in range(n)],
     }
 
 

@@ -10,7 +10,8 @@ import openpyxl
 import pytest
 
 from admin_app.extensions import db
-from admin_app.models import AuditRecord, Department, Resident, Role, Staff, Unit
+from admin_app.models import AuditRecord, Department, Occupancy, Resident, Role, Staff, Unit
+from admin_app.panel import rows
 
 VALID_ID = "11010519491231002X"
 
@@ -319,6 +320,32 @@ def test_inline_editor_on_the_unit_list_carries_its_record_and_a_working_token(
     assert saved.status_code == 200
     with in_app():
         assert db.session.get(Unit, world.unit_a.id).occupancy.value == "rented"
+
+
+@pytest.mark.parametrize("lang", ["zh-CN", "en"])
+def test_the_unit_lists_editors_are_what_flask_admins_widget_writes(
+    login, world, reception, factories, in_app, monkeypatch, lang
+):
+    """The list writes its in-place editors itself (panel/rows.py): the same HTML, choices in
+    the page's language, as the widget on a form of each row, which it wrote before."""
+    rented = factories.unit(world.a, room="102")
+    with in_app():
+        db.session.get(Unit, rented.id).occupancy = Occupancy.rented
+        db.session.commit()
+    c = login(reception, lang=lang)
+    editors = re.compile(r'<td class="col-occupancy">(<a [^>]*>[^<]*</a>)</td>')
+    token = re.compile(r'data-csrf="[^"]+"')
+
+    def cells() -> list[str]:
+        listing = c.get("/admin/unit/").get_data(as_text=True)
+        return [token.sub("data-csrf", cell) for cell in editors.findall(listing)]
+
+    ours = cells()
+    monkeypatch.setattr(rows, "ROW_FREE_TYPES", frozenset())  # every cell by the widget
+    assert ours == cells()
+    assert len(ours) == 2
+    label = "Rented out" if lang == "en" else "出租"
+    assert any(f">{label}</a>" in cell for cell in ours)
 
 
 def test_a_change_of_members_reads_as_their_names_in_any_language(

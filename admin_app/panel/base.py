@@ -354,6 +354,18 @@ class SecureModelView(DetailsSectionsMixin, ListingMixin, PrivateHooks, ModelVie
         return _l("This record conflicts with an existing one. Nothing was saved.")
 
     # ---- ajax inline update ------------------------------------------------------------
+    def list_form(self, obj=None):
+        """Flask-Admin builds one per row of the list page; the rows' in-place editors are
+        written from the rows themselves (panel/rows.py), so on the page none is built. The
+        editor's save (a POST) gets its form as before."""
+        if obj is not None and request.method == "GET":
+            return None
+        return super().list_form(obj)
+
+    def editor_form(self, row=None):
+        """The in-place editors' form, of this row (or of none: the fields' choices)."""
+        return super().list_form(row)
+
     @expose("/ajax/update/", methods=("POST",))
     def ajax_update(self):
         # Flask-Admin saves here even when can_edit is False; check_endpoint has checked EDIT.

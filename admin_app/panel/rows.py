@@ -9,12 +9,14 @@ from __future__ import annotations
 
 from flask import current_app, request
 from flask_admin.babel import gettext  # Flask-Admin's own catalogue, as its templates use
+from flask_admin.model.widgets import XEditableWidget
 from flask_babel import get_locale
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
 from jinja2 import pass_context
 from jinja2.filters import do_urlencode
 from markupsafe import Markup, escape
+from wtforms.widgets import html_params
 
 
 class RowRenderer:
@@ -25,9 +27,10 @@ class RowRenderer:
         self.view = view
         self.context = context
         self.columns = [(name, escape(name)) for name, _ in list_columns]
-        # Columns edited in place (x-editable): each row's cell is its list form's widget.
+        # Columns edited in place (x-editable), each written by an EditableCell where its
+        # field allows, else by its widget on a form of the row.
         self.editable = set(view.column_editable_list or ())
-        self.list_forms = context.get("list_forms") or {}
+        self.cells = _editable_cells(view) if self.editable else {}
         self.checkbox_title = escape(gettext("Select record"))
         self.with_checkbox = with_checkbox
         back = escape(do_urlencode(return_url))
@@ -84,9 +87,73 @@ class RowRenderer:
 
     def _editable(self, row, name, value):
         pk = self.view.get_pk_value(row)
-        form = self.list_forms[pk]
-        token = form.csrf_token._value() if getattr(form, "csrf_token", None) else generate_csrf()
-        return form[name](pk=pk, display_value=value, csrf=token)
+        if name in self.cells:
+            return self.cells[name](pk, value)
+        form = self.view.editor_form(row)
+        return form[name](pk=pk, display_value=value, csrf=_token(form))
+
+
+# Field types whose x-editable attributes are the same on every row (XEditableWidget.get_kwargs
+# reads nothing of the row's value for them).
+ROW_FREE_TYPES = frozenset(
+    {
+        "StringField",
+        "TextAreaField",
+        "SelectField",
+        "Select2Field",
+        "IntegerField",
+        "FloatField",
+        "DecimalField",
+    }
+)
+ROW_KEYS = ("data-pk", "data-value")
+
+
+class EditableCell:
+    """A column's in-place editor, the same HTML as Flask-Admin's XEditableWidget writes: its
+    attributes in html_params' (sorted) order, all but the row's id and value rendered once per
+    page. Per row, the widget built a form and sorted and escaped a dozen attributes, which
+    was a fifth of the unit list's time."""
+
+    def __init__(self, field, token: str):
+        attributes = {
+            "data-role": "x-editable",
+            "data-url": "./ajax/update/",
+            "id": field.id,
+            "name": field.name,
+            "href": "#",
+            "data-csrf": token,
+        }
+        attributes = field.widget.get_kwargs(field, attributes)
+        attributes.update(dict.fromkeys(ROW_KEYS))
+        self.parts = [
+            key if key in ROW_KEYS else html_params(**{key: attributes[key]})
+            for key in sorted(attributes)
+        ]
+        self.parts = [part for part in self.parts if part]  # html_params leaves False out
+
+    def __call__(self, pk, display) -> Markup:
+        row = {"data-pk": escape(str(pk)), "data-value": escape(display)}
+        attributes = " ".join(
+            f'{part}="{row[part]}"' if part in ROW_KEYS else part for part in self.parts
+        )
+        return Markup(f"<a {attributes}>{escape(display)}</a>")  # noqa: S704 - escaped above
+
+
+def _editable_cells(view) -> dict:
+    form = view.editor_form()
+    token = _token(form)
+    return {
+        name: EditableCell(form[name], token)
+        for name in view.column_editable_list
+        if name in form
+        and type(form[name].widget) is XEditableWidget  # a view's own widget writes itself
+        and form[name].type in ROW_FREE_TYPES
+    }
+
+
+def _token(form) -> str:
+    return form.csrf_token._value() if getattr(form, "csrf_token", None) else generate_csrf()
 
 
 def _glyph(icon: str) -> str:
