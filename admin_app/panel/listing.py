@@ -27,7 +27,6 @@ from sqlalchemy import (
     select,
     true,
     union_all,
-    values,
 )
 from sqlalchemy import inspect as sa_inspect
 from sqlalchemy.dialects.postgresql import ARRAY
@@ -251,9 +250,12 @@ class ListingMixin:
         if db.session.get_bind().dialect.name == "postgresql":
             # One range per estate as a LATERAL subquery over the list of estates: planned
             # once (ten UNION ALL branches took PostgreSQL 10 ms to plan, the ranges 0.5 ms
-            # to read).
-            listed = values(column("estate_id", Integer), name="merged_estates").data(
-                [(estate,) for estate in estates]
+            # to read). The estates as one array parameter, not a VALUES list: SQLAlchemy
+            # caches the statement's compiled form (a VALUES list's rows are part of it).
+            listed = (
+                func.unnest(literal(estates, ARRAY(Integer)))
+                .table_valued(column("estate_id", Integer))
+                .render_derived(name="merged_estates")
             )
             ranges = estate_range(listed.c.estate_id).lateral()
             merged = select(ranges).select_from(listed).join(ranges, true()).subquery()
