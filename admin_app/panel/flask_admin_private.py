@@ -66,7 +66,7 @@ class PrivateHooks:
         return self.search_query(query, count_query, joins, count_joins, search)
 
     def _get_filter_groups(self):
-        return self.shown_filter_groups(super()._get_filter_groups())
+        return self.shown_filter_groups(super()._get_filter_groups)
 
 
 # ---- reading and running a view's private parts ------------------------------------------------

@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 
 from flask import current_app
+from flask_babel import get_locale
 from flask_login import current_user
 from sqlalchemy import (
     Integer,
@@ -373,18 +374,29 @@ class ListingMixin:
         shown = value if len(value) <= SHOWN_FILTER_VALUE else value[:SHOWN_FILTER_VALUE] + "…"
         return super().get_invalid_value_msg(shown, filter)
 
-    def shown_filter_groups(self, groups):
-        """Filters whose options depend on the request (the user's estates) get them now;
-        one reached only from a link (a unit's, by id) is offered only while in use."""
+    def shown_filter_groups(self, translate):
+        """The list's filters as the page offers them. `translate()` (Flask-Admin's) writes
+        every label and option in the page's language: the same for every request in that
+        language, so it is kept per language (it was a tenth of the ticket list's time).
+        Filters whose options depend on the request (the user's estates) get them now; one
+        reached only from a link (a unit's, by id) is offered only while in use."""
+        kept_groups = self.__dict__.setdefault("_filter_groups_by_language", {})
+        key = str(get_locale())  # one of the configured LANGUAGES
+        if key not in kept_groups:
+            kept_groups[key] = translate()
+        groups = kept_groups[key]
+        if groups is None:
+            return None
         shown = {}
-        for group, items in (groups or {}).items():
+        for group, items in groups.items():
             kept = []
             for item in items:
                 flt = private.list_filters(self)[item["index"]]
                 if getattr(flt, "per_request_options", False):
-                    item["options"] = [(str(k), str(v)) for k, v in flt.get_options(self) or ()]
+                    options = [(str(k), str(v)) for k, v in flt.get_options(self) or ()]
+                    item = {**item, "options": options}
                 if item["options"] or getattr(flt, "offered_when_unused", True):
                     kept.append(item)
             if kept:
                 shown[group] = kept
-        return shown if groups is not None else groups
+        return shown
