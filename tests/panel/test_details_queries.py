@@ -201,3 +201,22 @@ def test_a_form_or_details_page_reads_the_records_it_names_with_the_record(
 
 # A many-to-one relation read lazily: "… FROM unit WHERE unit.id = ?" (or "= %(pk_1)s").
 ONE_RECORD = re.compile(r"FROM (ticket|unit|resident|staff)\s+WHERE \1\.id = ")
+
+
+def test_the_records_query_keeps_its_joins_order_and_nothing_after_it_does(app):
+    """panel/base.py: PostgreSQL takes the record's joins in the order written for that one
+    query (it weighed every order: most of the details page's database time); the setting
+    is back for whatever the request reads next."""
+    from sqlalchemy import text
+
+    from admin_app.panel.base import joins_as_written
+
+    with app.app_context():
+        if db.engine.dialect.name != "postgresql":
+            pytest.skip("a PostgreSQL planner setting; SQLite has no such planner")
+        setting = text("SHOW join_collapse_limit")
+        before = db.session.execute(setting).scalar()
+        with joins_as_written():
+            assert db.session.execute(setting).scalar() == "1"
+        assert db.session.execute(setting).scalar() == before == "8"
+        db.session.rollback()
