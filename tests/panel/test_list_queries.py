@@ -257,9 +257,9 @@ def _compiled_afresh(app, c, url: str) -> list[str]:
     fresh: list[str] = []
 
     def check(conn, cursor, statement, parameters, context, executemany):
-        if context is not None and context.compiled is not None:
-            if context.cache_hit is not CACHE_HIT:
-                fresh.append(statement)
+        compiled = context is not None and context.compiled is not None
+        if compiled and context.cache_hit is not CACHE_HIT:
+            fresh.append(statement)
 
     with app.app_context():
         engine = db.engine
