@@ -1,4 +1,4 @@
-"""Where a request's Python time goes, for the four busiest pages.
+"""Where a request's Python time goes, for the four busiest pages and the unit list.
 
     python -m bench.profile_pages --database bench_wuye [--requests 200] [--top 25]
 
