@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import csv
+import html
 import io
+import json
 import re
 
 import openpyxl
@@ -323,11 +325,12 @@ def test_inline_editor_on_the_unit_list_carries_its_record_and_a_working_token(
 
 
 @pytest.mark.parametrize("lang", ["zh-CN", "en"])
-def test_the_unit_lists_editors_are_what_flask_admins_widget_writes(
+def test_the_unit_lists_editors_open_on_the_stored_choice_and_are_otherwise_the_widgets(
     login, world, reception, factories, in_app, monkeypatch, lang
 ):
-    """The list writes its in-place editors itself (panel/rows.py): the same HTML, choices in
-    the page's language, as the widget on a form of each row, which it wrote before."""
+    """The list writes its in-place editors itself (panel/rows.py). Each names its unit's
+    stored choice, so the editor opens on it (Flask-Admin's widget named the label shown,
+    which no choice matched); the rest is the widget's HTML, choices in the page's language."""
     rented = factories.unit(world.a, room="102")
     with in_app():
         db.session.get(Unit, rented.id).occupancy = Occupancy.rented
@@ -341,11 +344,19 @@ def test_the_unit_lists_editors_are_what_flask_admins_widget_writes(
         return [token.sub("data-csrf", cell) for cell in editors.findall(listing)]
 
     ours = cells()
-    monkeypatch.setattr(rows, "ROW_FREE_TYPES", frozenset())  # every cell by the widget
-    assert ours == cells()
-    assert len(ours) == 2
     label = "Rented out" if lang == "en" else "出租"
-    assert any(f">{label}</a>" in cell for cell in ours)
+    shown = {re.search(r'data-pk="(\d+)"', cell).group(1): cell for cell in ours}
+    assert 'data-value="rented"' in shown[str(rented.id)]
+    assert shown[str(rented.id)].endswith(f">{label}</a>")
+    choices = json.loads(html.unescape(re.search(r'data-source="([^"]*)"', ours[0]).group(1)))
+    assert {"value": "rented", "text": label} in choices
+
+    monkeypatch.setattr(rows, "ROW_FREE_TYPES", frozenset())  # every cell by the widget
+    widgets = cells()
+    assert len(ours) == len(widgets) == 2
+    stored = re.compile(r'data-value="[^"]*"')
+    assert [stored.sub("", cell) for cell in ours] == [stored.sub("", cell) for cell in widgets]
+    assert f'data-value="{label}"' in "".join(widgets)  # the widget's: matches no choice
 
 
 def test_a_change_of_members_reads_as_their_names_in_any_language(
