@@ -10,6 +10,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import event
 from sqlalchemy import inspect as sa_inspect
+from sqlalchemy.engine.default import CACHE_HIT
 from sqlalchemy.orm import RelationshipDirection
 
 from admin_app.extensions import db
@@ -135,22 +136,27 @@ def _rows(app, factories, resource, estate, count):
         _fill_relations(app, factories, _make(factories, resource, estate), estate)
 
 
-def _queries_for(app, c, url: str) -> int:
-    statements: list[str] = []
+def _executed(app, c, url: str) -> list[tuple]:
+    """The statements a request ran, each with SQLAlchemy's execution context."""
+    executed: list[tuple] = []
 
-    def count(conn, cursor, statement, parameters, context, executemany):
-        statements.append(statement)
+    def note(conn, cursor, statement, parameters, context, executemany):
+        executed.append((statement, context))
 
     with app.app_context():
         engine = db.engine
-    event.listen(engine, "before_cursor_execute", count)
+    event.listen(engine, "before_cursor_execute", note)
     try:
         response = c.get(url)
         response.get_data()  # a streamed body (the export) runs its queries while it is read
     finally:
-        event.remove(engine, "before_cursor_execute", count)
+        event.remove(engine, "before_cursor_execute", note)
     assert response.status_code == 200, url
-    return len(statements)
+    return executed
+
+
+def _queries_for(app, c, url: str) -> int:
+    return len(_executed(app, c, url))
 
 
 @pytest.mark.parametrize("resource", RESOURCES)
@@ -252,25 +258,13 @@ def test_the_household_file_query_count_does_not_grow_with_its_records(
 
 def _compiled_afresh(app, c, url: str) -> list[str]:
     """The statements of a request that SQLAlchemy compiled rather than took from its cache."""
-    from sqlalchemy.engine.default import CACHE_HIT
-
-    fresh: list[str] = []
-
-    def check(conn, cursor, statement, parameters, context, executemany):
-        compiled = context is not None and context.compiled is not None
-        if compiled and context.cache_hit is not CACHE_HIT:
-            fresh.append(statement)
-
-    with app.app_context():
-        engine = db.engine
-    event.listen(engine, "after_cursor_execute", check)
-    try:
-        response = c.get(url)
-        response.get_data()
-    finally:
-        event.remove(engine, "after_cursor_execute", check)
-    assert response.status_code == 200, url
-    return fresh
+    return [
+        statement
+        for statement, context in _executed(app, c, url)
+        if context is not None
+        and context.compiled is not None
+        and context.cache_hit is not CACHE_HIT
+    ]
 
 
 @pytest.mark.parametrize("resource", RESOURCES)
