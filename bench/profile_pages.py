@@ -120,7 +120,7 @@ PACKAGES = (
 
 def urls_for(app, staff_id: int, rng: random.Random, n: int) -> dict[str, list[str]]:
     from admin_app.extensions import db
-    from admin_app.models import Staff, Ticket
+    from admin_app.models import Resident, Staff, Ticket
 
     with app.app_context():
         staff = db.session.get(Staff, staff_id)
@@ -132,6 +132,13 @@ def urls_for(app, staff_id: int, rng: random.Random, n: int) -> dict[str, list[s
             .order_by(Ticket.id.desc())
             .limit(2000)
         ]
+        residents = [
+            i
+            for (i,) in db.session.query(Resident.id)
+            .filter(Resident.estate_id.in_(estates))
+            .order_by(Resident.id)
+            .limit(2000)
+        ]
     terms = list("张王李刘陈杨赵黄周吴") + ["13" + str(d) for d in range(5, 10)]
     terms += [f"{d:04d}" for d in rng.sample(range(10000), 10)]
     return {
@@ -140,6 +147,9 @@ def urls_for(app, staff_id: int, rng: random.Random, n: int) -> dict[str, list[s
         "ticket details": [f"/admin/ticket/details/?id={rng.choice(ids)}" for _ in range(n)],
         "dashboard": ["/admin/" for _ in range(n)],
         "unit list": [f"/admin/unit/?page={rng.randint(0, 40)}" for _ in range(n)],
+        "resident details": [
+            f"/admin/resident/details/?id={rng.choice(residents)}" for _ in range(n)
+        ],
     }
 
 

@@ -56,6 +56,9 @@ class Staff(UserMixin, TimestampMixin, db.Model):
     __audit_exclude__ = frozenset(
         {"password_hash", "session_token", "failed_logins", "locked_until", "last_login_at"}
     )
+    # The inbox's unread count read with the signed-in user (the user's load), not a column:
+    # the navigation bar shows it without a query of its own (views/inbox.py, unread_badge).
+    unread_at_load = None
 
     id: Mapped[int] = mapped_column(primary_key=True)
     username: Mapped[str] = mapped_column(String(64), unique=True)

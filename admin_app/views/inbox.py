@@ -28,7 +28,11 @@ def unread_badge() -> str:
     """The navigation bar's count: "", "3" or "99+"."""
     if not (current_user.is_authenticated and allowed(current_user, "inbox", VIEW)):
         return ""
-    count = inbox.unread_count(current_user.id)
+    # A GET changes no notification (reading one is a POST), so the count read with the user
+    # at the request's start still holds; after a POST it is counted again.
+    count = getattr(current_user, "unread_at_load", None)
+    if count is None or request.method not in ("GET", "HEAD"):
+        count = inbox.unread_count(current_user.id)
     if count > inbox.UNREAD_CAP:
         return f"{inbox.UNREAD_CAP}+"
     return str(count) if count else ""

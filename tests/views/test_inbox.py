@@ -6,6 +6,8 @@ from __future__ import annotations
 import re
 from datetime import datetime
 
+from sqlalchemy import event
+
 from admin_app.extensions import db
 from admin_app.models import Notification, TicketCategory
 
@@ -52,6 +54,29 @@ def test_unread_count_in_the_navigation_bar(app, factories, login, time_machine)
     assert badge(login(office.receptionist).get("/admin/").get_data(as_text=True)) == "2"
     html = login(office.technician).get("/admin/").get_data(as_text=True)
     assert 'id="inbox-link"' in html and badge(html) is None  # nothing for him
+
+
+def test_the_count_comes_with_the_signed_in_user_not_in_a_query_of_its_own(
+    app, factories, login, time_machine
+):
+    """Every page shows the count, so it is read in the statement that loads the user."""
+    office, _ = delivered(app, factories, time_machine)
+    c = login(office.receptionist)
+    statements: list[str] = []
+    with app.app_context():
+        engine = db.engine
+
+    def note(conn, cursor, statement, *args):
+        statements.append(statement)
+
+    event.listen(engine, "before_cursor_execute", note)
+    try:
+        html = c.get("/admin/ticket/").get_data(as_text=True)
+    finally:
+        event.remove(engine, "before_cursor_execute", note)
+    assert badge(html) == "2"
+    reading = [s for s in statements if "notification" in s]
+    assert len(reading) == 1 and "FROM staff" in reading[0], reading
 
 
 def test_inbox_lists_the_reminders_in_the_readers_language(
