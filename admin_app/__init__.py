@@ -122,11 +122,15 @@ def configure_extensions(app: Flask) -> None:
             return None
         # One query for the staff member with the estates and trades every page reads, and
         # the inbox's unread count that every page's navigation bar shows.
-        row = db.session.execute(
-            select(Staff, inbox.unread_count_of(int(staff_id)))
-            .options(joinedload(Staff.estates), joinedload(Staff.trade_links))
-            .where(Staff.id == int(staff_id))
-        ).unique().first()
+        row = (
+            db.session.execute(
+                select(Staff, inbox.unread_count_of(int(staff_id)))
+                .options(joinedload(Staff.estates), joinedload(Staff.trade_links))
+                .where(Staff.id == int(staff_id))
+            )
+            .unique()
+            .first()
+        )
         staff = row[0] if row else None
         # A rotated token (password changed, account disabled) ends old sessions.
         if staff is None or not staff.is_active or staff.session_token != token:
