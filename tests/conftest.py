@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 from flask_babel import force_locale
 from hypothesis import HealthCheck, is_hypothesis_test, seed, settings
-from sqlalchemy import create_engine, text
+from sqlalchemy import create_engine, event, text
 from sqlalchemy.engine import make_url
 
 from admin_app import create_app
@@ -309,6 +309,23 @@ def picked(form: str, name: str):
     field = re.search(rf'<input[^>]*id="{name}"[^>]*>', form).group(0)
     data = re.search(r'data-json="([^"]*)"', field)
     return json.loads(html.unescape(data.group(1))) if data else None
+
+
+@contextlib.contextmanager
+def statements_run(app):
+    """The SQL statements run inside the block, in order (a list filled as they run)."""
+    run: list[str] = []
+
+    def note(conn, cursor, statement, *args):
+        run.append(statement)
+
+    with app.app_context():
+        engine = db.engine
+    event.listen(engine, "before_cursor_execute", note)
+    try:
+        yield run
+    finally:
+        event.remove(engine, "before_cursor_execute", note)
 
 
 _SESSION_STARTED = time.time()

@@ -11,6 +11,7 @@ from datetime import date
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm import joinedload, lazyload
 
 from admin_app import clock, sensitive
 from admin_app.attachments.content import check
@@ -156,7 +157,16 @@ def open_document(document: HouseholdDocument, actor) -> Opened:
 def documents_of(unit_id: int, resident_id: int | None = None) -> list[HouseholdDocument]:
     """A unit's documents (a resident's page: the resident's and the whole household's), the
     newest first."""
-    query = db.session.query(HouseholdDocument).filter(HouseholdDocument.unit_id == unit_id)
+    # With whom each concerns and who filed it (the page names both), nothing else.
+    query = (
+        db.session.query(HouseholdDocument)
+        .options(
+            lazyload("*"),
+            joinedload(HouseholdDocument.resident).lazyload("*"),
+            joinedload(HouseholdDocument.created_by).lazyload("*"),
+        )
+        .filter(HouseholdDocument.unit_id == unit_id)
+    )
     if resident_id is not None:
         query = query.filter(
             (HouseholdDocument.resident_id == resident_id) | HouseholdDocument.resident_id.is_(None)
@@ -171,6 +181,7 @@ def openings(documents) -> dict[int, list[AuditRecord]]:
         return {}
     rows = (
         db.session.query(AuditRecord)
+        .options(joinedload(AuditRecord.actor).lazyload("*"))
         .filter(
             AuditRecord.entity_type == HouseholdDocument.__tablename__,
             AuditRecord.entity_id.in_(ids),

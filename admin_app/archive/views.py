@@ -17,6 +17,7 @@ from flask import abort, current_app, flash, redirect, request, send_file
 from flask_admin import expose
 from flask_babel import gettext
 from flask_login import current_user
+from sqlalchemy.orm import lazyload
 
 from admin_app import validation
 from admin_app.archive import operations
@@ -54,6 +55,7 @@ class ArchiveMixin:
             ]
             residents = (
                 db.session.query(Resident)
+                .options(lazyload("*"))  # the form offers their names only
                 .filter(Resident.unit_id == unit.id)
                 .order_by(Resident.id)
                 .all()

@@ -7,6 +7,7 @@ from __future__ import annotations
 from flask import current_app
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm import lazyload
 
 from admin_app.auth.permissions import may
 from admin_app.auth.scope import estate_allowed
@@ -61,7 +62,9 @@ def set_estate_events(estate, actor, events) -> None:
 
 
 def household(unit_id: int) -> HouseholdSetting | None:
-    return db.session.query(HouseholdSetting).filter_by(unit_id=unit_id).one_or_none()
+    # Its own columns only: the estate it names is not read through it.
+    query = db.session.query(HouseholdSetting).options(lazyload("*"))
+    return query.filter_by(unit_id=unit_id).one_or_none()
 
 
 def language_of(unit_id: int) -> str:

@@ -1,8 +1,8 @@
 """A household's file: a unit's residents and every record that names the unit or a resident.
 
-One query per kind of record, whatever the household's size: its newest rows with the count
-of all (a window function), only the kinds the user may view and only the rows the user may
-see of them (estate scope, a technician's own work orders).
+One statement counts every kind of record, then one query per kind the household has reads its
+newest rows, whatever the household's size; only the kinds the user may view and only the rows
+the user may see of them (estate scope, a technician's own work orders).
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import lazyload
 
 from admin_app.auth.permissions import VIEW, allowed
-from admin_app.auth.scope import scoped
+from admin_app.auth.scope import scope_filter
 from admin_app.extensions import db
 from admin_app.models import (
     ReleasePass,
@@ -124,35 +124,64 @@ SOURCES: tuple[Source, ...] = (
 )
 
 
-def _section(source: Source, clause, user, limit: int) -> Section:
-    query = db.session.query(source.model, func.count().over()).filter(clause)
-    if source.only is not None:
-        query = query.filter(source.only())
-    # Only the record itself: the rows show its own columns, never a related record's.
-    query = scoped(query, source.model, user).options(lazyload("*"))
-    rows = query.order_by(*source.newest()).limit(limit).all()
-    return Section(source.key, source.resource, [r for r, _ in rows], rows[0][1] if rows else 0)
+def _sections(wanted: list[tuple[Source, object]], user, limit: int) -> list[Section]:
+    """Every section's count in one statement, then the newest rows of the sections that
+    have any: a household with few kinds of records costs few queries."""
+
+    def conditions(source: Source, clause) -> list:
+        found = [clause] if source.only is None else [clause, source.only()]
+        in_scope = scope_filter(source.model, user)
+        return found if in_scope is None else [*found, in_scope]
+
+    counts = db.session.execute(
+        select(
+            *(
+                select(func.count())
+                .select_from(source.model)
+                .where(*conditions(source, clause))
+                .scalar_subquery()
+                for source, clause in wanted
+            )
+        )
+    ).one()
+    sections = []
+    for (source, clause), count in zip(wanted, counts, strict=True):
+        records = []
+        if count:
+            # Only the record itself: the rows show its own columns, never a related record's.
+            records = (
+                db.session.query(source.model)
+                .filter(*conditions(source, clause))
+                .options(lazyload("*"))
+                .order_by(*source.newest())
+                .limit(limit)
+                .all()
+            )
+        sections.append(Section(source.key, source.resource, records, count))
+    return sections
 
 
 def for_unit(user, unit_id: int, limit: int = LIMIT) -> list[Section]:
     """The unit's residents and the records that name the unit."""
-    return [
-        _section(source, source.by_unit(unit_id), user, limit)
+    wanted = [
+        (source, source.by_unit(unit_id))
         for source in SOURCES
         if allowed(user, source.resource, VIEW)
     ]
+    return _sections(wanted, user, limit)
 
 
 def for_resident(user, resident: Resident, limit: int = LIMIT) -> list[Section]:
     """The resident's household (the residents of the unit) and the records that name the
     resident."""
-    sections = []
-    for source in SOURCES:
-        if not allowed(user, source.resource, VIEW):
-            continue
-        if source.by_resident is None:
-            clause = source.by_unit(resident.unit_id)
-        else:
-            clause = source.by_resident(resident.id)
-        sections.append(_section(source, clause, user, limit))
-    return sections
+    wanted = [
+        (
+            source,
+            source.by_unit(resident.unit_id)
+            if source.by_resident is None
+            else source.by_resident(resident.id),
+        )
+        for source in SOURCES
+        if allowed(user, source.resource, VIEW)
+    ]
+    return _sections(wanted, user, limit)

@@ -10,9 +10,20 @@ from datetime import timedelta
 import pytest
 
 from admin_app import clock
-from admin_app.models import Role, TicketCategory, WorkOrderStatus
+from admin_app.archive import operations as archive
+from admin_app.extensions import db
+from admin_app.models import (
+    DocumentKind,
+    Resident,
+    Role,
+    Staff,
+    TicketCategory,
+    Unit,
+    WorkOrderStatus,
+)
 
-from ..conftest import picked
+from ..attachments.files import pdf
+from ..conftest import picked, statements_run
 
 
 @pytest.fixture
@@ -180,3 +191,45 @@ def test_new_ticket_from_a_residents_page_starts_with_the_unit_and_the_resident(
     form = c.get(link.replace("&amp;", "&")).get_data(as_text=True)
     assert picked(form, "unit") == [w.unit.id, "Bldg 3, Ent. 1, Rm 601"]
     assert picked(form, "resident") == [w.owner.id, "王芳 (13912345678)"]
+
+
+def test_a_household_page_reads_each_kind_of_record_once_and_empty_kinds_not_at_all(
+    app, household, factories, login
+):
+    """One statement counts every kind; each kind the household has adds one for its rows,
+    however many rows it has; the documents and their openings come with who is named."""
+    w = household
+    c = login(factories.staff(Role.supervisor, estates=[w.a]))
+
+    def reads(unit_id: int) -> list[str]:
+        with statements_run(app) as run:
+            assert c.get(f"/admin/unit/details/?id={unit_id}").status_code == 200
+        return run
+
+    full = reads(w.unit.id)  # residents and one record of every kind
+    for _ in range(12):  # more rows of a kind it has: no more reads
+        factories.ticket(w.a, unit_id=w.unit.id)
+    assert len(reads(w.unit.id)) == len(full)
+    # The neighbour has one ticket and nothing else: the seven empty kinds cost nothing.
+    assert len(reads(w.neighbour.id)) == len(full) - 7
+    with app.app_context():  # documents filed by three people, each opened
+        for i in range(3):
+            filer = factories.staff(Role.receptionist, estates=[w.a], name=f"前台{i}")
+            filer, unit = db.session.get(Staff, filer.id), db.session.get(Unit, w.unit.id)
+            owner = db.session.get(Resident, w.owner.id)
+            document = archive.add_document(
+                unit,
+                owner,
+                kind=DocumentKind.agreement,
+                data=pdf(),
+                filename="协议.pdf",
+                actor=filer,
+            )
+            db.session.flush()
+            archive.open_document(document, filer)
+            db.session.commit()
+    with statements_run(app) as run:
+        page = c.get(f"/admin/unit/details/?id={w.unit.id}").get_data(as_text=True)
+    assert all(f"前台{i}" in page for i in range(3))
+    # …and who filed and opened each come with the documents, not one query per person.
+    assert not [s for s in run if re.search(r"FROM (staff|resident)\s+WHERE \1\.id = ", s)]

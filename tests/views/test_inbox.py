@@ -6,11 +6,10 @@ from __future__ import annotations
 import re
 from datetime import datetime
 
-from sqlalchemy import event
-
 from admin_app.extensions import db
 from admin_app.models import Notification, TicketCategory
 
+from ..conftest import statements_run
 from ..reminders_support import office_time, staff_office, sweep_here
 
 NOW = office_time(2026, 11, 23, 9, 0)
@@ -62,18 +61,8 @@ def test_the_count_comes_with_the_signed_in_user_not_in_a_query_of_its_own(
     """Every page shows the count, so it is read in the statement that loads the user."""
     office, _ = delivered(app, factories, time_machine)
     c = login(office.receptionist)
-    statements: list[str] = []
-    with app.app_context():
-        engine = db.engine
-
-    def note(conn, cursor, statement, *args):
-        statements.append(statement)
-
-    event.listen(engine, "before_cursor_execute", note)
-    try:
+    with statements_run(app) as statements:
         html = c.get("/admin/ticket/").get_data(as_text=True)
-    finally:
-        event.remove(engine, "before_cursor_execute", note)
     assert badge(html) == "2"
     reading = [s for s in statements if "notification" in s]
     assert len(reading) == 1 and "FROM staff" in reading[0], reading
