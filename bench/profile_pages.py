@@ -120,7 +120,7 @@ PACKAGES = (
 
 def urls_for(app, staff_id: int, rng: random.Random, n: int) -> dict[str, list[str]]:
     from admin_app.extensions import db
-    from admin_app.models import Resident, Staff, Ticket
+    from admin_app.models import Resident, Staff, Ticket, Unit
 
     with app.app_context():
         staff = db.session.get(Staff, staff_id)
@@ -130,6 +130,13 @@ def urls_for(app, staff_id: int, rng: random.Random, n: int) -> dict[str, list[s
             for (i,) in db.session.query(Ticket.id)
             .filter(Ticket.estate_id.in_(estates))
             .order_by(Ticket.id.desc())
+            .limit(2000)
+        ]
+        units = [
+            i
+            for (i,) in db.session.query(Unit.id)
+            .filter(Unit.estate_id.in_(estates))
+            .order_by(Unit.id)
             .limit(2000)
         ]
         residents = [
@@ -147,6 +154,7 @@ def urls_for(app, staff_id: int, rng: random.Random, n: int) -> dict[str, list[s
         "ticket details": [f"/admin/ticket/details/?id={rng.choice(ids)}" for _ in range(n)],
         "dashboard": ["/admin/" for _ in range(n)],
         "unit list": [f"/admin/unit/?page={rng.randint(0, 40)}" for _ in range(n)],
+        "unit details": [f"/admin/unit/details/?id={rng.choice(units)}" for _ in range(n)],
         "resident details": [
             f"/admin/resident/details/?id={rng.choice(residents)}" for _ in range(n)
         ],
