@@ -11,6 +11,7 @@ from datetime import date
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
+from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload, lazyload
 
 from admin_app import clock, sensitive
@@ -154,9 +155,11 @@ def open_document(document: HouseholdDocument, actor) -> Opened:
     )
 
 
-def documents_of(unit_id: int, resident_id: int | None = None) -> list[HouseholdDocument]:
+def documents_of(
+    unit_id: int, resident_id: int | None = None, limit: int | None = None
+) -> list[HouseholdDocument]:
     """A unit's documents (a resident's page: the resident's and the whole household's), the
-    newest first."""
+    newest first; the newest `limit` of them when given."""
     # With whom each concerns and who filed it (the page names both), nothing else.
     query = (
         db.session.query(HouseholdDocument)
@@ -171,26 +174,50 @@ def documents_of(unit_id: int, resident_id: int | None = None) -> list[Household
         query = query.filter(
             (HouseholdDocument.resident_id == resident_id) | HouseholdDocument.resident_id.is_(None)
         )
-    return query.order_by(HouseholdDocument.document_date.desc(), HouseholdDocument.id.desc()).all()
+    query = query.order_by(HouseholdDocument.document_date.desc(), HouseholdDocument.id.desc())
+    return query.limit(limit).all()
 
 
-def openings(documents) -> dict[int, list[AuditRecord]]:
-    """Who opened each document and when, the newest first (for supervisors)."""
+class Openings(list):
+    """A document's latest openings; `count` is how many there are in all."""
+
+    count = 0
+
+
+OPENINGS_SHOWN = 5
+
+
+def openings(documents, latest: int = OPENINGS_SHOWN) -> dict[int, Openings]:
+    """Who opened each document and when, the newest `latest` of each with the count of all
+    (for supervisors): one query, however often the documents were opened."""
     ids = [d.id for d in documents]
     if not ids:
         return {}
-    rows = (
-        db.session.query(AuditRecord)
-        .options(joinedload(AuditRecord.actor).lazyload("*"))
-        .filter(
+    newest_first = (AuditRecord.at.desc(), AuditRecord.id.desc())
+    ranked = (
+        select(
+            AuditRecord.id,
+            func.row_number()
+            .over(partition_by=AuditRecord.entity_id, order_by=newest_first)
+            .label("place"),
+            func.count().over(partition_by=AuditRecord.entity_id).label("total"),
+        )
+        .where(
             AuditRecord.entity_type == HouseholdDocument.__tablename__,
             AuditRecord.entity_id.in_(ids),
             AuditRecord.action == OPENED,
         )
-        .order_by(AuditRecord.at.desc(), AuditRecord.id.desc())
-        .all()
+        .subquery()
     )
-    found: dict[int, list[AuditRecord]] = {pk: [] for pk in ids}
-    for row in rows:
+    rows = (
+        db.session.query(AuditRecord, ranked.c.total)
+        .join(ranked, ranked.c.id == AuditRecord.id)
+        .options(joinedload(AuditRecord.actor).lazyload("*"))
+        .filter(ranked.c.place <= latest)
+        .order_by(*newest_first)
+    )
+    found = {pk: Openings() for pk in ids}
+    for row, total in rows:
         found[row.entity_id].append(row)
+        found[row.entity_id].count = total
     return found

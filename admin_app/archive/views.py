@@ -25,7 +25,12 @@ from admin_app.archive.forms import WHOLE_HOUSEHOLD, DocumentForm
 from admin_app.auth.permissions import may
 from admin_app.extensions import db
 from admin_app.models import DocumentKind, HouseholdDocument, Resident
+from admin_app.panel.details import LatestPage, latest_shown
 from admin_app.services.errors import ServiceError
+
+# The newest documents shown at first; "Show older documents" asks for a page more.
+DOCUMENTS_PAGE = 20
+DOCUMENTS_MOST = 1000
 
 
 class ArchiveMixin:
@@ -45,7 +50,10 @@ class ArchiveMixin:
         may_add = operations.may_add(current_user, unit)
         if not (may_open or may_add):
             return None
-        documents = operations.documents_of(unit.id, resident.id if resident else None)
+        shown = latest_shown("documents", DOCUMENTS_PAGE, DOCUMENTS_MOST)
+        newest = operations.documents_of(unit.id, resident.id if resident else None, shown + 1)
+        documents = LatestPage(newest[:shown])
+        documents.more = len(newest) > shown
         form = None
         if may_add:
             kinds = [
@@ -64,6 +72,7 @@ class ArchiveMixin:
         see_openings = operations.may_see_openings(current_user)
         return {
             "documents": documents,
+            "page": DOCUMENTS_PAGE,
             "may_open": lambda d: operations.may_open(current_user, d),
             "openings": operations.openings(documents) if see_openings else None,
             "form": form,

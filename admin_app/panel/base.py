@@ -38,7 +38,7 @@ from admin_app.panel import export as exporting
 from admin_app.panel import export_copy
 from admin_app.panel import flask_admin_private as private
 from admin_app.panel.access import refuse
-from admin_app.panel.details import DetailsSectionsMixin
+from admin_app.panel.details import DetailsSectionsMixin, LatestPage, latest_shown
 from admin_app.panel.export_rows import CellWriter, records_in_order
 from admin_app.panel.fields import (
     DETAIL_FORMATTERS,
@@ -94,12 +94,6 @@ def joins_as_written():
     db.session.execute(text("SET LOCAL join_collapse_limit = 1"))
     yield
     db.session.execute(text("RESET join_collapse_limit"))
-
-
-class HistoryPage(list):
-    """A page of history entries; `more` says whether older entries were left out."""
-
-    more = False
 
 
 class SecureModelView(DetailsSectionsMixin, ListingMixin, PrivateHooks, ModelView):
@@ -457,9 +451,7 @@ class SecureModelView(DetailsSectionsMixin, ListingMixin, PrivateHooks, ModelVie
 
     def history_shown(self) -> int:
         """How many history entries the page shows: ?history=N, rounded to whole pages."""
-        asked = validation.record_id(request.args.get("history", "")) or self.HISTORY_PAGE
-        pages = -(-min(asked, self.HISTORY_MOST) // self.HISTORY_PAGE)
-        return max(pages, 1) * self.HISTORY_PAGE
+        return latest_shown("history", self.HISTORY_PAGE, self.HISTORY_MOST)
 
     def history_for(self, model, limit: int | None = None):
         """The latest `limit` entries (the page's, by default), newest first, and the records
@@ -477,7 +469,7 @@ class SecureModelView(DetailsSectionsMixin, ListingMixin, PrivateHooks, ModelVie
             .limit(limit + 1)
             .all()
         )
-        entries = HistoryPage(rows[:limit])
+        entries = LatestPage(rows[:limit])
         entries.more = len(rows) > limit
         self.load_history_links(entries)
         return entries

@@ -3,6 +3,10 @@ left out (an inquiry shows no empty complaint fields), so the record reads at a 
 
 from __future__ import annotations
 
+from flask import request
+
+from admin_app import validation
+
 
 def fields_of(groups) -> tuple[str, ...]:
     """Every field of a view's sections, in order: its details list and export columns."""
@@ -31,3 +35,19 @@ class DetailsSectionsMixin:
             if rows:
                 sections.append((title, rows))
         return sections
+
+
+class LatestPage(list):
+    """The latest entries of a list on a details page (its history, a household's documents);
+    `more` says whether older ones were left out."""
+
+    more = False
+
+
+def latest_shown(argument: str, page: int, most: int) -> int:
+    """How many entries of such a list the page shows: the request's ?<argument>=N, rounded up
+    to whole pages of `page` and at most `most`. Each "more" link asks for one page more, so a
+    page costs the same however long the list is."""
+    asked = validation.record_id(request.args.get(argument, "")) or page
+    pages = -(-min(asked, most) // page)
+    return max(pages, 1) * page
