@@ -20,6 +20,7 @@ from admin_app.auth.permissions import may
 from admin_app.auth.scope import estate_allowed
 from admin_app.extensions import db
 from admin_app.models import AuditRecord, DocumentKind, HouseholdDocument, Resident, Unit
+from admin_app.panel.details import Counted
 from admin_app.services import history, storage
 from admin_app.services.errors import Forbidden, NotFound, ServiceError
 
@@ -178,16 +179,10 @@ def documents_of(
     return query.limit(limit).all()
 
 
-class Openings(list):
-    """A document's latest openings; `count` is how many there are in all."""
-
-    count = 0
-
-
 OPENINGS_SHOWN = 5
 
 
-def openings(documents, latest: int = OPENINGS_SHOWN) -> dict[int, Openings]:
+def openings(documents, latest: int = OPENINGS_SHOWN) -> dict[int, Counted]:
     """Who opened each document and when, the newest `latest` of each with the count of all
     (for supervisors): one query, however often the documents were opened."""
     ids = [d.id for d in documents]
@@ -216,7 +211,7 @@ def openings(documents, latest: int = OPENINGS_SHOWN) -> dict[int, Openings]:
         .filter(ranked.c.place <= latest)
         .order_by(*newest_first)
     )
-    found = {pk: Openings() for pk in ids}
+    found = {pk: Counted() for pk in ids}
     for row, total in rows:
         found[row.entity_id].append(row)
         found[row.entity_id].count = total

@@ -6,7 +6,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import and_, not_, select
+from sqlalchemy.orm import joinedload, lazyload
 
 from admin_app import clock
 from admin_app.extensions import db
@@ -19,6 +20,7 @@ from admin_app.models import (
     TicketCategory,
     TicketStatus,
 )
+from admin_app.panel.details import Counted, first_rows
 from admin_app.services.errors import ServiceError
 
 # The offices' own names for them [001 四(二)4②]: records, stored as the offices write them.
@@ -54,33 +56,42 @@ def in_estate(estate_id: int, department: Department | None) -> Department | Non
     return department
 
 
+QUEUE_SHOWN = 20  # rows per table of a department's page; each says how many more there are
+
+
 @dataclass
 class Queue:
-    complaints: list
-    open_actions: list
-    overdue_actions: list
+    complaints: Counted
+    open_actions: Counted
+    overdue_actions: Counted
 
 
-def queue(department: Department) -> Queue:
+def queue(department: Department, shown: int = QUEUE_SHOWN) -> Queue:
     """What the department has on its plate: open complaints handed to it, and its actions
-    not yet verified, the overdue ones apart (oldest deadline first)."""
-    complaints = db.session.scalars(
-        select(Ticket)
-        .where(
+    not yet verified, the overdue ones apart (oldest deadline first). The first `shown` of
+    each with how many in all: three queries, however long a neglected queue grows."""
+    complaints = (
+        db.session.query(Ticket)
+        .options(lazyload("*"))
+        .filter(
             Ticket.department_id == department.id,
             Ticket.category == TicketCategory.complaint,
             Ticket.status.in_((*OPEN_TICKET, TicketStatus.resolved)),
         )
         .order_by(Ticket.complaint_due_at, Ticket.id)
-    ).all()
-    actions = db.session.scalars(
-        select(CorrectiveAction)
-        .where(
+    )
+    late = and_(CorrectiveAction.status == ActionStatus.open, CorrectiveAction.due_at < clock.now())
+    actions = (
+        db.session.query(CorrectiveAction)
+        .options(lazyload("*"), joinedload(CorrectiveAction.owner).lazyload("*"))
+        .filter(
             CorrectiveAction.department_id == department.id,
             CorrectiveAction.status.in_(OPEN_ACTION),
         )
         .order_by(CorrectiveAction.due_at, CorrectiveAction.id)
-    ).all()
-    now = clock.now()
-    late = [a for a in actions if a.status is ActionStatus.open and a.due_at < now]
-    return Queue(list(complaints), [a for a in actions if a not in late], late)
+    )
+    return Queue(
+        first_rows(complaints, shown),
+        first_rows(actions.filter(not_(late)), shown),
+        first_rows(actions.filter(late), shown),
+    )

@@ -4,6 +4,8 @@ seeing its own buttons and nothing of another estate."""
 
 from __future__ import annotations
 
+import html
+import re
 from datetime import timedelta
 
 import pytest
@@ -17,13 +19,14 @@ from admin_app.models import (
     Estate,
     Role,
     Severity,
+    Staff,
     Ticket,
     TicketCategory,
     TicketStatus,
     Validity,
 )
 
-from ..conftest import page_messages
+from ..conftest import page_messages, statements_run
 
 T = TicketStatus
 
@@ -246,3 +249,67 @@ def test_a_new_estate_is_offered_the_usual_departments(login, factories, in_app)
         estate = db.session.query(Estate).filter_by(code="NEW").one()
         names = {d.name for d in db.session.query(Department).filter_by(estate_id=estate.id)}
     assert names == {"工程部", "保洁部", "安保部", "客服部"}
+
+
+def _queue(world, in_app, complaints: int, late: int, waiting: int) -> None:
+    """Complaints handed to engineering, and its actions overdue and waiting, each action
+    owned by a person of its own."""
+    with in_app():
+        estate = db.session.get(Estate, world.a.id)
+        for _ in range(complaints):
+            ticket = Ticket(
+                estate_id=estate.id,
+                category=TicketCategory.complaint,
+                status=T.in_progress,
+                received_at=clock.now(),
+                description="噪音",
+                department_id=world.engineering,
+            )
+            db.session.add(ticket)
+        db.session.flush()
+        for n, due_in in enumerate([-1] * late + [2] * waiting):
+            owner = Staff(
+                username=f"owner{late}{waiting}{n}", name=f"责任人{n}", role=Role.technician
+            )
+            owner.set_password("irrelevant-9")
+            owner.estates = [estate]
+            db.session.add(owner)
+            db.session.flush()
+            db.session.add(
+                CorrectiveAction(
+                    estate_id=estate.id,
+                    ticket_id=ticket.id,
+                    number=f"{ticket.id}-Q{late}{waiting}{n}",
+                    what="更换楼道灯具",
+                    due_at=clock.now() + timedelta(days=due_in),
+                    department_id=world.engineering,
+                    owner_id=owner.id,
+                )
+            )
+        db.session.commit()
+
+
+def test_a_long_department_queue_shows_its_first_rows_and_how_many_more_at_the_same_cost(
+    app, login, world, in_app
+):
+    boss = login(world.supervisor)
+    url = f"/admin/department/details/?id={world.engineering}"
+
+    def read() -> tuple[str, int]:
+        with statements_run(app) as run:
+            page = text(boss.get(url))
+        return page, len(run)
+
+    _queue(world, in_app, complaints=1, late=1, waiting=1)
+    short, few = read()
+    assert '-more"' not in short
+    _queue(world, in_app, complaints=22, late=23, waiting=24)
+    page, many = read()
+    assert many == few  # the owners come with their actions, whatever their number
+    for table, rest in (("overdue-actions", 4), ("open-actions", 5), ("department-complaints", 3)):
+        rows = page.split(f'id="{table}"')[1].split("</table>")[0].count("<tr")
+        assert rows == 1 + 20, table  # the header and the first twenty
+        assert f"and {rest} more" in page.split(f'id="{table}-more"')[1].split("</p>")[0]
+    link = re.search(r'id="overdue-actions-more"><a href="([^"]+)"', page).group(1)
+    listed = text(boss.get(html.unescape(link)))
+    assert listed.count("/admin/corrective_action/details/?id=") == 24  # all the overdue ones
