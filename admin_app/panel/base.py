@@ -171,6 +171,10 @@ class SecureModelView(DetailsSectionsMixin, ListingMixin, PrivateHooks, ModelVie
             abort(403)
         return self.handle_action()
 
+    # Loader options for what a details template reads beyond the fields (a hand-in sheet's
+    # payments and their work orders): read with the record, not one query per row.
+    details_loads: tuple = ()
+
     # ---- scope -------------------------------------------------------------------------
     def scope(self, query):
         return scoped(query, self.model, current_user)
@@ -192,6 +196,7 @@ class SecureModelView(DetailsSectionsMixin, ListingMixin, PrivateHooks, ModelVie
             query = self._with_related(query, self.form_columns or ())
         elif request.endpoint == f"{self.endpoint}.details_view":
             query = self._with_related(query, self.column_details_list or ())
+            query = query.options(*self.details_loads)
         with joins_as_written():
             record = query.one_or_none()
         if record is None:

@@ -9,6 +9,7 @@ from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from markupsafe import Markup
+from sqlalchemy.orm import joinedload, lazyload, selectinload
 
 from admin_app import clock, validation
 from admin_app.auth.permissions import may
@@ -161,6 +162,11 @@ class HandInView(ActionsMixin, SecureModelView):
     machine = payments.HAND_IN
     record_actions = HAND_IN_ACTIONS
     details_template = "payments/hand_in_details.html"
+    details_loads = (
+        selectinload(CashHandIn.payments).options(
+            lazyload("*"), joinedload(Payment.work_order).lazyload("*")
+        ),
+    )
     column_labels = {**PAYMENT_LABELS, "number": _l("Number"), "by_method": _l("By method")}
     column_list = (
         "number",

@@ -166,6 +166,14 @@ class TicketView(PrintFormsMixin, AttachmentsMixin, ActionsMixin, SecureModelVie
     details_template = "admin/wuye/ticket_details.html"
     list_template = "admin/wuye/ticket_list.html"  # with the day's register to print
 
+    def get_one(self, id):
+        ticket = super().get_one(id)
+        if ticket.category is TicketCategory.complaint and request.endpoint == (
+            f"{self.endpoint}.details_view"
+        ):
+            complaints.load_records(ticket)
+        return ticket
+
     def complaint_history(self, ticket) -> tuple[list, list]:
         return complaints.recent_from_household(ticket)
 

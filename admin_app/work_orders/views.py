@@ -9,11 +9,12 @@ from flask_admin import expose
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from markupsafe import Markup
+from sqlalchemy.orm import joinedload, lazyload, selectinload
 
 from admin_app import clock
 from admin_app.attachments.views import AttachmentsMixin
 from admin_app.extensions import db
-from admin_app.models import WorkOrder
+from admin_app.models import WorkOrder, WorkOrderChase
 from admin_app.panel.actions.core import step_form
 from admin_app.panel.actions.pages import ActionsMixin
 from admin_app.panel.base import SecureModelView
@@ -76,6 +77,11 @@ def quote_line_list(view, context, model, name):
 class WorkOrderView(AttachmentsMixin, ActionsMixin, SecureModelView):
     resource = "work_order"
     details_template = "work_order/details.html"  # with the residents' chases
+    details_loads = (  # …and who logged each
+        selectinload(WorkOrder.chases).options(
+            lazyload("*"), joinedload(WorkOrderChase.logged_by).lazyload("*")
+        ),
+    )
     machine = WORK_ORDER
     record_actions = WORK_ORDER_ACTIONS
     column_labels = {**LABELS, "signature": _l("Signature"), "quote_lines": _l("Quote lines")}

@@ -16,7 +16,7 @@ import pytest
 from admin_app.extensions import db
 from admin_app.models import CashHandIn, HandInStatus, Payment, PaymentState, WorkOrder
 
-from ..conftest import page_messages
+from ..conftest import page_messages, statements_run
 from .support import PNG, close, collect, done_order, office
 
 DATA_URL = "data:image/png;base64," + base64.b64encode(PNG).decode()
@@ -229,3 +229,29 @@ def test_each_role_finds_the_money_screens_it_may_use_in_the_menu(factories, log
     )
     assert "/admin/cash_hand_in/hand_in/" not in menus["technician"]
     assert "/admin/cash_daily/" not in menus["technician"]
+
+
+def test_a_sheets_page_costs_the_same_for_one_payment_or_many(app, factories, login, in_app, w):
+    """The sheet's payments and their work orders are read with the sheet."""
+    desk, finance = login(w.reception), login(w.supervisor)
+
+    def sheet_page(payments: int) -> tuple[str, int]:
+        for n in range(payments):
+            collect(factories, in_app, w.a, w.tech2, str(10 + n), "cash")
+        with in_app():
+            ids = [
+                str(p.id)
+                for p in db.session.query(Payment).filter_by(estate_id=w.a.id, hand_in_id=None)
+            ]
+        form = {"collector": w.tech2.id, "estate": w.a.id, "payment": ids}
+        assert desk.post("/admin/cash_hand_in/hand_in/", form).status_code == 302
+        with in_app():
+            sheet_id = db.session.query(CashHandIn.id).order_by(CashHandIn.id.desc()).first()[0]
+        with statements_run(app) as run:
+            page = finance.get(f"/admin/cash_hand_in/details/?id={sheet_id}").get_data(as_text=True)
+        return page, len(run)
+
+    _, one = sheet_page(1)
+    page, many = sheet_page(12)
+    assert page.split('id="sheet-payments"')[1].split("</table>")[0].count("<tr>") == 1 + 12
+    assert many == one

@@ -14,6 +14,7 @@ from admin_app import clock
 from admin_app.extensions import db
 from admin_app.models import (
     ActionStatus,
+    ComplaintRound,
     CorrectiveAction,
     Department,
     Estate,
@@ -25,6 +26,7 @@ from admin_app.models import (
     TicketStatus,
     Validity,
 )
+from admin_app.models.work_order import Satisfaction
 
 from ..conftest import page_messages, statements_run
 
@@ -313,3 +315,58 @@ def test_a_long_department_queue_shows_its_first_rows_and_how_many_more_at_the_s
     link = re.search(r'id="overdue-actions-more"><a href="([^"]+)"', page).group(1)
     listed = text(boss.get(html.unescape(link)))
     assert listed.count("/admin/corrective_action/details/?id=") == 24  # all the overdue ones
+
+
+def test_a_complaints_page_reads_its_rounds_and_actions_with_whom_they_name(
+    app, login, world, factories, in_app
+):
+    """Each round and action names people (owner, revisited, done, verified by) and a
+    department; the page reads them with the rounds and actions, however many there are."""
+    boss = login(world.supervisor)
+
+    def page_of(rounds: int, actions: int) -> tuple[str, int]:
+        ticket = complaint(factories, world.a, status=T.in_progress)
+        people = [factories.staff(Role.supervisor, estates=[world.a]) for _ in range(4)]
+        with in_app():
+            department = Department(estate_id=world.a.id, name=f"部门{ticket.id}")
+            db.session.add(department)
+            db.session.flush()
+            for n in range(1, rounds + 1):
+                db.session.add(
+                    ComplaintRound(
+                        estate_id=world.a.id,
+                        ticket_id=ticket.id,
+                        number=n,
+                        owner_id=people[n % 4].id,
+                        outcome=Satisfaction.unsatisfied,
+                        resident_words="还是吵",
+                        revisited_at=clock.now(),
+                        revisited_by_id=people[(n + 1) % 4].id,
+                    )
+                )
+            for n in range(actions):
+                db.session.add(
+                    CorrectiveAction(
+                        estate_id=world.a.id,
+                        ticket_id=ticket.id,
+                        number=f"{ticket.id}-R{n}",
+                        what="更换楼道灯具",
+                        due_at=clock.now(),
+                        department_id=department.id if n else world.engineering,
+                        owner_id=people[n % 4].id,
+                        status=ActionStatus.verified,
+                        done_at=clock.now(),
+                        done_by_id=people[(n + 1) % 4].id,
+                        verified_at=clock.now(),
+                        verified_by_id=people[(n + 2) % 4].id,
+                    )
+                )
+            db.session.commit()
+        with statements_run(app) as run:
+            page = text(boss.get(f"/admin/ticket/details/?id={ticket.id}"))
+        return page, len(run)
+
+    _, few = page_of(rounds=1, actions=1)
+    page, many = page_of(rounds=3, actions=4)
+    assert page.count('id="action-row-') == 4 and "部门" in page
+    assert many == few

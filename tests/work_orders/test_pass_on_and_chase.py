@@ -23,6 +23,8 @@ from admin_app.services import statistics as stats
 from admin_app.services.errors import ServiceError
 from admin_app.work_orders import operations as work_orders
 
+from ..conftest import statements_run
+
 S = WorkOrderStatus
 P = Trade.plumbing
 
@@ -173,3 +175,27 @@ def test_a_chase_is_refused_without_a_caller_on_a_closed_order_and_for_a_technic
     assert response.status_code == 200  # the form again, saying why; nothing logged
     tech = login(team.tech)
     assert tech.get(f"/admin/work_order/act/chase/?id={team.order.id}").status_code == 403
+
+
+def test_an_orders_page_reads_its_chases_and_who_logged_them_at_once(
+    app, team, factories, login, in_app
+):
+    """However many chases and however many people logged them, the page costs the same."""
+    supervisor = login(team.supervisor)
+    url = f"/admin/work_order/details/?id={team.order.id}"
+
+    def log(*people, total: int) -> int:
+        with in_app():
+            order = db.session.get(WorkOrder, team.order.id)
+            for person in people:
+                work_orders.log_chase(order, db.session.get(Staff, person.id), note="催")
+            db.session.commit()
+        with statements_run(app) as run:
+            page = supervisor.get(url).get_data(as_text=True)
+        assert f'id="chase-count">{total}<' in page
+        assert all(f"logged by {p.name}" in page for p in people)
+        return len(run)
+
+    one = log(team.desk, total=1)
+    desks = [factories.staff(Role.receptionist, estates=[team.a]) for _ in range(3)]
+    assert log(*desks, team.supervisor, total=5) == one
