@@ -12,6 +12,7 @@ from datetime import date, datetime, time, timedelta
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, or_
+from sqlalchemy.orm import joinedload, lazyload, selectinload
 
 from admin_app import clock
 from admin_app.auth.permissions import may
@@ -399,6 +400,17 @@ def add_entry(actor, shift: DutyShift, *, text: str, at: datetime | None = None)
         db.session.add(entry)
         db.session.flush()
     return entry
+
+
+def load_entries(shift: DutyShift) -> None:
+    """The shift's log with who wrote each line (a supervisor's among the guard's), in one
+    query: the shift is in the session already, so only its entries are filled."""
+    db.session.query(DutyShift).filter(DutyShift.id == shift.id).options(
+        lazyload("*"),
+        selectinload(DutyShift.entries).options(
+            lazyload("*"), joinedload(DutyLogEntry.written_by).lazyload("*")
+        ),
+    ).one()
 
 
 def tickets_in_shift(shift: DutyShift) -> list[Ticket]:

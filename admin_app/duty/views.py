@@ -115,6 +115,7 @@ def shift_log(shift_id: int):
 def _log_context(shift) -> dict:
     if shift is None:
         return {"shift": None}
+    duty.load_entries(shift)
     mine = shift.staff_id == current_user.id
     writes = mine or may(current_user, "duty_shift.plan")
     following = duty.next_shift(shift)

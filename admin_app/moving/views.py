@@ -19,6 +19,7 @@ from flask import abort, current_app, flash, redirect, request, url_for
 from flask_admin import expose
 from flask_babel import gettext
 from flask_login import current_user
+from sqlalchemy.orm import joinedload
 
 from admin_app import clock, validation
 from admin_app.attachments.views import AttachmentsMixin
@@ -79,7 +80,16 @@ class MoveInView(AttachmentsMixin, SecurePage):
             MoveIn.estate_id == estate.id, MoveIn.stage.in_([stage] if stage else moving.OPEN)
         )
         total = query.count()
-        rows = query.order_by(MoveIn.id).offset((page - 1) * PAGE_SIZE).limit(PAGE_SIZE).all()
+        # Each row names its unit and resident: read with the rows, not two queries a row.
+        rows = (
+            query.options(
+                joinedload(MoveIn.unit).lazyload("*"), joinedload(MoveIn.resident).lazyload("*")
+            )
+            .order_by(MoveIn.id)
+            .offset((page - 1) * PAGE_SIZE)
+            .limit(PAGE_SIZE)
+            .all()
+        )
         counts = dict(
             db.session.query(MoveIn.stage, db.func.count())
             .filter(MoveIn.estate_id == estate.id, MoveIn.stage.in_(moving.OPEN))

@@ -58,7 +58,7 @@ def my_cash():
         return redirect(url_for(".my_cash"))
     held = []
     for estate in estates:
-        listed = payments.held_by(current_user.id, estate.id).all()
+        listed = payments.with_orders(payments.held_by(current_user.id, estate.id)).all()
         if listed:
             total = sum(p.amount for p in listed)
             held.append((estate, listed, payments.by_method(listed), total))

@@ -239,7 +239,9 @@ class HandInView(ActionsMixin, SecureModelView):
                 db.session.commit()
                 flash(gettext("Hand-in sheet %(number)s written.", number=sheet.number), "success")
                 return redirect(url_for(".details_view", id=sheet.id))
-        listed = payments.held_by(collector.id, estate.id).all() if collector is not None else []
+        listed = []
+        if collector is not None:
+            listed = payments.with_orders(payments.held_by(collector.id, estate.id)).all()
         return self.render(
             "payments/hand_in_new.html",
             held=held,

@@ -7,6 +7,7 @@ from flask_admin import expose
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from markupsafe import Markup
+from sqlalchemy.orm import joinedload, lazyload, selectinload
 
 from admin_app.attachments.views import AttachmentsMixin
 from admin_app.models import Renovation, RenovationInspection, RenovationStatus
@@ -53,6 +54,11 @@ def worker_pass_list(view, context, model, name):
 class RenovationView(RenovationPrintsMixin, AttachmentsMixin, ActionsMixin, SecureModelView):
     resource = "renovation"
     details_template = "admin/wuye/renovation_details.html"
+    details_loads = (  # the inspections list names each inspector
+        selectinload(Renovation.inspections).options(
+            lazyload("*"), joinedload(RenovationInspection.inspector).lazyload("*")
+        ),
+    )
     machine = renovations.RENOVATION
     record_actions = RENOVATION_ACTIONS
     column_labels = {

@@ -7,12 +7,13 @@ from datetime import date, datetime, timedelta
 from flask import abort, request
 from flask_admin import expose
 from flask_login import current_user
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import joinedload, lazyload
 
 from admin_app import clock
 from admin_app.auth.scope import scoped
 from admin_app.extensions import db
 from admin_app.models import Estate, Ticket, TicketCategory
+from admin_app.tickets import complaints
 
 
 def day_of(text: str | None) -> date:
@@ -28,7 +29,12 @@ def register_rows(estate_id: int, day: date) -> list[Ticket]:
     start = datetime.combine(day, datetime.min.time())
     return (
         db.session.query(Ticket)
-        .options(joinedload(Ticket.unit), joinedload(Ticket.received_by))
+        .options(
+            lazyload("*"),
+            joinedload(Ticket.unit).lazyload("*"),
+            joinedload(Ticket.received_by).lazyload("*"),
+            joinedload(Ticket.assignee).lazyload("*"),
+        )
         .filter(
             Ticket.estate_id == estate_id,
             Ticket.received_at >= start,
@@ -47,6 +53,7 @@ class PrintFormsMixin:
         ticket = self.get_one(request.args.get("id"))
         if ticket.category is not TicketCategory.complaint:
             abort(404)
+        complaints.load_records(ticket)
         return ticket
 
     def _printed(self, template: str, **context):
