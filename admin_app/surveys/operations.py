@@ -7,7 +7,9 @@ import secrets
 from datetime import date
 
 from flask_babel import lazy_gettext as _l
+from sqlalchemy import false
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import contains_eager
 
 from admin_app import clock
 from admin_app.extensions import db
@@ -22,7 +24,7 @@ from admin_app.models import (
     SurveyHousehold,
     Unit,
 )
-from admin_app.services import history
+from admin_app.services import history, unit_reader
 from admin_app.services.errors import ServiceError
 from admin_app.services.reminders.channels import sms_provider
 from admin_app.surveys.questionnaire import DEFAULT, QUESTIONS
@@ -51,6 +53,28 @@ def contact_phone(unit_id: int) -> str | None:
     )
     residents.sort(key=lambda r: r.role is not ResidentRole.owner)
     return residents[0].phone if residents else None
+
+
+HOUSEHOLDS_PAGE = 50
+
+
+def households_page(
+    survey: Survey, unit_text: str = "", page: int = 0, size: int = HOUSEHOLDS_PAGE
+) -> tuple[list[SurveyHousehold], bool]:
+    """One page of the survey's households, in the order they were drawn, with their units;
+    only those of the units a text names ("3-1-601", "601") when given: the desk finds the
+    household of the paper form in hand. And whether another page follows."""
+    query = (
+        db.session.query(SurveyHousehold)
+        .join(Unit, SurveyHousehold.unit_id == Unit.id)
+        .options(contains_eager(SurveyHousehold.unit).lazyload("*"))
+        .filter(SurveyHousehold.survey_id == survey.id)
+    )
+    if unit_text.strip():
+        named = unit_reader.condition(unit_text)
+        query = query.filter(named if named is not None else false())
+    rows = query.order_by(SurveyHousehold.id).offset(page * size).limit(size + 1).all()
+    return rows[:size], len(rows) > size
 
 
 def create(

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 
-from sqlalchemy import func
+from sqlalchemy import case, func
 
 from admin_app.extensions import db
 from admin_app.models import Satisfaction, Survey, SurveyAnswer, SurveyHousehold, Unit
@@ -59,24 +59,49 @@ def _building_key(name: str):
 
 
 def results(survey: Survey) -> Results:
-    households = (
-        db.session.query(func.count(SurveyHousehold.id))
-        .filter(SurveyHousehold.survey_id == survey.id)
-        .scalar()
-    )
-    answered = (
-        db.session.query(func.count(SurveyHousehold.id))
-        .filter(SurveyHousehold.survey_id == survey.id, SurveyHousehold.answered_at.isnot(None))
-        .scalar()
-    )
+    return results_of([survey])[0]
+
+
+def results_of(surveys) -> list[Results]:
+    """Each survey's figures, in the order given: two queries for all of them (the survey
+    list, the year-on-year table and the statistics show one per estate and year)."""
+    surveys = list(surveys)
+    ids = [s.id for s in surveys]
+    if not ids:
+        return []
+    answered_at = SurveyHousehold.answered_at
+    counts = {
+        survey_id: (households, answered or 0)
+        for survey_id, households, answered in db.session.query(
+            SurveyHousehold.survey_id,
+            func.count(SurveyHousehold.id),
+            func.sum(case((answered_at.isnot(None), 1), else_=0)),
+        )
+        .filter(SurveyHousehold.survey_id.in_(ids))
+        .group_by(SurveyHousehold.survey_id)
+    }
     rows = (
-        db.session.query(Unit.building, SurveyAnswer.question, SurveyAnswer.rating, func.count())
+        db.session.query(
+            SurveyHousehold.survey_id,
+            Unit.building,
+            SurveyAnswer.question,
+            SurveyAnswer.rating,
+            func.count(),
+        )
         .join(SurveyHousehold, SurveyAnswer.household_id == SurveyHousehold.id)
         .join(Unit, SurveyHousehold.unit_id == Unit.id)
-        .filter(SurveyHousehold.survey_id == survey.id)
-        .group_by(Unit.building, SurveyAnswer.question, SurveyAnswer.rating)
-        .all()
+        .filter(SurveyHousehold.survey_id.in_(ids))
+        .group_by(
+            SurveyHousehold.survey_id, Unit.building, SurveyAnswer.question, SurveyAnswer.rating
+        )
     )
+    ratings: dict[int, list] = {pk: [] for pk in ids}
+    for survey_id, *row in rows:
+        ratings[survey_id].append(row)
+    return [_figures(s, *counts.get(s.id, (0, 0)), ratings[s.id]) for s in surveys]
+
+
+def _figures(survey: Survey, households: int, answered: int, rows) -> Results:
     overall = Tally("")
     questions = {code: Tally(label(code)) for code in survey.question_codes}
     buildings: dict[str, Tally] = {}
@@ -100,7 +125,7 @@ def years(estate_id: int) -> list[Results]:
     surveys = (
         db.session.query(Survey).filter(Survey.estate_id == estate_id).order_by(Survey.year.desc())
     )
-    return [results(s) for s in surveys]
+    return results_of(surveys)
 
 
 def of_year(estate_ids: list[int], year: int) -> list[Results]:
@@ -112,4 +137,4 @@ def of_year(estate_ids: list[int], year: int) -> list[Results]:
         .filter(Survey.estate_id.in_(estate_ids), Survey.year == year)
         .order_by(Survey.estate_id)
     )
-    return [results(s) for s in surveys]
+    return results_of(surveys)

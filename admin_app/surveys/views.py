@@ -15,6 +15,7 @@ from admin_app.extensions import db
 from admin_app.models import AnswerChannel, Estate, Survey, SurveyHousehold
 from admin_app.panel.access import SecurePage
 from admin_app.panel.export import xlsx_stream
+from admin_app.services import unit_reader
 from admin_app.services.errors import ServiceError
 from admin_app.services.reminders.channels import mask_phone, sms_enabled
 from admin_app.surveys import links, results
@@ -25,6 +26,9 @@ from admin_app.surveys.questionnaire import NATIONAL, QUESTIONS, RATINGS, TARGET
 
 def percent(value) -> str:
     return "—" if value is None else f"{value * 100:.1f}%"
+
+
+MAX_PAGE = 1000  # a page number past any survey's households (50 a page) is not asked for
 
 
 class SurveyView(SecurePage):
@@ -78,7 +82,7 @@ class SurveyView(SecurePage):
         found = scoped(db.session.query(Survey), Survey, current_user).order_by(
             Survey.year.desc(), Survey.id
         )
-        rows = [results.results(s) for s in found]
+        rows = results.results_of(found)
         return self.render(
             "admin/wuye/surveys.html", form=form, rows=rows, percent=percent, target=TARGET
         )
@@ -86,9 +90,16 @@ class SurveyView(SecurePage):
     @expose("/<int:survey_id>/")
     def survey(self, survey_id: int):
         survey = self._survey(survey_id)
+        unit_text = request.args.get("unit", "")[: unit_reader.MAX_TEXT]
+        page = min(max(request.args.get("page", 0, type=int), 0), MAX_PAGE)
+        households, more = surveys.households_page(survey, unit_text, page)
         return self.render(
             "admin/wuye/survey.html",
             survey=survey,
+            households=households,
+            unit_text=unit_text,
+            page=page,
+            more=more,
             figures=results.results(survey),
             years=results.years(survey.estate_id),
             ratings=RATINGS,
@@ -125,7 +136,7 @@ class SurveyView(SecurePage):
                 flash(str(error), "error")
             else:
                 flash(gettext("Answers saved for %(unit)s.", unit=household.unit.label), "success")
-                return redirect(url_for(".survey", survey_id=survey.id))
+                return redirect(url_for(".survey", survey_id=survey.id, entered=1))
         elif request.method == "POST" and household.answered_at is not None:
             flash(
                 gettext("This household has answered already; one answer per household."), "error"

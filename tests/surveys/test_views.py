@@ -9,12 +9,14 @@ from datetime import timedelta
 
 import pytest
 from openpyxl import load_workbook
+from sqlalchemy import insert
 
 from admin_app import clock
 from admin_app.extensions import db
-from admin_app.models import Role, Survey, SurveyHousehold
+from admin_app.models import Occupancy, Role, Survey, SurveyHousehold, Unit
 from admin_app.surveys import operations as surveys
 
+from ..conftest import statements_run
 from .conftest import household_ids
 
 QUESTIONS = ("reception", "repairs", "cleaning", "security", "greenery", "overall")
@@ -213,3 +215,77 @@ def test_the_statistics_tile_says_its_source_and_shows_the_survey(
     assert "Source: revisits after repairs, not the yearly residents survey." in html
     assert f"Yearly survey {clock.today().year}, 甲小区: 83.3%" in html
     assert f'href="/admin/surveys/{survey_id}/"' in html
+
+
+def _flats(app, estate, building: str, rooms: int) -> None:
+    with app.app_context():
+        db.session.execute(
+            insert(Unit),
+            [
+                {
+                    "estate_id": estate.id,
+                    "building": building,
+                    "entrance": "1",
+                    "floor": 1,
+                    "room": str(101 + n),
+                    "occupancy": Occupancy.occupied,
+                }
+                for n in range(rooms)
+            ],
+        )
+        db.session.commit()
+
+
+def test_the_desk_finds_a_paper_forms_flat_among_many_households(
+    factories, login, app, make_survey
+):
+    """A survey of every occupied flat lists them a page at a time at the same cost, and the
+    desk finds the flat of the form in hand by typing it; back from entering its answers, the
+    cursor is in the box for the next one."""
+    small, large = factories.estate(), factories.estate()
+    _flats(app, small, "5", 3)
+    _flats(app, large, "5", 60)
+    desk = login(factories.staff(Role.receptionist, estates=[small, large]))
+
+    def read(url: str) -> tuple[str, int]:
+        with statements_run(app) as run:
+            page = desk.get(url).get_data(as_text=True)
+        return page, len(run)
+
+    small_url = f"/admin/surveys/{make_survey(small)}/"
+    url = f"/admin/surveys/{make_survey(large)}/"
+    desk.get(small_url)
+    _, few = read(small_url)
+    first, many = read(url)
+    assert many == few
+    assert first.count("Enter answers<span") == 50 and 'id="households-next"' in first
+    rest = desk.get(url + "?page=1").get_data(as_text=True)
+    assert rest.count("Enter answers<span") == 10 and 'id="households-previous"' in rest
+    assert 'id="households-next"' not in rest
+    found = desk.get(url + "?unit=5-1-137").get_data(as_text=True)
+    assert found.count("Enter answers<span") == 1
+    household = found.split("/households/")[1].split("/")[0]
+    missing = desk.get(url + "?unit=9-9-909").get_data(as_text=True)
+    assert "No household of this survey is in that unit." in missing
+    entered = desk.post(f"{url}households/{household}/", entry())
+    assert entered.status_code == 302
+    back = desk.get(entered.headers["Location"]).get_data(as_text=True)
+    assert 'id="household-unit"' in back and "autofocus" in back.split('id="household-unit"')[1]
+
+
+def test_the_survey_list_costs_the_same_for_one_survey_or_many(
+    factories, login, world, app, make_survey
+):
+    director = login(factories.staff(Role.director, all_estates=True))
+    make_survey(world.a, year=2026)
+    director.get("/admin/surveys/")
+    with statements_run(app) as run:
+        director.get("/admin/surveys/")
+    one = len(run)
+    for year in (2023, 2024, 2025):
+        make_survey(world.a, year=year)
+    make_survey(world.b, year=2026)
+    with statements_run(app) as run:
+        page = director.get("/admin/surveys/").get_data(as_text=True)
+    assert len(run) == one
+    assert all(str(year) in page for year in (2023, 2024, 2025, 2026))
