@@ -8,6 +8,7 @@ from datetime import datetime
 import pytest
 from openpyxl import load_workbook
 
+from admin_app.extensions import db
 from admin_app.models import Channel, Role, TicketCategory, TicketStatus
 from admin_app.services import statistics as stats
 
@@ -147,6 +148,29 @@ def test_per_estate_rows_and_the_estates_asked(in_app, data):
     ]
     assert both["summary"]["at_once"] == 2
     assert only_b["summary"]["contacts"] == 1 and only_b["summary"]["median_hours"] == 0.5
+    # Each estate's month has its own median: a's of 1/6, 1, 4 and 6 hours, b's one ticket.
+    assert [r["median_hours"] for r in both["per_month"]] == [pytest.approx(2.5), 0.5]
+
+
+def test_the_database_and_the_panel_count_the_same_medians(in_app, data):
+    """PostgreSQL counts the medians itself; they equal those counted here from the times."""
+    reception = stats.reception
+    with in_app():
+        for text in (NOVEMBER, "2026", "2026-Q4"):
+            period = stats.parse_period(text)
+            quarters = reception.quarters_up_to(period)
+            months = reception.months_spanning([period, *quarters])
+            inside = reception.buckets_within(months, period)
+            in_quarters = [reception.buckets_within(months, q) for q in quarters]
+            asked = ([data.a.id, data.b.id], months, inside, in_quarters)
+            here = reception._medians_counted_here(*asked)
+            assert here.period is not None and here.per_month
+            if db.session.get_bind().dialect.name != "postgresql":
+                continue  # SQLite counts them here only
+            there = reception._medians_counted_there(*asked)
+            assert there.per_month == pytest.approx(here.per_month), text
+            assert there.per_quarter == pytest.approx(here.per_quarter), text
+            assert there.period == pytest.approx(here.period), text
 
 
 def test_the_page_and_its_workbook(login, factories, data):
