@@ -27,7 +27,7 @@ DEPARTMENT_LABELS = {
     "head": _l("Head of department"),
     "members": _l("Members"),
     "what": _l("What is to be done"),
-    "owner": _l("Owner"),
+    "owner": _l("Responsible person"),  # staff, not the unit's owner (业主)
     "department": _l("Department"),
     "due_at": _l("Due by"),
     "done_at": _l("Done at"),
