@@ -93,6 +93,8 @@ class SurveyView(SecurePage):
         unit_text = request.args.get("unit", "")[: unit_reader.MAX_TEXT]
         page = min(max(request.args.get("page", 0, type=int), 0), MAX_PAGE)
         households, more = surveys.households_page(survey, unit_text, page)
+        years = results.years(survey.estate_id)  # this survey's figures among them
+        figures = next((y for y in years if y.survey.id == survey.id), None)
         return self.render(
             "admin/wuye/survey.html",
             survey=survey,
@@ -100,8 +102,8 @@ class SurveyView(SecurePage):
             unit_text=unit_text,
             page=page,
             more=more,
-            figures=results.results(survey),
-            years=results.years(survey.estate_id),
+            figures=figures or results.results(survey),
+            years=years,
             ratings=RATINGS,
             percent=percent,
             target=TARGET,
