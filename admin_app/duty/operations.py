@@ -414,9 +414,11 @@ def load_entries(shift: DutyShift) -> None:
 
 
 def tickets_in_shift(shift: DutyShift) -> list[Ticket]:
-    """Every call, visit or report the desk logged for the estate while the shift ran."""
+    """Every call, visit or report the desk logged for the estate while the shift ran (its
+    own columns: the log names each by number, category and state)."""
     return (
         db.session.query(Ticket)
+        .options(lazyload("*"))
         .filter(
             Ticket.estate_id == shift.estate_id,
             Ticket.received_at >= shift.starts_at,
