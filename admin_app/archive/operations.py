@@ -20,9 +20,9 @@ from admin_app.auth.permissions import may
 from admin_app.auth.scope import estate_allowed
 from admin_app.extensions import db
 from admin_app.models import AuditRecord, DocumentKind, HouseholdDocument, Resident, Unit
-from admin_app.panel.details import Counted
 from admin_app.services import history, storage
 from admin_app.services.errors import Forbidden, NotFound, ServiceError
+from admin_app.services.first_rows import Counted
 
 NOTE_MAX = 200
 OPENED = "open_document"

@@ -4,7 +4,6 @@ left out (an inquiry shows no empty complaint fields), so the record reads at a 
 from __future__ import annotations
 
 from flask import request
-from sqlalchemy import func
 
 from admin_app import validation
 
@@ -36,21 +35,6 @@ class DetailsSectionsMixin:
             if rows:
                 sections.append((title, rows))
         return sections
-
-
-class Counted(list):
-    """The first rows of a list on a details page; `count` is how many there are in all."""
-
-    count = 0
-
-
-def first_rows(query, limit: int) -> Counted:
-    """The query's first `limit` rows with the count of all (a window function: one query).
-    The query selects one entity; its order and options are the caller's."""
-    rows = query.add_columns(func.count().over()).limit(limit).all()
-    found = Counted(row[0] for row in rows)
-    found.count = rows[0][1] if rows else 0
-    return found
 
 
 class LatestPage(list):

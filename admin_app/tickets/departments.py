@@ -20,8 +20,8 @@ from admin_app.models import (
     TicketCategory,
     TicketStatus,
 )
-from admin_app.panel.details import Counted, first_rows
 from admin_app.services.errors import ServiceError
+from admin_app.services.first_rows import Counted, first_rows
 
 # The offices' own names for them [001 四(二)4②]: records, stored as the offices write them.
 USUAL = ("工程部", "保洁部", "安保部", "客服部")
