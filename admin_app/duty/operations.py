@@ -29,7 +29,7 @@ from admin_app.models import (
     SwapStatus,
     Ticket,
 )
-from admin_app.services import handoffs, history
+from admin_app.services import eager, handoffs, history
 from admin_app.services.errors import ServiceError
 from admin_app.services.reminders.handoff_kinds import (
     DUTY_HANDOVER,
@@ -404,13 +404,13 @@ def add_entry(actor, shift: DutyShift, *, text: str, at: datetime | None = None)
 
 def load_entries(shift: DutyShift) -> None:
     """The shift's log with who wrote each line (a supervisor's among the guard's), in one
-    query: the shift is in the session already, so only its entries are filled."""
-    db.session.query(DutyShift).filter(DutyShift.id == shift.id).options(
-        lazyload("*"),
+    query."""
+    eager.load_into(
+        shift,
         selectinload(DutyShift.entries).options(
             lazyload("*"), joinedload(DutyLogEntry.written_by).lazyload("*")
         ),
-    ).one()
+    )
 
 
 def tickets_in_shift(shift: DutyShift) -> list[Ticket]:

@@ -135,25 +135,23 @@ def _sections(wanted: list[tuple[Source, object]], user, limit: int) -> list[Sec
 
     if not wanted:  # a role that may view none of the kinds
         return []
+    kinds = [(source, conditions(source, clause)) for source, clause in wanted]
     counts = db.session.execute(
         select(
             *(
-                select(func.count())
-                .select_from(source.model)
-                .where(*conditions(source, clause))
-                .scalar_subquery()
-                for source, clause in wanted
+                select(func.count()).select_from(source.model).where(*where).scalar_subquery()
+                for source, where in kinds
             )
         )
     ).one()
     sections = []
-    for (source, clause), count in zip(wanted, counts, strict=True):
+    for (source, where), count in zip(kinds, counts, strict=True):
         records = []
         if count:
             # Only the record itself: the rows show its own columns, never a related record's.
             records = (
                 db.session.query(source.model)
-                .filter(*conditions(source, clause))
+                .filter(*where)
                 .options(lazyload("*"))
                 .order_by(*source.newest())
                 .limit(limit)

@@ -94,7 +94,7 @@ class SurveyView(SecurePage):
         page = min(max(request.args.get("page", 0, type=int), 0), MAX_PAGE)
         households, more = surveys.households_page(survey, unit_text, page)
         years = results.years(survey.estate_id)  # this survey's figures among them
-        figures = next((y for y in years if y.survey.id == survey.id), None)
+        figures = next(y for y in years if y.survey.id == survey.id)
         return self.render(
             "admin/wuye/survey.html",
             survey=survey,
@@ -102,7 +102,7 @@ class SurveyView(SecurePage):
             unit_text=unit_text,
             page=page,
             more=more,
-            figures=figures or results.results(survey),
+            figures=figures,
             years=years,
             ratings=RATINGS,
             percent=percent,

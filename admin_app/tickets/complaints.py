@@ -40,7 +40,7 @@ from admin_app.models import (
     Validity,
 )
 from admin_app.models.work_order import Satisfaction
-from admin_app.services import handoffs
+from admin_app.services import eager, handoffs
 from admin_app.services.errors import ServiceError
 from admin_app.tickets import departments
 from admin_app.tickets.corrective import unverified
@@ -132,12 +132,11 @@ def load_records(ticket: Ticket) -> None:
             if hasattr(model, name)
         ]
 
-    # The ticket is in the session already: only its two unloaded collections are filled.
-    db.session.query(Ticket).filter(Ticket.id == ticket.id).options(
-        lazyload("*"),
+    eager.load_into(
+        ticket,
         selectinload(Ticket.rounds).options(lazyload("*"), *named(ComplaintRound)),
         selectinload(Ticket.actions).options(lazyload("*"), *named(CorrectiveAction)),
-    ).one()
+    )
 
 
 def classify(
