@@ -13,12 +13,13 @@ import re
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import event, insert, select
+from sqlalchemy import insert, select
 
 from admin_app import clock
 from admin_app.extensions import db
 from admin_app.models import AuditRecord, Role, Staff, Unit
-from tests.conftest import picked
+
+from ..conftest import picked, statements_run
 
 MANY = 200
 _calls = itertools.count()
@@ -94,19 +95,9 @@ def _queries_for(app, c, url: str) -> tuple[int, str]:
 
 
 def _statements_for(app, c, url: str) -> tuple[list[str], str]:
-    statements: list[str] = []
-
-    def count(conn, cursor, statement, parameters, context, executemany):
-        statements.append(statement)
-
-    with app.app_context():
-        engine = db.engine
-    event.listen(engine, "before_cursor_execute", count)
-    try:
+    with statements_run(app) as statements:
         response = c.get(url)
         page = response.get_data(as_text=True)
-    finally:
-        event.remove(engine, "before_cursor_execute", count)
     assert response.status_code == 200, url
     return statements, page
 

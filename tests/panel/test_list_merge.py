@@ -8,10 +8,11 @@ import re
 from datetime import datetime, timedelta
 
 import pytest
-from sqlalchemy import event
 
 from admin_app.extensions import db
 from admin_app.models import Resident, Role, TicketCategory, TicketStatus
+
+from ..conftest import statements_run
 
 START = datetime(2026, 11, 2, 9, 0)
 
@@ -73,18 +74,8 @@ def test_pages_of_several_estates_follow_one_order(
 
 
 def _statements_of(app, client, url: str) -> list[str]:
-    with app.app_context():
-        engine = db.engine
-    sent: list[str] = []
-
-    def keep(conn, cursor, statement, *_):
-        sent.append(statement)
-
-    event.listen(engine, "before_cursor_execute", keep)
-    try:
+    with statements_run(app) as sent:
         assert client.get(url).status_code == 200
-    finally:
-        event.remove(engine, "before_cursor_execute", keep)
     return sent
 
 

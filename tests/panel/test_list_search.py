@@ -11,6 +11,8 @@ import pytest
 
 from admin_app.models import GateResult, PassKind, Role
 
+from ..conftest import statements_run
+
 
 @pytest.fixture
 def desk(factories, login):
@@ -59,9 +61,7 @@ def test_a_residents_phone_is_looked_up_first_and_the_tickets_matched_by_id(
     """PostgreSQL used no index for a resident subquery OR-ed with the caller's columns: it
     read every ticket (3-5 s at a million). The residents are read first, the tickets then
     matched by their ids; beyond RELATED_MATCHES residents the subquery is kept."""
-    from sqlalchemy import event
 
-    from admin_app.extensions import db
     from admin_app.panel import listing
 
     estate, _, c = desk
@@ -69,23 +69,13 @@ def test_a_residents_phone_is_looked_up_first_and_the_tickets_matched_by_id(
     for n, name in enumerate(("赵一", "赵二")):
         caller = factories.resident(unit, name=name, phone=f"1397777000{n}")
         factories.ticket(estate, resident_id=caller.id, reporter_name=f"{name}报修")
-    statements = []
-    with app.app_context():
-        engine = db.engine
-
-    def seen(conn, cursor, statement, *args):
-        statements.append(statement)
-
-    event.listen(engine, "before_cursor_execute", seen)
-    try:
+    with statements_run(app) as statements:
         shown = ("赵一报修", "赵二报修")
         assert _shown(c, "/admin/ticket/?search=1397777", shown) == set(shown)
         on_tickets = [s for s in statements if "FROM ticket" in s and "resident_id IN" in s]
         assert on_tickets and not any("FROM resident" in s for s in on_tickets)
         monkeypatch.setattr(listing, "RELATED_MATCHES", 1)  # more match than are looked up
         assert _shown(c, "/admin/ticket/?search=1397777", shown) == set(shown)
-    finally:
-        event.remove(engine, "before_cursor_execute", seen)
 
 
 def test_vehicle_passes_by_plate_any_part_or_its_first_characters(desk, factories):
@@ -148,10 +138,7 @@ def test_hundreds_of_matches_are_ordered_from_their_ids_not_by_walking_the_list(
     # testing each row, through 64k rows (100 ms), when the count had read the ids already.
     from datetime import timedelta
 
-    from sqlalchemy import event
-
     from admin_app import clock
-    from admin_app.extensions import db
 
     estate, _, c = desk
     now = clock.now()
@@ -159,17 +146,9 @@ def test_hundreds_of_matches_are_ordered_from_their_ids_not_by_walking_the_list(
     for i, ago in enumerate(minutes):
         factories.ticket(estate, reporter_name=f"张{i}", received_at=now - timedelta(minutes=ago))
     factories.ticket(estate, reporter_name="李五", received_at=now)
-    sent: list[str] = []
-
-    def keep(conn, cursor, statement, *args):
-        sent.append(" ".join(statement.split()))
-
-    with app.app_context():
-        event.listen(db.engine, "before_cursor_execute", keep)
-        try:
-            page = c.get("/admin/ticket/?search=张").get_data(as_text=True)
-        finally:
-            event.remove(db.engine, "before_cursor_execute", keep)
+    with statements_run(app) as run:
+        page = c.get("/admin/ticket/?search=张").get_data(as_text=True)
+    sent = [" ".join(statement.split()) for statement in run]
     table = page.split("model-list")[1].split("</table>")[0]
     newest = sorted(range(300), key=lambda i: minutes[i])[:3]
     shown = [f"张{i}" for i in newest]
