@@ -205,4 +205,9 @@ def build_pages(ours_app, plain_apps: dict, data) -> list[Page]:
         return d.user(i), f"/admin/statistics/?period={periods[i % len(periods)]}&fresh=1", None
 
     add("statistics", "statistics", "counted afresh (years, quarters, months)", counted)
+
+    def reception(i, d):
+        return d.user(i), f"/admin/statistics/reception/?period={periods[i % len(periods)]}", None
+
+    add("statistics", "reception statistics", "years, quarters, months", reception)
     return pages

@@ -92,6 +92,8 @@ class Generator:
         self.size = size
         self.now = now
         self.rng = random.Random(seed)
+        # Times to a result drawn apart, so the other columns stay what they were before.
+        self.taken_rng = random.Random(seed + 1)
 
     def copy(self, table: str, columns: tuple[str, ...], rows) -> int:
         count = 0
@@ -326,6 +328,11 @@ class Generator:
             return self.now - timedelta(minutes=rng.randrange(1, 60 * 24 * 7))
         return self.now - timedelta(minutes=rng.randrange(60 * 24 * 7, 60 * 24 * 365 * 3))
 
+    def _time_to_result(self) -> timedelta:
+        """Minutes for an answer at the desk, hours for most, days for a few (a median near
+        three hours): what the reception statistics' medians are counted over."""
+        return timedelta(seconds=round(self.taken_rng.lognormvariate(9.3, 1.3)))
+
     def tickets(self) -> int:
         rng = self.rng
         unit_ids = list(self.unit_estate)
@@ -375,6 +382,7 @@ class Generator:
                     else "closed"
                 )
                 done = status in ("resolved", "closed")
+                resolved = received + self._time_to_result() if done else None
                 row = [
                     tid,
                     f"E{estate:03d}-T{received:%y%m}-{tid:07d}",
@@ -390,9 +398,9 @@ class Generator:
                     received,
                     None,
                     "已处理" if done else None,
-                    received + timedelta(hours=3) if done else None,
-                    received + timedelta(hours=4) if status == "closed" else None,
-                    received + timedelta(hours=4) if status == "closed" else None,
+                    resolved,
+                    resolved + timedelta(hours=1) if status == "closed" else None,
+                    resolved + timedelta(hours=1) if status == "closed" else None,
                     received + timedelta(minutes=30)
                     if category == "inquiry" and not done
                     else None,

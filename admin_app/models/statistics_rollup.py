@@ -68,4 +68,43 @@ trade_month = _rollup(
     ["orders", "finished", "emergencies"],
 )
 
-ROLLUPS = (complaint_month, revisit_month, closed_month, trade_month)
+# The reception register's contacts by the month they were received (cancelled ones aside),
+# alike in everything its statistics tell apart (services/statistics/reception.py).
+reception_month = _rollup(
+    "reception_month",
+    [
+        Column("category", String(32), nullable=False),
+        Column("channel", String(32), nullable=False),
+        Column("at_once", Boolean, nullable=False),
+        Column("callback", Boolean, nullable=False),
+        Column("kept", Boolean, nullable=False),
+        Column("after_the_fact", Boolean, nullable=False),
+    ],
+    ["contacts"],
+)
+
+# Tickets with a result by the month they were received and the minutes it took, counted down
+# to the precision the statistics show (rollups.result_minutes): the medians' distribution.
+# The span (rollups.result_span) is a function of the minutes, kept beside them so that one
+# span's times are one range of the key.
+result_time_month = _rollup(
+    "result_time_month",
+    [Column("span", Integer, nullable=False), Column("minutes", Integer, nullable=False)],
+    ["tickets"],
+)
+
+# The same tickets by span alone (a few rows per estate and month): where a median lies is
+# found here, and only its span's times are read.
+result_span_month = _rollup(
+    "result_span_month", [Column("span", Integer, nullable=False)], ["tickets"]
+)
+
+ROLLUPS = (
+    complaint_month,
+    revisit_month,
+    closed_month,
+    trade_month,
+    reception_month,
+    result_time_month,
+    result_span_month,
+)

@@ -165,13 +165,12 @@ def test_kept_counts_equal_a_recount_after_a_batch(login, factories, in_app, fro
     login(supervisor).post(f"/admin/work_order/act/dispatch/?{FILTER}", form)
     with in_app():
         assert db.session.query(WorkOrder).filter_by(technician_id=tech.id).count() == 3
-        (kc, fc), (kr, fr), (kclosed, fclosed), (ktrade, ftrade) = _kept_and_recounted(
-            [w.a.id, w.b.id]
-        )
+        found = _kept_and_recounted([w.a.id, w.b.id])
+        (kc, fc), (kr, fr), (kreception, freception), (kclosed, fclosed), (ktrade, ftrade) = found
         revisits = Counter({_fix(g): n for g, n in kr.items()})
         assert revisits == Counter({_fix(g): n for g, n in fr.items()})
         assert {g.technician_id for g in revisits} == {tech.id}  # moved, not doubled
-        assert (kc, kclosed, ktrade) == (fc, fclosed, ftrade)
+        assert (kc, kclosed, ktrade, kreception) == (fc, fclosed, ftrade, freception)
 
 
 def test_a_refused_order_in_a_chunk_keeps_its_values_and_gets_no_history(

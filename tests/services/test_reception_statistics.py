@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import io
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import pytest
 from openpyxl import load_workbook
+from sqlalchemy import select
 
 from admin_app.extensions import db
 from admin_app.models import Channel, Role, TicketCategory, TicketStatus
+from admin_app.models.statistics_rollup import result_time_month
 from admin_app.services import statistics as stats
 
 C, T, CH = TicketCategory, TicketStatus, Channel
@@ -152,25 +154,43 @@ def test_per_estate_rows_and_the_estates_asked(in_app, data):
     assert [r["median_hours"] for r in both["per_month"]] == [pytest.approx(2.5), 0.5]
 
 
-def test_the_database_and_the_panel_count_the_same_medians(in_app, data):
-    """PostgreSQL counts the medians itself; they equal those counted here from the times."""
-    reception = stats.reception
+@pytest.mark.parametrize("text", [NOVEMBER, "2026", "2026-Q4", "2026-10"])
+def test_the_kept_figures_equal_a_recount_from_the_tickets(in_app, data, text):
+    """The page sums the counts kept with the tickets; counted again from the tickets, every
+    figure is the same, for one estate or both."""
     with in_app():
-        for text in (NOVEMBER, "2026", "2026-Q4"):
-            period = stats.parse_period(text)
-            quarters = reception.quarters_up_to(period)
-            months = reception.months_spanning([period, *quarters])
-            inside = reception.buckets_within(months, period)
-            in_quarters = [reception.buckets_within(months, q) for q in quarters]
-            asked = ([data.a.id, data.b.id], months, inside, in_quarters)
-            here = reception._medians_counted_here(*asked)
-            assert here.period is not None and here.per_month
-            if db.session.get_bind().dialect.name != "postgresql":
-                continue  # SQLite counts them here only
-            there = reception._medians_counted_there(*asked)
-            assert there.per_month == pytest.approx(here.per_month), text
-            assert there.per_quarter == pytest.approx(here.per_quarter), text
-            assert there.period == pytest.approx(here.period), text
+        period = stats.parse_period(text)
+        for estates in ([data.a.id, data.b.id], [data.a.id], [data.b.id]):
+            kept = stats.reception.report(estates, period)
+            assert kept == stats.reception.report(estates, period, recount=True)
+            if data.a.id in estates:
+                assert kept["summary"]["contacts"] and kept["summary"]["median_hours"]
+
+
+def test_a_median_counts_times_to_the_precision_shown(in_app, factories):
+    """Times are counted down to a tenth of an hour below ten hours, to the hour below a
+    hundred: 7 and 11 minutes are both 0.1 h; 30 h 40 min is 30 h."""
+    estate = factories.estate()
+    for minutes in (7, 11, 30 * 60 + 40):
+        factories.ticket(
+            estate,
+            category=C.help,
+            status=T.closed,
+            received_at=at(11, 2, 9),
+            resolved_at=at(11, 2, 9) + timedelta(minutes=minutes),
+        )
+    with in_app():
+        report = stats.reception.report([estate.id], stats.parse_period(NOVEMBER))
+    assert report["summary"]["median_hours"] == pytest.approx(0.1)
+    assert [r["median_hours"] for r in report["per_month"]] == [pytest.approx(0.1)]
+    assert [q["median_hours"] for q in report["quarters"]][-1] == pytest.approx(0.1)
+    with in_app():  # the times counted as one estate-month's distribution: 0.1, 0.1 and 30 h
+        rows = db.session.execute(
+            select(result_time_month.c.minutes, result_time_month.c.tickets).where(
+                result_time_month.c.estate_id == estate.id
+            )
+        ).all()
+    assert sorted(rows) == [(6, 2), (30 * 60, 1)]
 
 
 def test_the_page_and_its_workbook(login, factories, data):

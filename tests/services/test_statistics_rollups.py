@@ -21,6 +21,7 @@ from sqlalchemy import delete, select
 
 from admin_app.extensions import db
 from admin_app.models import (
+    Channel,
     ComplaintCode,
     Satisfaction,
     Severity,
@@ -33,7 +34,13 @@ from admin_app.models import (
     WorkOrderStatus,
 )
 from admin_app.models.statistics_rollup import ROLLUPS
-from admin_app.services.statistics import complaints, kept_counts, rollups, work_orders
+from admin_app.services.statistics import (
+    complaints,
+    kept_counts,
+    reception,
+    rollups,
+    work_orders,
+)
 from admin_app.services.statistics.periods import months_spanning, parse_period
 
 YEAR = parse_period("2026")
@@ -47,7 +54,10 @@ moments = st.one_of(
 ticket_fields = st.fixed_dictionaries(
     {},
     optional={
-        "category": st.sampled_from([TicketCategory.complaint, TicketCategory.repair]),
+        "category": st.sampled_from(
+            [TicketCategory.complaint, TicketCategory.repair, TicketCategory.inquiry]
+        ),
+        "channel": st.sampled_from(Channel),
         "received_at": moments.filter(lambda m: m is not None),
         "complaint_code": st.none() | st.sampled_from(ComplaintCode),
         "validity": st.none() | st.sampled_from(Validity),
@@ -57,6 +67,10 @@ ticket_fields = st.fixed_dictionaries(
         "reported_back_at": moments,
         "complaint_due_at": moments,
         "complaint_round": st.integers(min_value=1, max_value=3),
+        "callback_due_at": moments,
+        "resident_informed_at": moments,
+        "resolved_at": moments,
+        "after_the_fact": st.booleans(),
     },
 )
 ratings = st.none() | st.integers(min_value=1, max_value=5)
@@ -133,6 +147,7 @@ def _kept_and_recounted(estates):
     pairs = [
         (kept_counts.complaint_groups, complaints.complaint_groups),
         (kept_counts.revisit_groups, work_orders.revisit_groups),
+        (reception.kept_groups, reception.recounted_groups),
     ]
     found = [
         (Counter(kept(estates, MONTHS)), Counter(fresh(estates, MONTHS))) for kept, fresh in pairs
@@ -159,8 +174,10 @@ def test_kept_counts_equal_a_recount_after_any_changes(factories, in_app, steps)
     with in_app():
         for step in steps:
             _run(step, estates, technician.id)
-        (kc, fc), (kr, fr), (kclosed, fclosed), (ktrade, ftrade) = _kept_and_recounted(estates)
+        found = _kept_and_recounted(estates)
+        (kc, fc), (kr, fr), (kreception, freception), (kclosed, fclosed), (ktrade, ftrade) = found
         assert kc == fc
+        assert kreception == freception
         assert Counter({_fix(g): n for g, n in kr.items()}) == Counter(
             {_fix(g): n for g, n in fr.items()}
         )
@@ -169,6 +186,56 @@ def test_kept_counts_equal_a_recount_after_any_changes(factories, in_app, steps)
         for estate in estates:  # and each estate on its own
             assert Counter(kept_counts.complaint_groups([estate], MONTHS)) == Counter(
                 complaints.complaint_groups([estate], MONTHS)
+            )
+            assert Counter(reception.kept_groups([estate], MONTHS)) == Counter(
+                reception.recounted_groups([estate], MONTHS)
+            )
+
+
+# A contact's every kind, state and channel, and the times its figures compare.
+reception_fields = st.fixed_dictionaries(
+    {
+        "category": st.sampled_from(TicketCategory),
+        "status": st.sampled_from(TicketStatus),
+        "channel": st.sampled_from(Channel),
+    },
+    optional={
+        "received_at": moments.filter(lambda m: m is not None),
+        "callback_due_at": moments,
+        "resident_informed_at": moments,
+        "resolved_at": moments,
+        "occurred_at": moments,
+        "after_the_fact": st.booleans(),
+    },
+)
+reception_steps = st.lists(
+    st.one_of(
+        st.tuples(st.just("new ticket"), reception_fields),
+        st.tuples(st.just("change ticket"), st.integers(0, 50), reception_fields),
+        st.tuples(st.just("delete ticket"), st.integers(0, 50)),
+    ),
+    min_size=3,
+    max_size=15,
+)
+
+
+@settings(max_examples=20, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(steps=reception_steps)
+def test_the_reception_counts_equal_a_recount_after_any_changes_to_tickets(
+    factories, in_app, steps
+):
+    a, b = factories.estate(), factories.estate()
+    estates = [a.id, b.id]
+    with in_app():
+        for step in steps:
+            _run(step, estates, None)
+        assert Counter(reception.kept_groups(estates, MONTHS)) == Counter(
+            reception.recounted_groups(estates, MONTHS)
+        )
+        # ... and so do the figures, the medians of the times to a result among them
+        for estates_asked in (estates, estates[1:]):
+            assert reception.report(estates_asked, YEAR) == reception.report(
+                estates_asked, YEAR, recount=True
             )
 
 
@@ -209,6 +276,26 @@ def test_the_migrations_fill_and_a_rebuild_equal_the_kept_counts(factories, in_a
         complaint_round=2,
     )
     factories.ticket(w.b, category=TicketCategory.complaint, received_at=march)
+    factories.ticket(
+        w.a,
+        category=TicketCategory.inquiry,
+        channel=Channel.visit,
+        received_at=march,
+        callback_due_at=march + timedelta(hours=4),
+        resolved_at=march + timedelta(hours=3, seconds=59, microseconds=300),
+        occurred_at=march - timedelta(hours=2, microseconds=700),
+        status=TicketStatus.resolved,
+        after_the_fact=True,
+    )
+    factories.ticket(  # a result entered before the time received: no time at all
+        w.b,
+        category=TicketCategory.help,
+        received_at=march,
+        resolved_at=march - timedelta(minutes=5),
+        status=TicketStatus.closed,
+    )
+    factories.ticket(w.b, category=TicketCategory.inquiry, status=TicketStatus.closed)
+    factories.ticket(w.b, category=TicketCategory.repair, status=TicketStatus.cancelled)
     factories.work_order(
         w.a,
         technician_id=tech.id,
@@ -225,16 +312,19 @@ def test_the_migrations_fill_and_a_rebuild_equal_the_kept_counts(factories, in_a
     with in_app():
         kept = _rows(estates)
         assert kept["complaint_month"] and kept["revisit_month"] and kept["trade_month"]
+        assert len(kept["reception_month"]) == 5  # the cancelled ticket is no contact
+        assert [r[2:] for r in kept["result_time_month"]] == [(6, 300, 1), (0, 0, 1)]
+        assert [r[2:] for r in kept["result_span_month"]] == [(6, 1), (0, 1)]
 
         rollups.rebuild()
         assert _rows(estates) == kept
 
-        migration = _migration("0022_rollups")
         connection = db.session.connection()
         for table in ROLLUPS:
             connection.execute(delete(table))
         with Operations.context(MigrationContext.configure(connection)):
-            migration._fill()
+            _migration("0022_rollups")._fill()
+            _migration("0038_receptionrollup")._fill()
         assert _rows(estates) == kept
         db.session.rollback()
 
