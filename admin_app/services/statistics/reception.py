@@ -141,14 +141,16 @@ def _where_middles_lie(spans: Counter) -> dict[int, list[int]]:
     return found
 
 
-def _minutes_at(times: list[tuple[int, int]], rank: int) -> int:
-    """The minutes of the ticket at this place among the (minutes, tickets) of one span."""
-    seen = 0
+def _minutes_at(times: list[tuple[int, int]], rank: int) -> int | None:
+    """The minutes of the ticket at this place among the (minutes, tickets) of one span.
+    The spans and their times are two reads: a ticket answered or reopened between them can
+    leave the span short of the place, and then its last time read stands in for it."""
+    seen, last = 0, None
     for minutes, tickets in sorted(times):
-        seen += tickets
+        seen, last = seen + tickets, minutes
         if seen >= rank:
             return minutes
-    raise ValueError(rank)  # the span's count and its times disagree: never, they move as one
+    return last
 
 
 def _one_of(keys: list[tuple], *columns):
@@ -249,12 +251,13 @@ class _KeptMedians:
     def medians(self, middles: dict, times: dict) -> Medians:
         found = Medians({}, [None] * len(self.quarters), None)
         for group, spans in middles.items():
-            places = sorted(
-                _minutes_at(times[(group, span)], rank)
+            found_at = (
+                _minutes_at(times.get((group, span), []), rank)
                 for span, ranks in spans.items()
                 for rank in ranks
             )
-            hours = _hours(places[0], places[-1])
+            places = sorted(m for m in found_at if m is not None)
+            hours = _hours(places[0], places[-1]) if places else None
             if group[0] == "month":
                 found.per_month[(group[1], group[2])] = hours
             elif group[0] == "quarter":
