@@ -19,55 +19,44 @@ branch_labels = None
 depends_on = None
 
 
+def _table(name, dimensions, measure):
+    """A monthly count per estate, one row per combination of its dimensions (as 0022's)."""
+    op.create_table(
+        name,
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("estate_id", sa.Integer(), nullable=False),
+        sa.Column("month", sa.Date(), nullable=False),
+        *dimensions,
+        sa.Column(measure, sa.Integer(), server_default="0", nullable=False),
+        sa.PrimaryKeyConstraint("id", name=op.f(f"pk_{name}")),
+        sa.UniqueConstraint(
+            "estate_id", "month", *(c.name for c in dimensions), name=f"uq_{name}_key"
+        ),
+    )
+
+
 def upgrade():
-    op.create_table(
+    _table(
         "reception_month",
-        sa.Column("id", sa.Integer(), nullable=False),
-        sa.Column("estate_id", sa.Integer(), nullable=False),
-        sa.Column("month", sa.Date(), nullable=False),
-        sa.Column("category", sa.String(length=32), nullable=False),
-        sa.Column("channel", sa.String(length=32), nullable=False),
-        sa.Column("at_once", sa.Boolean(), nullable=False),
-        sa.Column("callback", sa.Boolean(), nullable=False),
-        sa.Column("kept", sa.Boolean(), nullable=False),
-        sa.Column("after_the_fact", sa.Boolean(), nullable=False),
-        sa.Column("contacts", sa.Integer(), server_default="0", nullable=False),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_reception_month")),
-        sa.UniqueConstraint(
-            "estate_id",
-            "month",
-            "category",
-            "channel",
-            "at_once",
-            "callback",
-            "kept",
-            "after_the_fact",
-            name="uq_reception_month_key",
-        ),
+        [
+            sa.Column("category", sa.String(length=32), nullable=False),
+            sa.Column("channel", sa.String(length=32), nullable=False),
+            *(
+                sa.Column(flag, sa.Boolean(), nullable=False)
+                for flag in ("at_once", "callback", "kept", "after_the_fact")
+            ),
+        ],
+        "contacts",
     )
-    op.create_table(
+    _table(
         "result_time_month",
-        sa.Column("id", sa.Integer(), nullable=False),
-        sa.Column("estate_id", sa.Integer(), nullable=False),
-        sa.Column("month", sa.Date(), nullable=False),
-        sa.Column("span", sa.Integer(), nullable=False),
-        sa.Column("minutes", sa.Integer(), nullable=False),
-        sa.Column("tickets", sa.Integer(), server_default="0", nullable=False),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_result_time_month")),
-        sa.UniqueConstraint(
-            "estate_id", "month", "span", "minutes", name="uq_result_time_month_key"
-        ),
+        [
+            sa.Column("span", sa.Integer(), nullable=False),
+            sa.Column("minutes", sa.Integer(), nullable=False),
+        ],
+        "tickets",
     )
-    op.create_table(
-        "result_span_month",
-        sa.Column("id", sa.Integer(), nullable=False),
-        sa.Column("estate_id", sa.Integer(), nullable=False),
-        sa.Column("month", sa.Date(), nullable=False),
-        sa.Column("span", sa.Integer(), nullable=False),
-        sa.Column("tickets", sa.Integer(), server_default="0", nullable=False),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_result_span_month")),
-        sa.UniqueConstraint("estate_id", "month", "span", name="uq_result_span_month_key"),
-    )
+    _table("result_span_month", [sa.Column("span", sa.Integer(), nullable=False)], "tickets")
     _fill()
 
 
