@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import and_, or_
+from sqlalchemy import and_, not_, or_
 
 from admin_app import clock
 from admin_app.models import (
@@ -38,6 +38,7 @@ class Worklist:
     clause: Callable[[datetime], object]
     order_by: Callable[[], tuple]
     urgent: bool = False
+    on_dashboard: bool = True  # else only a queue of its list (a page links there)
 
 
 def _end_of_today(now: datetime) -> datetime:
@@ -101,6 +102,19 @@ WORKLISTS: list[Worklist] = [
         CorrectiveAction,
         lambda now: CorrectiveAction.status.in_((ActionStatus.open, ActionStatus.done)),
         lambda: (CorrectiveAction.due_at,),
+    ),
+    # The unverified ones not overdue: a department's page lists them apart from the overdue.
+    Worklist(
+        "waiting_actions",
+        _l("Corrective actions to finish or verify, not overdue"),
+        "corrective_action",
+        CorrectiveAction,
+        lambda now: and_(
+            CorrectiveAction.status.in_((ActionStatus.open, ActionStatus.done)),
+            not_(and_(CorrectiveAction.status == ActionStatus.open, CorrectiveAction.due_at < now)),
+        ),
+        lambda: (CorrectiveAction.due_at,),
+        on_dashboard=False,
     ),
     Worklist(
         "late_arrivals",

@@ -6,13 +6,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import and_, not_, select
+from sqlalchemy import select
 from sqlalchemy.orm import joinedload, lazyload
 
-from admin_app import clock
 from admin_app.extensions import db
 from admin_app.models import (
-    ActionStatus,
     CorrectiveAction,
     Department,
     Estate,
@@ -20,13 +18,13 @@ from admin_app.models import (
     TicketCategory,
     TicketStatus,
 )
+from admin_app.services import worklists
 from admin_app.services.errors import ServiceError
 from admin_app.services.first_rows import Counted, first_rows
 
 # The offices' own names for them [001 四(二)4②]: records, stored as the offices write them.
 USUAL = ("工程部", "保洁部", "安保部", "客服部")
 OPEN_TICKET = (TicketStatus.open, TicketStatus.in_progress, TicketStatus.escalated)
-OPEN_ACTION = (ActionStatus.open, ActionStatus.done)
 
 
 def add_usual(estate: Estate) -> list[Department]:
@@ -80,18 +78,15 @@ def queue(department: Department, shown: int = QUEUE_SHOWN) -> Queue:
         )
         .order_by(Ticket.complaint_due_at, Ticket.id)
     )
-    late = and_(CorrectiveAction.status == ActionStatus.open, CorrectiveAction.due_at < clock.now())
+    # The work lists the "and N more" links open: the rows counted are the rows listed there.
     actions = (
         db.session.query(CorrectiveAction)
         .options(lazyload("*"), joinedload(CorrectiveAction.owner).lazyload("*"))
-        .filter(
-            CorrectiveAction.department_id == department.id,
-            CorrectiveAction.status.in_(OPEN_ACTION),
-        )
+        .filter(CorrectiveAction.department_id == department.id)
         .order_by(CorrectiveAction.due_at, CorrectiveAction.id)
     )
     return Queue(
         first_rows(complaints, shown),
-        first_rows(actions.filter(not_(late)), shown),
-        first_rows(actions.filter(late), shown),
+        first_rows(actions.filter(worklists.clause_for("waiting_actions")), shown),
+        first_rows(actions.filter(worklists.clause_for("overdue_actions")), shown),
     )

@@ -50,7 +50,11 @@ class HomeView(AdminIndexView):
 
     def cards(self) -> list[WorklistCard]:
         now = clock.now()
-        shown = [q for q in worklists.WORKLISTS if allowed(current_user, q.resource, VIEW)]
+        shown = [
+            q
+            for q in worklists.WORKLISTS
+            if q.on_dashboard and allowed(current_user, q.resource, VIEW)
+        ]
         bases = [
             scoped(db.session.query(q.model), q.model, current_user).filter(q.clause(now))
             for q in shown

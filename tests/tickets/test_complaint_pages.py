@@ -312,9 +312,11 @@ def test_a_long_department_queue_shows_its_first_rows_and_how_many_more_at_the_s
         rows = page.split(f'id="{table}"')[1].split("</table>")[0].count("<tr")
         assert rows == 1 + 20, table  # the header and the first twenty
         assert f"and {rest} more" in page.split(f'id="{table}-more"')[1].split("</p>")[0]
-    link = re.search(r'id="overdue-actions-more"><a href="([^"]+)"', page).group(1)
-    listed = text(boss.get(html.unescape(link)))
-    assert listed.count("/admin/corrective_action/details/?id=") == 24  # all the overdue ones
+    # Each "and N more" opens the list of that table's rows: 23 + 1 overdue, 24 + 1 waiting.
+    for table, rows in (("overdue-actions", 24), ("open-actions", 25)):
+        link = re.search(rf'id="{table}-more"><a href="([^"]+)"', page).group(1)
+        listed = text(boss.get(html.unescape(link) + "&page_size=100"))
+        assert listed.count("/admin/corrective_action/details/?id=") == rows, table
 
 
 def test_a_complaints_page_reads_its_rounds_and_actions_with_whom_they_name(
