@@ -45,6 +45,10 @@ def _end_of_today(now: datetime) -> datetime:
     return datetime.combine(now.date() + timedelta(days=1), time.min)
 
 
+def _action_overdue(now: datetime):
+    return and_(CorrectiveAction.status == ActionStatus.open, CorrectiveAction.due_at < now)
+
+
 WORKLISTS: list[Worklist] = [
     Worklist(
         "overdue_callbacks",
@@ -89,9 +93,7 @@ WORKLISTS: list[Worklist] = [
         _l("Corrective actions overdue"),
         "corrective_action",
         CorrectiveAction,
-        lambda now: and_(
-            CorrectiveAction.status == ActionStatus.open, CorrectiveAction.due_at < now
-        ),
+        lambda now: _action_overdue(now),
         lambda: (CorrectiveAction.due_at,),
         urgent=True,
     ),
@@ -111,7 +113,7 @@ WORKLISTS: list[Worklist] = [
         CorrectiveAction,
         lambda now: and_(
             CorrectiveAction.status.in_((ActionStatus.open, ActionStatus.done)),
-            not_(and_(CorrectiveAction.status == ActionStatus.open, CorrectiveAction.due_at < now)),
+            not_(_action_overdue(now)),
         ),
         lambda: (CorrectiveAction.due_at,),
         on_dashboard=False,
