@@ -2,8 +2,9 @@
 answered at once or by callback, callbacks kept on time, the median time to a result, and the
 tickets recorded after the fact; per estate and month, with the four quarters compared.
 
-The page sums the monthly counts kept with the tickets (reception_month, result_time_month; see
-rollups): a few thousand rows for a director's year over forty estates, not its 300k tickets.
+The page sums the monthly counts kept with the tickets (reception_month, and result_span_month
+with result_time_month for the times; see rollups): a few thousand rows for a director's year
+over forty estates, not its 300k tickets.
 The medians come from the times' distribution there: each time counted down to the precision
 shown (rollups.result_minutes), the middle one, or the mean of the two middle ones.
 `recount=True` counts the same figures from the tickets themselves (what the tests hold the
