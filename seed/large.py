@@ -382,7 +382,9 @@ class Generator:
                     else "closed"
                 )
                 done = status in ("resolved", "closed")
-                resolved = received + self._time_to_result() if done else None
+                # Never later than now: a ticket received an hour ago has not waited three.
+                resolved = min(received + self._time_to_result(), self.now) if done else None
+                informed = min(resolved + timedelta(hours=1), self.now) if done else None
                 row = [
                     tid,
                     f"E{estate:03d}-T{received:%y%m}-{tid:07d}",
@@ -399,8 +401,8 @@ class Generator:
                     None,
                     "已处理" if done else None,
                     resolved,
-                    resolved + timedelta(hours=1) if status == "closed" else None,
-                    resolved + timedelta(hours=1) if status == "closed" else None,
+                    informed if status == "closed" else None,
+                    informed if status == "closed" else None,
                     received + timedelta(minutes=30)
                     if category == "inquiry" and not done
                     else None,
