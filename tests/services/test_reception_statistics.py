@@ -236,3 +236,21 @@ def test_tickets_reopened_between_the_two_reads_leave_the_page_whole(
     assert page.status_code == 200
     html = page.get_data(as_text=True)
     assert "Reception register statistics" in html and "—" in html
+
+
+def test_a_callback_made_at_the_promised_minute_is_kept(in_app, factories):
+    estate = factories.estate()
+    factories.ticket(
+        estate,
+        category=C.inquiry,
+        status=T.closed,
+        received_at=at(11, 3, 8),
+        callback_due_at=at(11, 3, 10),
+        resolved_at=at(11, 3, 10),
+        resident_informed_at=at(11, 3, 10),
+    )
+    with in_app():
+        period = stats.parse_period(NOVEMBER)
+        kept = stats.reception.report([estate.id], period)
+        assert kept == stats.reception.report([estate.id], period, recount=True)
+    assert (kept["summary"]["by_callback"], kept["summary"]["callbacks_kept"]) == (1, 1)
