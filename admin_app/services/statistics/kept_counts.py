@@ -21,7 +21,7 @@ from admin_app.services.statistics.rollups import month_of
 from admin_app.services.statistics.work_orders import RevisitGroup
 
 
-def _months(table, estate_ids, months: list[Period]):
+def months_asked(table, estate_ids, months: list[Period]):
     """WHERE for the months asked for, and month → bucket (its index among them)."""
     where = (
         table.c.estate_id.in_(estate_ids),
@@ -37,7 +37,7 @@ def _member(enum_cls, value: str):
 
 def complaint_groups(estate_ids, months: list[Period]) -> list[ComplaintGroup]:
     t = complaint_month
-    where, buckets = _months(t, estate_ids, months)
+    where, buckets = months_asked(t, estate_ids, months)
     dims = [t.c.month, t.c.code, t.c.validity, t.c.severity, t.c.handled, t.c.revisited]
     dims += [t.c.reported, t.c.on_time, t.c.reopened]
     rows = db.session.execute(
@@ -63,7 +63,7 @@ def complaint_groups(estate_ids, months: list[Period]) -> list[ComplaintGroup]:
 
 def revisit_groups(estate_ids, months: list[Period]) -> list[RevisitGroup]:
     t = revisit_month
-    where, buckets = _months(t, estate_ids, months)
+    where, buckets = months_asked(t, estate_ids, months)
     measures = ["revisits", *(f"{r}_sum" for r in RATINGS), *(f"{r}_given" for r in RATINGS)]
     measures += ["satisfied", "unsatisfied"]
     rows = db.session.execute(
@@ -88,7 +88,7 @@ def revisit_groups(estate_ids, months: list[Period]) -> list[RevisitGroup]:
 
 def closed_counts(estate_ids, months: list[Period]) -> dict[int, tuple[int, int]]:
     t = closed_month
-    where, buckets = _months(t, estate_ids, months)
+    where, buckets = months_asked(t, estate_ids, months)
     rows = db.session.execute(
         db.select(t.c.month, func.sum(t.c.closed), func.sum(t.c.revisited))
         .where(*where)
@@ -99,7 +99,7 @@ def closed_counts(estate_ids, months: list[Period]) -> dict[int, tuple[int, int]
 
 def by_trade(estate_ids, period: Period) -> list[dict]:
     t = trade_month
-    where, _ = _months(t, estate_ids, [period])
+    where, _ = months_asked(t, estate_ids, [period])
     rows = db.session.execute(
         db.select(
             t.c.estate_id,

@@ -27,6 +27,7 @@ from admin_app.models.statistics_rollup import (
     result_time_month,
 )
 from admin_app.services.statistics.at_once import all_at_once
+from admin_app.services.statistics.kept_counts import months_asked
 from admin_app.services.statistics.periods import (
     Period,
     bucket,
@@ -77,17 +78,9 @@ class Figures:
     medians: Medians
 
 
-def _months_where(table, estate_ids, months: list[Period]) -> tuple:
-    return (
-        table.c.estate_id.in_(estate_ids),
-        table.c.month >= month_of(months[0].start),
-        table.c.month < months[-1].end.date(),  # periods are whole months
-    )
-
-
 def _kept_tallies(estate_ids, months: list[Period]) -> dict:
     t = reception_month
-    buckets = {month_of(p.start): i for i, p in enumerate(months)}
+    where, buckets = months_asked(t, estate_ids, months)
     contacts = func.sum(t.c.contacts)
     rows = db.session.execute(
         db.select(
@@ -100,7 +93,7 @@ def _kept_tallies(estate_ids, months: list[Period]) -> dict:
             contacts.filter(t.c.kept),
             contacts.filter(t.c.after_the_fact),
         )
-        .where(*_months_where(t, estate_ids, months))
+        .where(*where)
         .group_by(t.c.month, t.c.estate_id)
     ).all()
     return {
@@ -115,7 +108,7 @@ def _kept_channels(estate_ids, months: list[Period], inside: set[int]) -> Counte
     asked = [month_of(months[i].start) for i in sorted(inside)]
     rows = db.session.execute(
         db.select(t.c.category, t.c.channel, func.sum(t.c.contacts))
-        .where(*_months_where(t, estate_ids, months), t.c.month.in_(asked))
+        .where(*months_asked(t, estate_ids, months)[0], t.c.month.in_(asked))
         .group_by(t.c.category, t.c.channel)
     ).all()
     return Counter({(C(cat), Channel(ch)): int(n) for cat, ch, n in rows if n})
@@ -326,17 +319,11 @@ def kept_groups(estate_ids, months: list[Period]) -> list[Group]:
     """The groups from the monthly counts kept with the tickets (reception_month, see
     rollups): a few hundred rows for a year of forty estates, not the 300k tickets."""
     t = reception_month
-    buckets = {month_of(p.start): i for i, p in enumerate(months)}
+    where, buckets = months_asked(t, estate_ids, months)
     dims = [t.c.month, t.c.estate_id, t.c.category, t.c.channel]
     dims += [t.c.at_once, t.c.callback, t.c.kept, t.c.after_the_fact]
     rows = db.session.execute(
-        db.select(*dims, func.sum(t.c.contacts))
-        .where(
-            t.c.estate_id.in_(estate_ids),
-            t.c.month >= month_of(months[0].start),
-            t.c.month < months[-1].end.date(),  # periods are whole months
-        )
-        .group_by(*dims)
+        db.select(*dims, func.sum(t.c.contacts)).where(*where).group_by(*dims)
     ).all()
     return [
         Group(buckets[m], e, C(cat), Channel(ch), bool(a), bool(cb), bool(k), bool(af), int(n))
