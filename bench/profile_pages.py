@@ -24,6 +24,7 @@ import cProfile
 import pstats
 import random
 import time
+from urllib.parse import quote
 from collections import defaultdict
 
 from .generate import use_database
@@ -146,6 +147,7 @@ def urls_for(app, staff_id: int, rng: random.Random, n: int) -> dict[str, list[s
             .order_by(Resident.id)
             .limit(2000)
         ]
+    surnames = [quote(s) for s in "张王李刘陈杨赵黄周吴"]
     terms = list("张王李刘陈杨赵黄周吴") + ["13" + str(d) for d in range(5, 10)]
     terms += [f"{d:04d}" for d in rng.sample(range(10000), 10)]
     return {
@@ -157,6 +159,12 @@ def urls_for(app, staff_id: int, rng: random.Random, n: int) -> dict[str, list[s
         "unit details": [f"/admin/unit/details/?id={rng.choice(units)}" for _ in range(n)],
         "resident details": [
             f"/admin/resident/details/?id={rng.choice(residents)}" for _ in range(n)
+        ],
+        "ticket edit form": [f"/admin/ticket/edit/?id={rng.choice(ids)}" for _ in range(n)],
+        "ticket create form": ["/admin/ticket/new/" for _ in range(n)],
+        "ticket lookup (resident)": [
+            f"/admin/ticket/ajax/lookup/?name=resident&query={rng.choice(surnames)}"
+            for _ in range(n)
         ],
     }
 
