@@ -192,12 +192,17 @@ class SecureModelView(DetailsSectionsMixin, ListingMixin, PrivateHooks, ModelVie
         query = self.get_query().filter(self.model.id == pk)
         # The records a form's lookups or the details' rows show come with the record (a
         # work order's ticket, unit and resident were a lazy query each).
+        joins = contextlib.nullcontext()
         if request.endpoint == f"{self.endpoint}.edit_view":
             query = self._with_related(query, self.form_columns or ())
         elif request.endpoint == f"{self.endpoint}.details_view":
             query = self._with_related(query, self.column_details_list or ())
             query = query.options(*self.details_loads)
-        with joins_as_written():
+            # Only here: a form joins three or four tables, which PostgreSQL orders faster
+            # than the two statements that set and reset the order take (edit forms 0.3-0.5
+            # ms faster without, a ticket's details 2 ms slower; interleaved, 2026-12-06).
+            joins = joins_as_written()
+        with joins:
             record = query.one_or_none()
         if record is None:
             abort(404)
