@@ -70,8 +70,8 @@ def _answers_all_of(wide: Key, narrow: Key) -> bool:
 
 def _postgresql_variants() -> set[str]:
     """Indexes the models give INCLUDE columns on PostgreSQL (for index-only scans): SQLite
-    builds them without, and there one may repeat another index (ix_resident_recent repeats
-    the primary key) — a write SQLite pays for an index-only read only PostgreSQL makes."""
+    builds them without, and there one may repeat another index (an (id) index carrying the
+    estate repeats the primary key) — a write SQLite pays for an index-only read only PostgreSQL makes."""
     return {
         index.name
         for table in db.metadata.tables.values()
