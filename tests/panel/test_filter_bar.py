@@ -36,3 +36,21 @@ def test_the_filter_bar_is_in_each_pages_language_and_offers_each_user_his_estat
         assert offered(en, "Estate") == ["西苑"]
         words = json.dumps({k: v for k, v in en.items() if k != "Estate"}, ensure_ascii=False)
         assert not CJK.search(words), CJK.findall(words)[:10]
+
+
+def test_the_estates_are_offered_by_name_to_a_supervisor_and_to_a_director(
+    app, factories, login
+):
+    from ..conftest import statements_run
+
+    names = ["乙苑", "Zeta", "甲苑", "Alpha"]
+    estates = [factories.estate(name=name) for name in names]
+    supervisor = login(factories.staff(Role.supervisor, estates=estates[:3]), lang="en")
+    director = login(factories.staff(Role.director, all_estates=True), lang="en")
+
+    # The supervisor's estates come with him (the user's load): the page asks for no list.
+    with statements_run(app) as sent:
+        assert offered(filter_bar(supervisor), "Estate") == sorted(names[:3])
+    assert not [s for s in sent if re.search(r"FROM estate\s+WHERE estate\.id IN", s)]
+    everyone = offered(filter_bar(director), "Estate")
+    assert [n for n in everyone if n in names] == sorted(names)
