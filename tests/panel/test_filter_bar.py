@@ -38,9 +38,7 @@ def test_the_filter_bar_is_in_each_pages_language_and_offers_each_user_his_estat
         assert not CJK.search(words), CJK.findall(words)[:10]
 
 
-def test_the_estates_are_offered_by_name_to_a_supervisor_and_to_a_director(
-    app, factories, login
-):
+def test_the_estates_are_offered_by_name_to_a_supervisor_and_to_a_director(app, factories, login):
     from ..conftest import statements_run
 
     names = ["乙苑", "Zeta", "甲苑", "Alpha"]
