@@ -57,7 +57,9 @@ def create_admin(app) -> Admin:
     private.admin_messages_only_from(str(TRANSLATIONS))
     inline_free.install(app)
     app.jinja_env.globals["action_label"] = action_label
-    app.jinja_env.globals.update(row_renderer=rows.row_renderer, cached_menu=rows.cached_menu)
+    app.jinja_env.globals.update(
+        row_renderer=rows.row_renderer, cached_menu=rows.cached_menu, static_url=rows.static_url
+    )
     for domain in DOMAINS:
         domain.register(admin)
     return admin
