@@ -24,8 +24,8 @@ import cProfile
 import pstats
 import random
 import time
-from urllib.parse import quote
 from collections import defaultdict
+from urllib.parse import quote
 
 from .generate import use_database
 
