@@ -10,6 +10,7 @@ from flask_admin.contrib.sqla.ajax import QueryAjaxModelLoader
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import false, or_
+from sqlalchemy.orm import lazyload
 
 from admin_app import validation
 from admin_app.auth.scope import scoped
@@ -51,7 +52,13 @@ class ScopedAjaxLoader(QueryAjaxModelLoader):
         super().__init__(name, session, model, **options)
 
     def get_query(self):
-        query = scoped(db.session.query(self.model), self.model, current_user)
+        query = db.session.query(self.model)
+        if self.label is None:
+            # A choice shows the record's str(), its own columns: none of its eager relations
+            # (a unit's estate; a resident's unit and its estate; a staff member's estates and
+            # trades, two more queries a search) is read. A `label` says what it reads itself.
+            query = query.options(lazyload("*"))
+        query = scoped(query, self.model, current_user)
         if self.extra_filter is not None:
             query = self.extra_filter(query)
         return query
