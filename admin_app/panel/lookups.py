@@ -52,13 +52,7 @@ class ScopedAjaxLoader(QueryAjaxModelLoader):
         super().__init__(name, session, model, **options)
 
     def get_query(self):
-        query = db.session.query(self.model)
-        if self.label is None:
-            # A choice shows the record's str(), its own columns: none of its eager relations
-            # (a unit's estate; a resident's unit and its estate; a staff member's estates and
-            # trades, two more queries a search) is read. A `label` says what it reads itself.
-            query = query.options(lazyload("*"))
-        query = scoped(query, self.model, current_user)
+        query = scoped(db.session.query(self.model), self.model, current_user)
         if self.extra_filter is not None:
             query = self.extra_filter(query)
         return query
@@ -77,6 +71,13 @@ class ScopedAjaxLoader(QueryAjaxModelLoader):
 
     def get_list(self, term, offset=0, limit=10):
         query = self.get_query()
+        if self.label is None:
+            # A choice shows the record's str(), its own columns: none of its eager relations
+            # (a unit's estate; a resident's unit and its estate; a staff member's estates and
+            # trades, two more queries a search) is read. A `label` says what it reads itself.
+            # Only here: the record a saved form names (get_one) is loaded whole, as the
+            # verbs that take it expect (a resident's unit read while the ticket is written).
+            query = query.options(lazyload("*"))
         term = (term or "").strip()[:50]
         limit = max(1, min(int(limit or 10), MAX_LOOKUP_ROWS))
         offset = max(0, int(offset or 0))
