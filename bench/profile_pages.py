@@ -147,8 +147,8 @@ def urls_for(app, staff_id: int, rng: random.Random, n: int) -> dict[str, list[s
             .order_by(Resident.id)
             .limit(2000)
         ]
-    surnames = [quote(s) for s in "张王李刘陈杨赵黄周吴"]
-    terms = list("张王李刘陈杨赵黄周吴") + ["13" + str(d) for d in range(5, 10)]
+    surnames = list("张王李刘陈杨赵黄周吴")
+    terms = list(surnames) + ["13" + str(d) for d in range(5, 10)]
     terms += [f"{d:04d}" for d in rng.sample(range(10000), 10)]
     return {
         "ticket list": [f"/admin/ticket/?page={rng.randint(0, 20)}" for _ in range(n)],
@@ -163,7 +163,7 @@ def urls_for(app, staff_id: int, rng: random.Random, n: int) -> dict[str, list[s
         "ticket edit form": [f"/admin/ticket/edit/?id={rng.choice(ids)}" for _ in range(n)],
         "ticket create form": ["/admin/ticket/new/" for _ in range(n)],
         "ticket lookup (resident)": [
-            f"/admin/ticket/ajax/lookup/?name=resident&query={rng.choice(surnames)}"
+            f"/admin/ticket/ajax/lookup/?name=resident&query={quote(rng.choice(surnames))}"
             for _ in range(n)
         ],
     }
