@@ -109,8 +109,10 @@ def configure_extensions(app: Flask) -> None:
     csrf.init_app(app)
     babel.init_app(app, locale_selector=select_locale)
     from admin_app import translations_cache
+    from admin_app.panel import html_attributes
 
     translations_cache.install()
+    html_attributes.install()
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
     login_manager.session_protection = "strong"

@@ -16,7 +16,8 @@ from flask_wtf.csrf import generate_csrf
 from jinja2 import pass_context
 from jinja2.filters import do_urlencode
 from markupsafe import Markup, escape
-from wtforms.widgets import html_params
+
+from admin_app.panel.html_attributes import html_params
 
 
 class RowRenderer:
