@@ -8,9 +8,7 @@ from flask import Flask, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
-from sqlalchemy import select
 from sqlalchemy.exc import DataError
-from sqlalchemy.orm import joinedload
 
 from admin_app import config as config_module
 from admin_app import db_outage, sqlite
@@ -92,9 +90,8 @@ def configure_urls(app: Flask) -> None:
 
 
 def configure_extensions(app: Flask) -> None:
+    from admin_app.auth import user_load
     from admin_app.i18n import date_picker_locale, select_box_locale, select_locale
-    from admin_app.models.staff import Staff
-    from admin_app.services import inbox
 
     db.init_app(app)
     with app.app_context():
@@ -117,28 +114,7 @@ def configure_extensions(app: Flask) -> None:
     login_manager.login_view = "auth.login"
     login_manager.session_protection = "strong"
 
-    @login_manager.user_loader
-    def load_staff(user_id: str):
-        staff_id, _, token = (user_id or "").partition(":")
-        if not staff_id.isdigit():
-            return None
-        # One query for the staff member with the estates and trades every page reads, and
-        # the inbox's unread count that every page's navigation bar shows.
-        row = (
-            db.session.execute(
-                select(Staff, inbox.unread_count_of(int(staff_id)))
-                .options(joinedload(Staff.estates), joinedload(Staff.trade_links))
-                .where(Staff.id == int(staff_id))
-            )
-            .unique()
-            .first()
-        )
-        staff = row[0] if row else None
-        # A rotated token (password changed, account disabled) ends old sessions.
-        if staff is None or not staff.is_active or staff.session_token != token:
-            return None
-        staff.unread_at_load = row[1]
-        return staff
+    login_manager.user_loader(user_load.load_staff)
 
     @app.context_processor
     def language_context():
