@@ -274,10 +274,12 @@ class ListingMixin:
         if sort_column is None:  # the default order is already applied
             return [(self.model.id, bool(default and default[-1][-1]))]
         columns = []
-        if default:
-            name = getattr(default[0][0], "key", None)
-            if name != sort_column and isinstance(name, str) and hasattr(self.model, name):
-                columns.append(getattr(self.model, name))
+        # The default order's first column other than the estate (constant within an estate's
+        # range, and the units' default order starts with it).
+        names = [getattr(column, "key", None) for column, _, _ in default]
+        name = next((n for n in names if n != "estate_id"), None)
+        if name != sort_column and isinstance(name, str) and hasattr(self.model, name):
+            columns.append(getattr(self.model, name))
         columns.append(self.model.id)
         return [(c, bool(sort_desc)) for c in columns]
 

@@ -122,3 +122,25 @@ def _sort_index(app, endpoint: str, column: str) -> int:
     with app.test_request_context():
         shown = [name for name, _ in view.get_list_columns()]
     return shown.index(column)
+
+
+def test_units_listed_estate_by_estate_in_register_order(app, factories, login):
+    # A supervisor of several estates reads each estate's units together, in building and room
+    # order (not "1栋 101" of every estate in turn), read in one walk of the estate's index;
+    # sorting by building still orders all of them by building (equal ones by id, as before).
+    estates = [factories.estate() for _ in range(3)]
+    units = []
+    for i in range(30):
+        estate = estates[(i * 7) % 3]  # created in no particular order of estate or room
+        unit = factories.unit(estate, building=str(1 + i % 2), room=f"{(i * 13) % 30:03d}")
+        units.append((unit.id, estate.id, unit.building, unit.room))
+    c = login(factories.staff(Role.supervisor, estates=estates[:2]))
+    mine = [u for u in units if u[1] != estates[2].id]
+
+    pages = [_ids_on(c, f"/admin/unit/?page={page}") for page in range(2)]
+    assert [i for p in pages for i in p] == [u[0] for u in sorted(mine, key=lambda u: u[1:])]
+    assert not _merges(_statements_of(app, c, "/admin/unit/?page=1"))
+
+    by_building = f"/admin/unit/?sort={_sort_index(app, 'unit', 'building')}"
+    expected = sorted(mine, key=lambda u: (u[2], u[0]))
+    assert _ids_on(c, by_building) == [u[0] for u in expected]
