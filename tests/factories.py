@@ -112,14 +112,19 @@ class Factories:
 
     @persisted
     def unit(
-        self, estate, building: str = "1", room: str | None = None, entrance: str = "1"
+        self,
+        estate,
+        building: str = "1",
+        room: str | None = None,
+        entrance: str = "1",
+        floor: int = 1,
     ) -> Unit:
         unit = Unit(
             estate_id=_id(estate),
             building=building,
             entrance=entrance,
             room=room or str(100 + next(_seq)),
-            floor=1,
+            floor=floor,
         )
         db.session.add(unit)
         db.session.flush()

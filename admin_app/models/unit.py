@@ -54,7 +54,10 @@ class Unit(EstateScoped, TimestampMixin, db.Model):
     __tablename__ = "unit"
     __table_args__ = (
         UniqueConstraint("estate_id", "building", "entrance", "room"),
-        Index("ix_unit_estate_building_room", "estate_id", "building", "room", "id"),
+        # The list's default order, an estate's register (migration 0040).
+        Index(
+            "ix_unit_estate_register", "estate_id", "building", "entrance", "floor", "room", "id"
+        ),
         Index("ix_unit_estate_renovation", "estate_id", "renovation_status"),
         list_index("ix_unit_building_room", "building", "room", "id"),
         *(

@@ -238,8 +238,9 @@ def _tiers(readings: tuple[Reading, ...]) -> list:
     return exact + [_clause(reading, prefix=True) for reading in readings if reading.open]
 
 
-# The units list's order, which its indexes give (ix_unit_building_room, and with the estate
-# ix_unit_estate_building_room): a lookup never sorts a large part of the table.
+# The order of a lookup's choices: a director's straight from ix_unit_building_room; a
+# supervisor's matches (a room or a building of his estates) are read by the estate-led
+# indexes and sorted, never a large part of the table.
 ORDER = (Unit.building, Unit.room, Unit.id)
 
 

@@ -125,15 +125,18 @@ def _sort_index(app, endpoint: str, column: str) -> int:
 
 
 def test_units_listed_estate_by_estate_in_register_order(app, factories, login):
-    # A supervisor of several estates reads each estate's units together, in building and room
-    # order (not "1栋 101" of every estate in turn), read in one walk of the estate's index;
-    # sorting by building still orders all of them by building (equal ones by id, as before).
+    # A supervisor of several estates reads each estate's units together, as its register
+    # reads: building, entrance, floor, room ("101" before "1001", not after it as text; not
+    # "1栋 101" of every estate in turn), read in one walk of the estate's index; sorting by
+    # building still orders all of them by building (equal ones by id, as before).
     estates = [factories.estate() for _ in range(3)]
     units = []
-    for i in range(30):
-        estate = estates[(i * 7) % 3]  # created in no particular order of estate or room
-        unit = factories.unit(estate, building=str(1 + i % 2), room=f"{(i * 13) % 30:03d}")
-        units.append((unit.id, estate.id, unit.building, unit.room))
+    for i in range(36):
+        estate = estates[(i * 7) % 3]  # created in no particular order of estate or place
+        building, entrance, floor = str(1 + i % 2), str(1 + (i // 2) % 2), 1 + (i * 5) % 12
+        room = f"{floor}{i:02d}"  # 101 … 1235: as text, "1001" sorts before "101"
+        unit = factories.unit(estate, building, room, entrance, floor)
+        units.append((unit.id, estate.id, building, entrance, floor, room))
     c = login(factories.staff(Role.supervisor, estates=estates[:2]))
     mine = [u for u in units if u[1] != estates[2].id]
 
