@@ -2,9 +2,10 @@
 
 Since WTForms 3.3 (pallets-eco/wtforms#907, the fix for a quote inside a Markup value) each
 attribute is written by `Markup('{k}="{v}"').format(...)`, and MarkupSafe's formatter is
-Python's pure-Python `string.Formatter`: an input's eight attributes took ~90 µs, and an edit
-form's thirty-five inputs, selects and options ~3 ms of its ~11 ms. Here each attribute is one
-f-string over the same escaping; the tests compare the two on any keys and values.
+Python's pure-Python `string.Formatter`: ~90 µs for an input's eight attributes, called 35
+times for a ticket's form. Here each attribute is one f-string over the same escaping, 4×
+faster (the ticket forms 1.7–1.8 ms less CPU a request); the tests compare the two on any keys
+and values.
 
 `install()` points WTForms' and Flask-Admin's modules at this one (they import the name, so
 each module's own reference is replaced), once per process.
