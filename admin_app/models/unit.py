@@ -59,7 +59,8 @@ class Unit(EstateScoped, TimestampMixin, db.Model):
             "ix_unit_estate_register", "estate_id", "building", "entrance", "floor", "room", "id"
         ),
         Index("ix_unit_estate_renovation", "estate_id", "renovation_status"),
-        list_index("ix_unit_building_room", "building", "room", "id"),
+        # A director's unit lookup, in the same order (services/unit_reader.py; migration 0041).
+        list_index("ix_unit_building_register", "building", "entrance", "floor", "room", "id"),
         *(
             list_index(f"ix_unit_{column}_building", column, "building", "id")
             for column in ("floor", "room", "area_m2", "kind", "occupancy")

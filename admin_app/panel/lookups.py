@@ -6,15 +6,18 @@ a forged id of another estate's record is "not a valid choice", exactly like a m
 
 from __future__ import annotations
 
+from flask import g
 from flask_admin.contrib.sqla.ajax import QueryAjaxModelLoader
+from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from sqlalchemy import false, or_
+from sqlalchemy import false, or_, select
 from sqlalchemy.orm import lazyload
 
 from admin_app import validation
 from admin_app.auth.scope import scoped
 from admin_app.extensions import db
+from admin_app.models import Estate
 from admin_app.panel.listing import SEARCH_MODES
 from admin_app.services import unit_reader
 
@@ -34,6 +37,20 @@ RESIDENT_LOOKUP = {
     "modes": {"name": "prefix", "phone": "phone"},
     "placeholder": _l("Search name or phone"),
 }
+
+
+def estate_names() -> dict[int, str]:
+    """The names of the estates a choice may come from, when the user works in more than one
+    (else none: a choice needs no estate then); read once a request, the user's own from his
+    load, every estate's for someone who sees them all."""
+    names = g.get("lookup_estate_names")
+    if names is None:
+        if current_user.all_estates:
+            names = dict(db.session.execute(select(Estate.id, Estate.name)).all())
+        else:
+            names = {estate.id: estate.name for estate in current_user.estates}
+        g.lookup_estate_names = names = names if len(names) > 1 else {}
+    return names
 
 
 class ScopedAjaxLoader(QueryAjaxModelLoader):
@@ -58,9 +75,14 @@ class ScopedAjaxLoader(QueryAjaxModelLoader):
         return query
 
     def format(self, model):
-        if model is None or self.label is None:
+        if model is None:
             return super().format(model)
-        return model.id, str(self.label(model))
+        pk, text = super().format(model) if self.label is None else (model.id, self.label(model))
+        estate = estate_names().get(getattr(model, "estate_id", None))
+        if estate is not None:
+            # Someone who works in several estates sees "3栋1单元601室" once per estate.
+            text = gettext("%(choice)s · %(estate)s", choice=text, estate=estate)
+        return pk, str(text)
 
     def get_one(self, pk):
         pk = validation.record_id(pk)

@@ -238,10 +238,12 @@ def _tiers(readings: tuple[Reading, ...]) -> list:
     return exact + [_clause(reading, prefix=True) for reading in readings if reading.open]
 
 
-# The order of a lookup's choices: a director's straight from ix_unit_building_room; a
-# supervisor's matches (a room or a building of his estates) are read by the estate-led
-# indexes and sorted, never a large part of the table.
-ORDER = (Unit.building, Unit.room, Unit.id)
+# The order of a lookup's choices, as the units list and the register read: building, entrance,
+# floor, room (rooms compared as text read "1001, 1002, 101", the entrances interleaved). A
+# director's straight from ix_unit_building_register; a supervisor's matches (a room or a
+# building of his estates) are read by the estate-led indexes and sorted, never a large part
+# of the table.
+ORDER = (Unit.building, Unit.entrance, Unit.floor, Unit.room, Unit.id)
 
 
 def find(query, text: str) -> Found:

@@ -34,7 +34,8 @@ def test_the_unit_follows_the_resident_and_the_estate_the_unit(desk, factories, 
     # Two estates: the form cannot guess the estate, the unit names it.
     c = login(factories.staff(Role.supervisor, estates=[w.b, w.a]))
     form = c.get(f"/admin/ticket/new/?resident={w.resident.id}").get_data(as_text=True)
-    assert picked(form, "unit") == [w.unit.id, "Bldg 3, Ent. 1, Rm 601"]
+    assert picked(form, "unit") == [w.unit.id, "Bldg 3, Ent. 1, Rm 601 · 甲小区"]
+    assert picked(form, "resident") == [w.resident.id, "王芳 (13912345678) · 甲小区"]
     assert picked(form, "estate")[0] == w.a.id
 
 

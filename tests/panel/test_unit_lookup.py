@@ -8,7 +8,8 @@ import re
 
 import pytest
 
-from admin_app.models import Role
+from admin_app.extensions import db
+from admin_app.models import Estate, Role
 
 # Every form that picks a unit, by its list's address.
 FORMS = ("ticket", "work_order", "resident", "vehicle_pass", "release_pass", "renovation")
@@ -55,11 +56,11 @@ def test_the_way_the_panel_writes_a_unit_finds_it_first(desk, view, query):
 
 def test_a_building_lists_its_own_units_before_any_other(desk):
     en, _ = desk
-    building_3 = [  # in the units list's order: building, room
+    building_3 = [  # in the units list's order: building, entrance, floor, room
         "Bldg 3, Ent. 1, Rm 101",
         "Bldg 3, Ent. 1, Rm 601",
-        "Bldg 3, Ent. 2, Rm 601",
         "Bldg 3, Ent. 1, Rm 602",
+        "Bldg 3, Ent. 2, Rm 601",
     ]
     for query in ("3", "3栋", "3号楼", "３栋"):
         assert lookup(en, query)[:4] == building_3, query
@@ -81,9 +82,27 @@ def test_a_room_lists_every_such_room_of_the_estate_exact_ones_first(desk):
     assert lookup(en, "3栋601") == ["Bldg 3, Ent. 1, Rm 601", "Bldg 3, Ent. 2, Rm 601"]
     assert lookup(en, "3-60") == [
         "Bldg 3, Ent. 1, Rm 601",
-        "Bldg 3, Ent. 2, Rm 601",
         "Bldg 3, Ent. 1, Rm 602",
+        "Bldg 3, Ent. 2, Rm 601",
     ]
+
+
+def test_a_building_is_offered_as_its_register_reads_floor_by_floor(factories, login):
+    """Not rooms compared as text ("1001" before "201"), nor the entrances interleaved."""
+    estate = factories.estate(code="HY")
+    for entrance, floor, room in [("2", 1, "101"), ("1", 10, "1001"), ("1", 2, "201")]:
+        factories.unit(estate, building="5", entrance=entrance, floor=floor, room=room)
+    factories.unit(estate, building="5", entrance="1", floor=1, room="101")
+    client = login(factories.staff(Role.supervisor, estates=[estate]))
+    for query in ("5", "5栋"):
+        assert lookup(client, query) == [
+            "Bldg 5, Ent. 1, Rm 101",
+            "Bldg 5, Ent. 1, Rm 201",
+            "Bldg 5, Ent. 1, Rm 1001",
+            "Bldg 5, Ent. 2, Rm 101",
+        ]
+    director = login(factories.staff(Role.director, estates=[estate], all_estates=True))
+    assert lookup(director, "5") == lookup(client, "5")  # every estate's: another index
 
 
 def test_the_chinese_panel_finds_and_shows_units_as_it_writes_them(desk):
@@ -124,3 +143,25 @@ def test_the_units_lists_search_box_reads_units_the_same_way(desk, factories, lo
     assert found("3栋601") == 2
     assert found("3栋") == 4  # building 3 only, not 13 or 30
     assert found("601室") == 3
+
+
+def test_someone_of_several_estates_is_told_which_estate_each_unit_is_in(
+    app, desk, factories, login
+):
+    """华苑小区 and 其他小区 both have a 3-1-601: one name each, else the desk of two estates
+    sees the same choice twice; the desk of one estate needs no estate named."""
+    en, _ = desk
+    assert lookup(en, "3-1-601") == ["Bldg 3, Ent. 1, Rm 601"]
+    with app.app_context():
+        both = [e.id for e in db.session.query(Estate).filter(Estate.code.in_(["HY", "QT"]))]
+    desk_of_both = factories.staff(Role.supervisor, estates=both)
+    assert sorted(lookup(login(desk_of_both), "3-1-601")) == [
+        "Bldg 3, Ent. 1, Rm 601 · 其他小区",
+        "Bldg 3, Ent. 1, Rm 601 · 华苑小区",
+    ]
+    assert sorted(lookup(login(desk_of_both, lang="zh-CN"), "3栋1单元601")) == [
+        "其他小区 · 3栋1单元601室",
+        "华苑小区 · 3栋1单元601室",
+    ]
+    director = login(factories.staff(Role.director, all_estates=True))
+    assert sorted(lookup(director, "3-1-601")) == sorted(lookup(login(desk_of_both), "3-1-601"))

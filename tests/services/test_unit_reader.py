@@ -81,7 +81,7 @@ NOT_FOUND = [
     ("Bldg 3, Rm 601", f"“Bldg 3, Rm 601” could be {A} / {B}: give the entrance."),
     ("601室", f"“601室” could be {I_} / {A} / {B}: give the building and the entrance."),
     ("601", f"“601” could be {I_} / {A} / {B}: give the building and the entrance."),
-    ("3栋", f"“3栋” could be {A} / {B} / {C}: give the entrance and the room."),
+    ("3栋", f"“3栋” could be {A} / {C} / {B}: give the entrance and the room."),  # as listed
     ("3栋1单元", f"“3栋1单元” could be {A} / {C}: give the room."),
     (
         "7-1-101",
