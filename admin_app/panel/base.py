@@ -50,7 +50,7 @@ from admin_app.panel.fields import (
 from admin_app.panel.flask_admin_private import PrivateHooks
 from admin_app.panel.forms import CleanAdminForm
 from admin_app.panel.listing import ListingMixin
-from admin_app.panel.lookups import ScopedAjaxLoader
+from admin_app.panel.lookups import ScopedAjaxLoader, estate_from_links
 from admin_app.panel.stock_wording import PAGE_SIZE_OPTIONS
 from admin_app.services.conflicts import is_write_conflict
 from admin_app.services.errors import ServiceError
@@ -211,6 +211,7 @@ class SecureModelView(DetailsSectionsMixin, ListingMixin, PrivateHooks, ModelVie
     def validate_form(self, form) -> bool:
         """A record named by id in a lookup field that is not there for the user (gone, of
         another estate, or never existed) is refused — never saved as if left blank."""
+        estate_from_links(form)
         valid = super().validate_form(form)
         for field in form:
             if isinstance(field, AjaxSelectMultipleField):

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from flask import g
 from flask_admin.contrib.sqla.ajax import QueryAjaxModelLoader
+from flask_admin.model.fields import AjaxSelectField
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -51,6 +52,25 @@ def estate_names() -> dict[int, str]:
             names = {estate.id: estate.name for estate in current_user.estates}
         g.lookup_estate_names = names = names if len(names) > 1 else {}
     return names
+
+
+def estate_from_links(form) -> None:
+    """A form sent with its estate left blank and a unit or a resident picked takes their
+    estate: the choice named it (someone of several estates is shown which), nothing the panel
+    knows is typed twice. A unit not there for the user stays unresolved, refused as before."""
+    estate = getattr(form, "estate", None)
+    if not isinstance(estate, AjaxSelectField) or estate.data is not None:
+        return
+    if getattr(estate, "_formdata", None):  # an id sent that is no estate of the user's
+        return
+    for name in ("unit", "resident"):
+        field = getattr(form, name, None)
+        picked = field.data if isinstance(field, AjaxSelectField) else None
+        if getattr(picked, "estate_id", None) is not None:
+            # As if sent: looked up in the user's scope, and "required" sees it given.
+            estate.raw_data = [str(picked.estate_id)]
+            estate.process_formdata(estate.raw_data)
+            return
 
 
 class ScopedAjaxLoader(QueryAjaxModelLoader):

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from admin_app.models import Role
+from admin_app.extensions import db
+from admin_app.models import Role, Ticket
 
 from ..conftest import picked
 
@@ -63,3 +64,49 @@ def test_a_new_work_order_starts_with_the_unit_too(desk, factories, login):
     c = login(factories.staff(Role.receptionist, estates=[w.a]))
     form = c.get(f"/admin/work_order/new/?unit={w.unit.id}").get_data(as_text=True)
     assert picked(form, "unit") == [w.unit.id, "Bldg 3, Ent. 1, Rm 601"]
+
+
+def _inquiry(**fields) -> dict:
+    return {
+        "estate": "",
+        "category": "inquiry",
+        "channel": "phone",
+        "unit": "",
+        "resident": "",
+        "reporter_name": "",
+        "reporter_phone": "",
+        "description": "询问停车月卡",
+        **fields,
+    }
+
+
+def _tickets(app) -> list[tuple]:
+    with app.app_context():
+        return db.session.query(Ticket.estate_id, Ticket.unit_id, Ticket.resident_id).all()
+
+
+def test_the_unit_or_the_resident_picked_names_the_estate_left_blank(app, desk, factories, login):
+    """Someone of two estates picks the unit (shown with its estate) and need not pick the
+    estate again; the resident alone names it too."""
+    w = desk
+    c = login(factories.staff(Role.supervisor, estates=[w.b, w.a]))
+    assert c.post("/admin/ticket/new/", data=_inquiry(unit=w.unit.id)).status_code == 302
+    assert _tickets(app) == [(w.a.id, w.unit.id, None)]
+    assert c.post("/admin/ticket/new/", data=_inquiry(resident=w.resident.id)).status_code == 302
+    assert _tickets(app)[1] == (w.a.id, w.unit.id, w.resident.id)
+
+
+@pytest.mark.parametrize("lang", [None, "zh-CN"])
+def test_a_unit_or_an_estate_not_the_users_names_no_estate(app, desk, factories, login, lang):
+    w = desk
+    c = login(factories.staff(Role.supervisor, estates=[w.a]), lang=lang)
+    # Another estate's unit, the estate blank: nothing is saved, the fields say why.
+    page = c.post("/admin/ticket/new/", data=_inquiry(unit=w.unit_b.id))
+    assert page.status_code == 200
+    assert ("Not a valid choice" if lang is None else "不是有效的选项") in page.get_data(
+        as_text=True
+    )
+    # An estate id that is not the user's, with his own unit: refused, not replaced.
+    page = c.post("/admin/ticket/new/", data=_inquiry(estate=w.b.id, unit=w.unit.id))
+    assert page.status_code == 200
+    assert _tickets(app) == []
