@@ -50,7 +50,11 @@ from admin_app.panel.fields import (
 from admin_app.panel.flask_admin_private import PrivateHooks
 from admin_app.panel.forms import CleanAdminForm
 from admin_app.panel.listing import ListingMixin
-from admin_app.panel.lookups import ScopedAjaxLoader, estate_from_links
+from admin_app.panel.lookups import (
+    ScopedAjaxLoader,
+    estate_from_links,
+    explain_estate_from_links,
+)
 from admin_app.panel.stock_wording import PAGE_SIZE_OPTIONS
 from admin_app.services.conflicts import is_write_conflict
 from admin_app.services.errors import ServiceError
@@ -244,6 +248,7 @@ class SecureModelView(DetailsSectionsMixin, ListingMixin, PrivateHooks, ModelVie
                 estate_field.data = estates[0]
         if request.method == "GET":
             self.prefill_from_link(form)
+        explain_estate_from_links(form)
         return form
 
     # Records a form may start with, named in its URL by the page that opened it ("new

@@ -73,6 +73,16 @@ def estate_from_links(form) -> None:
             return
 
 
+def explain_estate_from_links(form) -> None:
+    """Says so under the estate of a new record's form, to whoever works in several estates."""
+    estate = getattr(form, "estate", None)
+    links = [getattr(form, name, None) for name in ("unit", "resident")]
+    linked = any(isinstance(field, AjaxSelectField) for field in links)
+    several = current_user.all_estates or len(current_user.estates) > 1
+    if isinstance(estate, AjaxSelectField) and linked and several:
+        estate.description = gettext("Left blank, the unit or resident picked names it.")
+
+
 class ScopedAjaxLoader(QueryAjaxModelLoader):
     """Options: `fields` to search, each as `modes` says ("prefix", "contains", "phone"; see
     listing.py — the same matching as the lists' search), `contains` by default;

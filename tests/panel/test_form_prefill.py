@@ -90,6 +90,14 @@ def test_the_unit_or_the_resident_picked_names_the_estate_left_blank(app, desk, 
     estate again; the resident alone names it too."""
     w = desk
     c = login(factories.staff(Role.supervisor, estates=[w.b, w.a]))
+    hint = "Left blank, the unit or resident picked names it."
+    assert hint in c.get("/admin/ticket/new/").get_data(as_text=True)  # under the estate
+    in_chinese = login(factories.staff(Role.supervisor, estates=[w.a, w.b]), lang="zh-CN")
+    assert "可不选：按所选房屋或住户所在小区填写" in in_chinese.get("/admin/ticket/new/").get_data(
+        as_text=True
+    )
+    one_estate = login(factories.staff(Role.receptionist, estates=[w.a]))  # his is filled in
+    assert hint not in one_estate.get("/admin/ticket/new/").get_data(as_text=True)
     assert c.post("/admin/ticket/new/", data=_inquiry(unit=w.unit.id)).status_code == 302
     assert _tickets(app) == [(w.a.id, w.unit.id, None)]
     assert c.post("/admin/ticket/new/", data=_inquiry(resident=w.resident.id)).status_code == 302
