@@ -82,7 +82,8 @@ def _inquiry(**fields) -> dict:
 
 def _tickets(app) -> list[tuple]:
     with app.app_context():
-        return db.session.query(Ticket.estate_id, Ticket.unit_id, Ticket.resident_id).all()
+        query = db.session.query(Ticket.estate_id, Ticket.unit_id, Ticket.resident_id)
+        return query.order_by(Ticket.id).all()
 
 
 def test_the_unit_or_the_resident_picked_names_the_estate_left_blank(app, desk, factories, login):
