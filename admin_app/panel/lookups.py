@@ -40,17 +40,13 @@ RESIDENT_LOOKUP = {
 }
 
 
-def works_in_every_estate() -> bool:
-    return bool(getattr(current_user, "all_estates", False))  # (no one signed in: False)
-
-
 def estate_names() -> dict[int, str]:
     """The names of the estates a choice may come from, when the user works in more than one
     (else none: a choice needs no estate then); read once a request, the user's own from his
     load, every estate's for someone who sees them all."""
     names = g.get("lookup_estate_names")
     if names is None:
-        if works_in_every_estate():
+        if getattr(current_user, "all_estates", False):  # (no one signed in: False)
             names = dict(db.session.execute(select(Estate.id, Estate.name)).all())
         else:
             names = {estate.id: estate.name for estate in getattr(current_user, "estates", ())}
@@ -82,8 +78,7 @@ def explain_estate_from_links(form) -> None:
     estate = getattr(form, "estate", None)
     links = [getattr(form, name, None) for name in ("unit", "resident")]
     linked = any(isinstance(field, AjaxSelectField) for field in links)
-    several = works_in_every_estate() or len(getattr(current_user, "estates", ())) > 1
-    if isinstance(estate, AjaxSelectField) and linked and several:
+    if isinstance(estate, AjaxSelectField) and linked and estate_names():  # several estates
         estate.description = gettext("Left blank, the unit or resident picked names it.")
 
 
