@@ -52,8 +52,10 @@ from admin_app.panel.forms import CleanAdminForm
 from admin_app.panel.listing import ListingMixin
 from admin_app.panel.lookups import (
     ScopedAjaxLoader,
+    check_residents_live_in_unit,
     estate_from_links,
     explain_estate_from_links,
+    narrow_residents_to_unit,
 )
 from admin_app.panel.stock_wording import PAGE_SIZE_OPTIONS
 from admin_app.services.conflicts import is_write_conflict
@@ -230,7 +232,7 @@ class SecureModelView(DetailsSectionsMixin, ListingMixin, PrivateHooks, ModelVie
             if refused:
                 field.errors = [*field.errors, gettext("Not a valid choice")]
                 valid = False
-        return valid
+        return check_residents_live_in_unit(form) and valid
 
     def ajax_loader_for(self, name, options):
         attr = getattr(self.model, name)
@@ -249,6 +251,12 @@ class SecureModelView(DetailsSectionsMixin, ListingMixin, PrivateHooks, ModelVie
         if request.method == "GET":
             self.prefill_from_link(form)
         explain_estate_from_links(form)
+        narrow_residents_to_unit(form)
+        return form
+
+    def edit_form(self, obj=None):
+        form = super().edit_form(obj)
+        narrow_residents_to_unit(form)
         return form
 
     # Records a form may start with, named in its URL by the page that opened it ("new

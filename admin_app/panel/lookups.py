@@ -6,7 +6,7 @@ a forged id of another estate's record is "not a valid choice", exactly like a m
 
 from __future__ import annotations
 
-from flask import g
+from flask import g, request
 from flask_admin.contrib.sqla.ajax import QueryAjaxModelLoader
 from flask_admin.model.fields import AjaxSelectField
 from flask_babel import gettext
@@ -18,9 +18,10 @@ from sqlalchemy.orm import lazyload
 from admin_app import validation
 from admin_app.auth.scope import scoped
 from admin_app.extensions import db
-from admin_app.models import Estate
+from admin_app.models import Estate, Resident
 from admin_app.panel.listing import SEARCH_MODES
-from admin_app.services import unit_reader
+from admin_app.services import household, unit_reader
+from admin_app.services.errors import ServiceError
 
 MAX_LOOKUP_ROWS = 20
 
@@ -37,6 +38,9 @@ RESIDENT_LOOKUP = {
     "fields": ("name", "phone"),
     "modes": {"name": "prefix", "phone": "phone"},
     "placeholder": _l("Search name or phone"),
+    # A form's unit, once picked, narrows its resident choices to the unit's residents
+    # (linked-lookups.js sends it along as ?unit=).
+    "narrowed_by": {"unit": "unit_id"},
 }
 
 
@@ -82,15 +86,49 @@ def explain_estate_from_links(form) -> None:
         estate.description = gettext("Left blank, the unit or resident picked names it.")
 
 
+def _resident_fields(form) -> list:
+    """The form's resident lookups (resident, owner, applicant), when it also has a unit's."""
+    if not isinstance(getattr(form, "unit", None), AjaxSelectField):
+        return []
+    return [
+        field
+        for field in form
+        if isinstance(field, AjaxSelectField) and getattr(field.loader, "model", None) is Resident
+    ]
+
+
+def narrow_residents_to_unit(form) -> None:
+    """The resident choices of a form with a unit are that unit's residents, once it is
+    picked (opened without typing, the box lists them)."""
+    for field in _resident_fields(form):
+        field.render_kw = {**(field.render_kw or {}), "data-narrowed-by": "unit"}
+
+
+def check_residents_live_in_unit(form) -> bool:
+    """A resident picked who lives in another unit than the one picked is refused under the
+    resident's field, the form kept as typed (services/household.check_lives_in)."""
+    valid = True
+    for field in _resident_fields(form):
+        try:
+            household.check_lives_in(field.data, form.unit.data)
+        except ServiceError as refusal:
+            field.errors = [*field.errors, str(refusal)]
+            valid = False
+    return valid
+
+
 class ScopedAjaxLoader(QueryAjaxModelLoader):
     """Options: `fields` to search, each as `modes` says ("prefix", "contains", "phone"; see
     listing.py — the same matching as the lists' search), `contains` by default;
     `extra_filter(query) -> query` to narrow further (e.g. only technicians); `label(record)
     -> str` for what each choice shows (its str() by default); `search(query, term, offset,
-    limit) -> records` to find them another way (units); `order_by`: a column or a tuple."""
+    limit) -> records` to find them another way (units); `order_by`: a column or a tuple;
+    `narrowed_by`: {request argument: column} the choices must match when the page sends it
+    (a form's picked unit)."""
 
     def __init__(self, name, session, model, **options):
         self.modes = options.pop("modes", {})
+        self.narrowed_by = options.pop("narrowed_by", {})
         self.extra_filter = options.pop("extra_filter", None)
         self.label = options.pop("label", None)
         self.search = options.pop("search", None)
@@ -101,6 +139,13 @@ class ScopedAjaxLoader(QueryAjaxModelLoader):
         query = scoped(db.session.query(self.model), self.model, current_user)
         if self.extra_filter is not None:
             query = self.extra_filter(query)
+        return query
+
+    def _narrowed(self, query):
+        for argument, column in self.narrowed_by.items():
+            value = validation.record_id(request.args.get(argument))
+            if value is not None:
+                query = query.filter(getattr(self.model, column) == value)
         return query
 
     def format(self, model):
@@ -121,7 +166,7 @@ class ScopedAjaxLoader(QueryAjaxModelLoader):
             return self.get_query().filter(self.model.id == pk).one_or_none()
 
     def get_list(self, term, offset=0, limit=10):
-        query = self.get_query()
+        query = self._narrowed(self.get_query())
         if self.label is None:
             # A choice shows the record's str(), its own columns: none of its eager relations
             # (a unit's estate; a resident's unit and its estate; a staff member's estates and

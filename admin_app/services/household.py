@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from sqlalchemy.orm import lazyload
 
@@ -22,12 +23,31 @@ from admin_app.models import (
     Resident,
     Ticket,
     TicketCategory,
+    Unit,
     VehiclePass,
     WorkerPass,
     WorkOrder,
 )
+from admin_app.services.errors import ServiceError
 
 LIMIT = 10  # rows shown per kind; the section links to its list for the rest
+
+
+def check_lives_in(resident: Resident | None, unit: Unit | int | None) -> None:
+    """A record that names a unit and a resident names one of the unit's residents: a repair
+    for 1-1-801 never goes out with the name and phone of someone living in 1-1-101."""
+    if resident is None or unit is None:
+        return
+    unit_id = unit if isinstance(unit, int) else unit.id
+    if resident.unit_id != unit_id:
+        raise ServiceError(
+            _l(
+                "%(name)s lives in %(unit)s, not in the unit chosen: choose one of its"
+                " residents, or leave the resident empty."
+            ),
+            name=resident.name,
+            unit=resident.unit.label,
+        )
 
 
 @dataclass(frozen=True)

@@ -31,7 +31,7 @@ from admin_app.models import (
     WorkOrder,
     WorkOrderStatus,
 )
-from admin_app.services import handoffs, history
+from admin_app.services import handoffs, history, household
 from admin_app.services.errors import ServiceError
 from admin_app.services.reminders import manual
 from admin_app.services.workflow import StateMachine, step
@@ -226,7 +226,8 @@ def remind(ticket: Ticket, actor) -> None:
 def carry_over_from_resident(ticket: Ticket) -> None:
     """A ticket that names a resident takes the resident's unit, name and phone where the
     caller left them empty: nothing the panel knows is typed twice. Typed values win (a tenant
-    calling for the owner, another number to call back on)."""
+    calling for the owner, another number to call back on); a unit the resident does not live
+    in is refused."""
     resident = ticket.resident
     if resident is None and ticket.resident_id is not None:
         resident = db.session.get(Resident, ticket.resident_id)
@@ -234,6 +235,7 @@ def carry_over_from_resident(ticket: Ticket) -> None:
         return
     if ticket.unit is None and ticket.unit_id is None:
         ticket.unit = resident.unit  # the relationship, not the id: a form set it to None
+    household.check_lives_in(resident, ticket.unit or ticket.unit_id)
     if not (ticket.reporter_name or "").strip():
         ticket.reporter_name = resident.name
     if not (ticket.reporter_phone or "").strip():

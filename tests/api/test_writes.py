@@ -223,3 +223,27 @@ def test_the_history_page_names_the_integration(api, app, desk, make_token, logi
     assert "Gate barrier 1 (API)" in page
     with app.app_context():
         assert db.session.get(Ticket, made["id"]).status is TicketStatus.open
+
+
+def test_a_ticket_naming_a_resident_of_another_unit_is_422(api, app, desk, make_token, factories):
+    """The desk's rule (tests/panel/test_resident_of_unit.py): the resident lives in the unit."""
+    other_unit = factories.unit(desk.a, building="2", room="801")
+    _, secret = make_token([desk.a])
+    response = api.post(
+        "/tickets",
+        {
+            "estate_id": desk.a.id,
+            "category": "inquiry",
+            "description": "x",
+            "unit_id": other_unit.id,
+            "resident_id": desk.resident_a.id,
+        },
+        secret,
+    )
+    assert response.status_code == 422
+    assert (
+        "甲住户 lives in Bldg 1, Ent. 1, Rm 101, not in the unit chosen"
+        in (response.get_json()["error"]["message"])
+    )
+    with app.app_context():
+        assert db.session.query(Ticket).count() == 0

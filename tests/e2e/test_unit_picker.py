@@ -41,3 +41,28 @@ def test_the_unit_picker_reads_the_panels_own_spelling(factories, screen, lang):
     page.locator("#select2-drop .select2-no-results").wait_for()
     assert page.locator("#select2-drop .select2-no-results").inner_text().strip() == no_match
     desk.shot(f"unit-picker-no-match-{lang}")
+
+
+def test_the_resident_box_lists_the_residents_of_the_unit_picked(factories, screen):
+    """Opened without typing after the unit is picked, the resident box offers that unit's
+    residents only (linked-lookups.js sends the unit with the search)."""
+    estate = factories.estate(code="HY", name="华苑小区")
+    u801 = factories.unit(estate, building="1", entrance="1", room="801")
+    u101 = factories.unit(estate, building="1", entrance="1", room="101")
+    factories.resident(u801, name="张明", phone="13911110801")
+    factories.resident(u101, name="黎俊兰", phone="13911110101")
+    factories.staff(Role.receptionist, estates=[estate], username="desk", name="王前台")
+
+    desk = screen("receptionist", locale="zh-CN").login("desk", PASSWORD)
+    page = desk.page
+    page.goto("/admin/ticket/new/")
+    page.click("#s2id_unit .select2-choice")
+    page.fill("#select2-drop input.select2-input", "1-1-801")
+    expect(page.locator("#select2-drop .select2-result-selectable >> nth=0")).to_have_text(
+        "1栋1单元801室"
+    )
+    page.keyboard.press("Enter")
+    page.click("#s2id_resident .select2-choice")
+    choices = page.locator("#select2-drop .select2-result-selectable")
+    expect(choices).to_have_text(["张明 (13911110801)"])
+    desk.shot("resident-of-the-unit")
