@@ -12,6 +12,7 @@ from admin_app.models import BatchRun, BatchStatus, Role, Ticket, TicketCategory
 
 from ..conftest import PASSWORD
 from .conftest import chinese_left, details_field, submit
+from .walk import BLOCKING, axe_violations
 
 pytestmark = pytest.mark.browser
 
@@ -78,6 +79,10 @@ def test_supervisor_assigns_every_filtered_ticket(factories, in_app, screen, lan
     assert details_field(page, ui["finished_at"])
     assert page.locator(".batch-problems li", has_text=closed.number).count() == 1
     nothing_chinese_left()
+    # The record the supervisor lands on, read with a screen reader's eyes: its progress bar
+    # has a name and its percentage can be read against the bar.
+    blocking = [v for v in axe_violations(page) if v["impact"] in BLOCKING]
+    assert not blocking, f"axe on the batch's record: {blocking}"
     boss.shot(f"{ui['shots']}batch-03-done")
     with in_app():
         batch = db.session.query(BatchRun).one()

@@ -15,7 +15,7 @@ from admin_app.passes import gate
 from admin_app.passes.views import qr_svg
 
 from ..conftest import PASSWORD
-from .conftest import PHONE, chinese_left, details_field, flashes, submit
+from .conftest import DESKTOP, PHONE, chinese_left, details_field, flashes, submit
 
 pytestmark = pytest.mark.browser
 
@@ -180,3 +180,27 @@ def test_release_pass_from_application_to_the_gate(app, factories, in_app, scree
         checks = db.session.query(GateCheck).order_by(GateCheck.id).all()
         assert [c.result for c in checks] == [GateResult.valid, GateResult.used]
     assert not untranslated, f"Chinese left on English pages: {untranslated}"
+
+
+@pytest.mark.parametrize("viewport", [PHONE, DESKTOP], ids=["phone", "desktop"])
+def test_scan_after_scan_without_touching_the_screen(factories, in_app, screen, viewport):
+    """A handheld scanner types each code and presses Enter into the focused field: after the
+    first check's result the field has the focus again, so the next pass is checked too."""
+    estate = factories.estate(code="HY", name="华苑小区")
+    first = factories.release_pass(estate, applicant_name="吴租客")
+    second = factories.release_pass(estate, applicant_name="周业主")
+    factories.staff(Role.guard, estates=[estate], username="gate1", name="孙保安")
+    with in_app():
+        codes = [gate.token_for(db.session.get(ReleasePass, p.id)) for p in (first, second)]
+        numbers = [db.session.get(ReleasePass, p.id).number for p in (first, second)]
+
+    guard = screen("guard", viewport=viewport).login("gate1", PASSWORD)
+    page = guard.page
+    page.wait_for_function("document.activeElement && document.activeElement.id === 'code'")
+    for code, number in zip(codes, numbers, strict=True):
+        page.keyboard.type(code)  # the scanner: the code, then Enter, into whatever has focus
+        assert page.input_value("#code") == code, "the scanned code went nowhere"
+        with page.expect_navigation():
+            page.keyboard.press("Enter")
+        assert page.inner_text("#verdict .gate-scanned").startswith(number)
+    guard.shot(f"pass-08-second-scan-{'phone' if viewport is PHONE else 'desktop'}")

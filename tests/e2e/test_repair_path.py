@@ -404,3 +404,58 @@ def test_work_not_accepted_at_the_check_goes_back_to_work(factories, in_app, scr
     with in_app():
         closed = db.session.get(WorkOrder, order.id)
         assert closed.status is WorkOrderStatus.closed and closed.signer_name == "王丽"
+
+
+def test_after_closing_the_messages_are_in_view_on_the_phone(factories, screen):
+    """The signature page is long: its button is far down. The order list that follows opens
+    at its top, with the two messages (the receipt's link among them) on the screen and read
+    out first, not at the old scroll position over another order's button."""
+    estate = factories.estate(code="HY", name="华苑小区")
+    technician = factories.staff(
+        Role.technician,
+        estates=[estate],
+        username="plumber",
+        name="张师傅",
+        trades=[Trade.plumbing],
+    )
+    for n in range(1, 7):  # a full day's list; the last order, its work done, is signed for
+        unit = factories.unit(estate, building="3", room=f"{n}01")
+        order = factories.work_order(
+            estate,
+            unit_id=unit.id,
+            trade=Trade.plumbing,
+            status=WorkOrderStatus.done if n == 6 else WorkOrderStatus.in_progress,
+            technician_id=technician.id,
+            dispatched_at=clock.now() - timedelta(hours=2),
+            arrived_at=clock.now() - timedelta(hours=1),
+            description=f"卫生间角阀漏水（{n}）",
+            # What the resident reads before signing: three visits' notes, the damage found
+            # and the quote agreed, as on a real order.
+            work_notes="[05-10 09:12] 更换角阀\n[05-11 10:40] 角阀接口仍在滴水\n"
+            "[05-12 14:05] 重新缠生料带，试水 10 分钟无渗漏",
+            arrival_damage="柜门铰链已松动，非本次维修造成",
+            quote_labour=Decimal("30.00"),
+            quote_materials=Decimal("45.00"),
+            quote_accepted=True,
+        )
+
+    tech = screen("technician", viewport=PHONE).login("plumber", PASSWORD)
+    phone = tech.page
+    submit(phone, f"#action-close-{order.id}")
+    phone.fill("#signer_name", "王丽")
+    draw_signature(phone)
+    phone.check("input[name=payment][value=wechat]")
+    submit(phone)
+    messages = phone.locator("#messages .alert")
+    assert messages.count() == 2  # closed, and the receipt
+    for message in messages.all():
+        box = message.bounding_box()
+        assert box["y"] >= 0 and box["y"] + box["height"] <= PHONE["height"], box
+    receipt = phone.locator("#receipt-link").bounding_box()
+    assert 0 <= receipt["y"] <= PHONE["height"] - receipt["height"]
+    # A screen reader starts at the messages, as the eyes do.
+    assert phone.evaluate(
+        "[...document.querySelectorAll('#messages .alert')]"
+        ".every(message => document.activeElement.contains(message))"
+    )
+    tech.shot("close-01-messages-in-view-phone")

@@ -14,6 +14,7 @@
         var percent = p.total ? Math.round(100 * p.processed / p.total) : 100;
         var bar = document.getElementById("batch-bar");
         bar.style.width = percent + "%";
+        bar.setAttribute("aria-valuenow", percent);  // what a screen reader reads out
         bar.textContent = percent + "%";
         set("batch-processed", p.processed);
         set("batch-done", p.done);

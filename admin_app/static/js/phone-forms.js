@@ -49,6 +49,18 @@
     return { url: url, options: options };
   }
 
+  // The new page read as a plain submit opens it: from its top, the focus in its [autofocus]
+  // field (the gate's code field: a handheld scanner types the next code and Enter into
+  // it), or else on its messages (a screen reader reads what was done first). Written into
+  // this document, it gets neither by itself: the browser applies autofocus once per
+  // document, and keeps the scroll position of the form, far down a long signing page, so
+  // the messages would be above the screen and the finger over another order's button.
+  function arrived() {
+    window.scrollTo(0, 0);
+    var target = document.querySelector("[autofocus]") || document.getElementById("messages");
+    if (target) { target.focus(); }
+  }
+
   // The server's page in place of this one: the URL it ended at (a redirect), its history
   // entry replacing the form's, so Back does not offer to send the form again. The address
   // changes once the page has loaded (its images too), as after a plain submit.
@@ -59,7 +71,8 @@
       done = true;
       window.history.replaceState(null, "", response.url);
     }
-    document.open();  // drops every listener: the one for this page's load comes after
+    document.open();  // drops every listener: the ones for this page's arrival come after
+    window.addEventListener("DOMContentLoaded", arrived);
     window.addEventListener("load", settle);
     document.write(html);
     document.close();
