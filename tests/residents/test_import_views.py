@@ -348,7 +348,10 @@ def test_large_files_are_checked_and_imported_by_rq_jobs(
     batch_id = batch_id_of(upload(c, world, data))
     progress = c.get(f"/admin/resident_import/{batch_id}/progress/").get_json()
     assert progress["status"] == "checking" and progress["running"] is True
-    assert 'id="import-progress"' in page(c, batch_id)
+    shown = page(c, batch_id)
+    assert 'id="import-progress"' in shown
+    # A screen reader names the bar (axe: aria-progressbar-name).
+    assert 'role="progressbar" aria-label="Progress of the import"' in shown
 
     run_worker(app, *rq_queue)
     progress = c.get(f"/admin/resident_import/{batch_id}/progress/").get_json()
