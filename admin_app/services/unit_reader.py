@@ -274,6 +274,13 @@ def search(query, text: str, offset: int = 0, limit: int = 10) -> list[Unit]:
     return list(seen.values())[offset:wanted]
 
 
+def exact_condition(text: str):
+    """Every unit a text names exactly ("3-1-601"; "601": every room 601), as one filter;
+    None when the text is no unit's address."""
+    readings = read(fold(text))
+    return or_(*(_clause(reading, prefix=False) for reading in readings)) if readings else None
+
+
 def condition(text: str):
     """Every unit a text may name, exactly or typed on, as one filter (the units list's search);
     None when the text is no unit's address."""

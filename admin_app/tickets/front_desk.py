@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import or_
+from sqlalchemy import or_, select
 from sqlalchemy.orm import joinedload
 from wtforms import BooleanField, RadioField, SelectField, TextAreaField
 from wtforms.validators import Length, Optional
@@ -21,15 +21,18 @@ from admin_app.models import (
     Ticket,
     TicketCategory,
     Trade,
+    Unit,
     WorkOrder,
     WorkOrderKind,
     WorkOrderStatus,
 )
 from admin_app.panel.listing import SEARCH_MODES
+from admin_app.services import unit_reader
 from admin_app.services.worklists import ORDER_OPEN, TICKET_WORKING
 
 C = TicketCategory
 MAX_CALLERS = 20
+MAX_UNITS = 100  # units a caller's words may name ("601": every building's): plenty for 20
 RECENT_DAYS = 90
 SHOWN = 8
 
@@ -98,8 +101,9 @@ def callback_time(choice: str | None, now: datetime) -> datetime | None:
 
 
 def find_callers(user, term: str) -> list[Resident]:
-    """Residents of the user's estates whose phone (the first or last digits) or name (from
-    the start) matches, with their units: the caller, picked in one click."""
+    """Residents of the user's estates whose phone (the first or last digits), name (from
+    the start) or unit ("3-1-601", "601室") matches, with their units: the caller, picked in
+    one click."""
     term = (term or "").strip()
     if not term:
         return []
@@ -111,6 +115,15 @@ def find_callers(user, term: str) -> list[Resident]:
         )
         if c is not None
     ]
+    units = unit_reader.exact_condition(term)
+    if units is not None:
+        # The units of the user's estates the text names, read first and given as values: as
+        # a subquery OR-ed with the phone and the name, PostgreSQL walked the name index over
+        # every resident (100 ms for "3-1-601" or "5678" against 1-10 ms).
+        named = scoped(select(Unit.id).where(units), Unit, user).limit(MAX_UNITS)
+        unit_ids = db.session.execute(named).scalars().all()
+        if unit_ids:
+            clauses.append(Resident.unit_id.in_(unit_ids))
     query = scoped(db.session.query(Resident), Resident, user).filter(or_(*clauses))
     return (
         query.options(joinedload(Resident.unit).lazyload("*"), joinedload(Resident.estate))

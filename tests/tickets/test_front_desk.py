@@ -51,6 +51,19 @@ def test_the_call_page_finds_by_name_and_says_so_when_nobody_matches(desk):
     assert 'id="call-new-inquiry"' in page  # a caller not on file is typed in
 
 
+@pytest.mark.parametrize("typed", ["1-1-801", "1栋1单元801", "801", "801室"])
+def test_the_call_page_finds_the_callers_of_a_unit_as_people_write_it(desk, factories, typed):
+    """A caller who gives the unit, not the phone: its residents, and only the user's."""
+    unit = factories.unit(desk.a, building="1", room="801")
+    factories.resident(unit, name="张明", phone="13911110801")
+    factories.resident(unit, name="李丽", phone="13911110802")
+    factories.resident(factories.unit(desk.b, building="1", room="801"), name="外小区")
+    page = desk.zh.get("/admin/ticket/call/", query_string={"q": typed}).get_data(as_text=True)
+    callers = re.findall(r'<tr class="caller" data-resident="\d+">\s*<td>(\w+)', page)
+    assert sorted(callers) == sorted(["张明", "李丽"])
+    assert "1栋1单元801室" in page
+
+
 def test_new_call_is_in_the_navigation_bar_for_the_front_desk_only(desk, factories, login):
     assert 'href="/admin/ticket/call/"' in desk.zh.get("/admin/").get_data(as_text=True)
     guard = factories.staff(Role.guard, estates=[desk.a])
