@@ -42,3 +42,22 @@ def test_a_list_on_a_phone_keeps_each_row_on_one_line(factories, screen, locale)
         assert found["lines"] and max(found["lines"]) < 1.5, (path, found)
         assert found["scrolls"] > 0, path  # the rest of the columns are a swipe away
     person.shot(f"phone-ticket-list-{locale}")
+
+
+@pytest.mark.parametrize("locale", ["zh-CN", "en"])
+def test_the_callers_found_on_a_phone_read_name_unit_and_phone_on_one_line(
+    factories, screen, locale
+):
+    estate = factories.estate(code="HY", name="华苑小区")
+    unit = factories.unit(estate, building="1", entrance="1", room="801")
+    factories.resident(unit, name="崔洋然", phone="13397312244")
+    factories.staff(Role.receptionist, estates=[estate], username="desk")
+    person = screen("phone-callers", viewport=PHONE, locale=locale).login("desk", PASSWORD)
+    page = person.page
+    page.goto("/admin/ticket/call/?q=1339731")
+    found = page.evaluate(MEASURE, "#callers tr.caller td:not(:last-child)")
+    assert len(found["lines"]) == 3 and max(found["lines"]) < 1.5, found  # was 3 lines each
+    assert found["scrolls"] == 0  # nothing to swipe for: the buttons are on the next line
+    buttons = page.locator("#callers tr.caller td:last-child a")
+    assert buttons.count() == 5 and buttons.first.is_visible()
+    person.shot(f"phone-callers-{locale}")
