@@ -3,9 +3,9 @@ runs (the page polls /progress/) and each skipped or failed record's reason."""
 
 from __future__ import annotations
 
-from urllib.parse import parse_qsl
+from urllib.parse import parse_qsl, urlencode
 
-from flask import Response, json, request
+from flask import Response, json, redirect, request, url_for
 from flask_admin import expose
 from flask_babel import gettext, ngettext
 from flask_babel import lazy_gettext as _l
@@ -66,6 +66,26 @@ class BatchRunView(SecureModelView):
         body["status"] = batch.status.value
         body["status_label"] = str(batch.status.label)
         return Response(json.dumps(body), mimetype="application/json")
+
+    @expose("/records/")
+    def records_view(self):
+        """Back to the list the batch was started from, with its filter and search (a batch
+        of ticked rows: the list as it opens)."""
+        batch = self.get_one(request.args.get("id"))
+        view = REGISTRY.get(batch.resource)
+        if view is None:  # a kind of record no longer in the panel
+            return redirect(self.get_url(".index_view"))
+        kept = [
+            (key, value)
+            for key, value in parse_qsl(batch.selection or "")
+            if (key.startswith("flt") and "_" in key) or key in LIST_ARGUMENTS
+        ]
+        target = url_for(f"{view.endpoint}.index_view")
+        return redirect(f"{target}?{urlencode(kept)}" if kept else target)
+
+
+# What of a batch's stored selection the list it came from reads again, besides its filters.
+LIST_ARGUMENTS = ("search", "sort", "desc")
 
 
 def problem_list(problems: dict | None) -> Markup:

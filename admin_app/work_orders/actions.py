@@ -7,11 +7,12 @@ import base64
 import binascii
 
 from flask import has_request_context, request, url_for
-from flask_babel import gettext
+from flask_babel import gettext, ngettext
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup, escape
+from wtforms.validators import InputRequired
 
-from admin_app import validation
+from admin_app import clock, validation
 from admin_app.extensions import db
 from admin_app.models import Satisfaction, Staff
 from admin_app.panel.actions.core import Outcome, RecordAction
@@ -64,6 +65,9 @@ def prepare_dispatch(form, orders) -> None:
         if not form.is_submitted() and orders[0].appointment_at is not None:
             form.appointment_at.data = orders[0].appointment_at
         return
+    form.for_many = True
+    if has_request_context():
+        _explain_batch_appointment(form, orders)
     estates = {o.estate_id for o in orders}
     trades = {o.trade for o in orders}
     # A batch chunk only checks that its technician is still one of them: nobody reads the
@@ -82,15 +86,36 @@ def prepare_dispatch(form, orders) -> None:
     ]
 
 
+def _explain_batch_appointment(form, orders) -> None:
+    """A batch's time is for the orders without one agreed (each other keeps its own): asked
+    for when some have none, so that none of them is refused once the batch runs."""
+    now = clock.now()
+    missing = sum(
+        1 for o in orders if not o.is_emergency and work_orders.upcoming_appointment(o, now) is None
+    )
+    field = form.appointment_at
+    if not missing:
+        field.description = _l("Each order keeps the time agreed with its resident.")
+        return
+    field.description = ngettext(
+        "%(num)d order has no time agreed yet: it gets this one (the others keep theirs).",
+        "%(num)d orders have no time agreed yet: they get this one (the others keep theirs).",
+        missing,
+    )
+    field.validators = [InputRequired(), *field.validators]
+    field.flags.required = True
+
+
 def run_dispatch(order, actor, form):
     # One form serves a whole batch chunk: keep the technician on it, or the session's weak
     # identity map forgets him between orders and loads him again for each one.
     technician = getattr(form, "technician_record", None)
     if technician is None or technician.id != form.technician.data:
         technician = form.technician_record = db.session.get(Staff, form.technician.data)
-    work_orders.dispatch(
-        order, actor, technician=technician, appointment_at=form.appointment_at.data
-    )
+    appointment_at = form.appointment_at.data
+    if getattr(form, "for_many", False) and work_orders.upcoming_appointment(order, clock.now()):
+        appointment_at = None  # the order's own agreed time stands
+    work_orders.dispatch(order, actor, technician=technician, appointment_at=appointment_at)
 
 
 def item_label(item) -> str:

@@ -113,8 +113,19 @@ def technicians_for(estate_ids, trade=None, *, among=None) -> list[Staff]:
     ]
 
 
+# An appointment a few minutes past still stands: the dispatch was being typed as it began.
+APPOINTMENT_GRACE = timedelta(minutes=5)
+
+
+def upcoming_appointment(order: WorkOrder, now: datetime) -> datetime | None:
+    """The time agreed with the resident, while it is still ahead."""
+    agreed = order.appointment_at
+    return agreed if agreed is not None and agreed >= now - APPOINTMENT_GRACE else None
+
+
 def dispatch(order: WorkOrder, actor, *, technician: Staff, appointment_at: datetime | None = None):
-    """To a technician, who is told (services/handoffs.py)."""
+    """To a technician, who is told (services/handoffs.py). Without an appointment given, the
+    one agreed before stands while it is still ahead."""
     was = (order.technician_id, order.appointment_at)
     with WORK_ORDER.transition(order, "dispatch", actor):
         _check_technician(order, technician)
@@ -123,9 +134,10 @@ def dispatch(order: WorkOrder, actor, *, technician: Staff, appointment_at: date
             order.arrive_by = now + EMERGENCY_ARRIVAL
             order.appointment_at = None
         else:
+            appointment_at = appointment_at or upcoming_appointment(order, now)
             if appointment_at is None:
                 raise ServiceError(_l("Agree an appointment time with the resident."))
-            if appointment_at < now - timedelta(minutes=5):
+            if appointment_at < now - APPOINTMENT_GRACE:
                 raise ServiceError(_l("The appointment time has already passed."))
             order.appointment_at = appointment_at
             order.arrive_by = None

@@ -408,3 +408,66 @@ def test_a_queued_dispatch_is_not_run_for_a_technician_no_longer_a_candidate(
     progress = c.get(f"/admin/action_batch/progress/?id={batch_id}").get_json()
     assert progress["status"] == "failed" and progress["done"] == 0
     assert statuses(in_app, world.target) == [S.new] * 4
+
+
+def test_the_batch_page_leads_back_to_the_filtered_list(login, world, in_app):
+    c = login(world.supervisor)
+    c.post(
+        f"/admin/work_order/act/dispatch/?scope=filter&{FILTER}&sort=1&desc=1", dispatch_form(world)
+    )
+    with in_app():
+        batch = db.session.query(BatchRun).one()
+    page = c.get(f"/admin/action_batch/details/?id={batch.id}").get_data(as_text=True)
+    assert f'href="/admin/action_batch/records/?id={batch.id}"' in page
+    back = c.get(f"/admin/action_batch/records/?id={batch.id}")
+    assert back.status_code == 302
+    assert back.headers["Location"] == f"/admin/work_order/?{FILTER}&sort=1&desc=1"
+
+
+def _appointments(in_app, orders) -> list:
+    with in_app():
+        return [db.session.get(WorkOrder, o.id).appointment_at for o in orders]
+
+
+def test_a_batch_dispatch_keeps_each_orders_agreed_time(login, world, in_app):
+    agreed = (clock.now() + timedelta(days=1)).replace(second=0, microsecond=0)
+    with in_app():
+        for order in world.target:
+            db.session.get(WorkOrder, order.id).appointment_at = agreed
+        db.session.commit()
+    c = login(world.supervisor)
+    url = f"/admin/work_order/act/dispatch/?scope=filter&{FILTER}"
+    assert "Each order keeps the time agreed" in c.get(url).get_data(as_text=True)
+    assert c.post(url, {"technician": world.tech.id}).status_code == 302
+    assert statuses(in_app, world.target) == [S.dispatched] * 4
+    assert _appointments(in_app, world.target) == [agreed] * 4
+
+
+@pytest.mark.parametrize("lang", ["en", "zh-CN"])
+def test_a_batch_asks_the_time_the_orders_without_one_need_before_it_runs(
+    login, world, in_app, lang
+):
+    """Two of the four have a time agreed: the page says the other two need one and asks for
+    it, instead of a batch that reports them failed afterwards."""
+    agreed = (clock.now() + timedelta(days=1)).replace(second=0, microsecond=0)
+    with in_app():
+        for order in world.target[:2]:
+            db.session.get(WorkOrder, order.id).appointment_at = agreed
+        db.session.commit()
+    c = login(world.supervisor, lang=lang)
+    url = f"/admin/work_order/act/dispatch/?scope=filter&{FILTER}"
+    said = {
+        "en": "2 orders have no time agreed yet: they get this one (the others keep theirs).",
+        "zh-CN": "2 张工单尚未约定时间：使用此时间（其余工单保留各自的时间）。",
+    }[lang]
+    assert said in c.get(url).get_data(as_text=True)
+    refused = c.post(url, {"technician": world.tech.id})
+    assert refused.status_code == 200 and said in refused.get_data(as_text=True)
+    with in_app():
+        assert db.session.query(BatchRun).count() == 0
+    given = dispatch_form(world)
+    assert c.post(url, given).status_code == 302
+    assert statuses(in_app, world.target) == [S.dispatched] * 4
+    times = _appointments(in_app, world.target)
+    assert times[:2] == [agreed] * 2
+    assert [t.strftime("%Y-%m-%dT%H:%M") for t in times[2:]] == [given["appointment_at"]] * 2
