@@ -55,6 +55,10 @@ NOT_AUDITED_TABLES = frozenset(
         # Texts to residents (an outbox) and the links they carry: their own state is the record.
         "resident_notice",
         "purpose_link",
+        # A resident's one-time sign-in codes (keyed digests) and the integrations' call log
+        # (written with core statements): their rows are the record, as for the links above.
+        "resident_sign_in_code",
+        "api_call",
     }
 )
 
