@@ -12,7 +12,16 @@ import openpyxl
 import pytest
 
 from admin_app.extensions import db
-from admin_app.models import AuditRecord, Department, Occupancy, Resident, Role, Staff, Unit
+from admin_app.models import (
+    AuditRecord,
+    Department,
+    Occupancy,
+    Resident,
+    Role,
+    Staff,
+    Trade,
+    Unit,
+)
 from admin_app.panel import rows
 
 VALID_ID = "11010519491231002X"
@@ -378,3 +387,25 @@ def test_a_change_of_members_reads_as_their_names_in_any_language(
         assert entry.changes["members"] == [[], ["张师傅"]]
     page = login(supervisor).get(f"/admin/department/details/?id={department.id}")
     assert "∅ → 张师傅" in page.get_data(as_text=True)
+
+
+def test_a_change_of_trades_reads_as_the_trades_names_in_the_readers_language(
+    factories, login, world, in_app
+):
+    """A staff member's trades are links of a trade each: history keeps their codes (not a
+    Python repr of each link) and the page shows them by name, in the reader's language."""
+    tech = factories.staff(Role.technician, estates=[world.a], trades=[Trade.plumbing])
+    with in_app():
+        db.session.get(Staff, tech.id).trades = [Trade.plumbing, Trade.electrical]
+        db.session.commit()
+        entry = (
+            db.session.query(AuditRecord)
+            .filter_by(entity_type="staff", entity_id=tech.id, action="update")
+            .one()
+        )
+        assert entry.changes["trade_links"] == [[], ["electrical"]]
+    admin = factories.staff(Role.admin, all_estates=True)
+    for lang, said in (("zh-CN", "工种 : ∅ → 电工"), ("en", "Trades : ∅ → Electrical")):
+        page = login(admin, lang=lang).get(f"/admin/staff/details/?id={tech.id}")
+        shown = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", page.get_data(as_text=True)))
+        assert said in shown and "StaffTrade" not in shown

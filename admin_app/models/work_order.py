@@ -225,3 +225,8 @@ class QuoteLine(EstateScoped, db.Model):
     @property
     def total(self) -> Decimal:
         return self.labour + self.materials
+
+    def __str__(self) -> str:
+        # How the order's history names the line (the words as typed or copied from the price
+        # list, in no language of the day): "更换给水管 × 2".
+        return f"{self.description} × {self.quantity_text}"

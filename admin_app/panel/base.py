@@ -49,6 +49,7 @@ from admin_app.panel.fields import (
 )
 from admin_app.panel.flask_admin_private import PrivateHooks
 from admin_app.panel.forms import CleanAdminForm
+from admin_app.panel.history_text import HistoryText
 from admin_app.panel.listing import ListingMixin
 from admin_app.panel.lookups import (
     ScopedAjaxLoader,
@@ -102,7 +103,7 @@ def joins_as_written():
     db.session.execute(text("RESET join_collapse_limit"))
 
 
-class SecureModelView(DetailsSectionsMixin, ListingMixin, PrivateHooks, ModelView):
+class SecureModelView(HistoryText, DetailsSectionsMixin, ListingMixin, PrivateHooks, ModelView):
     resource: str = ""  # the key in auth.permissions.PERMISSIONS
 
     list_template = "admin/wuye/list.html"
@@ -519,62 +520,3 @@ class SecureModelView(DetailsSectionsMixin, ListingMixin, PrivateHooks, ModelVie
             query = db.session.query(target).options(lazyload("*"))
             for record in query.filter(target.id.in_(ids)):
                 found[(target, record.id)] = record
-
-    def field_label(self, name: str) -> str:
-        # "unit_id" is shown as its relationship, "Unit".
-        if name.endswith("_id") and name[:-3] in (self.column_labels or {}):
-            name = name[:-3]
-        return str(self.get_column_name(name))
-
-    def _linked_record_text(self, name: str, value) -> str:
-        """A link in history by what people call the record ("王前台 (前台接待员)",
-        "5栋1单元0602室"), not its row id; "#id" for one that is gone. The record is on the
-        same estate as the one shown (checked when saved), or a staff member or estate named
-        on the page anyway; the session's identity map asks the database once per record."""
-        target = self.history_targets().get(name)
-        if target is not None:
-            links = g.get("history_links", {})
-            try:
-                key = (target, int(value))
-            except (TypeError, ValueError):
-                key = None
-            if key in links:
-                record = links[key]
-            elif key is not None:
-                record = db.session.get(target, key[1])
-            else:
-                record = None
-            if record is not None:
-                return str(record)
-        return f"#{value}"
-
-    def history_targets(self) -> dict:
-        """Foreign-key column name -> the model it points to (worked out once per view)."""
-        targets = getattr(self, "_history_target_cache", None)
-        if targets is None:
-            targets = {}
-            for relationship in inspect(self.model).relationships:
-                columns = list(relationship.local_columns)
-                if not relationship.uselist and len(columns) == 1:
-                    targets.setdefault(columns[0].key, relationship.mapper.class_)
-            self._history_target_cache = targets
-        return targets
-
-    def history_value(self, name: str, value) -> str:
-        """A value from history as a person reads it: labels for states, names for links."""
-        if value is None:
-            return "∅"
-        column = self.model.__table__.c.get(name)
-        enum_cls = getattr(getattr(column, "type", None), "enum_class", None)
-        if enum_cls is not None:
-            try:
-                return str(enum_cls(value))
-            except ValueError:
-                return str(value)
-        if column is not None and column.foreign_keys:
-            return self._linked_record_text(name, value)
-        if isinstance(value, bool):
-            return gettext("Yes") if value else gettext("No")
-        if isinstance(value, list):  # a many-to-many link (members, estates): the names
-            return ", ".join(map(str, value)) if value else "∅"
-        return str(value)

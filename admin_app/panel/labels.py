@@ -213,6 +213,47 @@ LABELS = {
     "done_at": _l("Done at"),
     "done_by": _l("Done by"),
     "started_by": _l("Started by"),
+    "keys_handed_at": _l("Keys handed over at"),
+    "filed_at": _l("Filed at"),
+    "cancel_reason": _l("Cancellation reason"),
+    # Fields of records with no screen of their own, as the history list names them.
+    "work_order": _l("Work order"),
+    "price_item": _l("Item"),
+    "quantity": _l("Quantity"),
+    "unit_labour": _l("Labour per unit"),
+    "unit_materials": _l("Materials per unit"),
+    "note": _l("Note"),
+    "outcome": _l("Outcome"),
+    "resident_words": _l("What the resident said"),
+    "sms_opt_out": _l("No text messages about repairs"),
+    # Satisfaction surveys (surveys/).
+    "survey": _l("Satisfaction survey"),
+    "year": _l("Year"),
+    "questions": _l("Questions"),
+    "closes_on": _l("Answers taken until"),
+    "sample_size": _l("Sample size"),
+    "created_by": _l("Created by"),
+    "household": _l("Household asked"),
+    "link_sent_at": _l("Link sent at"),
+    "answered_at": _l("Answered at"),
+    "entered_by": _l("Entered by"),
+    "comment": _l("Comment"),
+    "question": _l("Question"),
+    "rating": _l("Rating"),
+    # Collections history names the members of (services/history.py, `_named`).
+    "trade_links": _l("Trades"),
+    "payments": _l("Fee records"),
+    "work_orders": _l("Work orders"),
+    "actions": _l("Corrective actions"),
+}
+
+# A kind of record without a screen of its own, whose field means something else than LABELS
+# says (a screen says so in its column_labels): read by its history (panel/history_text.py).
+TABLE_LABELS = {
+    # What a line's price is charged by (米, 个), as on the price list; not a flat (房屋).
+    "quote_line": {"unit": _l("Unit of charge"), "position": _l("Line number")},
+    "estate_notices": {"events": _l("Texts to households about their repairs")},
+    "household_setting": {"language": _l("Language of the text messages")},
 }
 
 # What each kind of record is called (history's "Record type", reminders' record links).
@@ -241,6 +282,19 @@ RECORD_TYPES = {
     "household_document": _l("Document on file"),
     "visitor": _l("Visitor"),
     "parcel": _l("Parcel"),
+    "department": _l("Department"),
+    "corrective_action": _l("Corrective action"),
+    "complaint_round": _l("Complaint round"),
+    "move_in": _l("Move-in"),
+    "move_in_step": _l("Move-in step"),
+    "survey": _l("Satisfaction survey"),
+    "survey_household": _l("Household asked"),
+    "survey_answer": _l("Survey answer"),
+    "workday_override": _l("Working day"),
+    "home_visit_booking": _l("Home-visit booking"),
+    "api_token": _l("API token"),
+    "estate_notices": _l("Texts to households about their repairs"),
+    "household_setting": _l("Text message settings"),
 }
 
 # How history names each action; services add theirs as they name new actions.

@@ -165,7 +165,8 @@ class FeeStatisticsView(_MoneyPage):
                 gettext("Item"),
                 gettext("Orders"),
                 gettext("Quantity"),
-                gettext("Quoted"),
+                # Not "Quoted": that is an order's state (已报价), this the amount.
+                gettext("Quoted amount"),
             ], [
                 [
                     r["month"],

@@ -55,6 +55,10 @@ NOT_AUDITED_TABLES = frozenset(
         # Texts to residents (an outbox) and the links they carry: their own state is the record.
         "resident_notice",
         "purpose_link",
+        # A resident's one-time sign-in codes (keyed digests) and the integrations' call log
+        # (written with core statements): their rows are the record, as for the links above.
+        "resident_sign_in_code",
+        "api_call",
     }
 )
 
@@ -197,16 +201,39 @@ def _changes(obj, kind: str) -> dict:
             after = hist.added[0] if hist.added else None
             if plain(before) != plain(after):
                 changes[key] = [plain(before), plain(after)]
-        elif prop.uselist and not prop.viewonly:
+        elif prop.uselist and not prop.viewonly and names_members(prop.mapper.class_):
             changes[key] = [[_named(o) for o in hist.deleted], [_named(o) for o in hist.added]]
     return changes
 
 
 def _named(obj) -> str:
     """A linked record as history keeps it: its own name where it has one. str() may add a
-    translated label (a staff member's role), which would stay in the language of the day."""
+    translated label (a staff member's role), which would stay in the language of the day;
+    a link that is only a choice (a staff member's trade) keeps the choice's code."""
     name = getattr(obj, "name", None)
-    return name if isinstance(name, str) and name else str(obj)
+    if isinstance(name, str) and name:
+        return name
+    choice = member_choice(type(obj))
+    return plain(getattr(obj, choice)) if choice is not None else str(obj)
+
+
+def names_members(model) -> bool:
+    """Whether a collection of these records is written in its owner's history. Only when
+    `_named` can name them (a text of their own, or a choice): otherwise str() is a Python
+    repr ("<ComplaintRound 3>"), and such a member (a complaint's round, a survey's answer)
+    has a history of its own. A part (an attachment) writes its own line there already."""
+    if callable(getattr(model, "record_key", None)):
+        return False
+    return model.__str__ is not object.__str__ or member_choice(model) is not None
+
+
+def member_choice(model) -> str | None:
+    """The column of a link row that holds nothing but a choice besides its keys to other
+    records (StaffTrade.trade): history names such a member by that choice."""
+    own = [c for c in inspect(model).columns if not c.foreign_keys]
+    if len(own) == 1 and isinstance(getattr(own[0].type, "enum_class", None), type):
+        return own[0].key
+    return None
 
 
 def _primary_key(obj) -> int | None:

@@ -4,16 +4,15 @@ from __future__ import annotations
 
 from flask import g, url_for
 from flask_admin.contrib.sqla.filters import FilterEqual
-from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup, escape
 
 from admin_app.extensions import db
 from admin_app.models import AuditRecord
-from admin_app.models.base import Choice
 from admin_app.panel.base import SecureModelView
 from admin_app.panel.filters import RecordIdFilter, estate_filter
 from admin_app.panel.flask_admin_private import registered_views
+from admin_app.panel.history_text import RecordWithoutScreen
 from admin_app.panel.labels import ACTION_LABELS, LABELS, RECORD_TYPES, action_label
 
 
@@ -21,14 +20,6 @@ def changes_in_words(view, record) -> list[tuple[str, str, str]]:
     """Each change as the record's own page shows it in its history: the field's label and
     the values in words (states by their names, links by the record's name), never codes."""
     screen = view.record_screen(record.entity_type)
-    if screen is None:  # a record with no screen of its own (duty): the shared labels
-        rows = []
-        for field, (before, after) in sorted((record.changes or {}).items()):
-            choice = _choice_of(record.entity_type, field)
-            rows.append(
-                (_plain_label(field), _plain_value(before, choice), _plain_value(after, choice))
-            )
-        return rows
     return [
         (
             screen.field_label(field) if screen else field,
@@ -37,29 +28,6 @@ def changes_in_words(view, record) -> list[tuple[str, str, str]]:
         )
         for field, (before, after) in sorted((record.changes or {}).items())
     ]
-
-
-def _plain_label(field: str) -> str:
-    name = field[:-3] if field.endswith("_id") and field[:-3] in LABELS else field
-    return str(LABELS.get(name, name))
-
-
-def _plain_value(value, choice: type[Choice] | None = None) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return gettext("Yes") if value else gettext("No")
-    if choice is not None and value in choice._value2member_map_:
-        return str(choice(value))  # a state by its translated name
-    return str(value)
-
-
-def _choice_of(entity_type: str, field: str) -> type[Choice] | None:
-    """The states or kinds a column of the record's table stores, if it stores one."""
-    table = db.metadata.tables.get(entity_type)
-    column = table.c.get(field) if table is not None else None
-    enum = getattr(getattr(column, "type", None), "enum_class", None)
-    return enum if isinstance(enum, type) and issubclass(enum, Choice) else None
 
 
 def format_changes(view, context, model, name):
@@ -154,8 +122,9 @@ class AuditRecordView(SecureModelView):
         load_linked_records(self, records)
 
     def record_screen(self, entity_type: str):
-        """The screen of that kind of record, which names its fields and values; None for a
-        kind without one."""
+        """The screen of that kind of record, which names its fields and values; for a kind
+        without one (a quote line, a duty shift), its model read the same way with the shared
+        labels; None for a table no model maps."""
         screens = getattr(self, "_record_screens", None)
         if screens is None:
             screens = {}
@@ -163,5 +132,9 @@ class AuditRecordView(SecureModelView):
                 model = getattr(view, "model", None)
                 if isinstance(view, SecureModelView) and model is not None:
                     screens.setdefault(model.__tablename__, view)
+            for mapper in db.Model.registry.mappers:
+                table = getattr(mapper.class_, "__tablename__", None)
+                if table is not None and table not in screens:
+                    screens[table] = RecordWithoutScreen(mapper.class_)
             self._record_screens = screens
         return screens.get(entity_type)

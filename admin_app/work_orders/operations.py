@@ -62,7 +62,9 @@ WORK_ORDER = StateMachine(
         step("hand_back", _l("Hand back (cannot take it)"), {S.dispatched}, S.new),
         step("pass_on", _l("Pass on to a colleague"), {S.dispatched}, S.dispatched),
         step("chase", _l("Log a resident's chase"), OPEN_STATES),
-        step("cancel", _l("Cancel"), OPEN_STATES, S.cancelled),
+        # Not a bare "Cancel" (取消): next to Flask-Admin's "Delete" in the list's actions it
+        # read as closing the menu.
+        step("cancel", _l("Cancel order"), OPEN_STATES, S.cancelled),
         step("arrive", _l("Mark arrived"), {S.dispatched}, S.arrived),
         step("record_damage", _l("Record damage found on arrival"), {S.arrived}),
         step("quote", _l("Record quote"), {S.arrived}, S.quoted),

@@ -14,7 +14,7 @@ from sqlalchemy.orm import joinedload, lazyload, selectinload
 from admin_app import clock
 from admin_app.attachments.views import AttachmentsMixin
 from admin_app.extensions import db
-from admin_app.models import WorkOrder, WorkOrderChase
+from admin_app.models import WorkOrder, WorkOrderChase, WorkOrderStatus
 from admin_app.panel.actions.core import step_form
 from admin_app.panel.actions.pages import ActionsMixin
 from admin_app.panel.base import SecureModelView
@@ -206,6 +206,13 @@ class WorkOrderView(AttachmentsMixin, ActionsMixin, SecureModelView):
     def available_actions(self, record):
         """The step buttons; the chase is the form of its own box below them."""
         return [a for a in super().available_actions(record) if a.name != "chase"]
+
+    def action_label(self, name: str, record=None) -> str:
+        # Dispatching an order already dispatched gives it to another technician or time:
+        # "派工" on its page would read as if nobody had it yet.
+        if name == "dispatch" and getattr(record, "status", None) is WorkOrderStatus.dispatched:
+            return str(_l("Reassign"))
+        return super().action_label(name, record)
 
     def chase_form(self, order):
         """The one-click chase form of the order's page, when the user may log one now."""

@@ -204,7 +204,7 @@ def test_fee_statistics_show_and_export_only_the_users_estates(factories, login,
     assert rows[0] == ["Month", "Technician", "Orders", "Charged", "Paid", "Unpaid"]
     assert [r[1:] for r in rows[1:]] == [["张师傅", "1", "85.50", "85.50", "0.00"]]
     by_item = supervisor.get("/admin/fee_statistics/export/item.csv").get_data(as_text=True)
-    assert by_item.lstrip("\ufeff").splitlines()[0] == "Month,Item,Orders,Quantity,Quoted"
+    assert by_item.lstrip("\ufeff").splitlines()[0] == "Month,Item,Orders,Quantity,Quoted amount"
     assert "Quoted amounts by price-list item" in page
     xlsx = supervisor.get("/admin/fee_statistics/export/held.xlsx")
     assert xlsx.status_code == 200 and xlsx.data[:2] == b"PK"

@@ -51,6 +51,12 @@ def text_of(page: str) -> str:
     return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", page))
 
 
+def table_after(page: str, mark: str) -> str:
+    """The table that follows `mark` (a history), without the page's scripts around it."""
+    start = page.index(mark)
+    return page[start : page.index("</table>", start)]
+
+
 def test_the_quote_page_offers_the_orders_trade_first_with_its_prices(login, world):
     page = login(world.tech).get(f"/tech/act/quote/{world.order.id}").get_data(as_text=True)
     options = re.findall(r'<option value="(\d+)"', page)
@@ -171,3 +177,57 @@ def test_a_price_that_is_not_a_number_is_explained_in_chinese_and_nothing_is_sav
     assert "不是有效的小数。" in page
     with app.app_context():
         assert db.session.get(WorkOrder, world.order.id).status is S.arrived
+
+
+def test_a_quote_reads_in_the_history_as_its_lines_with_their_fields_named(login, world, factories):
+    """The order's history names the lines (item and quantity), and the lines' own history
+    (the supervisor's history list) labels every field in the reader's language, names the
+    item, the estate and the order, and calls the line's unit a unit of charge (计价单位, not
+    the apartment, 房屋): no code, no Python repr."""
+    sent = login(world.tech).post(
+        f"/tech/act/quote/{world.order.id}",
+        {"lines-0-item": str(world.pipe), "lines-0-quantity": "2"},
+    )
+    assert sent.status_code == 302
+    supervisor = factories.staff(Role.supervisor, estates=[world.a])
+    order_number = world.order.number
+    for lang, said in (
+        (
+            "zh",
+            (
+                "报价明细 : ∅ → 更换给水管 × 2",
+                "项目 : ∅ → 更换给水管",
+                "小区 : ∅ → 甲小区",
+                "计价单位 : ∅ → 米",
+                "数量 : ∅ → 2.00",
+                "人工单价 : ∅ → 20.00",
+                "材料单价 : ∅ → 15.00",
+                "序号 : ∅ → 1",
+                f"维修派工单 : ∅ → {order_number}",
+            ),
+        ),
+        (
+            "en",
+            (
+                "Quote lines : ∅ → 更换给水管 × 2",
+                "Item : ∅ → 更换给水管",
+                "Estate : ∅ → 甲小区",
+                "Unit of charge : ∅ → metre",
+                "Labour per unit : ∅ → 20.00",
+                "Line number : ∅ → 1",
+                f"Work order : ∅ → {order_number}",
+            ),
+        ),
+    ):
+        office = login(supervisor, lang=lang)
+        order_page = office.get(f"/admin/work_order/details/?id={world.order.id}")
+        history = office.get("/admin/audit_record/")
+        shown = text_of(
+            table_after(order_page.get_data(as_text=True), 'id="history"')
+            + table_after(history.get_data(as_text=True), "model-list")
+        )
+        for text in said:
+            assert text in shown, (lang, text)
+        for raw in ("QuoteLine", "position", "price_item", "unit_labour", "work_order_id"):
+            assert raw not in shown, (lang, raw)
+        assert "房屋 : ∅ → 米" not in shown and "Unit : ∅ → metre" not in shown

@@ -67,7 +67,9 @@ class ActionsMixin:
                 return action
         abort(404)
 
-    def action_label(self, name: str) -> str:
+    def action_label(self, name: str, record=None) -> str:
+        """The step's name; `record`: the one record it runs on, where a view names the step
+        after the record's state (a dispatched order is reassigned, not dispatched)."""
         return str(self.machine[name].label)
 
     def available_actions(self, record) -> list[RecordAction]:
@@ -132,6 +134,8 @@ class ActionsMixin:
         if many and not may(current_user, f"{self.resource}.batch"):
             abort(403)  # running a step over many records is a supervisor's batch
         form = step_form(action, records)
+        # Named before it runs: the name may follow the record's state (see action_label).
+        label = self.action_label(name, None if many else records[0])
         # The page's mark: a second submit of the same page (a double tap, another tab) is
         # told who went first instead of running the step again.
         seen = request.form.get("seen", type=int)
@@ -150,7 +154,7 @@ class ActionsMixin:
                 return self._start_batch(action, the_plan, whole_filter, seen)
             with workflow.as_seen(records[0], seen):
                 done, failed, target, notes = perform(action, the_plan.ready, current_user, form)
-            report(self.action_label(name), done, failed, notes)
+            report(label, done, failed, notes)
             if done and not failed:
                 return redirect(target or self.get_url(".details_view", id=records[0].id))
             # Refused: show the form again with the reason; nothing was changed.
@@ -158,7 +162,7 @@ class ActionsMixin:
         return self.render(
             action.template,
             action=action,
-            label=self.action_label(name),
+            label=label,
             form=form,
             records=records,
             plan=the_plan,
