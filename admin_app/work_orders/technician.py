@@ -5,10 +5,16 @@ The same RecordActions (forms + service verbs) as the admin pages, in a layout f
 
 from __future__ import annotations
 
+from datetime import datetime
+
+from babel.dates import format_skeleton
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import format_timedelta, get_locale
 from flask_login import current_user
+from sqlalchemy import and_, case
 from sqlalchemy.orm import joinedload, selectinload
 
+from admin_app import clock
 from admin_app.attachments.operations import may_add
 from admin_app.auth.permissions import VIEW, allowed, may
 from admin_app.auth.scope import scoped
@@ -33,6 +39,12 @@ PHONE_TEMPLATES = {
     "close": "tech/sign.html",
     "quote": "tech/quote_lines.html",
 }
+# A card's buttons: the order's next step on its path first (arrive, quote, the resident's
+# yes, work done, the signature; back for a booked visit), then the other steps, and last
+# what takes the order off his list. In the state machine's order "hand back" came first,
+# big and yellow, where the thumb lands.
+NEXT_STEPS = ("arrive", "resume", "quote", "accept_quote", "finish", "close")
+OFF_MY_LIST = ("pass_on", "hand_back")
 
 
 @bp.before_request
@@ -50,6 +62,46 @@ def my_orders_query(open_only: bool = True):
     return query.filter(WorkOrder.status.in_(ON_MY_LIST)) if open_only else query
 
 
+def card_steps(order) -> list:
+    names = [
+        t.name
+        for t in WORK_ORDER.available(order, current_user, scope_known=True)
+        if t.name in ACTIONS
+    ]
+    rank = {**dict.fromkeys(NEXT_STEPS, 0), **{n: 2 + i for i, n in enumerate(OFF_MY_LIST)}}
+    return [ACTIONS[n] for n in sorted(names, key=lambda n: rank.get(n, 1))]
+
+
+def arrival_deadline(order) -> datetime | None:
+    """When the technician must be at the door, while he is still to come: the emergency's 15
+    minutes or the appointment (as the desk's "Technicians late" list), the booked next visit."""
+    if order.status is S.dispatched:
+        return order.arrive_by or order.appointment_at
+    if order.status is S.next_visit:
+        return order.next_visit_at
+    return None
+
+
+def late_by(order, now: datetime) -> str | None:
+    """How late he is ("7 hours", "90 minutes"), None when he is not. Counted in minutes up to
+    two hours: in hours, an hour and a half late would read "2 hours"."""
+    deadline = arrival_deadline(order)
+    if deadline is None or deadline >= now:
+        return None
+    return format_timedelta(now - deadline, granularity="minute", threshold=2)
+
+
+def card_time(moment: datetime) -> str:
+    """A time on a card, read at a glance: 18:47 today; 12月5日 18:47 / Dec 5 18:47 another
+    day, the year too in another year (the date in the page's language, CLDR's own order)."""
+    today = clock.today()
+    time = moment.strftime("%H:%M")  # 24-hour, as everywhere in the panel
+    if moment.date() == today:
+        return time
+    skeleton = "MMMd" if moment.year == today.year else "yMMMd"
+    return f"{format_skeleton(skeleton, moment, locale=get_locale())} {time}"
+
+
 @bp.route("/")
 def my_orders():
     orders = (
@@ -62,24 +114,23 @@ def my_orders():
         .options(selectinload(WorkOrder.chases))
         .order_by(
             WorkOrder.is_emergency.desc(),
+            # An emergency still to be reached before one he has reached already, even one
+            # whose 15 minutes ran out earlier: the late one on top, not under the one in hand.
+            case((and_(WorkOrder.is_emergency, WorkOrder.status == S.dispatched), 0), else_=1),
             WorkOrder.arrive_by,
             WorkOrder.appointment_at,
             WorkOrder.id,
         )
         .all()
     )
-    steps = {
-        o.id: [
-            ACTIONS[t.name]
-            for t in WORK_ORDER.available(o, current_user, scope_known=True)
-            if t.name in ACTIONS
-        ]
-        for o in orders
-    }
+    now = clock.now()
     return render_template(
         "tech/orders.html",
         orders=orders,
-        steps=steps,
+        steps={o.id: card_steps(o) for o in orders},
+        late={o.id: late_by(o, now) for o in orders},
+        card_time=card_time,
+        off_my_list=OFF_MY_LIST,
         machine=WORK_ORDER,
         may_attach=lambda order: may_add(current_user, order),
     )

@@ -38,6 +38,56 @@ CHART_DRAWN = """id => {
     return {labels: chart.data.datasets.map(d => d.label), painted};
 }"""
 
+# Every point of a rate, and the quarter's label under the last ones, drawn whole: each point's
+# box (radius and border) inside the canvas, and the point's outline (its dataset's colour)
+# painted on all four sides of its centre, not cut off at the edge of the plot (a rate of 100%
+# lies on it). The problems found, as text.
+POINTS_WHOLE = """id => {
+    const canvas = document.getElementById(id);
+    const chart = Chart.getChart(canvas);
+    const width = canvas.clientWidth, height = canvas.clientHeight;
+    const scale = canvas.width / width;
+    const pixels = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height).data;
+    const rgb = Chart.helpers.color;
+    const painted = (x, y, [r, g, b]) => {
+        const i = (Math.round(y * scale) * canvas.width + Math.round(x * scale)) * 4;
+        return pixels[i + 3] > 64
+            && Math.abs(pixels[i] - r) + Math.abs(pixels[i + 1] - g) + Math.abs(pixels[i + 2] - b) < 90;
+    };
+    const problems = [];
+    chart.data.datasets.forEach((dataset, d) => {
+        chart.getDatasetMeta(d).data.forEach((point, n) => {
+            const o = point.options;
+            if (dataset.data[n] === null || !o.radius) return;
+            const r = o.radius + o.borderWidth, {x, y} = point;
+            const where = `${dataset.label} ${chart.data.labels[n]} (${x.toFixed(0)}, ${y.toFixed(0)})`;
+            if (x - r < 0 || y - r < 0 || x + r > width || y + r > height) {
+                problems.push(`${where}: outside the canvas ${width}×${height}`);
+            }
+            const colour = rgb(o.borderColor).rgb;
+            const c = [colour.r, colour.g, colour.b];
+            const sides = {
+                above: [...Array(r).keys()].some(k => painted(x, y - r + k, c)),
+                below: [...Array(r).keys()].some(k => painted(x, y + r - k, c)),
+                left: [...Array(r).keys()].some(k => painted(x - r + k, y, c)),
+                right: [...Array(r).keys()].some(k => painted(x + r - k, y, c)),
+            };
+            const cut = Object.keys(sides).filter(side => !sides[side]);
+            if (cut.length) problems.push(`${where}: cut off ${cut.join(', ')}`);
+        });
+    });
+    const axis = chart.scales.x;
+    const last = axis.ticks.length - 1;
+    const ctx = canvas.getContext('2d');
+    ctx.font = Chart.helpers.toFont(axis.options.ticks.font).string;
+    const half = ctx.measureText(chart.data.labels[last]).width / 2;
+    const centre = axis.getPixelForTick(last);
+    if (centre - half < 0 || centre + half > width) {
+        problems.push(`label ${chart.data.labels[last]} outside the canvas`);
+    }
+    return problems;
+}"""
+
 
 UI = {
     "zh": {"locale": "zh-CN", "shots": "", "statistics": "统计报表", "none": "没有"},
@@ -124,6 +174,9 @@ def test_dashboard_and_statistics(factories, screen, lang):
         drawn = page.wait_for_function(CHART_DRAWN, arg=chart).json_value()
         assert drawn["painted"] > 1000, chart
         assert not any("%%" in label for label in drawn["labels"]), drawn["labels"]
+    # The quarter's revisit rate of 100% on the top right corner, its satisfaction of 50%
+    # on the right: whole, with their quarter's label.
+    assert page.evaluate(POINTS_WHOLE, "chart-rates") == []
     assert "50.0%" in page.inner_text("#kpi-satisfaction")  # one of two satisfied
     assert "张师傅" in page.inner_text("#table-revisits")
     nothing_chinese_left()

@@ -28,6 +28,7 @@ from admin_app.models import (
 
 from ..conftest import PASSWORD
 from .conftest import PHONE, chinese_left, details_field, flashes
+from .walk import AXE_URL
 
 pytestmark = pytest.mark.browser
 
@@ -459,3 +460,83 @@ def test_after_closing_the_messages_are_in_view_on_the_phone(factories, screen):
         ".every(message => document.activeElement.contains(message))"
     )
     tech.shot("close-01-messages-in-view-phone")
+
+
+LATE_CARD = {
+    "zh": {"locale": "zh-CN", "shots": "", "overdue": "已超时 7小时", "arrive": "确认到场"},
+    "en": {
+        "locale": "en-US",
+        "shots": "en-",
+        "overdue": "Overdue by 7 hours",
+        "arrive": "Mark arrived",
+    },
+}
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_a_late_emergency_stands_out_on_the_phone(factories, screen, lang):
+    """Seven hours past an emergency's 15 minutes: its card is the first, says how late in a
+    red label that is easy to read, and its first button is the next step (arrived), the hand
+    back last and grey."""
+    ui = LATE_CARD[lang]
+    estate = factories.estate(code="HY", name="华苑小区")
+    technician = factories.staff(
+        Role.technician,
+        estates=[estate],
+        username="plumber",
+        name="张师傅",
+        trades=[Trade.plumbing],
+    )
+    now = clock.now()
+    common = dict(trade=Trade.plumbing, technician_id=technician.id)
+    factories.work_order(  # booked for the day after tomorrow: its date on the card
+        estate,
+        **common,
+        status=WorkOrderStatus.dispatched,
+        appointment_at=now + timedelta(days=2),
+        description="卫生间角阀漏水",
+    )
+    factories.work_order(  # an emergency he is at already
+        estate,
+        **common,
+        status=WorkOrderStatus.in_progress,
+        is_emergency=True,
+        arrive_by=now - timedelta(hours=8),
+        description="配电箱跳闸",
+    )
+    late = factories.work_order(
+        estate,
+        **common,
+        status=WorkOrderStatus.dispatched,
+        is_emergency=True,
+        arrive_by=now - timedelta(hours=7, minutes=5),
+        unit_id=factories.unit(estate, building="3", room="1201").id,
+        description="楼上漏水，天花板滴水",
+    )
+
+    tech = screen("technician", viewport=PHONE, locale=ui["locale"]).login("plumber", PASSWORD)
+    phone = tech.page
+    first = phone.locator(".order-card").first
+    assert first.get_attribute("id") == f"order-{late.id}"
+    badge = phone.locator(f"#overdue-{late.id}")
+    assert badge.inner_text().strip() == ui["overdue"]
+    box, screen_width = badge.bounding_box(), PHONE["width"]
+    assert box["height"] >= 20 and box["x"] >= 0 and box["x"] + box["width"] <= screen_width
+    steps = first.locator("a.btn[id^=action-]")
+    assert steps.first.inner_text().strip() == ui["arrive"]
+    assert "btn-primary" in steps.first.get_attribute("class")
+    assert steps.last.get_attribute("id") == f"action-hand_back-{late.id}"
+    assert "btn-outline-secondary" in steps.last.get_attribute("class")
+    # Readable: the label, the deadline and every button pass WCAG AA (axe's contrast rule).
+    phone.add_script_tag(url=AXE_URL)
+    contrast = phone.evaluate(
+        """async () => (await axe.run('.order-card', {runOnly: ['color-contrast']}))
+            .violations.flatMap(v => v.nodes.map(n => n.target.join(' ')))"""
+    )
+    assert contrast == []
+    if lang == "en":
+        assert (
+            chinese_left(phone, RECORDS + ("配电箱跳闸", "卫生间角阀漏水", "楼上漏水，天花板滴水"))
+            == []
+        )
+    tech.shot(ui["shots"] + "tech-01-late-emergency-first")

@@ -1,0 +1,134 @@
+"""The technician's order cards (/tech/) read at a glance: when he must be there (the date when
+it is not today), how late he is once it has passed, the late emergency on top, and the
+order's next step as the first button (handing back last)."""
+
+from __future__ import annotations
+
+import html
+import re
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from admin_app.models import Role, Trade, WorkOrderStatus
+
+S = WorkOrderStatus
+# Six in the morning after an evening emergency: 7 hours since its 15 minutes ran out.
+NOW = datetime(2025, 12, 6, 1, 47, tzinfo=ZoneInfo("Asia/Shanghai"))
+LOCAL_NOW = NOW.replace(tzinfo=None)
+WORDS = {
+    "zh-CN": {
+        "arrive_by": "须到场时间 12月5日 18:47",
+        "overdue": "已超时 7小时",
+        "soon": "须到场时间 01:57",
+        "appointment": "预约时间 12月8日 09:30",
+    },
+    "en": {
+        "arrive_by": "Arrive by Dec 5 18:47",
+        "overdue": "Overdue by 7 hours",
+        "soon": "Arrive by 01:57",
+        "appointment": "Appointment Dec 8 09:30",
+    },
+}
+
+
+@pytest.fixture
+def office(factories, time_machine):
+    time_machine.move_to(NOW, tick=False)
+    estate = factories.estate(code="HY", name="华苑小区")
+    tech = factories.staff(
+        Role.technician, estates=[estate], trades=[Trade.plumbing], username="plumber"
+    )
+
+    def order(status=S.dispatched, **fields):
+        return factories.work_order(
+            estate, trade=Trade.plumbing, status=status, technician_id=tech.id, **fields
+        )
+
+    return tech, order
+
+
+def card(page: str, order_id: int) -> str:
+    """The card's text as read: tags out, spaces as one."""
+    start = page.index(f'id="order-{order_id}"')
+    end = page.find('class="card mb-3 order-card', start)
+    text = re.sub(r"<[^>]+>", " ", page[start : end if end > 0 else None].split(">", 1)[1])
+    return re.sub(r"\s+", " ", html.unescape(text)).strip()
+
+
+def buttons(page: str, order_id: int) -> list[tuple[str, str]]:
+    """The card's step buttons, top to bottom: (step, style)."""
+    found = re.findall(rf'<a class="btn btn-([\w-]+) [^"]*" id="action-(\w+)-{order_id}"', page)
+    return [(name, style) for style, name in found]
+
+
+def order_ids(page: str) -> list[int]:
+    return [int(n) for n in re.findall(r'order-card[^"]*" id="order-(\d+)"', page)]
+
+
+@pytest.mark.parametrize("lang", ["zh-CN", "en"])
+def test_a_late_emergency_says_how_late_with_its_date(login, office, lang):
+    tech, order = office
+    words = WORDS[lang]
+    late = order(is_emergency=True, arrive_by=datetime(2025, 12, 5, 18, 47))
+    soon = order(is_emergency=True, arrive_by=LOCAL_NOW + timedelta(minutes=10))
+    booked = order(appointment_at=datetime(2025, 12, 8, 9, 30))
+    page = login(tech, lang=lang).get("/tech/").get_data(as_text=True)
+
+    text = card(page, late.id)
+    assert words["arrive_by"] in text and words["overdue"] in text
+    assert f'id="overdue-{late.id}"' in page and "badge-danger" in page
+    # In time: the time only (it is today), and no label.
+    assert words["soon"] in card(page, soon.id)
+    assert f'id="overdue-{soon.id}"' not in page
+    assert words["appointment"] in card(page, booked.id)  # another day: with its date
+    assert f'id="overdue-{booked.id}"' not in page
+
+
+def test_a_missed_appointment_and_a_missed_next_visit_are_late_too(login, office):
+    tech, order = office
+    missed = order(appointment_at=LOCAL_NOW - timedelta(minutes=90))
+    next_visit = LOCAL_NOW - timedelta(minutes=20)
+    back = order(status=S.next_visit, appointment_at=next_visit, next_visit_at=next_visit)
+    there = order(status=S.in_progress, appointment_at=LOCAL_NOW - timedelta(hours=3))
+    page = login(tech).get("/tech/").get_data(as_text=True)
+    # Ninety minutes, not "2 hours": rounded to hours only from two hours on.
+    assert "Overdue by 90 minutes" in card(page, missed.id)
+    assert "Overdue by 20 minutes" in card(page, back.id)
+    assert "Overdue" not in card(page, there.id)  # he is at the door: late no more
+
+
+def test_the_late_emergency_comes_first(login, office):
+    tech, order = office
+    booked = order(appointment_at=LOCAL_NOW - timedelta(hours=9))
+    # An emergency he reached this evening, its 15 minutes long past ...
+    in_hand = order(
+        status=S.in_progress, is_emergency=True, arrive_by=LOCAL_NOW - timedelta(hours=8)
+    )
+    # ... and one he has not reached: on top, late or not.
+    coming = order(is_emergency=True, arrive_by=LOCAL_NOW + timedelta(minutes=12))
+    late = order(is_emergency=True, arrive_by=LOCAL_NOW - timedelta(hours=7))
+    page = login(tech).get("/tech/").get_data(as_text=True)
+    assert order_ids(page) == [late.id, coming.id, in_hand.id, booked.id]
+
+
+@pytest.mark.parametrize(
+    ("status", "first", "last"),
+    [
+        (S.dispatched, ("arrive", "primary"), ("hand_back", "outline-secondary")),
+        (S.arrived, ("quote", "primary"), ("record_damage", "outline-secondary")),
+        (S.quoted, ("accept_quote", "success"), ("decline_quote", "outline-warning")),
+        (S.in_progress, ("finish", "success"), ("book_next_visit", "outline-primary")),
+        (S.done, ("close", "success"), ("rework", "outline-warning")),
+    ],
+)
+def test_the_next_step_is_the_first_button(login, office, status, first, last):
+    tech, order = office
+    card_of = order(status=status, appointment_at=LOCAL_NOW + timedelta(hours=1))
+    shown = buttons(login(tech).get("/tech/").get_data(as_text=True), card_of.id)
+    assert shown[0] == first and shown[-1] == last
+    filled = [style for _, style in shown if not style.startswith("outline-")]
+    assert filled == [first[1]]  # one button stands out: the next step
+    if status is S.dispatched:
+        assert [name for name, _ in shown] == ["arrive", "pass_on", "hand_back"]
