@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import g, url_for
 from flask_admin.contrib.sqla.filters import FilterEqual
 from flask_babel import lazy_gettext as _l
+from flask_babel.speaklater import LazyString
 from markupsafe import Markup, escape
 
 from admin_app.extensions import db
@@ -67,12 +68,13 @@ def load_linked_records(view, records) -> None:
     ]
 
 
-def _action_options() -> list[tuple[str, str]]:
-    """Every action history names, by its name (one entry per name)."""
+def _action_options() -> list[tuple[str, object]]:
+    """Every action history names, by its name (one entry per name). Flask-Admin reads the
+    options once, at start-up: they stay lazy texts, written in each page's language."""
     from admin_app.services.workflow import ACTION_LABELS as WORKFLOW_LABELS
 
-    names = set(ACTION_LABELS) | {step for _, step in WORKFLOW_LABELS}
-    return sorted(((name, action_label(name)) for name in names), key=lambda o: o[1])
+    names = sorted(set(ACTION_LABELS) | {step for _, step in WORKFLOW_LABELS})
+    return [(name, LazyString(action_label, name)) for name in names]
 
 
 def _batch_link(view, context, model, name):
@@ -94,7 +96,7 @@ class AuditRecordView(SecureModelView):
         FilterEqual(
             AuditRecord.entity_type,
             _l("Record type"),
-            options=lambda: [(name, str(label)) for name, label in RECORD_TYPES.items()],
+            options=lambda: list(RECORD_TYPES.items()),  # lazy texts: see _action_options
         ),
         RecordIdFilter(AuditRecord.entity_id, _l("Record id")),
         RecordIdFilter(AuditRecord.actor_id, _l("By (staff id)")),

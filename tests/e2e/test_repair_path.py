@@ -463,7 +463,7 @@ def test_after_closing_the_messages_are_in_view_on_the_phone(factories, screen):
 
 
 LATE_CARD = {
-    "zh": {"locale": "zh-CN", "shots": "", "overdue": "已超时 7小时", "arrive": "确认到场"},
+    "zh": {"locale": "zh-CN", "shots": "", "overdue": "已逾期 7小时", "arrive": "确认到场"},
     "en": {
         "locale": "en-US",
         "shots": "en-",

@@ -20,7 +20,7 @@ LOCAL_NOW = NOW.replace(tzinfo=None)
 WORDS = {
     "zh-CN": {
         "arrive_by": "须到场时间 12月5日 18:47",
-        "overdue": "已超时 7小时",
+        "overdue": "已逾期 7小时",
         "soon": "须到场时间 01:57",
         "appointment": "预约时间 12月8日 09:30",
     },
