@@ -212,6 +212,7 @@ class TicketView(PrintFormsMixin, AttachmentsMixin, ActionsMixin, SecureModelVie
             form=form,
             fields=[form[n] for n in names if n in form],
             category=shape,
+            categories=TicketCategory,
             return_url=return_url,
             household=front_desk.household(current_user, *caller),
         )

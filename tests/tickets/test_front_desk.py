@@ -215,3 +215,18 @@ def test_the_details_page_shows_next_steps_first_and_leaves_empty_sections_out(d
     assert page.index('id="record-actions"') < page.index("details-section")
     titles = re.findall(r'details-section-title">([^<]+)<', page)
     assert "Complaint" not in titles and "Call" in titles
+
+
+@pytest.mark.parametrize(("lang", "repair"), [("en", "Repair"), ("zh-CN", "报修")])
+def test_the_full_form_offers_the_forms_shaped_by_category_keeping_its_unit(
+    desk, factories, login, lang, repair
+):
+    client = login(desk.reception, lang=lang)
+    page = client.get(f"/admin/ticket/new/?unit={desk.unit_a.id}").get_data(as_text=True)
+    link = re.search(r'<a [^>]*id="shape-repair" href="([^"]+)">([^<]+)</a>', page)
+    assert link and repair in link.group(2)
+    assert ("先选来电事由" in page) == (lang == "zh-CN")
+    href = link.group(1).replace("&amp;", "&")
+    assert "category=repair" in href and f"unit={desk.unit_a.id}" in href
+    shaped = client.get(href).get_data(as_text=True)
+    assert 'id="save-and-dispatch"' in shaped and 'id="ticket-shapes"' not in shaped
