@@ -230,3 +230,14 @@ def test_the_full_form_offers_the_forms_shaped_by_category_keeping_its_unit(
     assert "category=repair" in href and f"unit={desk.unit_a.id}" in href
     shaped = client.get(href).get_data(as_text=True)
     assert 'id="save-and-dispatch"' in shaped and 'id="ticket-shapes"' not in shaped
+
+
+def test_a_surname_lists_its_callers_in_name_order(desk, factories):
+    """On PostgreSQL read from the prefix index in its own order (front_desk.find_callers)."""
+    for name in ("张伟", "王五", "张三", "张丽", "章子"):
+        factories.resident(
+            factories.unit(desk.a, building="9", room=f"{len(name)}0{ord(name[1]) % 97}"), name=name
+        )
+    page = desk.zh.get("/admin/ticket/call/?q=张").get_data(as_text=True)
+    callers = re.findall(r'<tr class="caller" data-resident="\d+">\s*<td>(\w+)', page)
+    assert callers == sorted(["张伟", "张三", "张丽"])
