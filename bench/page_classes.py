@@ -11,7 +11,7 @@ from urllib.parse import quote
 from flask_babel import force_locale
 
 CLASSES = ("lists", "sorts", "filters", "searches", "details", "forms", "lookups", "dashboard",
-           "statistics")  # fmt: skip
+           "call", "statistics")  # fmt: skip
 LISTS = ("ticket", "work_order", "resident", "unit", "renovation", "vehicle_pass", "worker_pass")
 CATEGORIES = ("repair", "complaint", "inquiry", "help", "suggestion")
 
@@ -196,8 +196,21 @@ def build_pages(ours_app, plain_apps: dict, data) -> list[Page]:
             return user, url, url
 
         add("lookups", "ticket", f"ajax {field} ({values})", lookup)
-    # ---- the dashboard and the statistics (ours only) ----------------------------------------
+    # ---- the dashboard, the call page and the statistics (ours only) -------------------------
     add("dashboard", "dashboard", "dashboard", same(lambda i, d: ("/admin/", None)))
+
+    def call(i, d):
+        """The front desk finding a caller: a surname, part of a phone, a unit as said."""
+        user = d.user(i)
+        building, entrance, room = d.units[user][i // 3 % len(d.units[user])]
+        term = (
+            d.surnames[i % len(d.surnames)],
+            d.phones[i % len(d.phones)],
+            "-".join(p for p in (building, entrance, room) if p),
+        )[i % 3]
+        return user, f"/admin/ticket/call/?q={quote(term)}", None
+
+    add("call", "ticket call", "find the caller: surname, phone, unit", call)
     periods = ["2026", "2025", "2026-Q1", "2026-Q2", "2026-Q3", *(f"2026-{m:02d}" for m in
                range(1, 12))]  # fmt: skip
 
