@@ -12,6 +12,7 @@ from openpyxl import Workbook
 from admin_app.services.spreadsheets import (  # noqa: F401 - re-exported
     _NOT_IN_SHEET_TITLE,
     FORMULA_START,
+    cell,
     neutralise,
     xlsx_bytes,
 )
@@ -47,7 +48,7 @@ def xlsx_stream(header: list[str], rows, sheet_title: str = "export", chunk: int
     sheet = workbook.create_sheet(title=title or "export")
     sheet.append([neutralise(h) for h in header])
     for row in rows:
-        sheet.append([neutralise(v) for v in row])
+        sheet.append([cell(v) for v in row])
     with tempfile.TemporaryFile() as buffer:
         workbook.save(buffer)
         buffer.seek(0)

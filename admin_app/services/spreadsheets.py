@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import io
 import re
+from datetime import date
+from decimal import Decimal
 
 from openpyxl import Workbook
 
@@ -29,9 +31,10 @@ def neutralise(value) -> str:
 _NOT_IN_SHEET_TITLE = re.compile(r"[\[\]:*?/\\]")
 
 
-def _cell(value):
-    """Numbers stay numbers (a count can carry no formula); everything else is neutralised."""
-    if isinstance(value, int | float) and not isinstance(value, bool):
+def cell(value):
+    """Numbers, amounts and dates stay what they are (none can carry a formula), so a
+    spreadsheet sums and sorts them; everything else is neutralised text."""
+    if isinstance(value, int | float | Decimal | date) and not isinstance(value, bool):
         return value
     return neutralise(value)
 
@@ -44,7 +47,7 @@ def xlsx_bytes(sheets) -> bytes:
         sheet = workbook.create_sheet(title=_NOT_IN_SHEET_TITLE.sub(" ", title).strip()[:31])
         sheet.append([neutralise(h) for h in header])
         for row in rows:
-            sheet.append([_cell(v) for v in row])
+            sheet.append([cell(v) for v in row])
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()

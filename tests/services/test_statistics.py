@@ -8,6 +8,7 @@ import re
 from datetime import datetime
 
 import pytest
+from openpyxl import load_workbook
 
 from admin_app.models import (
     ComplaintCode,
@@ -250,7 +251,11 @@ def test_statistics_page(data, login, factories):
         )
     )
     assert rows[1][:2] == ["张师傅", "3"] and rows[2][:2] == ["李师傅", "1"]
-    assert c.get("/admin/statistics/export/revisits.xlsx?period=2026-10").status_code == 200
+    sheet = c.get("/admin/statistics/export/revisits.xlsx?period=2026-10")
+    assert sheet.status_code == 200
+    rows = list(load_workbook(io.BytesIO(sheet.data)).active.iter_rows(values_only=True))
+    # Counts are numbers a spreadsheet sums, not text.
+    assert rows[1][:2] == ("张师傅", 3) and rows[2][:2] == ("李师傅", 1)
     assert c.get(f"/admin/statistics/?estate={data.b.id}").status_code == 404
     assert "请选择" not in c.get("/admin/statistics/?period=bogus").get_data(as_text=True)
     assert "Choose a month" in c.get("/admin/statistics/?period=bogus").get_data(as_text=True)
