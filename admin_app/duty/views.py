@@ -95,7 +95,7 @@ def _colleagues(estate_id: int) -> list[Staff]:
 
 # ---- the person on duty ---------------------------------------------------------------------
 @bp.route("/")
-def my_duty():
+def my_duty(entry_form=None):
     shift = duty.current_shift(current_user)
     coming = [s for s in duty.my_shifts(current_user) if shift is None or s.id != shift.id]
     coming = [s for s in coming if s.starts_at > clock.now()]
@@ -103,7 +103,7 @@ def my_duty():
         "duty/my_duty.html",
         coming=coming,
         swaps=duty.involved_swaps(current_user),
-        **_log_context(shift),
+        **_log_context(shift, entry_form),
     )
 
 
@@ -112,7 +112,7 @@ def shift_log(shift_id: int):
     return render_template("duty/shift.html", **_log_context(_shift_or_404(shift_id)))
 
 
-def _log_context(shift) -> dict:
+def _log_context(shift, entry_form=None) -> dict:
     if shift is None:
         return {"shift": None}
     duty.load_entries(shift)
@@ -123,7 +123,7 @@ def _log_context(shift) -> dict:
         "shift": shift,
         "mine": mine,
         "writes": writes and shift.handed_over_at is None and shift.starts_at <= clock.now(),
-        "entry_form": EntryForm(formdata=None),
+        "entry_form": entry_form or EntryForm(formdata=None),
         "handover_form": HandOverForm(formdata=None),
         "tickets": duty.tickets_in_shift(shift),
         "ticket_links": allowed(current_user, "ticket", VIEW),
@@ -148,21 +148,32 @@ def _back_to(shift) -> str:
 def add_entry(shift_id: int):
     shift = _shift_or_404(shift_id)
     form = EntryForm()
-    target = _back_to(shift) + "#log"
     if not form.validate():
         _form_errors(form)
-        return redirect(target)
+        return _entry_again(shift, form)
     at = None
     if form.at.data is not None:
         at = duty.time_in_shift(shift, form.at.data)
         if at is None:
             flash(gettext("The time must fall within the shift, and not in the future."), "error")
-            return redirect(target)
-    return _done(
-        lambda: duty.add_entry(current_user, shift, text=form.text.data, at=at),
-        gettext("Written in the duty log."),
-        target,
-    )
+            return _entry_again(shift, form)
+    try:
+        duty.add_entry(current_user, shift, text=form.text.data, at=at)
+    except ServiceError as refused:
+        db.session.rollback()
+        flash(str(refused), "error")
+        return _entry_again(shift, form)
+    db.session.commit()
+    flash(gettext("Written in the duty log."), "success")
+    return redirect(_back_to(shift) + "#log")
+
+
+def _entry_again(shift, form):
+    """A refused log line: the page it was typed on again, with what was typed (a guard at
+    night does not write it twice)."""
+    if _back_to(shift) == url_for("duty.my_duty"):
+        return my_duty(entry_form=form)
+    return render_template("duty/shift.html", **_log_context(shift, form))
 
 
 @bp.route("/shift/<int:shift_id>/hand-over", methods=["POST"])

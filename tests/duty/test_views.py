@@ -78,6 +78,19 @@ def test_bad_input_is_said_and_nothing_is_written(login, in_app, factories, offi
     assert count(in_app, DutyLogEntry) == 0
 
 
+@pytest.mark.parametrize("page", ["/duty/", "shift"])
+def test_a_refused_log_line_keeps_what_was_typed(login, factories, office, page):
+    night = factories.duty_shift(office.world.a, office.guard, starts_in_hours=-1)
+    # His own shift now: typed on his duty page; someone else's: on the shift's page.
+    who = office.guard if page == "/duty/" else office.supervisor
+    early = (night.starts_at - timedelta(hours=1)).strftime("%H:%M")
+    typed = "3号楼东门锁坏，已通知工程部"
+    answer = login(who).post(f"/duty/shift/{night.id}/entry", {"text": typed, "at": early})
+    text = answer.get_data(as_text=True)
+    assert answer.status_code == 200 and "within the shift" in text
+    assert typed in text and f'value="{early}"' in text
+
+
 def test_another_estates_shift_does_not_exist(login, in_app, factories, office):
     theirs = factories.duty_shift(office.world.b, office.guard_b, starts_in_hours=-1)
     c = login(office.guard)
