@@ -95,7 +95,8 @@ class DutySwap(EstateScoped, TimestampMixin, db.Model):
     refusal_reason: Mapped[str | None] = mapped_column(Text)
 
     def __str__(self) -> str:
-        return f"#{self.id}"
+        # As the supervisor's inbox names it: who hands which shift to whom.
+        return f"{self.requested_by.name} → {self.colleague.name} {self.shift}"
 
 
 class DutyHoliday(EstateScoped, TimestampMixin, db.Model):

@@ -216,6 +216,9 @@ def test_inbox_links_of_shifts_swaps_and_holidays_open_their_pages(login, factor
     assert holiday.status_code == 302 and f"start={start}" in holiday.headers["Location"]
     assert c.get(f"/duty/shifts/?id={shift.id}").status_code == 302
     assert "有事" in c.get("/duty/swaps/?id=1").get_data(as_text=True)
+    # The supervisor's inbox says whose swap of which shift, not "#1".
+    inbox = c.get("/admin/inbox/").get_data(as_text=True)
+    assert f"夜班保安 → 早班保安 {shift.starts_at:%m-%d %H:%M}" in inbox
     # Another estate's guard finds none of them.
     other = login(office.guard_b)
     for url in ("/duty/holidays/?id=1", f"/duty/shifts/?id={shift.id}", "/duty/swaps/?id=1"):
