@@ -46,7 +46,7 @@ def pass_create(integration: Integration):
     try:
         passes.check_application(record, is_new=True)
         db.session.add(record)
-        db.session.flush()
+        passes.announce_application(record)
         db.session.commit()
     except ServiceError as error:
         db.session.rollback()

@@ -520,4 +520,5 @@ def _release_pass(unit: Unit, residents: list[Resident], items: str, moving_date
     )
     passes.check_application(release, is_new=True)
     db.session.add(release)
+    passes.announce_application(release)
     return release

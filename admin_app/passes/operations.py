@@ -33,7 +33,7 @@ from admin_app.models import (
     VehiclePass,
     WorkerPass,
 )
-from admin_app.services import history
+from admin_app.services import handoffs, history
 from admin_app.services.errors import Forbidden, NotFound, ServiceError
 from admin_app.services.reminders import manual
 from admin_app.services.workflow import StateMachine, step
@@ -238,6 +238,28 @@ def _check_release_application(release: ReleasePass, is_new: bool) -> None:
         release.owner_confirmed_by = None
 
 
+def announce_application(record) -> None:
+    """A new application reaches whoever decides it; a tenant's release slip only once the
+    owner has confirmed it (confirm_owner), as nobody can approve it before."""
+    db.session.flush()  # its id and the history row naming who registered it
+    if isinstance(record, ReleasePass) and awaiting_owner(record):
+        return
+    handoffs.applied(record, approver_role(record))
+
+
+def approver_role(record) -> Role:
+    """Whom a waiting application is announced to: the supervisors, or the estate's desk
+    for the release slips it decides itself."""
+    if isinstance(record, ReleasePass) and Role.receptionist in release_approvers(record.estate):
+        return Role.receptionist
+    return Role.supervisor
+
+
+def _decided(record, actor, verdict: str) -> None:
+    db.session.flush()  # the decision's history row: it names the event told
+    handoffs.decided(record, actor, verdict)
+
+
 # ---- verbs ---------------------------------------------------------------------------------
 def approve(record, actor, *, valid_from: date | None = None, valid_until: date | None = None):
     with machine_for(record).transition(record, "approve", actor):
@@ -254,6 +276,7 @@ def approve(record, actor, *, valid_from: date | None = None, valid_until: date 
         record.approved_at = clock.now()
         record.approved_by_id = actor.id
         record.status_reason = None
+    _decided(record, actor, "approve")
 
 
 def _check_plate_free(vehicle: VehiclePass, valid_from: date) -> None:
@@ -281,6 +304,7 @@ def reject(record, actor, *, reason: str) -> None:
     _require(reason, _l("Say why the application is rejected."))
     with machine_for(record).transition(record, "reject", actor):
         record.status_reason = reason.strip()
+    _decided(record, actor, "reject")
 
 
 def revoke(record, actor, *, reason: str) -> None:
@@ -333,6 +357,7 @@ def confirm_owner(release: ReleasePass, actor, *, owner: Resident | None) -> Non
             )
         release.owner_confirmed_at = clock.now()
         release.owner_confirmed_by = owner.name
+    announce_application(release)
 
 
 def release(record: ReleasePass, actor) -> None:
@@ -441,12 +466,7 @@ def end_workers(renovation, reason) -> int:
 def remind(record, actor) -> None:
     """An application waiting too long: the estate's supervisors are reminded to decide."""
     with machine_for(record).transition(record, "remind", actor):
-        to = Role.supervisor
-        if isinstance(record, ReleasePass) and Role.receptionist in release_approvers(
-            record.estate
-        ):
-            to = Role.receptionist  # the estate's desk decides its release slips
-        manual.remind_now(record, actor, recipient_id=None, role=to)
+        manual.remind_now(record, actor, recipient_id=None, role=approver_role(record))
 
 
 # ---- the estate's setting ------------------------------------------------------------------

@@ -19,7 +19,7 @@ from admin_app.panel.actions.pages import ActionsMixin
 from admin_app.panel.base import SecureModelView
 from admin_app.panel.dates import start_choices, validity_choices
 from admin_app.panel.files import photo_image, stored_file_response
-from admin_app.panel.filters import estate_filter, resident_filter, unit_filter
+from admin_app.panel.filters import WorklistFilter, estate_filter, resident_filter, unit_filter
 from admin_app.panel.forms import PhotoField, SensitiveField, id_document, phone_number, read_upload
 from admin_app.panel.id_numbers import FullIdNumberMixin, masked_or_full
 from admin_app.panel.labels import LABELS
@@ -105,6 +105,8 @@ class PassView(ActionsMixin, SecureModelView):
     def on_model_change(self, form, model, is_created):
         super().on_model_change(form, model, is_created)
         passes.check_application(model, is_new=is_created)
+        if is_created:  # in the record's own transaction: saved and announced, or neither
+            passes.announce_application(model)
 
     def can_print(self, model) -> bool:
         return model.status is PassStatus.approved
@@ -151,6 +153,7 @@ class WorkerPassView(FullIdNumberMixin, PassView):
     column_search_modes = {"worker_name": "prefix", "phone": "phone"}
     column_filters = (
         estate_filter(WorkerPass),
+        WorklistFilter(WorkerPass, "worker_pass"),
         unit_filter(WorkerPass),
         resident_filter(WorkerPass),
         "status",
@@ -206,6 +209,7 @@ class VehiclePassView(PassView):
     column_search_modes = {"plate": "plate"}
     column_filters = (
         estate_filter(VehiclePass),
+        WorklistFilter(VehiclePass, "vehicle_pass"),
         unit_filter(VehiclePass),
         resident_filter(VehiclePass),
         "status",
@@ -254,6 +258,7 @@ class ReleasePassView(PassView):
     column_search_modes = {"applicant_name": "prefix", "applicant_phone": "phone"}
     column_filters = (
         estate_filter(ReleasePass),
+        WorklistFilter(ReleasePass, "release_pass"),
         unit_filter(ReleasePass),
         resident_filter(ReleasePass),
         "status",

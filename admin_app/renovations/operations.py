@@ -28,7 +28,7 @@ from admin_app.models import (
     Unit,
 )
 from admin_app.passes import operations as passes
-from admin_app.services import history, numbering, storage
+from admin_app.services import handoffs, history, numbering, storage
 from admin_app.services.errors import ServiceError
 from admin_app.services.reminders import manual
 from admin_app.services.workflow import StateMachine, step
@@ -133,6 +133,7 @@ def register_application(renovation: Renovation) -> None:
     db.session.flush()
     refresh_unit_state(renovation.unit_id)
     db.session.flush()
+    handoffs.applied(renovation, Role.supervisor)
 
 
 # ---- review --------------------------------------------------------------------------------
@@ -141,12 +142,14 @@ def request_rectification(renovation: Renovation, actor, *, notes: str) -> None:
     _require(notes, _l("Write down what the applicant must correct."))
     with _step(renovation, "request_rectification", actor):
         renovation.review_notes = _append(renovation.review_notes, notes)
+    handoffs.decided(renovation, actor, "request_rectification")
 
 
 def resubmit(renovation: Renovation, actor, *, note: str = "") -> None:
     with _step(renovation, "resubmit", actor):
         if (note or "").strip():
             renovation.review_notes = _append(renovation.review_notes, note)
+    handoffs.applied(renovation, Role.supervisor)
 
 
 def issue_permit(
@@ -179,6 +182,7 @@ def issue_permit(
         renovation.agreement_signed_at = now
         renovation.permit_valid_until = valid_until
         renovation.deposit_status = DepositStatus.held if deposit > 0 else DepositStatus.none
+    handoffs.decided(renovation, actor, "issue_permit")
 
 
 def start_work(renovation: Renovation, actor) -> None:

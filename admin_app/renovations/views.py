@@ -14,7 +14,7 @@ from admin_app.models import Renovation, RenovationInspection, RenovationStatus
 from admin_app.panel.actions.pages import ActionsMixin
 from admin_app.panel.base import SecureModelView
 from admin_app.panel.files import photo_image, stored_file_response
-from admin_app.panel.filters import estate_filter, resident_filter, unit_filter
+from admin_app.panel.filters import WorklistFilter, estate_filter, resident_filter, unit_filter
 from admin_app.panel.forms import PhotoField, phone_number, read_upload
 from admin_app.panel.labels import LABELS
 from admin_app.panel.lookups import ESTATE_LOOKUP, RESIDENT_LOOKUP, UNIT_LOOKUP
@@ -108,6 +108,7 @@ class RenovationView(RenovationPrintsMixin, AttachmentsMixin, ActionsMixin, Secu
     column_default_sort = ("created_at", True)
     column_filters = (
         estate_filter(Renovation),
+        WorklistFilter(Renovation, "renovation"),
         unit_filter(Renovation),
         resident_filter(Renovation),
         "status",

@@ -10,6 +10,8 @@ in the record's own transaction; e-mail and SMS (where configured) sent by the n
   a complaint or corrective action handed to a department → the department's head
   a work order handed back or passed on by its technician → the estate's supervisors
   a ticket a technician or guard reported from his phone → the estate's front desk
+  a pass or renovation application registered → whoever decides it in the estate
+  a pass or renovation application decided   → the staff member who registered it
 
 Each hand-off is one Reminder (kinds in reminders/handoff_kinds.py) whose dedupe key names the
 event it announces, never a random token: the notification run twice, a double submit, a batch
@@ -40,6 +42,7 @@ from admin_app.models import (
 from admin_app.services.reminders import delivery
 from admin_app.services.reminders.handoff_kinds import (
     ASSIGNED,
+    DECIDED,
     DEPARTMENT,
     DISPATCHED,
     ESCALATED,
@@ -51,6 +54,7 @@ from admin_app.services.reminders.handoff_kinds import (
     PREFIX,
     REOPENED,
     SERIOUS,
+    TO_APPROVE,
     HandoffKind,
 )
 from admin_app.services.reminders.store import insert_ignoring_duplicates
@@ -201,6 +205,32 @@ def to_department(record, department) -> None:
     if department is None or department.head_id is None:
         return
     tell(record, DEPARTMENT, f"department:{department.id}", person_id=department.head_id)
+
+
+def applied(record, role: Role) -> None:
+    """An application (pass, renovation) waits for a decision: the role that decides it in
+    the record's estate hears of it (the caller knows which: a release slip's is a setting).
+    A corrected application resubmitted is announced anew."""
+    tell(record, TO_APPROVE, f"applied:{_version(record)}", role=role)
+
+
+def decided(record, actor, verdict: str) -> None:
+    """The staff member who registered an application hears it was approved or refused —
+    unless he decided it himself, or a resident applied online (no staff member registered)."""
+    registrant = registered_by(record)
+    if registrant is None or registrant == getattr(actor, "id", None):
+        return
+    tell(record, DECIDED, f"decided:{verdict}:{_version(record)}", person_id=registrant)
+
+
+def registered_by(record) -> int | None:
+    """Who saved the record first: its history's first row names him."""
+    return db.session.scalar(
+        select(AuditRecord.actor_id)
+        .where(AuditRecord.entity_type == record.__tablename__, AuditRecord.entity_id == record.id)
+        .order_by(AuditRecord.at, AuditRecord.id)
+        .limit(1)
+    )
 
 
 def _version(record) -> int:

@@ -15,11 +15,17 @@ from admin_app import clock
 from admin_app.models import (
     ActionStatus,
     CorrectiveAction,
+    PassStatus,
     Payment,
     PaymentState,
+    ReleasePass,
+    Renovation,
+    RenovationStatus,
     Ticket,
     TicketCategory,
     TicketStatus,
+    VehiclePass,
+    WorkerPass,
     WorkOrder,
     WorkOrderStatus,
 )
@@ -39,6 +45,9 @@ class Worklist:
     order_by: Callable[[], tuple]
     urgent: bool = False
     on_dashboard: bool = True  # else only a queue of its list (a page links there)
+    # The permission (auth/permissions.py) a user needs for the card, beyond seeing the list:
+    # a decision queue is no work for whoever may not decide.
+    needs: str | None = None
 
 
 def _end_of_today(now: datetime) -> datetime:
@@ -172,6 +181,50 @@ WORKLISTS: list[Worklist] = [
         ),
         lambda: (Payment.hand_in_due_at,),
         urgent=True,
+    ),
+    # Applications waiting for the office's decision, oldest first. A tenant's release slip
+    # still waiting for the owner's confirmation cannot be decided yet (passes/operations.py).
+    Worklist(
+        "worker_passes_to_approve",
+        _l("Worker passes waiting for approval"),
+        "worker_pass",
+        WorkerPass,
+        lambda now: WorkerPass.status == PassStatus.applied,
+        lambda: (WorkerPass.created_at,),
+        needs="worker_pass.approve",
+    ),
+    Worklist(
+        "vehicle_passes_to_approve",
+        _l("Vehicle passes waiting for approval"),
+        "vehicle_pass",
+        VehiclePass,
+        lambda now: VehiclePass.status == PassStatus.applied,
+        lambda: (VehiclePass.created_at,),
+        needs="vehicle_pass.approve",
+    ),
+    Worklist(
+        "release_passes_to_approve",
+        _l("Release slips waiting for approval"),
+        "release_pass",
+        ReleasePass,
+        lambda now: and_(
+            ReleasePass.status == PassStatus.applied,
+            or_(
+                ReleasePass.applicant_is_tenant.is_(False),
+                ReleasePass.owner_confirmed_at.is_not(None),
+            ),
+        ),
+        lambda: (ReleasePass.created_at,),
+        needs="release_pass.approve",
+    ),
+    Worklist(
+        "renovations_to_approve",
+        _l("Renovations waiting for approval"),
+        "renovation",
+        Renovation,
+        lambda now: Renovation.status == RenovationStatus.applied,
+        lambda: (Renovation.created_at,),
+        needs="renovation.issue_permit",
     ),
 ]
 

@@ -12,7 +12,7 @@ from flask_login import current_user
 from sqlalchemy import func, literal, select, union_all
 
 from admin_app import clock
-from admin_app.auth.permissions import VIEW, allowed
+from admin_app.auth.permissions import VIEW, allowed, may
 from admin_app.auth.scope import scoped
 from admin_app.extensions import db
 from admin_app.services import worklists
@@ -53,7 +53,9 @@ class HomeView(AdminIndexView):
         shown = [
             q
             for q in worklists.WORKLISTS
-            if q.on_dashboard and allowed(current_user, q.resource, VIEW)
+            if q.on_dashboard
+            and allowed(current_user, q.resource, VIEW)
+            and (q.needs is None or may(current_user, q.needs))
         ]
         bases = [
             scoped(db.session.query(q.model), q.model, current_user).filter(q.clause(now))

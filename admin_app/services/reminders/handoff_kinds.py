@@ -124,6 +124,19 @@ MOVE_OUT_PASSES = HandoffKind(
     _l("%(record)s has moved out: revoke the household's passes."),
 )
 HANDOFF_KINDS[MOVE_OUT_PASSES.name] = MOVE_OUT_PASSES
+# Passes and renovations: an application registered reaches whoever decides it; the decision
+# reaches the staff member who registered it (services/handoffs.py: applied, decided).
+TO_APPROVE = HandoffKind(
+    "handoff_to_approve",
+    _l("Application to approve"),
+    _l("%(record)s is waiting for your approval."),
+)
+DECIDED = HandoffKind(
+    "handoff_decided",
+    _l("Application decided"),
+    _l("%(record)s you registered is decided: see its page."),
+)
+HANDOFF_KINDS.update({kind.name: kind for kind in (TO_APPROVE, DECIDED)})
 
 
 def is_handoff(dedupe_key: str) -> bool:
