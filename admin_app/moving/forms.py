@@ -96,3 +96,8 @@ class MoveOutForm(CleanForm):
         validators=[Optional(), Length(max=2000)],
     )
     moving_date = DateField(_l("Moving date"), validators=[Optional()])
+
+
+def leaving_ids(values) -> list[int]:
+    """The residents ticked as leaving (leaving=<id>, repeated); anything else is ignored."""
+    return [int(v) for v in values.getlist("leaving") if v.isascii() and v.isdigit()][:100]

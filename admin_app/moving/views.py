@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from flask import abort, current_app, flash, redirect, request, url_for
 from flask_admin import expose
-from flask_babel import gettext
+from flask_babel import gettext, ngettext
 from flask_login import current_user
 from sqlalchemy.orm import joinedload
 
@@ -271,13 +271,16 @@ class MoveInView(AttachmentsMixin, SecurePage):
         estate = self._estate(mine)
         form = forms.MoveOutForm()
         if request.method == "POST":
+            # Back to the same unit, its residents listed to tick, after a refusal.
+            back = url_for(".move_out", estate=estate.id, unit=(form.unit.data or "")[:60])
             if not form.validate_on_submit():
-                return self._form_errors(form, url_for(".move_out", estate=estate.id))
+                return self._form_errors(form, back)
             try:
                 unit = self._unit(estate, form.unit.data)
                 done = moving.move_out(
                     current_user,
                     unit=unit,
+                    leaving=forms.leaving_ids(request.form),
                     keys_returned=form.keys_returned.data,
                     items=form.items.data or "",
                     moving_date=form.moving_date.data,
@@ -286,12 +289,15 @@ class MoveInView(AttachmentsMixin, SecurePage):
             except ServiceError as exc:
                 db.session.rollback()
                 flash(gettext("Nothing was saved. %(reason)s", reason=str(exc)), "error")
+                return redirect(back)
             else:
                 flash(
-                    gettext(
-                        "%(unit)s: %(num)d residents marked moved out.",
+                    ngettext(
+                        "%(unit)s: %(num)d resident marked moved out (%(names)s).",
+                        "%(unit)s: %(num)d residents marked moved out (%(names)s).",
+                        len(done.residents),
                         unit=str(unit),
-                        num=len(done.residents),
+                        names=", ".join(r.name for r in done.residents),
                     ),
                     "success",
                 )
@@ -312,11 +318,23 @@ class MoveInView(AttachmentsMixin, SecurePage):
                         "info",
                     )
                 return redirect(url_for(".move_out", estate=estate.id))
+        # The unit typed: its residents still living there are listed to tick who leaves.
+        typed, unit, living = (request.args.get("unit") or "").strip()[:60], None, []
+        if typed:
+            try:
+                unit = self._unit(estate, typed)
+            except ServiceError as exc:
+                flash(str(exc), "error")
+            else:
+                living = moving.living_residents(unit.id)
         return self.render(
             "moving/move_out.html",
             estates=mine,
             estate=estate,
             form=form,
+            typed=typed,
+            unit=unit,
+            living=living,
             may_move_out=may(current_user, "move_in.move_out"),
         )
 

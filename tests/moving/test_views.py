@@ -11,7 +11,17 @@ import re
 import pytest
 
 from admin_app.extensions import db
-from admin_app.models import MoveIn, MoveInStage, Payment, Resident, Role, Ticket
+from admin_app.models import (
+    MoveIn,
+    MoveInStage,
+    Occupancy,
+    Payment,
+    Resident,
+    ResidentRole,
+    Role,
+    Ticket,
+    Unit,
+)
 from tests.attachments import files
 
 
@@ -149,9 +159,42 @@ def test_the_move_out_checklist_marks_the_household_gone(factories, login, in_ap
         "/admin/move_in/move_out/",
         {"estate": world.a.id, "unit": "3-1-601", "keys_returned": "y", "items": "沙发"},
     )
+    assert any("Tick the residents" in m for m in messages(boss, response))
+    with in_app():
+        owner = db.session.query(Resident).filter_by(name="赵住户").one()
+        assert owner.move_out is None
+    response = boss.post(
+        "/admin/move_in/move_out/",
+        {"estate": world.a.id, "unit": "3-1-601", "keys_returned": "y", "leaving": owner.id},
+    )
     assert any("moved out" in m for m in messages(boss, response))
     with in_app():
         assert db.session.query(Resident).filter_by(name="赵住户").one().move_out is not None
+
+
+def test_a_tenant_leaving_is_ticked_on_the_checklist_and_the_owner_stays(
+    factories, login, in_app, world
+):
+    owner = factories.resident(world.unit, name="赵业主")
+    tenant = factories.resident(world.unit, name="钱租客", role=ResidentRole.tenant)
+    boss = login("boss")
+    page = boss.get(f"/admin/move_in/move_out/?estate={world.a.id}&unit=3-1-601")
+    page = page.get_data(as_text=True)
+    # Both listed, neither ticked beforehand.
+    assert f'name="leaving" value="{owner.id}"' in page and "钱租客" in page
+    assert "checked" not in page.split('id="move-out-residents"')[1].split("</fieldset>")[0]
+    response = boss.post(
+        "/admin/move_in/move_out/",
+        {"estate": world.a.id, "unit": "3-1-601", "keys_returned": "y", "leaving": tenant.id},
+        headers={"Accept-Language": "zh-CN"},
+    )
+    assert "3栋1单元601室：已将 1 位住户标记为搬离（钱租客）。" in " ".join(
+        messages(boss, response)
+    )
+    with in_app():
+        assert db.session.get(Resident, owner.id).move_out is None
+        assert db.session.get(Resident, tenant.id).move_out is not None
+        assert db.session.get(Unit, world.unit.id).occupancy is Occupancy.occupied
 
 
 def test_a_guard_or_a_technician_has_no_move_in_pages(factories, login, world):
