@@ -126,12 +126,15 @@ class MoveInView(AttachmentsMixin, SecurePage):
                 phone=validation.normalise_phone(form.phone.data) if form.phone.data else "",
                 role=form.role.data,
             )
+            # Named before the commit: the commit expires the record, and its name reads only
+            # what is loaded (no query from __str__), which would leave "#None".
+            record = str(move_in)
             db.session.commit()
         except ServiceError as exc:
             db.session.rollback()
             flash(str(exc), "error")
             return redirect(back)
-        flash(gettext("Move-in of %(record)s started.", record=str(move_in)), "success")
+        flash(gettext("Move-in of %(record)s started.", record=record), "success")
         return redirect(self._at_step(move_in))
 
     # ---- one household ------------------------------------------------------------------

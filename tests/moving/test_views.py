@@ -104,6 +104,24 @@ def test_the_desk_starts_a_household_and_walks_it_to_the_keys_on_one_page(login,
         assert db.session.get(MoveIn, move_in_id).stage is MoveInStage.done
 
 
+@pytest.mark.parametrize(
+    ("language", "said"),
+    [
+        ("en", "Move-in of Bldg 3, Ent. 1, Rm 601 李业主 started."),
+        ("zh-CN", "已开始办理 3栋1单元601室 李业主 的入伙。"),
+    ],
+)
+def test_starting_a_move_in_names_the_household(login, world, language, said):
+    desk = login("desk")
+    response = desk.post(
+        f"/admin/move_in/start/?estate={world.a.id}",
+        {"unit": "3-1-601", "name": "李业主", "phone": "139 0000 1111", "role": "owner"},
+        headers={"Accept-Language": language},
+    )
+    shown = messages(desk, response)
+    assert said in shown and not any("None" in m for m in shown)
+
+
 def test_a_refused_step_says_why_and_stays(login, in_app, world):
     desk = login("desk")
     start(desk, world)
