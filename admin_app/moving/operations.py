@@ -76,7 +76,8 @@ NEXT = dict(zip(STEPS, (*STEPS[1:], S.done), strict=True))
 DOCUMENTS = {
     S.verify_notice: _l("Move-in notice"),
     S.sign_covenant: _l("Signed interim owners' covenant"),
-    S.register: _l("Registration form and ID copy"),
+    # The registration form only: the ID copy is personal data, filed apart (see register).
+    S.register: _l("Registration form"),
     S.sign_receipt: _l("Signed receipt of handed-over items"),
 }
 DEFECTS_MAX = 20
@@ -218,12 +219,35 @@ def sign_covenant(move_in: MoveIn, actor, *, document: Document | None, note: st
         pass
 
 
-def register(move_in: MoveIn, actor, *, document: Document | None, phone: str = "", note: str = ""):
-    """4 The registration form is filled in (printed from the panel) and the ID copy taken."""
+def register(
+    move_in: MoveIn,
+    actor,
+    *,
+    document: Document | None,
+    id_copy: Document | None = None,
+    phone: str = "",
+    note: str = "",
+):
+    """4 The registration form is filled in (printed from the panel) and the ID copy taken.
+
+    The two are kept apart: the form is the step's attachment (the desk opens it), the ID copy
+    goes straight to the household's archive as an ID copy, encrypted and opened only by those
+    who may see ID numbers — never as a move-in attachment, which the whole desk can open. The
+    archive refuses an ID copy from a role that may not file one, with nothing saved."""
     with _step(move_in, S.register, actor, note=note, document=document):
         phone = (phone or "").strip()
         if phone:
             move_in.resident.phone = phone[:20]
+        if _has_data(id_copy):
+            archive.add_document(
+                move_in.unit,
+                move_in.resident,
+                kind=DocumentKind.id_copy,
+                data=id_copy.data,
+                filename=id_copy.filename,
+                actor=actor,
+                note=str(S.register.label),
+            )
 
 
 def handbook(move_in: MoveIn, actor, *, note: str = ""):

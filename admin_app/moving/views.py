@@ -161,6 +161,8 @@ class MoveInView(AttachmentsMixin, SecurePage):
             attachments=self.attachments_of(move_in),
             missing=[s for s in moving.missing_documents(move_in) if s in done_steps],
             may_attach=self.may_attach(move_in),
+            # The ID copy is filed by those who may see ID numbers; the desk is told so.
+            may_file_id_copy=may(current_user, "resident.show_id_number"),
         )
 
     @expose("/step/", methods=("POST",))
@@ -195,7 +197,13 @@ class MoveInView(AttachmentsMixin, SecurePage):
         s, note = MoveInStage, form.note.data or ""
         document = form.the_document(current_app.config["ATTACHMENT_MAX_BYTES"])
         if stage in moving.DOCUMENTS:
-            extra = {"phone": form.phone.data or ""} if stage is s.register else {}
+            extra = {}
+            if stage is s.register:
+                limit = current_app.config["ATTACHMENT_MAX_BYTES"]
+                extra = {
+                    "phone": form.phone.data or "",
+                    "id_copy": form.the_document(limit, "id_copy"),
+                }
             return moving.VERBS[stage](move_in, current_user, document=document, note=note, **extra)
         if stage is s.notify:
             return moving.notify(move_in, current_user, note=note, document=document)

@@ -12,6 +12,8 @@ import pytest
 
 from admin_app.extensions import db
 from admin_app.models import (
+    DocumentKind,
+    HouseholdDocument,
     MoveIn,
     MoveInStage,
     Occupancy,
@@ -266,3 +268,38 @@ def test_a_missing_document_is_asked_for_on_the_page_and_attached_again(login, i
         content_type="multipart/form-data",
     )
     assert response.status_code == 302
+
+
+def test_the_id_copy_of_step_4_is_filed_as_an_id_copy_that_only_a_supervisor_opens(
+    login, in_app, world
+):
+    desk, boss = login("desk"), login("boss")
+    start(desk, world)
+    with in_app():
+        move_in_id = db.session.query(MoveIn.id).scalar()
+    png = files.png(size=(40, 40), alpha=False)
+    step(desk, move_in_id, "notify")
+    step(desk, move_in_id, "verify_notice", document=png)
+    step(desk, move_in_id, "sign_covenant", document=png)
+    page = desk.get(f"/admin/move_in/details/?id={move_in_id}").get_data(as_text=True)
+    assert 'id="id-copy-supervisor"' in page and 'name="id_copy"' not in page
+    # The desk may not file an ID copy: refused, nothing saved.
+    refused = step(desk, move_in_id, "register", document=png, id_copy=(io.BytesIO(png), "id.png"))
+    assert any("Only a supervisor may file an ID copy." in m for m in messages(desk, refused))
+    with in_app():
+        assert db.session.get(MoveIn, move_in_id).stage is MoveInStage.register
+        assert db.session.query(HouseholdDocument).count() == 0
+    assert 'name="id_copy"' in boss.get(f"/admin/move_in/details/?id={move_in_id}").get_data(
+        as_text=True
+    )
+    step(boss, move_in_id, "register", document=png, id_copy=(io.BytesIO(png), "id.png"))
+    with in_app():
+        assert db.session.get(MoveIn, move_in_id).stage is MoveInStage.handbook
+        filed = db.session.query(HouseholdDocument).one()
+        assert (filed.kind, filed.encrypted) == (DocumentKind.id_copy, True)
+        # The move-in's own attachment is the registration form only.
+        captions = [a.caption for a in db.session.get(MoveIn, move_in_id).attachments]
+        assert "Registration form" in captions and not any("ID" in c for c in captions)
+    url = f"/admin/unit/archive/file/?id={world.unit.id}&doc={filed.id}"
+    assert desk.get(url).status_code == 403
+    assert boss.get(url).status_code == 200
