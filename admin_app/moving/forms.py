@@ -41,6 +41,7 @@ class StepForm(CleanForm):
 
     note = StringField(_l("Note (optional)"), validators=[Optional(), Length(max=500)])
     document = FileField(_l("Scan or photo of the document"))
+    id_copy = FileField(_l("Scan or photo of the ID copy"))
     phone = StringField(_l("Phone (if changed)"), validators=[Optional(), Length(max=20)])
     plans_renovation = BooleanField(_l("The owner plans to renovate"))
     method = SelectField(
@@ -52,8 +53,8 @@ class StepForm(CleanForm):
     )
     reason = StringField(_l("Why cancelled"), validators=[Optional(), Length(max=500)])
 
-    def the_document(self, limit: int) -> Document | None:
-        upload = self.document.data
+    def the_document(self, limit: int, field: str = "document") -> Document | None:
+        upload = self[field].data
         if not getattr(upload, "filename", ""):
             return None
         return Document(filename=upload.filename, data=upload.read(limit + 1))
@@ -96,3 +97,8 @@ class MoveOutForm(CleanForm):
         validators=[Optional(), Length(max=2000)],
     )
     moving_date = DateField(_l("Moving date"), validators=[Optional()])
+
+
+def leaving_ids(values) -> list[int]:
+    """The residents ticked as leaving (leaving=<id>, repeated); anything else is ignored."""
+    return [int(v) for v in values.getlist("leaving") if v.isascii() and v.isdigit()][:100]

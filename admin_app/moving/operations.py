@@ -76,7 +76,8 @@ NEXT = dict(zip(STEPS, (*STEPS[1:], S.done), strict=True))
 DOCUMENTS = {
     S.verify_notice: _l("Move-in notice"),
     S.sign_covenant: _l("Signed interim owners' covenant"),
-    S.register: _l("Registration form and ID copy"),
+    # The registration form only: the ID copy is personal data, filed apart (see register).
+    S.register: _l("Registration form"),
     S.sign_receipt: _l("Signed receipt of handed-over items"),
 }
 DEFECTS_MAX = 20
@@ -218,12 +219,35 @@ def sign_covenant(move_in: MoveIn, actor, *, document: Document | None, note: st
         pass
 
 
-def register(move_in: MoveIn, actor, *, document: Document | None, phone: str = "", note: str = ""):
-    """4 The registration form is filled in (printed from the panel) and the ID copy taken."""
+def register(
+    move_in: MoveIn,
+    actor,
+    *,
+    document: Document | None,
+    id_copy: Document | None = None,
+    phone: str = "",
+    note: str = "",
+):
+    """4 The registration form is filled in (printed from the panel) and the ID copy taken.
+
+    The two are kept apart: the form is the step's attachment (the desk opens it), the ID copy
+    goes straight to the household's archive as an ID copy, encrypted and opened only by those
+    who may see ID numbers — never as a move-in attachment, which the whole desk can open. The
+    archive refuses an ID copy from a role that may not file one, with nothing saved."""
     with _step(move_in, S.register, actor, note=note, document=document):
         phone = (phone or "").strip()
         if phone:
             move_in.resident.phone = phone[:20]
+        if _has_data(id_copy):
+            archive.add_document(
+                move_in.unit,
+                move_in.resident,
+                kind=DocumentKind.id_copy,
+                data=id_copy.data,
+                filename=id_copy.filename,
+                actor=actor,
+                note=str(S.register.label),
+            )
 
 
 def handbook(move_in: MoveIn, actor, *, note: str = ""):
@@ -426,17 +450,22 @@ def unpaid_fees(unit_id: int) -> list[Payment]:
     )
 
 
-def household_passes(unit_id: int, resident_ids: list[int]) -> list:
-    """The unit's passes still usable at the gate: its vehicles and its renovation workers."""
+def household_passes(unit_id: int, resident_ids: list[int], *, whole_unit: bool = True) -> list:
+    """The passes still usable at the gate of those leaving: their vehicles, and when the
+    whole household goes the unit's vehicles and its renovation workers too. Whoever stays
+    keeps the unit's other passes."""
+    mine = VehiclePass.resident_id.in_(resident_ids or [-1])
     vehicles = (
         db.session.query(VehiclePass)
         .filter(
             VehiclePass.status.in_(LIVE_PASSES),
-            (VehiclePass.unit_id == unit_id) | VehiclePass.resident_id.in_(resident_ids or [-1]),
+            ((VehiclePass.unit_id == unit_id) | mine) if whole_unit else mine,
         )
         .order_by(VehiclePass.id)
         .all()
     )
+    if not whole_unit:
+        return vehicles
     workers = (
         db.session.query(WorkerPass)
         .join(Renovation, WorkerPass.renovation_id == Renovation.id)
@@ -460,14 +489,19 @@ def move_out(
     actor,
     *,
     unit: Unit | None,
+    leaving: list[int] | tuple[int, ...] = (),
     keys_returned: bool,
     items: str = "",
     moving_date: date | None = None,
 ) -> MoveOut:
-    """The household leaves: refused while a fee is owed or the keys are not back. Its passes
-    are revoked by whoever may (else the supervisors are told to), a release pass is applied
-    for when furniture goes out, and every resident still living here is marked moved out
-    today — the day the retention clock counts from (retention/anonymise.py)."""
+    """The residents named in `leaving` leave: refused while a fee is owed or the keys are not
+    back. Their passes are revoked by whoever may (else the supervisors are told to), a release
+    pass is applied for in a leaver's name when furniture goes out, and each leaver is marked
+    moved out today — the day the retention clock counts from (retention/anonymise.py).
+
+    Only those named leave: a tenant household leaving a rented flat must not take the owner
+    (still the unit's owner, and the one who confirms the tenant's release slip) with it. The
+    unit's occupancy follows who remains; it is vacant only when nobody does."""
     if unit is None:
         raise ServiceError(_l("Choose the unit."))
     if not may(actor, "move_in.move_out"):
@@ -477,6 +511,13 @@ def move_out(
     residents = living_residents(unit.id)
     if not residents:
         raise ServiceError(_l("Nobody is living in %(unit)s."), unit=str(unit))
+    wanted = {int(i) for i in leaving or ()}
+    if not wanted:
+        raise ServiceError(_l("Tick the residents who are leaving."))
+    if not wanted <= {r.id for r in residents}:
+        raise ServiceError(_l("Only a resident living in %(unit)s can move out."), unit=str(unit))
+    remaining = [r for r in residents if r.id not in wanted]
+    residents = [r for r in residents if r.id in wanted]
     owed = unpaid_fees(unit.id)
     if owed:
         total = sum((p.amount for p in owed), Decimal("0.00"))
@@ -491,7 +532,7 @@ def move_out(
     with history.action("move_out", actor=actor):
         if (items or "").strip():
             done.release = _release_pass(unit, residents, items, moving_date or today)
-        live = household_passes(unit.id, [r.id for r in residents])
+        live = household_passes(unit.id, [r.id for r in residents], whole_unit=not remaining)
         if live and all(may(actor, f"{type(p).__tablename__}.revoke") for p in live):
             for record in live:
                 passes.revoke(record, actor, reason=str(_l("The household moved out.")))
@@ -502,12 +543,24 @@ def move_out(
             done.supervisor_told = True
         for resident in residents:
             resident.move_out = today
-        unit.occupancy = Occupancy.vacant
+        unit.occupancy = occupancy_of(remaining)
         db.session.flush()
     return done
 
 
+def occupancy_of(remaining: list[Resident]) -> Occupancy:
+    """The unit's occupancy from the residents still living there: a tenant makes it rented,
+    anyone else occupied, nobody vacant."""
+    if not remaining:
+        return Occupancy.vacant
+    if any(r.role is ResidentRole.tenant for r in remaining):
+        return Occupancy.rented
+    return Occupancy.occupied
+
+
 def _release_pass(unit: Unit, residents: list[Resident], items: str, moving_date: date):
+    # In the name of one who leaves (an owner among them first): the furniture is theirs, and
+    # a tenant's slip waits for the owner's confirmation as any tenant's does (passes/).
     applicant = next((r for r in residents if r.role is ResidentRole.owner), residents[0])
     release = ReleasePass(
         estate_id=unit.estate_id,

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from flask import abort, current_app, flash, redirect, request, url_for
 from flask_admin import expose
-from flask_babel import gettext
+from flask_babel import gettext, ngettext
 from flask_login import current_user
 from sqlalchemy.orm import joinedload
 
@@ -126,12 +126,15 @@ class MoveInView(AttachmentsMixin, SecurePage):
                 phone=validation.normalise_phone(form.phone.data) if form.phone.data else "",
                 role=form.role.data,
             )
+            # Named before the commit: the commit expires the record, and its name reads only
+            # what is loaded (no query from __str__), which would leave "#None".
+            record = str(move_in)
             db.session.commit()
         except ServiceError as exc:
             db.session.rollback()
             flash(str(exc), "error")
             return redirect(back)
-        flash(gettext("Move-in of %(record)s started.", record=str(move_in)), "success")
+        flash(gettext("Move-in of %(record)s started.", record=record), "success")
         return redirect(self._at_step(move_in))
 
     # ---- one household ------------------------------------------------------------------
@@ -158,6 +161,8 @@ class MoveInView(AttachmentsMixin, SecurePage):
             attachments=self.attachments_of(move_in),
             missing=[s for s in moving.missing_documents(move_in) if s in done_steps],
             may_attach=self.may_attach(move_in),
+            # The ID copy is filed by those who may see ID numbers; the desk is told so.
+            may_file_id_copy=may(current_user, "resident.show_id_number"),
         )
 
     @expose("/step/", methods=("POST",))
@@ -192,7 +197,13 @@ class MoveInView(AttachmentsMixin, SecurePage):
         s, note = MoveInStage, form.note.data or ""
         document = form.the_document(current_app.config["ATTACHMENT_MAX_BYTES"])
         if stage in moving.DOCUMENTS:
-            extra = {"phone": form.phone.data or ""} if stage is s.register else {}
+            extra = {}
+            if stage is s.register:
+                limit = current_app.config["ATTACHMENT_MAX_BYTES"]
+                extra = {
+                    "phone": form.phone.data or "",
+                    "id_copy": form.the_document(limit, "id_copy"),
+                }
             return moving.VERBS[stage](move_in, current_user, document=document, note=note, **extra)
         if stage is s.notify:
             return moving.notify(move_in, current_user, note=note, document=document)
@@ -271,13 +282,16 @@ class MoveInView(AttachmentsMixin, SecurePage):
         estate = self._estate(mine)
         form = forms.MoveOutForm()
         if request.method == "POST":
+            # Back to the same unit, its residents listed to tick, after a refusal.
+            back = url_for(".move_out", estate=estate.id, unit=(form.unit.data or "")[:60])
             if not form.validate_on_submit():
-                return self._form_errors(form, url_for(".move_out", estate=estate.id))
+                return self._form_errors(form, back)
             try:
                 unit = self._unit(estate, form.unit.data)
                 done = moving.move_out(
                     current_user,
                     unit=unit,
+                    leaving=forms.leaving_ids(request.form),
                     keys_returned=form.keys_returned.data,
                     items=form.items.data or "",
                     moving_date=form.moving_date.data,
@@ -286,12 +300,15 @@ class MoveInView(AttachmentsMixin, SecurePage):
             except ServiceError as exc:
                 db.session.rollback()
                 flash(gettext("Nothing was saved. %(reason)s", reason=str(exc)), "error")
+                return redirect(back)
             else:
                 flash(
-                    gettext(
-                        "%(unit)s: %(num)d residents marked moved out.",
+                    ngettext(
+                        "%(unit)s: %(num)d resident marked moved out (%(names)s).",
+                        "%(unit)s: %(num)d residents marked moved out (%(names)s).",
+                        len(done.residents),
                         unit=str(unit),
-                        num=len(done.residents),
+                        names=", ".join(r.name for r in done.residents),
                     ),
                     "success",
                 )
@@ -312,11 +329,23 @@ class MoveInView(AttachmentsMixin, SecurePage):
                         "info",
                     )
                 return redirect(url_for(".move_out", estate=estate.id))
+        # The unit typed: its residents still living there are listed to tick who leaves.
+        typed, unit, living = (request.args.get("unit") or "").strip()[:60], None, []
+        if typed:
+            try:
+                unit = self._unit(estate, typed)
+            except ServiceError as exc:
+                flash(str(exc), "error")
+            else:
+                living = moving.living_residents(unit.id)
         return self.render(
             "moving/move_out.html",
             estates=mine,
             estate=estate,
             form=form,
+            typed=typed,
+            unit=unit,
+            living=living,
             may_move_out=may(current_user, "move_in.move_out"),
         )
 

@@ -26,6 +26,7 @@ from admin_app.models import (
     ReleasePass,
     Reminder,
     Resident,
+    ResidentRole,
     Role,
     Staff,
     Ticket,
@@ -322,8 +323,11 @@ def household(factories, in_app, world):
 
 
 def move_out(in_app, world, actor_id, **kwargs):
+    """A move-out; unless `leaving` names some, the whole household living there leaves."""
     kwargs.setdefault("keys_returned", True)
     with in_app():
+        if "leaving" not in kwargs:
+            kwargs["leaving"] = [r.id for r in moving.living_residents(world.unit.id)]
         try:
             done = moving.move_out(
                 db.session.get(Staff, actor_id), unit=db.session.get(Unit, world.unit.id), **kwargs
@@ -360,6 +364,40 @@ def test_a_supervisors_move_out_revokes_the_passes_and_marks_everyone_gone(
             household.owner.id,
         )
         assert db.session.get(Unit, world.unit.id).occupancy is Occupancy.vacant
+
+
+def test_a_tenant_leaving_moves_out_the_tenant_only_and_the_owner_stays(
+    factories, in_app, world, household
+):
+    tenant = factories.resident(world.unit, name="钱租客", role=ResidentRole.tenant)
+    with pytest.raises(ServiceError, match="Tick the residents"):
+        move_out(in_app, world, world.supervisor.id, leaving=[])
+    done = move_out(in_app, world, world.supervisor.id, leaving=[tenant.id], items="书桌")
+    assert done.residents == 1 and done.revoked == []
+    with in_app():
+        left = {r.name: r.move_out for r in db.session.query(Resident)}
+        assert left == {"赵住户": None, "赵小明": None, "钱租客": clock.today()}
+        # The owner and the family stay: the unit is theirs to live in, not vacant.
+        assert db.session.get(Unit, world.unit.id).occupancy is Occupancy.occupied
+        # The owner's car pass is the owner's, who stays.
+        assert db.session.get(VehiclePass, household.vehicle.id).status is PassStatus.approved
+        release = db.session.get(ReleasePass, done.release)
+        assert (release.applicant_id, release.applicant_name) == (tenant.id, "钱租客")
+        assert release.applicant_is_tenant
+
+
+def test_a_move_out_names_only_residents_living_in_the_unit(factories, in_app, world, household):
+    elsewhere = factories.resident(factories.unit(world.a, room="702"), name="孙邻居")
+    with pytest.raises(ServiceError, match="Only a resident living"):
+        move_out(in_app, world, world.supervisor.id, leaving=[household.owner.id, elsewhere.id])
+    assert gone(in_app, world) == [None, None]
+
+
+def test_the_owner_leaving_a_rented_unit_keeps_it_rented(factories, in_app, world, household):
+    factories.resident(world.unit, name="钱租客", role=ResidentRole.tenant)
+    move_out(in_app, world, world.supervisor.id, leaving=[household.owner.id, household.family.id])
+    with in_app():
+        assert db.session.get(Unit, world.unit.id).occupancy is Occupancy.rented
 
 
 def test_a_receptionists_move_out_leaves_the_passes_to_the_supervisors_who_are_told(

@@ -11,7 +11,19 @@ import re
 import pytest
 
 from admin_app.extensions import db
-from admin_app.models import MoveIn, MoveInStage, Payment, Resident, Role, Ticket
+from admin_app.models import (
+    DocumentKind,
+    HouseholdDocument,
+    MoveIn,
+    MoveInStage,
+    Occupancy,
+    Payment,
+    Resident,
+    ResidentRole,
+    Role,
+    Ticket,
+    Unit,
+)
 from tests.attachments import files
 
 
@@ -94,6 +106,24 @@ def test_the_desk_starts_a_household_and_walks_it_to_the_keys_on_one_page(login,
         assert db.session.get(MoveIn, move_in_id).stage is MoveInStage.done
 
 
+@pytest.mark.parametrize(
+    ("language", "said"),
+    [
+        ("en", "Move-in of Bldg 3, Ent. 1, Rm 601 李业主 started."),
+        ("zh-CN", "已开始办理 3栋1单元601室 李业主 的入伙。"),
+    ],
+)
+def test_starting_a_move_in_names_the_household(login, world, language, said):
+    desk = login("desk")
+    response = desk.post(
+        f"/admin/move_in/start/?estate={world.a.id}",
+        {"unit": "3-1-601", "name": "李业主", "phone": "139 0000 1111", "role": "owner"},
+        headers={"Accept-Language": language},
+    )
+    shown = messages(desk, response)
+    assert said in shown and not any("None" in m for m in shown)
+
+
 def test_a_refused_step_says_why_and_stays(login, in_app, world):
     desk = login("desk")
     start(desk, world)
@@ -149,9 +179,42 @@ def test_the_move_out_checklist_marks_the_household_gone(factories, login, in_ap
         "/admin/move_in/move_out/",
         {"estate": world.a.id, "unit": "3-1-601", "keys_returned": "y", "items": "沙发"},
     )
+    assert any("Tick the residents" in m for m in messages(boss, response))
+    with in_app():
+        owner = db.session.query(Resident).filter_by(name="赵住户").one()
+        assert owner.move_out is None
+    response = boss.post(
+        "/admin/move_in/move_out/",
+        {"estate": world.a.id, "unit": "3-1-601", "keys_returned": "y", "leaving": owner.id},
+    )
     assert any("moved out" in m for m in messages(boss, response))
     with in_app():
         assert db.session.query(Resident).filter_by(name="赵住户").one().move_out is not None
+
+
+def test_a_tenant_leaving_is_ticked_on_the_checklist_and_the_owner_stays(
+    factories, login, in_app, world
+):
+    owner = factories.resident(world.unit, name="赵业主")
+    tenant = factories.resident(world.unit, name="钱租客", role=ResidentRole.tenant)
+    boss = login("boss")
+    page = boss.get(f"/admin/move_in/move_out/?estate={world.a.id}&unit=3-1-601")
+    page = page.get_data(as_text=True)
+    # Both listed, neither ticked beforehand.
+    assert f'name="leaving" value="{owner.id}"' in page and "钱租客" in page
+    assert "checked" not in page.split('id="move-out-residents"')[1].split("</fieldset>")[0]
+    response = boss.post(
+        "/admin/move_in/move_out/",
+        {"estate": world.a.id, "unit": "3-1-601", "keys_returned": "y", "leaving": tenant.id},
+        headers={"Accept-Language": "zh-CN"},
+    )
+    assert "3栋1单元601室：已将 1 位住户标记为搬离（钱租客）。" in " ".join(
+        messages(boss, response)
+    )
+    with in_app():
+        assert db.session.get(Resident, owner.id).move_out is None
+        assert db.session.get(Resident, tenant.id).move_out is not None
+        assert db.session.get(Unit, world.unit.id).occupancy is Occupancy.occupied
 
 
 def test_a_guard_or_a_technician_has_no_move_in_pages(factories, login, world):
@@ -205,3 +268,38 @@ def test_a_missing_document_is_asked_for_on_the_page_and_attached_again(login, i
         content_type="multipart/form-data",
     )
     assert response.status_code == 302
+
+
+def test_the_id_copy_of_step_4_is_filed_as_an_id_copy_that_only_a_supervisor_opens(
+    login, in_app, world
+):
+    desk, boss = login("desk"), login("boss")
+    start(desk, world)
+    with in_app():
+        move_in_id = db.session.query(MoveIn.id).scalar()
+    png = files.png(size=(40, 40), alpha=False)
+    step(desk, move_in_id, "notify")
+    step(desk, move_in_id, "verify_notice", document=png)
+    step(desk, move_in_id, "sign_covenant", document=png)
+    page = desk.get(f"/admin/move_in/details/?id={move_in_id}").get_data(as_text=True)
+    assert 'id="id-copy-supervisor"' in page and 'name="id_copy"' not in page
+    # The desk may not file an ID copy: refused, nothing saved.
+    refused = step(desk, move_in_id, "register", document=png, id_copy=(io.BytesIO(png), "id.png"))
+    assert any("Only a supervisor may file an ID copy." in m for m in messages(desk, refused))
+    with in_app():
+        assert db.session.get(MoveIn, move_in_id).stage is MoveInStage.register
+        assert db.session.query(HouseholdDocument).count() == 0
+    assert 'name="id_copy"' in boss.get(f"/admin/move_in/details/?id={move_in_id}").get_data(
+        as_text=True
+    )
+    step(boss, move_in_id, "register", document=png, id_copy=(io.BytesIO(png), "id.png"))
+    with in_app():
+        assert db.session.get(MoveIn, move_in_id).stage is MoveInStage.handbook
+        filed = db.session.query(HouseholdDocument).one()
+        assert (filed.kind, filed.encrypted) == (DocumentKind.id_copy, True)
+        # The move-in's own attachment is the registration form only.
+        captions = [a.caption for a in db.session.get(MoveIn, move_in_id).attachments]
+        assert "Registration form" in captions and not any("ID" in c for c in captions)
+    url = f"/admin/unit/archive/file/?id={world.unit.id}&doc={filed.id}"
+    assert desk.get(url).status_code == 403
+    assert boss.get(url).status_code == 200
