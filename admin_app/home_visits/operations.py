@@ -43,6 +43,19 @@ def answer_due(estate_id: int, requested_at: datetime) -> datetime:
     return calendar.by_close_of(estate_id, requested_at, ANSWER_WITHIN)
 
 
+def carry_over_from_resident(booking: HomeVisitBooking) -> None:
+    """A booking for a resident picked on the form takes the resident's name and phone where
+    they were left empty: nothing the panel knows is typed twice. Typed values win (a relative
+    calling for the resident, another number to call back on)."""
+    resident = booking.resident
+    if resident is None:
+        return
+    if not (booking.applicant_name or "").strip():
+        booking.applicant_name = resident.name
+    if not (booking.applicant_phone or "").strip():
+        booking.applicant_phone = resident.phone
+
+
 def register(booking: HomeVisitBooking, actor=None) -> None:
     """A new request (from the form, the demo or a test): stamped and given its deadline."""
     if not (booking.applicant_name or "").strip():

@@ -11,6 +11,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from markupsafe import Markup
+from wtforms.validators import Optional
 
 from admin_app import clock
 from admin_app.home_visits import operations as home_visits
@@ -119,7 +120,11 @@ class HomeVisitBookingView(ActionsMixin, SecureModelView):
     )
     # Who asked and for what stays as registered; the contacts may still be corrected.
     editable = ("applicant_name", "applicant_phone", "preferred_time")
-    form_args = {"applicant_phone": {"validators": [phone_number]}}
+    form_args = {
+        "applicant_phone": {"validators": [phone_number]},
+        # Left empty, the resident picked gives it (carry_over_from_resident); checked on saving.
+        "applicant_name": {"validators": [Optional()]},
+    }
     form_ajax_refs = {"estate": ESTATE_LOOKUP, "unit": UNIT_LOOKUP, "resident": RESIDENT_LOOKUP}
 
     def edit_form(self, obj=None):
@@ -131,5 +136,6 @@ class HomeVisitBookingView(ActionsMixin, SecureModelView):
 
     def on_model_change(self, form, model, is_created):
         super().on_model_change(form, model, is_created)
+        home_visits.carry_over_from_resident(model)
         if is_created:
             home_visits.register(model, current_user)

@@ -59,3 +59,14 @@ class HouseholdDocument(EstateScoped, db.Model):
         name = self.__dict__.get("filename") or f"#{self.__dict__.get('id')}"
         kind = self.__dict__.get("kind")
         return f"{kind.value}: {name}" if kind is not None else name
+
+    @staticmethod
+    def history_text(stored: str) -> str:
+        """The unit's history keeps a document as __str__ wrote it ("agreement: scan.jpg", the
+        kind's code, in no language): read with the kind's label in the reader's language."""
+        code, colon, name = stored.partition(": ")
+        try:
+            kind = DocumentKind(code)
+        except ValueError:  # no kind, or a filename with no kind before it
+            return stored
+        return f"{kind}: {name}" if colon else str(kind)

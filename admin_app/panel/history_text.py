@@ -6,6 +6,7 @@ answer) the same way, with the shared labels (RecordWithoutScreen)."""
 from __future__ import annotations
 
 import contextlib
+from functools import cache
 
 from flask import g
 from flask_babel import gettext
@@ -73,6 +74,9 @@ class HistoryText:
                 return str(value)
         if column is not None and column.foreign_keys:
             return self._linked_record_text(name, value)
+        part = _part_model(name) if column is None else None
+        if part is not None and isinstance(value, str) and hasattr(part, "history_text"):
+            return part.history_text(value)  # a part added or removed, kept as its text
         if isinstance(value, bool):
             return gettext("Yes") if value else gettext("No")
         if isinstance(value, list):  # a collection (members, estates, quote lines): the names
@@ -89,6 +93,16 @@ class HistoryText:
             with contextlib.suppress(ValueError):
                 return str(enum_cls(value))
         return str(value)
+
+
+@cache
+def _part_model(table: str):
+    """The model of a part (a household document…) whose record's history names it by its
+    table (services/history.py `_part_row`); None for any other field."""
+    for mapper in db.Model.registry.mappers:
+        if getattr(mapper.local_table, "name", None) == table:
+            return mapper.class_
+    return None
 
 
 class RecordWithoutScreen(HistoryText):

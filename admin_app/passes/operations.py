@@ -190,6 +190,21 @@ def renovations_taking_worker_passes(query):
     return query.filter(Renovation.status.notin_(ENDED))
 
 
+def carry_over(record) -> None:
+    """What the panel already knows is not typed twice: a release slip's applicant name and
+    phone from the resident picked, a worker's company from the renovation's contractor, where
+    the form left them empty. Typed values win (someone applying for the resident, a worker of
+    a subcontractor)."""
+    if isinstance(record, ReleasePass) and record.applicant is not None:
+        if not (record.applicant_name or "").strip():
+            record.applicant_name = record.applicant.name
+        if not (record.applicant_phone or "").strip():
+            record.applicant_phone = record.applicant.phone
+    worker = isinstance(record, WorkerPass) and record.renovation is not None
+    if worker and not (record.company or "").strip():
+        record.company = record.renovation.contractor
+
+
 def check_application(record, *, is_new: bool) -> None:
     """What the front desk typed makes sense (create and edit forms call this)."""
     if record.valid_from and record.valid_until and record.valid_until < record.valid_from:
@@ -218,6 +233,9 @@ def check_application(record, *, is_new: bool) -> None:
 
 
 def _check_release_application(release: ReleasePass, is_new: bool) -> None:
+    # The name may be left empty on the form for a resident picked (carry_over), not otherwise.
+    if not (release.applicant_name or "").strip():
+        raise ServiceError(_l("Enter the applicant's name."))
     applicant = release.applicant
     if applicant is not None:
         if release.unit is not None and applicant.unit_id != release.unit.id:

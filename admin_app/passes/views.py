@@ -11,7 +11,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from markupsafe import Markup
 from sqlalchemy.orm import joinedload
-from wtforms.validators import ValidationError
+from wtforms.validators import Optional, ValidationError
 
 from admin_app import clock, validation
 from admin_app.models import PassStatus, ReleasePass, Renovation, VehiclePass, WorkerPass
@@ -104,6 +104,7 @@ class PassView(ActionsMixin, SecureModelView):
 
     def on_model_change(self, form, model, is_created):
         super().on_model_change(form, model, is_created)
+        passes.carry_over(model)
         passes.check_application(model, is_new=is_created)
         if is_created:  # in the record's own transaction: saved and announced, or neither
             passes.announce_application(model)
@@ -278,6 +279,8 @@ class ReleasePassView(PassView):
     editable_after_application = ("applicant_phone",)
     form_args = {
         "applicant_phone": {"validators": [phone_number]},
+        # Left empty, the resident picked gives it (passes.carry_over); checked on saving.
+        "applicant_name": {"validators": [Optional()]},
         "moving_date": {"quick": start_choices},
     }
     form_ajax_refs = {"estate": ESTATE_LOOKUP, "unit": UNIT_LOOKUP, "applicant": RESIDENT_LOOKUP}

@@ -11,7 +11,17 @@ from __future__ import annotations
 
 from urllib.parse import quote
 
-from flask import Response, abort, current_app, flash, jsonify, redirect, request, url_for
+from flask import (
+    Response,
+    abort,
+    current_app,
+    flash,
+    jsonify,
+    redirect,
+    request,
+    stream_with_context,
+    url_for,
+)
 from flask_admin import expose
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
@@ -234,7 +244,9 @@ class ResidentImportView(SecurePage):
         header, rows = resident_import.invalid_rows(batch)
         name = secure_filename(f"invalid-rows-{batch.id}.csv")
         return Response(
-            exporting.csv_stream(header, rows),
+            # The reasons are rendered as the rows stream out: the request (its reader's
+            # language) must still be there, or they come out in the default language.
+            stream_with_context(exporting.csv_stream(header, rows)),
             mimetype=MIMETYPES["csv"],
             headers={"Content-Disposition": f"attachment; filename={name}"},
         )

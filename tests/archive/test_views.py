@@ -207,3 +207,12 @@ def test_a_long_file_shows_its_newest_documents_and_openings_at_the_same_cost(
     more = re.search(r'id="documents-more" href="([^"]+)"', shown).group(1)
     older = boss.get(html.unescape(more)).get_data(as_text=True)
     assert "协议00.pdf" in older and "协议24.pdf" in older and 'id="documents-more"' not in older
+
+
+def test_a_documents_kind_reads_in_the_readers_language_in_the_units_history(login, world):
+    # History keeps "agreement: 协议.pdf"; a Chinese reader sees the kind's label, not its code.
+    desk = login(world.desk, lang="zh-CN")
+    assert send(desk, "unit", world.unit_a.id, files.pdf()).status_code == 302
+    history = page(desk, "unit", world.unit_a.id).split('id="history"')[1]
+    assert "已签协议: 协议.pdf" in html.unescape(history)
+    assert "agreement: " not in history

@@ -15,6 +15,7 @@ from admin_app.models import ImportStatus, Resident, ResidentImport, Role
 from ..conftest import PASSWORD
 from ..import_files import HEADER_ZH, csv_bytes, row
 from .conftest import chinese_left, submit
+from .walk import BLOCKING, axe_violations
 
 pytestmark = pytest.mark.browser
 
@@ -95,6 +96,8 @@ def test_resident_import_with_preview_and_error_file(factories, in_app, screen, 
 
     submit(page, "#confirm-button")
     assert page.locator("#import-done").is_visible()
+    blocking = [v for v in axe_violations(page) if v["impact"] in BLOCKING]
+    assert not blocking, f"axe on the finished import: {blocking}"
     nothing_chinese_left()
     desk.shot(f"{ui['shots']}import-03-done")
     with in_app():

@@ -43,6 +43,7 @@ from admin_app.services import storage
 from ..conftest import PASSWORD
 from ..payments.support import close, done_order
 from .conftest import ARTIFACTS, renovation_under_way, solid_png
+from .walk import BLOCKING, axe_violations
 
 pytestmark = pytest.mark.browser
 
@@ -302,6 +303,10 @@ def test_pass_cards_print_on_one_card(factories, in_app, screen, lang):
             assert_holds(
                 text, [number, "华苑小区", *expected[kind], "赵主管", LAST_LINE[lang]], label
             )
+            # On screen, the card page (its print button and links to the other size) is read
+            # like any other page.
+            blocking = [v for v in axe_violations(office.page) if v["impact"] in BLOCKING]
+            assert not blocking, f"axe on {label}: {blocking}"
 
 
 def test_a_long_list_of_items_is_printed_smaller_or_flagged(factories, in_app, screen):

@@ -118,3 +118,22 @@ def test_the_statistics_page_has_a_line_for_abandoned_bookings(factories, login,
     page = supervisor.get("/admin/statistics/?period=2026-11").get_data(as_text=True)
     assert 'id="table-home-visits"' in page and "Abandoned (no contact)" in page
     assert "No home-visit bookings in this period." not in page
+
+
+def test_a_booking_takes_the_applicants_name_and_phone_from_the_resident(
+    app, factories, login, time_machine
+):
+    time_machine.move_to(office_time(2026, 9, 29, 15, 0), tick=False)
+    a = factories.estate()
+    unit = factories.unit(a)
+    resident = factories.resident(unit, name="刘阿姨", phone="13800138000")
+    desk = login(factories.staff(Role.receptionist, estates=[a]))
+    form = {"estate": str(a.id), "channel": "phone", "unit": str(unit.id)}
+    form |= {"resident": str(resident.id), "service": "请上门办理车辆通行证"}
+    saved = desk.post("/admin/home_visit_booking/new/", form)
+    assert saved.status_code == 302, saved.get_data(as_text=True)
+    nobody = desk.post("/admin/home_visit_booking/new/", {**form, "resident": ""})
+    assert "Enter the applicant&#39;s name." in nobody.get_data(as_text=True)
+    with app.app_context():
+        booking = db.session.query(HomeVisitBooking).one()
+        assert (booking.applicant_name, booking.applicant_phone) == ("刘阿姨", "13800138000")

@@ -378,3 +378,37 @@ def test_the_demo_gate_and_cards(app, in_app, login):
         assert "✓" in guard.get(response.headers["Location"]).get_data(as_text=True), kind
         card = supervisor.get(f"/admin/{kind}/card/?id={record_id}").get_data(as_text=True)
         assert "<svg" in card and "有效期" in card, kind
+
+
+def test_a_release_slip_takes_the_applicants_name_and_phone_from_the_resident(
+    factories, login, in_app, world
+):
+    owner = factories.resident(world.unit_a, name="周业主", phone="13900001111")
+    c = login(world.reception)
+    form = {"estate": world.a.id, "unit": world.unit_a.id, "items": "衣柜一个"}
+    form["moving_date"] = day(2)
+    picked = c.post("/admin/release_pass/new/", {**form, "applicant": owner.id})
+    assert picked.status_code == 302, picked.get_data(as_text=True)
+    typed = {"applicant": owner.id, "applicant_name": "周业主的女儿", "applicant_phone": ""}
+    assert c.post("/admin/release_pass/new/", {**form, **typed}).status_code == 302
+    nobody = c.post("/admin/release_pass/new/", form, follow_redirects=True)
+    assert "Enter the applicant&#39;s name." in nobody.get_data(as_text=True)
+    with in_app():
+        rows = db.session.query(ReleasePass).order_by(ReleasePass.id).all()
+        assert [(r.applicant_name, r.applicant_phone) for r in rows] == [
+            ("周业主", "13900001111"),
+            ("周业主的女儿", "13900001111"),
+        ]
+
+
+def test_a_worker_pass_takes_its_company_from_the_renovations_contractor(login, in_app, world):
+    with in_app():
+        db.session.get(Renovation, world.renovation.id).contractor = "安居装饰公司"
+        db.session.commit()
+    c = login(world.reception)
+    assert c.post("/admin/worker_pass/new/", worker_form(world, company="")).status_code == 302
+    typed = worker_form(world, worker_name="孙工", id_number="", company="分包水电队")
+    assert c.post("/admin/worker_pass/new/", typed).status_code == 302
+    with in_app():
+        rows = db.session.query(WorkerPass).order_by(WorkerPass.id).all()
+        assert [r.company for r in rows] == ["安居装饰公司", "分包水电队"]

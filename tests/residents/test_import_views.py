@@ -177,6 +177,20 @@ def test_invalid_rows_download_fix_and_import_again(login, world, in_app):
     assert "=HYPERLINK(1)" in names(in_app, world.a)
 
 
+def test_invalid_rows_give_their_reasons_in_the_downloaders_language(login, world):
+    # The reasons are written while the file streams out, still in the Chinese reader's language.
+    c = login(world.reception, lang="zh-CN")
+    bad_id = VALID_ID[:-1] + ("0" if VALID_ID[-1] != "0" else "1")
+    data = csv_bytes([row(room="102", name="坏号码", id_number=bad_id)])
+    batch_id = batch_id_of(upload(c, world, data))
+    response = c.get(f"/admin/resident_import/{batch_id}/invalid.csv")
+    rows = list(csv.reader(io.StringIO(response.get_data(as_text=True).lstrip("\ufeff"))))
+    assert rows[0][0] == "错误"
+    assert rows[1][0].startswith("证件号码 110105") and rows[1][0].endswith(
+        " 无效（请检查最后一位）。"
+    )
+
+
 @pytest.mark.parametrize(("language", "first"), [("zh", "楼栋"), ("en", "Building")])
 @pytest.mark.parametrize("fmt", ["csv", "xlsx"])
 def test_templates_import_as_they_are(login, world, in_app, language, first, fmt):
