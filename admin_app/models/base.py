@@ -1,8 +1,10 @@
-"""Shared column types and mixins: labelled enums, timestamps, estate scope."""
+"""Shared column types and mixins: labelled enums, timestamps, estate scope; a model found by
+its table, and whether it says what it is."""
 
 from __future__ import annotations
 
 import enum
+import functools
 from datetime import datetime
 
 from sqlalchemy import DateTime, ForeignKey, Index, Integer
@@ -114,3 +116,19 @@ class EstateScoped:
         return relationship("Estate", lazy="joined", innerjoin=True)
 
     # Each scoped table declares a composite index that starts with estate_id.
+
+
+@functools.cache
+def model_for_table(table: str):
+    """The model mapped to a table (history and reminders name records by table), or None."""
+    from admin_app.extensions import db
+
+    for mapper in db.Model.registry.mappers:
+        if getattr(mapper.local_table, "name", None) == table:
+            return mapper.class_
+    return None
+
+
+def has_own_text(model) -> bool:
+    """Whether the model says what it is (a __str__ of its own), not a Python repr."""
+    return model.__str__ is not object.__str__

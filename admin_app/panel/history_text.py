@@ -6,13 +6,13 @@ answer) the same way, with the shared labels (RecordWithoutScreen)."""
 from __future__ import annotations
 
 import contextlib
-from functools import cache
 
 from flask import g
 from flask_babel import gettext
 from sqlalchemy import inspect
 
 from admin_app.extensions import db
+from admin_app.models.base import has_own_text, model_for_table
 from admin_app.panel.labels import LABELS, TABLE_LABELS
 from admin_app.services import history
 
@@ -45,7 +45,7 @@ class HistoryText:
                 record = db.session.get(target, key[1])
             else:
                 record = None
-            if record is not None and type(record).__str__ is not object.__str__:
+            if record is not None and has_own_text(type(record)):
                 return str(record)
         return f"#{value}"
 
@@ -74,7 +74,8 @@ class HistoryText:
                 return str(value)
         if column is not None and column.foreign_keys:
             return self._linked_record_text(name, value)
-        part = _part_model(name) if column is None else None
+        # A part (a household document…) its record's history names by its table.
+        part = model_for_table(name) if column is None else None
         if part is not None and isinstance(value, str) and hasattr(part, "history_text"):
             return part.history_text(value)  # a part added or removed, kept as its text
         if isinstance(value, bool):
@@ -93,16 +94,6 @@ class HistoryText:
             with contextlib.suppress(ValueError):
                 return str(enum_cls(value))
         return str(value)
-
-
-@cache
-def _part_model(table: str):
-    """The model of a part (a household document…) whose record's history names it by its
-    table (services/history.py `_part_row`); None for any other field."""
-    for mapper in db.Model.registry.mappers:
-        if getattr(mapper.local_table, "name", None) == table:
-            return mapper.class_
-    return None
 
 
 class RecordWithoutScreen(HistoryText):

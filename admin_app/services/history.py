@@ -24,6 +24,7 @@ from sqlalchemy.orm.base import NO_VALUE
 from admin_app import clock
 from admin_app.extensions import listen_once
 from admin_app.models.audit import AuditRecord
+from admin_app.models.base import has_own_text
 from admin_app.services import bulk
 
 # Columns never written to history: bookkeeping, or secrets whose masked twin is recorded.
@@ -224,7 +225,7 @@ def names_members(model) -> bool:
     has a history of its own. A part (an attachment) writes its own line there already."""
     if callable(getattr(model, "record_key", None)):
         return False
-    return model.__str__ is not object.__str__ or member_choice(model) is not None
+    return has_own_text(model) or member_choice(model) is not None
 
 
 def member_choice(model) -> str | None:

@@ -11,6 +11,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from admin_app.models.base import has_own_text, model_for_table
 from admin_app.services.reminders.handoff_kinds import HANDOFF_KINDS
 from admin_app.services.reminders.manual import MANUAL
 from admin_app.services.reminders.rules import MODELS, RULES_BY_NAME
@@ -55,32 +56,18 @@ def record_labels(conn, entity_type: str, ids) -> dict[int, str]:
     text (a duty shift's times, a swap's people: "值班班次 #9" told nobody which); #id for a
     record that is gone."""
     labels = {i: f"#{i}" for i in ids}
-    model = MODELS.get(entity_type) or _mapped(entity_type)
+    model = MODELS.get(entity_type) or model_for_table(entity_type)
     if model is None or not ids:
         return labels
     table = model.__table__
     if "number" in table.c:
         rows = conn.execute(select(table.c.id, table.c.number).where(table.c.id.in_(list(ids))))
         labels.update({row.id: row.number or f"#{row.id}" for row in rows})
-    elif _has_own_text(model):
+    elif has_own_text(model):
         with Session(bind=conn) as session:
             found = session.scalars(select(model).where(model.id.in_(list(ids))))
             labels.update({record.id: str(record) or f"#{record.id}" for record in found})
     return labels
-
-
-def _mapped(entity_type: str):
-    from admin_app.extensions import db
-
-    for mapper in db.Model.registry.mappers:
-        if getattr(mapper.class_, "__tablename__", None) == entity_type:
-            return mapper.class_
-    return None
-
-
-def _has_own_text(model) -> bool:
-    """Whether the model says what it is (a __str__ of its own), not a Python repr."""
-    return any("__str__" in vars(cls) for cls in model.__mro__ if cls is not object)
 
 
 def record_path(entity_type: str, entity_id: int) -> str:
