@@ -15,7 +15,7 @@ from flask_babel import lazy_gettext as _l
 from admin_app import clock
 from admin_app.extensions import db
 from admin_app.models import BookingStatus, HomeVisitBooking
-from admin_app.services import calendar, history
+from admin_app.services import calendar, history, household
 from admin_app.services.errors import ServiceError
 from admin_app.services.workflow import StateMachine, step
 
@@ -47,13 +47,8 @@ def carry_over_from_resident(booking: HomeVisitBooking) -> None:
     """A booking for a resident picked on the form takes the resident's name and phone where
     they were left empty: nothing the panel knows is typed twice. Typed values win (a relative
     calling for the resident, another number to call back on)."""
-    resident = booking.resident
-    if resident is None:
-        return
-    if not (booking.applicant_name or "").strip():
-        booking.applicant_name = resident.name
-    if not (booking.applicant_phone or "").strip():
-        booking.applicant_phone = resident.phone
+    if booking.resident is not None:
+        household.take_contact(booking, booking.resident, "applicant_name", "applicant_phone")
 
 
 def register(booking: HomeVisitBooking, actor=None) -> None:

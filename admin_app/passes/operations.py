@@ -33,7 +33,7 @@ from admin_app.models import (
     VehiclePass,
     WorkerPass,
 )
-from admin_app.services import handoffs, history
+from admin_app.services import handoffs, history, household
 from admin_app.services.errors import Forbidden, NotFound, ServiceError
 from admin_app.services.reminders import manual
 from admin_app.services.workflow import StateMachine, step
@@ -196,10 +196,7 @@ def carry_over(record) -> None:
     the form left them empty. Typed values win (someone applying for the resident, a worker of
     a subcontractor)."""
     if isinstance(record, ReleasePass) and record.applicant is not None:
-        if not (record.applicant_name or "").strip():
-            record.applicant_name = record.applicant.name
-        if not (record.applicant_phone or "").strip():
-            record.applicant_phone = record.applicant.phone
+        household.take_contact(record, record.applicant, "applicant_name", "applicant_phone")
     worker = isinstance(record, WorkerPass) and record.renovation is not None
     if worker and not (record.company or "").strip():
         record.company = record.renovation.contractor

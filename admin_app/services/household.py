@@ -50,6 +50,16 @@ def check_lives_in(resident: Resident | None, unit: Unit | int | None) -> None:
         )
 
 
+def take_contact(record, resident: Resident, name: str, phone: str) -> None:
+    """A record's contact fields (`name`, `phone`) left empty take the resident's: nothing the
+    panel knows is typed twice. Typed values win (someone calling for the resident, another
+    number to call back on)."""
+    if not (getattr(record, name) or "").strip():
+        setattr(record, name, resident.name)
+    if not (getattr(record, phone) or "").strip():
+        setattr(record, phone, resident.phone)
+
+
 @dataclass(frozen=True)
 class Source:
     key: str  # the section: "tickets", "complaints", …

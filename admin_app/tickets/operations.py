@@ -236,10 +236,7 @@ def carry_over_from_resident(ticket: Ticket) -> None:
     if ticket.unit is None and ticket.unit_id is None:
         ticket.unit = resident.unit  # the relationship, not the id: a form set it to None
     household.check_lives_in(resident, ticket.unit or ticket.unit_id)
-    if not (ticket.reporter_name or "").strip():
-        ticket.reporter_name = resident.name
-    if not (ticket.reporter_phone or "").strip():
-        ticket.reporter_phone = resident.phone
+    household.take_contact(ticket, resident, "reporter_name", "reporter_phone")
 
 
 def create_from_ticket(ticket: Ticket, actor, **overrides) -> WorkOrder:
