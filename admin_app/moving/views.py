@@ -195,11 +195,11 @@ class MoveInView(AttachmentsMixin, SecurePage):
     def _run(self, move_in: MoveIn, stage: MoveInStage, form):
         """Map the step's form onto its verb's keywords."""
         s, note = MoveInStage, form.note.data or ""
-        document = form.the_document(current_app.config["ATTACHMENT_MAX_BYTES"])
+        limit = current_app.config["ATTACHMENT_MAX_BYTES"]
+        document = form.the_document(limit)
         if stage in moving.DOCUMENTS:
             extra = {}
             if stage is s.register:
-                limit = current_app.config["ATTACHMENT_MAX_BYTES"]
                 extra = {
                     "phone": form.phone.data or "",
                     "id_copy": form.the_document(limit, "id_copy"),
