@@ -197,9 +197,8 @@ def carry_over(record) -> None:
     a subcontractor)."""
     if isinstance(record, ReleasePass) and record.applicant is not None:
         household.take_contact(record, record.applicant, "applicant_name", "applicant_phone")
-    worker = isinstance(record, WorkerPass) and record.renovation is not None
-    if worker and not (record.company or "").strip():
-        record.company = record.renovation.contractor
+    if isinstance(record, WorkerPass) and record.renovation is not None:
+        household.fill_if_left_empty(record, "company", record.renovation.contractor)
 
 
 def check_application(record, *, is_new: bool) -> None:

@@ -11,7 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select
+from sqlalchemy import func, inspect, select
 from sqlalchemy.orm import lazyload
 
 from admin_app.auth.permissions import VIEW, allowed
@@ -54,10 +54,19 @@ def take_contact(record, resident: Resident, name: str, phone: str) -> None:
     """A record's contact fields (`name`, `phone`) left empty take the resident's: nothing the
     panel knows is typed twice. Typed values win (someone calling for the resident, another
     number to call back on)."""
-    if not (getattr(record, name) or "").strip():
-        setattr(record, name, resident.name)
-    if not (getattr(record, phone) or "").strip():
-        setattr(record, phone, resident.phone)
+    fill_if_left_empty(record, name, resident.name)
+    fill_if_left_empty(record, phone, resident.phone)
+
+
+def fill_if_left_empty(record, field: str, value) -> None:
+    """Carry a known value into a field left empty, but not into one an edit has just
+    emptied: whoever cleared the company or the phone meant it, and a save that put it back
+    would undo their edit without a word."""
+    if (getattr(record, field) or "").strip():
+        return
+    emptied = any((old or "").strip() for old in inspect(record).attrs[field].history.deleted)
+    if not emptied:
+        setattr(record, field, value)
 
 
 @dataclass(frozen=True)

@@ -412,3 +412,39 @@ def test_a_worker_pass_takes_its_company_from_the_renovations_contractor(login, 
     with in_app():
         rows = db.session.query(WorkerPass).order_by(WorkerPass.id).all()
         assert [r.company for r in rows] == ["安居装饰公司", "分包水电队"]
+
+
+def test_an_edit_that_clears_a_carried_over_value_keeps_it_cleared(login, in_app, world):
+    """The company came from the contractor; the worker turns out to work on his own. Clearing
+    it on the edit form is kept: it is not filled in again behind the desk's back."""
+    with in_app():
+        db.session.get(Renovation, world.renovation.id).contractor = "安居装饰公司"
+        db.session.commit()
+    c = login(world.reception)
+    assert c.post("/admin/worker_pass/new/", worker_form(world, company="")).status_code == 302
+    with in_app():
+        record_id = db.session.query(WorkerPass.id).scalar()
+    edited = c.post(f"/admin/worker_pass/edit/?id={record_id}", worker_form(world, company=""))
+    assert edited.status_code == 302, edited.get_data(as_text=True)
+    with in_app():
+        assert db.session.get(WorkerPass, record_id).company in (None, "")
+
+
+def test_a_release_slip_edit_that_clears_the_phone_keeps_it_cleared(
+    factories, login, in_app, world
+):
+    owner = factories.resident(world.unit_a, name="周业主", phone="13900001111")
+    c = login(world.reception)
+    form = {"estate": world.a.id, "unit": world.unit_a.id, "items": "衣柜一个"}
+    form.update(moving_date=day(2), applicant=owner.id)
+    assert c.post("/admin/release_pass/new/", form).status_code == 302
+    with in_app():
+        record_id = db.session.query(ReleasePass.id).scalar()
+    url = f"/admin/release_pass/edit/?id={record_id}"
+    cleared = {**form, "applicant_name": "周业主", "applicant_phone": ""}
+    assert c.post(url, cleared).status_code == 302
+    no_name = c.post(url, {**form, "applicant_name": ""}, follow_redirects=True)
+    assert "Enter the applicant&#39;s name." in no_name.get_data(as_text=True)
+    with in_app():
+        row = db.session.get(ReleasePass, record_id)
+        assert (row.applicant_name, row.applicant_phone or "") == ("周业主", "")
