@@ -10,7 +10,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import false, select
 
-from admin_app import validation
+from admin_app import clock, validation
 from admin_app.auth.scope import scoped
 from admin_app.extensions import db
 from admin_app.models import Renovation, Resident, Unit, WorkerPass
@@ -65,7 +65,7 @@ class WorklistFilter(BaseSQLAFilter):
         worklist = worklists.BY_NAME.get(value)
         if worklist is None or worklist.resource != self.resource:
             return query.filter(false())
-        return query.filter(worklists.clause_for(value))
+        return query.filter(worklist.clause_for(current_user, clock.now()))
 
     def operation(self):
         return _l("is")

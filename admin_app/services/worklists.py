@@ -9,15 +9,18 @@ from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import and_, not_, or_
+from sqlalchemy import and_, not_, or_, select
 
 from admin_app import clock
+from admin_app.auth.permissions import APPROVERS
 from admin_app.models import (
     ActionStatus,
     CorrectiveAction,
+    Estate,
     PassStatus,
     Payment,
     PaymentState,
+    ReleaseApprover,
     ReleasePass,
     Renovation,
     RenovationStatus,
@@ -48,10 +51,35 @@ class Worklist:
     # The permission (auth/permissions.py) a user needs for the card, beyond seeing the list:
     # a decision queue is no work for whoever may not decide.
     needs: str | None = None
+    # Narrows the list to what this user decides where the permission alone says too much:
+    # (user) -> a clause, or None for all of it.
+    users_share: Callable[[object], object] | None = None
+    # Whether the user has any of it to do at all (else the card is not shown): (user) -> bool.
+    concerns: Callable[[object], bool] | None = None
+
+    def clause_for(self, user, now: datetime):
+        mine = self.users_share(user) if self.users_share is not None else None
+        return self.clause(now) if mine is None else and_(self.clause(now), mine)
 
 
 def _end_of_today(now: datetime) -> datetime:
     return datetime.combine(now.date() + timedelta(days=1), time.min)
+
+
+def _release_slips_decided_by(user):
+    """A release slip is the front desk's decision only in an estate that lets the desk decide
+    (passes.release_approvers); elsewhere it waits for a supervisor and is no work of theirs."""
+    if getattr(user, "role", None) in APPROVERS:
+        return None
+    return ReleasePass.estate_id.in_(
+        select(Estate.id).where(Estate.release_approver == ReleaseApprover.receptionist)
+    )
+
+
+def _decides_release_slips_somewhere(user) -> bool:
+    return getattr(user, "role", None) in APPROVERS or any(
+        estate.release_approver is ReleaseApprover.receptionist for estate in user.estates
+    )
 
 
 def _action_overdue(now: datetime):
@@ -216,6 +244,8 @@ WORKLISTS: list[Worklist] = [
         ),
         lambda: (ReleasePass.created_at,),
         needs="release_pass.approve",
+        users_share=_release_slips_decided_by,
+        concerns=_decides_release_slips_somewhere,
     ),
     Worklist(
         "renovations_to_approve",

@@ -56,9 +56,12 @@ class HomeView(AdminIndexView):
             if q.on_dashboard
             and allowed(current_user, q.resource, VIEW)
             and (q.needs is None or may(current_user, q.needs))
+            and (q.concerns is None or q.concerns(current_user))
         ]
         bases = [
-            scoped(db.session.query(q.model), q.model, current_user).filter(q.clause(now))
+            scoped(db.session.query(q.model), q.model, current_user).filter(
+                q.clause_for(current_user, now)
+            )
             for q in shown
         ]
         counts = self._counts(

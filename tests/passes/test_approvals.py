@@ -156,3 +156,27 @@ def test_the_cards_link_opens_the_waiting_list(factories, login, world):
         .get_data(as_text=True)
     )
     assert waiting.number in page and approved.number not in page
+
+
+def test_the_desk_sees_release_slips_to_approve_only_where_the_desk_decides(
+    factories, login, in_app, world
+):
+    """In estate A a supervisor decides release slips, in B the desk: the desk's card counts
+    B's slip only, and a desk of A alone has no such card; A's supervisor still sees A's."""
+    with in_app():
+        db.session.get(Estate, world.b.id).release_approver = ReleaseApprover.receptionist
+        db.session.commit()
+    slip_a = factories.release_pass(world.a, world.unit_a, number="RP-A-1")
+    slip_b = factories.release_pass(world.b, world.unit_b, number="RP-B-1")
+    both = login(factories.staff(Role.receptionist, estates=[world.a, world.b]))
+    page = both.get("/admin/").get_data(as_text=True)
+    card = page.split('id="queue-release_passes_to_approve"')[1].split('id="queue-')[0]
+    assert ">1</a>" in card and slip_b.number in card and slip_a.number not in card
+    queue = both.get("/admin/release_pass/?flt0_queue=release_passes_to_approve")
+    listed = queue.get_data(as_text=True)
+    assert slip_b.number in listed and slip_a.number not in listed
+    desk_a = login(world.reception).get("/admin/").get_data(as_text=True)
+    assert "queue-release_passes_to_approve" not in desk_a
+    boss = login(world.supervisor).get("/admin/").get_data(as_text=True)
+    boss_card = boss.split('id="queue-release_passes_to_approve"')[1].split('id="queue-')[0]
+    assert ">1</a>" in boss_card and slip_a.number in boss_card
