@@ -91,7 +91,7 @@ def fee_lines(values) -> list[tuple[str, Decimal | None]]:
 
 class MoveOutForm(CleanForm):
     unit = StringField(_l("Unit"), validators=[Length(max=60)])
-    keys_returned = BooleanField(_l("The keys are returned"))
+    keys_returned = BooleanField(_l("The keys are returned (needed when nobody stays)"))
     items = TextAreaField(
         _l("Furniture and large items going out (a release pass is applied for)"),
         validators=[Optional(), Length(max=2000)],

@@ -165,6 +165,19 @@ def start(
     return move_in
 
 
+def owners_still_listed(move_in: MoveIn) -> list[Resident]:
+    """Owners other than the one moving in who are still listed as living in the unit. A flat
+    may have two owners, so this is no refusal; but a sold flat's former owner left listed
+    keeps getting the unit's texts and confirming its tenants' release slips."""
+    if move_in.resident is None or move_in.resident.role is not ResidentRole.owner:
+        return []
+    return [
+        r
+        for r in living_residents(move_in.unit_id)
+        if r.role is ResidentRole.owner and r.id != move_in.resident.id
+    ]
+
+
 # ---- the steps -----------------------------------------------------------------------------
 @contextlib.contextmanager
 def _step(move_in: MoveIn, stage: MoveInStage, actor, *, note: str = "", document=None):
@@ -494,8 +507,8 @@ def move_out(
     items: str = "",
     moving_date: date | None = None,
 ) -> MoveOut:
-    """The residents named in `leaving` leave: refused while a fee is owed or the keys are not
-    back. Their passes are revoked by whoever may (else the supervisors are told to), a release
+    """The residents named in `leaving` leave: refused while a fee is owed, or while the keys
+    are not back when nobody stays. Their passes are revoked by whoever may (else the supervisors are told to), a release
     pass is applied for in a leaver's name when furniture goes out, and each leaver is marked
     moved out today — the day the retention clock counts from (retention/anonymise.py).
 
@@ -525,7 +538,9 @@ def move_out(
             _l("Fees of %(amount)s are still owed: settle them at the desk first."),
             amount=f"{total:.2f}",
         )
-    if not keys_returned:
+    # The keys come back to the office when the flat is left empty; a tenant leaving the owner
+    # (or family) in the flat hands them to whoever stays.
+    if not keys_returned and not remaining:
         raise ServiceError(_l("The keys must be returned first."))
     today = clock.today()
     done = MoveOut(residents=residents)

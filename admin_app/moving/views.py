@@ -129,12 +129,23 @@ class MoveInView(AttachmentsMixin, SecurePage):
             # Named before the commit: the commit expires the record, and its name reads only
             # what is loaded (no query from __str__), which would leave "#None".
             record = str(move_in)
+            former = [r.name for r in moving.owners_still_listed(move_in)]
             db.session.commit()
         except ServiceError as exc:
             db.session.rollback()
             flash(str(exc), "error")
             return redirect(back)
         flash(gettext("Move-in of %(record)s started.", record=record), "success")
+        if former:
+            flash(
+                gettext(
+                    "%(names)s still listed as the owner living in %(unit)s. If the flat was"
+                    " sold, mark them moved out on the move-out checklist.",
+                    names=", ".join(former),
+                    unit=str(move_in.unit),
+                ),
+                "warning",
+            )
         return redirect(self._at_step(move_in))
 
     # ---- one household ------------------------------------------------------------------

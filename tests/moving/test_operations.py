@@ -486,3 +486,16 @@ def test_filing_puts_the_papers_in_the_households_archive(in_app, world):
             + [DocumentKind.agreement.value, DocumentKind.registration_form.value]
         )
         assert {d.resident_id for d in filed} == {move_in.resident_id}
+
+
+def test_a_tenant_leaving_the_owner_in_the_flat_returns_no_keys_to_the_office(
+    factories, in_app, world, household
+):
+    """The keys come back to the office when the flat is left empty; a tenant who leaves the
+    owner living there hands them over at home, and the checklist does not ask for them."""
+    tenant = factories.resident(world.unit, name="钱租客", role=ResidentRole.tenant)
+    done = move_out(in_app, world, world.supervisor.id, leaving=[tenant.id], keys_returned=False)
+    assert done.residents == 1
+    with pytest.raises(ServiceError, match="keys"):
+        move_out(in_app, world, world.supervisor.id, keys_returned=False)  # the last ones leave
+    assert sorted(gone(in_app, world), key=lambda d: d is None) == [clock.today(), None, None]

@@ -303,3 +303,36 @@ def test_the_id_copy_of_step_4_is_filed_as_an_id_copy_that_only_a_supervisor_ope
     url = f"/admin/unit/archive/file/?id={world.unit.id}&doc={filed.id}"
     assert desk.get(url).status_code == 403
     assert boss.get(url).status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("language", "said"),
+    [
+        ("en", "赵前业主 still listed as the owner living in Bldg 3, Ent. 1, Rm 601."),
+        ("zh-CN", "赵前业主 仍登记为 3栋1单元601室 的业主在住。"),
+    ],
+)
+def test_a_new_owner_moving_in_is_told_the_former_owner_is_still_listed(
+    factories, login, world, language, said
+):
+    """The flat was sold: the desk starts the new owner's move-in and is told the former
+    owner still lives there on paper (he would keep getting the unit's texts)."""
+    factories.resident(world.unit, name="赵前业主", role=ResidentRole.owner)
+    factories.resident(world.unit, name="钱租客", role=ResidentRole.tenant)
+    desk = login("desk")
+    headers = {"Accept-Language": language}
+    response = desk.post(
+        f"/admin/move_in/start/?estate={world.a.id}",
+        {"unit": "3-1-601", "name": "李业主", "phone": "139 0000 1111", "role": "owner"},
+        headers=headers,
+    )
+    shown = messages(desk, response)
+    assert any(said in m for m in shown), shown
+    assert not any("钱租客" in m for m in shown)  # a tenant is no former owner
+
+
+def test_the_listed_owner_moving_in_hears_of_nobody_else(factories, login, world):
+    factories.resident(world.unit, name="李业主", phone="13900001111", role=ResidentRole.owner)
+    desk = login("desk")
+    shown = messages(desk, start(desk, world))
+    assert not any("still listed" in m for m in shown), shown
