@@ -205,6 +205,17 @@ def rota(actor, estate_id: int, start: date, days: int = 7) -> list[DutyShift]:
     return query.order_by(DutyShift.starts_at, DutyShift.id).all()
 
 
+def rota_days(shifts, start: date, days: int = 7) -> list[tuple[date, list[DutyShift]]]:
+    """The rota as a paper roster reads it: each shift under the day it starts (a night shift
+    from Monday 20:00 to Tuesday 08:00 is Monday's night, not Tuesday's), one entry per day
+    from `start`. A shift begun before `start` and still running into it is listed first, under
+    its own day, rather than under `start`."""
+    by_day: dict[date, list[DutyShift]] = {start + timedelta(days=n): [] for n in range(days)}
+    for shift in shifts:
+        by_day.setdefault(shift.starts_at.date(), []).append(shift)
+    return sorted(by_day.items())
+
+
 # ---- public holidays ------------------------------------------------------------------------
 def add_holiday(actor, *, estate_id: int, name: str, starts_on: date, ends_on: date):
     """A public holiday of the estate; the supervisors are reminded while its rota is empty."""
