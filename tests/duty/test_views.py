@@ -4,6 +4,7 @@ person acknowledges), asking for a swap, the supervisor's rota, estate isolation
 
 from __future__ import annotations
 
+import html
 import re
 from datetime import datetime, timedelta
 from types import SimpleNamespace
@@ -14,6 +15,7 @@ from admin_app import clock
 from admin_app.extensions import db
 from admin_app.models import DutyHoliday, DutyLogEntry, DutyShift, DutySwap, Role, SwapStatus
 
+from ..conftest import page_messages
 from ..reminders_support import office_time
 
 
@@ -299,3 +301,53 @@ def test_a_night_across_the_week_boundary_stays_in_its_week(login, factories, of
     following = rota_days(page)
     assert following["2026-12-14"] == [monday.id]
     assert following["2026-12-13"] == [sunday.id] and "前一天开始，延续至 12-14" in page
+
+
+# ---- a swap that would keep someone on duty over 24 hours on end -------------------------------
+SUNDAY = office_time(2026, 12, 6, 10, 0)
+SAID = {
+    "en": "After the swap 早班保安 would be on duty from Dec 7 08:00 to Dec 8 20:00 (36 hours) "
+    "with less than 8 hours' rest between shifts: at most 24 hours on end.",
+    "zh-CN": "换班后 早班保安 将从 12月7日 08:00 连续值班至 12月8日 20:00（36小时），"
+    "班次之间休息不足 8 小时：连续值班最多 24 小时。",
+}
+
+
+@pytest.mark.parametrize("lang", SAID)
+def test_the_swap_form_says_who_would_be_on_duty_from_when_to_when(
+    login, in_app, factories, office, time_machine, lang
+):
+    time_machine.move_to(SUNDAY, tick=False)
+    night = shift_at(factories, office, datetime(2026, 12, 7, 20))
+    for day in (7, 8):
+        shift_at(factories, office, datetime(2026, 12, day, 8), who=office.guard2)
+    c = login(office.guard, lang=lang)
+    typed = {"colleague": office.guard2.id, "reason": "家里有事"}
+    answer = c.post(f"/duty/shift/{night.id}/swap", typed)
+    page = answer.get_data(as_text=True)
+    assert answer.status_code == 200 and SAID[lang] in [
+        html.unescape(m) for m in page_messages(page)
+    ]
+    assert "家里有事" in page  # the form as typed
+    assert count(in_app, DutySwap) == 0
+
+
+@pytest.mark.parametrize("lang", SAID)
+def test_the_supervisor_is_told_why_the_swap_cannot_be_approved(
+    login, in_app, factories, office, time_machine, lang
+):
+    time_machine.move_to(SUNDAY, tick=False)
+    night = shift_at(factories, office, datetime(2026, 12, 7, 20))
+    login(office.guard).post(
+        f"/duty/shift/{night.id}/swap", {"colleague": office.guard2.id, "reason": "家里有事"}
+    )
+    for day in (7, 8):  # planned for him since he was asked
+        shift_at(factories, office, datetime(2026, 12, day, 8), who=office.guard2)
+    with in_app():
+        swap_id = db.session.query(DutySwap.id).scalar()
+    s = login(office.supervisor, lang=lang)
+    page = s.post(f"/duty/swap/{swap_id}/approve", follow_redirects=True).get_data(as_text=True)
+    assert SAID[lang] in [html.unescape(m) for m in page_messages(page)]
+    with in_app():
+        assert db.session.get(DutySwap, swap_id).status is SwapStatus.requested
+        assert db.session.get(DutyShift, night.id).staff_id == office.guard.id
