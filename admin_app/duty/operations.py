@@ -583,7 +583,7 @@ def my_shifts(staff, *, days: int = 14) -> list[DutyShift]:
         .filter(
             DutyShift.staff_id == staff.id,
             DutyShift.ends_at > now - HANDOVER_OVERLAP,
-            DutyShift.starts_at < now + timedelta(days=days),
+            DutyShift.starts_at <= now + timedelta(days=days),
         )
         .order_by(DutyShift.starts_at)
         .all()
