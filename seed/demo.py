@@ -780,51 +780,54 @@ def _gate_checks(estate, people) -> None:
 
 
 def _duty(estate, people) -> None:
-    """The duty rota: last night's guard handed over to the desk's day shift, who took over;
-    tonight the guard holds the duty phone; a coming public holiday nobody is on duty for yet."""
+    """The duty rota around the hour it is seeded: the shift before handed over and was taken
+    over when the running shift began, the running shift not handed over yet, the next one to
+    come; the guard has the nights with the duty phone, the desk the days (08:00–20:00); a
+    coming public holiday nobody is on duty for yet. Nothing is dated after now."""
     from admin_app.models import DutyHoliday, DutyLogEntry, DutyShift
 
     guard, desk = people.get(Role.guard), people.get(Role.receptionist)
     if guard is None or desk is None:
         return
-    today = clock.now().replace(hour=0, minute=0, second=0, microsecond=0)
-    night = DutyShift(
-        estate=estate,
-        staff=guard,
-        starts_at=today - timedelta(hours=4),
-        ends_at=today + timedelta(hours=8),
-        holds_phone=True,
-        handover_note="3号楼单元门锁坏了，已临时关好，白班请报修。",
-        handed_over_at=today + timedelta(hours=7, minutes=55),
-        acknowledged_at=today + timedelta(hours=8, minutes=2),
-        acknowledged_by_id=desk.id,
+    now = clock.now().replace(second=0, microsecond=0)
+    today = now.replace(hour=0, minute=0)
+    # The running shift began at the last 08:00 or 20:00 (a night shift runs 20:00–08:00).
+    running = max(
+        today + timedelta(hours=h) for h in (-4, 8, 20) if today + timedelta(hours=h) <= now
     )
-    day = DutyShift(
-        estate=estate,
-        staff=desk,
-        starts_at=today + timedelta(hours=8),
-        ends_at=today + timedelta(hours=20),
+
+    def shift(starts_at, **fields):
+        night = starts_at.hour == 20
+        return DutyShift(
+            estate=estate,
+            staff=guard if night else desk,
+            starts_at=starts_at,
+            ends_at=starts_at + timedelta(hours=12),
+            holds_phone=night,
+            **fields,
+        )
+
+    taking_over = shift(running)
+    before = shift(
+        running - timedelta(hours=12),
+        handover_note="3号楼单元门锁坏了，已临时关好，请下一班报修并留意。",
+        handed_over_at=running - timedelta(minutes=5),
+        acknowledged_at=min(now, running + timedelta(minutes=2)),
+        acknowledged_by_id=taking_over.staff.id,
     )
-    tonight = DutyShift(
-        estate=estate,
-        staff=guard,
-        starts_at=today + timedelta(hours=20),
-        ends_at=today + timedelta(hours=32),
-        holds_phone=True,
-    )
-    db.session.add_all([night, day, tonight])
+    db.session.add_all([before, taking_over, shift(running + timedelta(hours=12))])
     db.session.flush()
     for hours, text in (
-        (22.5, "巡逻一圈，各楼栋正常"),
-        (26.2, "3号楼单元门锁坏，无法锁闭，已临时关好"),
+        (2.5, "巡查一圈，各楼栋正常"),
+        (6.2, "3号楼单元门锁坏，无法锁闭，已临时关好"),
     ):
         db.session.add(
             DutyLogEntry(
                 estate=estate,
-                shift_id=night.id,
-                at=today - timedelta(hours=24) + timedelta(hours=hours),
+                shift_id=before.id,
+                at=before.starts_at + timedelta(hours=hours),
                 text=text,
-                written_by_id=guard.id,
+                written_by_id=before.staff.id,
             )
         )
     first = (today + timedelta(days=12)).date()

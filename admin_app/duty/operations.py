@@ -10,7 +10,10 @@ from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
 
+from babel.dates import format_skeleton
+from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
+from flask_babel.speaklater import LazyString
 from sqlalchemy import and_, or_
 from sqlalchemy.orm import joinedload, lazyload, selectinload
 
@@ -45,6 +48,10 @@ MAX_AHEAD = timedelta(days=400)
 TEXT_MAX = 2000
 # The next shift may start a little before this one ends (an overlap to hand over in).
 HANDOVER_OVERLAP = timedelta(hours=2)
+# Continuous duty: the seeds set no limit, so the longest shift the rota allows (MAX_SHIFT) is
+# also the longest stretch on end; shifts less than REST apart count as one stretch.
+MAX_ON_DUTY = timedelta(hours=24)
+REST = timedelta(hours=8)
 
 S = SwapStatus
 SWAP = StateMachine(
@@ -127,6 +134,58 @@ def _refuse_busy(person: Staff, starts_at, ends_at, but: int | None = None) -> N
         )
 
 
+def on_duty_stretch(
+    staff_id: int, starts_at: datetime, ends_at: datetime, but: int | None = None
+) -> tuple[datetime, datetime]:
+    """From when to when the person would be on duty on end with a shift from `starts_at` to
+    `ends_at`: their own shifts (any estate) chained to it with less than REST between them.
+    `but`: a shift id left out."""
+    begin, end = starts_at, ends_at
+    while True:
+        query = db.session.query(DutyShift.starts_at, DutyShift.ends_at).filter(
+            DutyShift.staff_id == staff_id,
+            DutyShift.starts_at < end + REST,
+            DutyShift.ends_at > begin - REST,
+        )
+        if but is not None:
+            query = query.filter(DutyShift.id != but)
+        rows = query.all()
+        wider = (min([begin, *(r.starts_at for r in rows)]), max([end, *(r.ends_at for r in rows)]))
+        if wider == (begin, end):
+            return begin, end
+        begin, end = wider
+
+
+def _moment(at: datetime) -> LazyString:
+    """A moment as 12月7日 08:00 or Dec 7 08:00, in the language of whoever reads the message.
+    Shown as stored, office wall-clock time: nothing to convert (clock.py)."""
+    return LazyString(
+        lambda: f"{format_skeleton('MMMd', at.date(), locale=get_locale() or 'en')} {at:%H:%M}"
+    )
+
+
+def refuse_too_long_on_duty(person: Staff, shift: DutyShift) -> None:
+    """The one rule on how long someone may be on duty on end, checked wherever a person takes
+    on a shift from someone else (asking for the swap and approving it)."""
+    begin, end = on_duty_stretch(person.id, shift.starts_at, shift.ends_at, but=shift.id)
+    if end - begin <= MAX_ON_DUTY:
+        return
+    hours = round((end - begin).total_seconds() / 3600, 1)
+    raise ServiceError(
+        _l(
+            "After the swap %(name)s would be on duty from %(start)s to %(end)s "
+            "(%(hours)s hours) with less than %(rest)s hours' rest between shifts: "
+            "at most %(limit)s hours on end.",
+            name=person.name,
+            start=_moment(begin),
+            end=_moment(end),
+            hours=f"{hours:g}",
+            rest=int(REST.total_seconds() // 3600),
+            limit=int(MAX_ON_DUTY.total_seconds() // 3600),
+        )
+    )
+
+
 # ---- the rota -------------------------------------------------------------------------------
 def add_shift(
     actor,
@@ -203,6 +262,17 @@ def rota(actor, estate_id: int, start: date, days: int = 7) -> list[DutyShift]:
     query = db.session.query(DutyShift).filter(DutyShift.estate_id == estate_id)
     query = _overlapping(query, begin, begin + timedelta(days=days))
     return query.order_by(DutyShift.starts_at, DutyShift.id).all()
+
+
+def rota_days(shifts, start: date, days: int = 7) -> list[tuple[date, list[DutyShift]]]:
+    """The rota as a paper roster reads it: each shift under the day it starts (a night shift
+    from Monday 20:00 to Tuesday 08:00 is Monday's night, not Tuesday's), one entry per day
+    from `start`. A shift begun before `start` and still running into it is listed first, under
+    its own day, rather than under `start`."""
+    by_day: dict[date, list[DutyShift]] = {start + timedelta(days=n): [] for n in range(days)}
+    for shift in shifts:
+        by_day.setdefault(shift.starts_at.date(), []).append(shift)
+    return sorted(by_day.items())
 
 
 # ---- public holidays ------------------------------------------------------------------------
@@ -302,6 +372,7 @@ def request_swap(actor, shift: DutyShift, *, colleague_id: int, reason: str) -> 
         raise ServiceError(_l("Choose a colleague other than yourself."))
     colleague = _member(shift.estate_id, colleague_id)
     _refuse_busy(colleague, shift.starts_at, shift.ends_at)
+    refuse_too_long_on_duty(colleague, shift)
     pending = (
         db.session.query(DutySwap.id)
         .filter(DutySwap.shift_id == shift.id, DutySwap.status == S.requested)
@@ -332,6 +403,7 @@ def approve_swap(actor, swap: DutySwap) -> None:
             raise ServiceError(_l("This shift has started: it can no longer be swapped."))
         colleague = _member(shift.estate_id, swap.colleague_id)
         _refuse_busy(colleague, shift.starts_at, shift.ends_at, but=shift.id)
+        refuse_too_long_on_duty(colleague, shift)  # the rota may have changed since it was asked
         shift.staff_id = colleague.id
         swap.decided_by_id = actor.id
         swap.decided_at = clock.now()
@@ -511,7 +583,7 @@ def my_shifts(staff, *, days: int = 14) -> list[DutyShift]:
         .filter(
             DutyShift.staff_id == staff.id,
             DutyShift.ends_at > now - HANDOVER_OVERLAP,
-            DutyShift.starts_at < now + timedelta(days=days),
+            DutyShift.starts_at <= now + timedelta(days=days),
         )
         .order_by(DutyShift.starts_at)
         .all()

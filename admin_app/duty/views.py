@@ -265,22 +265,13 @@ def rota():
     evening = datetime.combine(start, datetime.min.time()) + timedelta(hours=18)
     shift_form.starts_at.data = evening
     shift_form.ends_at.data = evening + timedelta(hours=14)
-    days = [start + timedelta(days=n) for n in range(7)]
-    by_day = {
-        day: [
-            s
-            for s in shifts
-            if s.starts_at.date() == day or (day == start and s.starts_at.date() < start)
-        ]
-        for day in days
-    }
     return render_template(
         "duty/rota.html",
         estate=estate,
         estates=_estates(),
         start=start,
-        days=days,
-        by_day=by_day,
+        end=start + timedelta(days=6),
+        rota_days=duty.rota_days(shifts, start),
         previous=_rota_url(estate.id, start - timedelta(days=7)),
         following=_rota_url(estate.id, start + timedelta(days=7)),
         now=clock.now(),

@@ -6,7 +6,7 @@ read from the code."""
 
 from __future__ import annotations
 
-from datetime import time, timedelta
+from datetime import datetime, time, timedelta
 from types import SimpleNamespace
 
 import pytest
@@ -26,6 +26,8 @@ from admin_app.models import (
     SwapStatus,
 )
 from admin_app.services.errors import ServiceError
+
+from ..reminders_support import office_time
 
 
 @pytest.fixture
@@ -278,6 +280,74 @@ def test_a_colleague_who_became_busy_is_not_given_the_shift(in_app, factories, o
     with pytest.raises(ServiceError, match="already on duty"):
         run(in_app, duty.approve_swap, office.supervisor, (DutySwap, swap_id))
     assert get(in_app, DutySwap, swap_id).status is SwapStatus.requested
+
+
+# ---- continuous duty after a swap -----------------------------------------------------------
+# No seed sets a limit on time on duty on end, so the app's own holds: at most 24 hours (the
+# longest shift it allows); less than 8 hours between two shifts is no rest, one stretch.
+SUNDAY = office_time(2026, 12, 6, 10, 0)
+
+
+def at(day: int, hour: int, hours: float = 12) -> dict:
+    """A shift in December 2026 as hours from SUNDAY (the factory counts from now)."""
+    starts = (datetime(2026, 12, day, hour) - SUNDAY.replace(tzinfo=None)).total_seconds()
+    return {"starts_in_hours": starts / 3600, "hours": hours}
+
+
+def test_a_swap_that_keeps_the_colleague_on_duty_36_hours_is_refused_naming_it(
+    in_app, factories, office, time_machine
+):
+    """The guard's night, Monday 20:00 to Tuesday 08:00, between 王保安's two day shifts."""
+    time_machine.move_to(SUNDAY, tick=False)
+    night = factories.duty_shift(office.world.a, office.guard, **at(7, 20))
+    factories.duty_shift(office.world.a, office.guard2, **at(7, 8))
+    factories.duty_shift(office.world.a, office.guard2, **at(8, 8))
+    with pytest.raises(ServiceError) as refused:
+        request(in_app, office, night)
+    assert str(refused.value) == (
+        "After the swap 王保安 would be on duty from Dec 7 08:00 to Dec 8 20:00 (36 hours) with "
+        "less than 8 hours' rest between shifts: at most 24 hours on end."
+    )
+    with in_app():
+        assert db.session.query(DutySwap).count() == 0
+
+
+@pytest.mark.parametrize(
+    ("before", "after", "refused"),
+    [
+        (at(7, 8), None, False),  # 08:00 to 08:00 the next day: 24 hours, the most
+        (at(7, 7), None, True),  # 25 hours back to back
+        (at(7, 4, hours=10), None, True),  # 4 hours' rest before the night is none
+        (at(7, 0), None, False),  # 8 hours' rest before it: two stretches
+        (None, at(8, 14, hours=4), False),  # 20 hours with the rest in between
+        (at(7, 14, hours=4), at(8, 12, hours=4), True),  # two short gaps: 14:00 to 16:00
+    ],
+)
+def test_rest_under_8_hours_between_shifts_counts_as_on_duty(
+    in_app, factories, office, time_machine, before, after, refused
+):
+    time_machine.move_to(SUNDAY, tick=False)
+    night = factories.duty_shift(office.world.a, office.guard, **at(7, 20))
+    for shift in (before, after):
+        if shift is not None:
+            # The colleague's own shifts count in any estate.
+            factories.duty_shift(office.world.b, office.guard2, **shift)
+    if refused:
+        with pytest.raises(ServiceError, match="at most 24 hours on end"):
+            request(in_app, office, night)
+    else:
+        request(in_app, office, night)
+
+
+def test_approval_checks_again_the_rota_may_have_changed(in_app, factories, office, time_machine):
+    time_machine.move_to(SUNDAY, tick=False)
+    night = factories.duty_shift(office.world.a, office.guard, **at(7, 20))
+    swap_id = request(in_app, office, night)
+    factories.duty_shift(office.world.a, office.guard2, **at(8, 10))  # planned since
+    with pytest.raises(ServiceError, match=r"from Dec 7 20:00 to Dec 8 22:00 \(26 hours\)"):
+        run(in_app, duty.approve_swap, office.supervisor, (DutySwap, swap_id))
+    assert get(in_app, DutySwap, swap_id).status is SwapStatus.requested
+    assert get(in_app, DutyShift, night.id).staff_id == office.guard.id
 
 
 # ---- the duty log ---------------------------------------------------------------------------

@@ -4,7 +4,9 @@ person acknowledges), asking for a swap, the supervisor's rota, estate isolation
 
 from __future__ import annotations
 
-from datetime import timedelta
+import html
+import re
+from datetime import datetime, timedelta
 from types import SimpleNamespace
 
 import pytest
@@ -12,6 +14,9 @@ import pytest
 from admin_app import clock
 from admin_app.extensions import db
 from admin_app.models import DutyHoliday, DutyLogEntry, DutyShift, DutySwap, Role, SwapStatus
+
+from ..conftest import page_messages
+from ..reminders_support import office_time
 
 
 @pytest.fixture
@@ -241,3 +246,108 @@ def test_duty_history_reads_in_words_in_the_audit_list(login, in_app, factories,
     page = login(director, lang="zh-CN").get("/admin/audit_record/").get_data(as_text=True)
     assert "持值班电话" in page and "值班班次" in page
     assert "holds_phone" not in page and "starts_at" not in page and "None" not in page
+
+
+# ---- the rota reads like a paper roster: a shift under the day it starts -----------------------
+MONDAY = office_time(2026, 12, 7, 14, 0)
+
+
+def shift_at(factories, office, start: datetime, hours: float = 12, who=None):
+    now = clock.now()
+    return factories.duty_shift(
+        office.world.a,
+        who or office.guard,
+        starts_in_hours=(start - now).total_seconds() / 3600,
+        hours=hours,
+    )
+
+
+def rota_days(page: str) -> dict[str, list[int]]:
+    """The rota's days as listed (yyyy-mm-dd) and the shifts under each."""
+    rows = re.findall(r'data-day="([\d-]+)">(.*?)</li>', page, re.S)
+    return {day: [int(i) for i in re.findall(r'id="shift-(\d+)"', row)] for day, row in rows}
+
+
+def test_a_night_shift_is_listed_under_the_day_it_starts(login, factories, office, time_machine):
+    """Monday's night, 20:00 to Tuesday 08:00: Monday's, not Tuesday's (周一夜班)."""
+    time_machine.move_to(MONDAY, tick=False)
+    day = shift_at(factories, office, datetime(2026, 12, 7, 8), who=office.guard2)
+    night = shift_at(factories, office, datetime(2026, 12, 7, 20))
+    tuesday = shift_at(factories, office, datetime(2026, 12, 8, 8), who=office.guard2)
+    s = login(office.supervisor)
+    week = rota_days(s.get("/duty/rota/?start=2026-12-07").get_data(as_text=True))
+    assert week["2026-12-07"] == [day.id, night.id]
+    assert week["2026-12-08"] == [tuesday.id]
+    # Tuesday at 03:00 the rota opens on Tuesday: the night still running is under Monday,
+    # shown before the week, not under Tuesday.
+    time_machine.move_to(office_time(2026, 12, 8, 3, 0), tick=False)
+    page = login(office.supervisor).get("/duty/rota/").get_data(as_text=True)
+    week = rota_days(page)
+    assert list(week)[:2] == ["2026-12-07", "2026-12-08"]
+    assert week["2026-12-07"] == [night.id] and week["2026-12-08"] == [tuesday.id]
+    assert "started the day before, still on duty on 12-08" in page
+    assert "12-08 – 12-14" in page
+
+
+def test_a_night_across_the_week_boundary_stays_in_its_week(login, factories, office, time_machine):
+    """Sunday's night, 20:00 to Monday 08:00: the last of its week, not the next week's first."""
+    time_machine.move_to(MONDAY, tick=False)
+    sunday = shift_at(factories, office, datetime(2026, 12, 13, 20))
+    monday = shift_at(factories, office, datetime(2026, 12, 14, 8), who=office.guard2)
+    s = login(office.supervisor, lang="zh-CN")
+    week = rota_days(s.get("/duty/rota/?start=2026-12-07").get_data(as_text=True))
+    assert list(week)[-1] == "2026-12-13" and week["2026-12-13"] == [sunday.id]
+    page = s.get("/duty/rota/?start=2026-12-14").get_data(as_text=True)
+    following = rota_days(page)
+    assert following["2026-12-14"] == [monday.id]
+    assert following["2026-12-13"] == [sunday.id] and "前一天开始，延续至 12-14" in page
+
+
+# ---- a swap that would keep someone on duty over 24 hours on end -------------------------------
+SUNDAY = office_time(2026, 12, 6, 10, 0)
+SAID = {
+    "en": "After the swap 早班保安 would be on duty from Dec 7 08:00 to Dec 8 20:00 (36 hours) "
+    "with less than 8 hours' rest between shifts: at most 24 hours on end.",
+    "zh-CN": "换班后 早班保安 将从 12月7日 08:00 连续值班至 12月8日 20:00（36小时），"
+    "班次之间休息不足 8 小时：连续值班最多 24 小时。",
+}
+
+
+@pytest.mark.parametrize("lang", SAID)
+def test_the_swap_form_says_who_would_be_on_duty_from_when_to_when(
+    login, in_app, factories, office, time_machine, lang
+):
+    time_machine.move_to(SUNDAY, tick=False)
+    night = shift_at(factories, office, datetime(2026, 12, 7, 20))
+    for day in (7, 8):
+        shift_at(factories, office, datetime(2026, 12, day, 8), who=office.guard2)
+    c = login(office.guard, lang=lang)
+    typed = {"colleague": office.guard2.id, "reason": "家里有事"}
+    answer = c.post(f"/duty/shift/{night.id}/swap", typed)
+    page = answer.get_data(as_text=True)
+    assert answer.status_code == 200 and SAID[lang] in [
+        html.unescape(m) for m in page_messages(page)
+    ]
+    assert "家里有事" in page  # the form as typed
+    assert count(in_app, DutySwap) == 0
+
+
+@pytest.mark.parametrize("lang", SAID)
+def test_the_supervisor_is_told_why_the_swap_cannot_be_approved(
+    login, in_app, factories, office, time_machine, lang
+):
+    time_machine.move_to(SUNDAY, tick=False)
+    night = shift_at(factories, office, datetime(2026, 12, 7, 20))
+    login(office.guard).post(
+        f"/duty/shift/{night.id}/swap", {"colleague": office.guard2.id, "reason": "家里有事"}
+    )
+    for day in (7, 8):  # planned for him since he was asked
+        shift_at(factories, office, datetime(2026, 12, day, 8), who=office.guard2)
+    with in_app():
+        swap_id = db.session.query(DutySwap.id).scalar()
+    s = login(office.supervisor, lang=lang)
+    page = s.post(f"/duty/swap/{swap_id}/approve", follow_redirects=True).get_data(as_text=True)
+    assert SAID[lang] in [html.unescape(m) for m in page_messages(page)]
+    with in_app():
+        assert db.session.get(DutySwap, swap_id).status is SwapStatus.requested
+        assert db.session.get(DutyShift, night.id).staff_id == office.guard.id
