@@ -107,6 +107,8 @@ def demo() -> None:
     for username, what in DEMO_LOGINS:
         print(f"  {username:<44} {what}")
     print(flush=True)
+    # The texts the demo would send (sign-in codes, a repair's news) are printed here.
+    os.environ.setdefault("LOG_LEVEL", "INFO")
     os.execv(
         BIN / "flask",
         [str(BIN / "flask"), "--app", "wsgi", "run", "--host", "127.0.0.1", "--port", port],

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 
 from flask import Flask, redirect, render_template, request, url_for
@@ -19,6 +20,7 @@ from admin_app.jobs import queue
 def create_app(config: dict | None = None) -> Flask:
     app = Flask(__name__, instance_path=os.environ.get("INSTANCE_PATH") or None)
     configure_settings(app, config)
+    configure_logging(app)
     configure_proxies(app)
     configure_urls(app)
     configure_extensions(app)
@@ -33,6 +35,18 @@ def create_app(config: dict | None = None) -> Flask:
     configure_cli(app)
     configure_portal(app)
     return app
+
+
+def configure_logging(app: Flask) -> None:
+    level = app.config.get("LOG_LEVEL")
+    if not level:
+        return
+    panel = logging.getLogger("admin_app")
+    panel.setLevel(level)
+    if not panel.handlers:  # once per process, however many apps it builds
+        handler = logging.StreamHandler()
+        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+        panel.addHandler(handler)
 
 
 def configure_settings(app: Flask, overrides: dict | None) -> None:

@@ -117,6 +117,10 @@ def settings() -> dict:
         "MAIL_USE_TLS": _bool("MAIL_USE_TLS", False),
         "MAIL_FROM": env.get("MAIL_FROM", "noreply@localhost"),
         "SMS_PROVIDER": env.get("SMS_PROVIDER", "log"),
+        # The panel's own log lines at this level and above go to stderr (INFO shows what the
+        # "log" text provider would have sent: the demo prints it so a sign-in can be followed).
+        # Empty leaves logging to the server (gunicorn's --log-level).
+        "LOG_LEVEL": env.get("LOG_LEVEL", "").strip().upper(),
         # The panel's public address, for links in e-mails (e.g. https://wuye.example.com).
         "PANEL_URL": env.get("PANEL_URL", ""),
         "FLASK_ADMIN_SWATCH": "default",

@@ -92,11 +92,13 @@ def seed_demo(seed: int = 20261123) -> str:
         db.session.flush()
         staff = _accounts(estates)
         counts = {}
+        first_resident = None
         for estate in estates:
             units = _units(estate)
             db.session.flush()
             residents = _residents(rng, estate, units)
             db.session.flush()
+            first_resident = first_resident or residents[0]
             people = {s.role: s for s in staff if s.all_estates or estate in s.estates}
             price_list(estate)
             people["departments"] = _departments(estate, people)
@@ -119,6 +121,11 @@ def seed_demo(seed: int = 20261123) -> str:
     lines = [
         f"{code}: " + ", ".join(f"{k} {v}" for k, v in c.items()) for code, c in counts.items()
     ]
+    resident = first_resident
+    lines.append(
+        f"Residents' pages (/r/): sign in with {resident.phone} ({resident.name},"
+        f" {resident.unit.label}); with SMS_PROVIDER=log the code is written to the log."
+    )
     return "Seeded demo data.\n" + "\n".join(lines)
 
 
