@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import request, url_for
 from flask_admin import expose
+from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from markupsafe import Markup
@@ -18,6 +19,7 @@ from admin_app.panel.filters import WorklistFilter, estate_filter, resident_filt
 from admin_app.panel.forms import PhotoField, phone_number, read_upload
 from admin_app.panel.labels import LABELS
 from admin_app.panel.lookups import ESTATE_LOOKUP, RESIDENT_LOOKUP, UNIT_LOOKUP
+from admin_app.panel.saves import NamedSavesMixin
 from admin_app.renovations import operations as renovations
 from admin_app.renovations.actions import RENOVATION_ACTIONS
 from admin_app.renovations.printing import RenovationPrintsMixin
@@ -51,7 +53,9 @@ def worker_pass_list(view, context, model, name):
     return Markup("<ul class='mb-0 pl-3'>{}</ul>").format(items) if items else ""
 
 
-class RenovationView(RenovationPrintsMixin, AttachmentsMixin, ActionsMixin, SecureModelView):
+class RenovationView(
+    NamedSavesMixin, RenovationPrintsMixin, AttachmentsMixin, ActionsMixin, SecureModelView
+):
     resource = "renovation"
     details_template = "admin/wuye/renovation_details.html"
     details_loads = (  # the inspections list names each inspector
@@ -146,6 +150,14 @@ class RenovationView(RenovationPrintsMixin, AttachmentsMixin, ActionsMixin, Secu
                 if name not in keep and name in form:
                     del form[name]
         return form
+
+    def created_message(self, record) -> str:
+        return gettext(
+            "Renovation application %(number)s registered for %(unit)s. Next: a supervisor "
+            "reviews it (the supervisors have been told).",
+            number=record.number,
+            unit=record.unit,
+        )
 
     def on_model_change(self, form, model, is_created):
         super().on_model_change(form, model, is_created)

@@ -1,0 +1,109 @@
+"""The renovation screens as the desk uses them: an application registered opens with its number
+and next step, the list finds it by the flat or the owner, and a patrol's page names the flat
+and opens the phone's camera."""
+
+from __future__ import annotations
+
+import html
+import re
+from datetime import timedelta
+
+import pytest
+
+from admin_app import clock
+from admin_app.extensions import db
+from admin_app.models import Renovation, Role
+
+
+@pytest.fixture
+def world(factories):
+    w = factories.two_estates()
+    w.unit = factories.unit(w.a, building="1", entrance="1", room="801")
+    w.owner = factories.resident(w.unit, name="欧阳明", phone="13912345678")
+    w.reception = factories.staff(Role.receptionist, estates=[w.a])
+    w.supervisor = factories.staff(Role.supervisor, estates=[w.a])
+    return w
+
+
+def day(offset: int) -> str:
+    return (clock.today() + timedelta(days=offset)).isoformat()
+
+
+def application(world, **overrides) -> dict:
+    form = {
+        "estate": world.a.id,
+        "unit": world.unit.id,
+        "owner": world.owner.id,
+        "contractor": "美家装饰",
+        "person_in_charge": "孙工",
+        "person_phone": "13700001111",
+        "scope": "卫生间防水",
+        "planned_start": day(3),
+        "planned_end": day(33),
+        "deposit": "2000",
+    }
+    return {**form, **overrides}
+
+
+def messages(client, response) -> list[str]:
+    """The messages on the page the response leads to, as a person reads them."""
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    found = re.findall(r'<div class="alert[^"]*"[^>]*>(.*?)</div>', page, re.S)
+    return [html.unescape(re.sub(r"<[^>]+>|&times;|\s+", " ", m)).strip() for m in found]
+
+
+def the_application(in_app) -> Renovation:
+    with in_app():
+        return db.session.query(Renovation).one()
+
+
+# ---- registered: its page, its number and who decides next ----------------------------------
+@pytest.mark.parametrize(
+    ("lang", "said"),
+    [
+        (
+            "en",
+            "Renovation application {number} registered for Bldg 1, Ent. 1, Rm 801. "
+            "Next: a supervisor reviews it (the supervisors have been told).",
+        ),
+        ("zh-CN", "1栋1单元801室 的装修申请 {number} 已登记。下一步：主管审批（已通知主管）。"),
+    ],
+)
+def test_an_application_saved_opens_on_its_page_naming_its_number_and_next_step(
+    login, in_app, world, lang, said
+):
+    desk = login(world.reception, lang=lang)
+    response = desk.post("/admin/renovation/new/", application(world))
+    renovation = the_application(in_app)
+    assert response.status_code == 302
+    assert response.headers["Location"].startswith(f"/admin/renovation/details/?id={renovation.id}")
+    shown = messages(desk, response)
+    assert said.format(number=renovation.number) in shown
+    assert not any("successfully" in m or "成功" in m for m in shown)
+    # The supervisor's step is a button on that page.
+    page = login(world.supervisor).get(response.headers["Location"]).get_data(as_text=True)
+    assert "/admin/renovation/act/issue_permit/" in page
+
+
+def test_save_and_add_another_and_continue_editing_go_where_their_buttons_say(login, in_app, world):
+    desk = login(world.reception)
+    another = desk.post("/admin/renovation/new/", application(world, _add_another="1"))
+    assert another.headers["Location"].startswith("/admin/renovation/new/")
+    first = the_application(in_app)
+    assert any(first.number in m for m in messages(desk, another))
+    with in_app():
+        db.session.delete(db.session.get(Renovation, first.id))
+        db.session.commit()
+    editing = desk.post("/admin/renovation/new/", application(world, _continue_editing="1"))
+    second = the_application(in_app)
+    assert editing.headers["Location"].startswith(f"/admin/renovation/edit/?id={second.id}")
+
+
+def test_a_refused_application_stays_on_its_form_as_typed(login, in_app, world):
+    desk = login(world.reception, lang="zh-CN")
+    response = desk.post("/admin/renovation/new/", application(world, planned_end=day(1)))
+    assert response.status_code == 200
+    page = response.get_data(as_text=True)
+    assert "美家装饰" in page and "已登记" not in page
+    with in_app():
+        assert db.session.query(Renovation).count() == 0
