@@ -69,6 +69,10 @@ class RenovationView(
         **LABELS,
         "inspections": _l("Inspections"),
         "worker_passes": _l("Worker passes"),
+        # The search box's placeholder names what it finds.
+        "unit_id": _l("Unit"),
+        "owner.name": _l("Owner"),
+        "owner.phone": _l("Owner's phone"),
     }
     column_list = (
         "number",
@@ -106,8 +110,24 @@ class RenovationView(
         c for c in column_details_list if c not in ("inspections", "worker_passes")
     )
     column_formatters_detail = {"inspections": inspection_list, "worker_passes": worker_pass_list}
-    column_searchable_list = ("number", "contractor", "person_in_charge")
-    column_search_modes = {"person_in_charge": "prefix"}
+    # The desk finds an application by the flat as the office writes it ("1-1-801"), or by
+    # the owner's name or the last digits of a phone.
+    column_searchable_list = (
+        "number",
+        "unit_id",
+        "owner.name",
+        "owner.phone",
+        "contractor",
+        "person_in_charge",
+        "person_phone",
+    )
+    column_search_modes = {
+        "unit_id": "unit",
+        "owner.name": "prefix",
+        "owner.phone": "phone",
+        "person_in_charge": "prefix",
+        "person_phone": "phone",
+    }
     column_sortable_list = ("number", "status", "planned_start", "planned_end", "created_at")
     column_default_sort = ("created_at", True)
     column_filters = (

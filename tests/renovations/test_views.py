@@ -107,3 +107,26 @@ def test_a_refused_application_stays_on_its_form_as_typed(login, in_app, world):
     assert "美家装饰" in page and "已登记" not in page
     with in_app():
         assert db.session.query(Renovation).count() == 0
+
+
+# ---- the list's search ------------------------------------------------------------------------
+@pytest.mark.parametrize("typed", ["1-1-801", "1栋1单元801", "1栋1单元801室", "欧阳", "5678"])
+def test_the_list_finds_an_application_by_the_flat_or_the_owner(factories, login, world, typed):
+    mine = factories.renovation(world.a, world.unit, owner_id=world.owner.id)
+    elsewhere = factories.unit(world.a, building="2", entrance="1", room="802")
+    other = factories.renovation(world.a, elsewhere)
+    found = login(world.supervisor).get(f"/admin/renovation/?search={typed}")
+    page = found.get_data(as_text=True)
+    assert mine.number in page and other.number not in page
+
+
+def test_a_supervisor_of_another_estate_finds_only_his_own(factories, login, world):
+    mine = factories.renovation(world.a, world.unit, owner_id=world.owner.id)
+    there = factories.unit(world.b, building="1", entrance="1", room="801")  # the same flat
+    theirs = factories.renovation(world.b, there)
+    supervisor = factories.staff(Role.supervisor, estates=[world.b])
+    client = login(supervisor)
+    page = client.get("/admin/renovation/?search=1-1-801").get_data(as_text=True)
+    assert theirs.number in page and mine.number not in page
+    page = client.get("/admin/renovation/?search=欧阳").get_data(as_text=True)
+    assert mine.number not in page
