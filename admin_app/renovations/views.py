@@ -179,6 +179,12 @@ class RenovationView(
             unit=record.unit,
         )
 
+    def action_subject(self, record) -> str:
+        """The flat first: whoever records a patrol or an inspection sees where it is."""
+        return gettext(
+            "%(unit)s · renovation application %(number)s", unit=record.unit, number=record.number
+        )
+
     def on_model_change(self, form, model, is_created):
         super().on_model_change(form, model, is_created)
         if is_created:

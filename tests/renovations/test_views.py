@@ -12,7 +12,7 @@ import pytest
 
 from admin_app import clock
 from admin_app.extensions import db
-from admin_app.models import Renovation, Role
+from admin_app.models import Renovation, RenovationStatus, Role
 
 
 @pytest.fixture
@@ -130,3 +130,18 @@ def test_a_supervisor_of_another_estate_finds_only_his_own(factories, login, wor
     assert theirs.number in page and mine.number not in page
     page = client.get("/admin/renovation/?search=欧阳").get_data(as_text=True)
     assert mine.number not in page
+
+
+# ---- the patrol's page ------------------------------------------------------------------------
+def test_the_patrol_page_names_the_flat_and_the_application_above_the_form(factories, login, world):
+    renovation = factories.renovation(
+        world.a, world.unit, status=RenovationStatus.in_progress, owner_id=world.owner.id
+    )
+    guard = factories.staff(Role.guard, estates=[world.a])
+    page = login(guard, lang="zh-CN").get(f"/admin/renovation/act/patrol/?id={renovation.id}")
+    heading = re.search(r'<h3[^>]*id="action-subject"[^>]*>(.*?)</h3>', page.get_data(as_text=True))
+    assert heading is not None
+    assert f"1栋1单元801室 · 装修申请 {renovation.number}" in heading.group(1)
+    # Shown, not asked: no field of the form names the flat.
+    form = page.get_data(as_text=True).split('class="action-form"')[1]
+    assert 'name="unit"' not in form and 'name="renovation"' not in form
