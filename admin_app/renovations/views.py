@@ -16,7 +16,7 @@ from admin_app.panel.actions.pages import ActionsMixin
 from admin_app.panel.base import SecureModelView
 from admin_app.panel.files import photo_image, stored_file_response
 from admin_app.panel.filters import WorklistFilter, estate_filter, resident_filter, unit_filter
-from admin_app.panel.forms import PhotoField, phone_number, read_upload
+from admin_app.panel.forms import CameraPhotoField, phone_number, read_upload
 from admin_app.panel.labels import LABELS
 from admin_app.panel.lookups import ESTATE_LOOKUP, RESIDENT_LOOKUP, UNIT_LOOKUP
 from admin_app.panel.saves import NamedSavesMixin
@@ -206,7 +206,7 @@ class RenovationInspectionView(AttachmentsMixin, SecureModelView):
     column_sortable_list = ("kind", "inspected_at", "result")
     column_filters = (estate_filter(RenovationInspection), "kind", "result", "inspected_at")
     form_columns = ("renovation", "kind", "inspected_at", "result", "notes", "photo")
-    form_extra_fields = {"photo": PhotoField(_l("Photo"))}
+    form_extra_fields = {"photo": CameraPhotoField(_l("Photo"))}
     form_ajax_refs = {"renovation": RENOVATION_LOOKUP}
     # What an inspection found is history: afterwards only its notes and photo may be added.
     editable_after_recording = ("notes", "photo")

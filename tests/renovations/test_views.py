@@ -145,3 +145,12 @@ def test_the_patrol_page_names_the_flat_and_the_application_above_the_form(facto
     # Shown, not asked: no field of the form names the flat.
     form = page.get_data(as_text=True).split('class="action-form"')[1]
     assert 'name="unit"' not in form and 'name="renovation"' not in form
+
+
+def test_the_patrol_photo_opens_the_phone_camera(factories, login, world):
+    renovation = factories.renovation(world.a, world.unit, status=RenovationStatus.in_progress)
+    guard = factories.staff(Role.guard, estates=[world.a])
+    page = login(guard).get(f"/admin/renovation/act/patrol/?id={renovation.id}")
+    photo = re.search(r'<input[^>]*name="photo"[^>]*>', page.get_data(as_text=True)).group(0)
+    assert 'type="file"' in photo
+    assert 'accept="image/*"' in photo and 'capture="environment"' in photo
