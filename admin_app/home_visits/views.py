@@ -8,6 +8,7 @@ time → Confirm. A call-off less than 8 hours before the visit is refused with 
 
 from __future__ import annotations
 
+from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from markupsafe import Markup
@@ -23,6 +24,7 @@ from admin_app.panel.filters import estate_filter
 from admin_app.panel.forms import phone_number
 from admin_app.panel.labels import LABELS
 from admin_app.panel.lookups import ESTATE_LOOKUP, RESIDENT_LOOKUP, UNIT_LOOKUP
+from admin_app.panel.saves import NamedSavesMixin
 
 
 def answer_due(view, context, model, name):
@@ -35,7 +37,7 @@ def answer_due(view, context, model, name):
     return text
 
 
-class HomeVisitBookingView(ActionsMixin, SecureModelView):
+class HomeVisitBookingView(NamedSavesMixin, ActionsMixin, SecureModelView):
     resource = "home_visit_booking"
     machine = home_visits.BOOKING
     record_actions = BOOKING_ACTIONS
@@ -133,6 +135,14 @@ class HomeVisitBookingView(ActionsMixin, SecureModelView):
             if name not in self.editable and name in form:
                 del form[name]
         return form
+
+    def created_message(self, record) -> str:
+        return gettext(
+            "Home-visit booking %(number)s registered. Next: answer the applicant by %(due)s: "
+            "agree a time, or refuse with the reason.",
+            number=record.number,
+            due=f"{record.answer_due_at:%Y-%m-%d %H:%M}",
+        )
 
     def on_model_change(self, form, model, is_created):
         super().on_model_change(form, model, is_created)

@@ -121,6 +121,19 @@ class PhotoField(FileField):
         pass
 
 
+# A photo taken where the work is: a phone opens its back camera at once, as the attachments'
+# "Take a photo" does (templates/attachments/_macros.html); a desktop offers its files.
+CAMERA = {"accept": "image/*", "capture": "environment"}
+
+
+class CameraPhotoField(PhotoField):
+    """A PhotoField whose input opens the phone's camera."""
+
+    def __init__(self, label=None, validators=None, **kwargs):
+        kwargs["render_kw"] = {**CAMERA, **(kwargs.get("render_kw") or {})}
+        super().__init__(label, validators, **kwargs)
+
+
 def read_upload(field) -> bytes | None:
     """The uploaded file's bytes (one byte over the limit, so storage can refuse it)."""
     upload = field.data

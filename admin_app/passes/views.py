@@ -14,7 +14,7 @@ from sqlalchemy.orm import joinedload
 from wtforms.validators import Optional, ValidationError
 
 from admin_app import clock, validation
-from admin_app.models import PassStatus, ReleasePass, Renovation, VehiclePass, WorkerPass
+from admin_app.models import PassStatus, ReleasePass, Renovation, Role, VehiclePass, WorkerPass
 from admin_app.panel.actions.pages import ActionsMixin
 from admin_app.panel.base import SecureModelView
 from admin_app.panel.dates import start_choices, validity_choices
@@ -24,6 +24,7 @@ from admin_app.panel.forms import PhotoField, SensitiveField, id_document, phone
 from admin_app.panel.id_numbers import FullIdNumberMixin, masked_or_full
 from admin_app.panel.labels import LABELS
 from admin_app.panel.lookups import ESTATE_LOOKUP, RESIDENT_LOOKUP, UNIT_LOOKUP
+from admin_app.panel.saves import NamedSavesMixin
 from admin_app.passes import gate
 from admin_app.passes import operations as passes
 from admin_app.passes.actions import (
@@ -84,7 +85,19 @@ def qr_svg(token: str) -> Markup:
     return Markup(svg)  # noqa: S704
 
 
-class PassView(ActionsMixin, SecureModelView):
+def next_step(record) -> str:
+    """A new application's next step and who has been told (passes.announce_application)."""
+    if isinstance(record, ReleasePass) and passes.awaiting_owner(record):
+        return gettext(
+            "Next: record the owner's confirmation (the applicant is a tenant); "
+            "then it goes for approval."
+        )
+    if passes.approver_role(record) is Role.receptionist:
+        return gettext("Next: the front desk approves it (the front desk has been told).")
+    return gettext("Next: a supervisor approves it (the supervisors have been told).")
+
+
+class PassView(NamedSavesMixin, ActionsMixin, SecureModelView):
     details_template = "admin/wuye/pass_details.html"
     column_labels = {**LABELS, "photo": _l("Photo")}
     column_default_sort = ("created_at", True)
@@ -108,6 +121,14 @@ class PassView(ActionsMixin, SecureModelView):
         passes.check_application(model, is_new=is_created)
         if is_created:  # in the record's own transaction: saved and announced, or neither
             passes.announce_application(model)
+
+    def created_message(self, record) -> str:
+        return gettext(
+            "%(kind)s %(number)s registered. %(next_step)s",
+            kind=self.card_title,
+            number=record.number,
+            next_step=next_step(record),
+        )
 
     def can_print(self, model) -> bool:
         return model.status is PassStatus.approved

@@ -8,7 +8,7 @@ from wtforms.validators import InputRequired
 
 from admin_app.panel.dates import DateField
 from admin_app.panel.fields import date_within
-from admin_app.panel.forms import NOTES, REQUIRED_NOTES, CleanForm, PhotoField
+from admin_app.panel.forms import NOTES, REQUIRED_NOTES, CameraPhotoField, CleanForm
 
 
 class RectificationForm(CleanForm):
@@ -27,7 +27,7 @@ class PermitForm(CleanForm):
 
 class PatrolForm(CleanForm):
     notes = TextAreaField(_l("Notes"), validators=NOTES)
-    photo = PhotoField(_l("Photo"))
+    photo = CameraPhotoField(_l("Photo"))
 
 
 class ViolationForm(CleanForm):
@@ -36,14 +36,14 @@ class ViolationForm(CleanForm):
         validators=REQUIRED_NOTES,
         description=_l("The work stops and the worker passes are suspended until corrected."),
     )
-    photo = PhotoField(_l("Photo"))
+    photo = CameraPhotoField(_l("Photo"))
 
 
 class CorrectionForm(CleanForm):
     notes = TextAreaField(_l("How the violation was corrected"), validators=REQUIRED_NOTES)
-    photo = PhotoField(_l("Photo"))
+    photo = CameraPhotoField(_l("Photo"))
 
 
 class FailedInspectionForm(CleanForm):
     notes = TextAreaField(_l("What must be rectified"), validators=REQUIRED_NOTES)
-    photo = PhotoField(_l("Photo"))
+    photo = CameraPhotoField(_l("Photo"))

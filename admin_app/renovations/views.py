@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import request, url_for
 from flask_admin import expose
+from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from markupsafe import Markup
@@ -15,9 +16,10 @@ from admin_app.panel.actions.pages import ActionsMixin
 from admin_app.panel.base import SecureModelView
 from admin_app.panel.files import photo_image, stored_file_response
 from admin_app.panel.filters import WorklistFilter, estate_filter, resident_filter, unit_filter
-from admin_app.panel.forms import PhotoField, phone_number, read_upload
+from admin_app.panel.forms import CameraPhotoField, phone_number, read_upload
 from admin_app.panel.labels import LABELS
 from admin_app.panel.lookups import ESTATE_LOOKUP, RESIDENT_LOOKUP, UNIT_LOOKUP
+from admin_app.panel.saves import NamedSavesMixin
 from admin_app.renovations import operations as renovations
 from admin_app.renovations.actions import RENOVATION_ACTIONS
 from admin_app.renovations.printing import RenovationPrintsMixin
@@ -51,7 +53,9 @@ def worker_pass_list(view, context, model, name):
     return Markup("<ul class='mb-0 pl-3'>{}</ul>").format(items) if items else ""
 
 
-class RenovationView(RenovationPrintsMixin, AttachmentsMixin, ActionsMixin, SecureModelView):
+class RenovationView(
+    NamedSavesMixin, RenovationPrintsMixin, AttachmentsMixin, ActionsMixin, SecureModelView
+):
     resource = "renovation"
     details_template = "admin/wuye/renovation_details.html"
     details_loads = (  # the inspections list names each inspector
@@ -65,6 +69,10 @@ class RenovationView(RenovationPrintsMixin, AttachmentsMixin, ActionsMixin, Secu
         **LABELS,
         "inspections": _l("Inspections"),
         "worker_passes": _l("Worker passes"),
+        # The search box's placeholder names what it finds.
+        "unit_id": _l("Unit"),
+        "owner.name": _l("Owner"),
+        "owner.phone": _l("Owner's phone"),
     }
     column_list = (
         "number",
@@ -102,8 +110,24 @@ class RenovationView(RenovationPrintsMixin, AttachmentsMixin, ActionsMixin, Secu
         c for c in column_details_list if c not in ("inspections", "worker_passes")
     )
     column_formatters_detail = {"inspections": inspection_list, "worker_passes": worker_pass_list}
-    column_searchable_list = ("number", "contractor", "person_in_charge")
-    column_search_modes = {"person_in_charge": "prefix"}
+    # The desk finds an application by the flat as the office writes it ("1-1-801"), or by
+    # the owner's name or the last digits of a phone.
+    column_searchable_list = (
+        "number",
+        "unit_id",
+        "owner.name",
+        "owner.phone",
+        "contractor",
+        "person_in_charge",
+        "person_phone",
+    )
+    column_search_modes = {
+        "unit_id": "unit",
+        "owner.name": "prefix",
+        "owner.phone": "phone",
+        "person_in_charge": "prefix",
+        "person_phone": "phone",
+    }
     column_sortable_list = ("number", "status", "planned_start", "planned_end", "created_at")
     column_default_sort = ("created_at", True)
     column_filters = (
@@ -147,6 +171,20 @@ class RenovationView(RenovationPrintsMixin, AttachmentsMixin, ActionsMixin, Secu
                     del form[name]
         return form
 
+    def created_message(self, record) -> str:
+        return gettext(
+            "Renovation application %(number)s registered for %(unit)s. Next: a supervisor "
+            "reviews it (the supervisors have been told).",
+            number=record.number,
+            unit=record.unit,
+        )
+
+    def action_subject(self, record) -> str:
+        """The flat first: whoever records a patrol or an inspection sees where it is."""
+        return gettext(
+            "%(unit)s · renovation application %(number)s", unit=record.unit, number=record.number
+        )
+
     def on_model_change(self, form, model, is_created):
         super().on_model_change(form, model, is_created)
         if is_created:
@@ -168,7 +206,7 @@ class RenovationInspectionView(AttachmentsMixin, SecureModelView):
     column_sortable_list = ("kind", "inspected_at", "result")
     column_filters = (estate_filter(RenovationInspection), "kind", "result", "inspected_at")
     form_columns = ("renovation", "kind", "inspected_at", "result", "notes", "photo")
-    form_extra_fields = {"photo": PhotoField(_l("Photo"))}
+    form_extra_fields = {"photo": CameraPhotoField(_l("Photo"))}
     form_ajax_refs = {"renovation": RENOVATION_LOOKUP}
     # What an inspection found is history: afterwards only its notes and photo may be added.
     editable_after_recording = ("notes", "photo")

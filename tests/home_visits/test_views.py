@@ -3,7 +3,11 @@ refused a late call-off, in the user's language, without a 500."""
 
 from __future__ import annotations
 
+import html
+import re
 from datetime import date, datetime
+
+import pytest
 
 from admin_app.extensions import db
 from admin_app.models import BookingStatus, HomeVisitBooking, Role, WorkdayOverride
@@ -137,3 +141,45 @@ def test_a_booking_takes_the_applicants_name_and_phone_from_the_resident(
     with app.app_context():
         booking = db.session.query(HomeVisitBooking).one()
         assert (booking.applicant_name, booking.applicant_phone) == ("刘阿姨", "13800138000")
+
+
+@pytest.mark.parametrize(
+    ("lang", "said"),
+    [
+        (
+            "en",
+            "Home-visit booking {number} registered. Next: answer the applicant by "
+            "2026-10-08 20:00: agree a time, or refuse with the reason.",
+        ),
+        (
+            "zh-CN",
+            "上门服务预约 {number} 已登记。下一步：请在 2026-10-08 20:00 前答复申请人："
+            "约定上门时间，或说明不能上门的理由。",
+        ),
+    ],
+)
+def test_a_booking_saved_opens_on_its_page_with_its_number_and_answer_deadline(
+    app, factories, login, time_machine, lang, said
+):
+    time_machine.move_to(office_time(2026, 9, 30, 15, 0), tick=False)
+    a = factories.estate()
+    desk = login(factories.staff(Role.receptionist, estates=[a]), lang=lang)
+    form = {
+        "estate": str(a.id),
+        "channel": "phone",
+        "applicant_name": "刘阿姨",
+        "applicant_phone": "13800138000",
+        "service": "腿脚不便，请上门办理车辆通行证",
+    }
+    response = desk.post("/admin/home_visit_booking/new/", form)
+    with app.app_context():
+        booking = db.session.query(HomeVisitBooking).one()
+    location = response.headers["Location"]
+    assert location.startswith(f"/admin/home_visit_booking/details/?id={booking.id}")
+    page = desk.get(location).get_data(as_text=True)
+    shown = [
+        html.unescape(re.sub(r"<[^>]+>|&times;|\s+", " ", m)).strip()
+        for m in re.findall(r'<div class="alert[^"]*"[^>]*>(.*?)</div>', page, re.S)
+    ]
+    assert said.format(number=booking.number) in shown
+    assert "/admin/home_visit_booking/act/agree/" in page  # the answer is a button there

@@ -72,6 +72,11 @@ class ActionsMixin:
         after the record's state (a dispatched order is reassigned, not dispatched)."""
         return str(self.machine[name].label)
 
+    def action_subject(self, record) -> str:
+        """What a step's page names as its record, at the top: the record itself by default;
+        a view whose records are about a place says the place first."""
+        return str(record)
+
     def available_actions(self, record) -> list[RecordAction]:
         return [
             a
