@@ -109,7 +109,7 @@ def draw_signature(page) -> None:
 
 
 DESK = {
-    "zh": {"locale": "zh-CN", "refused": "请先致电业主", "done": "已交给业主"},
+    "zh": {"locale": "zh-CN", "refused": "请先致电住户", "done": "已交给收件人"},
     "en": {"locale": "en-US", "refused": "Call the resident first", "done": "handed over."},
 }
 

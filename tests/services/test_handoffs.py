@@ -403,4 +403,4 @@ def test_a_followup_names_itself_in_the_inbox(factories, in_app, office, login):
     with in_app():
         number = db.session.get(Ticket, followup).number
     page = login(office.supervisor, lang="zh-CN").get("/admin/inbox/").get_data(as_text=True)
-    assert f"跟进投诉 {number}：业主在维修回访中表示不满意。" in page
+    assert f"跟进投诉 {number}：住户在维修回访中表示不满意。" in page
