@@ -49,7 +49,7 @@ from admin_app.models import (
 )
 from admin_app.passes import operations as passes
 from admin_app.payments import operations as payments
-from admin_app.services import handoffs, history, storage
+from admin_app.services import handoffs, history, household, storage
 from admin_app.services.errors import ServiceError
 from admin_app.services.reminders.handoff_kinds import MOVE_OUT_PASSES
 from admin_app.services.workflow import ACTION_LABELS, StateMachine, step
@@ -150,8 +150,8 @@ def start(
                     role=ResidentRole(role),
                 )
                 db.session.add(resident)
-        elif resident.unit_id != unit.id:
-            raise ServiceError(_l("The resident is registered in another unit."))
+        else:
+            household.check_lives_in(resident, unit)
         move_in = MoveIn(
             estate_id=unit.estate_id,
             unit_id=unit.id,

@@ -222,8 +222,8 @@ def check_application(record, *, is_new: bool) -> None:
     if isinstance(record, VehiclePass) and record.resident is not None:
         if record.unit is None:
             record.unit = record.resident.unit
-        elif record.resident.unit_id != record.unit.id:
-            raise ServiceError(_l("The resident is registered in another unit."))
+        else:
+            household.check_lives_in(record.resident, record.unit)
     if isinstance(record, ReleasePass):
         _check_release_application(record, is_new)
 
@@ -234,8 +234,7 @@ def _check_release_application(release: ReleasePass, is_new: bool) -> None:
         raise ServiceError(_l("Enter the applicant's name."))
     applicant = release.applicant
     if applicant is not None:
-        if release.unit is not None and applicant.unit_id != release.unit.id:
-            raise ServiceError(_l("The applicant is registered in another unit."))
+        household.check_lives_in(applicant, release.unit)
         # A tenant's release needs the owner: the registered role decides, not only the box.
         release.applicant_is_tenant = (
             bool(release.applicant_is_tenant) or applicant.role is ResidentRole.tenant

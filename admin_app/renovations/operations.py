@@ -28,7 +28,7 @@ from admin_app.models import (
     Unit,
 )
 from admin_app.passes import operations as passes
-from admin_app.services import handoffs, history, numbering, storage
+from admin_app.services import handoffs, history, household, numbering, storage
 from admin_app.services.errors import ServiceError
 from admin_app.services.reminders import manual
 from admin_app.services.workflow import StateMachine, step
@@ -121,9 +121,7 @@ def check_application(renovation: Renovation) -> None:
         raise ServiceError(_l("The planned end is before the planned start."))
     if renovation.deposit is not None and renovation.deposit < 0:
         raise ServiceError(_l("The deposit cannot be negative."))
-    owner, unit = renovation.owner, renovation.unit
-    if owner is not None and unit is not None and owner.unit_id != unit.id:
-        raise ServiceError(_l("The owner is registered in another unit."))
+    household.check_lives_in(renovation.owner, renovation.unit)
 
 
 def register_application(renovation: Renovation) -> None:

@@ -338,7 +338,7 @@ def test_a_tenant_applicant_makes_the_release_a_tenants(factories, in_app, world
         passes.check_application(release, is_new=True)
         assert release.applicant_is_tenant is True
         release.applicant = db.session.get(Resident, world.resident_b.id)
-        with pytest.raises(ServiceError, match="registered in another unit"):
+        with pytest.raises(ServiceError, match="not in the unit chosen"):
             passes.check_application(release, is_new=True)
 
 
