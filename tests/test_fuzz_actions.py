@@ -10,7 +10,7 @@ from __future__ import annotations
 import base64
 import io
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 from urllib.parse import urlencode
 
 import pytest
@@ -39,6 +39,7 @@ from admin_app.models import (
     WorkOrder,
     WorkOrderStatus,
 )
+from admin_app.services import calendar
 
 from .fuzz_support import assert_says_why, shown_messages, snapshot, values, written
 from .test_fuzz import FUZZ, error_logs
@@ -64,6 +65,12 @@ def _later(hours: int) -> str:
 
 def _today(days: int = 0) -> str:
     return (clock.today() + timedelta(days=days)).isoformat()
+
+
+def _next_working_day(hour: int) -> str:
+    """A time a home visit can be booked at: the next working day, in office hours."""
+    day = calendar.add_working_days(None, clock.today(), 1)
+    return datetime.combine(day, time(hour)).strftime("%Y-%m-%d %H:%M")
 
 
 def _ticket(category, status=TicketStatus.open, **fields):
@@ -279,7 +286,11 @@ CASES = [
         "home_visit_booking",
         "agree",
         lambda f, w: f.home_visit_booking(w.a),
-        lambda w: {"appointment_at": _later(20).replace("T", " "), "materials": "身份证"},
+        lambda w: {
+            "appointment_at": _next_working_day(10),
+            "visitor": str(w.reception.id),
+            "materials": "身份证",
+        },
         HomeVisitBooking,
     ),
     Case(

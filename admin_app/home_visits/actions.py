@@ -10,9 +10,14 @@ BOOKING_ACTIONS = (
     RecordAction(
         "agree",
         lambda b, a, f: home_visits.agree(
-            b, a, appointment_at=f.appointment_at.data, materials=f.materials.data
+            b,
+            a,
+            appointment_at=f.appointment_at.data,
+            visitor=f.visitor.data,
+            materials=f.materials.data,
         ),
         forms.AgreeForm,
+        prepare=forms.prepare_agree,
         many=False,
         style="success",
     ),

@@ -4,18 +4,25 @@ or a refusal with its reason. A visit that cannot be kept is called off only wit
 told at least 8 hours before (第十條), recorded with who told whom and when; a later call-off is
 refused. 30 minutes past the time with no contact, the booking is abandoned (第十一條): by the
 staff, or by the sweep (`abandon_overdue`).
+
+The visit is made in office hours on a working day (第二條: 上門服務時間為正常工作時間), read
+from the estate's calendar (holidays, 调休 make-up days, its own days) and the office hours;
+and someone goes: the desk names the staff member (001 (16): the desk dispatches home
+services), who is told at once and reminded before the visit.
 """
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
+from babel.dates import format_date, format_skeleton
+from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 
 from admin_app import clock
 from admin_app.extensions import db
-from admin_app.models import BookingStatus, HomeVisitBooking
-from admin_app.services import calendar, history, household
+from admin_app.models import BookingStatus, HomeVisitBooking, Role, Staff
+from admin_app.services import calendar, handoffs, history, household
 from admin_app.services.errors import ServiceError
 from admin_app.services.workflow import StateMachine, step
 
@@ -25,6 +32,8 @@ CALL_OFF_NOTICE = timedelta(hours=8)
 ABANDONED_AFTER = timedelta(minutes=30)
 OPEN = frozenset({B.requested, B.agreed})
 MINUTES = "%Y-%m-%d %H:%M"
+# Who may be sent: the front desk (客服), their supervisors, the technicians (维修).
+VISITING_ROLES = frozenset({Role.receptionist, Role.supervisor, Role.technician})
 
 BOOKING = StateMachine(
     "home_visit_booking",
@@ -65,14 +74,76 @@ def register(booking: HomeVisitBooking, actor=None) -> None:
     booking.answer_due_at = answer_due(booking.estate_id, booking.requested_at)
 
 
-def agree(booking, actor, *, appointment_at: datetime, materials: str = "") -> None:
-    """A time agreed with the applicant, and what they must have ready (一次性告知)."""
+def visit_time_refusal(estate_id: int, at: datetime) -> str | None:
+    """Why a visit cannot be made at `at` (not a working day of the estate, or outside office
+    hours), in the reader's language; None when it can."""
+    day = at.date()
+    working = calendar.calendar_for(estate_id)
+    if not working.is_working_day(day):
+        if calendar.is_statutory_holiday(day):
+            return str(_l("%(date)s is a public holiday, not a working day.", date=_day(day)))
+        if day.weekday() >= 5:
+            weekday = format_date(day, "EEEE", locale=get_locale())
+            return str(
+                _l("%(date)s is a %(weekday)s, not a working day.", date=_day(day), weekday=weekday)
+            )
+        return str(_l("%(date)s is a day off on this estate's calendar.", date=_day(day)))
+    opens, closes = calendar.opening_time(), calendar.closing_time()
+    if not opens <= at.time() < closes:
+        return str(
+            _l(
+                "Home visits are made in office hours, %(opens)s to %(closes)s: %(time)s is "
+                "outside them.",
+                opens=opens.strftime("%H:%M"),
+                closes=closes.strftime("%H:%M"),
+                time=at.strftime("%H:%M"),
+            )
+        )
+    return None
+
+
+def _day(day: date) -> str:
+    """12月12日 / Dec 12: the date as a person says it, in the reader's language."""
+    return format_skeleton("MMMd", day, locale=get_locale())
+
+
+def visitor_refusal(estate_id: int, visitor: Staff | None) -> str | None:
+    """Why this staff member cannot be sent to the visit; None when he can."""
+    if visitor is None:
+        return str(_l("Choose who goes to the visit."))
+    if not visitor.is_active:
+        return str(_l("%(name)s's account is disabled.", name=visitor.name))
+    if not (visitor.all_estates or estate_id in visitor.estate_ids):
+        return str(_l("%(name)s does not work in this estate.", name=visitor.name))
+    if visitor.role not in VISITING_ROLES:
+        return str(
+            _l(
+                "%(name)s does not make home visits: the front desk, the supervisors and the "
+                "technicians do.",
+                name=visitor.name,
+            )
+        )
+    return None
+
+
+def agree(
+    booking, actor, *, appointment_at: datetime, visitor: Staff | None, materials: str = ""
+) -> None:
+    """A time agreed with the applicant, in office hours on a working day; what they must have
+    ready (一次性告知); and who goes, who hears of it at once."""
     if appointment_at is None or appointment_at <= clock.now():
         raise ServiceError(_l("The appointment must be a time still ahead."))
     with BOOKING.transition(booking, "agree", actor):
+        refused = visit_time_refusal(booking.estate_id, appointment_at) or visitor_refusal(
+            booking.estate_id, visitor
+        )
+        if refused:
+            raise ServiceError(refused)
         booking.appointment_at = appointment_at
+        booking.visitor_id = visitor.id
         booking.materials = (materials or "").strip() or None
         _answered(booking, actor)
+    handoffs.visit_booked(booking, actor)
 
 
 def refuse(booking, actor, *, reason: str) -> None:

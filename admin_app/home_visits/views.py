@@ -17,6 +17,7 @@ from wtforms.validators import Optional
 from admin_app import clock
 from admin_app.home_visits import operations as home_visits
 from admin_app.home_visits.actions import BOOKING_ACTIONS
+from admin_app.home_visits.forms import VISITOR_LOOKUP
 from admin_app.models import BookingStatus, HomeVisitBooking
 from admin_app.panel.actions.pages import ActionsMixin
 from admin_app.panel.base import SecureModelView
@@ -52,6 +53,7 @@ class HomeVisitBookingView(NamedSavesMixin, ActionsMixin, SecureModelView):
         "answered_at": _l("Answered at"),
         "answered_by": _l("Answered by"),
         "appointment_at": _l("Appointment"),
+        "visitor": _l("Who goes"),
         "materials": _l("What to have ready"),
         "refusal_reason": _l("Reason for refusal"),
         "told_at": _l("Applicant told at"),
@@ -75,6 +77,7 @@ class HomeVisitBookingView(NamedSavesMixin, ActionsMixin, SecureModelView):
         "requested_at",
         "answer_due_at",
         "appointment_at",
+        "visitor",
     )
     column_details_list = (
         *column_list,
@@ -127,7 +130,12 @@ class HomeVisitBookingView(NamedSavesMixin, ActionsMixin, SecureModelView):
         # Left empty, the resident picked gives it (carry_over_from_resident); checked on saving.
         "applicant_name": {"validators": [Optional()]},
     }
-    form_ajax_refs = {"estate": ESTATE_LOOKUP, "unit": UNIT_LOOKUP, "resident": RESIDENT_LOOKUP}
+    form_ajax_refs = {
+        "estate": ESTATE_LOOKUP,
+        "unit": UNIT_LOOKUP,
+        "resident": RESIDENT_LOOKUP,
+        "visitor": VISITOR_LOOKUP,  # the agree step's "who goes"
+    }
 
     def edit_form(self, obj=None):
         form = super().edit_form(obj)

@@ -57,6 +57,8 @@ class HomeVisitBooking(EstateScoped, TimestampMixin, db.Model):
     answered_at: Mapped[datetime | None] = mapped_column(DateTime)
     answered_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
     appointment_at: Mapped[datetime | None] = mapped_column(DateTime)
+    # Who goes to the applicant's home: named when the time is agreed, told at once, reminded.
+    visitor_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"), index=True)
     materials: Mapped[str | None] = mapped_column(Text)  # what the applicant should prepare
     refusal_reason: Mapped[str | None] = mapped_column(Text)
     # Called off: the applicant told at least 8 hours before [第十條], by whom, whom, when.
@@ -74,6 +76,7 @@ class HomeVisitBooking(EstateScoped, TimestampMixin, db.Model):
     resident = relationship("Resident")
     received_by = relationship("Staff", foreign_keys=[received_by_id])
     answered_by = relationship("Staff", foreign_keys=[answered_by_id])
+    visitor = relationship("Staff", foreign_keys=[visitor_id])
     told_by = relationship("Staff", foreign_keys=[told_by_id])
     abandoned_by = relationship("Staff", foreign_keys=[abandoned_by_id])
 

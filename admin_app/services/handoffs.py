@@ -6,6 +6,7 @@ in the record's own transaction; e-mail and SMS (where configured) sent by the n
   a ticket escalated                        → the estate's supervisors
   a complaint classified serious            → the estate's directors (and company-wide ones)
   a ticket assigned, a work order dispatched → that person
+  a home visit booked                       → the staff member who goes
   a complaint reopened after an unsatisfied revisit → the new round's owner
   a complaint or corrective action handed to a department → the department's head
   a work order handed back or passed on by its technician → the estate's supervisors
@@ -49,6 +50,7 @@ from admin_app.services.reminders.handoff_kinds import (
     FIELD_REPORT,
     FOLLOWUP,
     HANDED_BACK,
+    HOME_VISIT_BOOKED,
     NEW_COMPLAINT,
     PASSED_ON,
     PREFIX,
@@ -169,6 +171,20 @@ def dispatched(order: WorkOrder, was: tuple) -> None:
         f"dispatched:{order.technician_id}:{order.dispatched_at:%Y%m%d%H%M%S}:{appointment}",
         person_id=order.technician_id,
         deadline_at=order.arrive_by or order.appointment_at,
+    )
+
+
+def visit_booked(booking, actor) -> None:
+    """The staff member sent to a home visit hears of it, unless he booked it for himself
+    (the reminder before the visit reaches him either way: reminders/rules.py)."""
+    if booking.visitor_id in (None, actor.id):
+        return
+    tell(
+        booking,
+        HOME_VISIT_BOOKED,
+        f"home_visit:{booking.visitor_id}:{booking.appointment_at:%Y%m%d%H%M}",
+        person_id=booking.visitor_id,
+        deadline_at=booking.appointment_at,
     )
 
 

@@ -66,7 +66,10 @@ WORK_ORDER = StateMachine(
         # read as closing the menu.
         step("cancel", _l("Cancel order"), OPEN_STATES, S.cancelled),
         step("arrive", _l("Mark arrived"), {S.dispatched}, S.arrived),
-        step("record_damage", _l("Record damage found on arrival"), {S.arrived}),
+        # Damage is noted before the service and confirmed by the resident [002 篇2 第十三條]:
+        # still while the quote waits for the resident's yes (the quote shows it), never once
+        # the work has begun.
+        step("record_damage", _l("Record damage found on arrival"), {S.arrived, S.quoted}),
         step("quote", _l("Record quote"), {S.arrived}, S.quoted),
         step("accept_quote", _l("Resident accepts the quote"), {S.quoted}, S.in_progress),
         step("decline_quote", _l("Resident declines the quote"), {S.quoted}, S.declined),
@@ -374,7 +377,8 @@ def _quote_line(order: WorkOrder, items: dict, n: int, given: LineInput) -> Quot
 
 
 def record_damage(order: WorkOrder, actor, *, damage: str) -> None:
-    """Damage found on arrival, written down before any work (shown on the quote)."""
+    """Damage found on arrival, written down before any work: on arrival, or while the quote
+    waits for the resident's answer (shown on the quote the resident accepts)."""
     damage = (damage or "").strip()
     if not damage:
         raise ServiceError(_l("Describe the damage found on arrival."))

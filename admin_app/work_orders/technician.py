@@ -43,8 +43,15 @@ PHONE_TEMPLATES = {
 # yes, work done, the signature; back for a booked visit), then the other steps, and last
 # what takes the order off his list. In the state machine's order "hand back" came first,
 # big and yellow, where the thumb lands.
-NEXT_STEPS = ("arrive", "resume", "quote", "accept_quote", "finish", "close")
+# Damage found at the door is written before the quote [002 篇2 第十三條: before the service,
+# noted and confirmed by the customer], so it sits above it; but most visits find none, so
+# it is never the one button filled in (OPTIONAL_STEPS).
+NEXT_STEPS = ("arrive", "resume", "record_damage", "quote", "accept_quote", "finish", "close")
+OPTIONAL_STEPS = ("record_damage",)
 OFF_MY_LIST = ("pass_on", "hand_back")
+# He is still to come: first dispatched, or a next visit booked. Only then does a card show a
+# time to be there by; the emergency's 15 minutes only before the first arrival.
+STILL_TO_COME = (S.dispatched, S.next_visit)
 
 
 @bp.before_request
@@ -68,13 +75,26 @@ def card_steps(order) -> list:
         for t in WORK_ORDER.available(order, current_user, scope_known=True)
         if t.name in ACTIONS
     ]
-    rank = {**dict.fromkeys(NEXT_STEPS, 0), **{n: 2 + i for i, n in enumerate(OFF_MY_LIST)}}
-    return [ACTIONS[n] for n in sorted(names, key=lambda n: rank.get(n, 1))]
+    path, off = len(NEXT_STEPS), len(NEXT_STEPS) + 1
+    rank = {
+        **{n: i for i, n in enumerate(NEXT_STEPS)},
+        **{n: off + i for i, n in enumerate(OFF_MY_LIST)},
+    }
+    return [ACTIONS[n] for n in sorted(names, key=lambda n: rank.get(n, path))]
+
+
+def lead_step(steps) -> str | None:
+    """The one button filled in: the first step that every visit takes."""
+    return next(
+        (a.name for a in steps if a.name not in OPTIONAL_STEPS and a.name not in OFF_MY_LIST),
+        None,
+    )
 
 
 def arrival_deadline(order) -> datetime | None:
     """When the technician must be at the door, while he is still to come: the emergency's 15
-    minutes or the appointment (as the desk's "Technicians late" list), the booked next visit."""
+    minutes or the appointment (as the desk's "Technicians late" list), the booked next visit.
+    Once he is there, none: the card shows no time to arrive by (orders.html)."""
     if order.status is S.dispatched:
         return order.arrive_by or order.appointment_at
     if order.status is S.next_visit:
@@ -124,13 +144,17 @@ def my_orders():
         .all()
     )
     now = clock.now()
+    steps = {o.id: card_steps(o) for o in orders}
     return render_template(
         "tech/orders.html",
         orders=orders,
-        steps={o.id: card_steps(o) for o in orders},
+        steps=steps,
+        lead={o.id: lead_step(steps[o.id]) for o in orders},
         late={o.id: late_by(o, now) for o in orders},
         card_time=card_time,
         off_my_list=OFF_MY_LIST,
+        still_to_come=STILL_TO_COME,
+        first_arrival=S.dispatched,
         machine=WORK_ORDER,
         may_attach=lambda order: may_add(current_user, order),
     )

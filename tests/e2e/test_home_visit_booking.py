@@ -12,6 +12,7 @@ import pytest
 from admin_app import clock
 from admin_app.extensions import db
 from admin_app.models import BookingStatus, HomeVisitBooking, Role
+from admin_app.services import calendar
 
 from ..conftest import PASSWORD
 from .conftest import chinese_left, details_field, flashes, submit
@@ -109,8 +110,10 @@ def test_a_booking_answered_a_late_call_off_refused_and_one_abandoned(
     details = f"/admin/home_visit_booking/details/?id={booking.id}"
     page.goto(details)
     page.click("#action-agree")
-    tomorrow = (clock.today() + timedelta(days=1)).isoformat()
-    page.fill("#appointment_at", f"{tomorrow} 10:00")
+    # Visits are made on working days: the next one (a Friday's is Monday, or a 调休 day).
+    next_working_day = calendar.add_working_days(None, clock.today(), 1).isoformat()
+    page.fill("#appointment_at", f"{next_working_day} 10:00")
+    desk.pick_ajax("visitor", "王前台")
     page.fill("#materials", "身份证、行驶证")
     read_well(page)
     desk.shot(f"{ui['shots']}home-visit-01-agree")

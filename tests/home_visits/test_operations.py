@@ -53,6 +53,8 @@ def world(factories):
 def act(in_app, verb, booking_id, actor_id, **kwargs):
     with in_app():
         booking = db.session.get(HomeVisitBooking, booking_id)
+        if "visitor_id" in kwargs:
+            kwargs["visitor"] = db.session.get(Staff, kwargs.pop("visitor_id"))
         try:
             verb(booking, db.session.get(Staff, actor_id), **kwargs)
             db.session.commit()
@@ -71,7 +73,11 @@ def read(in_app, booking_id) -> HomeVisitBooking:
 def call(name, booking, actor, now):
     verbs = {
         "agree": lambda: home_visits.agree(
-            booking, actor, appointment_at=now + timedelta(days=1), materials="身份证"
+            booking,
+            actor,
+            appointment_at=now + timedelta(days=1),
+            visitor=actor,
+            materials="身份证",
         ),
         "refuse": lambda: home_visits.refuse(booking, actor, reason="不属于上门服务范围"),
         "call_off": lambda: home_visits.call_off(
@@ -134,6 +140,7 @@ def test_agreeing_records_who_answered_and_when_and_needs_a_time_ahead(
             booking.id,
             world.desk.id,
             appointment_at=datetime(2026, 11, 24, 9, 0),
+            visitor_id=world.desk.id,
         )
     assert read(in_app, booking.id).status is B.requested
     act(
@@ -142,6 +149,7 @@ def test_agreeing_records_who_answered_and_when_and_needs_a_time_ahead(
         booking.id,
         world.desk.id,
         appointment_at=datetime(2026, 11, 25, 9, 0),
+        visitor_id=world.desk.id,
         materials="身份证原件",
     )
     row = read(in_app, booking.id)
@@ -211,6 +219,7 @@ def test_answering_in_time_ends_the_reminders(app, factories, in_app, time_machi
         booking.id,
         o.receptionist.id,
         appointment_at=datetime(2026, 12, 2, 9, 0),
+        visitor_id=o.receptionist.id,
     )
     time_machine.move_to(office_time(2026, 12, 2, 8, 0), tick=False)
     sweep_here(app)

@@ -93,7 +93,7 @@ def test_agreeing_on_the_page_then_abandoning_after_the_half_hour(
     assert desk.get(f"/admin/home_visit_booking/act/agree/?id={theirs.id}").status_code == 404
     done = desk.post(
         f"/admin/home_visit_booking/act/agree/?id={booking.id}",
-        {"appointment_at": "2026-11-25 09:00", "materials": "身份证"},
+        {"appointment_at": "2026-11-25 09:00", "visitor": str(desk_user.id), "materials": "身份证"},
     )
     assert done.status_code == 302
     time_machine.move_to(office_time(2026, 11, 25, 9, 30), tick=False)

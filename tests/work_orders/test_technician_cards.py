@@ -7,11 +7,13 @@ from __future__ import annotations
 import html
 import re
 from datetime import datetime, timedelta
+from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 import pytest
 
-from admin_app.models import Role, Trade, WorkOrderStatus
+from admin_app.extensions import db
+from admin_app.models import Role, Trade, WorkOrder, WorkOrderStatus
 
 S = WorkOrderStatus
 # Six in the morning after an evening emergency: 7 hours since its 15 minutes ran out.
@@ -117,7 +119,7 @@ def test_the_late_emergency_comes_first(login, office):
     ("status", "first", "last"),
     [
         (S.dispatched, ("arrive", "primary"), ("hand_back", "outline-secondary")),
-        (S.arrived, ("quote", "primary"), ("record_damage", "outline-secondary")),
+        (S.arrived, ("quote", "primary"), ("quote", "primary")),
         (S.quoted, ("accept_quote", "success"), ("decline_quote", "outline-warning")),
         (S.in_progress, ("finish", "success"), ("book_next_visit", "outline-primary")),
         (S.done, ("close", "success"), ("rework", "outline-warning")),
@@ -127,8 +129,83 @@ def test_the_next_step_is_the_first_button(login, office, status, first, last):
     tech, order = office
     card_of = order(status=status, appointment_at=LOCAL_NOW + timedelta(hours=1))
     shown = buttons(login(tech).get("/tech/").get_data(as_text=True), card_of.id)
-    assert shown[0] == first and shown[-1] == last
+    # Above it only the damage note, which most visits do not need (see the test below).
+    below_the_damage_note = [b for b in shown if b[0] != "record_damage"]
+    assert below_the_damage_note[0] == first and below_the_damage_note[-1] == last
     filled = [style for _, style in shown if not style.startswith("outline-")]
     assert filled == [first[1]]  # one button stands out: the next step
     if status is S.dispatched:
         assert [name for name, _ in shown] == ["arrive", "pass_on", "hand_back"]
+
+
+def test_damage_found_at_the_door_comes_above_the_quote_which_stays_the_step_to_take(login, office):
+    tech, order = office
+    arrived = order(status=S.arrived, arrived_at=LOCAL_NOW)
+    shown = buttons(login(tech).get("/tech/").get_data(as_text=True), arrived.id)
+    names = [name for name, _ in shown]
+    assert names.index("record_damage") < names.index("quote")
+    # Most visits find no damage: the quote is still the one button filled in.
+    assert [b for b in shown if not b[1].startswith("outline-")] == [("quote", "primary")]
+
+
+def test_damage_forgotten_before_the_quote_is_written_while_the_resident_decides(
+    login, office, in_app
+):
+    """Noted before the service and shown to the resident [002 篇2 第十三條]: after the quote,
+    until the resident says yes; never once the work has begun."""
+    tech, order = office
+    quoted = order(status=S.quoted, arrived_at=LOCAL_NOW, quote_labour=Decimal("30"))
+    working = order(status=S.in_progress, arrived_at=LOCAL_NOW, quote_accepted=True)
+    phone = login(tech)
+    page = phone.get("/tech/").get_data(as_text=True)
+    names = [name for name, _ in buttons(page, quoted.id)]
+    assert names.index("record_damage") < names.index("accept_quote")
+    assert "record_damage" not in [name for name, _ in buttons(page, working.id)]
+
+    damage = "卫生间地砖已有裂纹"
+    sent = phone.post(f"/tech/act/record_damage/{quoted.id}", {"damage": damage})
+    assert sent.status_code == 302
+    accept = phone.get(f"/tech/act/accept_quote/{quoted.id}").get_data(as_text=True)
+    assert damage in accept  # the resident sees it before saying yes
+    phone.post(f"/tech/act/record_damage/{working.id}", {"damage": "后补"})
+    with in_app():
+        assert db.session.get(WorkOrder, quoted.id).arrival_damage == damage
+        assert db.session.get(WorkOrder, quoted.id).status is S.quoted
+        assert db.session.get(WorkOrder, working.id).arrival_damage is None
+
+
+def test_an_order_he_has_reached_late_shows_no_arrival_deadline(login, office):
+    """Once he is there the 15 minutes are history: no red "arrive by", no "overdue"."""
+    tech, order = office
+    reached_late = order(
+        status=S.in_progress,
+        is_emergency=True,
+        arrive_by=LOCAL_NOW - timedelta(hours=8),
+        arrived_at=LOCAL_NOW - timedelta(hours=7),
+    )
+    quoted_late = order(
+        status=S.quoted,
+        appointment_at=LOCAL_NOW - timedelta(hours=3),
+        arrived_at=LOCAL_NOW - timedelta(hours=2),
+    )
+    still_to_come = order(is_emergency=True, arrive_by=LOCAL_NOW - timedelta(hours=7))
+    # Back for a booked visit: the visit's time is the deadline, not the old 15 minutes.
+    next_visit = LOCAL_NOW + timedelta(hours=5)
+    back = order(
+        status=S.next_visit,
+        is_emergency=True,
+        arrive_by=LOCAL_NOW - timedelta(days=1),
+        arrived_at=LOCAL_NOW - timedelta(days=1),
+        appointment_at=next_visit,
+        next_visit_at=next_visit,
+    )
+    page = login(tech).get("/tech/").get_data(as_text=True)
+    for reached in (reached_late, quoted_late):
+        text = card(page, reached.id)
+        assert "Arrive by" not in text and "Overdue" not in text and "Appointment" not in text
+        assert f'id="deadline-{reached.id}"' not in page
+    text = card(page, still_to_come.id)
+    assert "Arrive by" in text and "Overdue by 7 hours" in text
+    text = card(page, back.id)
+    assert "Arrive by" not in text and "Overdue" not in text
+    assert f"Appointment {next_visit:%H:%M}" in text

@@ -87,6 +87,11 @@ def calendar_for(estate_id: int | None) -> WorkCalendar:
     )
 
 
+def is_statutory_holiday(day: date) -> bool:
+    """A day off by the State Council's notice (not a weekend, not an estate's own day)."""
+    return day in STATUTORY.off
+
+
 def _estate_id(estate) -> int | None:
     return getattr(estate, "id", estate)
 
@@ -101,6 +106,11 @@ def add_working_days(estate, start: date, n: int) -> date:
 
 def working_days_between(estate, start: date, end: date) -> int:
     return calendar_for(_estate_id(estate)).working_days_between(start, end)
+
+
+def opening_time() -> time:
+    start = current_app.config["OFFICE_HOURS_START"] if has_app_context() else 8
+    return time(start % 24)
 
 
 def closing_time() -> time:

@@ -137,6 +137,15 @@ DECIDED = HandoffKind(
     _l("%(record)s you registered is decided: see its page."),
 )
 HANDOFF_KINDS.update({kind.name: kind for kind in (TO_APPROVE, DECIDED)})
+# A home visit booked (home_visits.agree): the staff member who goes hears of it, as a
+# technician of a dispatched order does.
+HOME_VISIT_BOOKED = HandoffKind(
+    "handoff_home_visit",
+    _l("Home visit booked for you"),
+    _l("Home visit %(record)s is yours: at the applicant's home at %(deadline)s."),
+    sms=True,
+)
+HANDOFF_KINDS[HOME_VISIT_BOOKED.name] = HOME_VISIT_BOOKED
 
 
 def is_handoff(dedupe_key: str) -> bool:

@@ -360,6 +360,19 @@ RULES += (
         warn_before=1 * DAY,
         escalate=up((30 * MINUTE, Role.supervisor)),
     ),
+    # The staff member who goes, an hour before: time to set out (told when it was booked).
+    Rule(
+        name="home_visit_visitor",
+        model=HomeVisitBooking,
+        deadline="appointment_at",
+        subject=_l("Your home visit: set out for the applicant's home"),
+        states=frozenset({BookingStatus.agreed}),
+        done_when=("visited_at",),
+        warn=("visitor_id", "answered_by_id"),  # (a booking agreed before visitors were named)
+        warn_before=1 * HOUR,
+        escalate=(),
+        sms=True,
+    ),
     # A parcel signed for on a resident's behalf and not collected after PARCEL_COLLECT_DAYS:
     # whoever signed for it calls the resident again [001 三(三)2(7)].
     Rule(
