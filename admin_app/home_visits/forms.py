@@ -10,7 +10,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, Optional, Va
 from admin_app.extensions import db
 from admin_app.home_visits import operations as home_visits
 from admin_app.models import Staff
-from admin_app.panel.dates import DateTimeField, appointment_choices, now_choice
+from admin_app.panel.dates import DateTimeField, now_choice, office_visit_choices
 from admin_app.panel.fields import date_within
 from admin_app.panel.forms import NOTES, REQUIRED_NOTES, CleanForm
 from admin_app.panel.lookups import ScopedAjaxLoader
@@ -41,7 +41,7 @@ class AgreeForm(CleanForm):
     appointment_at = DateTimeField(
         _l("Appointment agreed with the applicant"),
         validators=[InputRequired(), date_within],
-        quick=appointment_choices,
+        quick=office_visit_choices,
         description=_l("Home visits are made during office hours, on working days."),
     )
     # Blank allowed here so that "none chosen" and "not among the choices" are said in the

@@ -7,6 +7,7 @@ import datetime as dt
 import json
 from collections.abc import Callable, Iterable
 
+from flask_babel import format_date, gettext
 from flask_babel import lazy_gettext as _l
 from wtforms import fields
 from wtforms.widgets import TextInput
@@ -94,6 +95,28 @@ def due_by_choices():
 def appointment_choices():
     """A visit: the start of the half day."""
     return _slots(14, (9, 14))
+
+
+def office_visit_choices():
+    """A visit in office hours (a home visit): this afternoon while it is ahead on a working
+    day, then the next working day's morning and afternoon. Seen on a Friday that is Monday's
+    (named with its date), not a Saturday the booking would refuse. The national calendar: an
+    estate's own days off are few, and the verb still checks them."""
+    # Not above: the calendar's module reads the database's models, which use these fields.
+    from admin_app.services.calendar import STATUTORY as working
+
+    now = clock.now()
+    today = now.date()
+    if working.is_working_day(today) and now < _at(today, 14):
+        yield _l("This afternoon"), _at(today, 14)
+    day = working.next_working_day(today)
+    if day == today + dt.timedelta(days=1):
+        yield _l("Tomorrow morning"), _at(day, 9)
+        yield _l("Tomorrow afternoon"), _at(day, 14)
+        return
+    named = format_date(day, "EEE M-d")
+    yield gettext("%(day)s morning", day=named), _at(day, 9)
+    yield gettext("%(day)s afternoon", day=named), _at(day, 14)
 
 
 def now_choice():

@@ -190,3 +190,38 @@ def test_a_lists_moment_filter_reads_the_printed_format(desk, factories, login, 
     assert not page_messages(page), page_messages(page)  # no "invalid filter value"
     assert "2026-11-23 09:00" in page
     assert "2026-10-23 09:00" not in page
+
+
+@pytest.mark.parametrize(
+    ("now", "expected"),
+    [
+        # A Friday morning: this afternoon, then Monday's half days, not Saturday's.
+        (
+            (2026, 12, 11, 10, 30),
+            [
+                ["今天下午", "2026-12-11 14:00"],
+                ["周一 12-14 上午", "2026-12-14 09:00"],
+                ["周一 12-14 下午", "2026-12-14 14:00"],
+            ],
+        ),
+        # A Saturday: no afternoon today, Monday's.
+        (
+            (2026, 12, 12, 10, 30),
+            [["周一 12-14 上午", "2026-12-14 09:00"], ["周一 12-14 下午", "2026-12-14 14:00"]],
+        ),
+        # A Sunday: Monday is tomorrow.
+        (
+            (2026, 12, 13, 10, 30),
+            [["明天上午", "2026-12-14 09:00"], ["明天下午", "2026-12-14 14:00"]],
+        ),
+    ],
+)
+def test_a_home_visits_quick_choices_are_working_days(app, now, expected):
+    from flask_babel import force_locale
+
+    from admin_app.home_visits.forms import AgreeForm
+
+    with office_time(*now), app.test_request_context(), force_locale("zh_Hans_CN"):
+        form = AgreeForm(meta={"csrf": False})
+        field = input_of(str(form.appointment_at()), "appointment_at")
+    assert json.loads(field["data-quick"]) == expected
