@@ -164,24 +164,38 @@ def _moment(at: datetime) -> LazyString:
     )
 
 
-def refuse_too_long_on_duty(person: Staff, shift: DutyShift) -> None:
+def refuse_too_long_on_duty(
+    person: Staff, starts_at: datetime, ends_at: datetime, *, but: int | None = None, swap: bool
+) -> None:
     """The one rule on how long someone may be on duty on end, checked wherever a person takes
-    on a shift from someone else (asking for the swap and approving it)."""
-    begin, end = on_duty_stretch(person.id, shift.starts_at, shift.ends_at, but=shift.id)
+    on a shift: planned on the rota, or taken over from someone else (asking for the swap and
+    approving it). `but`: the shift taken over, not counted twice."""
+    begin, end = on_duty_stretch(person.id, starts_at, ends_at, but=but)
     if end - begin <= MAX_ON_DUTY:
         return
-    hours = round((end - begin).total_seconds() / 3600, 1)
+    facts = {
+        "name": person.name,
+        "start": _moment(begin),
+        "end": _moment(end),
+        "hours": f"{round((end - begin).total_seconds() / 3600, 1):g}",
+        "rest": int(REST.total_seconds() // 3600),
+        "limit": int(MAX_ON_DUTY.total_seconds() // 3600),
+    }
+    if swap:
+        raise ServiceError(
+            _l(
+                "After the swap %(name)s would be on duty from %(start)s to %(end)s "
+                "(%(hours)s hours) with less than %(rest)s hours' rest between shifts: "
+                "at most %(limit)s hours on end.",
+                **facts,
+            )
+        )
     raise ServiceError(
         _l(
-            "After the swap %(name)s would be on duty from %(start)s to %(end)s "
+            "With this shift %(name)s would be on duty from %(start)s to %(end)s "
             "(%(hours)s hours) with less than %(rest)s hours' rest between shifts: "
             "at most %(limit)s hours on end.",
-            name=person.name,
-            start=_moment(begin),
-            end=_moment(end),
-            hours=f"{hours:g}",
-            rest=int(REST.total_seconds() // 3600),
-            limit=int(MAX_ON_DUTY.total_seconds() // 3600),
+            **facts,
         )
     )
 
@@ -209,6 +223,7 @@ def add_shift(
         raise ServiceError(_l("Plan at most a year ahead."))
     person = _member(estate_id, staff_id)
     _refuse_busy(person, starts_at, ends_at)
+    refuse_too_long_on_duty(person, starts_at, ends_at, swap=False)
     if holds_phone:
         holder = _phone_holder(estate_id, starts_at, ends_at)
         if holder is not None:
@@ -372,7 +387,7 @@ def request_swap(actor, shift: DutyShift, *, colleague_id: int, reason: str) -> 
         raise ServiceError(_l("Choose a colleague other than yourself."))
     colleague = _member(shift.estate_id, colleague_id)
     _refuse_busy(colleague, shift.starts_at, shift.ends_at)
-    refuse_too_long_on_duty(colleague, shift)
+    refuse_too_long_on_duty(colleague, shift.starts_at, shift.ends_at, but=shift.id, swap=True)
     pending = (
         db.session.query(DutySwap.id)
         .filter(DutySwap.shift_id == shift.id, DutySwap.status == S.requested)
@@ -403,7 +418,8 @@ def approve_swap(actor, swap: DutySwap) -> None:
             raise ServiceError(_l("This shift has started: it can no longer be swapped."))
         colleague = _member(shift.estate_id, swap.colleague_id)
         _refuse_busy(colleague, shift.starts_at, shift.ends_at, but=shift.id)
-        refuse_too_long_on_duty(colleague, shift)  # the rota may have changed since it was asked
+        # The rota may have changed since it was asked.
+        refuse_too_long_on_duty(colleague, shift.starts_at, shift.ends_at, but=shift.id, swap=True)
         shift.staff_id = colleague.id
         swap.decided_by_id = actor.id
         swap.decided_at = clock.now()

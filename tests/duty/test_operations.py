@@ -350,6 +350,35 @@ def test_approval_checks_again_the_rota_may_have_changed(in_app, factories, offi
     assert get(in_app, DutyShift, night.id).staff_id == office.guard.id
 
 
+def test_planning_a_third_shift_on_end_is_refused_as_a_swap_would_be(
+    in_app, factories, office, time_machine
+):
+    """The rota itself keeps the rule: day, night, then the next day for the same guard is
+    36 hours on end."""
+    time_machine.move_to(SUNDAY, tick=False)
+    factories.duty_shift(office.world.a, office.guard2, **at(7, 8))
+    factories.duty_shift(office.world.a, office.guard2, **at(7, 20))
+
+    def plan(day: int, hour: int):
+        return run(
+            in_app,
+            duty.add_shift,
+            office.supervisor,
+            estate_id=office.world.a.id,
+            staff_id=office.guard2.id,
+            starts_at=datetime(2026, 12, day, hour),
+            ends_at=datetime(2026, 12, day, hour + 12),
+        )
+
+    with pytest.raises(ServiceError) as refused:
+        plan(8, 8)
+    assert str(refused.value) == (
+        "With this shift 王保安 would be on duty from Dec 7 08:00 to Dec 8 20:00 (36 hours) with "
+        "less than 8 hours' rest between shifts: at most 24 hours on end."
+    )
+    assert plan(9, 8) is not None  # a day's rest after the night: a new stretch
+
+
 # ---- the duty log ---------------------------------------------------------------------------
 def test_the_person_on_duty_writes_the_log_now_or_at_a_time_within_the_shift(
     in_app, factories, office
