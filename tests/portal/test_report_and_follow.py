@@ -221,3 +221,18 @@ def test_reports_are_limited_per_resident(world, resident_client, app, monkeypat
     assert "many reports" in sent[2].get_data(as_text=True)
     with in_app():
         assert db.session.query(Ticket).count() == 2
+
+
+def test_the_quote_online_shows_the_damage_found_at_the_door(world, resident_client, in_app):
+    """Accepting online confirms what the technician recorded at the door, as signing there
+    would: the resident reads it beside the quote."""
+    order_id = quoted(world, in_app, allowed=True)
+    with in_app():
+        order = db.session.get(WorkOrder, order_id)
+        order.arrival_damage = "阀门外壳原有裂纹 <b>"
+        db.session.commit()
+    page = resident_client(world.resident_a, lang="zh-CN").get(f"/r/orders/{order_id}")
+    text = page.get_data(as_text=True)
+    damage = text.split(f'id="portal-damage-{order_id}"')[1].split("</div>")[0]
+    assert "到场时发现的损坏" in damage and "阀门外壳原有裂纹 &lt;b&gt;" in damage
+    assert text.index(f"portal-damage-{order_id}") < text.index(f"portal-accept-{order_id}")
