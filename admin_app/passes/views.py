@@ -46,25 +46,13 @@ VALIDITY_CHOICES = {
 }
 
 
-def renovation_choice(renovation) -> str:
-    """What the worker-pass form offers: the renovation, where, how far it is, and the permit
-    the card will name."""
-    parts = [renovation.number, str(renovation.unit), str(renovation.status)]
-    if renovation.permit_number:
-        parts.append(gettext("Permit %(number)s", number=renovation.permit_number))
-    return " · ".join(parts)
-
-
 # Only renovations that may still take worker passes (the rule the save applies), searched by
 # either number the office or the card gives.
 WORKER_PASS_RENOVATION_LOOKUP = {
     **RENOVATION_LOOKUP,
-    "fields": ("number", "permit_number"),
-    "placeholder": _l("Search renovation or permit number"),
     "extra_filter": lambda query: passes.renovations_taking_worker_passes(query).options(
         joinedload(Renovation.unit)
     ),
-    "label": renovation_choice,
 }
 
 

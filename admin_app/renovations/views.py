@@ -25,7 +25,23 @@ from admin_app.renovations.actions import RENOVATION_ACTIONS
 from admin_app.renovations.printing import RenovationPrintsMixin
 from admin_app.services import storage
 
-RENOVATION_LOOKUP = {"fields": ("number",), "placeholder": _l("Search renovation number")}
+
+def renovation_choice(renovation) -> str:
+    """What a form offers (a worker pass, an inspection): the renovation, where, how far it
+    is, and the permit a card names: a number alone says nothing to whoever stands in the flat."""
+    parts = [renovation.number, str(renovation.unit), str(renovation.status)]
+    if renovation.permit_number:
+        parts.append(gettext("Permit %(number)s", number=renovation.permit_number))
+    return " · ".join(parts)
+
+
+# Searched by either number the office or the card gives.
+RENOVATION_LOOKUP = {
+    "fields": ("number", "permit_number"),
+    "placeholder": _l("Search renovation or permit number"),
+    "extra_filter": lambda query: query.options(joinedload(Renovation.unit)),
+    "label": renovation_choice,
+}
 UNDER_REVIEW = frozenset({RenovationStatus.applied, RenovationStatus.rectification})
 
 

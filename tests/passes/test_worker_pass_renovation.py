@@ -114,3 +114,18 @@ def test_card_and_gate_name_the_renovation_by_its_permit(factories, login, world
     for page in (card, gate):
         assert f"{label} AA-PM2501-0002" in page.replace(":", "").replace("：", "")
         assert renovation.number not in page
+
+
+def test_an_inspections_renovation_choice_names_the_flat(login, world):
+    """Whoever records a patrol picks the renovation by the flat they stand in: the choice
+    names it, not the number alone; another estate's renovation is not offered."""
+    supervisor = login(world.reception, lang=ZH)
+    found = supervisor.get(
+        "/admin/renovation_inspection/ajax/lookup/?name=renovation&limit=20&query=AA-RN2501-0002"
+    ).get_json()
+    assert [row[0] for row in found] == [world.renovations[R.in_progress].id]
+    assert found[0][1] == "AA-RN2501-0002 · 1栋1单元101室 · 施工中 · 许可证 AA-PM2501-0002"
+    elsewhere = supervisor.get(
+        "/admin/renovation_inspection/ajax/lookup/?name=renovation&query=BB-RN2501"
+    ).get_json()
+    assert elsewhere == []
