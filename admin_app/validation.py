@@ -197,5 +197,13 @@ def is_plate(plate: str) -> bool:
     return bool(_PLATE.match(plate or ""))
 
 
+def plates_without_province(plate: str) -> list[str]:
+    """The plates a plate typed without its province character may be ("BD12345" →
+    粤BD12345, 京BD12345, …): a guard's phone keyboard has no 粤 without switching."""
+    if not plate or plate[0] in _PROVINCES:
+        return []
+    return [p + plate for p in _PROVINCES if _PLATE.match(p + plate)]
+
+
 def is_new_energy_plate(plate: str) -> bool:
     return is_plate(plate) and len(plate) == 8

@@ -111,18 +111,27 @@ def _read_typed(text: str, gate_estate: Estate) -> Reading:
         return _judge(record, gate_estate, text)
     plate = validation.normalise_plate(text)
     if validation.is_plate(plate):
-        return _read_plate(plate, gate_estate, text)
+        return _read_plate([plate], gate_estate, text)
+    plates = validation.plates_without_province(plate)
+    if plates:
+        return _read_plate(plates, gate_estate, text)
     return Reading(GateResult.unknown, CheckMethod.typed, text)
 
 
-def _read_plate(plate: str, gate_estate: Estate, text: str) -> Reading:
+def _read_plate(plates: list[str], gate_estate: Estate, text: str) -> Reading:
+    """`plates`: the plate typed, or the plates it may be when typed without its province.
+    Two cars of this estate differing only by province are no answer: unknown, and the guard
+    types the province."""
     candidates = (
         db.session.query(VehiclePass)
-        .filter(VehiclePass.plate == plate)
+        .filter(VehiclePass.plate.in_(plates))
         .order_by(VehiclePass.id.desc())
         .limit(50)
         .all()
     )
+    here_plates = {v.plate for v in candidates if v.estate_id == gate_estate.id}
+    if len(here_plates) > 1 or (not here_plates and len({v.plate for v in candidates}) > 1):
+        return Reading(GateResult.unknown, CheckMethod.typed, text)
     here = [v for v in candidates if v.estate_id == gate_estate.id]
     if not here:
         if candidates:

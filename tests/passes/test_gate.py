@@ -117,7 +117,7 @@ def test_a_valid_scanned_pass_shows_the_holder(app, login, in_app, world):
 
 @pytest.mark.parametrize(
     "typed",
-    ["{number}", "{short}", "{lower}", "粤b d12345", "粤B·D12345"],
+    ["{number}", "{short}", "{lower}", "粤b d12345", "粤B·D12345", "bd12345", "B·D12345"],
 )
 def test_a_typed_number_or_plate_is_checked_too(login, in_app, world, typed):
     number = world.vehicle.number
@@ -227,6 +227,17 @@ def test_an_unknown_number_or_plate_is_logged(login, in_app, world, code):
     assert "Unknown pass number or plate" in verdict_of(html)
     row = logged(in_app, check_id)
     assert (row.result, row.scanned, row.pass_id) == (GateResult.unknown, code, None)
+
+
+def test_a_plate_typed_without_its_province_that_two_cars_share_is_no_answer(
+    factories, login, in_app, world
+):
+    """粤BD12345 and 湘BD12345 both park here: "BD12345" names neither, and the guard types the
+    province rather than letting the wrong car in."""
+    factories.vehicle_pass(world.a, plate="湘BD12345", status=P.applied)
+    html, check_id = check(login(world.guard), "BD12345")
+    assert "Unknown pass number or plate" in verdict_of(html)
+    assert logged(in_app, check_id).pass_id is None
 
 
 def test_an_empty_scan_is_explained_and_not_logged(login, in_app, world):
