@@ -31,6 +31,7 @@ from admin_app.models import (
     Staff,
     SwapStatus,
     Ticket,
+    staff_estate,
 )
 from admin_app.services import eager, handoffs, history
 from admin_app.services.errors import ServiceError
@@ -98,13 +99,30 @@ def _text(value: str | None, missing) -> str:
 
 
 def _member(estate_id: int, staff_id: int | None) -> Staff:
-    """An active staff member of the estate (a company-wide director or admin counts)."""
+    """An active staff member of the estate (a company-wide director counts) who may be on
+    duty: the office's people [000 值班 3.1: 客户服务部 arranges it], not the system
+    administrator's account, which is nobody at the phone."""
     person = db.session.get(Staff, staff_id) if staff_id else None
     if person is None or not person.active:
         raise ServiceError(_l("Choose an active staff member."))
     if not (estate_id in person.estate_ids or person.all_estates):
         raise ServiceError(_l("%(name)s does not work at this estate.", name=person.name))
+    if person.role is Role.admin:
+        raise ServiceError(_l("The administrator's account is not put on duty."))
     return person
+
+
+def duty_staff(estate_id: int) -> list[Staff]:
+    """Whom the rota and a swap offer: the estate's active staff who may be on duty."""
+    members = db.session.query(staff_estate.c.staff_id).filter(
+        staff_estate.c.estate_id == estate_id
+    )
+    return (
+        db.session.query(Staff)
+        .filter(Staff.active.is_(True), Staff.id.in_(members), Staff.role != Role.admin)
+        .order_by(Staff.name, Staff.id)
+        .all()
+    )
 
 
 def _overlapping(query, starts_at: datetime, ends_at: datetime):

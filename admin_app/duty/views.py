@@ -32,7 +32,7 @@ from admin_app.duty.forms import (
     SwapForm,
 )
 from admin_app.extensions import db
-from admin_app.models import DutyHoliday, Estate, Staff, staff_estate
+from admin_app.models import DutyHoliday, Estate
 from admin_app.services.errors import ServiceError
 
 bp = Blueprint("duty", __name__, url_prefix="/duty")
@@ -79,18 +79,6 @@ def _shift_or_404(shift_id: int):
     if shift is None:
         abort(404)
     return shift
-
-
-def _colleagues(estate_id: int) -> list[Staff]:
-    members = db.session.query(staff_estate.c.staff_id).filter(
-        staff_estate.c.estate_id == estate_id
-    )
-    return (
-        db.session.query(Staff)
-        .filter(Staff.active.is_(True), Staff.id.in_(members))
-        .order_by(Staff.name, Staff.id)
-        .all()
-    )
 
 
 # ---- the person on duty ---------------------------------------------------------------------
@@ -205,9 +193,10 @@ def acknowledge(shift_id: int):
 def request_swap(shift_id: int):
     shift = _shift_or_404(shift_id)
     form = SwapForm()
-    form.colleague.choices = [
-        (p.id, p.name) for p in _colleagues(shift.estate_id) if p.id != shift.staff_id
-    ]
+    # Those who do the same work first: a guard's night goes to a guard before anyone else.
+    colleagues = [p for p in duty.duty_staff(shift.estate_id) if p.id != shift.staff_id]
+    colleagues.sort(key=lambda p: p.role is not shift.staff.role)
+    form.colleague.choices = [(p.id, f"{p.name} ({p.role.label})") for p in colleagues]
     if request.method == "POST":
         if not form.validate():
             _form_errors(form)
@@ -261,7 +250,9 @@ def rota():
     shifts = duty.rota(current_user, estate.id, start)
     plans = may(current_user, "duty_shift.plan")
     shift_form = ShiftForm(formdata=None)
-    shift_form.staff.choices = [(p.id, p.name) for p in _colleagues(estate.id)]
+    shift_form.staff.choices = [
+        (p.id, f"{p.name} ({p.role.label})") for p in duty.duty_staff(estate.id)
+    ]
     evening = datetime.combine(start, datetime.min.time()) + timedelta(hours=18)
     shift_form.starts_at.data = evening
     shift_form.ends_at.data = evening + timedelta(hours=14)

@@ -554,3 +554,18 @@ def test_bad_holidays_are_refused(in_app, office, name, start, days, message):
             starts_on=first,
             ends_on=first + timedelta(days=days),
         )
+
+
+def test_the_administrators_account_is_not_put_on_duty(in_app, factories, office):
+    admin = factories.staff(Role.admin, estates=[office.world.a])
+    starts, ends = tonight()
+    with pytest.raises(ServiceError, match="administrator's account is not put on duty"):
+        run(
+            in_app,
+            duty.add_shift,
+            office.supervisor,
+            estate_id=office.world.a.id,
+            staff_id=admin.id,
+            starts_at=starts,
+            ends_at=ends,
+        )

@@ -108,6 +108,24 @@ def test_another_estates_shift_does_not_exist(login, in_app, factories, office):
     assert count(in_app, DutyLogEntry) == 0 and count(in_app, DutyShift) == 1
 
 
+def test_a_swap_offers_the_same_work_first_and_never_the_administrators_account(
+    login, factories, office
+):
+    """A guard's night goes to a guard before the desk; the system administrator's account is
+    nobody at the phone and is not offered (nor put on the rota)."""
+    coming = factories.duty_shift(office.world.a, office.guard, starts_in_hours=30)
+    factories.staff(Role.admin, estates=[office.world.a], name="系统管理员")
+    factories.staff(Role.receptionist, estates=[office.world.a], name="安前台")
+    form = login(office.guard, lang="zh-CN").get(f"/duty/shift/{coming.id}/swap")
+    offered = re.findall(
+        r'<option[^>]*value="\d+"[^>]*>([^<]+)</option>', form.get_data(as_text=True)
+    )
+    assert offered[0] == "早班保安 (门岗)" and "系统管理员" not in " ".join(offered), offered
+    assert any(o.startswith("安前台") for o in offered)
+    rota = login(office.supervisor).get(f"/duty/rota/?estate={office.world.a.id}")
+    assert "系统管理员" not in rota.get_data(as_text=True)
+
+
 def test_swap_asked_on_the_phone_decided_on_the_rota(login, in_app, factories, office):
     coming = factories.duty_shift(office.world.a, office.guard, starts_in_hours=30)
     c = login(office.guard)
