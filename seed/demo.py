@@ -516,7 +516,8 @@ def _work_progress(order, status, tech, reception, opened) -> None:
     if status in (S.declined, S.in_progress):
         return
     if status is S.next_visit:
-        order.next_visit_at = opened + timedelta(days=1, hours=3)
+        # As book_next_visit writes it: the next visit is the appointment to keep.
+        order.next_visit_at = order.appointment_at = opened + timedelta(days=1, hours=3)
         order.work_notes = "需要更换配件，约定明天上午再次上门"
         return
     order.work_done_at = order.arrived_at + timedelta(hours=1)

@@ -155,6 +155,7 @@ def my_orders():
         off_my_list=OFF_MY_LIST,
         still_to_come=STILL_TO_COME,
         first_arrival=S.dispatched,
+        next_visit=S.next_visit,
         machine=WORK_ORDER,
         may_attach=lambda order: may_add(current_user, order),
     )
@@ -182,7 +183,8 @@ def act(name, order_id):
             done, failed, _, notes = perform(action, [order], current_user, form)
         report(str(WORK_ORDER[name].label), done, failed, notes, name_records=False)
         if done:
-            return redirect(url_for(".my_orders"))
+            # Back at his card, not the top of the list: its next step is the one he needs.
+            return redirect(url_for(".my_orders", _anchor=f"order-{order.id}"))
         db.session.rollback()
         if WORK_ORDER.refusal(order, name, current_user) is not None:
             return redirect(url_for(".my_orders"))  # overtaken meanwhile: said in the flash

@@ -208,4 +208,42 @@ def test_an_order_he_has_reached_late_shows_no_arrival_deadline(login, office):
     assert "Arrive by" in text and "Overdue by 7 hours" in text
     text = card(page, back.id)
     assert "Arrive by" not in text and "Overdue" not in text
-    assert f"Appointment {next_visit:%H:%M}" in text
+    assert f"Next visit {next_visit:%H:%M}" in text
+
+
+@pytest.mark.parametrize(
+    ("lang", "emergency", "next_visit"),
+    [("zh-CN", "紧急", "下次上门时间 12月8日 09:30"), ("en", "Emergency", "Next visit Dec 8 09:30")],
+)
+def test_a_card_says_emergency_where_in_the_flat_and_the_visit_to_keep(
+    login, office, factories, lang, emergency, next_visit
+):
+    """Not a red border alone: the word. The spot the desk wrote down beside the flat. A
+    booked next visit shows that visit, not the first appointment long past."""
+    tech, order = office
+    unit = factories.unit(tech.estates[0], building="1", entrance="1", room="801")
+    leak = order(is_emergency=True, unit_id=unit.id, location="厨房水槽下")
+    again = order(
+        status=S.next_visit,
+        appointment_at=datetime(2025, 12, 4, 9, 0),
+        next_visit_at=datetime(2025, 12, 8, 9, 30),
+    )
+    page = login(tech, lang=lang).get("/tech/").get_data(as_text=True)
+    text = card(page, leak.id)
+    assert text.split(" ")[1] == emergency and "厨房水槽下" in text, text
+    assert ("1栋1单元801室 · 厨房水槽下" if lang == "zh-CN" else " · 厨房水槽下") in text
+    assert next_visit in card(page, again.id)
+    assert "12月4日" not in card(page, again.id) and "Dec 4" not in card(page, again.id)
+
+
+def test_after_a_step_he_is_back_at_his_card(login, office):
+    tech, order = office
+    dispatched = order()
+    c = login(tech)
+    page = c.get(f"/tech/act/arrive/{dispatched.id}").get_data(as_text=True)
+    token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page).group(1)
+    seen = re.search(r'name="seen"[^>]*value="([^"]*)"', page)
+    data = {"csrf_token": token, **({"seen": seen.group(1)} if seen else {})}
+    done = c.post(f"/tech/act/arrive/{dispatched.id}", data, csrf=False)
+    assert done.status_code == 302, done.get_data(as_text=True)[:300]
+    assert done.headers["Location"].endswith(f"/tech/#order-{dispatched.id}")
