@@ -176,9 +176,11 @@ def promise_callback(ticket: Ticket, actor, *, callback_due_at: datetime) -> Non
 
 
 def escalate(ticket: Ticket, actor, *, note: str = "") -> None:
+    """To the estate's supervisors; the desk's note is kept as its own (the page shows it as the
+    desk's, the history keeps each one), never added to what the resident asked for."""
     with TICKET.transition(ticket, "escalate", actor):
         if note and note.strip():
-            ticket.request = f"{ticket.request}\n{note.strip()}" if ticket.request else note.strip()
+            ticket.escalation_note = note.strip()
     handoffs.escalated(ticket)
 
 

@@ -52,6 +52,7 @@ class TicketView(PrintFormsMixin, AttachmentsMixin, ActionsMixin, SecureModelVie
         "complaint_round": _l("Round"),
         "department": _l("Department handling it"),
         "closing_reason": _l("Why the director closed it"),
+        "escalation_note": _l("Desk's note on escalation"),
     }
     column_list = (
         "number",
@@ -79,6 +80,7 @@ class TicketView(PrintFormsMixin, AttachmentsMixin, ActionsMixin, SecureModelVie
             _l("Handling"),
             (
                 "assignee",
+                "escalation_note",
                 "callback_due_at",
                 "result",
                 "resolved_at",
