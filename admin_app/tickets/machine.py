@@ -1,5 +1,6 @@
 """The ticket's state machine: which step may move a call from which state to which, shared by
-the verbs of tickets/operations.py and complaints.py."""
+the verbs of tickets/operations.py, complaints.py and following.py (a call following its work
+order as it ends, which the work orders' verbs call)."""
 
 from __future__ import annotations
 
@@ -80,6 +81,16 @@ TICKET = StateMachine(
             T.in_progress,
             category(C.repair),
             rule=_order_still_open,
+        ),
+        # Not a button: the call follows its last work order as that order ends (signed,
+        # cancelled, its quote declined), in the same transaction (tickets/following.py).
+        # Resolved, not closed: the next-day revisit and telling the resident remain.
+        step(
+            "follow_work_orders",
+            _l("Its work order ended"),
+            WORKING,
+            T.resolved,
+            category(C.repair),
         ),
         step("resolve", _l("Record the result"), WORKING, T.resolved, NOT_COMPLAINT),
         step("close", _l("Close (resident informed)"), {T.resolved}, T.closed, NOT_COMPLAINT),
