@@ -401,6 +401,11 @@ for _action in (
     "renovation.cancel",
 ):
     ACTIONS[_action] = ACTIONS[_action] | {RESIDENT}
+# A repair call follows its last work order as that ends (tickets/following.py), whoever ends
+# it: the technician's signature, the desk's cancellation, the resident declining the quote.
+ACTIONS["ticket.follow_work_orders"] = (
+    ACTIONS["work_order.close"] | ACTIONS["work_order.cancel"] | ACTIONS["work_order.decline_quote"]
+)
 # Integrations' tokens for /api/v1 (admin_app/api/): admins only; revoked, never deleted (the
 # call log keeps naming them).
 PERMISSIONS["api_token"] = {R.admin: frozenset({VIEW, CREATE, EDIT})}

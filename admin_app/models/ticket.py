@@ -134,6 +134,8 @@ class Ticket(EstateScoped, TimestampMixin, db.Model):
     after_the_fact: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     description: Mapped[str] = mapped_column(Text)
     request: Mapped[str | None] = mapped_column(Text)  # what the resident asks for
+    # The desk's note when passing the ticket up: its own words, never the resident's.
+    escalation_note: Mapped[str | None] = mapped_column(Text)
 
     received_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
     received_by = relationship("Staff", foreign_keys=[received_by_id])

@@ -52,6 +52,18 @@ class WorkOrderStatus(Choice):
     cancelled = "cancelled", _l("Cancelled")
 
 
+# Where an order's work ends: signed (then revisited), cancelled, or its quote declined. Until
+# then the order is open, and the call it was made from waits for it (tickets/machine.py).
+WORK_ORDER_ENDED = frozenset(
+    {
+        WorkOrderStatus.closed,
+        WorkOrderStatus.revisited,
+        WorkOrderStatus.cancelled,
+        WorkOrderStatus.declined,
+    }
+)
+
+
 class Satisfaction(Choice):
     satisfied = "satisfied", _l("Satisfied")
     basically = "basically", _l("Basically satisfied")

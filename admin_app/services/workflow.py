@@ -36,9 +36,14 @@ class Transition:
     # Beyond the role table, a rule of the record's estate (who approves release slips there):
     # (record, actor) -> why not, or None.
     who: Callable[[object, object], object | None] | None = None
+    # Beyond its state, a rule of the record itself (a call that has a work order open makes
+    # no second one): (record) -> why not, or None. Asked last, once the state allows the step.
+    rule: Callable[[object], object | None] | None = None
 
 
-def step(name: str, label, sources: Iterable, target=None, applies=None, who=None) -> Transition:
+def step(
+    name: str, label, sources: Iterable, target=None, applies=None, who=None, rule=None
+) -> Transition:
     return Transition(
         name=name,
         label=label,
@@ -46,6 +51,7 @@ def step(name: str, label, sources: Iterable, target=None, applies=None, who=Non
         target=target,
         applies=applies,
         who=who,
+        rule=rule,
     )
 
 
@@ -102,6 +108,10 @@ class StateMachine:
                     action=str(transition.label),
                 )
             )
+        if transition.rule is not None:
+            refused = transition.rule(record)
+            if refused is not None:
+                return lambda: str(refused)
         return None
 
     def check(self, record, name: str, actor, scope_known: bool = False) -> Transition:

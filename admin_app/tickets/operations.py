@@ -34,87 +34,12 @@ from admin_app.models import (
 from admin_app.services import handoffs, history, household
 from admin_app.services.errors import ServiceError
 from admin_app.services.reminders import manual
-from admin_app.services.workflow import StateMachine, step
 from admin_app.tickets.deadlines import deadline_for, deadline_start  # noqa: F401 - re-exported
+from admin_app.tickets.machine import TICKET
 from admin_app.work_orders import operations as work_orders
 
 T = TicketStatus
 C = TicketCategory
-WORKING = {T.open, T.in_progress, T.escalated}
-
-
-def category(*categories):
-    """The step applies only to tickets of these categories."""
-    return lambda ticket: ticket.category in categories
-
-
-NOT_COMPLAINT = category(C.inquiry, C.help, C.repair, C.suggestion)
-COMPLAINT = category(C.complaint)
-
-TICKET = StateMachine(
-    "ticket",
-    [
-        step("start", _l("Start handling"), {T.open}, T.in_progress),
-        step("assign", _l("Assign"), WORKING),
-        step(
-            "answer",
-            _l("Answer now and close"),
-            {T.open, T.in_progress},
-            T.closed,
-            category(C.inquiry),
-        ),
-        step(
-            "promise_callback",
-            _l("Promise a callback"),
-            {T.open, T.in_progress},
-            T.in_progress,
-            category(C.inquiry),
-        ),
-        # Any ticket; a complaint then goes on through its procedure (classify takes WORKING),
-        # a repair through its work order.
-        step("escalate", _l("Escalate to the supervisor"), {T.open, T.in_progress}, T.escalated),
-        step(
-            "create_work_order",
-            _l("Create a work order"),
-            WORKING,
-            T.in_progress,
-            category(C.repair),
-        ),
-        step("resolve", _l("Record the result"), WORKING, T.resolved, NOT_COMPLAINT),
-        step("close", _l("Close (resident informed)"), {T.resolved}, T.closed, NOT_COMPLAINT),
-        step("cancel", _l("Cancel"), WORKING, T.cancelled),
-        step("remind", _l("Send a reminder now"), WORKING | {T.resolved}),
-        # Handled first, recorded after (000 §4.6): any ticket not cancelled; the state stays.
-        step(
-            "record_after_the_fact",
-            _l("Recorded after handling"),
-            WORKING | {T.resolved, T.closed},
-        ),
-        # The complaint procedure (tickets/complaints.py).
-        step("classify", _l("Classify the complaint"), WORKING, T.in_progress, COMPLAINT),
-        step("record_handling", _l("Record the handling"), {T.in_progress}, None, COMPLAINT),
-        step("report_back", _l("Report back"), {T.in_progress}, T.resolved, COMPLAINT),
-        # The revisit ends a round: satisfied closes the complaint, unsatisfied reopens it
-        # for a new round one level up; after a reopening the director may close it anyway.
-        step("revisit_complaint", _l("Revisit the complainant"), {T.resolved}, T.closed, COMPLAINT),
-        step(
-            "reopen_complaint",
-            _l("Reopen for further handling"),
-            {T.resolved},
-            T.in_progress,
-            COMPLAINT,
-        ),
-        step(
-            "close_complaint",
-            _l("Close, the resident still unsatisfied"),
-            WORKING | {T.resolved},
-            T.closed,
-            lambda t: t.category is C.complaint and (t.complaint_round or 1) > 1,
-        ),
-        step("add_action", _l("Add a corrective action"), WORKING | {T.resolved}, None, COMPLAINT),
-    ],
-)
-
 
 # How far back an event handled first may be recorded.
 AFTER_THE_FACT_WINDOW = timedelta(days=7)
@@ -176,9 +101,11 @@ def promise_callback(ticket: Ticket, actor, *, callback_due_at: datetime) -> Non
 
 
 def escalate(ticket: Ticket, actor, *, note: str = "") -> None:
+    """To the estate's supervisors; the desk's note is kept as its own (the page shows it as the
+    desk's, the history keeps each one), never added to what the resident asked for."""
     with TICKET.transition(ticket, "escalate", actor):
         if note and note.strip():
-            ticket.request = f"{ticket.request}\n{note.strip()}" if ticket.request else note.strip()
+            ticket.escalation_note = note.strip()
     handoffs.escalated(ticket)
 
 

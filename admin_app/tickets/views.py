@@ -26,7 +26,7 @@ from admin_app.panel.forms import phone_number
 from admin_app.panel.labels import LABELS
 from admin_app.panel.lookups import ESTATE_LOOKUP, RESIDENT_LOOKUP, UNIT_LOOKUP
 from admin_app.panel.return_links import return_target
-from admin_app.tickets import complaints, front_desk
+from admin_app.tickets import call_orders, complaints, front_desk
 from admin_app.tickets import operations as tickets
 from admin_app.tickets.actions import TICKET_ACTIONS
 from admin_app.tickets.forms import complaint_category_chosen
@@ -52,6 +52,7 @@ class TicketView(PrintFormsMixin, AttachmentsMixin, ActionsMixin, SecureModelVie
         "complaint_round": _l("Round"),
         "department": _l("Department handling it"),
         "closing_reason": _l("Why the director closed it"),
+        "escalation_note": _l("Desk's note on escalation"),
     }
     column_list = (
         "number",
@@ -79,6 +80,7 @@ class TicketView(PrintFormsMixin, AttachmentsMixin, ActionsMixin, SecureModelVie
             _l("Handling"),
             (
                 "assignee",
+                "escalation_note",
                 "callback_due_at",
                 "result",
                 "resolved_at",
@@ -173,6 +175,9 @@ class TicketView(PrintFormsMixin, AttachmentsMixin, ActionsMixin, SecureModelVie
         ):
             complaints.load_records(ticket)
         return ticket
+
+    def work_orders_of(self, ticket) -> list:
+        return call_orders.orders_of(ticket)
 
     def complaint_history(self, ticket) -> tuple[list, list]:
         return complaints.recent_from_household(ticket)

@@ -44,6 +44,7 @@ from admin_app.services import calendar, handoffs, history, storage
 from admin_app.services.errors import ServiceError
 from admin_app.services.reminders import manual
 from admin_app.services.workflow import StateMachine, step
+from admin_app.tickets.following import follow_work_order
 from admin_app.work_orders import dispatching
 
 S = WorkOrderStatus
@@ -297,6 +298,7 @@ def cancel(order: WorkOrder, actor, *, reason: str) -> None:
         raise ServiceError(_l("Say why the order is cancelled."))
     with WORK_ORDER.transition(order, "cancel", actor):
         order.cancelled_reason = reason.strip()
+    follow_work_order(order, actor)
 
 
 def arrive(order: WorkOrder, actor) -> None:
@@ -396,6 +398,7 @@ def decline_quote(order: WorkOrder, actor) -> None:
     with WORK_ORDER.transition(order, "decline_quote", actor):
         order.quote_accepted = False
         order.quote_decided_at = clock.now()
+    follow_work_order(order, actor)
 
 
 def book_next_visit(order: WorkOrder, actor, *, next_visit_at: datetime, notes: str) -> None:
@@ -469,6 +472,8 @@ def close_with_signature(
         )
         order.closed_at = now
         order.revisit_due_at = revisit_due(now, order.is_emergency, order.estate_id)
+    # The call it was made from is handled with it (its revisit still due).
+    follow_work_order(order, actor)
     # The rating asked by text, with its link: given, it is the revisit (no call needed).
     resident_notices.work_order_event(order, NoticeEvent.rating)
 

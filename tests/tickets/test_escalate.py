@@ -67,3 +67,28 @@ def test_every_ticket_offers_the_receptionist_the_escalate_button(
     ticket = factories.ticket(world.a, category=category)
     page = login(world.reception).get(f"/admin/ticket/details/?id={ticket.id}")
     assert 'id="action-escalate"' in page.get_data(as_text=True)
+
+
+def test_the_desks_note_on_escalating_stays_the_desks_never_the_residents_words(
+    login, factories, world, in_app
+):
+    ticket = factories.ticket(
+        world.a, category=C.complaint, description="物业费收费不透明", request="公示收费明细"
+    )
+    desk = login(world.reception, lang="zh-CN")
+    response = desk.post(
+        f"/admin/ticket/act/escalate/?id={ticket.id}", {"note": "住户情绪激动，请主管回电"}
+    )
+    assert response.status_code == 302
+    with in_app():
+        record = db.session.get(Ticket, ticket.id)
+        assert (record.description, record.request) == ("物业费收费不透明", "公示收费明细")
+    page = desk.get(f"/admin/ticket/details/?id={ticket.id}").get_data(as_text=True)
+    handling = page[page.index("前台上报说明") :]
+    assert "住户情绪激动，请主管回电" in handling[: handling.index("</tr>")]
+    history = page[page.index('id="history"') :]
+    assert "上报客服主管" in history and "住户情绪激动，请主管回电" in history
+    # The printed complaint record keeps the resident's request apart from the desk's note.
+    printed = desk.get(f"/admin/ticket/print/complaint/?id={ticket.id}").get_data(as_text=True)
+    request_row = printed[printed.index("公示收费明细") :]
+    assert "住户情绪激动" not in request_row[: request_row.index("</tr>")]

@@ -17,6 +17,7 @@ from admin_app.models import (
     StoredFile,
     Ticket,
     TicketCategory,
+    TicketStatus,
     Trade,
     WorkOrder,
     WorkOrderStatus,
@@ -437,3 +438,21 @@ def test_rework_needs_what_the_resident_found_and_keeps_the_notes(factories, in_
         assert record.signature_file_id is None
         assert record.work_notes.splitlines()[0].endswith("更换阀门")
         assert record.work_notes.splitlines()[1].endswith("阀门仍在滴水")
+
+
+def test_a_quote_the_resident_declines_ends_the_order_and_its_call_follows(
+    factories, in_app, world
+):
+    ticket = factories.ticket(world.a, status=TicketStatus.in_progress)
+    order = factories.work_order(
+        world.a,
+        ticket_id=ticket.id,
+        status=S.quoted,
+        technician_id=world.tech.id,
+        trade=Trade.plumbing,
+        number="WO-9",
+    )
+    run(in_app, work_orders.decline_quote, order.id, world.tech.id)
+    with in_app():
+        call = db.session.get(Ticket, ticket.id)
+        assert call.status is TicketStatus.resolved and "WO-9" in call.result

@@ -1,0 +1,59 @@
+"""A repair call follows its work orders: as the last one still open ends (signed, cancelled, its
+quote declined), the call is resolved in the same transaction, its result saying how each order
+ended. The work orders' verbs call it (work_orders/operations.py), never a screen."""
+
+from __future__ import annotations
+
+from flask_babel import gettext
+
+from admin_app import clock
+from admin_app.extensions import db
+from admin_app.models import Ticket, WorkOrder, WorkOrderStatus
+from admin_app.tickets.machine import TICKET, open_work_orders
+
+S = WorkOrderStatus
+
+
+def follow_work_order(order: WorkOrder, actor) -> Ticket | None:
+    """After `order` ended: resolve the repair call it was made from, when nothing of the call
+    is left open. Resolved, not closed: the next-day revisit and telling the resident remain,
+    and the desk closes the call once the resident is told. Returns the call it moved."""
+    ticket = order.ticket
+    # A call already handled by hand, not a repair (a complaint goes its own way), or out of
+    # the actor's reach: it stays for the desk, and the order's own step is never refused.
+    if ticket is None or TICKET.refusal(ticket, "follow_work_orders", actor) is not None:
+        return None
+    if open_work_orders(ticket):
+        return None
+    orders = (
+        db.session.query(WorkOrder)
+        .filter(WorkOrder.ticket_id == ticket.id)
+        .order_by(WorkOrder.id)
+        .all()
+    )
+    with TICKET.transition(ticket, "follow_work_orders", actor):
+        lines = [line for line in (ticket.result, *map(how_it_ended, orders)) if line]
+        ticket.result = "\n".join(lines)
+        ticket.resolved_at = clock.now()
+    return ticket
+
+
+def how_it_ended(order: WorkOrder) -> str | None:
+    """One line of the call's result, in the words of whoever ended the order."""
+    if order.status in (S.closed, S.revisited):
+        return gettext(
+            "Work order %(number)s done and signed for by %(name)s.",
+            number=order.number,
+            name=order.signer_name or "—",
+        )
+    if order.status is S.cancelled:
+        return gettext(
+            "Work order %(number)s cancelled: %(reason)s",
+            number=order.number,
+            reason=order.cancelled_reason or "—",
+        )
+    if order.status is S.declined:
+        return gettext(
+            "Work order %(number)s: the resident declined the quote.", number=order.number
+        )
+    return None

@@ -1,0 +1,128 @@
+"""The ticket's state machine: which step may move a call from which state to which, shared by
+the verbs of tickets/operations.py, complaints.py and following.py (a call following its work
+order as it ends, which the work orders' verbs call)."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+
+from admin_app.extensions import db
+from admin_app.models import TicketCategory, TicketStatus, WorkOrder
+from admin_app.models.work_order import WORK_ORDER_ENDED
+from admin_app.services.workflow import StateMachine, step
+
+T = TicketStatus
+C = TicketCategory
+WORKING = {T.open, T.in_progress, T.escalated}
+
+
+def category(*categories):
+    """The step applies only to tickets of these categories."""
+    return lambda ticket: ticket.category in categories
+
+
+NOT_COMPLAINT = category(C.inquiry, C.help, C.repair, C.suggestion)
+COMPLAINT = category(C.complaint)
+
+
+def open_work_orders(ticket) -> list[WorkOrder]:
+    """The call's work orders that have not ended yet, oldest first (read from the database:
+    an order made in this transaction by its ticket id is not in the loaded collection)."""
+    if ticket.id is None:
+        return []
+    return (
+        db.session.query(WorkOrder)
+        .filter(WorkOrder.ticket_id == ticket.id, WorkOrder.status.not_in(WORK_ORDER_ENDED))
+        .order_by(WorkOrder.id)
+        .all()
+    )
+
+
+def _order_still_open(ticket):
+    open_orders = open_work_orders(ticket)
+    if not open_orders:
+        return None
+    order = open_orders[0]
+    return _l(
+        "%(ticket)s already has work order %(order)s (%(state)s): follow it up there.",
+        ticket=str(ticket),
+        order=str(order),
+        state=str(order.status.label),
+    )
+
+
+TICKET = StateMachine(
+    "ticket",
+    [
+        step("start", _l("Start handling"), {T.open}, T.in_progress),
+        step("assign", _l("Assign"), WORKING),
+        step(
+            "answer",
+            _l("Answer now and close"),
+            {T.open, T.in_progress},
+            T.closed,
+            category(C.inquiry),
+        ),
+        step(
+            "promise_callback",
+            _l("Promise a callback"),
+            {T.open, T.in_progress},
+            T.in_progress,
+            category(C.inquiry),
+        ),
+        # Any ticket; a complaint then goes on through its procedure (classify takes WORKING),
+        # a repair through its work order.
+        step("escalate", _l("Escalate to the supervisor"), {T.open, T.in_progress}, T.escalated),
+        # One repair, one order at a time: a second one waits until the first has ended.
+        step(
+            "create_work_order",
+            _l("Create a work order"),
+            WORKING,
+            T.in_progress,
+            category(C.repair),
+            rule=_order_still_open,
+        ),
+        # Not a button: the call follows its last work order as that order ends (signed,
+        # cancelled, its quote declined), in the same transaction (tickets/following.py).
+        # Resolved, not closed: the next-day revisit and telling the resident remain.
+        step(
+            "follow_work_orders",
+            _l("Its work order ended"),
+            WORKING,
+            T.resolved,
+            category(C.repair),
+        ),
+        step("resolve", _l("Record the result"), WORKING, T.resolved, NOT_COMPLAINT),
+        step("close", _l("Close (resident informed)"), {T.resolved}, T.closed, NOT_COMPLAINT),
+        step("cancel", _l("Cancel"), WORKING, T.cancelled),
+        step("remind", _l("Send a reminder now"), WORKING | {T.resolved}),
+        # Handled first, recorded after (000 §4.6): any ticket not cancelled; the state stays.
+        step(
+            "record_after_the_fact",
+            _l("Recorded after handling"),
+            WORKING | {T.resolved, T.closed},
+        ),
+        # The complaint procedure (tickets/complaints.py).
+        step("classify", _l("Classify the complaint"), WORKING, T.in_progress, COMPLAINT),
+        step("record_handling", _l("Record the handling"), {T.in_progress}, None, COMPLAINT),
+        step("report_back", _l("Report back"), {T.in_progress}, T.resolved, COMPLAINT),
+        # The revisit ends a round: satisfied closes the complaint, unsatisfied reopens it
+        # for a new round one level up; after a reopening the director may close it anyway.
+        step("revisit_complaint", _l("Revisit the complainant"), {T.resolved}, T.closed, COMPLAINT),
+        step(
+            "reopen_complaint",
+            _l("Reopen for further handling"),
+            {T.resolved},
+            T.in_progress,
+            COMPLAINT,
+        ),
+        step(
+            "close_complaint",
+            _l("Close, the resident still unsatisfied"),
+            WORKING | {T.resolved},
+            T.closed,
+            lambda t: t.category is C.complaint and (t.complaint_round or 1) > 1,
+        ),
+        step("add_action", _l("Add a corrective action"), WORKING | {T.resolved}, None, COMPLAINT),
+    ],
+)

@@ -1,0 +1,179 @@
+"""A repair call and its work order, as the front desk sees them: the call's page lists its
+order with the order's next step, no second order is made while one is open, and the call is
+handled once its last order ends (signed, cancelled)."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+
+from admin_app.extensions import db
+from admin_app.models import (
+    AuditRecord,
+    Role,
+    Staff,
+    Ticket,
+    TicketStatus,
+    Trade,
+    WorkOrder,
+    WorkOrderStatus,
+)
+from admin_app.services.errors import ServiceError
+from admin_app.tickets import front_desk
+from admin_app.tickets import operations as tickets
+from admin_app.work_orders import operations as work_orders
+
+S, T = WorkOrderStatus, TicketStatus
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64  # what the signature pad sends
+
+
+@pytest.fixture
+def desk(factories, login):
+    w = factories.two_estates()
+    w.reception = factories.staff(Role.receptionist, estates=[w.a], name="王前台")
+    w.tech = factories.staff(Role.technician, estates=[w.a], trades=[Trade.plumbing], name="张师傅")
+    w.zh = login(w.reception, lang="zh-CN")
+    return w
+
+
+def log_repair_call(desk) -> int:
+    """The call page's repair form, saved with "Save" (not "Save and dispatch")."""
+    response = desk.zh.post(
+        f"/admin/ticket/new/?category=repair&resident={desk.resident_a.id}",
+        {
+            "estate": str(desk.a.id),
+            "channel": "phone",
+            "resident": str(desk.resident_a.id),
+            "location": "厨房水槽下",
+            "description": "水管接头漏水",
+            "trade": "plumbing",
+            "work_kind": "home_repair_paid",
+        },
+    )
+    assert response.status_code == 302
+    return int(response.headers["Location"].split("id=")[1].split("&")[0])
+
+
+def the_order(in_app, ticket_id) -> tuple[int, str]:
+    with in_app():
+        order = db.session.query(WorkOrder).filter_by(ticket_id=ticket_id).one()
+        return order.id, order.number
+
+
+def test_the_calls_page_shows_its_work_order_with_dispatch_first_and_no_second_order(desk, in_app):
+    ticket_id = log_repair_call(desk)
+    order_id, number = the_order(in_app, ticket_id)
+
+    page = desk.zh.get(f"/admin/ticket/details/?id={ticket_id}").get_data(as_text=True)
+    box = page[page.index('id="call-work-orders"') : page.index('id="record-actions"')]
+    assert f"/admin/work_order/details/?id={order_id}" in box and number in box
+    assert "新建" in box  # the order's state
+    assert "派工" in box and f"/admin/work_order/act/dispatch/?id={order_id}" in box
+    # The box comes before the call's own buttons, and "Create a work order" is not one.
+    buttons = page[page.index('id="record-actions"') :]
+    assert "生成维修工单" not in buttons[: buttons.index("</div>")]
+    assert 'id="action-create_work_order"' not in page
+
+    # Asked anyway (an old tab, a bookmark): refused, naming the order; still one order.
+    response = desk.zh.post(
+        f"/admin/ticket/act/create_work_order/?id={ticket_id}",
+        {"kind": "home_repair_paid", "trade": "plumbing", "is_emergency": "no"},
+    )
+    assert response.status_code == 200
+    refused = response.get_data(as_text=True)
+    assert f"已有维修工单 {number}" in refused and "请在该工单上跟进" in refused
+    with in_app():
+        assert db.session.query(WorkOrder).filter_by(ticket_id=ticket_id).count() == 1
+
+
+def test_the_verb_refuses_a_second_order_while_one_is_open_whoever_calls_it(
+    desk, factories, in_app
+):
+    ticket = factories.ticket(desk.a, status=T.in_progress, unit_id=desk.unit_a.id)
+    factories.work_order(desk.a, ticket_id=ticket.id, status=S.dispatched, number="WO-1")
+    with in_app():
+        record = db.session.get(Ticket, ticket.id)
+        actor = db.session.get(Staff, desk.reception.id)
+        with pytest.raises(ServiceError, match="WO-1"):
+            tickets.create_from_ticket(record, actor, trade=Trade.plumbing)
+
+
+@pytest.mark.parametrize("ended", [S.cancelled, S.declined, S.closed])
+def test_an_order_that_ended_does_not_stop_a_new_one(desk, factories, in_app, ended):
+    ticket = factories.ticket(desk.a, status=T.in_progress, unit_id=desk.unit_a.id)
+    factories.work_order(desk.a, ticket_id=ticket.id, status=ended)
+    page = desk.zh.get(f"/admin/ticket/details/?id={ticket.id}").get_data(as_text=True)
+    assert 'id="action-create_work_order"' in page
+
+
+def close(in_app, order_id, actor_id) -> None:
+    with in_app():
+        order = db.session.get(WorkOrder, order_id)
+        work_orders.close_with_signature(
+            order,
+            db.session.get(Staff, actor_id),
+            signer_name="崔女士",
+            signature_png=PNG,
+            fee=Decimal("30"),
+            method="cash",
+        )
+        db.session.commit()
+
+
+def test_the_call_is_handled_once_its_order_is_signed_and_no_longer_counts_as_open(
+    desk, factories, in_app
+):
+    ticket_id = log_repair_call(desk)
+    order_id, number = the_order(in_app, ticket_id)
+    with in_app():
+        db.session.get(WorkOrder, order_id).technician_id = desk.tech.id
+        db.session.get(WorkOrder, order_id).status = S.done
+        db.session.commit()
+
+    close(in_app, order_id, desk.tech.id)  # the technician, on his phone
+
+    with in_app():
+        ticket = db.session.get(Ticket, ticket_id)
+        assert ticket.status is T.resolved  # the revisit and telling the resident remain
+        assert number in ticket.result and "崔女士" in ticket.result
+        entry = (
+            db.session.query(AuditRecord)
+            .filter_by(entity_type="ticket", entity_id=ticket_id, action="follow_work_orders")
+            .one()
+        )
+        assert entry.actor_id == desk.tech.id
+        reception = db.session.get(Staff, desk.reception.id)
+        box = front_desk.household(reception, desk.unit_a.id, None)
+        assert box["open_tickets"] == []
+    page = desk.zh.get(f"/admin/ticket/details/?id={ticket_id}").get_data(as_text=True)
+    assert "已处理" in page
+    assert 'id="action-close"' in page  # the desk closes it once the resident is told
+
+
+def test_a_call_waits_for_every_order_and_follows_the_last_one_cancelled(desk, factories, in_app):
+    ticket = factories.ticket(desk.a, status=T.in_progress, unit_id=desk.unit_a.id)
+    first = factories.work_order(desk.a, ticket_id=ticket.id, status=S.new, number="WO-1")
+    second = factories.work_order(desk.a, ticket_id=ticket.id, status=S.new, number="WO-2")
+    for order, still in ((first, T.in_progress), (second, T.resolved)):
+        with in_app():
+            record = db.session.get(WorkOrder, order.id)
+            work_orders.cancel(
+                record, db.session.get(Staff, desk.reception.id), reason="住户不修了"
+            )
+            db.session.commit()
+            assert db.session.get(Ticket, ticket.id).status is still
+    with in_app():
+        result = db.session.get(Ticket, ticket.id).result
+        assert "WO-1" in result and "WO-2" in result and "住户不修了" in result
+
+
+def test_a_call_handled_by_hand_is_left_as_it_is(desk, factories, in_app):
+    ticket = factories.ticket(desk.a, status=T.closed, result="电话里已解决")
+    order = factories.work_order(desk.a, ticket_id=ticket.id, status=S.new)
+    with in_app():
+        record = db.session.get(WorkOrder, order.id)
+        work_orders.cancel(record, db.session.get(Staff, desk.reception.id), reason="重复")
+        db.session.commit()
+        after = db.session.get(Ticket, ticket.id)
+        assert (after.status, after.result) == (T.closed, "电话里已解决")
