@@ -38,6 +38,7 @@ class GateResult(Choice):
     expired = "expired", _l("Expired")
     revoked = "revoked", _l("Revoked")
     suspended = "suspended", _l("Suspended: the renovation is stopped")
+    moved_out = "moved_out", _l("The resident has moved out")
     used = "used", _l("Already let out")
     other_estate = "other_estate", _l("A pass of another estate")
     voided = "voided", _l("Voided copy: the pass was reissued")

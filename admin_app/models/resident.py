@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Date, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import Date, ForeignKey, Index, String, Text, UniqueConstraint, or_
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from admin_app.extensions import db
@@ -57,3 +57,12 @@ class Resident(EstateScoped, SensitiveIdNumber, TimestampMixin, db.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.phone})" if self.phone else self.name
+
+    def has_moved_out(self, today: date) -> bool:
+        """Gone from the unit by `today`; a move-out date still ahead is planned: he lives there."""
+        return self.move_out is not None and self.move_out <= today
+
+    @classmethod
+    def living_on(cls, today: date):
+        """The residents who have not moved out by `today`, as a query's clause."""
+        return or_(cls.move_out.is_(None), cls.move_out > today)

@@ -15,7 +15,7 @@ from flask_login import current_user
 from sqlalchemy import false, or_, select
 from sqlalchemy.orm import lazyload
 
-from admin_app import validation
+from admin_app import clock, validation
 from admin_app.auth.scope import scoped
 from admin_app.extensions import db
 from admin_app.models import Estate, Resident
@@ -41,6 +41,14 @@ RESIDENT_LOOKUP = {
     # A form's unit, once picked, narrows its resident choices to the unit's residents
     # (linked-lookups.js sends it along as ?unit=).
     "narrowed_by": {"unit": "unit_id"},
+    # A former resident is no one to pick for new work (a repair for the flat would go out
+    # with his phone); a record that already names him keeps him, marked as gone.
+    "offered": lambda: Resident.living_on(clock.today()),
+    "mark": lambda resident, text: (
+        gettext("%(name)s (moved out)", name=text)
+        if resident.has_moved_out(clock.today())
+        else text
+    ),
 }
 
 
@@ -124,9 +132,13 @@ class ScopedAjaxLoader(QueryAjaxModelLoader):
     -> str` for what each choice shows (its str() by default); `search(query, term, offset,
     limit) -> records` to find them another way (units); `order_by`: a column or a tuple;
     `narrowed_by`: {request argument: column} the choices must match when the page sends it
-    (a form's picked unit)."""
+    (a form's picked unit); `offered() -> clause`: the records a search offers, while a saved
+    form's record outside it still resolves; `mark(record, text) -> text`: what the
+    choice says of the record beyond its name."""
 
     def __init__(self, name, session, model, **options):
+        self.offered = options.pop("offered", None)
+        self.mark = options.pop("mark", None)
         self.modes = options.pop("modes", {})
         self.narrowed_by = options.pop("narrowed_by", {})
         self.extra_filter = options.pop("extra_filter", None)
@@ -152,6 +164,8 @@ class ScopedAjaxLoader(QueryAjaxModelLoader):
         if model is None:
             return super().format(model)
         pk, text = super().format(model) if self.label is None else (model.id, self.label(model))
+        if self.mark is not None:
+            text = self.mark(model, text)
         estate = estate_names().get(getattr(model, "estate_id", None))
         if estate is not None:
             # Someone who works in several estates sees "3栋1单元601室" once per estate.
@@ -167,6 +181,8 @@ class ScopedAjaxLoader(QueryAjaxModelLoader):
 
     def get_list(self, term, offset=0, limit=10):
         query = self._narrowed(self.get_query())
+        if self.offered is not None:
+            query = query.filter(self.offered())
         if self.label is None:
             # A choice shows the record's str(), its own columns: none of its eager relations
             # (a unit's estate; a resident's unit and its estate; a staff member's estates and

@@ -409,6 +409,10 @@ def verdict(record, today: date) -> GateResult:
     Dates are checked here, not only by the nightly expiry, so a lapsed pass never passes."""
     if record.status in BY_STATUS:
         return BY_STATUS[record.status]
+    # A car parks for the household it was registered to: gone with its resident, whether or
+    # not anyone has revoked the pass yet (a receptionist's move-out only asks a supervisor to).
+    if isinstance(record, VehiclePass) and record.resident and record.resident.has_moved_out(today):
+        return GateResult.moved_out
     if record.valid_from is None or record.valid_until is None:
         return GateResult.not_approved
     if today < record.valid_from:

@@ -25,14 +25,16 @@ from admin_app.models import (
     Trade,
     WorkOrder,
     WorkOrderKind,
+    WorkOrderStatus,
 )
 from admin_app.portal.actor import ResidentActor
-from admin_app.services import history
+from admin_app.services import handoffs, history
 from admin_app.services.errors import Forbidden, NotFound, ServiceError
 from admin_app.services.workflow import ACTION_LABELS
 from admin_app.tickets import operations as tickets
 from admin_app.work_orders import operations as work_orders
 
+S = WorkOrderStatus
 REPORTED = (TicketCategory.repair, TicketCategory.complaint, TicketCategory.suggestion)
 MAX_PHOTOS = 3
 MAX_TEXT = 2000
@@ -92,9 +94,9 @@ def report(
         request=preferred,
         received_at=clock.now(),
     )
-    order = None
+    work_order = None
     if category is TicketCategory.repair and trade is not None:
-        order = {
+        work_order = {
             "kind": WorkOrderKind.home_repair_paid,
             "trade": trade,
             "is_emergency": bool(emergency),
@@ -102,9 +104,13 @@ def report(
         }
     with history.action("report_online", actor=actor):
         db.session.add(ticket)
-        tickets.take_call(ticket, actor, work_order=order)
+        order = tickets.take_call(ticket, actor, work_order=work_order)
         for photo in photos:
             attachments.add_attachment(ticket, actor, data=photo.data, filename=photo.filename)
+        # Not dispatched automatically: the resident is told a technician is coming, so the
+        # desk must hear of it now, not find it on a list later.
+        if category is TicketCategory.repair and (order is None or order.status is S.new):
+            handoffs.repair_reported_online(order or ticket)
     return ticket
 
 

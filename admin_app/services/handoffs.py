@@ -11,6 +11,7 @@ in the record's own transaction; e-mail and SMS (where configured) sent by the n
   a complaint or corrective action handed to a department → the department's head
   a work order handed back or passed on by its technician → the estate's supervisors
   a ticket a technician or guard reported from his phone → the estate's front desk
+  a repair a resident reported online, not dispatched at once → the estate's front desk
   a pass or renovation application registered → whoever decides it in the estate
   a pass or renovation application decided   → the staff member who registered it
 
@@ -52,6 +53,7 @@ from admin_app.services.reminders.handoff_kinds import (
     HANDED_BACK,
     HOME_VISIT_BOOKED,
     NEW_COMPLAINT,
+    ONLINE_REPAIR,
     PASSED_ON,
     PREFIX,
     REOPENED,
@@ -201,6 +203,12 @@ def passed_on(order: WorkOrder) -> None:
 def field_report(ticket: Ticket) -> None:
     """The estate's front desk hears of a ticket a technician or guard logged on his phone."""
     tell(ticket, FIELD_REPORT, "field_report", role=Role.receptionist)
+
+
+def repair_reported_online(record) -> None:
+    """The estate's front desk hears of a repair a resident reported on his own pages that
+    waits for it: its work order to dispatch, or the ticket to make one of."""
+    tell(record, ONLINE_REPAIR, "reported_online", role=Role.receptionist)
 
 
 def reopened(ticket: Ticket) -> None:

@@ -56,6 +56,9 @@ class Worklist:
     users_share: Callable[[object], object] | None = None
     # Whether the user has any of it to do at all (else the card is not shown): (user) -> bool.
     concerns: Callable[[object], bool] | None = None
+    # A card red only when some of it is pressing: (its first record, in its order) -> bool.
+    # The order puts the pressing ones first, so the first record tells without a query.
+    urgent_if: Callable[[object], bool] | None = None
 
     def clause_for(self, user, now: datetime):
         mine = self.users_share(user) if self.users_share is not None else None
@@ -166,6 +169,19 @@ WORKLISTS: list[Worklist] = [
         ),
         lambda: (WorkOrder.arrive_by, WorkOrder.appointment_at),
         urgent=True,
+    ),
+    # Orders waiting for a technician: a resident's online report, a call saved without
+    # dispatching, an order handed back. Emergencies first (15 minutes to reach them), then
+    # the oldest. Read from (estate, status, created_at): only the estates' new orders, sorted.
+    Worklist(
+        "orders_to_dispatch",
+        _l("Work orders to dispatch"),
+        "work_order",
+        WorkOrder,
+        lambda now: WorkOrder.status == S.new,
+        lambda: (WorkOrder.is_emergency.desc(), WorkOrder.created_at),
+        needs="work_order.dispatch",
+        urgent_if=lambda order: order.is_emergency,
     ),
     Worklist(
         "emergencies",

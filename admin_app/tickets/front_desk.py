@@ -101,7 +101,7 @@ def callback_time(choice: str | None, now: datetime) -> datetime | None:
 
 
 def find_callers(user, term: str) -> list[Resident]:
-    """Residents of the user's estates whose phone (the first or last digits), name (from
+    """Residents living in the user's estates whose phone (the first or last digits), name (from
     the start) or unit ("3-1-601", "601室") matches, with their units: the caller, picked in
     one click."""
     term = (term or "").strip()
@@ -118,7 +118,11 @@ def find_callers(user, term: str) -> list[Resident]:
         unit_ids = db.session.execute(named).scalars().all()
         if unit_ids:
             clauses.append(Resident.unit_id.in_(unit_ids))
-    query = scoped(db.session.query(Resident), Resident, user).filter(or_(*clauses))
+    # Only who lives there: a former resident picked would carry his phone onto the flat's
+    # repair. One who calls (rare) is typed in as a caller not on file.
+    query = scoped(db.session.query(Resident), Resident, user).filter(
+        or_(*clauses), Resident.living_on(clock.today())
+    )
     order = (Resident.name, Resident.id)
     if clauses == [by_name] and db.engine.dialect.name == "postgresql":
         # A name only ("张"): read in the order of the prefix index (pattern_ops, byte order),

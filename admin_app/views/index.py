@@ -30,6 +30,15 @@ class WorklistCard:
     list_url: str
 
     @property
+    def urgent(self) -> bool:
+        """Red when it counts something: always for an urgent list, else when its first record
+        (the most pressing, in its order) is pressing."""
+        if not self.count:
+            return False
+        pressing = self.worklist.urgent_if
+        return self.worklist.urgent or bool(pressing and self.items and pressing(self.items[0]))
+
+    @property
     def more(self) -> int:
         """How many it counts beyond those it lists (at least: a capped count says "+")."""
         return max(self.count - len(self.items), 0)

@@ -213,7 +213,10 @@ def test_an_order_he_has_reached_late_shows_no_arrival_deadline(login, office):
 
 @pytest.mark.parametrize(
     ("lang", "emergency", "next_visit"),
-    [("zh-CN", "紧急", "下次上门时间 12月8日 09:30"), ("en", "Emergency", "Next visit Dec 8 09:30")],
+    [
+        ("zh-CN", "紧急", "下次上门时间 12月8日 09:30"),
+        ("en", "Emergency", "Next visit Dec 8 09:30"),
+    ],
 )
 def test_a_card_says_emergency_where_in_the_flat_and_the_visit_to_keep(
     login, office, factories, lang, emergency, next_visit

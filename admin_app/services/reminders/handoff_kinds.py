@@ -117,6 +117,14 @@ FIELD_REPORT = HandoffKind(
     _l("%(record)s was reported from the field: please take it up."),
 )
 HANDOFF_KINDS.update({kind.name: kind for kind in (HANDED_BACK, PASSED_ON, FIELD_REPORT)})
+# A resident reports a repair on his own pages (/r/) that no technician took at once: the
+# front desk dispatches it (the work order), or makes its work order (a repair of unknown kind).
+ONLINE_REPAIR = HandoffKind(
+    "handoff_online_repair",
+    _l("Repair reported online by a resident"),
+    _l("%(record)s: a repair a resident reported online waits for a technician: dispatch it."),
+)
+HANDOFF_KINDS[ONLINE_REPAIR.name] = ONLINE_REPAIR
 # A household moved out, but the person at the desk may not revoke its passes.
 MOVE_OUT_PASSES = HandoffKind(
     "handoff_move_out_passes",
