@@ -492,7 +492,7 @@ def household_passes(unit_id: int, resident_ids: list[int], *, whole_unit: bool 
 def living_residents(unit_id: int) -> list[Resident]:
     return (
         db.session.query(Resident)
-        .filter(Resident.unit_id == unit_id, Resident.move_out.is_(None))
+        .filter(Resident.unit_id == unit_id, Resident.living_on(clock.today()))
         .order_by(Resident.id)
         .all()
     )

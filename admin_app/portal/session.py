@@ -11,6 +11,7 @@ from functools import wraps
 
 from flask import g, redirect, request, session, url_for
 
+from admin_app import clock
 from admin_app.extensions import db
 from admin_app.models.resident import Resident
 
@@ -19,8 +20,7 @@ SESSION_KEY = "portal_resident"
 
 def lives_here(resident: Resident, today: date | None = None) -> bool:
     """A resident who has moved out no longer sees the household's records."""
-    today = today or date.today()
-    return resident.move_out is None or resident.move_out > today
+    return not resident.has_moved_out(today or clock.today())
 
 
 def current_resident() -> Resident | None:

@@ -47,7 +47,7 @@ def contact_phone(unit_id: int) -> str | None:
     residents = (
         db.session.query(Resident)
         .filter(Resident.unit_id == unit_id, Resident.phone.isnot(None))
-        .filter(Resident.move_out.is_(None) | (Resident.move_out > clock.today()))
+        .filter(Resident.living_on(clock.today()))
         .order_by(Resident.id)
         .all()
     )
