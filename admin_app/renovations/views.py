@@ -11,7 +11,7 @@ from markupsafe import Markup
 from sqlalchemy.orm import joinedload, lazyload, selectinload
 
 from admin_app.attachments.views import AttachmentsMixin
-from admin_app.models import Renovation, RenovationInspection, RenovationStatus
+from admin_app.models import DepositStatus, Renovation, RenovationInspection, RenovationStatus
 from admin_app.panel.actions.pages import ActionsMixin
 from admin_app.panel.base import SecureModelView
 from admin_app.panel.files import photo_image, stored_file_response
@@ -43,6 +43,14 @@ RENOVATION_LOOKUP = {
     "label": renovation_choice,
 }
 UNDER_REVIEW = frozenset({RenovationStatus.applied, RenovationStatus.rectification})
+
+
+def deposit_state(view, context, model, name):
+    """A deposit asked for and not collected yet reads so: its state stays "none" until the
+    permit is issued with the deposit collected, which read "No deposit" beside 3000.00."""
+    if model.deposit_status is DepositStatus.none and (model.deposit or 0) > 0:
+        return gettext("Not collected yet")
+    return model.deposit_status.label
 
 
 def inspection_list(view, context, model, name):
@@ -125,7 +133,12 @@ class RenovationView(
     column_export_list = tuple(
         c for c in column_details_list if c not in ("inspections", "worker_passes")
     )
-    column_formatters_detail = {"inspections": inspection_list, "worker_passes": worker_pass_list}
+    column_formatters = {"deposit_status": deposit_state}
+    column_formatters_detail = {
+        "inspections": inspection_list,
+        "worker_passes": worker_pass_list,
+        "deposit_status": deposit_state,
+    }
     # The desk finds an application by the flat as the office writes it ("1-1-801"), or by
     # the owner's name or the last digits of a phone.
     column_searchable_list = (

@@ -154,3 +154,23 @@ def test_the_patrol_photo_opens_the_phone_camera(factories, login, world):
     photo = re.search(r'<input[^>]*name="photo"[^>]*>', page.get_data(as_text=True)).group(0)
     assert 'type="file"' in photo
     assert 'accept="image/*"' in photo and 'capture="environment"' in photo
+
+
+@pytest.mark.parametrize(
+    ("lang", "waiting", "none"),
+    [("zh-CN", "尚未收取", "无押金"), ("en", "Not collected yet", "No deposit")],
+)
+def test_a_deposit_asked_for_and_not_collected_does_not_read_no_deposit(
+    factories, login, world, lang, waiting, none
+):
+    from decimal import Decimal
+
+    asked = factories.renovation(world.a, world.unit, deposit=Decimal("3000.00"))
+    free = factories.renovation(world.a, world.unit, deposit=None)
+    c = login(world.supervisor, lang=lang)
+    listed = c.get("/admin/renovation/").get_data(as_text=True)
+    row = listed.split(asked.number)[1].split("</tr>")[0]
+    assert waiting in row and none not in row
+    assert none in listed.split(free.number)[1].split("</tr>")[0]
+    details = c.get(f"/admin/renovation/details/?id={asked.id}").get_data(as_text=True)
+    assert waiting in details
