@@ -4,8 +4,11 @@ order as it ends, which the work orders' verbs call)."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from flask_babel import lazy_gettext as _l
 
+from admin_app import clock
 from admin_app.extensions import db
 from admin_app.models import TicketCategory, TicketStatus, WorkOrder
 from admin_app.models.work_order import WORK_ORDER_ENDED
@@ -14,6 +17,8 @@ from admin_app.services.workflow import StateMachine, step
 T = TicketStatus
 C = TicketCategory
 WORKING = {T.open, T.in_progress, T.escalated}
+# A call may be marked as logged after the event within this long of it (000 §4.6).
+AFTER_THE_FACT_WINDOW = timedelta(days=7)
 
 
 def category(*categories):
@@ -49,6 +54,15 @@ def _order_still_open(ticket):
         order=str(order),
         state=str(order.status.label),
     )
+
+
+def not_yet_recorded_after(ticket) -> bool:
+    """Marked once, and only while the call is recent: it says the call was logged after the
+    event (within a week of it), which is no news for a call logged months ago."""
+    if ticket.after_the_fact:
+        return False
+    received = ticket.received_at
+    return received is None or received >= clock.now() - AFTER_THE_FACT_WINDOW
 
 
 TICKET = StateMachine(
@@ -101,6 +115,8 @@ TICKET = StateMachine(
             "record_after_the_fact",
             _l("Recorded after handling"),
             WORKING | {T.resolved, T.closed},
+            None,
+            not_yet_recorded_after,
         ),
         # The complaint procedure (tickets/complaints.py).
         step("classify", _l("Classify the complaint"), WORKING, T.in_progress, COMPLAINT),

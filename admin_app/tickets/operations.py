@@ -35,14 +35,13 @@ from admin_app.services import handoffs, history, household
 from admin_app.services.errors import ServiceError
 from admin_app.services.reminders import manual
 from admin_app.tickets.deadlines import deadline_for, deadline_start  # noqa: F401 - re-exported
-from admin_app.tickets.machine import TICKET
+from admin_app.tickets.machine import AFTER_THE_FACT_WINDOW, TICKET
 from admin_app.work_orders import operations as work_orders
 
 T = TicketStatus
 C = TicketCategory
 
 # How far back an event handled first may be recorded.
-AFTER_THE_FACT_WINDOW = timedelta(days=7)
 
 
 def record_after_the_fact(ticket: Ticket, actor, *, occurred_at: datetime) -> None:

@@ -125,3 +125,17 @@ def test_the_desk_marks_it_from_the_record_page(factories, login, in_app, world)
         row = db.session.get(Ticket, ticket.id)
         assert row.after_the_fact and row.occurred_at == NIGHT
         assert row.status is TicketStatus.closed  # the mark changes no state
+    with travel(MORNING):
+        desk = login(world.desk)
+        details = desk.get(f"/admin/ticket/details/?id={ticket.id}").get_data(as_text=True)
+        assert "action-record_after_the_fact" not in details  # marked once
+
+
+def test_a_call_closed_long_ago_is_not_offered_the_mark(factories, login, world):
+    """A week after the call the mark is no news: a closed inquiry of last month shows no such
+    button (it was the only one on its page)."""
+    with travel(MORNING - timedelta(days=30)):
+        old = factories.ticket(world.a, category=TicketCategory.inquiry, status=TicketStatus.closed)
+    with travel(MORNING):
+        details = login(world.desk).get(f"/admin/ticket/details/?id={old.id}")
+        assert "action-record_after_the_fact" not in details.get_data(as_text=True)
