@@ -15,7 +15,7 @@ from admin_app.models.staff import Trade
 
 
 class PriceUnit(Choice):
-    time = "time", _l("time")
+    time = "time", _l("job")  # 次: a cleaning, a visit ("80.00 / job", not "/ time")
     piece = "piece", _l("piece")
     metre = "metre", _l("metre")
     hour = "hour", _l("hour")

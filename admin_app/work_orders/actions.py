@@ -127,19 +127,18 @@ def item_label(item) -> str:
 
 
 def prepare_quote(form, records) -> None:
-    """Each line picks from the estate's price list in force today: the order's own kind
-    first, then the others, then "typed"; each option carries its prices for the page's
-    script (which fills them in and keeps the total)."""
+    """Each line picks from the estate's price list in force today, grouped by kind: the
+    order's own kind first, then the others under their own names (a bare "卫生间 · 80.00"
+    under "other items" read as a repair), then "typed"; each option carries its prices for
+    the page's script (which fills them in and keeps the total)."""
     form.item_choices = {}
     if len(records) != 1:
         return
     order = records[0]
     items = prices.offered(order)
-    own = prices.kind_of(order)
     groups = {}
     for item in items:
-        group = str(item.kind.label) if item.kind is own else gettext("Other items")
-        groups.setdefault(group, []).append(
+        groups.setdefault(str(item.kind.label), []).append(
             (
                 str(item.id),
                 item_label(item),

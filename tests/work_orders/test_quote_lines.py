@@ -65,6 +65,18 @@ def test_the_quote_page_offers_the_orders_trade_first_with_its_prices(login, wor
     assert 'id="add-line"' in page
 
 
+@pytest.mark.parametrize(
+    ("lang", "locks", "job"), [("zh-CN", "门锁", "60.00 / 次"), ("en", "Locks", "60.00 / job")]
+)
+def test_other_trades_items_are_grouped_under_their_own_trade(login, world, lang, locks, job):
+    """Not one "other items" heap: a cleaning price under 保洁, a lock under its trade."""
+    page = login(world.tech, lang=lang).get(f"/tech/act/quote/{world.order.id}")
+    text = page.get_data(as_text=True)
+    group = re.search(rf'<optgroup label="([^"]+)">\s*<option value="{world.lock}"', text)
+    assert group and group.group(1) == locks, re.findall(r'<optgroup label="([^"]+)"', text)
+    assert job in text
+
+
 def test_a_quote_from_the_list_then_the_resident_accepts_the_itemised_total(login, world, app):
     phone = login(world.tech)
     url = f"/tech/act/quote/{world.order.id}"
