@@ -197,7 +197,8 @@ ACTIONS: dict[str, frozenset[Role]] = {
     "ticket.assign": SUPERVISORS,
     "ticket.answer": FRONT_DESK,
     "ticket.promise_callback": FRONT_DESK,
-    "ticket.escalate": FRONT_DESK,
+    # Passed up to the supervisors: whoever is one (or above) takes it over instead.
+    "ticket.escalate": frozenset({R.receptionist, R.admin}),
     "ticket.create_work_order": FRONT_DESK,
     "ticket.resolve": FRONT_DESK,
     "ticket.close": FRONT_DESK,

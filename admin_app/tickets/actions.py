@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import url_for
+from flask_babel import gettext
 
 from admin_app.extensions import db
 from admin_app.models import (
@@ -15,7 +16,7 @@ from admin_app.models import (
     Validity,
     WorkOrderKind,
 )
-from admin_app.panel.actions.core import RecordAction
+from admin_app.panel.actions.core import Outcome, RecordAction
 from admin_app.panel.forms import ReasonForm
 from admin_app.tickets import complaints, corrective, forms
 from admin_app.tickets import operations as tickets
@@ -70,6 +71,38 @@ def run_classify(ticket, actor, form):
         severity=Severity(form.severity.data),
         validity=Validity(form.validity.data),
         complaint_code=ComplaintCode(form.complaint_code.data),
+    )
+    return Outcome(note=whose_now(ticket))
+
+
+def whose_now(ticket) -> str:
+    """Who answers for the classified complaint and by when (a serious one is the director's,
+    who is told: services/handoffs.py)."""
+    deadline = ticket.complaint_due_at.strftime("%Y-%m-%d %H:%M")
+    owner = ticket.owner
+    serious = ticket.severity is Severity.serious
+    if owner is None:
+        return gettext(
+            "%(severity)s complaint, due by %(deadline)s: nobody of the role that owns it "
+            "(%(role)s) works in this estate.",
+            severity=ticket.severity.label,
+            deadline=deadline,
+            role=(Role.director if serious else Role.supervisor).label,
+        )
+    if serious:
+        return gettext(
+            "Serious complaint: passed to %(name)s (%(role)s), who is told; a result is due "
+            "by %(deadline)s.",
+            name=owner.name,
+            role=owner.role.label,
+            deadline=deadline,
+        )
+    return gettext(
+        "%(severity)s complaint: %(name)s (%(role)s) answers for it, due by %(deadline)s.",
+        severity=ticket.severity.label,
+        name=owner.name,
+        role=owner.role.label,
+        deadline=deadline,
     )
 
 

@@ -44,6 +44,7 @@ class TicketView(PrintFormsMixin, AttachmentsMixin, ActionsMixin, SecureModelVie
     resource = "ticket"
     machine = TICKET
     record_actions = TICKET_ACTIONS
+    action_summary_template = "admin/wuye/_ticket_summary.html"
     # A complaint's owner is the supervisor or director answerable for it, not the unit's
     # owner (业主) that "owner" means on renovations.
     column_labels = {

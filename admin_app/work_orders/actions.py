@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import base64
 import binascii
+import re
+from urllib.parse import parse_qsl, urlsplit
 
 from flask import has_request_context, request, url_for
 from flask_babel import gettext, ngettext
@@ -14,11 +16,15 @@ from wtforms.validators import InputRequired
 
 from admin_app import clock, validation
 from admin_app.extensions import db
-from admin_app.models import Satisfaction, Staff
+from admin_app.models import DeliveryChannel, Satisfaction, Staff
 from admin_app.panel.actions.core import Outcome, RecordAction
 from admin_app.panel.forms import ReasonForm
+from admin_app.panel.return_links import return_target, safe_return
 from admin_app.prices import operations as prices
 from admin_app.services.errors import ServiceError
+from admin_app.services.reminders import channels as sms_channel
+from admin_app.services.reminders import delivery
+from admin_app.services.reminders.handoff_kinds import DISPATCHED
 from admin_app.work_orders import dispatching, forms
 from admin_app.work_orders import operations as work_orders
 
@@ -113,9 +119,30 @@ def run_dispatch(order, actor, form):
     if technician is None or technician.id != form.technician.data:
         technician = form.technician_record = db.session.get(Staff, form.technician.data)
     appointment_at = form.appointment_at.data
-    if getattr(form, "for_many", False) and work_orders.upcoming_appointment(order, clock.now()):
+    many = getattr(form, "for_many", False)
+    if many and work_orders.upcoming_appointment(order, clock.now()):
         appointment_at = None  # the order's own agreed time stands
     work_orders.dispatch(order, actor, technician=technician, appointment_at=appointment_at)
+    return None if many or not has_request_context() else Outcome(note=told_note(technician))
+
+
+def told_note(technician) -> str:
+    """Whom the order went to and how he hears of it: the hand-off's own channels
+    (services/handoffs.py, reminders/delivery.py) — the inbox, and SMS where it is set up."""
+    channels = {c for c, _ in delivery.outbound_addresses(TOLD_ON_DISPATCH, technician)}
+    if DeliveryChannel.sms in channels:
+        return gettext(
+            "Dispatched to %(name)s: told in the panel and by SMS.", name=technician.name
+        )
+    if sms_channel.sms_enabled():
+        return gettext(
+            "Dispatched to %(name)s: told in the panel only (no mobile number on file for an SMS).",
+            name=technician.name,
+        )
+    return gettext("Dispatched to %(name)s: told in the panel.", name=technician.name)
+
+
+TOLD_ON_DISPATCH = {"rule": DISPATCHED.name, "level": 0}  # the hand-off's reminder, as read
 
 
 def item_label(item) -> str:
@@ -238,16 +265,44 @@ def run_revisit(order, actor, form):
         comment=form.comment.data,
         called_at=form.called_at.data,
     )
-    if followup is None:
-        return None
-    link = Markup('<a href="{}">{}</a>').format(
-        url_for("ticket.details_view", id=followup.id), followup.number
-    )
-    message = gettext(
-        "The resident is unsatisfied: follow-up complaint %(link)s is opened, and the "
-        "estate's supervisors are told."
-    )
-    return Outcome(note=escape(message) % {"link": link})
+    notes = [
+        escape(
+            gettext("Revisit of %(number)s recorded: the next ones due are below.")
+            % {"number": order.number}
+        )
+    ]
+    if followup is not None:
+        link = Markup('<a href="{}">{}</a>').format(
+            url_for("ticket.details_view", id=followup.id), followup.number
+        )
+        message = gettext(
+            "The resident is unsatisfied: follow-up complaint %(link)s is opened, and the "
+            "estate's supervisors are told."
+        )
+        notes.append(escape(message) % {"link": link})
+    return Outcome(url=revisits_due_list(), note=Markup(" ").join(notes))
+
+
+REVISITS_DUE = "revisits_due"  # the work list (services/worklists.py) of the calls to make
+
+
+def revisits_due_list() -> str:
+    """Where the desk goes on after a revisit: the next call to make. The revisits-due list
+    it came from (straight, or through an order's page opened from it), with its own
+    filters and search kept; else that list as the dashboard opens it."""
+    index = url_for("work_order.index_view")
+    back = return_target("url")
+    for _ in range(2):  # the list, or the order's page that links back to it
+        if back is None:
+            break
+        parts = urlsplit(back)
+        arguments = parse_qsl(parts.query)
+        if parts.path == index and any(
+            re.fullmatch(r"flt\d+_queue", key) and value == REVISITS_DUE for key, value in arguments
+        ):
+            return back
+        back = safe_return(dict(arguments).get("url"))
+    return url_for("work_order.index_view", flt0_queue=REVISITS_DUE)
 
 
 def prepare_pass_on(form, orders) -> None:

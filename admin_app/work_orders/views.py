@@ -52,6 +52,23 @@ def payment_link(view, context, model, name):
     )
 
 
+def revisit_overdue(order) -> bool:
+    """Closed, not yet revisited, and past the time its revisit was due."""
+    due = order.revisit_due_at
+    return order.status is WorkOrderStatus.closed and due is not None and due < clock.now()
+
+
+def status_in_list(view, context, model, name):
+    """The state, and on a closed order whose revisit is late, a mark saying so: the
+    revisits-due list shows the late calls among today's."""
+    label = model.status.label if model.status else ""
+    if not revisit_overdue(model):
+        return label
+    return Markup('{} <span class="badge badge-danger revisit-overdue">{}</span>').format(
+        label, _l("Revisit overdue")
+    )
+
+
 def rating(view, context, model, name):
     score = getattr(model, name)
     return str(rating_label(score)) if score in RATING_WORDS else (score or "")
@@ -94,10 +111,14 @@ class WorkOrderView(AttachmentsMixin, ActionsMixin, SecureModelView):
         "status",
         "unit",
         "contact_name",
+        "contact_phone",  # the revisits due are calls to make
         "technician",
         "appointment_at",
         "created_at",
     )
+    column_formatters = {"status": status_in_list}
+    column_formatters_export = {}  # (the list's mark is no cell of a spreadsheet)
+    action_summary_template = "work_order/_action_summary.html"
     details_groups = (
         (
             _l("Work order"),
@@ -220,6 +241,9 @@ class WorkOrderView(AttachmentsMixin, ActionsMixin, SecureModelView):
             return None
         action = self.action_for("chase")
         return step_form(action, [order])
+
+    def revisit_overdue(self, order) -> bool:
+        return revisit_overdue(order)
 
     def history_mark(self, order) -> int:
         return workflow.history_mark(order)

@@ -109,7 +109,7 @@ def hidden_url(page: str) -> str:
 @pytest.mark.parametrize("target", OFF_SITE)
 def test_a_step_page_goes_back_to_the_list_not_off_site(desk, target):
     page = desk.client.get(
-        "/admin/ticket/act/escalate/", query_string={"id": desk.ticket.id, "url": target}
+        "/admin/ticket/act/start/", query_string={"id": desk.ticket.id, "url": target}
     ).get_data(as_text=True)
     assert back_links(page) == ["/admin/ticket/"]
     assert hidden_url(page) == "/admin/ticket/"
@@ -118,7 +118,7 @@ def test_a_step_page_goes_back_to_the_list_not_off_site(desk, target):
 
 def test_a_step_page_keeps_a_good_return_address(desk):
     page = desk.client.get(
-        "/admin/ticket/act/escalate/", query_string={"id": desk.ticket.id, "url": GOOD}
+        "/admin/ticket/act/start/", query_string={"id": desk.ticket.id, "url": GOOD}
     ).get_data(as_text=True)
     assert back_links(page) == [GOOD]
     assert hidden_url(page) == GOOD
@@ -126,7 +126,7 @@ def test_a_step_page_keeps_a_good_return_address(desk):
 
 @pytest.mark.parametrize("target", OFF_SITE)
 def test_a_step_done_lands_on_the_record_and_a_refused_one_offers_the_list(desk, target):
-    url = f"/admin/ticket/act/escalate/?id={desk.ticket.id}"
+    url = f"/admin/ticket/act/start/?id={desk.ticket.id}"
     done = desk.client.post(url, {"note": "回电", "url": target})
     assert done.status_code == 302
     assert done.headers["Location"].endswith(f"/admin/ticket/details/?id={desk.ticket.id}")
@@ -139,11 +139,11 @@ def test_a_step_done_lands_on_the_record_and_a_refused_one_offers_the_list(desk,
 def test_a_list_action_passes_on_only_a_good_return_address(desk, target):
     response = desk.client.post(
         "/admin/ticket/action/",
-        {"action": "escalate", "rowid": str(desk.ticket.id), "url": target},
+        {"action": "start", "rowid": str(desk.ticket.id), "url": target},
     )
     assert response.status_code == 302
     location = urlsplit(response.headers["Location"])
-    assert location.path == "/admin/ticket/act/escalate/"
+    assert location.path == "/admin/ticket/act/start/"
     assert "url" not in parse_qs(location.query)
 
 

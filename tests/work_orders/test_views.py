@@ -280,7 +280,8 @@ def test_the_revisit_confirmation_names_the_followup_with_a_link(login, factorie
     html = page.get_data(as_text=True)
     with in_app():
         followup = db.session.query(Ticket).one()
-    assert f"/admin/work_order/details/?id={order.id}" in page.request.url  # still the order
+    # On to the next call to make, the follow-up named with its link.
+    assert page.request.path == "/admin/work_order/" and "revisits_due" in page.request.url
     link = f'<a href="/admin/ticket/details/?id={followup.id}">{followup.number}</a>'
     assert f"follow-up complaint {link} is opened, and the estate&#39;s supervisors" in html
 

@@ -55,6 +55,9 @@ class ActionsMixin:
 
     machine = None
     record_actions: tuple[RecordAction, ...] = ()
+    # What a step's page for one record shows under its number (who, where, what about; the
+    # template gets `record`): enough to take the step without opening the record first.
+    action_summary_template: str | None = None
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
