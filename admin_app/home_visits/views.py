@@ -42,6 +42,7 @@ class HomeVisitBookingView(NamedSavesMixin, ActionsMixin, SecureModelView):
     resource = "home_visit_booking"
     machine = home_visits.BOOKING
     record_actions = BOOKING_ACTIONS
+    action_summary_template = "home_visit/_action_summary.html"
     column_labels = {
         **LABELS,
         "applicant_name": _l("Applicant"),

@@ -133,3 +133,25 @@ def test_the_one_who_goes_is_told_at_once_and_reminded_an_hour_before(
     reminded = ("home_visit_visitor", 0, "home_visit_booking", booking.id)
     assert inbox(in_app, office.technician) == [told, reminded]
     assert reminded not in inbox(in_app, office.technician_b)
+
+
+@pytest.mark.parametrize(
+    ("lang", "labels"),
+    [("zh_Hans_CN", ("申请人", "希望时间")), ("en", ("Applicant", "Preferred time"))],
+)
+def test_the_agree_page_shows_the_request_to_answer(login, factories, office, lang, labels):
+    """The time is agreed on the phone: whom to call, at which number, for what and when they
+    would like it are on the page, not a trip to the booking away."""
+    booking = factories.home_visit_booking(
+        office.world.a,
+        applicant_name="邓红英",
+        applicant_phone="13712345678",
+        service="安装晾衣架",
+        preferred_time="周三下午",
+    )
+    page = login(office.receptionist, lang=lang).get(agree_url(booking)).get_data(as_text=True)
+    summary = page.split('id="record-summary"')[1].split("</table>")[0]
+    for label in labels:
+        assert label in summary, label
+    assert "邓红英" in summary and 'href="tel:13712345678"' in summary
+    assert "安装晾衣架" in summary and "周三下午" in summary
