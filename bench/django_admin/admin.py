@@ -181,6 +181,7 @@ class TicketAdmin(ScopedAdmin):
         "occurred_at",
         "description",
         "request",
+        "escalation_note",
         "assignee",
         "callback_due_at",
         "complaint_code",

@@ -178,6 +178,9 @@ class Ticket(models.Model):
     after_the_fact = models.BooleanField(db_column="after_the_fact")
     description = models.CharField(db_column="description", max_length=None)
     request = models.CharField(db_column="request", max_length=None, null=True, blank=True)
+    escalation_note = models.CharField(
+        db_column="escalation_note", max_length=None, null=True, blank=True
+    )
     received_by = link("Staff", "received_by_id", null=True)
     received_at = models.DateTimeField(db_column="received_at")
     assignee = link("Staff", "assignee_id", null=True)
