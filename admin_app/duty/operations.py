@@ -308,6 +308,20 @@ def rota_days(shifts, start: date, days: int = 7) -> list[tuple[date, list[DutyS
     return sorted(by_day.items())
 
 
+def phone_gaps(shifts, begin: datetime, end: datetime) -> list[tuple[datetime, datetime]]:
+    """The spans from `begin` to `end` when no shift of the rota holds the duty phone: the
+    24-hour line is always someone's [000 值班 3.4], so the supervisor sees where it is not."""
+    gaps, covered_to = [], begin
+    for shift in sorted((s for s in shifts if s.holds_phone), key=lambda s: s.starts_at):
+        if shift.starts_at > covered_to:
+            gaps.append((covered_to, min(shift.starts_at, end)))
+        covered_to = max(covered_to, shift.ends_at)
+        if covered_to >= end:
+            break
+    gaps.append((covered_to, end))
+    return [(a, b) for a, b in gaps if a < b]
+
+
 # ---- public holidays ------------------------------------------------------------------------
 def add_holiday(actor, *, estate_id: int, name: str, starts_on: date, ends_on: date):
     """A public holiday of the estate; the supervisors are reminded while its rota is empty."""
@@ -519,16 +533,26 @@ def load_entries(shift: DutyShift) -> None:
     )
 
 
+def shift_window(shift: DutyShift) -> tuple[datetime, datetime]:
+    """From when to when the shift was on duty: its start to its end, or to its hand-over when
+    handed over early (what comes after is the next person's, and the log is closed)."""
+    end = shift.ends_at
+    if shift.handed_over_at is not None:
+        end = min(end, shift.handed_over_at)
+    return shift.starts_at, end
+
+
 def tickets_in_shift(shift: DutyShift) -> list[Ticket]:
-    """Every call, visit or report the desk logged for the estate while the shift ran (its
-    own columns: the log names each by number, category and state)."""
+    """Every call, visit or report the desk logged for the estate while the shift was on duty
+    (its own columns: the log names each by number, category and state)."""
+    begin, end = shift_window(shift)
     return (
         db.session.query(Ticket)
         .options(lazyload("*"))
         .filter(
             Ticket.estate_id == shift.estate_id,
-            Ticket.received_at >= shift.starts_at,
-            Ticket.received_at < shift.ends_at,
+            Ticket.received_at >= begin,
+            Ticket.received_at < end,
         )
         .order_by(Ticket.received_at, Ticket.id)
         .all()
@@ -634,6 +658,26 @@ def current_shift(staff) -> DutyShift | None:
     return found[0] if found else None
 
 
+def on_duty(running: list[DutyShift]) -> tuple[list[DutyShift], DutyShift | None]:
+    """Of the shifts whose times cover now: who is on duty, and who holds the duty phone. A
+    shift handed over is no longer on duty, even before its end; once its hand-over is
+    acknowledged, the next shift's person is, early, and the phone went with the hand-over."""
+    here: dict[int, DutyShift] = {}
+    phone_taken_over: set[int] = set()
+    for shift in running:
+        if shift.handed_over_at is None:
+            here.setdefault(shift.id, shift)
+        elif shift.acknowledged_at is not None:
+            following = next_shift(shift)
+            if following is not None:
+                here.setdefault(following.id, following)
+                if shift.holds_phone:
+                    phone_taken_over.add(following.id)
+    found = sorted(here.values(), key=lambda s: (s.starts_at, s.id))
+    holder = next((s for s in found if s.holds_phone or s.id in phone_taken_over), None)
+    return found, holder
+
+
 def on_duty_now(user) -> list[tuple[Estate, list[DutyShift], DutyShift | None]]:
     """For each of the user's estates: who is on duty now, and who holds the duty phone."""
     now = clock.now()
@@ -649,12 +693,9 @@ def on_duty_now(user) -> list[tuple[Estate, list[DutyShift], DutyShift | None]]:
         .order_by(DutyShift.starts_at, DutyShift.id)
         .all()
     )
-    found = []
-    for estate in estates:
-        here = [s for s in shifts if s.estate_id == estate.id]
-        holder = next((s for s in here if s.holds_phone), None)
-        found.append((estate, here, holder))
-    return found
+    return [
+        (estate, *on_duty([s for s in shifts if s.estate_id == estate.id])) for estate in estates
+    ]
 
 
 def visible_shift(actor, shift_id: int) -> DutyShift | None:

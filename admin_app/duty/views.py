@@ -14,14 +14,17 @@ holidays with whether their duty is fixed yet, and the swap requests to decide â
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
+from types import SimpleNamespace
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from admin_app import clock
 from admin_app.auth.permissions import VIEW, allowed, may
 from admin_app.auth.scope import scoped
+from admin_app.auth.views import HOMES
 from admin_app.duty import operations as duty
 from admin_app.duty.forms import (
     EntryForm,
@@ -31,6 +34,7 @@ from admin_app.duty.forms import (
     ShiftForm,
     SwapForm,
 )
+from admin_app.duty.gate_events import gate_events
 from admin_app.extensions import db
 from admin_app.models import DutyHoliday, Estate
 from admin_app.services.errors import ServiceError
@@ -51,8 +55,22 @@ def staff_only():
     return None
 
 
+# The way back from the duty pages, to where each person's work starts (auth.views.HOMES).
+WAY_HOME_LABELS = {"gate.index": _l("Gate check"), "tech.my_orders": _l("My work orders")}
+
+
+def way_home() -> dict:
+    endpoint = HOMES.get(current_user.role.value, "admin.index")
+    return {
+        "way_home": SimpleNamespace(
+            url=url_for(endpoint), label=WAY_HOME_LABELS.get(endpoint, _l("Home"))
+        )
+    }
+
+
 for _bp in BLUEPRINTS:
     _bp.before_request(staff_only)
+    _bp.context_processor(way_home)
 
 
 def _done(call, success: str, target: str):
@@ -114,6 +132,8 @@ def _log_context(shift, entry_form=None) -> dict:
         "entry_form": entry_form or EntryForm(formdata=None),
         "handover_form": HandOverForm(formdata=None),
         "tickets": duty.tickets_in_shift(shift),
+        "gate_sections": gate_events(shift),
+        "gate_link": _gate_link,
         "ticket_links": allowed(current_user, "ticket", VIEW),
         "waiting": duty.handed_to(current_user.id, shift),
         "following": following,
@@ -124,6 +144,16 @@ def _log_context(shift, entry_form=None) -> dict:
             and shift.acknowledged_at is None
         ),
     }
+
+
+def _gate_link(line) -> str | None:
+    """Where the reader may open what the gate recorded: a check on the gate's own page for
+    those who check passes, otherwise the record's page in the panel if their role reads it."""
+    if line.kind == "gate_check" and may(current_user, "gate.check"):
+        return url_for("gate.index", check=line.record_id)
+    if allowed(current_user, line.kind, VIEW):
+        return url_for(f"{line.kind}.details_view", id=line.record_id)
+    return None
 
 
 def _back_to(shift) -> str:
@@ -253,7 +283,10 @@ def rota():
     shift_form.staff.choices = [
         (p.id, f"{p.name} ({p.role.label})") for p in duty.duty_staff(estate.id)
     ]
-    evening = datetime.combine(start, datetime.min.time()) + timedelta(hours=18)
+    week_begins = datetime.combine(start, datetime.min.time())
+    week_ends = week_begins + timedelta(days=7)
+    now = clock.now()
+    evening = week_begins + timedelta(hours=18)
     shift_form.starts_at.data = evening
     shift_form.ends_at.data = evening + timedelta(hours=14)
     return render_template(
@@ -265,7 +298,12 @@ def rota():
         rota_days=duty.rota_days(shifts, start),
         previous=_rota_url(estate.id, start - timedelta(days=7)),
         following=_rota_url(estate.id, start + timedelta(days=7)),
-        now=clock.now(),
+        now=now,
+        on_duty_ids={s.id for s in duty.on_duty(_running(shifts, now))[0]},
+        # Only what is still to come: a gap in the past is nothing to fix.
+        phone_gaps=duty.phone_gaps(
+            shifts, max(week_begins, now.replace(second=0, microsecond=0)), week_ends
+        ),
         plans=plans,
         decides=may(current_user, "duty_swap.approve"),
         shift_form=shift_form,
@@ -274,6 +312,10 @@ def rota():
         holidays=duty.holidays(current_user, estate.id),
         swaps=duty.pending_swaps(current_user, estate.id),
     )
+
+
+def _running(shifts, now: datetime) -> list:
+    return [s for s in shifts if s.starts_at <= now < s.ends_at]
 
 
 @bp.route("/rota/shift", methods=["POST"])

@@ -129,6 +129,8 @@ class ReleasePass(PassMixin, db.Model):
     __tablename__ = "release_pass"
     __table_args__ = (
         Index("ix_release_pass_estate_status", "estate_id", "status", "moving_date"),
+        # Large items let out during a shift (the duty log's gate records).
+        Index("ix_release_pass_estate_released", "estate_id", "released_at"),
         *_pass_list_indexes("release_pass"),
         *estate_list_indexes(
             "release_pass", ("created_at",), ("number", "status", "valid_from", "valid_until")

@@ -68,6 +68,8 @@ class Parcel(EstateScoped, TimestampMixin, db.Model):
     __audit_exclude__ = frozenset({"signature_file_id"})
     __table_args__ = (
         Index("ix_parcel_estate_status", "estate_id", "status", "received_at"),
+        # Parcels handed over during a shift (the duty log's gate records).
+        Index("ix_parcel_estate_handed_over", "estate_id", "handed_over_at"),
         list_index("ix_parcel_received_id", "received_at", "id"),
     )
 

@@ -27,7 +27,7 @@ from flask_login import current_user
 from flask_wtf import FlaskForm
 
 from admin_app import clock, validation
-from admin_app.auth.permissions import may
+from admin_app.auth.permissions import VIEW, allowed, may
 from admin_app.auth.scope import scoped
 from admin_app.extensions import db
 from admin_app.models import Estate, Parcel, Unit, Visitor, VisitPoint
@@ -168,7 +168,15 @@ def receive_parcel():
     form = forms.ParcelForm()
     if request.method == "GET":
         form.confirmed_at.data = clock.now().replace(second=0, microsecond=0)
-    if form.validate_on_submit():
+    unit = None
+    # "Show who lives there" and picking one of them send the form back to be shown again,
+    # everything typed kept: the guard finds whom to call without JavaScript, nothing signed.
+    looking = request.method == "POST" and (
+        "show_residents" in request.form or "pick" in request.form
+    )
+    if looking:
+        unit = find_unit(form.unit, here) if form.unit.data else None
+    elif form.validate_on_submit():
         unit = find_unit(form.unit, here)
         if unit is not None:
             try:
@@ -189,7 +197,23 @@ def receive_parcel():
                 db.session.commit()
                 flash(gettext("%(number)s signed for.", number=parcel.number), "success")
                 return redirect(url_for(here_endpoint("index")))
-    return render("visitors/parcel.html", form=form, here=here)
+    elif form.unit.data and not form.unit.errors:
+        unit = find_unit(form.unit, here)
+    residents = ops.residents_to_call(unit) if unit is not None else []
+    picked = request.form.get("pick", type=int) if looking else None
+    chosen = next((r for r in residents if r.id == picked), None)
+    if chosen is not None:
+        form.recipient_name.data = chosen.name
+    return render(
+        "visitors/parcel.html",
+        form=form,
+        here=here,
+        unit=unit,
+        residents=residents,
+        # Who may read residents sees the number; the gate sees it masked, as every phone
+        # it is shown, and calls it with the link.
+        whole_phones=allowed(current_user, "resident", VIEW),
+    )
 
 
 @bp.route("/parcel/<int:parcel_id>/hand-over", methods=["GET", "POST"])

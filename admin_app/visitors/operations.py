@@ -14,10 +14,12 @@ from admin_app import clock, validation
 from admin_app.auth.permissions import may
 from admin_app.auth.scope import estate_allowed
 from admin_app.extensions import db
-from admin_app.models import Parcel, ParcelStatus, Unit, Visitor, VisitPoint
+from admin_app.models import Parcel, ParcelStatus, Resident, ResidentRole, Unit, Visitor, VisitPoint
 from admin_app.services import history, storage
 from admin_app.services.errors import ServiceError
 
+# A household, not a register: more than this in one unit is a data error, not people to call.
+RESIDENTS_SHOWN = 12
 NAME_MAX, PHONE_MAX, PLATE_MAX, DESCRIPTION_MAX, CARRIER_MAX = 50, 20, 16, 200, 50
 # A confirmation typed with a wrong clock is refused past this much in the future.
 CLOCK_SLACK = timedelta(minutes=5)
@@ -123,6 +125,20 @@ def still_inside(estate_id: int):
 # ---- parcels ------------------------------------------------------------------------------
 def collect_due(received_at: datetime) -> datetime:
     return received_at + timedelta(days=current_app.config["PARCEL_COLLECT_DAYS"])
+
+
+def residents_to_call(unit: Unit) -> list[Resident]:
+    """Whom to phone before signing for a parcel: the unit's residents still living there, the
+    owner first (the one who answers for the flat), then tenants, then family."""
+    order = {ResidentRole.owner: 0, ResidentRole.tenant: 1, ResidentRole.family: 2}
+    found = (
+        db.session.query(Resident)
+        .filter(Resident.unit_id == unit.id, Resident.living_on(clock.today()))
+        .order_by(Resident.id)
+        .limit(RESIDENTS_SHOWN)
+        .all()
+    )
+    return sorted(found, key=lambda r: order.get(r.role, 3))
 
 
 def receive_parcel(
