@@ -4,8 +4,6 @@ is not offered to escalate it to the supervisors — himself; the verb refuses t
 
 from __future__ import annotations
 
-import html
-import re
 from datetime import datetime
 
 import pytest
@@ -15,6 +13,7 @@ from admin_app.extensions import db
 from admin_app.models import ComplaintRound, Role, Staff, Ticket, TicketCategory, TicketStatus
 from admin_app.services.errors import ServiceError
 from admin_app.tickets import operations as tickets
+from tests.step_pages_support import messages, summary, text_of
 
 ZH = "zh-CN"
 
@@ -41,22 +40,6 @@ def office(factories):
         received_at=w.received,
     )
     return w
-
-
-def text_of(page: str) -> str:
-    return html.unescape(re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", page)))
-
-
-def summary(page: str) -> str:
-    found = re.search(r'id="record-summary".*?</table>', page, re.S)
-    return text_of(found.group(0)) if found else ""
-
-
-def messages(page: str) -> list[str]:
-    found = re.findall(
-        r'class="alert alert-\w+ alert-dismissable">.*?</button>(.*?)</div>', page, re.S
-    )
-    return [text_of(m).strip() for m in found]
 
 
 @pytest.mark.parametrize(

@@ -5,7 +5,6 @@ its message names the technician and how he was told."""
 
 from __future__ import annotations
 
-import html
 import re
 from datetime import timedelta
 from urllib.parse import parse_qsl, urlencode, urlsplit
@@ -15,6 +14,7 @@ import pytest
 from admin_app import clock
 from admin_app.extensions import db
 from admin_app.models import Role, Staff, Trade, WorkOrderStatus
+from tests.step_pages_support import messages, summary, text_of
 
 S = WorkOrderStatus
 ZH = "zh-CN"
@@ -36,23 +36,6 @@ def world(factories):
     w.tech = factories.staff(Role.technician, estates=[w.a], trades=[Trade.plumbing], name="张师傅")
     w.desk = factories.staff(Role.receptionist, estates=[w.a])
     return w
-
-
-def text_of(page: str) -> str:
-    return html.unescape(re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", page)))
-
-
-def summary(page: str) -> str:
-    found = re.search(r'id="record-summary".*?</table>', page, re.S)
-    return text_of(found.group(0)) if found else ""
-
-
-def messages(page: str) -> list[str]:
-    """The flashed messages, as read."""
-    found = re.findall(
-        r'class="alert alert-\w+ alert-dismissable">.*?</button>(.*?)</div>', page, re.S
-    )
-    return [text_of(m).strip() for m in found]
 
 
 def closed_order(factories, world, **fields):
