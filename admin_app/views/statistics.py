@@ -38,6 +38,14 @@ def percent(value) -> str:
     return "—" if value is None else f"{100 * value:.1f}%"
 
 
+def _estates_part(chosen) -> str:
+    """Which estates a file counts, in its name: files of two estates or months saved side by
+    side must not overwrite each other ("complaint_categories-HY-2026-11.csv")."""
+    if len(chosen) == 1:
+        return chosen[0].code
+    return f"{len(chosen)}estates"
+
+
 class StatisticsView(SecurePage):
     resource = "statistics"
 
@@ -112,7 +120,7 @@ class StatisticsView(SecurePage):
         data = exporting.xlsx_bytes(
             stats.reception_sheets.sheets(report, {e.id: e.name for e in mine})
         )
-        filename = secure_filename(f"reception-{period.label}.xlsx")
+        filename = secure_filename(f"reception-{_estates_part(chosen)}-{period.label}.xlsx")
         return Response(
             data,
             headers={"Content-Disposition": f"attachment; filename={filename}"},
@@ -129,7 +137,7 @@ class StatisticsView(SecurePage):
         header, rows = self.TABLES[table](
             self, [e.id for e in chosen], period, {e.id: e.name for e in mine}
         )
-        filename = secure_filename(f"{table}-{period.label}.{fmt}")
+        filename = secure_filename(f"{table}-{_estates_part(chosen)}-{period.label}.{fmt}")
         headers = {"Content-Disposition": f"attachment; filename={filename}"}
         if fmt == "csv":
             return Response(
@@ -146,7 +154,8 @@ class StatisticsView(SecurePage):
     def _complaint_categories(self, ids, period, names):
         summary = stats.complaint_summary(ids, period)
         header = [gettext("Complaint category"), gettext("Complaints")]
-        return header, [[str(c.label) if c else "—", n] for c, n in summary["by_category"]]
+        rows = [[str(c.label) if c else "—", n] for c, n in summary["by_category"]]
+        return header, [*rows, [gettext("Total"), sum(n for _, n in rows)]]
 
     def _deadlines(self, ids, period, names):
         header = [

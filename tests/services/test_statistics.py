@@ -355,3 +355,19 @@ def test_a_failing_pass_fails_the_page_rather_than_leaving_a_figure_out(in_app):
 
     with in_app(), pytest.raises(ValueError, match="the grouping failed"):
         all_at_once({"fine": lambda: 1, "broken": broken})
+
+
+def test_an_export_names_its_estates_and_period_and_totals_the_categories(data, login, factories):
+    """Files of two estates saved side by side don't overwrite each other, and the complaints
+    by category add up as on the page."""
+    director = factories.staff(Role.director, estates=[data.a, data.b])
+    c = login(director)
+    one = c.get(
+        f"/admin/statistics/export/complaint_categories.csv?period=2026-10&estate={data.a.id}"
+    )
+    assert f"complaint_categories-{data.a.code}-2026-10.csv" in one.headers["Content-Disposition"]
+    rows = list(csv.reader(io.StringIO(one.get_data(as_text=True).lstrip("\ufeff"))))
+    assert rows[-1][0] == "Total"
+    assert int(rows[-1][1]) == sum(int(r[1]) for r in rows[1:-1]) > 0
+    both = c.get("/admin/statistics/export/complaint_categories.xlsx?period=2026-10")
+    assert "complaint_categories-2estates-2026-10.xlsx" in both.headers["Content-Disposition"]
