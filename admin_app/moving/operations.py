@@ -28,6 +28,7 @@ from admin_app.models import (
     Attachment,
     Channel,
     DocumentKind,
+    HouseholdDocument,
     MoveIn,
     MoveInStage,
     MoveInStep,
@@ -261,6 +262,25 @@ def register(
                 actor=actor,
                 note=str(S.register.label),
             )
+
+
+def registration_taken(move_in: MoveIn) -> tuple[MoveInStep | None, bool]:
+    """Step 4 as the printed registration form shows it once done: who took it and when, and
+    whether an ID copy is on file (that one is, only: the copy opens in the archive, for those
+    who may see it)."""
+    taken = next((s for s in move_in.steps if s.step is S.register), None)
+    if taken is None or move_in.resident_id is None:
+        return taken, False
+    filed = (
+        db.session.query(HouseholdDocument.id)
+        .filter(
+            HouseholdDocument.unit_id == move_in.unit_id,
+            HouseholdDocument.resident_id == move_in.resident_id,
+            HouseholdDocument.kind == DocumentKind.id_copy,
+        )
+        .first()
+    )
+    return taken, filed is not None
 
 
 def handbook(move_in: MoveIn, actor, *, note: str = ""):

@@ -278,9 +278,12 @@ class MoveInView(AttachmentsMixin, SecurePage):
     def print_view(self):
         """The registration form (住户情况登记表) to fill in and sign, on A4."""
         move_in = self.get_one(request.args.get("id"))
+        taken, id_copy_filed = moving.registration_taken(move_in)
         return self.render(
             "moving/registration_print.html",
             move_in=move_in,
+            taken=taken,
+            id_copy_filed=id_copy_filed,
             resident=move_in.resident,
             paper="A4",
             printed_at=clock.now().strftime("%Y-%m-%d %H:%M"),

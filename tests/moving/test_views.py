@@ -169,6 +169,8 @@ def test_the_registration_form_prints_with_the_household(login, in_app, world):
         move_in_id = db.session.query(MoveIn.id).scalar()
     page = desk.get(f"/admin/move_in/print/?id={move_in_id}").get_data(as_text=True)
     assert "李业主" in page and "print-button" in page
+    # Before step 4: blank, to fill in by hand.
+    assert 'id="id-copy-box">☐' in page and 'id="received-by"></td>' in page
 
 
 def test_the_move_out_checklist_marks_the_household_gone(factories, login, in_app, world):
@@ -303,6 +305,12 @@ def test_the_id_copy_of_step_4_is_filed_as_an_id_copy_that_only_a_supervisor_ope
     url = f"/admin/unit/archive/file/?id={world.unit.id}&doc={filed.id}"
     assert desk.get(url).status_code == 403
     assert boss.get(url).status_code == 200
+    # Reprinted after step 4, the registration form says the ID copy is on file and who took
+    # it when (the desk may not open the copy, but sees that it is there).
+    printed = desk.get(f"/admin/move_in/print/?id={move_in_id}").get_data(as_text=True)
+    assert 'id="id-copy-box">☑' in printed
+    received = printed.split('id="received-by">')[1].split("</td>")[0]
+    assert received == world.boss.name
 
 
 @pytest.mark.parametrize(
