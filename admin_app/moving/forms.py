@@ -29,7 +29,8 @@ class StartForm(CleanForm):
         validators=[Length(max=60)],
         description=_l("e.g. building 3, entrance 1, room 601: 3-1-601"),
     )
-    name = StringField(_l("Owner's name"), validators=[Length(max=50)])
+    # Owner or tenant (role below): the one the household's papers are in the name of.
+    name = StringField(_l("Name of the resident moving in"), validators=[Length(max=50)])
     phone = StringField(_l("Phone"), validators=[Optional(), Length(max=20)])
     role = SelectField(
         _l("Moving in as"), choices=ResidentRole.choices(), default=ResidentRole.owner.value

@@ -344,3 +344,15 @@ def test_the_listed_owner_moving_in_hears_of_nobody_else(factories, login, world
     desk = login("desk")
     shown = messages(desk, start(desk, world))
     assert not any("still listed" in m for m in shown), shown
+
+
+def test_a_tenant_moving_in_is_printed_as_the_resident_not_the_owner(login, in_app, world):
+    desk = login("desk", lang="zh-CN")
+    desk.post(
+        f"/admin/move_in/start/?estate={world.a.id}",
+        {"unit": "3-1-601", "name": "钱租客", "phone": "139 0000 2222", "role": "tenant"},
+    )
+    with in_app():
+        move_in_id = db.session.query(MoveIn.id).scalar()
+    page = desk.get(f"/admin/move_in/print/?id={move_in_id}").get_data(as_text=True)
+    assert "<th>住户</th><td>钱租客</td>" in page and "<th>业主</th>" not in page
