@@ -213,10 +213,12 @@ class TicketView(PrintFormsMixin, AttachmentsMixin, ActionsMixin, SecureModelVie
             front_desk.SHAPES[shape] if shape else [f.name for f in form if f.name != "csrf_token"]
         )
         caller = self._caller(form)
+        fields = [form[n] for n in names if n in form]
         return self.render(
             "admin/wuye/ticket_new.html",
             form=form,
-            fields=[form[n] for n in names if n in form],
+            fields=fields,
+            focus=self._first_to_type(fields),
             category=shape,
             categories=TicketCategory,
             return_url=return_url,
@@ -260,6 +262,21 @@ class TicketView(PrintFormsMixin, AttachmentsMixin, ActionsMixin, SecureModelVie
             form.estate.data = resident.estate
         form.reporter_name.data = resident.name
         form.reporter_phone.data = resident.phone
+
+    @staticmethod
+    def _first_to_type(fields) -> str | None:
+        """Where the cursor waits: the first text box still empty — the caller's name when he
+        is not on file, what happened when he is (name and phone filled from the resident).
+        A form sent back with an error leaves it to the error."""
+        if request.method != "GET":
+            return None
+        empty = {
+            f.name for f in fields if f.type in ("StringField", "TextAreaField") and not f.data
+        }
+        # Where in the flat is asked before what happened, but what happened is said first.
+        return next((n for n in ("reporter_name", "description") if n in empty), None) or next(
+            (f.name for f in fields if f.name in empty), None
+        )
 
     def _caller(self, form) -> tuple:
         unit, resident = form.unit.data if "unit" in form else None, form.resident.data

@@ -241,3 +241,18 @@ def test_a_surname_lists_its_callers_in_name_order(desk, factories):
     page = desk.zh.get("/admin/ticket/call/?q=张").get_data(as_text=True)
     callers = re.findall(r'<tr class="caller" data-resident="\d+">\s*<td>(\w+)', page)
     assert callers == sorted(["张伟", "张三", "张丽"])
+
+
+def test_the_cursor_waits_where_the_desk_types_next(desk):
+    """A caller on file: name and phone are filled, so what happened is typed first. A caller
+    not on file: his name."""
+
+    def focused(url: str) -> list[str]:
+        page = desk.zh.get(url).get_data(as_text=True)
+        return re.findall(
+            r'<(?:input|textarea)[^>]*\bautofocus\b[^>]*\bname="(\w+)"', page
+        ) + re.findall(r'<(?:input|textarea)[^>]*\bname="(\w+)"[^>]*\bautofocus\b', page)
+
+    known = f"/admin/ticket/new/?category=repair&resident={desk.resident_a.id}"
+    assert focused(known) == ["description"]
+    assert focused("/admin/ticket/new/?category=repair") == ["reporter_name"]
