@@ -16,7 +16,7 @@ from admin_app.portal import operations as portal
 from admin_app.portal.blueprint import bp
 from admin_app.portal.forms import QuoteForm, ReportForm
 from admin_app.portal.session import current_resident, household_filter, resident_required
-from admin_app.portal.words import order_words, ticket_words
+from admin_app.portal.words import category_words, order_words, ticket_words
 from admin_app.services import storage
 from admin_app.services.errors import NotFound, ServiceError
 
@@ -98,6 +98,7 @@ def requests():
         tickets=tickets,
         orders=orders,
         ticket_words=ticket_words,
+        category_words=category_words,
         order_words=order_words,
     )
 
@@ -112,6 +113,7 @@ def request_detail(ticket_id: int):
         ticket=ticket,
         orders=orders,
         ticket_words=ticket_words,
+        category_words=category_words,
         order_words=order_words,
         quote_form=QuoteForm(),
     )

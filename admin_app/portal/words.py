@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 
-from admin_app.models import TicketStatus, WorkOrderStatus
+from admin_app.models import TicketCategory, TicketStatus, WorkOrderStatus
 
 S = WorkOrderStatus
 T = TicketStatus
@@ -35,6 +35,17 @@ TICKET_WORDS = {
 
 def order_words(order) -> str:
     return str(ORDER_WORDS.get(order.status, order.status.label))
+
+
+# What the resident asked for, not the office's filing ("报修/有偿服务" is the desk's category).
+CATEGORY_WORDS = {
+    TicketCategory.help: _l("Request for help"),
+    TicketCategory.repair: _l("Repair"),
+}
+
+
+def category_words(ticket) -> str:
+    return str(CATEGORY_WORDS.get(ticket.category, ticket.category.label))
 
 
 def ticket_words(ticket) -> str:

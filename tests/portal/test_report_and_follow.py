@@ -236,3 +236,28 @@ def test_the_quote_online_shows_the_damage_found_at_the_door(world, resident_cli
     damage = text.split(f'id="portal-damage-{order_id}"')[1].split("</div>")[0]
     assert "到场时发现的损坏" in damage and "阀门外壳原有裂纹 &lt;b&gt;" in damage
     assert text.index(f"portal-damage-{order_id}") < text.index(f"portal-accept-{order_id}")
+
+
+def test_the_resident_reads_his_requests_in_his_own_words(world, resident_client, in_app):
+    """Not the office's filing: "报修", not "报修/有偿服务"; a 维修单, not a 派工单."""
+    order_id = quoted(world, in_app, allowed=True)
+    client = resident_client(world.resident_a, lang="zh-CN")
+    page = client.get(f"/r/orders/{order_id}").get_data(as_text=True)
+    with in_app():
+        number = db.session.get(WorkOrder, order_id).number
+    assert f"维修单 {number}" in page and "派工单" not in page
+    with in_app():
+        from admin_app.models import Ticket, TicketCategory
+
+        ticket = Ticket(
+            estate_id=world.a.id,
+            unit_id=world.unit_a.id,
+            resident_id=world.resident_a.id,
+            category=TicketCategory.repair,
+            description="厨房漏水",
+            received_at=clock.now(),
+        )
+        db.session.add(ticket)
+        db.session.commit()
+    listed = client.get("/r/requests").get_data(as_text=True)
+    assert "· 报修" in listed and "报修/有偿服务" not in listed
