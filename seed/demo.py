@@ -290,7 +290,8 @@ def _tickets(rng, estate, units, residents, people) -> int:
                 description=texts[i % len(texts)],
                 received_by=reception,
                 received_at=received,
-                location=str(resident.unit),
+                # Numbered in the month it was received, as it would have been then.
+                number=numbering.number_for(db.session(), estate.id, "ticket", at=received),
             )
             if category is TicketCategory.inquiry and status in (
                 TicketStatus.open,
@@ -436,13 +437,15 @@ def _complaint(ticket, i, people, received) -> None:
         )
 
 
+# What went wrong, where in the flat (or the building), the trade and the kind of work: each
+# order reads as one job ("客厅灯具更换" an electrician's, in the living room).
 WORK_TEXTS = (
-    "厨房下水道堵塞",
-    "卫生间地漏返味",
-    "客厅灯具更换",
-    "入户门锁芯更换",
-    "阳台推拉门变形",
-    "热水器不出热水",
+    ("厨房下水道堵塞", "厨房水槽下", Trade.plumbing, WorkOrderKind.home_repair_paid),
+    ("卫生间地漏返味", "主卫", Trade.plumbing, WorkOrderKind.home_repair_free),
+    ("客厅灯具更换", "客厅", Trade.electrical, WorkOrderKind.home_repair_paid),
+    ("楼道声控灯不亮", "本单元3楼楼道", Trade.electrical, WorkOrderKind.public_repair),
+    ("热水器不出热水", "次卫", Trade.plumbing, WorkOrderKind.home_repair_paid),
+    ("厨房插座跳闸", "厨房", Trade.electrical, WorkOrderKind.home_repair_paid),
 )
 
 
@@ -459,18 +462,19 @@ def _work_orders(rng, estate, units, residents, people) -> int:
         ):
             resident = rng.choice(residents)
             opened = now - timedelta(hours=2 + i * 5)
+            text, spot, trade, kind = WORK_TEXTS[i % len(WORK_TEXTS)]
             order = WorkOrder(
                 estate=estate,
-                kind=list(WorkOrderKind)[i % len(WorkOrderKind)],
-                trade=sorted(tech.trades)[i % len(tech.trades)] if tech.trades else Trade.plumbing,
+                kind=kind,
+                trade=trade if trade in tech.trades or not tech.trades else sorted(tech.trades)[0],
                 is_emergency=emergency,
                 status=status,
                 unit=resident.unit,
                 resident=resident,
                 contact_name=resident.name,
                 contact_phone=resident.phone,
-                location=str(resident.unit),
-                description=WORK_TEXTS[i % len(WORK_TEXTS)],
+                location=spot,
+                description=text,
             )
             order.created_at = opened
             _work_progress(order, status, tech, reception, opened)

@@ -69,8 +69,10 @@ def format_number(code: str, kind: str, period: str, value: int) -> str:
     return f"{code}-{PREFIXES[kind]}{period}-{value:04d}"
 
 
-def number_for(session: Session, estate_id: int, kind: str) -> str:
-    period = clock.now().strftime("%y%m")
+def number_for(session: Session, estate_id: int, kind: str, at=None) -> str:
+    """The next number of the month it is registered in (`at`: a record registered back
+    then, as the demo's history is; now by default)."""
+    period = (at or clock.now()).strftime("%y%m")
     value = next_value(session, estate_id, kind, period)
     return format_number(_estate_code(session, estate_id), kind, period, value)
 
