@@ -77,14 +77,23 @@ def _at(day: dt.date, hour: int) -> dt.datetime:
     return dt.datetime.combine(day, dt.time(hour))
 
 
-def _slots(today_hour: int, tomorrow_hours: tuple[int, int]):
-    """This afternoon (while it is still ahead), tomorrow morning, tomorrow afternoon."""
+def _slots(today_hour: int, next_hours: tuple[int, int], working=None):
+    """This afternoon (while it is still ahead), then the next day's morning and afternoon.
+    With a `working` calendar: this afternoon only on a working day, and the next working
+    day, named with its date when it is not tomorrow (Monday's, seen on a Friday)."""
     now = clock.now()
-    tomorrow = now.date() + dt.timedelta(days=1)
-    if now < _at(now.date(), today_hour):
-        yield _l("This afternoon"), _at(now.date(), today_hour)
-    yield _l("Tomorrow morning"), _at(tomorrow, tomorrow_hours[0])
-    yield _l("Tomorrow afternoon"), _at(tomorrow, tomorrow_hours[1])
+    today = now.date()
+    if (working is None or working.is_working_day(today)) and now < _at(today, today_hour):
+        yield _l("This afternoon"), _at(today, today_hour)
+    tomorrow = today + dt.timedelta(days=1)
+    day = tomorrow if working is None else working.next_working_day(today)
+    if day == tomorrow:
+        yield _l("Tomorrow morning"), _at(day, next_hours[0])
+        yield _l("Tomorrow afternoon"), _at(day, next_hours[1])
+        return
+    named = format_date(day, "EEE M-d")
+    yield gettext("%(day)s morning", day=named), _at(day, next_hours[0])
+    yield gettext("%(day)s afternoon", day=named), _at(day, next_hours[1])
 
 
 def due_by_choices():
@@ -98,25 +107,13 @@ def appointment_choices():
 
 
 def office_visit_choices():
-    """A visit in office hours (a home visit): this afternoon while it is ahead on a working
-    day, then the next working day's morning and afternoon. Seen on a Friday that is Monday's
-    (named with its date), not a Saturday the booking would refuse. The national calendar: an
-    estate's own days off are few, and the verb still checks them."""
+    """A visit in office hours (a home visit): the half days of working days, not a Saturday
+    the booking would refuse. The national calendar: an estate's own days off are few, and
+    the verb still checks them."""
     # Not above: the calendar's module reads the database's models, which use these fields.
-    from admin_app.services.calendar import STATUTORY as working
+    from admin_app.services.calendar import STATUTORY
 
-    now = clock.now()
-    today = now.date()
-    if working.is_working_day(today) and now < _at(today, 14):
-        yield _l("This afternoon"), _at(today, 14)
-    day = working.next_working_day(today)
-    if day == today + dt.timedelta(days=1):
-        yield _l("Tomorrow morning"), _at(day, 9)
-        yield _l("Tomorrow afternoon"), _at(day, 14)
-        return
-    named = format_date(day, "EEE M-d")
-    yield gettext("%(day)s morning", day=named), _at(day, 9)
-    yield gettext("%(day)s afternoon", day=named), _at(day, 14)
+    return _slots(14, (9, 14), STATUTORY)
 
 
 def now_choice():
