@@ -61,7 +61,10 @@ class BatchRun(db.Model):
     failed: Mapped[int] = mapped_column(Integer, default=0)
     # The first refusals, {record label: reason}, kept short.
     problems: Mapped[dict] = mapped_column(JSON, default=dict)
+    # The hand-offs told once the batch ends, one per person (services/handoffs.py, gathered):
+    # tallied by each chunk and committed with it, so a batch taken up again counts them all.
+    to_tell: Mapped[dict | None] = mapped_column(JSON, default=dict)
     estates = relationship("Estate", secondary=batch_run_estate, lazy="selectin")
 
     def __str__(self) -> str:
-        return f"#{self.id} {self.resource}.{self.action}"
+        return f"#{self.id}"  # named with its kind (panel/labels.py RECORD_TYPES: 批量操作 #12)

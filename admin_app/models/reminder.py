@@ -60,6 +60,9 @@ class Reminder(db.Model):
     last_error: Mapped[str | None] = mapped_column(Text)
     dedupe_key: Mapped[str] = mapped_column(String(160), unique=True)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=clock.now)
+    # A batch's hand-offs to one person, told once (services/handoffs.py, announce_gathered):
+    # how many records it announces. Empty for a reminder about one record.
+    items: Mapped[int | None] = mapped_column(Integer)
 
     deliveries = relationship(
         "ReminderDelivery", back_populates="reminder", order_by="ReminderDelivery.id"

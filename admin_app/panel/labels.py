@@ -295,6 +295,7 @@ RECORD_TYPES = {
     "api_token": _l("API token"),
     "estate_notices": _l("Texts to households about their repairs"),
     "household_setting": _l("Text message settings"),
+    "action_batch": _l("Batch run"),
 }
 
 # How history names each action; services add theirs as they name new actions.

@@ -15,6 +15,10 @@ in the record's own transaction; e-mail and SMS (where configured) sent by the n
   a pass or renovation application registered → whoever decides it in the estate
   a pass or renovation application decided   → the staff member who registered it
 
+A supervisor's batch tells each person once of what it handed him (a kind with `many`): "40
+work orders are dispatched to you", linking to his list, as the batch ends (`gathered`,
+`announce_gathered`); one record handed him is told as itself, an emergency at once.
+
 Each hand-off is one Reminder (kinds in reminders/handoff_kinds.py) whose dedupe key names the
 event it announces, never a random token: the notification run twice, a double submit, a batch
 chunk run again or a delivery job retried finds the key taken and writes nothing more, and the
@@ -51,6 +55,7 @@ from admin_app.services.reminders.handoff_kinds import (
     FIELD_REPORT,
     FOLLOWUP,
     HANDED_BACK,
+    HANDOFF_KINDS,
     HOME_VISIT_BOOKED,
     NEW_COMPLAINT,
     ONLINE_REPAIR,
@@ -64,9 +69,14 @@ from admin_app.services.reminders.handoff_kinds import (
 from admin_app.services.reminders.store import insert_ignoring_duplicates
 
 REMINDER = Reminder.__table__
+BATCH = "action_batch"  # a batch's hand-offs told at once name the batch (BatchRun)
+GATHER = "gather"  # marks a deferred row told once per batch (taken off before it is written)
 WORKING = frozenset({TicketStatus.open, TicketStatus.in_progress, TicketStatus.escalated})
 _deferred: contextvars.ContextVar[list | None] = contextvars.ContextVar(
     "handoffs_deferred", default=None
+)
+_gathering: contextvars.ContextVar[dict | None] = contextvars.ContextVar(
+    "handoffs_gathering", default=None
 )
 
 
@@ -78,17 +88,39 @@ def tell(
     role: Role | None = None,
     person_id: int | None = None,
     deadline_at: datetime | None = None,
+    alone: bool = False,
 ) -> bool:
     """Announce one event about a saved record to a person or to a role in its estate. True
     when this call delivered it; False when it was told before (or nobody is there to tell).
-    Inside `deferred()`, True: it is announced with the others as the block ends."""
+    Inside `deferred()`, True: it is announced with the others as the block ends — or, inside
+    `gathered()` and for a kind told once per batch, as the batch ends (`alone`: not that one,
+    e.g. an emergency, whose technician must hear of it by itself and at once)."""
+    row = _row(
+        record.estate_id,
+        kind,
+        record.__tablename__,
+        record.id,
+        f"{PREFIX}:{record.__tablename__}:{record.id}:{event_name}",
+        person_id=person_id,
+        role=role,
+        deadline_at=deadline_at,
+    )
+    told = _deferred.get()
+    if told is not None:
+        if kind.many is not None and person_id is not None and not alone:
+            row[GATHER] = True
+        told.append(row)
+        return True
+    return bool(_announce([row]))
+
+
+def _row(estate_id, kind, entity_type, entity_id, key, *, person_id, role, deadline_at, items=None):
     now = clock.now()
-    key = f"{PREFIX}:{record.__tablename__}:{record.id}:{event_name}"
-    row = {
-        "estate_id": record.estate_id,
+    return {
+        "estate_id": estate_id,
         "rule": kind.name,
-        "entity_type": record.__tablename__,
-        "entity_id": record.id,
+        "entity_type": entity_type,
+        "entity_id": entity_id,
         "level": 0,
         "recipient_id": person_id,
         "recipient_role": role.value if role is not None and person_id is None else None,
@@ -99,12 +131,8 @@ def tell(
         **delivery.claimed_values(now),
         "created_at": now,
         "dedupe_key": key,
+        "items": items,
     }
-    told = _deferred.get()
-    if told is not None:
-        told.append(row)
-        return True
-    return bool(_announce([row]))
 
 
 @contextlib.contextmanager
@@ -119,7 +147,73 @@ def deferred():
         yield told
     finally:
         _deferred.reset(token)
-    _announce(told)
+    _announce(_gather(told))
+
+
+@contextlib.contextmanager
+def gathered(tally: dict):
+    """Inside a batch's chunk: what a kind tells once per batch (HandoffKind.many) is added to
+    `tally` (the batch's `to_tell`, committed with the chunk) instead of announced; as the batch
+    ends, `announce_gathered` tells each person once — forty orders, one message, not forty."""
+    token = _gathering.set(tally)
+    try:
+        yield tally
+    finally:
+        _gathering.reset(token)
+
+
+def _gather(rows: list[dict]) -> list[dict]:
+    """The rows to announce now; the others counted in the batch's tally."""
+    tally = _gathering.get()
+    now = []
+    for row in rows:
+        if row.pop(GATHER, False) and tally is not None:
+            _count(tally, row)
+        else:
+            now.append(row)
+    return now
+
+
+def _count(tally: dict, row: dict) -> None:
+    key = f"{row['rule']}:{row['recipient_id']}:{row['estate_id']}"
+    deadline = row["deadline_at"].isoformat()
+    entry = tally.get(key)
+    if entry is None:
+        first = {k: row[k] for k in ("entity_type", "entity_id", "dedupe_key")}
+        tally[key] = {"count": 1, "deadline": deadline, "first": first}
+    else:
+        entry["count"] += 1
+        entry["deadline"] = min(entry["deadline"], deadline)
+
+
+def announce_gathered(batch) -> None:
+    """As a batch ends (done, or failed after some chunks): each person hears once of what it
+    handed him in each estate — of the record itself when it was one, else of how many, with
+    the earliest deadline, linking to his list. Told again (the batch's end run twice), the
+    keys are taken and nobody hears twice."""
+    rows = []
+    for key, entry in (batch.to_tell or {}).items():
+        rule, person_id, estate_id = key.rsplit(":", 2)
+        kind = HANDOFF_KINDS[rule]
+        deadline = datetime.fromisoformat(entry["deadline"])
+        if entry["count"] == 1:
+            first = entry["first"]
+            record = (first["entity_type"], first["entity_id"], first["dedupe_key"])
+        else:
+            event = f"{PREFIX}:{BATCH}:{batch.id}:{rule}:{person_id}:{estate_id}"
+            record = (BATCH, batch.id, event)
+        rows.append(
+            _row(
+                int(estate_id),
+                kind,
+                *record,
+                person_id=int(person_id),
+                role=None,
+                deadline_at=deadline,
+                items=entry["count"] if entry["count"] > 1 else None,
+            )
+        )
+    _announce(rows)
 
 
 def _announce(rows: list[dict]) -> set[int]:
@@ -173,6 +267,7 @@ def dispatched(order: WorkOrder, was: tuple) -> None:
         f"dispatched:{order.technician_id}:{order.dispatched_at:%Y%m%d%H%M%S}:{appointment}",
         person_id=order.technician_id,
         deadline_at=order.arrive_by or order.appointment_at,
+        alone=order.is_emergency,  # told at once and by itself, even in a batch
     )
 
 

@@ -53,8 +53,10 @@ def entries(rows) -> list[dict]:
             title, link = row.title, row.link
         else:
             record = labels[reminder.entity_type][reminder.entity_id]
-            title = messages.title(reminder.rule, reminder.level, reminder.deadline_at, record)
-            link = messages.record_path(reminder.entity_type, reminder.entity_id)
+            title = messages.title(
+                reminder.rule, reminder.level, reminder.deadline_at, record, reminder.items
+            )
+            link = messages.link(reminder)
         items.append({"notification": row, "title": title, "link": link})
     return items
 

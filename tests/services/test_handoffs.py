@@ -13,6 +13,7 @@ from werkzeug.datastructures import MultiDict
 from admin_app.extensions import db
 from admin_app.jobs import reminders as reminder_jobs
 from admin_app.models import (
+    BatchRun,
     DeliveryChannel,
     DeliveryStatus,
     Reminder,
@@ -274,7 +275,9 @@ def test_the_technician_a_work_order_is_dispatched_to_is_told_once(factories, in
     assert heard(in_app, office) == {"plumber": [("handoff_dispatched", order.id)] * 2}
 
 
-def test_a_batch_dispatch_tells_each_technician_once_per_order(factories, in_app, office, login):
+def test_a_batch_dispatch_tells_each_technician_once(factories, in_app, office, login):
+    """(tests/panel/test_batch_handoffs.py: how the one message reads, and batches on a
+    worker.)"""
     orders = [
         factories.work_order(office.world.a, status=WorkOrderStatus.new, trade=Trade.plumbing)
         for _ in range(3)
@@ -283,9 +286,9 @@ def test_a_batch_dispatch_tells_each_technician_once_per_order(factories, in_app
     form = {"technician": office.plumber.id, "appointment_at": "2026-11-23T15:00"}
     response = login(office.supervisor).post(f"/admin/work_order/act/dispatch/?ids={ids}", form)
     assert response.status_code == 302
-    assert heard(in_app, office) == {
-        "plumber": [("handoff_dispatched", o.id) for o in orders],
-    }
+    with in_app():
+        batch_id = db.session.query(BatchRun.id).scalar()
+    assert heard(in_app, office) == {"plumber": [("handoff_dispatched", batch_id)]}
 
 
 def test_a_dispatch_chunk_run_again_tells_nobody_twice(app, factories, in_app, office):

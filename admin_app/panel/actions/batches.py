@@ -10,6 +10,7 @@ goes on after the chunks it had committed.
 
 from __future__ import annotations
 
+import copy
 from datetime import timedelta
 
 from flask import current_app
@@ -22,7 +23,7 @@ from admin_app.extensions import db
 from admin_app.jobs.queue import job, submit
 from admin_app.models import BatchRun, BatchStatus, Estate, Staff
 from admin_app.panel.actions.core import perform_batch
-from admin_app.services import history
+from admin_app.services import handoffs, history
 
 INLINE_LIMIT = 200  # up to this many records run in the request; more go to a worker
 CHUNK = 200
@@ -126,6 +127,9 @@ def execute(batch_id: int) -> None:
     finally:
         if batch.status in (BatchStatus.done, BatchStatus.failed):  # not when the worker dies
             batch.finished_at = clock.now()
+            # Whom the committed chunks handed records to hears of them once (a failed
+            # batch's too: those records are handed over).
+            handoffs.announce_gathered(batch)
             db.session.commit()
 
 
@@ -191,7 +195,8 @@ def _run_chunk(view, action, batch: BatchRun, actor, ids: list[int]) -> None:
         action.prepare(form, records)
     if form is not None and not form.validate():
         raise ValueError(f"batch {batch.id}: stored parameters no longer valid: {form.errors}")
-    with history.action(action.name, actor=actor, batch_id=batch.id):
+    to_tell = copy.deepcopy(batch.to_tell or {})  # a new value: the change is written
+    with history.action(action.name, actor=actor, batch_id=batch.id), handoffs.gathered(to_tell):
         done, failed = perform_batch(action, records, actor, form)
         db.session.flush()
     problems = dict(batch.problems or {})
@@ -202,5 +207,6 @@ def _run_chunk(view, action, batch: BatchRun, actor, ids: list[int]) -> None:
     batch.failed += len(failed) + missing
     batch.processed += len(ids)
     batch.problems = problems
+    batch.to_tell = to_tell
     batch.progress_at = clock.now()
     db.session.commit()

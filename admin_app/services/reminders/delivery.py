@@ -99,11 +99,15 @@ def deliver_claimed(claimed, now) -> set[int]:
     notifications, deliveries = [], []
     for reminder in delivered:
         record = labels[reminder["entity_type"]][reminder["entity_id"]]
-        link = messages.record_path(reminder["entity_type"], reminder["entity_id"])
+        link = messages.link(reminder)
         for person in people_of[reminder["id"]]:
             with force_locale(person.locale or current_app.config["BABEL_DEFAULT_LOCALE"]):
                 text = messages.title(
-                    reminder["rule"], reminder["level"], reminder["deadline_at"], record
+                    reminder["rule"],
+                    reminder["level"],
+                    reminder["deadline_at"],
+                    record,
+                    reminder.get("items"),
                 )
             notifications.append(
                 {
@@ -240,11 +244,15 @@ def prepare_outbound(delivery_id: int) -> Outbound | None:
     record = messages.record_labels(
         db.session.connection(), reminder.entity_type, [reminder.entity_id]
     )
-    path = messages.record_path(reminder.entity_type, reminder.entity_id)
+    path = messages.link(reminder)
     locale = (person.locale if person else None) or current_app.config["BABEL_DEFAULT_LOCALE"]
     with force_locale(locale):
         text = messages.title(
-            reminder.rule, reminder.level, reminder.deadline_at, record[reminder.entity_id]
+            reminder.rule,
+            reminder.level,
+            reminder.deadline_at,
+            record[reminder.entity_id],
+            reminder.items,
         )
         body = messages.email_body(text, path)
     address = delivery.address if person is not None else None

@@ -17,6 +17,10 @@ class HandoffKind:
     subject: object  # what it is about, as the reminder list names it (lazy string)
     title: object  # the inbox line: %(record)s, and %(deadline)s where the kind has one
     sms: bool = False  # also by text message (when a provider is configured)
+    # Told once per batch (services/handoffs.py, gathered): the inbox line of several records
+    # at once — %(count)s, %(deadline)s the first one's — and the page it links to.
+    many: object = None
+    many_endpoint: str | None = None
 
 
 NEW_COMPLAINT = HandoffKind(
@@ -53,6 +57,10 @@ DISPATCHED = HandoffKind(
     _l("Work order dispatched"),
     _l("Work order %(record)s is dispatched to you: be there by %(deadline)s."),
     sms=True,
+    many=_l(
+        "%(count)s work orders are dispatched to you: the first at %(deadline)s. See your list."
+    ),
+    many_endpoint="tech.my_orders",
 )
 REOPENED = HandoffKind(
     "handoff_reopened",

@@ -3,6 +3,7 @@ link to that record."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime
 
 from flask import current_app
@@ -34,12 +35,17 @@ def error_text(code: str | None) -> str:
     return str(ERRORS[code]) if code in ERRORS else code
 
 
-def title(rule_name: str, level: int, deadline_at: datetime, record: str) -> str:
+def title(
+    rule_name: str, level: int, deadline_at: datetime, record: str, items: int | None = None
+) -> str:
+    """`items`: how many records a batch's hand-off to one person announces (when several)."""
     if rule_name == MANUAL:
         return gettext("A supervisor asks you to look at %(record)s now.", record=record)
     handoff = HANDOFF_KINDS.get(rule_name)
     if handoff is not None:
-        return str(handoff.title) % {"record": record, "deadline": f"{deadline_at:%Y-%m-%d %H:%M}"}
+        text = handoff.many if items and handoff.many is not None else handoff.title
+        deadline = f"{deadline_at:%Y-%m-%d %H:%M}"
+        return str(text) % {"record": record, "deadline": deadline, "count": items}
     rule = RULES_BY_NAME.get(rule_name)
     params = {
         "subject": str(rule.subject) if rule else rule_name,
@@ -70,17 +76,32 @@ def record_labels(conn, entity_type: str, ids) -> dict[int, str]:
     return labels
 
 
-def record_path(entity_type: str, entity_id: int) -> str:
-    """The record's details page, built without a request (jobs have none). The page's path
-    is built once per kind and application: a batch chunk asks for hundreds of them."""
+def link(reminder) -> str:
+    """Where a reminder (a row or a Reminder) leads: its record's page, or for a batch's
+    hand-offs told at once, the page that lists them for the person (a technician's orders)."""
+    get = reminder.get if isinstance(reminder, Mapping) else lambda name: getattr(reminder, name)
+    handoff = HANDOFF_KINDS.get(get("rule"))
+    if get("items") and handoff is not None and handoff.many_endpoint:
+        return _path(handoff.many_endpoint)
+    return record_path(get("entity_type"), get("entity_id"))
+
+
+def _path(endpoint: str) -> str:
+    """An endpoint's path, built without a request (jobs have none), once per application."""
     paths = current_app.extensions.setdefault("record_paths", {})
-    path = paths.get(entity_type)
+    path = paths.get(endpoint)
     if path is None:
         adapter = current_app.url_map.bind(
             "localhost", script_name=current_app.config.get("APPLICATION_ROOT") or "/"
         )
-        path = paths[entity_type] = adapter.build(f"{entity_type}.details_view")
-    return f"{path}?id={int(entity_id)}"
+        path = paths[endpoint] = adapter.build(endpoint)
+    return path
+
+
+def record_path(entity_type: str, entity_id: int) -> str:
+    """The record's details page, built without a request (jobs have none). The page's path
+    is built once per kind and application: a batch chunk asks for hundreds of them."""
+    return f"{_path(f'{entity_type}.details_view')}?id={int(entity_id)}"
 
 
 def email_body(text: str, path: str) -> str:
