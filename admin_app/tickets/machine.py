@@ -30,21 +30,30 @@ NOT_COMPLAINT = category(C.inquiry, C.help, C.repair, C.suggestion)
 COMPLAINT = category(C.complaint)
 
 
-def open_work_orders(ticket) -> list[WorkOrder]:
+def open_work_orders(ticket, but: WorkOrder | None = None) -> list[WorkOrder]:
     """The call's work orders that have not ended yet, oldest first (read from the database:
-    an order made in this transaction by its ticket id is not in the loaded collection)."""
+    an order made in this transaction by its ticket id is not in the loaded collection), but
+    the one given (an order being saved)."""
     if ticket.id is None:
         return []
-    return (
-        db.session.query(WorkOrder)
-        .filter(WorkOrder.ticket_id == ticket.id, WorkOrder.status.not_in(WORK_ORDER_ENDED))
-        .order_by(WorkOrder.id)
-        .all()
+    query = db.session.query(WorkOrder).filter(
+        WorkOrder.ticket_id == ticket.id, WorkOrder.status.not_in(WORK_ORDER_ENDED)
     )
+    if but is not None and but.id is not None:
+        query = query.filter(WorkOrder.id != but.id)
+    return query.order_by(WorkOrder.id).all()
 
 
-def _order_still_open(ticket):
-    open_orders = open_work_orders(ticket)
+def second_order_refusal(ticket, order: WorkOrder):
+    """Why the order may not name the call: another of its orders is still open (one repair,
+    one order at a time — the rule of the call's own step, for an order typed on the work
+    orders' form). None when it may."""
+    with db.session.no_autoflush:  # the order being saved is not one of the call's yet
+        return _order_still_open(ticket, but=order)
+
+
+def _order_still_open(ticket, but: WorkOrder | None = None):
+    open_orders = open_work_orders(ticket, but)
     if not open_orders:
         return None
     order = open_orders[0]

@@ -9,6 +9,7 @@ from flask_admin import expose
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from markupsafe import Markup
+from sqlalchemy import inspect
 from sqlalchemy.orm import joinedload, lazyload, selectinload
 
 from admin_app import clock
@@ -25,6 +26,8 @@ from admin_app.panel.forms import phone_number
 from admin_app.panel.labels import LABELS
 from admin_app.panel.lookups import ESTATE_LOOKUP, RESIDENT_LOOKUP, UNIT_LOOKUP
 from admin_app.services import storage, workflow
+from admin_app.services.errors import ServiceError
+from admin_app.tickets.machine import second_order_refusal
 from admin_app.work_orders import operations as work_orders
 from admin_app.work_orders.actions import WORK_ORDER_ACTIONS
 from admin_app.work_orders.forms import RATING_WORDS, rating_label
@@ -247,6 +250,14 @@ class WorkOrderView(AttachmentsMixin, ActionsMixin, SecureModelView):
 
     def history_mark(self, order) -> int:
         return workflow.history_mark(order)
+
+    def on_model_change(self, form, model, is_created):
+        super().on_model_change(form, model, is_created)
+        ticket = model.ticket
+        if ticket is not None and inspect(model).attrs.ticket.history.has_changes():
+            refused = second_order_refusal(ticket, model)
+            if refused is not None:
+                raise ServiceError(refused)
 
     def after_model_change(self, form, model, is_created):
         """A new order of a trade its estate dispatches automatically goes out at once."""

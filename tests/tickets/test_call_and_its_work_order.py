@@ -99,6 +99,47 @@ def test_the_verb_refuses_a_second_order_while_one_is_open_whoever_calls_it(
             tickets.create_from_ticket(record, actor, trade=Trade.plumbing)
 
 
+def order_form(desk, ticket_id: int, description: str) -> dict:
+    """The work orders' own form (新建工单), naming the call."""
+    return {
+        "estate": str(desk.a.id),
+        "ticket": str(ticket_id),
+        "kind": "home_repair_paid",
+        "trade": "plumbing",
+        "unit": str(desk.unit_a.id),
+        "description": description,
+    }
+
+
+def test_the_work_orders_form_refuses_a_second_open_order_for_the_call(desk, factories, in_app):
+    """Typed on the work orders' own form, naming the call by its number: the same rule as
+    the call's button, said on the form, and nothing saved."""
+    ticket = factories.ticket(desk.a, status=T.in_progress, unit_id=desk.unit_a.id)
+    factories.work_order(desk.a, ticket_id=ticket.id, status=S.dispatched, number="WO-1")
+    response = desk.zh.post("/admin/work_order/new/", order_form(desk, ticket.id, "第二张单"))
+    assert response.status_code == 200
+    page = response.get_data(as_text=True)
+    assert "已有维修工单 WO-1" in page and "请在该工单上跟进" in page
+    with in_app():
+        assert db.session.query(WorkOrder).filter_by(ticket_id=ticket.id).count() == 1
+
+
+def test_an_order_may_be_edited_or_named_for_a_call_whose_orders_ended(desk, factories, in_app):
+    ticket = factories.ticket(desk.a, status=T.in_progress, unit_id=desk.unit_a.id)
+    factories.work_order(desk.a, ticket_id=ticket.id, status=S.cancelled)
+    response = desk.zh.post("/admin/work_order/new/", order_form(desk, ticket.id, "重新派单"))
+    assert response.status_code == 302
+    with in_app():
+        order = db.session.query(WorkOrder).filter_by(description="重新派单").one()
+    # Its own call's open order is itself: saving it again is no second order.
+    response = desk.zh.post(
+        f"/admin/work_order/edit/?id={order.id}", order_form(desk, ticket.id, "重新派单，改")
+    )
+    assert response.status_code == 302
+    with in_app():
+        assert db.session.get(WorkOrder, order.id).description == "重新派单，改"
+
+
 @pytest.mark.parametrize("ended", [S.cancelled, S.declined, S.closed])
 def test_an_order_that_ended_does_not_stop_a_new_one(desk, factories, in_app, ended):
     ticket = factories.ticket(desk.a, status=T.in_progress, unit_id=desk.unit_a.id)
