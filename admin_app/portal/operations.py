@@ -111,6 +111,8 @@ def report(
         # desk must hear of it now, not find it on a list later.
         if category is TicketCategory.repair and (order is None or order.status is S.new):
             handoffs.repair_reported_online(order or ticket)
+        elif category is TicketCategory.suggestion:
+            handoffs.suggested_online(ticket)
     return ticket
 
 

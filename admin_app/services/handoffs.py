@@ -12,6 +12,7 @@ in the record's own transaction; e-mail and SMS (where configured) sent by the n
   a work order handed back or passed on by its technician → the estate's supervisors
   a ticket a technician or guard reported from his phone → the estate's front desk
   a repair a resident reported online, not dispatched at once → the estate's front desk
+  a suggestion a resident left online                       → the estate's front desk
   a pass or renovation application registered → whoever decides it in the estate
   a pass or renovation application decided   → the staff member who registered it
 
@@ -59,6 +60,7 @@ from admin_app.services.reminders.handoff_kinds import (
     HOME_VISIT_BOOKED,
     NEW_COMPLAINT,
     ONLINE_REPAIR,
+    ONLINE_SUGGESTION,
     PASSED_ON,
     PREFIX,
     REOPENED,
@@ -304,6 +306,12 @@ def repair_reported_online(record) -> None:
     """The estate's front desk hears of a repair a resident reported on his own pages that
     waits for it: its work order to dispatch, or the ticket to make one of."""
     tell(record, ONLINE_REPAIR, "reported_online", role=Role.receptionist)
+
+
+def suggested_online(ticket: Ticket) -> None:
+    """The estate's front desk hears of a suggestion a resident left on his own pages: nobody
+    else would see it until someone opened the list."""
+    tell(ticket, ONLINE_SUGGESTION, "suggested_online", role=Role.receptionist)
 
 
 def reopened(ticket: Ticket) -> None:

@@ -62,3 +62,11 @@ def test_a_repair_dispatched_automatically_leaves_the_desk_alone(
         assert order.technician_id == tech.id
         number = order.number
     assert number not in inbox(login, office.desk)
+
+
+def test_a_suggestion_left_online_reaches_the_desk(office, resident_client, in_app, login):
+    report(resident_client(office.resident_a), category="suggestion", description="晚上路灯太暗")
+    with in_app():
+        number = db.session.query(Ticket).one().number
+    assert f"{number}：住户在网上留了建议，请答复并记录答复。" in inbox(login, office.desk)
+    assert number not in inbox(login, office.other_desk)

@@ -133,6 +133,14 @@ ONLINE_REPAIR = HandoffKind(
     _l("%(record)s: a repair a resident reported online waits for a technician: dispatch it."),
 )
 HANDOFF_KINDS[ONLINE_REPAIR.name] = ONLINE_REPAIR
+# A suggestion a resident leaves online: the front desk answers it (a complaint reaches the
+# supervisors like any other).
+ONLINE_SUGGESTION = HandoffKind(
+    "handoff_online_suggestion",
+    _l("Suggestion left online by a resident"),
+    _l("%(record)s: a resident left a suggestion online: answer it and record the reply."),
+)
+HANDOFF_KINDS[ONLINE_SUGGESTION.name] = ONLINE_SUGGESTION
 # A household moved out, but the person at the desk may not revoke its passes.
 MOVE_OUT_PASSES = HandoffKind(
     "handoff_move_out_passes",
