@@ -111,8 +111,11 @@ def floor_run(ids: list[int], plumber: int, actor: int, appointment) -> float:
 def ours_run(app, client, plumber: int, ids: list[int], appointment) -> dict:
     """The confirmation page, the confirming POST and the batch as the worker runs it."""
     from admin_app.extensions import db
-    from admin_app.models import AuditRecord, BatchRun, WorkOrder, WorkOrderStatus
+    from admin_app.models import AuditRecord, BatchRun, Notification, WorkOrder, WorkOrderStatus
     from admin_app.panel.actions import batches
+
+    def inbox() -> int:
+        return db.session.query(Notification).filter(Notification.staff_id == plumber).count()
 
     url = f"/admin/work_order/act/dispatch/?{FILTER}"
     started = time.perf_counter()
@@ -126,6 +129,7 @@ def ours_run(app, client, plumber: int, ids: list[int], appointment) -> dict:
     assert response.status_code == 302, response.get_data(as_text=True)[:500]
     with app.app_context():
         batch_id = db.session.query(db.func.max(BatchRun.id)).scalar()
+        inbox_before = inbox()
         started = time.perf_counter()
         batches.execute(batch_id)  # what the RQ worker runs
         run_s = time.perf_counter() - started
@@ -137,6 +141,7 @@ def ours_run(app, client, plumber: int, ids: list[int], appointment) -> dict:
         )
         history = db.session.query(AuditRecord).filter(AuditRecord.batch_id == batch_id).count()
         return {
+            "plumber_told": inbox() - inbox_before,  # inbox entries the batch gave him
             "orders": batch.total,
             "done": batch.done,
             "failed": batch.failed,
@@ -187,7 +192,8 @@ def main() -> None:
         rows.append({"round": round_number, "side": "floor", "load": _load(), "run_s": floor_s})
         print(
             f"round {round_number}: ours {ours['run_s']:.2f} s ({ours['done']:,} orders, "
-            f"{ours['history_rows']:,} history rows), floor {floor_s:.2f} s, "
+            f"{ours['history_rows']:,} history rows, {ours.get('plumber_told', 0):,} inbox "
+            f"entries for the plumber), floor {floor_s:.2f} s, "
             f"ratio {ours['run_s'] / floor_s:.1f}x, load {_load()}",
             flush=True,
         )
