@@ -96,6 +96,8 @@ class Ticket(EstateScoped, TimestampMixin, db.Model):
         Index("ix_ticket_estate_category_status", "estate_id", "category", "status"),
         Index("ix_ticket_callback_due", "callback_due_at"),
         Index("ix_ticket_complaint_due", "complaint_due_at"),
+        # The complaints a supervisor or director answers for (the dashboard's card).
+        Index("ix_ticket_owner_status", "owner_id", "status"),
         Index("ix_ticket_reporter_phone", "reporter_phone"),
         # A list page is an index walk: the default order, and each filter or sort column
         # followed by the default order (see ListingMixin.tie_breakers).

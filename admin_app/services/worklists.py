@@ -24,6 +24,7 @@ from admin_app.models import (
     ReleasePass,
     Renovation,
     RenovationStatus,
+    Role,
     Ticket,
     TicketCategory,
     TicketStatus,
@@ -35,6 +36,7 @@ from admin_app.models import (
 
 T, S = TicketStatus, WorkOrderStatus
 TICKET_WORKING = (T.open, T.in_progress, T.escalated)
+COMPLAINT_OWNERS = (Role.supervisor, Role.director)  # tickets/complaints.py, _owner_for
 ORDER_OPEN = (S.new, S.dispatched, S.arrived, S.quoted, S.in_progress, S.next_visit)
 
 
@@ -59,6 +61,7 @@ class Worklist:
     # A card red only when some of it is pressing: (its first record, in its order) -> bool.
     # The order puts the pressing ones first, so the first record tells without a query.
     urgent_if: Callable[[object], bool] | None = None
+    pressing: object = _l("Emergency")  # the badge of a pressing record on the card
 
     def clause_for(self, user, now: datetime):
         mine = self.users_share(user) if self.users_share is not None else None
@@ -127,6 +130,25 @@ WORKLISTS: list[Worklist] = [
         ),
         # Those without a deadline yet last (PostgreSQL's index order for ascending columns).
         lambda: (Ticket.complaint_due_at.asc().nulls_last(), Ticket.received_at),
+    ),
+    # The complaints the user answers for (their owner: a supervisor for the ordinary ones, the
+    # director for the serious, 48 hours), the nearest deadline first; red once one is past it.
+    Worklist(
+        "complaints_you_own",
+        _l("Complaints you are responsible for"),
+        "ticket",
+        Ticket,
+        lambda now: and_(
+            Ticket.category == TicketCategory.complaint,
+            Ticket.status.in_(TICKET_WORKING + (T.resolved,)),
+        ),
+        lambda: (Ticket.complaint_due_at.asc().nulls_last(), Ticket.received_at),
+        users_share=lambda user: Ticket.owner_id == user.id,
+        concerns=lambda user: getattr(user, "role", None) in COMPLAINT_OWNERS,
+        urgent_if=lambda ticket: (
+            ticket.complaint_due_at is not None and ticket.complaint_due_at < clock.now()
+        ),
+        pressing=_l("Overdue"),
     ),
     Worklist(
         "overdue_actions",

@@ -123,3 +123,39 @@ def test_a_card_lists_what_it_counts_or_says_how_many_more(factories, login, com
     else:
         assert shown_more.group(2) == str(more)
         assert shown_more.group(1) == "/admin/ticket/?flt0_queue=open_complaints"
+
+
+def test_the_director_sees_the_serious_complaints_he_answers_for(factories, login):
+    """Classified serious, a complaint becomes the director's, 48 hours: his card lists his
+    own, the nearest deadline first, red with 已逾期 once one is past it; not another
+    director's, not a closed one. The front desk has no such card."""
+    w = factories.two_estates()
+    director = factories.staff(Role.director, all_estates=True, name="刘经理")
+    other = factories.staff(Role.director, all_estates=True)
+    desk = factories.staff(Role.receptionist, estates=[w.a])
+
+    def serious(owner, due, status=T.in_progress):
+        return factories.ticket(
+            w.b,
+            category=TicketCategory.complaint,
+            status=status,
+            owner_id=owner.id,
+            complaint_due_at=due,
+        ).id
+
+    late = serious(director, NOW - timedelta(hours=2))
+    soon = serious(director, NOW + timedelta(hours=20))
+    serious(other, NOW - timedelta(hours=5))
+    serious(director, NOW - timedelta(hours=9), status=T.closed)
+    with time_machine.travel(NOW.replace(tzinfo=clock.office_zone()), tick=False):
+        home = login(director, lang="zh-CN").get("/admin/").get_data(as_text=True)
+        card = re.search(r'<div class="([^"]*)" id="queue-complaints_you_own".*?</ul>', home, re.S)
+        assert "border-danger" in card.group(1)
+        card = card.group(0)
+        assert "您负责的投诉" in card
+        assert [int(i) for i in re.findall(r"details/\?id=(\d+)", card)] == [late, soon]
+        assert card.count("已逾期") == 1
+        listing = login(director).get("/admin/ticket/?flt0_queue=complaints_you_own")
+        shown = {int(i) for i in re.findall(r"details/\?id=(\d+)&", listing.get_data(True))}
+        assert shown == {late, soon}
+    assert 'id="queue-complaints_you_own"' not in login(desk).get("/admin/").get_data(True)
