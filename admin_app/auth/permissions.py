@@ -407,6 +407,9 @@ for _action in (
 ACTIONS["ticket.follow_work_orders"] = (
     ACTIONS["work_order.close"] | ACTIONS["work_order.cancel"] | ACTIONS["work_order.decline_quote"]
 )
+# …and closes once its last order is revisited (tickets/following.py), whoever records the
+# revisit: the desk's call, or the resident's own rating online.
+ACTIONS["ticket.close_after_revisit"] = ACTIONS["work_order.revisit"]
 # Integrations' tokens for /api/v1 (admin_app/api/): admins only; revoked, never deleted (the
 # call log keeps naming them).
 PERMISSIONS["api_token"] = {R.admin: frozenset({VIEW, CREATE, EDIT})}

@@ -1,6 +1,7 @@
 """A repair call follows its work orders: as the last one still open ends (signed, cancelled, its
 quote declined), the call is resolved in the same transaction, its result saying how each order
-ended. The work orders' verbs call it (work_orders/operations.py), never a screen."""
+ended; as the last one is revisited (the call back to the resident), it closes. The work orders'
+verbs call it (work_orders/operations.py), never a screen."""
 
 from __future__ import annotations
 
@@ -16,8 +17,8 @@ S = WorkOrderStatus
 
 def follow_work_order(order: WorkOrder, actor) -> Ticket | None:
     """After `order` ended: resolve the repair call it was made from, when nothing of the call
-    is left open. Resolved, not closed: the next-day revisit and telling the resident remain,
-    and the desk closes the call once the resident is told. Returns the call it moved."""
+    is left open. Resolved, not closed: the next-day revisit, which tells the resident, remains
+    (`close_after_revisit`). Returns the call it moved."""
     ticket = order.ticket
     # A call already handled by hand, not a repair (a complaint goes its own way), or out of
     # the actor's reach: it stays for the desk, and the order's own step is never refused.
@@ -35,6 +36,40 @@ def follow_work_order(order: WorkOrder, actor) -> Ticket | None:
         lines = [line for line in (ticket.result, *map(how_it_ended, orders)) if line]
         ticket.result = "\n".join(lines)
         ticket.resolved_at = clock.now()
+    return ticket
+
+
+def close_after_revisit(order: WorkOrder, actor, followup: Ticket | None = None) -> Ticket | None:
+    """After `order`'s revisit: the call back to the resident was the telling, so the repair
+    call it was made from closes — once none of its orders is open or still waits for its own
+    revisit. Unsatisfied, the result names the follow-up complaint that carries on. Returns
+    the call it closed."""
+    ticket = order.ticket
+    if ticket is None or TICKET.refusal(ticket, "close_after_revisit", actor) is not None:
+        return None  # handled by hand already, or out of reach: the desk's as before
+    waiting = (
+        db.session.query(WorkOrder.id)
+        .filter(
+            WorkOrder.ticket_id == ticket.id,
+            WorkOrder.id != order.id,
+            WorkOrder.status.not_in((S.revisited, S.cancelled, S.declined)),
+        )
+        .first()
+    )
+    if waiting is not None:
+        return None
+    with TICKET.transition(ticket, "close_after_revisit", actor):
+        line = gettext(
+            "Revisit of work order %(number)s: %(judgement)s.",
+            number=order.number,
+            judgement=order.satisfaction.label,
+        )
+        if followup is not None:
+            line += " " + gettext("Follow-up complaint %(number)s opened.", number=followup.number)
+        ticket.result = "\n".join(part for part in (ticket.result, line) if part)
+        now = clock.now()
+        ticket.resident_informed_at = now
+        ticket.closed_at = now
     return ticket
 
 

@@ -115,6 +115,15 @@ TICKET = StateMachine(
             T.resolved,
             category(C.repair),
         ),
+        # Not a button either: the revisit of its last order is the call back to the resident,
+        # who is then told; the call closes with it (tickets/following.py).
+        step(
+            "close_after_revisit",
+            _l("Its work order was revisited"),
+            {T.resolved},
+            T.closed,
+            category(C.repair),
+        ),
         step("resolve", _l("Record the result"), WORKING, T.resolved, NOT_COMPLAINT),
         step("close", _l("Close (resident informed)"), {T.resolved}, T.closed, NOT_COMPLAINT),
         step("cancel", _l("Cancel"), WORKING, T.cancelled),

@@ -44,7 +44,7 @@ from admin_app.services import calendar, handoffs, history, storage
 from admin_app.services.errors import ServiceError
 from admin_app.services.reminders import manual
 from admin_app.services.workflow import StateMachine, step
-from admin_app.tickets.following import follow_work_order
+from admin_app.tickets.following import close_after_revisit, follow_work_order
 from admin_app.work_orders import dispatching
 
 S = WorkOrderStatus
@@ -522,6 +522,7 @@ def mark_revisited(
         order.revisited_by_id = actor.id if isinstance(actor, Staff) else None
         if order.satisfaction is Satisfaction.unsatisfied:
             followup = _open_followup(order, actor)
+    close_after_revisit(order, actor, followup)
     return followup
 
 

@@ -12,6 +12,7 @@ from admin_app.extensions import db
 from admin_app.models import (
     AuditRecord,
     Role,
+    Satisfaction,
     Staff,
     Ticket,
     TicketStatus,
@@ -189,7 +190,7 @@ def test_the_call_is_handled_once_its_order_is_signed_and_no_longer_counts_as_op
         assert box["open_tickets"] == []
     page = desk.zh.get(f"/admin/ticket/details/?id={ticket_id}").get_data(as_text=True)
     assert "已处理" in page
-    assert 'id="action-close"' in page  # the desk closes it once the resident is told
+    assert 'id="action-close"' in page  # the desk may close it once the resident is told
 
 
 def test_a_call_waits_for_every_order_and_follows_the_last_one_cancelled(desk, factories, in_app):
@@ -218,3 +219,67 @@ def test_a_call_handled_by_hand_is_left_as_it_is(desk, factories, in_app):
         db.session.commit()
         after = db.session.get(Ticket, ticket.id)
         assert (after.status, after.result) == (T.closed, "电话里已解决")
+
+
+RATINGS = {name: 4 for name in work_orders.RATINGS}
+
+
+def revisit(in_app, order_id, actor_id, satisfaction):
+    with in_app():
+        followup = work_orders.mark_revisited(
+            db.session.get(WorkOrder, order_id),
+            db.session.get(Staff, actor_id),
+            ratings=RATINGS,
+            satisfaction=satisfaction,
+            comment="还是滴水" if satisfaction is Satisfaction.unsatisfied else "",
+        )
+        db.session.commit()
+        return followup.number if followup is not None else None
+
+
+@pytest.fixture
+def signed_call(desk, factories):
+    """A repair call whose one order was done and signed for: resolved, to revisit."""
+    ticket = factories.ticket(desk.a, status=T.resolved, unit_id=desk.unit_a.id, result="已修好")
+    order = factories.work_order(
+        desk.a, ticket_id=ticket.id, status=S.closed, number="WO-7", unit_id=desk.unit_a.id
+    )
+    return ticket.id, order.id
+
+
+def test_the_revisit_of_its_last_order_closes_the_call(desk, in_app, signed_call):
+    """The revisit is the call back to the resident: he is told, and the desk has nothing
+    left to close by hand."""
+    ticket_id, order_id = signed_call
+    revisit(in_app, order_id, desk.reception.id, Satisfaction.satisfied)
+    with in_app():
+        ticket = db.session.get(Ticket, ticket_id)
+        assert ticket.status is T.closed and ticket.resident_informed_at is not None
+        assert ticket.result.endswith("Revisit of work order WO-7: Satisfied.")
+    page = desk.zh.get(f"/admin/ticket/details/?id={ticket_id}").get_data(as_text=True)
+    assert "已关闭" in page and 'id="action-close"' not in page
+
+
+def test_an_unsatisfied_revisit_closes_the_call_naming_the_follow_up(desk, in_app, signed_call):
+    ticket_id, order_id = signed_call
+    followup = revisit(in_app, order_id, desk.reception.id, Satisfaction.unsatisfied)
+    with in_app():
+        ticket = db.session.get(Ticket, ticket_id)
+        assert ticket.status is T.closed
+        assert f"Follow-up complaint {followup} opened." in ticket.result
+
+
+def test_the_call_waits_for_the_revisit_of_every_order(desk, factories, in_app, signed_call):
+    ticket_id, order_id = signed_call
+    factories.work_order(desk.a, ticket_id=ticket_id, status=S.closed, number="WO-8")
+    revisit(in_app, order_id, desk.reception.id, Satisfaction.satisfied)
+    with in_app():
+        assert db.session.get(Ticket, ticket_id).status is T.resolved
+
+
+def test_a_call_closed_by_hand_stays_as_it_was(desk, factories, in_app):
+    ticket = factories.ticket(desk.a, status=T.closed, result="电话里已告知")
+    order = factories.work_order(desk.a, ticket_id=ticket.id, status=S.closed)
+    revisit(in_app, order.id, desk.reception.id, Satisfaction.satisfied)
+    with in_app():
+        assert db.session.get(Ticket, ticket.id).result == "电话里已告知"
