@@ -201,6 +201,23 @@ RULES: tuple[Rule, ...] = (
         office_hours=False,
         sms=True,
     ),
+    # An emergency reported and still waiting for a technician (a resident's online report at
+    # night, a call saved without dispatching): the 15 minutes run from the report, so 3
+    # minutes without a dispatch reach the front desk by text, 5 the supervisors, 15 the
+    # director. Dispatching it ends this and starts emergency_arrival.
+    Rule(
+        name="emergency_dispatch",
+        model=WorkOrder,
+        deadline="created_at",
+        deadline_offset=5 * MINUTE,
+        subject=_l("Emergency repair waiting for a technician"),
+        states=frozenset({W.new}),
+        only_if={"is_emergency": frozenset({True})},
+        warn_before=2 * MINUTE,
+        escalate=up((0 * MINUTE, Role.supervisor), (10 * MINUTE, Role.director)),
+        office_hours=False,
+        sms=True,
+    ),
     # The appointment agreed with the resident; 30 minutes late without contact counts as
     # abandoned [002 篇3].
     Rule(

@@ -260,3 +260,25 @@ def test_company_wide_director_hears_of_every_estate(app, factories, in_app, tim
     sweep_here(app)
     assert inbox(in_app, chief) == [("callback", 2, "ticket", ticket.id)]
     assert inbox(in_app, office.director_b) == []
+
+
+def test_an_emergency_dispatched_in_time_tells_nobody_it_waited(
+    app, factories, in_app, time_machine
+):
+    """A resident's emergency reported at night and dispatched within three minutes: the
+    waiting chain ends; the technician's own 15 minutes start."""
+    time_machine.move_to(office_time(2026, 11, 23, 23, 0), tick=False)
+    office = staff_office(factories)
+    order = factories.work_order(office.world.a, is_emergency=True, status=WorkOrderStatus.new)
+    time_machine.move_to(office_time(2026, 11, 23, 23, 2), tick=False)
+    with in_app():
+        row = db.session.get(WorkOrder, order.id)
+        row.status = WorkOrderStatus.dispatched
+        row.technician_id = office.technician.id
+        row.arrive_by = datetime(2026, 11, 23, 23, 17)
+        db.session.commit()
+    time_machine.move_to(office_time(2026, 11, 23, 23, 16), tick=False)  # past all three
+    sweep_here(app)
+    for person in (office.receptionist, office.supervisor, office.director):
+        assert inbox(in_app, person) == []
+    assert inbox(in_app, office.technician) == [("emergency_arrival", 0, "work_order", order.id)]

@@ -115,6 +115,20 @@ CASES = {
             (D + timedelta(minutes=15), "director", 2),
         ],
     ),
+    # Reported at D - 5 minutes and nobody dispatched it: the desk three minutes after the
+    # report, the supervisors five, the director a quarter of an hour after it.
+    "emergency_dispatch": (
+        work_order(
+            lambda o: dict(
+                is_emergency=True, status=WorkOrderStatus.new, created_at=D - timedelta(minutes=5)
+            )
+        ),
+        [
+            (D - timedelta(minutes=2), "receptionist", 0),
+            (D, "supervisor", 1),
+            (D + timedelta(minutes=10), "director", 2),
+        ],
+    ),
     "appointment": (
         work_order(
             lambda o: dict(
