@@ -8,7 +8,7 @@ from sqlalchemy.orm import selectinload
 
 from admin_app import clock
 from admin_app.extensions import db
-from admin_app.models import Notification
+from admin_app.models import Notification, Reminder
 from admin_app.services.errors import NotFound
 
 UNREAD_CAP = 99  # the navigation bar shows "99+" beyond this
@@ -53,6 +53,24 @@ def mark_read(staff, notification_id: int) -> Notification:
         notification.read_at = clock.now()
         db.session.flush()
     return notification
+
+
+def read_about(record, staff_id: int) -> None:
+    """The staff member took a step on the record: what his inbox said about it (dispatched to
+    you, due at …) is dealt with, and no longer counts as unread. Others' entries stay."""
+    about = select(Reminder.id).where(
+        Reminder.entity_type == type(record).__tablename__, Reminder.entity_id == record.id
+    )
+    db.session.execute(
+        update(Notification)
+        .where(
+            Notification.staff_id == staff_id,
+            Notification.read_at.is_(None),
+            Notification.reminder_id.in_(about),
+        )
+        .values(read_at=clock.now())
+        .execution_options(synchronize_session=False)
+    )
 
 
 def mark_all_read(staff) -> int:

@@ -21,8 +21,9 @@ from admin_app import clock
 from admin_app.auth.permissions import may
 from admin_app.auth.scope import estate_allowed, scope_filter
 from admin_app.extensions import db
+from admin_app.models import Staff
 from admin_app.models.audit import AuditRecord
-from admin_app.services import history
+from admin_app.services import history, inbox
 from admin_app.services.errors import ServiceError
 
 
@@ -196,6 +197,8 @@ class StateMachine:
                 setattr(record, self.field, transition.target)
             if not in_batch:
                 db.session.flush()
+                if isinstance(actor, Staff):
+                    inbox.read_about(record, actor.id)
 
 
 _batched: contextvars.ContextVar[bool] = contextvars.ContextVar("workflow_batched", default=False)

@@ -186,6 +186,8 @@ def test_a_refused_order_in_a_chunk_keeps_its_values_and_gets_no_history(
         real_check(order, technician)
 
     monkeypatch.setattr(work_orders, "_check_technician", check)
+    with in_app():
+        waiting = _reminders(refuse)  # an emergency waiting for dispatch has its chain
     _dispatch_by_batch(login, pairs, NOON + timedelta(hours=4))
     with in_app():
         refused = db.session.get(WorkOrder, refuse)
@@ -194,7 +196,7 @@ def test_a_refused_order_in_a_chunk_keeps_its_values_and_gets_no_history(
             None,
             None,
         )
-        assert _history(refuse) == [] and _reminders(refuse) == []
+        assert _history(refuse) == [] and _reminders(refuse) == waiting
         assert db.session.get(WorkOrder, pairs.twins[0][1].id).status is S.dispatched
 
 
@@ -236,5 +238,10 @@ def test_a_batch_sends_as_many_statements_for_six_orders_as_for_two(login, facto
     def kinds(statements):  # the statements with their lists of values folded
         return Counter(re.sub(r"\([?%s, ]*\)(, \([?%s, ]*\))*", "(…)", s)[:120] for s in statements)
 
-    two, six = kinds(statements_for(2)), kinds(statements_for(6))
-    assert six == two, (six - two) + (two - six)
+    two, six = statements_for(2), statements_for(6)
+    # Every write the same; the reads as many. (Which reads: the technician told at the end
+    # is either still in the session, his estates and trades then loaded lazily, or collected
+    # by the garbage collector and loaded afresh with them — as many statements either way.)
+    writes = [kinds(s for s in run if not s.lstrip().startswith("SELECT")) for run in (two, six)]
+    assert writes[1] == writes[0], (writes[1] - writes[0]) + (writes[0] - writes[1])
+    assert len(six) == len(two), (kinds(six) - kinds(two)) + (kinds(two) - kinds(six))

@@ -407,3 +407,31 @@ def test_a_followup_names_itself_in_the_inbox(factories, in_app, office, login):
         number = db.session.get(Ticket, followup).number
     page = login(office.supervisor, lang="zh-CN").get("/admin/inbox/").get_data(as_text=True)
     assert f"跟进投诉 {number}：住户在维修回访中表示不满意。" in page
+
+
+def test_a_step_on_the_record_reads_what_the_inbox_said_about_it(factories, in_app, office, login):
+    """Dispatched an order, the plumber goes there from his list, not from the inbox: once he
+    marks himself arrived, "dispatched to you" no longer counts as unread; what it said about
+    another order, and what it told someone else, still do."""
+    from admin_app.services import inbox as staff_inbox
+
+    orders = [
+        factories.work_order(office.world.a, status=WorkOrderStatus.new, trade=Trade.plumbing)
+        for _ in range(2)
+    ]
+    for order in orders:
+        dispatch = lambda o, a: work_orders.dispatch(  # noqa: E731
+            o,
+            a,
+            technician=db.session.get(Staff, office.plumber.id),
+            appointment_at=datetime(2026, 11, 23, 15, 0),
+        )
+        act(in_app, dispatch, order.id, office.supervisor, model=WorkOrder)
+    with in_app():
+        assert staff_inbox.unread_count(office.plumber.id) == 2
+    act(in_app, work_orders.arrive, orders[0].id, office.plumber, model=WorkOrder)
+    with in_app():
+        assert staff_inbox.unread_count(office.plumber.id) == 1
+        page = login(office.plumber).get("/admin/inbox/").get_data(as_text=True)
+        assert page.count("list-group-item-warning inbox-unread") == 1
+        assert '<span class="badge badge-danger" id="inbox-unread">1</span>' in page
