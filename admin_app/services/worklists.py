@@ -88,11 +88,36 @@ def _decides_release_slips_somewhere(user) -> bool:
     )
 
 
+def _past_its_deadline(ticket) -> bool:
+    """Still being handled after its deadline (one reported back waits for the revisit: its
+    result came in time or not, the deadline no longer presses)."""
+    due = ticket.complaint_due_at
+    return ticket.status in TICKET_WORKING and due is not None and due < clock.now()
+
+
 def _action_overdue(now: datetime):
     return and_(CorrectiveAction.status == ActionStatus.open, CorrectiveAction.due_at < now)
 
 
 WORKLISTS: list[Worklist] = [
+    # The complaints the user answers for (their owner: a supervisor for the ordinary ones, the
+    # director for the serious, 48 hours), the nearest deadline first; red once one still being
+    # handled is past it. First on the page: it is the reader's own.
+    Worklist(
+        "complaints_you_own",
+        _l("Complaints you are responsible for"),
+        "ticket",
+        Ticket,
+        lambda now: and_(
+            Ticket.category == TicketCategory.complaint,
+            Ticket.status.in_(TICKET_WORKING + (T.resolved,)),
+        ),
+        lambda: (Ticket.complaint_due_at.asc().nulls_last(), Ticket.received_at),
+        users_share=lambda user: Ticket.owner_id == user.id,
+        concerns=lambda user: getattr(user, "role", None) in COMPLAINT_OWNERS,
+        urgent_if=_past_its_deadline,
+        pressing=_l("Overdue"),
+    ),
     Worklist(
         "overdue_callbacks",
         _l("Callbacks overdue"),
@@ -130,25 +155,6 @@ WORKLISTS: list[Worklist] = [
         ),
         # Those without a deadline yet last (PostgreSQL's index order for ascending columns).
         lambda: (Ticket.complaint_due_at.asc().nulls_last(), Ticket.received_at),
-    ),
-    # The complaints the user answers for (their owner: a supervisor for the ordinary ones, the
-    # director for the serious, 48 hours), the nearest deadline first; red once one is past it.
-    Worklist(
-        "complaints_you_own",
-        _l("Complaints you are responsible for"),
-        "ticket",
-        Ticket,
-        lambda now: and_(
-            Ticket.category == TicketCategory.complaint,
-            Ticket.status.in_(TICKET_WORKING + (T.resolved,)),
-        ),
-        lambda: (Ticket.complaint_due_at.asc().nulls_last(), Ticket.received_at),
-        users_share=lambda user: Ticket.owner_id == user.id,
-        concerns=lambda user: getattr(user, "role", None) in COMPLAINT_OWNERS,
-        urgent_if=lambda ticket: (
-            ticket.complaint_due_at is not None and ticket.complaint_due_at < clock.now()
-        ),
-        pressing=_l("Overdue"),
     ),
     Worklist(
         "overdue_actions",

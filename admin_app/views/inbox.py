@@ -56,7 +56,7 @@ def entries(rows) -> list[dict]:
             title = messages.title(
                 reminder.rule, reminder.level, reminder.deadline_at, record, reminder.items
             )
-            link = messages.link(reminder)
+            link = messages.link(reminder, current_user)
         items.append({"notification": row, "title": title, "link": link})
     return items
 

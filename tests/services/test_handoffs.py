@@ -16,6 +16,7 @@ from admin_app.models import (
     BatchRun,
     DeliveryChannel,
     DeliveryStatus,
+    Notification,
     Reminder,
     ReminderDelivery,
     Role,
@@ -435,3 +436,28 @@ def test_a_step_on_the_record_reads_what_the_inbox_said_about_it(factories, in_a
         page = login(office.plumber).get("/admin/inbox/").get_data(as_text=True)
         assert page.count("list-group-item-warning inbox-unread") == 1
         assert '<span class="badge badge-danger" id="inbox-unread">1</span>' in page
+
+
+def test_a_technician_opens_a_dispatched_order_on_his_phone_page(factories, in_app, office, login):
+    """From his inbox, "open" leads the plumber to the order's card on his own page, where its
+    steps are; a supervisor's entry about an order still opens the order's page."""
+    order = factories.work_order(office.world.a, status=WorkOrderStatus.new, trade=Trade.plumbing)
+    dispatch = lambda o, a: work_orders.dispatch(  # noqa: E731
+        o,
+        a,
+        technician=db.session.get(Staff, office.plumber.id),
+        appointment_at=datetime(2026, 11, 23, 15, 0),
+    )
+    act(in_app, dispatch, order.id, office.supervisor, model=WorkOrder)
+    plumber = login(office.plumber)
+    with in_app():
+        entry = db.session.query(Notification.id).filter_by(staff_id=office.plumber.id).scalar()
+    opened = plumber.post(f"/admin/inbox/{entry}/open")
+    assert opened.headers["Location"] == f"/tech/#order-{order.id}"
+    assert f'id="order-{order.id}"' in plumber.get("/tech/").get_data(as_text=True)
+    hand_back = lambda o, a: work_orders.hand_back(o, a, reason="缺配件")  # noqa: E731
+    act(in_app, hand_back, order.id, office.plumber, model=WorkOrder)
+    with in_app():
+        entry = db.session.query(Notification.id).filter_by(staff_id=office.supervisor.id).scalar()
+    opened = login(office.supervisor).post(f"/admin/inbox/{entry}/open")
+    assert opened.headers["Location"] == f"/admin/work_order/details/?id={order.id}"

@@ -128,7 +128,7 @@ def test_a_card_lists_what_it_counts_or_says_how_many_more(factories, login, com
 def test_the_director_sees_the_serious_complaints_he_answers_for(factories, login):
     """Classified serious, a complaint becomes the director's, 48 hours: his card lists his
     own, the nearest deadline first, red with 已逾期 once one is past it; not another
-    director's, not a closed one. The front desk has no such card."""
+    director's, not a closed one; first among his cards. The front desk has no such card."""
     w = factories.two_estates()
     director = factories.staff(Role.director, all_estates=True, name="刘经理")
     other = factories.staff(Role.director, all_estates=True)
@@ -144,6 +144,7 @@ def test_the_director_sees_the_serious_complaints_he_answers_for(factories, logi
         ).id
 
     late = serious(director, NOW - timedelta(hours=2))
+    reported = serious(director, NOW - timedelta(hours=1), status=T.resolved)  # in time
     soon = serious(director, NOW + timedelta(hours=20))
     serious(other, NOW - timedelta(hours=5))
     serious(director, NOW - timedelta(hours=9), status=T.closed)
@@ -153,9 +154,11 @@ def test_the_director_sees_the_serious_complaints_he_answers_for(factories, logi
         assert "border-danger" in card.group(1)
         card = card.group(0)
         assert "您负责的投诉" in card
-        assert [int(i) for i in re.findall(r"details/\?id=(\d+)", card)] == [late, soon]
-        assert card.count("已逾期") == 1
+        assert re.search(r'id="queue-([a-z_]+)"', home).group(1) == "complaints_you_own"
+        listed = [int(i) for i in re.findall(r"details/\?id=(\d+)", card)]
+        assert listed == [late, reported, soon]
+        assert card.count("已逾期") == 1  # the one reported back waits only for its revisit
         listing = login(director).get("/admin/ticket/?flt0_queue=complaints_you_own")
         shown = {int(i) for i in re.findall(r"details/\?id=(\d+)&", listing.get_data(True))}
-        assert shown == {late, soon}
+        assert shown == {late, reported, soon}
     assert 'id="queue-complaints_you_own"' not in login(desk).get("/admin/").get_data(True)

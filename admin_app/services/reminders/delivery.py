@@ -99,8 +99,8 @@ def deliver_claimed(claimed, now) -> set[int]:
     notifications, deliveries = [], []
     for reminder in delivered:
         record = labels[reminder["entity_type"]][reminder["entity_id"]]
-        link = messages.link(reminder)
         for person in people_of[reminder["id"]]:
+            link = messages.link(reminder, person)
             with force_locale(person.locale or current_app.config["BABEL_DEFAULT_LOCALE"]):
                 text = messages.title(
                     reminder["rule"],
@@ -244,7 +244,7 @@ def prepare_outbound(delivery_id: int) -> Outbound | None:
     record = messages.record_labels(
         db.session.connection(), reminder.entity_type, [reminder.entity_id]
     )
-    path = messages.link(reminder)
+    path = messages.link(reminder, person)
     locale = (person.locale if person else None) or current_app.config["BABEL_DEFAULT_LOCALE"]
     with force_locale(locale):
         text = messages.title(

@@ -12,6 +12,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from admin_app.models import Role
 from admin_app.models.base import has_own_text, model_for_table
 from admin_app.services.reminders.handoff_kinds import HANDOFF_KINDS
 from admin_app.services.reminders.manual import MANUAL
@@ -26,6 +27,7 @@ ERRORS = {
 }
 
 
+TECHNICIANS_LIST = "tech.my_orders"  # work_orders/technician.py: a card per order, #order-<id>
 CLAIM = "claim:"  # an e-mail or text being sent carries its attempt's token (delivery.py)
 
 
@@ -76,13 +78,16 @@ def record_labels(conn, entity_type: str, ids) -> dict[int, str]:
     return labels
 
 
-def link(reminder) -> str:
-    """Where a reminder (a row or a Reminder) leads: its record's page, or for a batch's
-    hand-offs told at once, the page that lists them for the person (a technician's orders)."""
+def link(reminder, reader=None) -> str:
+    """Where a reminder (a row or a Reminder) leads `reader`: its record's page, or for a
+    batch's hand-offs told at once, the page that lists them for the person; a technician's
+    work order, its card on his phone page, where its steps are."""
     get = reminder.get if isinstance(reminder, Mapping) else lambda name: getattr(reminder, name)
     handoff = HANDOFF_KINDS.get(get("rule"))
     if get("items") and handoff is not None and handoff.many_endpoint:
         return _path(handoff.many_endpoint)
+    if get("entity_type") == "work_order" and getattr(reader, "role", None) is Role.technician:
+        return f"{_path(TECHNICIANS_LIST)}#order-{int(get('entity_id'))}"
     return record_path(get("entity_type"), get("entity_id"))
 
 
