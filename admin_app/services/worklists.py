@@ -88,6 +88,19 @@ def _decides_release_slips_somewhere(user) -> bool:
     )
 
 
+def _open_complaint():
+    """A complaint not closed yet: being handled, or reported back and waiting for its revisit."""
+    return and_(
+        Ticket.category == TicketCategory.complaint,
+        Ticket.status.in_(TICKET_WORKING + (T.resolved,)),
+    )
+
+
+def _by_deadline() -> tuple:
+    # Those without a deadline yet last (PostgreSQL's index order for ascending columns).
+    return (Ticket.complaint_due_at.asc().nulls_last(), Ticket.received_at)
+
+
 def _past_its_deadline(ticket) -> bool:
     """Still being handled after its deadline (one reported back waits for the revisit: its
     result came in time or not, the deadline no longer presses)."""
@@ -108,11 +121,8 @@ WORKLISTS: list[Worklist] = [
         _l("Complaints you are responsible for"),
         "ticket",
         Ticket,
-        lambda now: and_(
-            Ticket.category == TicketCategory.complaint,
-            Ticket.status.in_(TICKET_WORKING + (T.resolved,)),
-        ),
-        lambda: (Ticket.complaint_due_at.asc().nulls_last(), Ticket.received_at),
+        lambda now: _open_complaint(),
+        _by_deadline,
         users_share=lambda user: Ticket.owner_id == user.id,
         concerns=lambda user: getattr(user, "role", None) in COMPLAINT_OWNERS,
         urgent_if=_past_its_deadline,
@@ -149,12 +159,8 @@ WORKLISTS: list[Worklist] = [
         _l("Open complaints by deadline"),
         "ticket",
         Ticket,
-        lambda now: and_(
-            Ticket.category == TicketCategory.complaint,
-            Ticket.status.in_(TICKET_WORKING + (T.resolved,)),
-        ),
-        # Those without a deadline yet last (PostgreSQL's index order for ascending columns).
-        lambda: (Ticket.complaint_due_at.asc().nulls_last(), Ticket.received_at),
+        lambda now: _open_complaint(),
+        _by_deadline,
     ),
     Worklist(
         "overdue_actions",
