@@ -7,6 +7,7 @@ from admin_app.api.tokens import SCOPES
 from admin_app.models import (
     Channel,
     ComplaintCode,
+    GateResult,
     TicketCategory,
     TicketStatus,
     Trade,
@@ -372,7 +373,14 @@ def paths() -> dict:
             "post": operation(
                 "passes:read",
                 "The gate's check: is this code, pass number or plate good here now (logged)",
-                answers("200", "GateCheck", "The verdict.", "415"),
+                answers(
+                    "200",
+                    "GateCheck",
+                    "The verdict; `result.code` is one of: "
+                    + ", ".join(f"`{code}`" for code in values(GateResult))
+                    + " (`moved_out`: a vehicle pass of a resident who has moved out).",
+                    "415",
+                ),
                 requestBody=body(CHECK),
             )
         },
