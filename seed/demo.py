@@ -478,9 +478,46 @@ def _work_orders(rng, estate, units, residents, people) -> int:
             )
             order.created_at = opened
             _work_progress(order, status, tech, reception, opened)
+            if kind is not WorkOrderKind.public_repair:  # the office's own find has no call
+                order.ticket = _its_call(order, reception, opened)
             db.session.add(order)
             created += 1
     return created
+
+
+def _its_call(order, reception, opened) -> Ticket:
+    """The resident's call the order was made from, as far along as the order: handled while
+    the order is open, resolved once it ended, closed with its revisit (tickets/following.py)."""
+    S, T = WorkOrderStatus, TicketStatus
+    received = opened - timedelta(minutes=3)
+    call = Ticket(
+        estate=order.estate,
+        category=TicketCategory.repair,
+        channel=Channel.phone,
+        status=T.in_progress,
+        unit=order.unit,
+        resident=order.resident,
+        reporter_name=order.contact_name,
+        reporter_phone=order.contact_phone,
+        location=order.location,
+        description=order.description,
+        received_by=reception,
+        received_at=received,
+        number=numbering.number_for(db.session(), order.estate.id, "ticket", at=received),
+    )
+    ended = {
+        S.closed: f"维修完工，{order.signer_name}签字确认。",
+        S.revisited: f"维修完工，{order.signer_name}签字确认。回访：满意。",
+        S.cancelled: f"维修工单已取消：{order.cancelled_reason}",
+        S.declined: "住户不接受报价，未维修。",
+    }
+    if order.status in ended:
+        call.status = T.closed if order.status is S.revisited else T.resolved
+        call.result = ended[order.status]
+        call.resolved_at = order.closed_at or opened + timedelta(hours=4)
+    if order.status is S.revisited:
+        call.resident_informed_at = call.closed_at = order.revisited_at
+    return call
 
 
 def _work_progress(order, status, tech, reception, opened) -> None:
