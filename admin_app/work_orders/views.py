@@ -14,6 +14,7 @@ from sqlalchemy.orm import joinedload, lazyload, selectinload
 
 from admin_app import clock
 from admin_app.attachments.views import AttachmentsMixin
+from admin_app.auth.permissions import VIEW, allowed
 from admin_app.extensions import db
 from admin_app.models import WorkOrder, WorkOrderChase, WorkOrderStatus
 from admin_app.panel.actions.core import step_form
@@ -52,6 +53,19 @@ def payment_link(view, context, model, name):
     text = payment.number or str(payment.state.label)
     return Markup('<a href="{}">{}</a>').format(
         url_for("payment.details_view", id=payment.id), text
+    )
+
+
+def call_link(view, context, model, name):
+    """The call the order was made from (or the follow-up complaint it opened), as a link for
+    whoever may read calls: the desk goes back to it in one click."""
+    ticket = getattr(model, name)
+    if ticket is None:
+        return ""
+    if not allowed(current_user, "ticket", VIEW):
+        return str(ticket)
+    return Markup('<a href="{}">{}</a>').format(
+        url_for("ticket.details_view", id=ticket.id), str(ticket)
     )
 
 
@@ -186,6 +200,8 @@ class WorkOrderView(AttachmentsMixin, ActionsMixin, SecureModelView):
         "signature": signature_image,
         "quote_lines": quote_line_list,
         "payment": payment_link,
+        "ticket": call_link,
+        "followup_ticket": call_link,
         **{name: rating for name in RATINGS},
     }
     column_searchable_list = ("number", "contact_name", "contact_phone")

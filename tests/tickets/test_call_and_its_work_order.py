@@ -283,3 +283,18 @@ def test_a_call_closed_by_hand_stays_as_it_was(desk, factories, in_app):
     revisit(in_app, order.id, desk.reception.id, Satisfaction.satisfied)
     with in_app():
         assert db.session.get(Ticket, ticket.id).result == "电话里已告知"
+
+
+def test_the_orders_page_leads_back_to_its_call(desk, factories, login, in_app):
+    """From the order, the desk goes back to the call in one click; a technician, who may
+    not read calls, sees its number only."""
+    ticket = factories.ticket(desk.a, status=T.in_progress, number="HY-T2612-0009")
+    order = factories.work_order(
+        desk.a, ticket_id=ticket.id, status=S.dispatched, technician_id=desk.tech.id
+    )
+    page = desk.zh.get(f"/admin/work_order/details/?id={order.id}").get_data(as_text=True)
+    assert f'<a href="/admin/ticket/details/?id={ticket.id}">HY-T2612-0009</a>' in page
+    tech = login(desk.tech).get(f"/admin/work_order/details/?id={order.id}")
+    assert tech.status_code == 200
+    shown = tech.get_data(as_text=True)
+    assert "HY-T2612-0009" in shown and "/admin/ticket/details/" not in shown
