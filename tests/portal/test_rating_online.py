@@ -18,6 +18,8 @@ from admin_app.models import (
     Role,
     Satisfaction,
     Ticket,
+    TicketCategory,
+    TicketStatus,
     Trade,
     WorkOrder,
     WorkOrderStatus,
@@ -140,3 +142,28 @@ def test_the_rating_page_reads_in_chinese(finished, resident_client):
     resident = resident_client(finished.resident_a, lang="zh-CN")
     page = resident.get(f"/r/rate/{finished.ours.id}").get_data(as_text=True)
     assert "Timeliness" not in page and "Overall judgement" not in page
+
+
+def test_a_rating_online_closes_the_call_the_order_was_made_from(
+    finished, factories, resident_client, in_app
+):
+    """The resident answered for himself: he knows how it ended, and his call closes."""
+    call = factories.ticket(
+        finished.a,
+        category=TicketCategory.repair,
+        status=TicketStatus.resolved,
+        unit_id=finished.unit_a.id,
+        result="维修完工。",
+    )
+    with in_app():
+        db.session.get(WorkOrder, finished.ours.id).ticket_id = call.id
+        db.session.commit()
+    resident = resident_client(finished.resident_a)
+    assert resident.post(f"/r/rate/{finished.ours.id}", RATING).status_code == 302
+    with in_app():
+        closed = db.session.get(Ticket, call.id)
+        assert closed.status is TicketStatus.closed
+        assert (
+            closed.result.splitlines()[-1]
+            == f"Revisit of work order {finished.ours.number}: Satisfied."
+        )
