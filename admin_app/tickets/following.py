@@ -10,9 +10,12 @@ from flask_babel import gettext
 from admin_app import clock
 from admin_app.extensions import db
 from admin_app.models import Ticket, WorkOrder, WorkOrderStatus
+from admin_app.models.work_order import WORK_ORDER_ENDED
 from admin_app.tickets.machine import TICKET, open_work_orders
 
 S = WorkOrderStatus
+# Ended with nothing left for the call: all but a signed order, whose revisit is still to come.
+NOTHING_LEFT = WORK_ORDER_ENDED - {S.closed}
 
 
 def follow_work_order(order: WorkOrder, actor) -> Ticket | None:
@@ -52,7 +55,7 @@ def close_after_revisit(order: WorkOrder, actor, followup: Ticket | None = None)
         .filter(
             WorkOrder.ticket_id == ticket.id,
             WorkOrder.id != order.id,
-            WorkOrder.status.not_in((S.revisited, S.cancelled, S.declined)),
+            WorkOrder.status.not_in(NOTHING_LEFT),
         )
         .first()
     )

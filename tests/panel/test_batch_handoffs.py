@@ -19,7 +19,7 @@ from admin_app.models import (
     WorkOrder,
 )
 from admin_app.panel.actions import batches
-from admin_app.services.reminders import channels
+from admin_app.services.reminders.channels import MemorySmsProvider
 
 from ..reminders_support import sweep_here
 from .test_batches import FILTER, S, build_world, dispatch_form, statuses, worker_on_redis
@@ -107,17 +107,9 @@ def test_an_emergency_in_a_batch_is_told_by_itself(login, world, in_app):
 
 
 def test_one_text_message_for_the_batch(app, login, world, in_app, monkeypatch):
-    texts = []
-
-    class Provider:
-        def __init__(self, *args, **kwargs):
-            pass
-
-        def send(self, phone, text):
-            texts.append((phone, text))
-
-    monkeypatch.setitem(channels.SMS_PROVIDERS, "test", Provider)
-    monkeypatch.setitem(app.config, "SMS_PROVIDER", "test")
+    texts = MemorySmsProvider.sent
+    texts.clear()
+    monkeypatch.setitem(app.config, "SMS_PROVIDER", "memory")
     with in_app():
         db.session.get(Staff, world.tech.id).phone = "13800000009"
         db.session.commit()
