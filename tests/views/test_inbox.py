@@ -148,3 +148,35 @@ def test_a_long_neglected_inbox_shows_99_plus(app, factories, login, in_app):
     assert badge(c.get("/admin/").get_data(as_text=True)) == "99+"
     older = c.get("/admin/inbox/?page=1").get_data(as_text=True)
     assert "提醒 94" in older and "提醒 119" not in older
+
+
+def test_the_phone_pages_show_the_inbox_and_its_count(app, factories, login, in_app, time_machine):
+    """A technician works from his phone page: the order dispatched to him is counted there,
+    and the count goes once he has read it. The guard's gate page has the inbox too."""
+    from admin_app.models import Role, Staff, Trade, WorkOrder, WorkOrderStatus
+    from admin_app.work_orders import operations as work_orders
+
+    time_machine.move_to(NOW, tick=False)
+    office = staff_office(factories)
+    plumber = factories.staff(Role.technician, estates=[office.world.a], trades=["plumbing"])
+    order = factories.work_order(office.world.a, status=WorkOrderStatus.new, trade=Trade.plumbing)
+    tech = login(plumber)
+    html = tech.get("/tech/").get_data(as_text=True)
+    assert 'id="inbox-link"' in html and 'href="/admin/inbox/"' in html and badge(html) is None
+
+    with in_app():
+        work_orders.dispatch(
+            db.session.get(WorkOrder, order.id),
+            db.session.get(Staff, office.supervisor.id),
+            technician=db.session.get(Staff, plumber.id),
+            appointment_at=datetime(2026, 11, 23, 14, 0),
+        )
+        db.session.commit()
+    assert badge(tech.get("/tech/").get_data(as_text=True)) == "1"
+    zh = login(plumber, lang="zh-CN").get("/tech/").get_data(as_text=True)
+    assert re.search(r'id="inbox-link">消息 <span', zh), zh
+
+    tech.post("/admin/inbox/read-all")
+    assert badge(tech.get("/tech/").get_data(as_text=True)) is None
+    gate = login(office.guard).get("/gate/").get_data(as_text=True)
+    assert 'id="inbox-link"' in gate
