@@ -222,8 +222,12 @@ WORKLISTS: list[Worklist] = [
         _l("Emergencies in progress"),
         "work_order",
         WorkOrder,
-        # The bare column, not IS TRUE: PostgreSQL then matches the worklist's partial index.
-        lambda now: and_(WorkOrder.is_emergency, WorkOrder.status.in_(ORDER_OPEN)),
+        # The bare column, not IS TRUE, and the open states as the index lists them: PostgreSQL
+        # then matches the worklist's partial index. One waiting for a technician is on "to
+        # dispatch" (first, red), not here too: everyone with this card may dispatch.
+        lambda now: and_(
+            WorkOrder.is_emergency, WorkOrder.status.in_(ORDER_OPEN), WorkOrder.status != S.new
+        ),
         lambda: (WorkOrder.created_at,),
         urgent=True,
     ),

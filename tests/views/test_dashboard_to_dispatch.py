@@ -66,3 +66,31 @@ def test_an_emergency_waiting_comes_first_and_turns_the_card_red(waiting, factor
 def test_who_may_not_dispatch_has_no_such_card(waiting, factories, login, role):
     someone = factories.staff(role, estates=[waiting.a])
     assert card_of(login(someone).get("/admin/").get_data(as_text=True)) is None
+
+
+def emergency_card(home: str) -> list[int] | None:
+    found = re.search(r'id="queue-emergencies">.*?</ul>', home, re.S)
+    return [int(i) for i in re.findall(r"details/\?id=(\d+)", found.group(0))] if found else None
+
+
+def test_an_emergency_waiting_is_on_one_card_and_moves_on_when_dispatched(
+    waiting, factories, login, in_app
+):
+    from admin_app.extensions import db
+    from admin_app.models import WorkOrder
+
+    leak = factories.work_order(waiting.a, status=S.new, is_emergency=True, created_at=THEN).id
+    taken = factories.work_order(waiting.a, status=S.arrived, is_emergency=True).id
+    desk = login(waiting.desk)
+    home = desk.get("/admin/").get_data(as_text=True)
+    assert leak in [int(i) for i in re.findall(r"details/\?id=(\d+)", card_of(home))]
+    assert emergency_card(home) == [taken]
+    listing = desk.get("/admin/work_order/?flt0_queue=emergencies").get_data(as_text=True)
+    assert {int(i) for i in re.findall(r"details/\?id=(\d+)&", listing)} == {taken}
+
+    with in_app():
+        db.session.get(WorkOrder, leak).status = S.dispatched
+        db.session.commit()
+    home = desk.get("/admin/").get_data(as_text=True)
+    assert leak not in [int(i) for i in re.findall(r"details/\?id=(\d+)", card_of(home))]
+    assert sorted(emergency_card(home)) == sorted([leak, taken])
