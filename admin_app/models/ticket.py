@@ -98,6 +98,8 @@ class Ticket(EstateScoped, TimestampMixin, db.Model):
         Index("ix_ticket_complaint_due", "complaint_due_at"),
         # The complaints a supervisor or director answers for (the dashboard's card).
         Index("ix_ticket_owner_status", "owner_id", "status"),
+        # The tickets assigned to a person (the dashboard's card, the batch's one message).
+        Index("ix_ticket_assignee_status", "assignee_id", "status"),
         Index("ix_ticket_reporter_phone", "reporter_phone"),
         # A list page is an index walk: the default order, and each filter or sort column
         # followed by the default order (see ListingMixin.tie_breakers).
@@ -142,7 +144,7 @@ class Ticket(EstateScoped, TimestampMixin, db.Model):
     received_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
     received_by = relationship("Staff", foreign_keys=[received_by_id])
     received_at: Mapped[datetime] = mapped_column(DateTime)
-    assignee_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"), index=True)
+    assignee_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
     assignee = relationship("Staff", foreign_keys=[assignee_id])
 
     # An inquiry answered later: the promised callback time is a deadline.

@@ -37,6 +37,8 @@ from admin_app.models import (
 T, S = TicketStatus, WorkOrderStatus
 TICKET_WORKING = (T.open, T.in_progress, T.escalated)
 COMPLAINT_OWNERS = (Role.supervisor, Role.director)  # tickets/complaints.py, _owner_for
+ASSIGNEES = (Role.receptionist, Role.supervisor, Role.director)  # whom calls are handed to
+ASSIGNED_TO_YOU = "assigned_to_you"  # the queue a batch assignment's one message opens
 ORDER_OPEN = (S.new, S.dispatched, S.arrived, S.quoted, S.in_progress, S.next_visit)
 
 
@@ -126,6 +128,22 @@ WORKLISTS: list[Worklist] = [
         users_share=lambda user: Ticket.owner_id == user.id,
         concerns=lambda user: getattr(user, "role", None) in COMPLAINT_OWNERS,
         urgent_if=_past_its_deadline,
+        pressing=_l("Overdue"),
+    ),
+    # The calls handed to the user (by a supervisor, one by one or in a batch) still to be
+    # answered: the promised callback first; red once one is past it.
+    Worklist(
+        ASSIGNED_TO_YOU,
+        _l("Tickets assigned to you"),
+        "ticket",
+        Ticket,
+        lambda now: Ticket.status.in_(TICKET_WORKING),
+        lambda: (Ticket.callback_due_at.asc().nulls_last(), Ticket.received_at),
+        users_share=lambda user: Ticket.assignee_id == user.id,
+        concerns=lambda user: getattr(user, "role", None) in ASSIGNEES,
+        urgent_if=lambda ticket: (
+            ticket.callback_due_at is not None and ticket.callback_due_at < clock.now()
+        ),
         pressing=_l("Overdue"),
     ),
     Worklist(

@@ -18,6 +18,7 @@ from admin_app.models import (
 )
 from admin_app.panel.actions.core import Outcome, RecordAction
 from admin_app.panel.forms import ReasonForm
+from admin_app.services.worklists import ASSIGNEES
 from admin_app.tickets import complaints, corrective, forms
 from admin_app.tickets import operations as tickets
 
@@ -28,7 +29,7 @@ def prepare_assign(form, records) -> None:
         db.session.query(Staff)
         .filter(
             Staff.active.is_(True),
-            Staff.role.in_([Role.receptionist, Role.supervisor, Role.director]),
+            Staff.role.in_(ASSIGNEES),
         )
         .order_by(Staff.name)
         .all()
@@ -242,7 +243,8 @@ TICKET_ACTIONS = (
         many=False,
         style="secondary",
     ),
-    RecordAction("assign", run_assign, forms.StaffChoiceForm, prepare=prepare_assign),
+    # Chunked: a batch writes the calls set-based and tells the assignee once (handoffs).
+    RecordAction("assign", run_assign, forms.StaffChoiceForm, prepare=prepare_assign, chunked=True),
     RecordAction(
         "cancel",
         lambda t, a, f: tickets.cancel(t, a, reason=f.reason.data),

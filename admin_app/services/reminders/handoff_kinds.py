@@ -18,9 +18,11 @@ class HandoffKind:
     title: object  # the inbox line: %(record)s, and %(deadline)s where the kind has one
     sms: bool = False  # also by text message (when a provider is configured)
     # Told once per batch (services/handoffs.py, gathered): the inbox line of several records
-    # at once — %(count)s, %(deadline)s the first one's — and the page it links to.
+    # at once — %(count)s, %(deadline)s the first one's — and the page it links to (with its
+    # query: a list's filter).
     many: object = None
     many_endpoint: str | None = None
+    many_query: str = ""
 
 
 NEW_COMPLAINT = HandoffKind(
@@ -51,6 +53,9 @@ ASSIGNED = HandoffKind(
     "handoff_assigned",
     _l("Ticket assigned"),
     _l("%(record)s is assigned to you."),
+    many=_l("%(count)s tickets are assigned to you. See your list."),
+    many_endpoint="ticket.index_view",
+    many_query="?flt0_queue=assigned_to_you",  # services/worklists.py, ASSIGNED_TO_YOU
 )
 DISPATCHED = HandoffKind(
     "handoff_dispatched",

@@ -85,7 +85,7 @@ def link(reminder, reader=None) -> str:
     get = reminder.get if isinstance(reminder, Mapping) else lambda name: getattr(reminder, name)
     handoff = HANDOFF_KINDS.get(get("rule"))
     if get("items") and handoff is not None and handoff.many_endpoint:
-        return _path(handoff.many_endpoint)
+        return _path(handoff.many_endpoint) + handoff.many_query
     if get("entity_type") == "work_order" and getattr(reader, "role", None) is Role.technician:
         return f"{_path(TECHNICIANS_LIST)}#order-{int(get('entity_id'))}"
     return record_path(get("entity_type"), get("entity_id"))
