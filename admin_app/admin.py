@@ -17,6 +17,7 @@ from admin_app import (
     prices,
     renovations,
     residents,
+    staff_messages,
     surveys,
     tickets,
     views,
@@ -35,7 +36,7 @@ DOMAINS = (tickets, work_orders, prices, payments, passes, renovations, resident
 DOMAINS += (duty,)
 DOMAINS += (home_visits, workdays)
 DOMAINS += (moving,)
-DOMAINS += (visitors,)
+DOMAINS += (visitors, staff_messages)
 from admin_app import api  # noqa: E402
 
 DOMAINS += (api,)

@@ -131,6 +131,9 @@ def settings() -> dict:
         "PARCEL_COLLECT_DAYS": int(env.get("PARCEL_COLLECT_DAYS", "3")),
         "RETENTION_VISITOR_DAYS": int(env.get("RETENTION_VISITOR_DAYS", "30")),
         "RETENTION_PARCEL_DAYS": int(env.get("RETENTION_PARCEL_DAYS", "90")),
+        # A message taken for a staff member (a caller's name, number and words), forgotten
+        # this many days after it was dealt with (0 keeps them); a waiting one stays.
+        "RETENTION_MESSAGE_DAYS": int(env.get("RETENTION_MESSAGE_DAYS", "30")),
         # The residents' pages (admin_app/portal/): a sign-in code's life, the sign-in's limits
         # (per number and per client address), and the arrival window shown after the
         # appointment's start.

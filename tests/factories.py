@@ -45,6 +45,7 @@ from admin_app.models import (
     WorkOrder,
     WorkOrderStatus,
 )
+from admin_app.models.staff_message import StaffMessage
 from admin_app.models.visitors import Parcel, Visitor
 from admin_app.services import accounts
 
@@ -430,6 +431,7 @@ class Factories:
             "home_visit_booking": lambda: self.home_visit_booking(estate),
             "visitor": lambda: self.visitor(estate),
             "parcel": lambda: self.parcel(estate),
+            "staff_message": lambda: self.staff_message(estate),
         }
         return makers[resource]()
 
@@ -538,6 +540,23 @@ class Factories:
         db.session.add(visitor)
         db.session.flush()
         return visitor
+
+    @persisted
+    def staff_message(self, estate, for_staff=None, **fields) -> StaffMessage:
+        """A message taken for a staff member of the estate (a new technician unless named)."""
+        if for_staff is None:
+            for_staff = self.staff(Role.technician, estates=[estate])
+        message = StaffMessage(
+            estate_id=_id(estate),
+            for_staff_id=_id(for_staff),
+            caller_name=fields.pop("caller_name", "来电人甲"),
+            caller_phone=fields.pop("caller_phone", "13912345678"),
+            text=fields.pop("text", "请回电"),
+            **fields,
+        )
+        db.session.add(message)
+        db.session.flush()
+        return message
 
     @persisted
     def parcel(self, estate, unit=None, **fields) -> Parcel:

@@ -177,6 +177,16 @@ PERMISSIONS: dict[str, dict[Role, frozenset[str]]] = {
         role: READ for role in (R.admin, R.director, R.supervisor, R.receptionist, R.guard)
     },
     "parcel": {role: READ for role in (R.admin, R.director, R.supervisor, R.receptionist, R.guard)},
+    # Messages taken for a staff member who is out: whoever answers the phone takes them, and
+    # everyone reads those for them (a technician or guard only his own: the view's scope).
+    "staff_message": {
+        R.admin: ALL,
+        R.director: frozenset({VIEW, CREATE}),
+        R.supervisor: frozenset({VIEW, CREATE}),
+        R.receptionist: frozenset({VIEW, CREATE}),
+        R.guard: frozenset({VIEW, CREATE}),
+        R.technician: READ,
+    },
 }
 
 # Named actions beyond CRUD: the workflow verbs, as "<resource>.<action>".
@@ -357,6 +367,9 @@ ACTIONS: dict[str, frozenset[Role]] = {
     # Visitors and parcels: whoever stands at the desk or the gate.
     **{action: FRONT_DESK | GATE for action in ("visitor.register", "visitor.sign_out")},
     **{action: FRONT_DESK | GATE for action in ("parcel.receive", "parcel.hand_over")},
+    "staff_message.take": FRONT_DESK | GATE,
+    # Done by the person it is for; a supervisor may close one for someone who has left.
+    "staff_message.done": frozenset(Role),
 }
 
 

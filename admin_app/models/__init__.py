@@ -189,3 +189,6 @@ from admin_app.models.api_token import ApiCall, ApiToken, api_token_estate  # no
 from admin_app.models.portal import ResidentSignInCode  # noqa: E402, F401
 
 __all__ += ["ApiCall", "ApiToken", "api_token_estate"]
+from admin_app.models.staff_message import MessageStatus, StaffMessage  # noqa: E402
+
+__all__ += ["MessageStatus", "StaffMessage"]

@@ -282,6 +282,7 @@ RECORD_TYPES = {
     "household_document": _l("Document on file"),
     "visitor": _l("Visitor"),
     "parcel": _l("Parcel"),
+    "staff_message": _l("Message for a staff member"),
     "department": _l("Department"),
     "corrective_action": _l("Corrective action"),
     "complaint_round": _l("Complaint round"),
@@ -346,6 +347,9 @@ ACTION_LABELS = {
     "visitor_out": _l("Visitor left"),
     "parcel_received": _l("Parcel signed for"),
     "parcel_handed_over": _l("Parcel handed over"),
+    # Messages for a staff member who is out (staff_messages/operations.py).
+    "message_taken": _l("Message taken"),
+    "message_done": _l("Message dealt with"),
 }
 
 

@@ -7,6 +7,7 @@ in the record's own transaction; e-mail and SMS (where configured) sent by the n
   a complaint classified serious            → the estate's directors (and company-wide ones)
   a ticket assigned, a work order dispatched → that person
   a home visit booked                       → the staff member who goes
+  a message taken for someone who is out     → that person (and by text)
   a complaint reopened after an unsatisfied revisit → the new round's owner
   a complaint or corrective action handed to a department → the department's head
   a work order handed back or passed on by its technician → the estate's supervisors
@@ -58,6 +59,7 @@ from admin_app.services.reminders.handoff_kinds import (
     HANDED_BACK,
     HANDOFF_KINDS,
     HOME_VISIT_BOOKED,
+    MESSAGE_TAKEN,
     NEW_COMPLAINT,
     ONLINE_REPAIR,
     ONLINE_SUGGESTION,
@@ -285,6 +287,11 @@ def visit_booked(booking, actor) -> None:
         person_id=booking.visitor_id,
         deadline_at=booking.appointment_at,
     )
+
+
+def message_taken(message) -> None:
+    """The staff member a caller asked for hears of the message taken for him."""
+    tell(message, MESSAGE_TAKEN, "taken", person_id=message.for_staff_id)
 
 
 def handed_back(order: WorkOrder) -> None:

@@ -17,6 +17,7 @@ from admin_app.models import (
     ActionStatus,
     CorrectiveAction,
     Estate,
+    MessageStatus,
     PassStatus,
     Payment,
     PaymentState,
@@ -25,6 +26,7 @@ from admin_app.models import (
     Renovation,
     RenovationStatus,
     Role,
+    StaffMessage,
     Ticket,
     TicketCategory,
     TicketStatus,
@@ -145,6 +147,20 @@ WORKLISTS: list[Worklist] = [
             ticket.callback_due_at is not None and ticket.callback_due_at < clock.now()
         ),
         pressing=_l("Overdue"),
+    ),
+    # Messages taken for the user while out (留言转告), the oldest first: a caller waits.
+    Worklist(
+        "messages_for_you",
+        _l("Messages for you"),
+        "staff_message",
+        StaffMessage,
+        lambda now: StaffMessage.status == MessageStatus.waiting,
+        lambda: (StaffMessage.taken_at,),
+        users_share=lambda user: StaffMessage.for_staff_id == user.id,
+        # The office's dashboard; a technician or guard works from his phone page, whose
+        # inbox count tells him.
+        concerns=lambda user: getattr(user, "role", None) in ASSIGNEES,
+        urgent=True,
     ),
     Worklist(
         "overdue_callbacks",

@@ -11,6 +11,7 @@ from wtforms.validators import DataRequired
 
 from admin_app import clock
 from admin_app.attachments.views import AttachmentsMixin
+from admin_app.auth.permissions import may
 from admin_app.models import Staff, Ticket, TicketCategory
 from admin_app.panel.actions.pages import ActionsMixin
 from admin_app.panel.base import SecureModelView
@@ -195,6 +196,8 @@ class TicketView(PrintFormsMixin, AttachmentsMixin, ActionsMixin, SecureModelVie
             term=term,
             callers=front_desk.find_callers(current_user, term),
             categories=TicketCategory,
+            # Someone out who was asked for: the message is taken from here (staff_messages).
+            take_messages=may(current_user, "staff_message.take"),
         )
 
     @expose("/new/", methods=("GET", "POST"))

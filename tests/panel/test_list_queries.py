@@ -56,6 +56,7 @@ RESOURCES = [
     "department",
     "corrective_action",
     "visitor",
+    "staff_message",
     "parcel",
     "workday_override",
     "home_visit_booking",

@@ -176,6 +176,16 @@ HOME_VISIT_BOOKED = HandoffKind(
 )
 HANDOFF_KINDS[HOME_VISIT_BOOKED.name] = HOME_VISIT_BOOKED
 
+# A message taken for a staff member who is out (staff_messages/): the person it is for, by
+# text too — he is out, which is why it was taken.
+MESSAGE_TAKEN = HandoffKind(
+    "handoff_message",
+    _l("Message taken for you"),
+    _l("Message for you: %(record)s"),
+    sms=True,
+)
+HANDOFF_KINDS[MESSAGE_TAKEN.name] = MESSAGE_TAKEN
+
 
 def is_handoff(dedupe_key: str) -> bool:
     return dedupe_key.startswith(f"{PREFIX}:")

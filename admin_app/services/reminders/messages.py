@@ -74,8 +74,15 @@ def record_labels(conn, entity_type: str, ids) -> dict[int, str]:
     elif has_own_text(model):
         with Session(bind=conn) as session:
             found = session.scalars(select(model).where(model.id.in_(list(ids))))
-            labels.update({record.id: str(record) or f"#{record.id}" for record in found})
+            # A record may name itself differently to the person told (StaffMessage: with
+            # the caller's number) than on the office's pages.
+            labels.update({record.id: _told_as(record) or f"#{record.id}" for record in found})
     return labels
+
+
+def _told_as(record) -> str:
+    told = getattr(record, "inbox_label", None)
+    return told() if told is not None else str(record)
 
 
 def link(reminder, reader=None) -> str:
