@@ -54,6 +54,7 @@ from admin_app.passes import gate
 from admin_app.payments import operations as payments
 from admin_app.renovations import operations as renovations_service
 from admin_app.services import accounts, history, numbering, storage
+from admin_app.staff_messages import operations as messages_service
 from admin_app.tickets import departments
 from admin_app.visitors import operations as visitors_service
 
@@ -117,6 +118,7 @@ def seed_demo(seed: int = 20261123) -> str:
                 estate, residents, people
             )
             counts[estate.code]["move_ins"] = _move_ins(estate, units, people)
+            counts[estate.code]["messages"] = _messages(estate, residents, people)
         db.session.flush()
     lines = [
         f"{code}: " + ", ".join(f"{k} {v}" for k, v in c.items()) for code, c in counts.items()
@@ -970,6 +972,38 @@ def _visitors_and_parcels(estate, residents, people) -> int:
         collected, desk, collected_by=collected.recipient_name, signature_png=silhouette_png()
     )
     return len(hosts) + 2
+
+
+def _messages(estate, residents, people) -> int:
+    """Callers who asked for someone out: the technician has one to call back, the supervisor
+    one from the company; an older one the technician has dealt with."""
+    desk = people[Role.receptionist]
+    caller = next(r for r in residents if r.phone)
+    for_tech = messages_service.take(
+        desk,
+        estate_id=estate.id,
+        for_staff=people[Role.technician],
+        resident=caller,
+        text="上次修的热水器又在滴水，想问今天能不能再来看一下，请回电。",
+    )
+    messages_service.take(
+        desk,
+        estate_id=estate.id,
+        for_staff=people[Role.supervisor],
+        caller_name="物业公司 刘经理",
+        text="周五的项目例会改到下午三点，不必回电。",
+        call_back=False,
+    )
+    earlier = messages_service.take(
+        desk,
+        estate_id=estate.id,
+        for_staff=people[Role.technician],
+        resident=caller,
+        text="门锁换好了，想问保修多久。",
+    )
+    earlier.taken_at = for_tech.taken_at - timedelta(days=1)
+    messages_service.mark_done(earlier, people[Role.technician], note="已回电：保修一年。")
+    return 3
 
 
 def _move_ins(estate, units, people) -> int:
