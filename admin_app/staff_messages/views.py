@@ -16,6 +16,7 @@ from admin_app.auth.permissions import FRONT_DESK, may
 from admin_app.extensions import db
 from admin_app.models import Estate, MessageStatus, StaffMessage
 from admin_app.panel.base import SecureModelView
+from admin_app.panel.details import fields_of
 from admin_app.panel.filters import WorklistFilter, estate_filter
 from admin_app.panel.labels import LABELS
 from admin_app.panel.return_links import return_target
@@ -40,7 +41,7 @@ MESSAGE_LABELS = {
 }
 
 
-def _sees_the_number(model) -> bool:
+def sees_the_number(model) -> bool:
     return current_user.id in (model.for_staff_id, model.taken_by_id)
 
 
@@ -52,7 +53,7 @@ def phone_to_call(view, context, model, name):
     """Whole, as a link that dials, for the person to call back and whoever took it."""
     if not model.caller_phone:
         return ""
-    if not _sees_the_number(model):
+    if not sees_the_number(model):
         return mask_phone(model.caller_phone)
     return Markup('<a href="tel:{0}">{0}</a>').format(model.caller_phone)
 
@@ -61,21 +62,17 @@ class StaffMessageView(SecureModelView):
     resource = "staff_message"
     column_labels = MESSAGE_LABELS
     column_list = ("taken_at", "status", "for_staff", "caller_name", "caller_phone", "text")
-    column_details_list = (
-        "status",
-        "for_staff",
-        "caller_name",
-        "caller_phone",
-        "unit",  # not the resident: his name is the caller's, his phone shown whole
-        "text",
-        "call_back",
-        "taken_at",
-        "taken_by",
-        "done_at",
-        "done_by",
-        "done_note",
-        "estate",
+    # Grouped: the fields of a step not taken yet (done at, by, what came of it) stay out.
+    details_groups = (
+        (
+            _l("Call"),
+            ("status", "for_staff", "caller_name", "caller_phone", "unit", "text", "call_back"),
+        ),
+        (_l("Taken"), ("taken_at", "taken_by", "estate")),
+        (_l("Dealt with"), ("done_at", "done_by", "done_note")),
     )
+    # Not the resident: his name is the caller's, and he reads "张三 (phone)", whole.
+    column_details_list = fields_of(details_groups)
     column_formatters = {"caller_phone": masked_phone}
     column_formatters_detail = {"caller_phone": phone_to_call}
     column_formatters_export = {"caller_phone": masked_phone}
@@ -116,7 +113,8 @@ class StaffMessageView(SecureModelView):
         form = MessageForm()
         estate_id = self._estate_of(form, resident)
         staff = ops.who_may_be_asked_for(estate_id, current_user) if estate_id else []
-        form.for_staff.choices = [(0, "")] + [(s.id, f"{s.name}（{s.role.label}）") for s in staff]
+        choose = [(0, gettext("— choose —"))]
+        form.for_staff.choices = choose + [(s.id, f"{s.name} ({s.role.label})") for s in staff]
         if resident is not None and request.method == "GET":
             form.caller_name.data = resident.name
             form.caller_phone.data = resident.phone
@@ -181,6 +179,9 @@ class StaffMessageView(SecureModelView):
             for error in (e for errors in form.errors.values() for e in errors):
                 flash(error, "error")
         return redirect(self.get_url(".details_view", id=message.id))
+
+    def sees_the_number(self, message) -> bool:
+        return sees_the_number(message)
 
     def may_close(self, message) -> bool:
         return message.status is MessageStatus.waiting and ops.may_close(message, current_user)
