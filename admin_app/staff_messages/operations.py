@@ -23,12 +23,14 @@ def _text(value: str | None, limit: int) -> str:
     return " ".join((value or "").split())[:limit]
 
 
-def who_may_be_asked_for(estate_id: int, actor=None) -> list[Staff]:
-    """The estate's active staff a caller may ask for, by name: never the administrator's
-    account (no person), nor whoever takes the message."""
+def who_may_be_asked_for(estate_ids, actor=None) -> list[Staff]:
+    """The active staff of these estates a caller may ask for, by name: never the
+    administrator's account (no person), nor whoever takes the message."""
     works_here = or_(
         Staff.all_estates.is_(True),
-        Staff.id.in_(select(staff_estate.c.staff_id).where(staff_estate.c.estate_id == estate_id)),
+        Staff.id.in_(
+            select(staff_estate.c.staff_id).where(staff_estate.c.estate_id.in_(estate_ids))
+        ),
     )
     query = db.session.query(Staff).filter(
         Staff.active.is_(True), Staff.role != Role.admin, works_here

@@ -111,14 +111,17 @@ class StaffMessageView(SecureModelView):
         resident = scoped_resident(current_user, request.values.get("resident"))
         back = return_target("url", url_for("ticket.call_view"))
         form = MessageForm()
-        estate_id = self._estate_of(form, resident)
-        staff = ops.who_may_be_asked_for(estate_id, current_user) if estate_id else []
+        estate_ids = self._estates_offered(form, resident)
+        # Asked to choose the estate too, the staff of all of them are offered: the verb
+        # refuses one who does not work in the estate chosen, saying so.
+        staff = ops.who_may_be_asked_for(estate_ids, current_user)
         choose = [(0, gettext("— choose —"))]
         form.for_staff.choices = choose + [(s.id, f"{s.name} ({s.role.label})") for s in staff]
         if resident is not None and request.method == "GET":
             form.caller_name.data = resident.name
             form.caller_phone.data = resident.phone
-        if form.validate_on_submit() and estate_id:
+        if form.validate_on_submit():
+            estate_id = form.estate.data if "estate" in form else estate_ids[0]
             chosen = next((s for s in staff if s.id == form.for_staff.data), None)
             try:
                 message = ops.take(
@@ -146,20 +149,18 @@ class StaffMessageView(SecureModelView):
                 return redirect(back)
         return self.render("staff_messages/new.html", form=form, resident=resident, return_url=back)
 
-    def _estate_of(self, form, resident) -> int | None:
-        """The caller's estate; else the user's only one; else the one chosen on the form."""
+    def _estates_offered(self, form, resident) -> list[int]:
+        """The caller's estate; else the user's only one; else the user's, asked on the form."""
         if resident is not None:
             del form.estate
-            return resident.estate_id
+            return [resident.estate_id]
         estates = current_user.estates
         if len(estates) == 1 and not current_user.all_estates:
             del form.estate
-            return estates[0].id
-        choices = estates or db.session.query(Estate).order_by(Estate.name).all()
-        form.estate.choices = [(e.id, e.name) for e in choices]
-        if form.estate.data in {e.id for e in choices}:
-            return form.estate.data
-        return choices[0].id if choices and request.method == "GET" else None
+            return [estates[0].id]
+        estates = estates or db.session.query(Estate).order_by(Estate.name).all()
+        form.estate.choices = [(e.id, e.name) for e in estates]
+        return [e.id for e in estates]
 
     # ---- dealing with it -----------------------------------------------------------------
     @expose("/done/", methods=("POST",))

@@ -201,3 +201,25 @@ def test_dealt_with_messages_are_forgotten_waiting_ones_stay(app, office, in_app
         ids = old.id, recent.id, waiting.id
         assert retention.run()["staff_messages"] == 1
         assert {m.id for m in db.session.query(StaffMessage)} == set(ids[1:])
+
+
+def test_someone_of_two_estates_chooses_the_estate_of_a_caller_not_on_file(
+    office, factories, login, in_app
+):
+    both = factories.staff(Role.supervisor, estates=[office.a, office.b], name="区域主管")
+    c = login(both)
+    form = c.get("/admin/staff_message/new/").get_data(as_text=True)
+    assert 'id="estate"' in form and "赵师傅" in form and "王师傅" in form
+    fields = {"caller_name": "刘经理", "text": "请回电", "caller_phone": "13700000000"}
+    refused = c.post(
+        "/admin/staff_message/new/",
+        {**fields, "estate": office.a.id, "for_staff": office.elsewhere.id},
+    ).get_data(as_text=True)
+    assert "赵师傅 does not work in this estate." in refused and stored(in_app) == []
+    sent = c.post(
+        "/admin/staff_message/new/",
+        {**fields, "estate": office.b.id, "for_staff": office.elsewhere.id},
+    )
+    assert sent.status_code == 302
+    [message] = stored(in_app)
+    assert (message.estate_id, message.for_staff_id) == (office.b.id, office.elsewhere.id)
