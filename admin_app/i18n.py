@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
 
 from flask import current_app, g, has_request_context, request, session
@@ -22,6 +23,18 @@ def select_locale() -> str:
     if best is None:
         return current_app.config["BABEL_DEFAULT_LOCALE"]
     return "en" if best == "en" else "zh_Hans_CN"
+
+
+@contextlib.contextmanager
+def office_language():
+    """For the words the panel writes into a record (a call's result, an order's notes, a
+    report's "URGENT:"): the record is the office's, read and printed by everyone, so they
+    are in the office's language (BABEL_DEFAULT_LOCALE), whichever language the person whose
+    step wrote them reads the panel in."""
+    from flask_babel import force_locale
+
+    with force_locale(current_app.config["BABEL_DEFAULT_LOCALE"]):
+        yield
 
 
 def translated(text) -> str:

@@ -9,6 +9,7 @@ from flask_babel import gettext
 
 from admin_app import clock
 from admin_app.extensions import db
+from admin_app.i18n import office_language
 from admin_app.models import Ticket, WorkOrder, WorkOrderStatus
 from admin_app.models.work_order import WORK_ORDER_ENDED
 from admin_app.tickets.machine import TICKET, open_work_orders
@@ -35,7 +36,7 @@ def follow_work_order(order: WorkOrder, actor) -> Ticket | None:
         .order_by(WorkOrder.id)
         .all()
     )
-    with TICKET.transition(ticket, "follow_work_orders", actor):
+    with TICKET.transition(ticket, "follow_work_orders", actor), office_language():
         lines = [line for line in (ticket.result, *map(how_it_ended, orders)) if line]
         ticket.result = "\n".join(lines)
         ticket.resolved_at = clock.now()
@@ -61,7 +62,7 @@ def close_after_revisit(order: WorkOrder, actor, followup: Ticket | None = None)
     )
     if waiting is not None:
         return None
-    with TICKET.transition(ticket, "close_after_revisit", actor):
+    with TICKET.transition(ticket, "close_after_revisit", actor), office_language():
         line = gettext(
             "Revisit of work order %(number)s: %(judgement)s.",
             number=order.number,
@@ -77,7 +78,7 @@ def close_after_revisit(order: WorkOrder, actor, followup: Ticket | None = None)
 
 
 def how_it_ended(order: WorkOrder) -> str | None:
-    """One line of the call's result, in the words of whoever ended the order."""
+    """One line of the call's result (written in the office's language: `office_language`)."""
     if order.status in (S.closed, S.revisited):
         return gettext(
             "Work order %(number)s done and signed for by %(name)s.",

@@ -14,12 +14,14 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
+from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 
 from admin_app import clock
 from admin_app.auth.permissions import may
 from admin_app.auth.scope import estate_allowed
 from admin_app.extensions import db
+from admin_app.i18n import office_language
 from admin_app.models import (
     Channel,
     Resident,
@@ -246,7 +248,8 @@ def report_from_field(
     if not location:
         raise ServiceError(_l("Say where it is."))
     if urgent:
-        description = str(_l("URGENT: %(text)s", text=description))
+        with office_language():  # the desk reads it, whatever language the reporter uses
+            description = gettext("URGENT: %(text)s", text=description)
     ticket = Ticket(
         estate_id=estate_id,
         channel=Channel.guard if actor.role is Role.guard else Channel.patrol,

@@ -18,6 +18,7 @@ from sqlalchemy import func
 
 from admin_app import clock
 from admin_app.extensions import db
+from admin_app.i18n import office_language
 from admin_app.models import (
     ComplaintCode,
     Estate,
@@ -208,9 +209,9 @@ def hand_back(order: WorkOrder, actor, *, reason: str) -> None:
     if not (reason or "").strip():
         raise ServiceError(_l("Say why the order is handed back."))
     with WORK_ORDER.transition(order, "hand_back", actor):
-        order.work_notes = _append(
-            order.work_notes, gettext("Handed back: %(reason)s", reason=reason.strip())
-        )
+        with office_language():
+            note = gettext("Handed back: %(reason)s", reason=reason.strip())
+        order.work_notes = _append(order.work_notes, note)
         order.technician_id = None
         order.dispatched_at = order.dispatched_by_id = None
         order.arrive_by = order.appointment_at = None
@@ -231,12 +232,11 @@ def pass_on(order: WorkOrder, actor, *, colleague: Staff | None, reason: str) ->
         if colleague is None or colleague.id == actor.id:
             raise ServiceError(_l("Choose a colleague to pass the order to."))
         _check_technician(order, colleague)
-        order.work_notes = _append(
-            order.work_notes,
-            gettext(
+        with office_language():
+            note = gettext(
                 "Passed on to %(name)s: %(reason)s", name=colleague.name, reason=reason.strip()
-            ),
-        )
+            )
+        order.work_notes = _append(order.work_notes, note)
         order.technician_id = colleague.id
         order.dispatched_at = clock.now()
     handoffs.dispatched(order, was)

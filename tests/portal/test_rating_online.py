@@ -163,7 +163,4 @@ def test_a_rating_online_closes_the_call_the_order_was_made_from(
     with in_app():
         closed = db.session.get(Ticket, call.id)
         assert closed.status is TicketStatus.closed
-        assert (
-            closed.result.splitlines()[-1]
-            == f"Revisit of work order {finished.ours.number}: Satisfied."
-        )
+        assert closed.result.splitlines()[-1] == f"维修工单 {finished.ours.number} 已回访：满意。"

@@ -255,7 +255,8 @@ def test_the_revisit_of_its_last_order_closes_the_call(desk, in_app, signed_call
     with in_app():
         ticket = db.session.get(Ticket, ticket_id)
         assert ticket.status is T.closed and ticket.resident_informed_at is not None
-        assert ticket.result.endswith("Revisit of work order WO-7: Satisfied.")
+        # In the office's language, though the desk reads the panel in English.
+        assert ticket.result.endswith("维修工单 WO-7 已回访：满意。")
     page = desk.zh.get(f"/admin/ticket/details/?id={ticket_id}").get_data(as_text=True)
     assert "已关闭" in page and 'id="action-close"' not in page
 
@@ -266,7 +267,7 @@ def test_an_unsatisfied_revisit_closes_the_call_naming_the_follow_up(desk, in_ap
     with in_app():
         ticket = db.session.get(Ticket, ticket_id)
         assert ticket.status is T.closed
-        assert f"Follow-up complaint {followup} opened." in ticket.result
+        assert f"已转为跟进投诉 {followup}。" in ticket.result
 
 
 def test_the_call_waits_for_the_revisit_of_every_order(desk, factories, in_app, signed_call):

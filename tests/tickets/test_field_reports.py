@@ -93,7 +93,7 @@ def test_the_guard_of_two_estates_chooses_and_an_urgent_repair_says_so(field, lo
     )
     with in_app():
         ticket = db.session.query(Ticket).one()
-        assert ticket.estate_id == field.b.id and ticket.description.startswith("URGENT")
+        assert ticket.estate_id == field.b.id and ticket.description.startswith("紧急：")
 
 
 @pytest.mark.parametrize(("who", "page"), [("desk", "/tech/report"), ("guard", "/tech/report")])

@@ -43,6 +43,19 @@ def test_the_technician_hands_back_from_his_phone_and_the_order_is_to_dispatch_a
         assert "退单：明天休假" in order.work_notes
 
 
+def test_the_note_is_in_the_offices_language_whatever_the_technician_reads(
+    dispatched, login, in_app
+):
+    """The order's notes are the office's (printed, read by the desk): a technician who reads
+    the panel in English still writes 退单 there."""
+    phone = login(dispatched.tech, lang="en")
+    phone.post(f"/tech/act/hand_back/{dispatched.order.id}", {"reason": "on leave tomorrow"})
+    with in_app():
+        notes = db.session.get(WorkOrder, dispatched.order.id).work_notes
+    assert "退单：on leave tomorrow" in notes and "Handed back" not in notes
+    assert "My work orders" in phone.get("/tech/").get_data(as_text=True)  # his page: English
+
+
 def test_a_hand_back_without_a_reason_is_refused_and_changes_nothing(dispatched, in_app):
     with in_app():
         order = db.session.get(WorkOrder, dispatched.order.id)
