@@ -59,14 +59,23 @@ class StaffMessage(EstateScoped, TimestampMixin, db.Model):
     done_by = relationship("Staff", foreign_keys=[done_by_id])
     done_note: Mapped[str | None] = mapped_column(String(200))
 
-    def __str__(self) -> str:
+    def _words(self) -> str:
         words = " ".join(self.text.split())
-        short = words if len(words) <= 40 else words[:39] + "…"
-        return f"{self.caller_name}：{short}"
+        return words if len(words) <= 40 else words[:39] + "…"
+
+    def __str__(self) -> str:
+        return str(_l("%(caller)s: %(words)s", caller=self.caller_name, words=self._words()))
 
     def inbox_label(self) -> str:
         """How the inbox and the text to the person it is for name it: with the number to call
         back, so that a technician out on a job need not open the panel."""
         if not self.caller_phone:
             return str(self)
-        return str(self).replace("：", f"（{self.caller_phone}）：", 1)
+        return str(
+            _l(
+                "%(caller)s (%(phone)s): %(words)s",
+                caller=self.caller_name,
+                phone=self.caller_phone,
+                words=self._words(),
+            )
+        )

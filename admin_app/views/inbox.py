@@ -45,7 +45,10 @@ def entries(rows) -> list[dict]:
         if row.reminder is not None:
             wanted[row.reminder.entity_type].add(row.reminder.entity_id)
     conn = db.session.connection()
-    labels = {kind: messages.record_labels(conn, kind, ids) for kind, ids in wanted.items()}
+    # The reader's own entries: named as told to him.
+    labels = {
+        kind: messages.record_labels(conn, kind, ids, told=True) for kind, ids in wanted.items()
+    }
     items = []
     for row in rows:
         reminder = row.reminder

@@ -122,6 +122,9 @@ def test_nobody_else_reads_the_number_or_closes_it(office, login, in_app):
     page = supervisor.get(f"/admin/staff_message/details/?id={message.id}").get_data(as_text=True)
     assert "138****5678" in page and "13812345678" not in page
     assert 'id="message-done"' in page  # a supervisor may close it for someone away
+    for records in ("/admin/reminder_delivery/", "/admin/reminder/"):
+        told = supervisor.get(records).get_data(as_text=True)
+        assert "张阿姨" in told and "13812345678" not in told, records  # the hand-off, listed
     desk_page = login(office.desk).get(f"/admin/staff_message/details/?id={message.id}")
     assert 'href="tel:13812345678"' in desk_page.get_data(as_text=True)  # she took it
     assert 'id="message-done"' not in desk_page.get_data(as_text=True)

@@ -145,7 +145,9 @@ def _labels(conn, reminders) -> dict[str, dict[int, str]]:
     by_type = defaultdict(set)
     for reminder in reminders:
         by_type[reminder["entity_type"]].add(reminder["entity_id"])
-    return {kind: messages.record_labels(conn, kind, ids) for kind, ids in by_type.items()}
+    return {
+        kind: messages.record_labels(conn, kind, ids, told=True) for kind, ids in by_type.items()
+    }
 
 
 def _finish(conn, reminder_id: int, status: ReminderStatus, error: str | None = None) -> None:
@@ -241,12 +243,12 @@ def prepare_outbound(delivery_id: int) -> Outbound | None:
     if delivery is None or delivery.status is not DeliveryStatus.pending:
         return None
     reminder, person = delivery.reminder, delivery.staff
-    record = messages.record_labels(
-        db.session.connection(), reminder.entity_type, [reminder.entity_id]
-    )
     path = messages.link(reminder, person)
     locale = (person.locale if person else None) or current_app.config["BABEL_DEFAULT_LOCALE"]
     with force_locale(locale):
+        record = messages.record_labels(
+            db.session.connection(), reminder.entity_type, [reminder.entity_id], told=True
+        )
         text = messages.title(
             reminder.rule,
             reminder.level,

@@ -59,10 +59,11 @@ def title(
     return gettext("Overdue since %(deadline)s: %(subject)s — %(record)s", **params)
 
 
-def record_labels(conn, entity_type: str, ids) -> dict[int, str]:
+def record_labels(conn, entity_type: str, ids, *, told: bool = False) -> dict[int, str]:
     """Each record's readable number (HY-T2611-0007); for a kind without numbers, its own
     text (a duty shift's times, a swap's people: "值班班次 #9" told nobody which); #id for a
-    record that is gone."""
+    record that is gone. `told`: as the person the reminder is for reads it (a message taken
+    for him names the caller's number, which the reminder lists do not show)."""
     labels = {i: f"#{i}" for i in ids}
     model = MODELS.get(entity_type) or model_for_table(entity_type)
     if model is None or not ids:
@@ -74,9 +75,8 @@ def record_labels(conn, entity_type: str, ids) -> dict[int, str]:
     elif has_own_text(model):
         with Session(bind=conn) as session:
             found = session.scalars(select(model).where(model.id.in_(list(ids))))
-            # A record may name itself differently to the person told (StaffMessage: with
-            # the caller's number) than on the office's pages.
-            labels.update({record.id: _told_as(record) or f"#{record.id}" for record in found})
+            name = _told_as if told else str
+            labels.update({record.id: name(record) or f"#{record.id}" for record in found})
     return labels
 
 
