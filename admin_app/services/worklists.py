@@ -132,16 +132,21 @@ WORKLISTS: list[Worklist] = [
         urgent_if=_past_its_deadline,
         pressing=_l("Overdue"),
     ),
-    # The calls handed to the user (by a supervisor, one by one or in a batch) still to be
-    # answered: the promised callback first; red once one is past it.
+    # The calls the user sees through (首问负责制: the first person asked follows the call
+    # to its end, 001 二(一)1): those handed to them (by a supervisor, one by one or in a
+    # batch), and those they took that nobody else was given. The promised callback first;
+    # red once one is past it.
     Worklist(
         ASSIGNED_TO_YOU,
-        _l("Tickets assigned to you"),
+        _l("Calls you see through"),
         "ticket",
         Ticket,
         lambda now: Ticket.status.in_(TICKET_WORKING),
         lambda: (Ticket.callback_due_at.asc().nulls_last(), Ticket.received_at),
-        users_share=lambda user: Ticket.assignee_id == user.id,
+        users_share=lambda user: or_(
+            Ticket.assignee_id == user.id,
+            and_(Ticket.assignee_id.is_(None), Ticket.received_by_id == user.id),
+        ),
         concerns=lambda user: getattr(user, "role", None) in ASSIGNEES,
         urgent_if=lambda ticket: (
             ticket.callback_due_at is not None and ticket.callback_due_at < clock.now()

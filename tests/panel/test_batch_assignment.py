@@ -1,6 +1,7 @@
 """A supervisor hands calls to a receptionist in a batch: she hears once ("3 tickets are
-assigned to you. See your list."), linking to the list of what is assigned to her, and her
-dashboard has a card of it — the promised callback first, red once one is past it."""
+assigned to you. See your list."), linking to the list of the calls she sees through, and
+her dashboard has a card of them — those assigned to her and those she took that nobody else
+was given; the promised callback first, red once one is past it."""
 
 from __future__ import annotations
 
@@ -108,6 +109,29 @@ def test_her_dashboard_lists_what_is_assigned_to_her_callback_first(login, desk,
     with time_machine.travel(later.replace(tzinfo=clock.office_zone()), tick=False):
         mine = card(login(desk.receptionist).get("/admin/").get_data(as_text=True))
     assert "border-danger" in mine and mine.count("queue-pressing") == 1
+
+
+def test_the_calls_she_took_are_hers_until_someone_else_is_given_them(login, desk, factories):
+    """首问负责制: the first person asked sees the call through."""
+    taken = factories.ticket(
+        desk.a, category=TicketCategory.inquiry, received_by_id=desk.receptionist.id
+    )
+    handed_on = factories.ticket(
+        desk.a,
+        category=TicketCategory.inquiry,
+        received_by_id=desk.receptionist.id,
+        assignee_id=desk.colleague.id,
+    ).id
+    factories.ticket(
+        desk.a,
+        category=TicketCategory.inquiry,
+        status=T.closed,
+        received_by_id=desk.receptionist.id,
+    )
+    mine = card(login(desk.receptionist).get("/admin/").get_data(as_text=True))
+    assert [int(i) for i in re.findall(r"details/\?id=(\d+)", mine)] == [taken]
+    theirs = card(login(desk.colleague).get("/admin/").get_data(as_text=True))
+    assert [int(i) for i in re.findall(r"details/\?id=(\d+)", theirs)] == [handed_on]
 
 
 def test_the_card_is_for_whom_calls_are_handed_to(login, desk, factories):
