@@ -115,7 +115,7 @@ def test_the_calls_she_took_are_hers_until_someone_else_is_given_them(login, des
     """首问负责制: the first person asked sees the call through."""
     taken = factories.ticket(
         desk.a, category=TicketCategory.inquiry, received_by_id=desk.receptionist.id
-    )
+    ).id
     handed_on = factories.ticket(
         desk.a,
         category=TicketCategory.inquiry,
