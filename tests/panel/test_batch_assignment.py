@@ -12,8 +12,9 @@ import pytest
 import time_machine
 
 from admin_app import clock
-from admin_app.extensions import db
-from admin_app.models import Notification, Reminder, Role, TicketCategory, TicketStatus
+from admin_app.models import Role, TicketCategory, TicketStatus
+
+from .test_batch_handoffs import told
 
 T = TicketStatus
 NOW = datetime(2026, 11, 23, 10, 0)
@@ -50,17 +51,6 @@ def at_ten():
 def assign(login, desk, ids, to):
     url = f"/admin/ticket/act/assign/?ids={','.join(map(str, ids))}"
     return login(desk.supervisor).post(url, {"assignee": to.id})
-
-
-def told(in_app, person) -> list[tuple[str, str, int | None]]:
-    with in_app():
-        rows = (
-            db.session.query(Reminder.rule, Reminder.entity_type, Reminder.items)
-            .join(Notification, Notification.reminder_id == Reminder.id)
-            .filter(Notification.staff_id == person.id)
-            .all()
-        )
-    return [tuple(row) for row in rows]
 
 
 def listed(html: str) -> list[int]:
