@@ -4,8 +4,8 @@ A caller asks for someone who is not there — a technician on a job, the superv
 meeting: the desk writes down who called, how to reach them and what they want, and the
 panel passes it on at once (001 四(二)1①「如客户要找的服务人员不在，应做好记录，并及时转告」).
 The person marks it done once they have called back. The caller's phone is personal data:
-masked on the office's pages, whole only for the person it is for; retention/purge.py forgets
-a done message after its configured age.
+masked on the office's pages, whole only for the person it is for and whoever took it;
+retention/purge.py forgets a done message after its configured age.
 """
 
 from __future__ import annotations
