@@ -226,3 +226,17 @@ def test_someone_of_two_estates_chooses_the_estate_of_a_caller_not_on_file(
     assert sent.status_code == 302
     [message] = stored(in_app)
     assert (message.estate_id, message.for_staff_id) == (office.b.id, office.elsewhere.id)
+
+
+def test_the_guard_takes_a_message_at_night_from_the_gate(office, factories, login, in_app):
+    guard = factories.staff(Role.guard, estates=[office.a], name="夜班门岗")
+    phone = login(guard)
+    gate = phone.get("/gate/").get_data(as_text=True)
+    link = re.search(r'id="gate-message" href="([^"]+)"', gate).group(1).replace("&amp;", "&")
+    assert phone.get(link).status_code == 200
+    fields = {"for_staff": office.supervisor.id, "caller_name": "3栋业主", "text": "车库门关不上"}
+    sent = phone.post(link, {**fields, "caller_phone": "13811112222"})
+    assert sent.status_code == 302 and sent.headers["Location"].endswith("/gate/")
+    [message] = stored(in_app)
+    assert message.taken_by_id == guard.id and message.for_staff_id == office.supervisor.id
+    assert "车库门关不上" in phone.get("/admin/staff_message/").get_data(as_text=True)  # his own
