@@ -27,10 +27,11 @@ def select_locale() -> str:
 
 @contextlib.contextmanager
 def office_language():
-    """For the words the panel writes into a record (a call's result, an order's notes, a
-    report's "URGENT:"): the record is the office's, read and printed by everyone, so they
-    are in the office's language (BABEL_DEFAULT_LOCALE), whichever language the person whose
-    step wrote them reads the panel in."""
+    """For the words the panel writes into a record for a staff member's step (a call's
+    result, an order's notes, a field report's "URGENT:"): the record is the office's, read
+    and printed by everyone, so they are in the office's language (BABEL_DEFAULT_LOCALE),
+    whichever language that person reads the panel in. Not for a resident's own report: he
+    reads it back, in his language, on his pages."""
     from flask_babel import force_locale
 
     with force_locale(current_app.config["BABEL_DEFAULT_LOCALE"]):

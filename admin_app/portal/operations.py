@@ -16,7 +16,6 @@ from admin_app.attachments import operations as attachments
 from admin_app.auth.permissions import may
 from admin_app.auth.scope import estate_allowed
 from admin_app.extensions import db
-from admin_app.i18n import office_language
 from admin_app.models import (
     Channel,
     Resident,
@@ -74,14 +73,13 @@ def report(
         raise ServiceError(_l("At most %(num)d photos.", num=MAX_PHOTOS))
     if preferred_time is not None and preferred_time <= clock.now():
         raise ServiceError(_l("The preferred time must be in the future."))
-    with office_language():  # read by the desk, whatever language the resident uses
-        preferred = (
-            gettext("Preferred time: %(time)s", time=preferred_time.strftime("%Y-%m-%d %H:%M"))
-            if preferred_time
-            else None
-        )
-        if emergency:
-            description = gettext("URGENT: %(text)s", text=description)
+    preferred = (
+        gettext("Preferred time: %(time)s", time=preferred_time.strftime("%Y-%m-%d %H:%M"))
+        if preferred_time
+        else None
+    )
+    if emergency:
+        description = str(_l("URGENT: %(text)s", text=description))
     ticket = Ticket(
         estate_id=resident.estate_id,
         channel=Channel.online,

@@ -49,6 +49,8 @@ RECORDS = (
     "我在另一单，走不开",
     "问师傅几点到",
     "王丽",
+    # The note the panel writes on the order, in the office's language (i18n.office_language).
+    "转给 小李：",
 )
 
 

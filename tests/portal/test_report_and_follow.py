@@ -261,16 +261,3 @@ def test_the_resident_reads_his_requests_in_his_own_words(world, resident_client
         db.session.commit()
     listed = client.get("/r/requests").get_data(as_text=True)
     assert "· 报修" in listed and "报修/有偿服务" not in listed
-
-
-def test_what_the_panel_adds_to_a_report_is_in_the_offices_language(world, resident_client, in_app):
-    """A resident who reads his pages in English reports an urgent leak with a preferred
-    time: the desk reads 紧急 and 希望上门时间 on the call, in the office's language."""
-    client = resident_client(world.resident_a, lang="en")
-    report_leak(client)
-    when = (clock.now() + timedelta(days=1)).replace(hour=9, minute=0, second=0)
-    report_leak(client, emergency="", preferred_time=when.strftime("%Y-%m-%dT%H:%M"))
-    with in_app():
-        urgent, later = db.session.query(Ticket).order_by(Ticket.id).all()
-        assert urgent.description == "紧急：水管漏水"
-        assert later.request == f"希望上门时间：{when:%Y-%m-%d %H:%M}"
