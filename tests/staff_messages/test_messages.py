@@ -240,3 +240,10 @@ def test_the_guard_takes_a_message_at_night_from_the_gate(office, factories, log
     [message] = stored(in_app)
     assert message.taken_by_id == guard.id and message.for_staff_id == office.supervisor.id
     assert "车库门关不上" in phone.get("/admin/staff_message/").get_data(as_text=True)  # his own
+
+
+def test_an_export_of_the_messages_masks_the_callers_number(office, factories, login):
+    take(login(office.desk), office)
+    admin = factories.staff(Role.admin, estates=[office.a])
+    exported = login(admin).get("/admin/staff_message/export/csv/").get_data(as_text=True)
+    assert "张阿姨" in exported and "138****5678" in exported and "13812345678" not in exported
