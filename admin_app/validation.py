@@ -6,6 +6,10 @@ import re
 import unicodedata
 from datetime import date
 
+from flask_babel import lazy_gettext as _l
+
+from admin_app.services.errors import ServiceError
+
 _MOBILE = re.compile(r"^1[3-9]\d{9}$")
 _LANDLINE = re.compile(r"^0\d{2,3}\d{7,8}$")
 _ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
@@ -78,6 +82,22 @@ def normalise_phone(raw: str | None) -> str:
     elif digits.startswith("86") and len(digits) == 13:
         digits = digits[2:]
     return digits
+
+
+def one_line(text: str | None, limit: int) -> str:
+    """Typed text on one line (runs of spaces and line breaks as one space), cut to `limit`."""
+    return " ".join((text or "").split())[:limit]
+
+
+def checked_phone(raw: str | None) -> str | None:
+    """A phone number typed, normalised; None when none was typed. Refused, echoing what was
+    typed, when it is no phone number."""
+    phone = normalise_phone(raw)
+    if not phone:
+        return None
+    if not is_phone(phone):
+        raise ServiceError(_l("“%(phone)s” is not a phone number."), phone=one_line(raw, 20))
+    return phone
 
 
 # Record ids are PostgreSQL INTEGER: anything else names no record (and must not reach SQL).

@@ -16,11 +16,7 @@ from admin_app.models.staff import staff_estate
 from admin_app.services import handoffs, history, household, inbox
 from admin_app.services.errors import ServiceError
 
-NAME_MAX, PHONE_MAX, TEXT_MAX, NOTE_MAX = 50, 20, 500, 200
-
-
-def _text(value: str | None, limit: int) -> str:
-    return " ".join((value or "").split())[:limit]
+NAME_MAX, TEXT_MAX, NOTE_MAX = 50, 500, 200
 
 
 def who_may_be_asked_for(estate_ids, actor=None) -> list[Staff]:
@@ -72,17 +68,13 @@ def take(
         unit = unit or resident.unit
         caller_name = caller_name or resident.name
         caller_phone = caller_phone or resident.phone
-    name = _text(caller_name, NAME_MAX)
+    name = validation.one_line(caller_name, NAME_MAX)
     if not name:
         raise ServiceError(_l("Enter the caller's name."))
     words = (text or "").strip()[:TEXT_MAX]
     if not words:
         raise ServiceError(_l("Write down what the caller wants."))
-    phone = validation.normalise_phone(caller_phone) or None
-    if phone is not None and not validation.is_phone(phone):
-        raise ServiceError(
-            _l("“%(phone)s” is not a phone number."), phone=_text(caller_phone, PHONE_MAX)
-        )
+    phone = validation.checked_phone(caller_phone)
     if call_back and phone is None:
         raise ServiceError(_l("Enter the number to call back on."))
     message = StaffMessage(
@@ -127,6 +119,6 @@ def mark_done(message: StaffMessage, actor, *, note: str | None = None) -> None:
         message.status = MessageStatus.done
         message.done_at = clock.now()
         message.done_by_id = actor.id
-        message.done_note = _text(note, NOTE_MAX) or None
+        message.done_note = validation.one_line(note, NOTE_MAX) or None
         db.session.flush()
     inbox.read_about(message, actor.id)

@@ -20,7 +20,7 @@ from admin_app.services.errors import ServiceError
 
 # A household, not a register: more than this in one unit is a data error, not people to call.
 RESIDENTS_SHOWN = 12
-NAME_MAX, PHONE_MAX, PLATE_MAX, DESCRIPTION_MAX, CARRIER_MAX = 50, 20, 16, 200, 50
+NAME_MAX, PLATE_MAX, DESCRIPTION_MAX, CARRIER_MAX = 50, 16, 200, 50
 # A confirmation typed with a wrong clock is refused past this much in the future.
 CLOCK_SLACK = timedelta(minutes=5)
 
@@ -32,10 +32,6 @@ def _allowed(actor, action: str, estate_id: int | None) -> None:
         raise ServiceError(_l("This record is not yours to act on."))
 
 
-def _text(value: str | None, limit: int) -> str:
-    return " ".join((value or "").split())[:limit]
-
-
 def _unit_of(unit: Unit | None, estate_id: int) -> Unit:
     if unit is None:
         raise ServiceError(_l("Choose the unit they visit."))
@@ -45,13 +41,9 @@ def _unit_of(unit: Unit | None, estate_id: int) -> Unit:
 
 
 def clean_phone(raw: str | None, *, required: bool) -> str | None:
-    phone = validation.normalise_phone(raw)
-    if not phone:
-        if required:
-            raise ServiceError(_l("Enter the visitor's phone number."))
-        return None
-    if not validation.is_phone(phone):
-        raise ServiceError(_l("“%(phone)s” is not a phone number."), phone=_text(raw, PHONE_MAX))
+    phone = validation.checked_phone(raw)
+    if phone is None and required:
+        raise ServiceError(_l("Enter the visitor's phone number."))
     return phone
 
 
@@ -60,7 +52,9 @@ def clean_plate(raw: str | None) -> str | None:
     if not plate:
         return None
     if not validation.is_plate(plate):
-        raise ServiceError(_l("“%(plate)s” is not a plate number."), plate=_text(raw, PLATE_MAX))
+        raise ServiceError(
+            _l("“%(plate)s” is not a plate number."), plate=validation.one_line(raw, PLATE_MAX)
+        )
     return plate
 
 
@@ -78,7 +72,7 @@ def register_visitor(
 ) -> Visitor:
     """A visitor comes in: who, how to reach them, whom they visit, and the car if any."""
     _allowed(actor, "visitor.register", estate_id)
-    name = _text(name, NAME_MAX)
+    name = validation.one_line(name, NAME_MAX)
     if not name:
         raise ServiceError(_l("Enter the visitor's name."))
     visitor = Visitor(
@@ -86,7 +80,7 @@ def register_visitor(
         unit=_unit_of(unit, estate_id),
         name=name,
         phone=clean_phone(phone, required=True),
-        host_name=_text(host_name, NAME_MAX) or None,
+        host_name=validation.one_line(host_name, NAME_MAX) or None,
         plate=clean_plate(plate),
         point=point,
         in_at=clock.now(),
@@ -155,7 +149,7 @@ def receive_parcel(
     """Sign for a resident's large parcel: only after the resident confirmed it on the phone,
     and the confirmation (who, when) is written on the record [001 三(三)2(7)]."""
     _allowed(actor, "parcel.receive", estate_id)
-    confirmed_by = _text(confirmed_by, NAME_MAX)
+    confirmed_by = validation.one_line(confirmed_by, NAME_MAX)
     if not confirmed_by or confirmed_at is None:
         raise ServiceError(
             _l("Call the resident first: a parcel is signed for only once they confirmed it.")
@@ -163,10 +157,10 @@ def receive_parcel(
     now = clock.now()
     if confirmed_at > now + CLOCK_SLACK:
         raise ServiceError(_l("The phone confirmation cannot be in the future."))
-    recipient_name = _text(recipient_name, NAME_MAX)
+    recipient_name = validation.one_line(recipient_name, NAME_MAX)
     if not recipient_name:
         raise ServiceError(_l("Enter whom the parcel is for."))
-    description = _text(description, DESCRIPTION_MAX)
+    description = validation.one_line(description, DESCRIPTION_MAX)
     if not description:
         raise ServiceError(_l("Describe the parcel (what it is, how many pieces)."))
     if unit is None:
@@ -176,7 +170,7 @@ def receive_parcel(
         unit=_unit_of(unit, estate_id),
         recipient_name=recipient_name,
         description=description,
-        carrier=_text(carrier, CARRIER_MAX) or None,
+        carrier=validation.one_line(carrier, CARRIER_MAX) or None,
         confirmed_by=confirmed_by,
         confirmed_at=confirmed_at,
         received_at=now,
@@ -199,7 +193,7 @@ def hand_over(parcel: Parcel, actor, *, collected_by: str, signature_png: bytes)
             number=parcel.number,
             name=parcel.collected_by or "",
         )
-    collected_by = _text(collected_by, NAME_MAX)
+    collected_by = validation.one_line(collected_by, NAME_MAX)
     if not collected_by:
         raise ServiceError(_l("Enter the name of the person who signs."))
     if not signature_png:
