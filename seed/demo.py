@@ -568,6 +568,7 @@ def _work_progress(order, status, tech, reception, opened) -> None:
     if status is S.done:
         return
     order.signer_name = order.contact_name
+    order.signing_opinion = "希望下次能提前打电话说到达时间"
     order.fee_collected = order.quote_total
     order.closed_at = order.work_done_at + timedelta(minutes=5)
     order.revisit_due_at = (order.closed_at + timedelta(days=1)).replace(hour=9, minute=0, second=0)

@@ -143,6 +143,8 @@ class WorkOrder(EstateScoped, TimestampMixin, db.Model):
     signer_name: Mapped[str | None] = mapped_column(String(50))
     signature_file_id: Mapped[int | None] = mapped_column(ForeignKey("stored_file.id"))
     signature_file = relationship("StoredFile")
+    # What the resident said of the service when asked at signing (第二十二条), his words.
+    signing_opinion: Mapped[str | None] = mapped_column(Text)
     fee_collected: Mapped[Decimal | None] = mapped_column(Numeric(10, 2))
     # Set at closing: paid on the spot, to pay at the office, or no fee (models/payment.py).
     payment_state: Mapped[PaymentState | None] = mapped_column(choice_column(PaymentState))

@@ -84,6 +84,7 @@ LABELS = {
     "quote_materials": _l("Materials quote"),
     "quote_accepted": _l("Quote accepted"),
     "arrival_damage": _l("Damage found on arrival"),
+    "signing_opinion": _l("Opinions and suggestions at signing"),
     "quote_decided_at": _l("Quote decided at"),
     "next_visit_at": _l("Next visit"),
     "work_notes": _l("Work notes"),

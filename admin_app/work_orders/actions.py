@@ -244,6 +244,7 @@ def run_close(order, actor, form):
         fee=form.fee.data,
         method=None if choice == forms.PAY_AT_OFFICE else choice,
         pay_at_office=choice == forms.PAY_AT_OFFICE,
+        opinion=form.opinion.data,
     )
     payment = order.payment
     if payment is None or payment.number is None:

@@ -126,6 +126,15 @@ class SignatureForm(CleanForm):
         validators=[Optional()],
         description=_l("How the resident pays the fee (none: leave it empty)."),
     )
+    # Asked before he signs (第二十二条); the desk's call the next day reads it.
+    opinion = TextAreaField(
+        _l("Opinions and suggestions"),
+        validators=[Optional(), Length(max=1000)],
+        description=_l(
+            "Ask the resident what he thinks of the service and write it down as said; "
+            "leave it empty if he has nothing to add."
+        ),
+    )
     signature = HiddenField(
         validators=[DataRequired(message=_l("The resident has not signed yet."))]
     )

@@ -435,6 +435,9 @@ def rework(order: WorkOrder, actor, *, notes: str) -> None:
         order.work_notes = _append(order.work_notes, notes)
 
 
+OPINION_MAX = 1000  # characters of the resident's opinions written at signing
+
+
 def close_with_signature(
     order: WorkOrder,
     actor,
@@ -444,9 +447,11 @@ def close_with_signature(
     fee: Decimal | None,
     method=None,
     pay_at_office: bool = False,
+    opinion: str = "",
 ) -> None:
     """The resident checks the work and signs on the screen; a fee is paid on the spot with
-    `method` (a receipt is given) or left to pay at the office (payments/operations.py)."""
+    `method` (a receipt is given) or left to pay at the office (payments/operations.py).
+    `opinion`: his opinions and suggestions, asked as he signs (kept as said, or none)."""
     signer_name = (signer_name or "").strip()
     if not signer_name:
         raise ServiceError(_l("Enter the name of the person who signs."))
@@ -454,6 +459,8 @@ def close_with_signature(
         raise ServiceError(_l("Enter the fee collected (0 if none)."))
     if fee is not None and fee < 0:
         raise ServiceError(_l("The fee cannot be negative."))
+    if len((opinion or "").strip()) > OPINION_MAX:
+        raise ServiceError(_l("Keep the opinions to %(most)d characters.", most=OPINION_MAX))
     with WORK_ORDER.transition(order, "close", actor):
         if not signature_png:
             raise ServiceError(_l("The resident has not signed yet."))
@@ -466,6 +473,7 @@ def close_with_signature(
         now = clock.now()
         order.signature_file_id = stored.id
         order.signer_name = signer_name
+        order.signing_opinion = (opinion or "").strip() or None
         order.fee_collected = fee if fee is not None else Decimal("0")
         payments.settle_at_close(
             order, actor, amount=order.fee_collected, method=method, at_office=pay_at_office

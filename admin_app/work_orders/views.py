@@ -167,6 +167,7 @@ class WorkOrderView(AttachmentsMixin, ActionsMixin, SecureModelView):
             (
                 "signer_name",
                 "signature",
+                "signing_opinion",
                 "fee_collected",
                 "payment_state",
                 "payment",

@@ -304,6 +304,7 @@ class WorkOrderAdmin(ScopedAdmin):
         "work_done_at",
         "signer_name",
         "signature_file_id",
+        "signing_opinion",
         "fee_collected",
         "payment_state",
         "closed_at",

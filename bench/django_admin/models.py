@@ -281,6 +281,9 @@ class WorkOrder(models.Model):
     signature_file_id = models.IntegerField(
         db_column="signature_file_id", null=True, blank=True
     )  # -> stored_file, not timed
+    signing_opinion = models.CharField(
+        db_column="signing_opinion", max_length=None, null=True, blank=True
+    )
     fee_collected = models.DecimalField(
         db_column="fee_collected", max_digits=10, decimal_places=2, null=True, blank=True
     )
