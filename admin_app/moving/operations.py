@@ -21,8 +21,8 @@ from flask_babel import lazy_gettext as _l
 from admin_app import clock
 from admin_app.archive import operations as archive
 from admin_app.attachments import operations as attachments
+from admin_app.auth.checks import check_may
 from admin_app.auth.permissions import may
-from admin_app.auth.scope import estate_allowed
 from admin_app.extensions import db
 from admin_app.models import (
     Attachment,
@@ -126,10 +126,7 @@ def start(
     phone) registered here. One open move-in per unit."""
     if unit is None:
         raise ServiceError(_l("Choose the unit."))
-    if not may(actor, "move_in.start"):
-        raise ServiceError(_l("Your role may not do this."))
-    if not estate_allowed(actor, unit.estate_id):
-        raise ServiceError(_l("This record is not yours to act on."))
+    check_may(actor, "move_in.start", unit.estate_id)
     if open_move_in(unit.id) is not None:
         raise ServiceError(_l("%(unit)s already has a move-in in progress."), unit=str(unit))
     with history.action("start", actor=actor):
@@ -537,10 +534,7 @@ def move_out(
     unit's occupancy follows who remains; it is vacant only when nobody does."""
     if unit is None:
         raise ServiceError(_l("Choose the unit."))
-    if not may(actor, "move_in.move_out"):
-        raise ServiceError(_l("Your role may not do this."))
-    if not estate_allowed(actor, unit.estate_id):
-        raise ServiceError(_l("This record is not yours to act on."))
+    check_may(actor, "move_in.move_out", unit.estate_id)
     residents = living_residents(unit.id)
     if not residents:
         raise ServiceError(_l("Nobody is living in %(unit)s."), unit=str(unit))

@@ -16,6 +16,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import joinedload
 
 from admin_app import clock
+from admin_app.auth.checks import check_may
 from admin_app.auth.permissions import may
 from admin_app.auth.scope import estate_allowed
 from admin_app.extensions import db
@@ -101,10 +102,7 @@ def take_move_in_fees(move_in, actor, *, lines, method) -> list[Payment]:
     """The move-in fees (入住费用) paid at the desk: one paid Payment per line (item, amount)
     linked to the move-in, each with its receipt number. Called by moving.operations inside
     the move-in's step; all lines or none (the caller's transaction)."""
-    if not may(actor, "payment.take_move_in_fees"):
-        raise ServiceError(_l("Your role may not do this."))
-    if not estate_allowed(actor, move_in.estate_id):
-        raise ServiceError(_l("This record is not yours to act on."))
+    check_may(actor, "payment.take_move_in_fees", move_in.estate_id)
     cleaned = []
     for item, amount in lines or ():
         item = (item or "").strip()

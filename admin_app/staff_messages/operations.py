@@ -8,6 +8,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import or_, select
 
 from admin_app import clock, validation
+from admin_app.auth.checks import check_may
 from admin_app.auth.permissions import SUPERVISORS, may
 from admin_app.auth.scope import estate_allowed
 from admin_app.extensions import db
@@ -50,10 +51,7 @@ def take(
 ) -> StaffMessage:
     """A caller asks for someone who is out: who called, how to reach them, what they want.
     A resident picked gives the name, phone and unit not typed."""
-    if not may(actor, "staff_message.take"):
-        raise ServiceError(_l("Your role may not do this."))
-    if not estate_allowed(actor, estate_id):
-        raise ServiceError(_l("This record is not yours to act on."))
+    check_may(actor, "staff_message.take", estate_id)
     if for_staff is None or not for_staff.is_active or for_staff.role is Role.admin:
         raise ServiceError(_l("Choose whom the message is for."))
     if for_staff.id == actor.id:

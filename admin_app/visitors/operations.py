@@ -11,8 +11,7 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 
 from admin_app import clock, validation
-from admin_app.auth.permissions import may
-from admin_app.auth.scope import estate_allowed
+from admin_app.auth.checks import check_may
 from admin_app.extensions import db
 from admin_app.models import Parcel, ParcelStatus, Resident, ResidentRole, Unit, Visitor, VisitPoint
 from admin_app.services import history, storage
@@ -23,13 +22,6 @@ RESIDENTS_SHOWN = 12
 NAME_MAX, PLATE_MAX, DESCRIPTION_MAX, CARRIER_MAX = 50, 16, 200, 50
 # A confirmation typed with a wrong clock is refused past this much in the future.
 CLOCK_SLACK = timedelta(minutes=5)
-
-
-def _allowed(actor, action: str, estate_id: int | None) -> None:
-    if not may(actor, action):
-        raise ServiceError(_l("Your role may not do this."))
-    if not estate_allowed(actor, estate_id):
-        raise ServiceError(_l("This record is not yours to act on."))
 
 
 def _unit_of(unit: Unit | None, estate_id: int) -> Unit:
@@ -71,7 +63,7 @@ def register_visitor(
     point: VisitPoint = VisitPoint.gate,
 ) -> Visitor:
     """A visitor comes in: who, how to reach them, whom they visit, and the car if any."""
-    _allowed(actor, "visitor.register", estate_id)
+    check_may(actor, "visitor.register", estate_id)
     name = validation.one_line(name, NAME_MAX)
     if not name:
         raise ServiceError(_l("Enter the visitor's name."))
@@ -94,7 +86,7 @@ def register_visitor(
 
 def sign_out(visitor: Visitor, actor) -> None:
     """The visitor leaves (one tap on the list of those still inside)."""
-    _allowed(actor, "visitor.sign_out", visitor.estate_id)
+    check_may(actor, "visitor.sign_out", visitor.estate_id)
     if visitor.out_at is not None:
         raise ServiceError(
             _l("%(name)s already left at %(time)s."),
@@ -148,7 +140,7 @@ def receive_parcel(
 ) -> Parcel:
     """Sign for a resident's large parcel: only after the resident confirmed it on the phone,
     and the confirmation (who, when) is written on the record [001 三(三)2(7)]."""
-    _allowed(actor, "parcel.receive", estate_id)
+    check_may(actor, "parcel.receive", estate_id)
     confirmed_by = validation.one_line(confirmed_by, NAME_MAX)
     if not confirmed_by or confirmed_at is None:
         raise ServiceError(
@@ -186,7 +178,7 @@ def receive_parcel(
 
 def hand_over(parcel: Parcel, actor, *, collected_by: str, signature_png: bytes) -> None:
     """The resident (or someone of the household) takes the parcel and signs for it."""
-    _allowed(actor, "parcel.hand_over", parcel.estate_id)
+    check_may(actor, "parcel.hand_over", parcel.estate_id)
     if parcel.status is ParcelStatus.handed_over:
         raise ServiceError(
             _l("%(number)s was already handed over to %(name)s."),
