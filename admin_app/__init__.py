@@ -198,6 +198,9 @@ def configure_blueprints(app: Flask) -> None:
 
     duty.register_pages(app)
     visitors.register_pages(app)
+    from admin_app import lending
+
+    lending.register_pages(app)
     from admin_app import api
 
     api.register_pages(app)

@@ -11,6 +11,7 @@ from admin_app import (
     content_policy,
     duty,
     home_visits,
+    lending,
     moving,
     passes,
     payments,
@@ -36,7 +37,7 @@ DOMAINS = (tickets, work_orders, prices, payments, passes, renovations, resident
 DOMAINS += (duty,)
 DOMAINS += (home_visits, workdays)
 DOMAINS += (moving,)
-DOMAINS += (visitors, staff_messages)
+DOMAINS += (visitors, lending, staff_messages)
 from admin_app import api  # noqa: E402
 
 DOMAINS += (api,)

@@ -134,6 +134,9 @@ def settings() -> dict:
         # A message taken for a staff member (a caller's name, number and words), forgotten
         # this many days after it was dealt with (0 keeps them); a waiting one stays.
         "RETENTION_MESSAGE_DAYS": int(env.get("RETENTION_MESSAGE_DAYS", "30")),
+        # A loan from the gate's lending box (a borrower's name and phone), forgotten this
+        # many days after the item came back (0 keeps them); one still out stays.
+        "RETENTION_LOAN_DAYS": int(env.get("RETENTION_LOAN_DAYS", "30")),
         # The residents' pages (admin_app/portal/): a sign-in code's life, the sign-in's limits
         # (per number and per client address), and the arrival window shown after the
         # appointment's start.

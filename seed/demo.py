@@ -119,6 +119,7 @@ def seed_demo(seed: int = 20261123) -> str:
             )
             counts[estate.code]["move_ins"] = _move_ins(estate, units, people)
             counts[estate.code]["messages"] = _messages(estate, residents, people)
+            counts[estate.code]["lending_box"] = _lending_box(estate, residents, people)
         db.session.flush()
     lines = [
         f"{code}: " + ", ".join(f"{k} {v}" for k, v in c.items()) for code, c in counts.items()
@@ -1005,6 +1006,29 @@ def _messages(estate, residents, people) -> int:
     earlier.taken_at = for_tech.taken_at - timedelta(days=1)
     messages_service.mark_done(earlier, people[Role.technician], note="已回电：保修一年。")
     return 3
+
+
+def _lending_box(estate, residents, people) -> int:
+    """The gate's box as the procedures list it (001 二(一)5), one trolley out since this
+    morning and one umbrella not back since yesterday; loans made through the verbs."""
+    from admin_app.lending import operations as lending
+    from admin_app.models import BoxItem
+
+    items = [
+        BoxItem(estate=estate, name=name, count=count, lend_hours=hours)
+        for name, count, hours in (("手推车", 2, 4), ("雨伞", 5, 24), ("打气筒", 1, 2))
+    ]
+    db.session.add_all(items)
+    db.session.flush()
+    guard = people[Role.guard]
+    borrowers = [r for r in residents if r.phone][3:5]
+    for item, borrower, hours_ago in zip(items, borrowers, (2, 30), strict=False):
+        loan = lending.lend(
+            guard, item=item, unit=borrower.unit, borrower_name=borrower.name, phone=borrower.phone
+        )
+        loan.lent_at -= timedelta(hours=hours_ago)
+        loan.due_at -= timedelta(hours=hours_ago)
+    return len(items)
 
 
 def _move_ins(estate, units, people) -> int:

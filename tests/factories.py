@@ -12,6 +12,7 @@ from types import SimpleNamespace
 from admin_app import clock
 from admin_app.extensions import db
 from admin_app.models import (
+    BoxItem,
     CashHandIn,
     CheckMethod,
     CorrectiveAction,
@@ -23,6 +24,7 @@ from admin_app.models import (
     GateResult,
     InspectionKind,
     InspectionResult,
+    Loan,
     Payment,
     PaymentMethod,
     PaymentState,
@@ -432,6 +434,8 @@ class Factories:
             "visitor": lambda: self.visitor(estate),
             "parcel": lambda: self.parcel(estate),
             "staff_message": lambda: self.staff_message(estate),
+            "box_item": lambda: self.box_item(estate),
+            "loan": lambda: self.loan(estate),
         }
         return makers[resource]()
 
@@ -557,6 +561,35 @@ class Factories:
         db.session.add(message)
         db.session.flush()
         return message
+
+    @persisted
+    def box_item(self, estate, **fields) -> BoxItem:
+        """An item of the estate's lending box (two umbrellas, back within a day)."""
+        fields.setdefault("name", f"雨伞{next(_seq)}")
+        fields.setdefault("count", 2)
+        fields.setdefault("lend_hours", 24)
+        item = BoxItem(estate_id=_id(estate), **fields)
+        db.session.add(item)
+        db.session.flush()
+        return item
+
+    @persisted
+    def loan(self, estate, unit=None, item=None, **fields) -> Loan:
+        """An item lent from the estate's box, not back yet."""
+        now = fields.pop("lent_at", clock.now())
+        loan = Loan(
+            estate_id=_id(estate),
+            item_id=_id(item) if item is not None else self.box_item(estate).id,
+            unit_id=_id(unit) if unit is not None else self._any_unit(estate),
+            borrower_name=fields.pop("borrower_name", "周业主"),
+            phone=fields.pop("phone", "13912345678"),
+            lent_at=now,
+            due_at=fields.pop("due_at", now + timedelta(hours=24)),
+            **fields,
+        )
+        db.session.add(loan)
+        db.session.flush()
+        return loan
 
     @persisted
     def parcel(self, estate, unit=None, **fields) -> Parcel:

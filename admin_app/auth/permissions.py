@@ -187,6 +187,16 @@ PERMISSIONS: dict[str, dict[Role, frozenset[str]]] = {
         R.guard: frozenset({VIEW, CREATE}),
         R.technician: READ,
     },
+    # The gate's lending box: supervisors keep what it holds; its loans are written on the
+    # visitors screen (a borrower's name and phone: no export).
+    "box_item": {
+        R.admin: ALL,
+        R.director: READ,
+        R.supervisor: WRITE,
+        R.receptionist: READ,
+        R.guard: READ,
+    },
+    "loan": {role: READ for role in (R.admin, R.director, R.supervisor, R.receptionist, R.guard)},
 }
 
 # Named actions beyond CRUD: the workflow verbs, as "<resource>.<action>".
@@ -368,6 +378,7 @@ ACTIONS: dict[str, frozenset[Role]] = {
     **{action: FRONT_DESK | GATE for action in ("visitor.register", "visitor.sign_out")},
     **{action: FRONT_DESK | GATE for action in ("parcel.receive", "parcel.hand_over")},
     "staff_message.take": FRONT_DESK | GATE,
+    **{action: FRONT_DESK | GATE for action in ("loan.lend", "loan.take_back")},
     # Done by the person it is for; a supervisor may close one for someone who has left.
     "staff_message.done": frozenset(Role),
 }

@@ -192,3 +192,6 @@ __all__ += ["ApiCall", "ApiToken", "api_token_estate"]
 from admin_app.models.staff_message import MessageStatus, StaffMessage  # noqa: E402
 
 __all__ += ["MessageStatus", "StaffMessage"]
+from admin_app.models.lending import BoxItem, Loan  # noqa: E402
+
+__all__ += ["BoxItem", "Loan"]

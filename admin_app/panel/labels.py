@@ -283,6 +283,8 @@ RECORD_TYPES = {
     "household_document": _l("Document on file"),
     "visitor": _l("Visitor"),
     "parcel": _l("Parcel"),
+    "box_item": _l("Lending box item"),
+    "loan": _l("Loan from the lending box"),
     "staff_message": _l("Message for a staff member"),
     "department": _l("Department"),
     "corrective_action": _l("Corrective action"),
@@ -348,6 +350,9 @@ ACTION_LABELS = {
     "visitor_out": _l("Visitor left"),
     "parcel_received": _l("Parcel signed for"),
     "parcel_handed_over": _l("Parcel handed over"),
+    # The lending box (lending/operations.py).
+    "loan_lent": _l("Lent from the box"),
+    "loan_returned": _l("Back in the box"),
     # Messages for a staff member who is out (staff_messages/operations.py).
     "message_taken": _l("Message taken"),
     "message_done": _l("Message dealt with"),

@@ -219,6 +219,15 @@ def staff_messages(before: datetime, batch_size: int, dry_run: bool) -> int:
     return _delete_in_batches(StaffMessage.__table__, statement, batch_size, dry_run)
 
 
+def loans(before: datetime, batch_size: int, dry_run: bool) -> int:
+    """Loans from the lending box back before the cutoff (a borrower's name and phone); one
+    still out stays: the gate is still to get it back."""
+    from admin_app.models import Loan
+
+    statement = select(Loan.id).where(Loan.returned_at < before)
+    return _delete_in_batches(Loan.__table__, statement, batch_size, dry_run)
+
+
 def api_calls(before: datetime, batch_size: int, dry_run: bool) -> int:
     """The API's call log: which integration asked what, when (admin_app/api/)."""
     from admin_app.models import ApiCall
@@ -263,6 +272,7 @@ KINDS = (
     Kind("visitors", "RETENTION_VISITOR_DAYS", visitors),
     Kind("parcels", "RETENTION_PARCEL_DAYS", parcels),
     Kind("staff_messages", "RETENTION_MESSAGE_DAYS", staff_messages),
+    Kind("loans", "RETENTION_LOAN_DAYS", loans),
     Kind("api_calls", "RETENTION_API_CALL_DAYS", api_calls),
     Kind("resident_texts", "RETENTION_DELIVERY_DAYS", resident_texts),
     Kind("resident_sign_ins", "RETENTION_RESIDENT_SIGN_IN_DAYS", resident_sign_ins),

@@ -30,6 +30,7 @@ from admin_app import clock, validation
 from admin_app.auth.permissions import VIEW, allowed, may
 from admin_app.auth.scope import scoped
 from admin_app.extensions import db
+from admin_app.lending import screen as lending_screen
 from admin_app.models import Estate, Parcel, Unit, Visitor, VisitPoint
 from admin_app.services import unit_reader
 from admin_app.services.errors import ServiceError
@@ -43,7 +44,8 @@ UNIT_CHOICES = 10
 
 
 def at_gate() -> bool:
-    return request.blueprint == "gate_visitors"
+    # The gate's copies of the desk's pages (visitors, the lending box) are named gate_….
+    return (request.blueprint or "").startswith("gate_")
 
 
 def here_endpoint(name: str) -> str:
@@ -142,6 +144,7 @@ def index():
         parcels=ops.waiting_parcels(here.id).limit(200).all(),
         now=clock.now(),
         out_form=FlaskForm(),
+        **lending_screen.on_the_screen(here.id, at_gate=at_gate()),
     )
 
 

@@ -38,6 +38,7 @@ from admin_app.models import (
 )
 from admin_app.models.duty import DutyHoliday
 from admin_app.models.home_visit import BookingStatus, HomeVisitBooking
+from admin_app.models.lending import Loan
 from admin_app.models.visitors import Parcel, ParcelStatus
 
 MINUTE, HOUR, DAY = timedelta(minutes=1), timedelta(hours=1), timedelta(days=1)
@@ -402,6 +403,18 @@ RULES += (
         warn=("received_by_id",),
         warn_before=0 * DAY,
         escalate=up((2 * DAY, Role.supervisor)),
+    ),
+    # An item of the gate's lending box not back by the item's time [001 二(一)5]: the
+    # estate's guards (whoever is on shift) call the borrower; a day later, the desk too.
+    Rule(
+        name="loan_overdue",
+        model=Loan,
+        deadline="due_at",
+        subject=_l("Not back in the lending box: call the borrower"),
+        done_when=("returned_at",),
+        warn_role=Role.guard,
+        warn_before=0 * DAY,
+        escalate=up((1 * DAY, Role.receptionist)),
     ),
 )
 

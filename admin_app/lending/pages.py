@@ -1,0 +1,102 @@
+"""The lending box on the desk's and the gate's visitors screen (/visitors/, /gate/visitors/).
+
+Who: the guard at the gate, the receptionist at the desk. Fewest steps:
+- a resident asks for the trolley: "Lend" beside it on the screen (the item chosen), the unit
+  as people say it, the name, a phone if given, send — one form;
+- it comes back: one tap on "Back" beside it in the list of what is lent out.
+The screen shows each item with how many are in the box, and the late ones marked.
+"""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, request, url_for
+from flask_babel import gettext
+from flask_login import current_user
+from flask_wtf import FlaskForm
+
+from admin_app.auth.permissions import may
+from admin_app.extensions import db
+from admin_app.lending import forms
+from admin_app.lending import operations as ops
+from admin_app.models import Loan
+from admin_app.services.errors import ServiceError
+from admin_app.visitors import desk
+
+bp = Blueprint("box", __name__)
+
+
+def screen() -> str:
+    """The visitors screen this page belongs to: the gate's or the desk's."""
+    return url_for("gate_visitors.index" if desk.at_gate() else "visitors.index")
+
+
+@bp.before_request
+def desk_or_gate_staff_only():
+    if not current_user.is_authenticated:
+        return redirect(url_for("auth.login", next=request.full_path))
+    if not may(current_user, "loan.lend"):
+        abort(403)
+    return None
+
+
+@bp.route("/lend", methods=["GET", "POST"])
+def lend():
+    here = desk.current_estate(desk.estates())
+    in_box = ops.box(here.id)
+    form = forms.LendForm()
+    # Every item the box offers; one with none left is shown so, and refused by the verb
+    # with its reason if sent from a page opened before the last one went.
+    form.item.choices = [(entry.item.id, entry.item.name) for entry in in_box]
+    if request.method == "GET":
+        form.item.data = request.args.get("item", type=int)
+    if form.validate_on_submit():
+        unit = desk.find_unit(form.unit, here)
+        item = next((e.item for e in in_box if e.item.id == form.item.data), None)
+        if unit is not None:
+            try:
+                loan = ops.lend(
+                    current_user,
+                    item=item,
+                    unit=unit,
+                    borrower_name=form.borrower_name.data,
+                    phone=form.phone.data,
+                )
+            except ServiceError as refused:
+                db.session.rollback()
+                flash(str(refused), "error")
+            else:
+                db.session.commit()
+                flash(
+                    gettext(
+                        "%(item)s lent to %(name)s, back by %(time)s.",
+                        item=loan.item.name,
+                        name=loan.borrower_name,
+                        time=loan.due_at.strftime("%m-%d %H:%M"),
+                    ),
+                    "success",
+                )
+                return redirect(screen())
+    return desk.render(
+        "lending/lend.html",
+        form=form,
+        here=here,
+        in_box=in_box,
+        back_url=screen(),
+        units_url=url_for("gate_visitors.units" if desk.at_gate() else "visitors.units"),
+    )
+
+
+@bp.route("/back/<int:loan_id>", methods=["POST"])
+def take_back(loan_id: int):
+    loan = desk.scoped_one(Loan, loan_id)
+    if not FlaskForm().validate_on_submit():
+        abort(400)
+    try:
+        ops.take_back(loan, current_user)
+    except ServiceError as refused:
+        db.session.rollback()
+        flash(str(refused), "warning")
+    else:
+        db.session.commit()
+        flash(gettext("%(item)s is back in the box.", item=loan.item.name), "success")
+    return redirect(screen())
