@@ -224,6 +224,8 @@ ACTIONS: dict[str, frozenset[Role]] = {
     "ticket.close": FRONT_DESK,
     "ticket.cancel": SUPERVISORS,
     "ticket.record_after_the_fact": FRONT_DESK,
+    # The written result of a call the company forwarded, sent back to it (001 四(二)1③).
+    "ticket.report_to_company": FRONT_DESK,
     "ticket.classify": SUPERVISORS,
     "ticket.record_handling": SUPERVISORS,
     "ticket.report_back": SUPERVISORS,

@@ -15,14 +15,14 @@ from admin_app.services.reminders.channels import mask_phone
 
 ITEM_LABELS = {
     **LABELS,
-    "name": _l("Item"),
+    "name": _l("Box item"),
     "count": _l("How many in the box"),
     "lend_hours": _l("Back within (hours)"),
     "active": _l("Offered at the gate"),
 }
 LOAN_LABELS = {
     **LABELS,
-    "item": _l("Item"),
+    "item": _l("Box item"),
     "borrower_name": _l("Borrower's name"),
     "phone": _l("Phone"),
     "lent_at": _l("Lent at"),

@@ -27,6 +27,9 @@ class Channel(Choice):
     online = "online", _l("Online")
     guard = "guard", _l("Reported by guard on duty")
     patrol = "patrol", _l("Staff patrol")
+    # A resident's complaint sent to the company and passed on to the office: its result is
+    # reported back to the company in writing (001 四(二)1③).
+    company = "company", _l("Forwarded by the company")
 
 
 class TicketCategory(Choice):
@@ -169,6 +172,10 @@ class Ticket(EstateScoped, TimestampMixin, db.Model):
     corrective_action: Mapped[str | None] = mapped_column(Text)
     handled_at: Mapped[datetime | None] = mapped_column(DateTime)
     reported_back_at: Mapped[datetime | None] = mapped_column(DateTime)
+    # Forwarded by the company: its reference, and the written report of the result to it.
+    company_ref: Mapped[str | None] = mapped_column(String(50))
+    company_reported_at: Mapped[datetime | None] = mapped_column(DateTime)
+    company_report: Mapped[str | None] = mapped_column(Text)  # how and to whom it was sent
     revisited_at: Mapped[datetime | None] = mapped_column(DateTime)
     revisited_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff.id"))
     revisited_by = relationship("Staff", foreign_keys=[revisited_by_id])

@@ -237,6 +237,14 @@ TICKET_ACTIONS = (
         style="warning",
     ),
     RecordAction(
+        "report_to_company",
+        lambda t, a, f: tickets.report_to_company(t, a, note=f.note.data),
+        forms.CompanyReportForm,
+        many=False,
+        style="success",
+        template="admin/wuye/company_report.html",  # with the record to print and send
+    ),
+    RecordAction(
         "record_after_the_fact",
         lambda t, a, f: tickets.record_after_the_fact(t, a, occurred_at=f.occurred_at.data),
         forms.AfterTheFactForm,

@@ -26,6 +26,17 @@ class NoteForm(CleanForm):
     note = TextAreaField(_l("Note"), validators=[Optional(), Length(max=2000)])
 
 
+class CompanyReportForm(CleanForm):
+    note = TextAreaField(
+        _l("How it was reported"),
+        validators=[Optional(), Length(max=500)],
+        description=_l(
+            "To whom and how the written result went (optional), e.g. faxed to the head "
+            "office's service department."
+        ),
+    )
+
+
 class CallbackForm(CleanForm):
     callback_due_at = DateTimeField(
         _l("Call the resident back by"),

@@ -10,7 +10,7 @@ from flask_babel import lazy_gettext as _l
 
 from admin_app import clock
 from admin_app.extensions import db
-from admin_app.models import TicketCategory, TicketStatus, WorkOrder
+from admin_app.models import Channel, TicketCategory, TicketStatus, WorkOrder
 from admin_app.models.work_order import WORK_ORDER_ENDED
 from admin_app.services.workflow import StateMachine, step
 
@@ -63,6 +63,11 @@ def _order_still_open(ticket, but: WorkOrder | None = None):
         order=str(order),
         state=str(order.status.label),
     )
+
+
+def company_awaits_report(ticket) -> bool:
+    """Forwarded by the company and not yet reported back to it in writing."""
+    return ticket.channel is Channel.company and ticket.company_reported_at is None
 
 
 def not_yet_recorded_after(ticket) -> bool:
@@ -135,6 +140,15 @@ TICKET = StateMachine(
             WORKING | {T.resolved, T.closed},
             None,
             not_yet_recorded_after,
+        ),
+        # Forwarded by the company (001 四(二)1③): once handled, the result goes back to it in
+        # writing; the state stays.
+        step(
+            "report_to_company",
+            _l("Report the result to the company"),
+            {T.resolved, T.closed},
+            None,
+            company_awaits_report,
         ),
         # The complaint procedure (tickets/complaints.py).
         step("classify", _l("Classify the complaint"), WORKING, T.in_progress, COMPLAINT),

@@ -125,6 +125,20 @@ def close(ticket: Ticket, actor) -> None:
         ticket.closed_at = now
 
 
+COMPANY_REPORT_MAX = 500  # characters of how and to whom the written report went
+
+
+def report_to_company(ticket: Ticket, actor, *, note: str = "") -> None:
+    """The result of a call the company forwarded has been reported back to it in writing
+    (its record printed and sent): when, and how or to whom (optional)."""
+    note = (note or "").strip()
+    if len(note) > COMPANY_REPORT_MAX:
+        raise ServiceError(_l("Keep the note to %(most)d characters.", most=COMPANY_REPORT_MAX))
+    with TICKET.transition(ticket, "report_to_company", actor):
+        ticket.company_reported_at = clock.now()
+        ticket.company_report = note or None
+
+
 def cancel(ticket: Ticket, actor, *, reason: str) -> None:
     if not (reason or "").strip():
         raise ServiceError(_l("Say why the ticket is cancelled."))

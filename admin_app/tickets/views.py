@@ -71,7 +71,16 @@ class TicketView(PrintFormsMixin, AttachmentsMixin, ActionsMixin, SecureModelVie
     details_groups = (
         (
             _l("Call"),
-            ("number", "estate", "category", "status", "channel", "received_at", "received_by"),
+            (
+                "number",
+                "estate",
+                "category",
+                "status",
+                "channel",
+                "company_ref",
+                "received_at",
+                "received_by",
+            ),
         ),
         (_l("Caller"), ("unit", "resident", "reporter_name", "reporter_phone")),
         (
@@ -88,6 +97,8 @@ class TicketView(PrintFormsMixin, AttachmentsMixin, ActionsMixin, SecureModelVie
                 "resolved_at",
                 "resident_informed_at",
                 "closed_at",
+                "company_reported_at",
+                "company_report",
             ),
         ),
         (
@@ -139,6 +150,7 @@ class TicketView(PrintFormsMixin, AttachmentsMixin, ActionsMixin, SecureModelVie
         "estate",
         "category",
         "channel",
+        "company_ref",
         "unit",
         "resident",
         "reporter_name",
@@ -154,6 +166,9 @@ class TicketView(PrintFormsMixin, AttachmentsMixin, ActionsMixin, SecureModelVie
     )
     form_args = {
         "reporter_phone": {"validators": [phone_number]},
+        "company_ref": {
+            "description": _l("Forwarded by the company: its letter's or e-mail's reference.")
+        },
         "complaint_code": {"validators": [complaint_category_chosen]},
         "occurred_at": {"quick": now_choice},
         "callback_due_at": {"quick": due_by_choices},

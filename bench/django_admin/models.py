@@ -218,6 +218,13 @@ class Ticket(models.Model):
     )
     handled_at = models.DateTimeField(db_column="handled_at", null=True, blank=True)
     reported_back_at = models.DateTimeField(db_column="reported_back_at", null=True, blank=True)
+    company_ref = models.CharField(db_column="company_ref", max_length=50, null=True, blank=True)
+    company_reported_at = models.DateTimeField(
+        db_column="company_reported_at", null=True, blank=True
+    )
+    company_report = models.CharField(
+        db_column="company_report", max_length=None, null=True, blank=True
+    )
     revisited_at = models.DateTimeField(db_column="revisited_at", null=True, blank=True)
     revisited_by = link("Staff", "revisited_by_id", null=True)
     revisit_note = models.CharField(

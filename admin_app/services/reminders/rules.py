@@ -18,6 +18,7 @@ from flask_babel import lazy_gettext as _l
 
 from admin_app.models import (
     ActionStatus,
+    Channel,
     CorrectiveAction,
     PassStatus,
     Payment,
@@ -390,6 +391,21 @@ RULES += (
         warn_before=1 * HOUR,
         escalate=(),
         sms=True,
+    ),
+    # A call the company forwarded, closed: its result goes back to the company in writing
+    # within a day [001 四(二)1③]; whoever answers for it is told, then the supervisors.
+    Rule(
+        name="company_report",
+        model=Ticket,
+        deadline="closed_at",
+        deadline_offset=1 * DAY,
+        subject=_l("Report the result to the company in writing"),
+        states=frozenset({T.closed}),
+        only_if={"channel": frozenset({Channel.company})},
+        done_when=("company_reported_at",),
+        warn=("owner_id", "assignee_id", "received_by_id"),
+        warn_before=4 * HOUR,
+        escalate=up((0 * DAY, Role.supervisor)),
     ),
     # A parcel signed for on a resident's behalf and not collected after PARCEL_COLLECT_DAYS:
     # whoever signed for it calls the resident again [001 三(三)2(7)].
