@@ -12,7 +12,6 @@ from __future__ import annotations
 from flask import Blueprint, abort, flash, redirect, request, url_for
 from flask_babel import gettext
 from flask_login import current_user
-from flask_wtf import FlaskForm
 
 from admin_app.auth.permissions import may
 from admin_app.extensions import db
@@ -89,14 +88,5 @@ def lend():
 @bp.route("/back/<int:loan_id>", methods=["POST"])
 def take_back(loan_id: int):
     loan = desk.scoped_one(Loan, loan_id)
-    if not FlaskForm().validate_on_submit():
-        abort(400)
-    try:
-        ops.take_back(loan, current_user)
-    except ServiceError as refused:
-        db.session.rollback()
-        flash(str(refused), "warning")
-    else:
-        db.session.commit()
-        flash(gettext("%(item)s is back in the box.", item=loan.item.name), "success")
+    desk.one_tap(ops.take_back, loan, gettext("%(item)s is back in the box.", item=loan.item.name))
     return redirect(screen())

@@ -9,9 +9,9 @@ from admin_app.models import BoxItem, Loan
 from admin_app.panel.base import SecureModelView
 from admin_app.panel.fields import ColumnRange
 from admin_app.panel.filters import estate_filter, unit_filter
+from admin_app.panel.formatters import masked_phone
 from admin_app.panel.labels import LABELS
 from admin_app.panel.lookups import ESTATE_LOOKUP
-from admin_app.services.reminders.channels import mask_phone
 
 ITEM_LABELS = {
     **LABELS,
@@ -51,10 +51,6 @@ class BoxItemView(SecureModelView):
         "lend_hours": {"validators": [ColumnRange(1, 720)]},
     }
     integrity_messages = ((("name",), _l("This estate's box already has an item of that name.")),)
-
-
-def masked_phone(view, context, model, name):
-    return mask_phone(model.phone) if model.phone else ""
 
 
 class LoanView(SecureModelView):

@@ -148,19 +148,25 @@ def index():
     )
 
 
-@bp.route("/out/<int:visitor_id>", methods=["POST"])
-def sign_out(visitor_id: int):
-    visitor = scoped_one(Visitor, visitor_id)
+def one_tap(verb, record, done: str) -> None:
+    """A step taken with one tap from the screen's lists (a visitor out, an item back in the
+    box): the verb, then its refusal or `done` said on the screen."""
     if not FlaskForm().validate_on_submit():
         abort(400)
     try:
-        ops.sign_out(visitor, current_user)
+        verb(record, current_user)
     except ServiceError as refused:
         db.session.rollback()
         flash(str(refused), "warning")
     else:
         db.session.commit()
-        flash(gettext("%(name)s left.", name=visitor.name), "success")
+        flash(done, "success")
+
+
+@bp.route("/out/<int:visitor_id>", methods=["POST"])
+def sign_out(visitor_id: int):
+    visitor = scoped_one(Visitor, visitor_id)
+    one_tap(ops.sign_out, visitor, gettext("%(name)s left.", name=visitor.name))
     return redirect(url_for(here_endpoint("index")))
 
 

@@ -13,8 +13,8 @@ from admin_app.models import Parcel, Visitor
 from admin_app.panel.base import SecureModelView
 from admin_app.panel.files import stored_file_response
 from admin_app.panel.filters import estate_filter, unit_filter
+from admin_app.panel.formatters import masked_phone
 from admin_app.panel.labels import LABELS
-from admin_app.services.reminders.channels import mask_phone
 
 VISITOR_LABELS = {
     **LABELS,
@@ -44,10 +44,6 @@ PARCEL_LABELS = {
     "collected_by": _l("Collected by"),
     "signature": _l("Signature"),
 }
-
-
-def masked_phone(view, context, model, name):
-    return mask_phone(model.phone) if model.phone else ""
 
 
 def signature_image(view, context, model, name):

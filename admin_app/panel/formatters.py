@@ -1,0 +1,11 @@
+"""Column formatters more than one domain's screens share."""
+
+from __future__ import annotations
+
+from admin_app.services.reminders.channels import mask_phone
+
+
+def masked_phone(view, context, model, name):
+    """A resident's or visitor's phone, masked (139****5678) on every page of a register."""
+    phone = getattr(model, name, None)
+    return mask_phone(phone) if phone else ""
