@@ -29,7 +29,8 @@ def _keys(inspector, table: str) -> list[Key]:
     for index in inspector.get_indexes(table):
         options = index.get("dialect_options", {})
         columns = tuple(index["column_names"])
-        if None in columns or options.get("postgresql_where") or options.get("sqlite_where"):
+        partial = any(options.get(f"{d}_where") is not None for d in ("postgresql", "sqlite"))
+        if None in columns or partial:
             continue  # expressions and partial indexes answer their own queries
         ops = options.get("postgresql_ops") or {}
         sorting = index.get("column_sorting") or {}

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Boolean, DateTime, ForeignKey, Index, Integer, String, Text, false
+from sqlalchemy import Boolean, DateTime, ForeignKey, Index, Integer, String, Text, false, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from admin_app.extensions import db
@@ -103,6 +103,15 @@ class Ticket(EstateScoped, TimestampMixin, db.Model):
         Index("ix_ticket_owner_status", "owner_id", "status"),
         # The tickets assigned to a person (the dashboard's card, the batch's one message).
         Index("ix_ticket_assignee_status", "assignee_id", "status"),
+        # … and the calls a person took that nobody was given (首问负责制): with the index
+        # above, the card's OR reads two small index ranges instead of the estates' open calls.
+        Index(
+            "ix_ticket_received_unassigned",
+            "received_by_id",
+            "status",
+            postgresql_where=text("assignee_id IS NULL"),
+            sqlite_where=text("assignee_id IS NULL"),
+        ),
         Index("ix_ticket_reporter_phone", "reporter_phone"),
         # A list page is an index walk: the default order, and each filter or sort column
         # followed by the default order (see ListingMixin.tie_breakers).
