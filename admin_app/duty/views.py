@@ -37,6 +37,7 @@ from admin_app.duty.forms import (
 from admin_app.duty.gate_events import gate_events
 from admin_app.extensions import db
 from admin_app.models import DutyHoliday, Estate
+from admin_app.panel.access import refuse
 from admin_app.services.errors import ServiceError
 
 bp = Blueprint("duty", __name__, url_prefix="/duty")
@@ -48,11 +49,8 @@ BLUEPRINTS = (bp, shift_links, swap_links, holiday_links)
 
 
 def staff_only():
-    if not current_user.is_authenticated:
-        return redirect(url_for("auth.login", next=request.full_path))
-    if not allowed(current_user, "duty_shift", VIEW):
-        abort(403)
-    return None
+    # Not signed in: to the login page and back; signed in without the right: 403.
+    return None if allowed(current_user, "duty_shift", VIEW) else refuse()
 
 
 # The way back from the duty pages, to where each person's work starts (auth.views.HOMES).

@@ -9,16 +9,15 @@ The screen shows each item with how many are in the box, and the late ones marke
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, request, url_for
+from flask import Blueprint, redirect, request, url_for
 from flask_babel import gettext
 from flask_login import current_user
 
 from admin_app.auth.permissions import may
-from admin_app.extensions import db
 from admin_app.lending import forms
 from admin_app.lending import operations as ops
 from admin_app.models import Loan
-from admin_app.services.errors import ServiceError
+from admin_app.panel.access import refuse
 from admin_app.visitors import desk
 
 bp = Blueprint("box", __name__)
@@ -31,11 +30,8 @@ def screen() -> str:
 
 @bp.before_request
 def desk_or_gate_staff_only():
-    if not current_user.is_authenticated:
-        return redirect(url_for("auth.login", next=request.full_path))
-    if not may(current_user, "loan.lend"):
-        abort(403)
-    return None
+    # Not signed in: to the login page and back; signed in without the right: 403.
+    return None if may(current_user, "loan.lend") else refuse()
 
 
 @bp.route("/lend", methods=["GET", "POST"])
@@ -52,28 +48,22 @@ def lend():
         unit = desk.find_unit(form.unit, here)
         item = next((e.item for e in in_box if e.item.id == form.item.data), None)
         if unit is not None:
-            try:
-                loan = ops.lend(
+            lent = desk.saved(
+                lambda: ops.lend(
                     current_user,
                     item=item,
                     unit=unit,
                     borrower_name=form.borrower_name.data,
                     phone=form.phone.data,
-                )
-            except ServiceError as refused:
-                db.session.rollback()
-                flash(str(refused), "error")
-            else:
-                db.session.commit()
-                flash(
-                    gettext(
-                        "%(item)s lent to %(name)s, back by %(time)s.",
-                        item=loan.item.name,
-                        name=loan.borrower_name,
-                        time=loan.due_at.strftime("%m-%d %H:%M"),
-                    ),
-                    "success",
-                )
+                ),
+                lambda loan: gettext(
+                    "%(item)s lent to %(name)s, back by %(time)s.",
+                    item=loan.item.name,
+                    name=loan.borrower_name,
+                    time=loan.due_at.strftime("%m-%d %H:%M"),
+                ),
+            )
+            if lent:
                 return redirect(screen())
     return desk.render(
         "lending/lend.html",

@@ -19,6 +19,7 @@ from admin_app.auth.permissions import may
 from admin_app.auth.scope import scoped
 from admin_app.extensions import db
 from admin_app.models import Estate, GateCheck, ReleasePass
+from admin_app.panel.access import refuse
 from admin_app.panel.forms import CleanForm
 from admin_app.passes import gate
 from admin_app.passes import operations as passes
@@ -37,11 +38,8 @@ class CheckForm(CleanForm):
 
 @bp.before_request
 def gate_staff_only():
-    if not current_user.is_authenticated:
-        return redirect(url_for("auth.login", next=request.full_path))
-    if not may(current_user, "gate.check"):
-        abort(403)
-    return None
+    # Not signed in: to the login page and back; signed in without the right: 403.
+    return None if may(current_user, "gate.check") else refuse()
 
 
 def gate_estates() -> list[Estate]:

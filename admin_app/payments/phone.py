@@ -11,6 +11,7 @@ from admin_app.auth.permissions import VIEW, allowed, may
 from admin_app.auth.scope import scoped
 from admin_app.extensions import db
 from admin_app.models import CashHandIn, Estate
+from admin_app.panel.access import refuse
 from admin_app.payments import operations as payments
 from admin_app.services.errors import ServiceError
 
@@ -20,11 +21,10 @@ RECENT_SHEETS = 10
 
 @bp.before_request
 def collectors_only():
-    if not current_user.is_authenticated:
-        return redirect(url_for("auth.login", next=request.full_path))
-    if not (allowed(current_user, "payment", VIEW) and may(current_user, "cash_hand_in.create")):
-        abort(403)
-    return None
+    # Not signed in: to the login page and back; signed in without the right: 403.
+    if allowed(current_user, "payment", VIEW) and may(current_user, "cash_hand_in.create"):
+        return None
+    return refuse()
 
 
 def _estates() -> list[Estate]:

@@ -32,6 +32,7 @@ from admin_app.auth.scope import scoped
 from admin_app.extensions import db
 from admin_app.lending import screen as lending_screen
 from admin_app.models import Estate, Parcel, Unit, Visitor, VisitPoint
+from admin_app.panel.access import refuse
 from admin_app.services import unit_reader
 from admin_app.services.errors import ServiceError
 from admin_app.services.reminders.channels import mask_phone
@@ -54,11 +55,8 @@ def here_endpoint(name: str) -> str:
 
 @bp.before_request
 def desk_or_gate_staff_only():
-    if not current_user.is_authenticated:
-        return redirect(url_for("auth.login", next=request.full_path))
-    if not may(current_user, "visitor.register"):
-        abort(403)
-    return None
+    # Not signed in: to the login page and back; signed in without the right: 403.
+    return None if may(current_user, "visitor.register") else refuse()
 
 
 def estates() -> list[Estate]:
@@ -116,8 +114,8 @@ def index():
     if form.validate_on_submit():
         unit = find_unit(form.unit, here)
         if unit is not None:
-            try:
-                visitor = ops.register_visitor(
+            let_in = saved(
+                lambda: ops.register_visitor(
                     current_user,
                     estate_id=here.id,
                     unit=unit,
@@ -126,13 +124,10 @@ def index():
                     host_name=form.host_name.data,
                     plate=form.plate.data,
                     point=VisitPoint.gate if at_gate() else VisitPoint.desk,
-                )
-            except ServiceError as refused:
-                db.session.rollback()
-                flash(str(refused), "error")
-            else:
-                db.session.commit()
-                flash(gettext("%(name)s is in.", name=visitor.name), "success")
+                ),
+                lambda visitor: gettext("%(name)s is in.", name=visitor.name),
+            )
+            if let_in:
                 # Redirect: reloading the page must not register the visitor twice.
                 return redirect(url_for(here_endpoint("index")))
     return render(
@@ -148,19 +143,27 @@ def index():
     )
 
 
+def saved(step, done, *, refused_as: str = "error") -> bool:
+    """The screen's one way to take a step: `step()` runs the verb; then the change is
+    committed and `done(its result)` said, or rolled back and the refusal said. True once
+    saved (the page then goes back to the screen)."""
+    try:
+        result = step()
+    except ServiceError as refused:
+        db.session.rollback()
+        flash(str(refused), refused_as)
+        return False
+    db.session.commit()
+    flash(done(result), "success")
+    return True
+
+
 def one_tap(verb, record, done: str) -> None:
     """A step taken with one tap from the screen's lists (a visitor out, an item back in the
     box): the verb, then its refusal or `done` said on the screen."""
     if not FlaskForm().validate_on_submit():
         abort(400)
-    try:
-        verb(record, current_user)
-    except ServiceError as refused:
-        db.session.rollback()
-        flash(str(refused), "warning")
-    else:
-        db.session.commit()
-        flash(done, "success")
+    saved(lambda: verb(record, current_user), lambda _: done, refused_as="warning")
 
 
 @bp.route("/out/<int:visitor_id>", methods=["POST"])
@@ -188,8 +191,8 @@ def receive_parcel():
     elif form.validate_on_submit():
         unit = find_unit(form.unit, here)
         if unit is not None:
-            try:
-                parcel = ops.receive_parcel(
+            signed = saved(
+                lambda: ops.receive_parcel(
                     current_user,
                     estate_id=here.id,
                     unit=unit,
@@ -198,13 +201,10 @@ def receive_parcel():
                     carrier=form.carrier.data,
                     confirmed_by=form.confirmed_by.data,
                     confirmed_at=form.confirmed_at.data,
-                )
-            except ServiceError as refused:
-                db.session.rollback()
-                flash(str(refused), "error")
-            else:
-                db.session.commit()
-                flash(gettext("%(number)s signed for.", number=parcel.number), "success")
+                ),
+                lambda parcel: gettext("%(number)s signed for.", number=parcel.number),
+            )
+            if signed:
                 return redirect(url_for(here_endpoint("index")))
     elif form.unit.data and not form.unit.errors:
         unit = find_unit(form.unit, here)
@@ -232,19 +232,16 @@ def hand_over(parcel_id: int):
     if request.method == "GET":
         form.collected_by.data = parcel.recipient_name
     if form.validate_on_submit():
-        try:
-            ops.hand_over(
+        handed = saved(
+            lambda: ops.hand_over(
                 parcel,
                 current_user,
                 collected_by=form.collected_by.data,
                 signature_png=decode_signature(form.signature.data),
-            )
-        except ServiceError as refused:
-            db.session.rollback()
-            flash(str(refused), "error")
-        else:
-            db.session.commit()
-            flash(gettext("%(number)s handed over.", number=parcel.number), "success")
+            ),
+            lambda _: gettext("%(number)s handed over.", number=parcel.number),
+        )
+        if handed:
             return redirect(url_for(here_endpoint("index")))
     return render("visitors/hand_over.html", form=form, parcel=parcel)
 

@@ -20,6 +20,7 @@ from admin_app.auth.permissions import VIEW, allowed, may
 from admin_app.auth.scope import scoped
 from admin_app.extensions import db
 from admin_app.models import Attachment, WorkOrder, WorkOrderStatus
+from admin_app.panel.access import refuse
 from admin_app.panel.actions.core import perform, step_form
 from admin_app.panel.actions.pages import report
 from admin_app.services import workflow
@@ -56,11 +57,8 @@ STILL_TO_COME = (S.dispatched, S.next_visit)
 
 @bp.before_request
 def technicians_only():
-    if not current_user.is_authenticated:
-        return redirect(url_for("auth.login", next=request.full_path))
-    if not allowed(current_user, "work_order", VIEW):
-        abort(403)
-    return None
+    # Not signed in: to the login page and back; signed in without the right: 403.
+    return None if allowed(current_user, "work_order", VIEW) else refuse()
 
 
 def my_orders_query(open_only: bool = True):
