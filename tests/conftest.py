@@ -15,6 +15,7 @@ import time
 from pathlib import Path
 
 import pytest
+from flask.testing import FlaskClient
 from flask_babel import force_locale
 from hypothesis import HealthCheck, is_hypothesis_test, seed, settings
 from sqlalchemy import create_engine, event, text
@@ -88,6 +89,16 @@ def _database_url(tmp_root: Path, worker: str) -> str:
     return url.set(database=name).render_as_string(hide_password=False)
 
 
+class ReadToTheEnd(FlaskClient):
+    """A test client that reads every response to its end and closes it, as a WSGI server
+    does. An unread streamed body (an export) would otherwise keep its request's app context
+    until the garbage collector ends it, at any later moment, inside whatever context a test
+    then holds ("Popped wrong app context"). Tests that need the stream pass buffered=False."""
+
+    def open(self, *args, buffered: bool = True, **kwargs):
+        return super().open(*args, buffered=buffered, **kwargs)
+
+
 def _commit_without_flush(url: str) -> dict:
     if not url.startswith("postgresql"):
         return {}
@@ -119,6 +130,7 @@ def app(tmp_path_factory):
         }
     )
     app.instance_path = str(root)
+    app.test_client_class = ReadToTheEnd
     with app.app_context():
         _reset_schema()
         from flask_migrate import upgrade
