@@ -59,6 +59,7 @@ from admin_app.services.reminders.handoff_kinds import (
     HANDED_BACK,
     HANDOFF_KINDS,
     HOME_VISIT_BOOKED,
+    MESSAGE_DONE,
     MESSAGE_TAKEN,
     NEW_COMPLAINT,
     ONLINE_REPAIR,
@@ -292,6 +293,14 @@ def visit_booked(booking, actor) -> None:
 def message_taken(message) -> None:
     """The staff member a caller asked for hears of the message taken for him."""
     tell(message, MESSAGE_TAKEN, "taken", person_id=message.for_staff_id)
+
+
+def message_done(message, actor) -> None:
+    """Whoever took a message hears that it was dealt with (not when she closed it herself):
+    if the caller rings again, the desk can say so without asking around."""
+    if message.taken_by_id is None or message.taken_by_id == actor.id:
+        return
+    tell(message, MESSAGE_DONE, "done", person_id=message.taken_by_id)
 
 
 def handed_back(order: WorkOrder) -> None:

@@ -104,7 +104,8 @@ def may_close(message: StaffMessage, actor) -> bool:
 
 
 def mark_done(message: StaffMessage, actor, *, note: str | None = None) -> None:
-    """Called back (or nothing to do): the message is dealt with, and its inbox entry read."""
+    """Called back (or nothing to do): the message is dealt with, its inbox entry read, and
+    whoever took it told."""
     if not may_close(message, actor):
         raise ServiceError(_l("This message is not yours to close."))
     if message.status is MessageStatus.done:
@@ -120,3 +121,4 @@ def mark_done(message: StaffMessage, actor, *, note: str | None = None) -> None:
         message.done_note = validation.one_line(note, NOTE_MAX) or None
         db.session.flush()
     inbox.read_about(message, actor.id)
+    handoffs.message_done(message, actor)

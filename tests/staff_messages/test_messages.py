@@ -108,6 +108,32 @@ def test_he_calls_back_and_marks_it_done_from_his_phone(office, login, in_app):
     assert "already dealt with this message" in again.get_data(as_text=True)
 
 
+def test_whoever_took_it_hears_it_was_dealt_with(office, login, in_app):
+    desk = login(office.desk)
+    take(desk, office)
+    [message] = stored(in_app)
+    login(office.plumber).post(f"/admin/staff_message/done/?id={message.id}", {"note": "已回电"})
+    with in_app():
+        [title] = db.session.scalars(
+            db.select(Notification.title).filter_by(staff_id=office.desk.id)
+        ).all()
+    assert title.startswith("您记录的留言已处理") and "张阿姨" in title  # the office's language
+    inbox = desk.get("/admin/inbox/").get_data(as_text=True)
+    entry = re.search(r'action="(/admin/inbox/\d+/open)"', inbox).group(1)
+    page = desk.get(desk.post(entry).headers["Location"]).get_data(as_text=True)
+    assert "已回电" in page and "王师傅" in page  # the note, and who dealt with it
+
+
+def test_nobody_is_told_of_a_message_they_closed_themselves(office, login, in_app):
+    supervisor = login(office.supervisor)
+    take(supervisor, office)
+    [message] = stored(in_app)
+    supervisor.post(f"/admin/staff_message/done/?id={message.id}")
+    with in_app():
+        told = db.session.query(Notification).filter_by(staff_id=office.supervisor.id).count()
+    assert told == 0 and stored(in_app)[0].status is MessageStatus.done
+
+
 def test_nobody_else_reads_the_number_or_closes_it(office, login, in_app):
     take(login(office.desk), office)
     [message] = stored(in_app)

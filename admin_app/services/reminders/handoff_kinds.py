@@ -185,6 +185,13 @@ MESSAGE_TAKEN = HandoffKind(
     sms=True,
 )
 HANDOFF_KINDS[MESSAGE_TAKEN.name] = MESSAGE_TAKEN
+# ... and whoever took it hears when it is dealt with: the caller may ring the desk again.
+MESSAGE_DONE = HandoffKind(
+    "handoff_message_done",
+    _l("Message you took dealt with"),
+    _l("The message you took is dealt with: %(record)s"),
+)
+HANDOFF_KINDS[MESSAGE_DONE.name] = MESSAGE_DONE
 
 
 def is_handoff(dedupe_key: str) -> bool:
