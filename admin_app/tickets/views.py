@@ -167,7 +167,9 @@ class TicketView(PrintFormsMixin, AttachmentsMixin, ActionsMixin, SecureModelVie
     form_args = {
         "reporter_phone": {"validators": [phone_number]},
         "company_ref": {
-            "description": _l("Forwarded by the company: its letter's or e-mail's reference.")
+            "description": _l("Forwarded by the company: its letter's or e-mail's reference."),
+            # Shown once the channel is "forwarded by the company" (js/shown-with.js).
+            "render_kw": {"data-shown-with": "channel:company"},
         },
         "complaint_code": {"validators": [complaint_category_chosen]},
         "occurred_at": {"quick": now_choice},

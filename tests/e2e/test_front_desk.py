@@ -146,3 +146,26 @@ def test_an_emergency_repair_is_logged_and_dispatched_in_seven_clicks(
         )
     desk.shot(f"{prefix}front-desk-06-dispatched")
     english_only(desk, lang, "dispatched order")
+
+
+def test_the_companys_reference_is_asked_only_of_a_call_the_company_forwarded(
+    front_desk, in_app, screen
+):
+    unit, resident = front_desk
+    desk = screen("reception", locale="zh-CN").login("front", PASSWORD)
+    page = desk.page
+    page.goto(f"/admin/ticket/new/?resident={resident.id}")
+    reference = page.locator("#company_ref")
+    assert not reference.is_visible()  # a phone call: nothing to read past
+    page.evaluate("jQuery('#channel').select2('val', 'company', true)")  # as a pick does
+    assert reference.is_visible()
+    reference.fill("集团客服 2026-118")
+    page.evaluate("jQuery('#channel').select2('val', 'phone', true)")
+    assert reference.is_visible()  # holding what was typed, it stays in sight
+    page.evaluate("jQuery('#channel').select2('val', 'company', true)")
+    page.fill("#description", "公司转来：电梯异响")
+    with page.expect_navigation():
+        page.click("form.admin-form [type=submit]")
+    with in_app():
+        ticket = db.session.query(Ticket).one()
+        assert ticket.company_ref == "集团客服 2026-118" and ticket.channel.value == "company"
