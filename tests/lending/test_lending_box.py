@@ -61,6 +61,8 @@ def test_lent_and_back_from_the_visitors_screen(login, people, trolley, in_app, 
     sent = who.post(f"{start}box/lend", lend_form(trolley, phone="139 1234 5678"))
     assert sent.status_code == 302 and sent.location.endswith(start)
     screen = who.get(start).get_data(as_text=True)
+    # The top of the screen leads to the box, saying how much is out (a phone scrolls far).
+    assert re.search(r'href="#lending-box">Lending box \(Lent out 1\)<', screen)
     assert any(m.startswith("手推车 lent to 周业主, back by") for m in page_messages(screen))
     assert "0 of 1 in the box" in screen and lend_link not in screen
     assert "139****5678" in screen and "13912345678" not in screen.replace("tel:13912345678", "")
@@ -235,3 +237,4 @@ def test_supervisors_keep_the_box_and_the_loans_list_masks_the_phone(
 def test_the_screen_in_chinese(login, people, trolley):
     screen = login("guard", lang="zh-CN").get("/gate/visitors/").get_data(as_text=True)
     assert "百宝箱" in screen and "手推车" in screen and "借出" in screen
+    assert re.search(r'aria-label="本页内容"[^>]*>\s*<a href="#parcels-title"', screen)
