@@ -12,7 +12,8 @@ from sqlalchemy.orm import joinedload, lazyload
 from admin_app import clock
 from admin_app.auth.scope import scoped
 from admin_app.extensions import db
-from admin_app.models import Estate, Ticket, TicketCategory
+from admin_app.models import Channel, Estate, Ticket, TicketCategory
+from admin_app.services.reminders.channels import mask_phone
 from admin_app.tickets import complaints
 
 
@@ -69,6 +70,18 @@ class PrintFormsMixin:
         """客户投诉处理单: what the department is to do, by when, and who received it.
         A department picked from the estate's records is named with its head."""
         return self._printed("ticket/complaint_slip.html", ticket=self._complaint())
+
+    @expose("/print/company-report/")
+    def company_report_view(self):
+        """处理结果书面报告: a call the company forwarded, its result as the company is to read it
+        (a complaint goes back on its own form, the complaint record)."""
+        ticket = self.get_one(request.args.get("id"))
+        if ticket.channel is not Channel.company:
+            abort(404)
+        orders = sorted(ticket.work_orders, key=lambda order: order.id)
+        return self._printed(
+            "ticket/company_report.html", ticket=ticket, orders=orders, mask_phone=mask_phone
+        )
 
     @expose("/print/register/")
     def register_view(self):

@@ -583,3 +583,63 @@ def test_complaint_forms_and_the_days_register_print_on_their_paper(
         label,
     )
     assert "吴先生" not in text
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_a_forwarded_calls_report_to_the_company_prints_on_one_a4_sheet(
+    factories, in_app, screen, lang
+):
+    estate = factories.estate(code="HY", name="华苑小区")
+    unit = factories.unit(estate, building="5", room="0602")
+    factories.staff(Role.receptionist, estates=[estate], username="front", name="王前台")
+    tech = factories.staff(Role.technician, estates=[estate], name="张师傅", trades=["plumbing"])
+    now = clock.now().replace(second=0, microsecond=0)
+    ticket = factories.ticket(
+        estate,
+        TicketCategory.repair,
+        number="HY-T2612-0031",
+        channel=Channel.company,
+        company_ref="总部客服〔2026〕118号",
+        status=TicketStatus.closed,
+        unit_id=unit.id,
+        reporter_name="周业主",
+        reporter_phone="13912345678",
+        description="卫生间楼板渗水到楼下",
+        result="更换止水阀并做闭水试验，楼下不再渗水",
+        resolved_at=now,
+        resident_informed_at=now,
+    )
+    factories.work_order(
+        estate,
+        ticket_id=ticket.id,
+        number="HY-W2612-0044",
+        trade=Trade.plumbing,
+        technician_id=tech.id,
+        status=WorkOrderStatus.closed,
+        work_done_at=now,
+    )
+    office = screen("reception", locale=LOCALES[lang]).login("front", PASSWORD)
+    label = f"{lang}-company-report-A4"
+    reader, text = print_to_pdf(
+        office, f"/admin/ticket/print/company-report/?id={ticket.id}", "form", "A4", label
+    )
+    assert len(reader.pages) == 1, f"{label}: {len(reader.pages)} pages"
+    title = {"zh": "处理结果书面报告", "en": "Report of the result to the company"}[lang]
+    assert_holds(
+        text,
+        [
+            title,
+            "HY-T2612-0031",
+            "总部客服〔2026〕118号",
+            "华苑小区",
+            "周业主",
+            "139****5678",
+            "卫生间楼板渗水到楼下",
+            "HY-W2612-0044",
+            "张师傅",
+            "更换止水阀并做闭水试验，楼下不再渗水",
+            LAST_LINE[lang],
+        ],
+        label,
+    )
+    assert "13912345678" not in text

@@ -25,9 +25,8 @@ def office(factories, two_estates):
 def forwarded(factories, estate, status=T.closed, **fields):
     fields.setdefault("channel", Channel.company)
     fields.setdefault("company_ref", "总部客服〔2026〕118号")
-    return factories.ticket(
-        estate, category=TicketCategory.complaint, status=status, result="已更换路灯", **fields
-    )
+    fields.setdefault("category", TicketCategory.complaint)
+    return factories.ticket(estate, status=status, result="已更换路灯", **fields)
 
 
 def test_logged_with_the_companys_reference(login, office, two_estates, in_app):
@@ -79,6 +78,35 @@ def test_its_result_is_reported_back_in_writing_once(login, office, factories, t
     assert 'id="action-report_to_company"' not in details and "传真总部客服部 王经理" in details
     printed = desk.get(f"/admin/ticket/print/complaint/?id={ticket.id}").get_data(as_text=True)
     assert "Forwarded by the company · 总部客服〔2026〕118号" in printed
+
+
+def test_a_forwarded_repair_is_reported_on_its_own_sheet(
+    login, office, factories, two_estates, in_app
+):
+    ticket = forwarded(
+        factories,
+        two_estates.a,
+        category=TicketCategory.repair,
+        reporter_name="周业主",
+        reporter_phone="13912345678",
+        description="电梯异响",
+    )
+    factories.work_order(two_estates.a, ticket_id=ticket.id, number="WO-0001")
+    desk = login("desk")
+    page = desk.get(f"/admin/ticket/act/report_to_company/?id={ticket.id}").get_data(as_text=True)
+    sheet_url = f"/admin/ticket/print/company-report/?id={ticket.id}"
+    assert f'href="{sheet_url}"' in page and "/print/complaint/" not in page
+    sheet = desk.get(sheet_url).get_data(as_text=True)
+    assert "Report of the result to the company" in sheet and "总部客服〔2026〕118号" in sheet
+    assert "电梯异响" in sheet and "已更换路灯" in sheet and "WO-0001" in sheet
+    assert "139****5678" in sheet and "13912345678" not in sheet  # the company reads it masked
+    zh = login("desk", lang="zh-CN").get(sheet_url).get_data(as_text=True)
+    assert "处理结果书面报告" in zh and "公司转发编号" in zh
+
+    letter = forwarded(factories, two_estates.a, channel=Channel.letter)
+    assert desk.get(f"/admin/ticket/print/company-report/?id={letter.id}").status_code == 404
+    elsewhere = forwarded(factories, two_estates.b)
+    assert desk.get(f"/admin/ticket/print/company-report/?id={elsewhere.id}").status_code == 404
 
 
 @pytest.mark.parametrize(
