@@ -23,6 +23,13 @@ class LoginForm(CleanForm):
 
 # Each role starts where its work is; a role not named here starts on the dashboard.
 HOMES = {"technician": "tech.my_orders", "guard": "gate.index"}
+# The frame of the pages they open from there (the inbox, a message for them): their phone's.
+PHONE_LAYOUTS = {"technician": "tech/layout.html", "guard": "gate/layout.html"}
+
+
+def phone_layout(staff) -> str | None:
+    """The phone frame of someone who works from a phone page, or None (the office's)."""
+    return PHONE_LAYOUTS.get(staff.role.value)
 
 
 def home_for(staff) -> str:

@@ -5,7 +5,7 @@ person it is for and to whoever took it; masked everywhere else."""
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_admin import expose
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
@@ -13,6 +13,7 @@ from flask_login import current_user
 from markupsafe import Markup
 
 from admin_app.auth.permissions import FRONT_DESK, may
+from admin_app.auth.views import phone_layout
 from admin_app.extensions import db
 from admin_app.models import Estate, MessageStatus, StaffMessage
 from admin_app.panel.base import SecureModelView
@@ -147,7 +148,11 @@ class StaffMessageView(SecureModelView):
                     "success",
                 )
                 return redirect(back)
-        return self.render("staff_messages/new.html", form=form, resident=resident, return_url=back)
+        shown = {"form": form, "resident": resident, "return_url": back}
+        layout = phone_layout(current_user)
+        if layout is not None:
+            return render_template("staff_messages/new_phone.html", layout=layout, **shown)
+        return self.render("staff_messages/new.html", **shown)
 
     def _estates_offered(self, form, resident) -> list[int]:
         """The caller's estate; else the user's only one; else the user's, asked on the form."""
@@ -163,6 +168,17 @@ class StaffMessageView(SecureModelView):
         return [e.id for e in estates]
 
     # ---- dealing with it -----------------------------------------------------------------
+    @expose("/details/")
+    def details_view(self):
+        """A technician or guard reads his message in his phone's frame; the office in its own."""
+        layout = phone_layout(current_user)
+        if layout is None:
+            return super().details_view()
+        message = self.get_one(request.args.get("id"))
+        if message is None:
+            abort(404)
+        return render_template("staff_messages/phone.html", layout=layout, model=message, view=self)
+
     @expose("/done/", methods=("POST",))
     def done_view(self):
         message = self.get_one(request.values.get("id"))

@@ -8,12 +8,13 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from flask import abort, flash, redirect, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_admin import expose
 from flask_babel import gettext
 from flask_login import current_user
 
 from admin_app.auth.permissions import VIEW, allowed
+from admin_app.auth.views import phone_layout
 from admin_app.extensions import db
 from admin_app.panel.access import SecurePage
 from admin_app.panel.return_links import safe_return
@@ -72,7 +73,11 @@ class InboxView(SecurePage):
     def index(self):
         number = max(request.args.get("page", 0, type=int), 0)
         rows, more = inbox.page(current_user.id, number, PAGE_SIZE)
-        return self.render("admin/wuye/inbox.html", items=entries(rows), page=number, more=more)
+        shown = {"items": entries(rows), "page": number, "more": more}
+        layout = phone_layout(current_user)
+        if layout is not None:
+            return render_template("phone/inbox.html", layout=layout, **shown)
+        return self.render("admin/wuye/inbox.html", **shown)
 
     @expose("/<int:notification_id>/open", methods=("POST",))
     def open(self, notification_id: int):

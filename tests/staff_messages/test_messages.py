@@ -98,6 +98,10 @@ def test_he_calls_back_and_marks_it_done_from_his_phone(office, login, in_app):
     page_url = tech.post(entry).headers["Location"]
     page = tech.get(page_url).get_data(as_text=True)
     assert 'href="tel:13812345678"' in page and 'id="message-done"' in page
+    # His phone's frame, not the office's: its bar leads back to his work orders.
+    for html in (inbox, page):
+        assert 'class="phone-page' in html and 'href="/tech/"' in html
+        assert "navbar-nav" not in html  # no office menu
     done = tech.post(f"/admin/staff_message/done/?id={message.id}", {"note": "已约明早九点上门"})
     assert done.status_code == 302
     [message] = stored(in_app)
@@ -106,6 +110,9 @@ def test_he_calls_back_and_marks_it_done_from_his_phone(office, login, in_app):
     assert 'id="inbox-unread"' not in tech.get("/tech/").get_data(as_text=True)
     again = tech.post(f"/admin/staff_message/done/?id={message.id}", follow_redirects=True)
     assert "already dealt with this message" in again.get_data(as_text=True)
+    assert 'id="message-dealt-with"' in again.get_data(as_text=True)
+    office_page = login(office.desk).get(page_url).get_data(as_text=True)
+    assert 'class="phone-page' not in office_page and "已约明早九点上门" in office_page
 
 
 def test_whoever_took_it_hears_it_was_dealt_with(office, login, in_app):
@@ -259,13 +266,20 @@ def test_the_guard_takes_a_message_at_night_from_the_gate(office, factories, log
     phone = login(guard)
     gate = phone.get("/gate/").get_data(as_text=True)
     link = re.search(r'id="gate-message" href="([^"]+)"', gate).group(1).replace("&amp;", "&")
-    assert phone.get(link).status_code == 200
+    form = phone.get(link).get_data(as_text=True)
+    assert 'class="phone-page gate-page' in form and 'id="message-form"' in form  # his frame
     fields = {"for_staff": office.supervisor.id, "caller_name": "3栋业主", "text": "车库门关不上"}
     sent = phone.post(link, {**fields, "caller_phone": "13811112222"})
     assert sent.status_code == 302 and sent.headers["Location"].endswith("/gate/")
     [message] = stored(in_app)
     assert message.taken_by_id == guard.id and message.for_staff_id == office.supervisor.id
     assert "车库门关不上" in phone.get("/admin/staff_message/").get_data(as_text=True)  # his own
+    login(office.supervisor).post(f"/admin/staff_message/done/?id={message.id}", {"note": "已修"})
+    inbox = phone.get("/admin/inbox/").get_data(as_text=True)
+    assert 'class="phone-page gate-page' in inbox and "The message you took is dealt with" in inbox
+    page = phone.get(f"/admin/staff_message/details/?id={message.id}").get_data(as_text=True)
+    assert 'id="message-dealt-with"' in page and "已修" in page and "陈主管" in page
+    assert 'id="message-done"' not in page
 
 
 def test_an_export_of_the_messages_masks_the_callers_number(office, factories, login):
