@@ -38,7 +38,7 @@ from admin_app.duty.gate_events import gate_events
 from admin_app.extensions import db
 from admin_app.models import DutyHoliday, Estate
 from admin_app.panel.access import refuse
-from admin_app.services.errors import ServiceError
+from admin_app.panel.saves import saved
 
 bp = Blueprint("duty", __name__, url_prefix="/duty")
 # What reminders and hand-offs link to (`<record type>.details_view`, reminders/messages.py).
@@ -72,15 +72,8 @@ for _bp in BLUEPRINTS:
 
 
 def _done(call, success: str, target: str):
-    """Run a verb: commit and say so, or roll back and say why; then go to `target`."""
-    try:
-        call()
-    except ServiceError as refused:
-        db.session.rollback()
-        flash(str(refused), "error")
-    else:
-        db.session.commit()
-        flash(success, "success")
+    """Run a verb (saved, or refused and said); then go to `target`."""
+    saved(call, success)
     return redirect(target)
 
 
@@ -173,14 +166,12 @@ def add_entry(shift_id: int):
         if at is None:
             flash(gettext("The time must fall within the shift, and not in the future."), "error")
             return _entry_again(shift, form)
-    try:
-        duty.add_entry(current_user, shift, text=form.text.data, at=at)
-    except ServiceError as refused:
-        db.session.rollback()
-        flash(str(refused), "error")
+    written = saved(
+        lambda: duty.add_entry(current_user, shift, text=form.text.data, at=at),
+        gettext("Written in the duty log."),
+    )
+    if not written:
         return _entry_again(shift, form)
-    db.session.commit()
-    flash(gettext("Written in the duty log."), "success")
     return redirect(_back_to(shift) + "#log")
 
 
@@ -229,16 +220,13 @@ def request_swap(shift_id: int):
         if not form.validate():
             _form_errors(form)
         else:
-            try:
-                duty.request_swap(
+            requested = saved(
+                lambda: duty.request_swap(
                     current_user, shift, colleague_id=form.colleague.data, reason=form.reason.data
-                )
-            except ServiceError as refused:
-                db.session.rollback()
-                flash(str(refused), "error")
-            else:
-                db.session.commit()
-                flash(gettext("Swap requested: the supervisor decides."), "success")
+                ),
+                gettext("Swap requested: the supervisor decides."),
+            )
+            if requested:
                 return redirect(url_for("duty.my_duty"))
     return render_template("duty/swap_request.html", shift=shift, form=form)
 

@@ -18,6 +18,7 @@ from admin_app.lending import forms
 from admin_app.lending import operations as ops
 from admin_app.models import Loan
 from admin_app.panel.access import refuse
+from admin_app.panel.saves import saved
 from admin_app.visitors import desk
 
 bp = Blueprint("box", __name__)
@@ -48,7 +49,7 @@ def lend():
         unit = desk.find_unit(form.unit, here)
         item = next((e.item for e in in_box if e.item.id == form.item.data), None)
         if unit is not None:
-            lent = desk.saved(
+            lent = saved(
                 lambda: ops.lend(
                     current_user,
                     item=item,

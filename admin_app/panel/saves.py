@@ -1,4 +1,5 @@
-"""A new record saved from its form: the message names it and its next step, and "Save" opens it.
+"""A step saved from a page (`saved`: commit and say it, or roll back and say the refusal), and
+a new record saved from its form: the message names it and its next step, and "Save" opens it.
 
 Flask-Admin ends every create with "Record was successfully created." on the list: the
 person who just registered an application is left without its number and without the page
@@ -10,11 +11,50 @@ go where their buttons say.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
 from flask import flash, g, get_flashed_messages
 from flask_admin import expose
 from flask_admin.babel import gettext as admin_gettext
 
+from admin_app.extensions import db
 from admin_app.panel.return_links import return_target
+from admin_app.services.errors import ServiceError
+
+
+@dataclass(frozen=True)
+class Saved:
+    """What `saved` did: true once saved, with the step's result."""
+
+    ok: bool
+    result: Any = None
+
+    def __bool__(self) -> bool:
+        return self.ok
+
+
+def saved(
+    step: Callable[[], Any],
+    done: str | Callable[[Any], str] | None = None,
+    *,
+    refused_as: str = "error",
+) -> Saved:
+    """The pages' one way to take a step: `step()` runs the verb; then the change is committed
+    and `done` (or `done(result)`) said, or rolled back and the refusal said — nothing of a
+    refused step is kept. The page decides where to go next."""
+    try:
+        result = step()
+    except ServiceError as refused:
+        db.session.rollback()
+        flash(str(refused), refused_as)
+        return Saved(False)
+    db.session.commit()
+    if done is not None:
+        flash(done(result) if callable(done) else done, "success")
+    return Saved(True, result)
+
 
 # Flask-Admin's own words after a create (flask_admin/model/base.py: create_view).
 STOCK_CREATED = "Record was successfully created."

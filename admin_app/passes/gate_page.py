@@ -21,10 +21,10 @@ from admin_app.extensions import db
 from admin_app.models import Estate, GateCheck, ReleasePass
 from admin_app.panel.access import refuse
 from admin_app.panel.forms import CleanForm
+from admin_app.panel.saves import saved
 from admin_app.passes import gate
 from admin_app.passes import operations as passes
 from admin_app.services import workflow
-from admin_app.services.errors import ServiceError
 from admin_app.services.numbering import format_number
 from admin_app.tickets import field_reports
 
@@ -68,15 +68,10 @@ def index():
     here = current_gate(estates)
     form = CheckForm()
     if form.validate_on_submit():
-        try:
-            entry = gate.check(form.code.data, current_user, gate_estate=here)
-        except ServiceError as refused:
-            db.session.rollback()
-            flash(str(refused), "error")
-        else:
-            db.session.commit()
+        checked = saved(lambda: gate.check(form.code.data, current_user, gate_estate=here))
+        if checked:
             # Redirect: reloading the result page must not log the check twice.
-            return redirect(url_for(".index", check=entry.id))
+            return redirect(url_for(".index", check=checked.result.id))
     entry = logged_check(request.args.get("check"))
     record = gate.pass_of(entry) if entry is not None else None
     can_release = (
@@ -123,15 +118,12 @@ def release(check_id: int):
     if told is not None:
         flash(told, "warning")
         return redirect(url_for(".index", check=check_id))
-    try:
+
+    def let_out():
         with workflow.as_seen(record, seen):
             passes.release(record, current_user)
-    except ServiceError as refused:
-        db.session.rollback()
-        flash(str(refused), "error")
-    else:
-        db.session.commit()
-        flash(gettext("%(number)s: let out.", number=record.number), "success")
+
+    saved(let_out, lambda _: gettext("%(number)s: let out.", number=record.number))
     return redirect(url_for(".index", check=check_id))
 
 

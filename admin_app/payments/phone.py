@@ -3,7 +3,7 @@ hands in, his recent sheets and the receipts he gave."""
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, redirect, render_template, request, url_for
 from flask_babel import gettext
 from flask_login import current_user
 
@@ -12,8 +12,8 @@ from admin_app.auth.scope import scoped
 from admin_app.extensions import db
 from admin_app.models import CashHandIn, Estate
 from admin_app.panel.access import refuse
+from admin_app.panel.saves import saved
 from admin_app.payments import operations as payments
-from admin_app.services.errors import ServiceError
 
 bp = Blueprint("tech_cash", __name__, url_prefix="/tech/cash")
 RECENT_SHEETS = 10
@@ -39,22 +39,16 @@ def my_cash():
         if estate is None:
             abort(404)
         ids = [int(i) for i in request.form.getlist("payment") if i.isdigit()]
-        try:
-            sheet = payments.hand_in(
+        saved(
+            lambda: payments.hand_in(
                 current_user, collector=current_user, estate_id=estate.id, payment_ids=ids
-            )
-        except ServiceError as refused:
-            db.session.rollback()
-            flash(str(refused), "error")
-        else:
-            db.session.commit()
-            total = f"{sheet.total:.2f}"
-            message = gettext(
+            ),
+            lambda sheet: gettext(
                 "Hand-in sheet %(number)s: %(total)s handed in, awaiting finance.",
                 number=sheet.number,
-                total=total,
-            )
-            flash(message, "success")
+                total=f"{sheet.total:.2f}",
+            ),
+        )
         return redirect(url_for(".my_cash"))
     held = []
     for estate in estates:

@@ -21,10 +21,10 @@ from admin_app.panel.base import SecureModelView
 from admin_app.panel.details import fields_of
 from admin_app.panel.filters import WorklistFilter, estate_filter
 from admin_app.panel.labels import LABELS
+from admin_app.panel.saves import saved
 from admin_app.payments import operations as payments
 from admin_app.payments.actions import HAND_IN_ACTIONS, PAYMENT_ACTIONS
 from admin_app.payments.receipt import amount_in_words
-from admin_app.services.errors import ServiceError
 from admin_app.services.statistics import fees
 
 RECEIPT_SIZES = ("A5", "80mm")
@@ -228,17 +228,14 @@ class HandInView(ActionsMixin, SecureModelView):
                 abort(404)
         if request.method == "POST" and collector is not None:
             ids = [int(i) for i in request.form.getlist("payment") if i.isdigit()]
-            try:
-                sheet = payments.hand_in(
+            handed = saved(
+                lambda: payments.hand_in(
                     current_user, collector=collector, estate_id=estate.id, payment_ids=ids
-                )
-            except ServiceError as refused:
-                db.session.rollback()
-                flash(str(refused), "error")
-            else:
-                db.session.commit()
-                flash(gettext("Hand-in sheet %(number)s written.", number=sheet.number), "success")
-                return redirect(url_for(".details_view", id=sheet.id))
+                ),
+                lambda sheet: gettext("Hand-in sheet %(number)s written.", number=sheet.number),
+            )
+            if handed:
+                return redirect(url_for(".details_view", id=handed.result.id))
         listed = []
         if collector is not None:
             listed = payments.with_orders(payments.held_by(collector.id, estate.id)).all()

@@ -21,7 +21,7 @@ from admin_app.panel.details import fields_of
 from admin_app.panel.filters import WorklistFilter, estate_filter
 from admin_app.panel.labels import LABELS
 from admin_app.panel.return_links import return_target
-from admin_app.services.errors import ServiceError
+from admin_app.panel.saves import saved
 from admin_app.services.reminders.channels import mask_phone
 from admin_app.staff_messages import operations as ops
 from admin_app.staff_messages.forms import DoneForm, MessageForm
@@ -124,8 +124,8 @@ class StaffMessageView(SecureModelView):
         if form.validate_on_submit():
             estate_id = form.estate.data if "estate" in form else estate_ids[0]
             chosen = next((s for s in staff if s.id == form.for_staff.data), None)
-            try:
-                message = ops.take(
+            taken = saved(
+                lambda: ops.take(
                     current_user,
                     estate_id=estate_id,
                     for_staff=chosen,
@@ -134,19 +134,13 @@ class StaffMessageView(SecureModelView):
                     caller_phone=form.caller_phone.data,
                     resident=resident,
                     call_back=form.call_back.data,
-                )
-            except ServiceError as refused:
-                db.session.rollback()
-                flash(str(refused), "error")
-            else:
-                db.session.commit()
-                flash(
-                    gettext(
-                        "The message is passed on to %(name)s (inbox and text message).",
-                        name=message.for_staff.name,
-                    ),
-                    "success",
-                )
+                ),
+                lambda message: gettext(
+                    "The message is passed on to %(name)s (inbox and text message).",
+                    name=message.for_staff.name,
+                ),
+            )
+            if taken:
                 return redirect(back)
         shown = {"form": form, "resident": resident, "return_url": back}
         layout = phone_layout(current_user)
@@ -184,14 +178,10 @@ class StaffMessageView(SecureModelView):
         message = self.get_one(request.values.get("id"))
         form = DoneForm()
         if form.validate_on_submit():
-            try:
-                ops.mark_done(message, current_user, note=form.note.data)
-            except ServiceError as refused:
-                db.session.rollback()
-                flash(str(refused), "error")
-            else:
-                db.session.commit()
-                flash(gettext("Marked done."), "success")
+            saved(
+                lambda: ops.mark_done(message, current_user, note=form.note.data),
+                gettext("Marked done."),
+            )
         else:
             for error in (e for errors in form.errors.values() for e in errors):
                 flash(error, "error")

@@ -5,7 +5,7 @@ Served on both phone pages: /tech/report and /gate/report."""
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, url_for
+from flask import abort, redirect, render_template, url_for
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -17,7 +17,7 @@ from admin_app.auth.scope import scoped
 from admin_app.extensions import db
 from admin_app.models import Estate, TicketCategory
 from admin_app.panel.forms import TEXT, CleanForm
-from admin_app.services.errors import ServiceError
+from admin_app.panel.saves import saved
 from admin_app.tickets import operations as tickets
 
 C = TicketCategory
@@ -49,27 +49,20 @@ def page(template_layout: str, home_endpoint: str):
     if not form.is_submitted() and estates:
         form.estate.data = estates[0].id
     if form.validate_on_submit():
-        try:
-            ticket = tickets.report_from_field(
+        reported = saved(
+            lambda: tickets.report_from_field(
                 current_user,
                 estate_id=form.estate.data,
                 category=C(form.category.data),
                 location=form.location.data,
                 description=form.description.data,
                 urgent=bool(form.urgent.data),
-            )
-        except ServiceError as refused:
-            db.session.rollback()
-            flash(str(refused), "error")
-        else:
-            number = ticket.number
-            db.session.commit()
-            flash(
-                gettext(
-                    "Reported as ticket %(number)s: the front desk takes it up.", number=number
-                ),
-                "success",
-            )
+            ),
+            lambda ticket: gettext(
+                "Reported as ticket %(number)s: the front desk takes it up.", number=ticket.number
+            ),
+        )
+        if reported:
             return redirect(url_for(home_endpoint))
     return render_template(
         "phone/report.html",

@@ -14,7 +14,6 @@ from __future__ import annotations
 from flask import (
     Blueprint,
     abort,
-    flash,
     jsonify,
     redirect,
     render_template,
@@ -33,8 +32,8 @@ from admin_app.extensions import db
 from admin_app.lending import screen as lending_screen
 from admin_app.models import Estate, Parcel, Unit, Visitor, VisitPoint
 from admin_app.panel.access import refuse
+from admin_app.panel.saves import saved
 from admin_app.services import unit_reader
-from admin_app.services.errors import ServiceError
 from admin_app.services.reminders.channels import mask_phone
 from admin_app.visitors import forms
 from admin_app.visitors import operations as ops
@@ -143,27 +142,12 @@ def index():
     )
 
 
-def saved(step, done, *, refused_as: str = "error") -> bool:
-    """The screen's one way to take a step: `step()` runs the verb; then the change is
-    committed and `done(its result)` said, or rolled back and the refusal said. True once
-    saved (the page then goes back to the screen)."""
-    try:
-        result = step()
-    except ServiceError as refused:
-        db.session.rollback()
-        flash(str(refused), refused_as)
-        return False
-    db.session.commit()
-    flash(done(result), "success")
-    return True
-
-
 def one_tap(verb, record, done: str) -> None:
     """A step taken with one tap from the screen's lists (a visitor out, an item back in the
     box): the verb, then its refusal or `done` said on the screen."""
     if not FlaskForm().validate_on_submit():
         abort(400)
-    saved(lambda: verb(record, current_user), lambda _: done, refused_as="warning")
+    saved(lambda: verb(record, current_user), done, refused_as="warning")
 
 
 @bp.route("/out/<int:visitor_id>", methods=["POST"])
