@@ -168,6 +168,7 @@ class MoveInView(AttachmentsMixin, SecurePage):
             may_cancel=stage in moving.OPEN and may(current_user, "move_in.cancel"),
             form=forms.StepForm(),
             fee_lines=range(forms.FEE_LINES),
+            usual_fees=moving.usual_fees(move_in.estate_id) if stage is moving.S.pay_fees else [],
             fees=move_in.payments,
             attachments=self.attachments_of(move_in),
             missing=[s for s in moving.missing_documents(move_in) if s in done_steps],

@@ -24,6 +24,7 @@ from admin_app.models import (
     Ticket,
     Unit,
 )
+from admin_app.moving import operations as moving
 from tests.attachments import files
 
 
@@ -356,3 +357,42 @@ def test_a_tenant_moving_in_is_printed_as_the_resident_not_the_owner(login, in_a
         move_in_id = db.session.query(MoveIn.id).scalar()
     page = desk.get(f"/admin/move_in/print/?id={move_in_id}").get_data(as_text=True)
     assert "<th>住户</th><td>钱租客</td>" in page and "<th>业主</th>" not in page
+
+
+def walk_to_the_fees(client, in_app, world, unit) -> int:
+    start(client, world, unit=unit)
+    with in_app():
+        move_in_id = db.session.query(db.func.max(MoveIn.id)).scalar()
+    png = files.png(size=(30, 30), alpha=False)
+    for name, data in [
+        ("notify", {}),
+        ("verify_notice", {"document": png}),
+        ("sign_covenant", {"document": png}),
+        ("register", {"document": png}),
+        ("handbook", {}),
+        ("renovation", {}),
+        ("sign_receipt", {"document": png}),
+    ]:
+        assert step(client, move_in_id, name, **data).status_code == 302, name
+    return move_in_id
+
+
+def test_the_fee_step_offers_the_fees_this_estate_charged_before(factories, login, in_app, world):
+    desk = login("desk")
+    first = walk_to_the_fees(desk, in_app, world, "3-1-601")
+    page = desk.get(f"/admin/move_in/details/?id={first}").get_data(as_text=True)
+    assert 'id="usual-fees"' not in page  # nothing charged yet: nothing to offer
+    fees = {"fee_item_0": "物业费（预交三个月）", "fee_amount_0": "900", "method": "cash"}
+    fees |= {"fee_item_1": "门禁卡工本费", "fee_amount_1": "20"}
+    assert step(desk, first, "pay_fees", **fees).status_code == 302
+    factories.unit(world.a, building="3", entrance="1", room="602")
+    second = walk_to_the_fees(desk, in_app, world, "3-1-602")
+    page = desk.get(f"/admin/move_in/details/?id={second}").get_data(as_text=True)
+    offered = re.search(r'<datalist id="usual-fees">(.*?)</datalist>', page).group(1)
+    assert re.findall(r'<option value="([^"]+)">', offered) == [
+        "物业费（预交三个月）",
+        "门禁卡工本费",
+    ]
+    assert 'id="fee_item_0" maxlength="100" list="usual-fees"' in page
+    with in_app():  # another estate is offered its own estate's fees, not these
+        assert moving.usual_fees(world.b.id) == []
