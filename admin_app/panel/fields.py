@@ -237,3 +237,21 @@ EXPORT_FORMATTERS = {
     bool: _bool_text,
     type(None): lambda view, value, name=None: "",
 }
+
+
+class InlineChoices:
+    """A RadioField's choices side by side, each a Bootstrap form-check, for the Flask-Admin
+    forms: they render a field with `class="form-control"`, which on WTForms' list of radios
+    made a bulleted list inside a text box, running over the next field and blocking its
+    clicks. The group is named by the field's label."""
+
+    def __call__(self, field, **kwargs):
+        choices = Markup("").join(
+            Markup('<div class="form-check form-check-inline">{} {}</div>').format(
+                option(class_="form-check-input"), option.label(class_="form-check-label")
+            )
+            for option in field
+        )
+        return Markup(
+            '<div id="{}" class="pt-1" role="radiogroup" aria-label="{}">{}</div>'
+        ).format(field.id, field.label.text, choices)

@@ -26,6 +26,7 @@ from admin_app.models import (
     WorkOrderKind,
     WorkOrderStatus,
 )
+from admin_app.panel.fields import InlineChoices
 from admin_app.panel.listing import SEARCH_MODES
 from admin_app.services import unit_reader
 from admin_app.services.worklists import ORDER_OPEN, TICKET_WORKING
@@ -37,7 +38,7 @@ RECENT_DAYS = 90
 SHOWN = 8
 
 # What each category's form asks, after the caller (the fields every call has).
-CALLER = ("estate", "channel", "unit", "resident", "reporter_name", "reporter_phone")
+CALLER = ("estate", "channel", "company_ref", "unit", "resident", "reporter_name", "reporter_phone")
 SHAPES: dict[TicketCategory, tuple[str, ...]] = {
     C.inquiry: (*CALLER, "description", "answer", "callback_in", "callback_due_at"),
     C.help: (*CALLER, "location", "description", "request"),
@@ -69,6 +70,7 @@ CALL_FIELDS = {
         ],
         default="",
         validators=[Optional()],
+        widget=InlineChoices(),
     ),
     "trade": SelectField(_l("Trade"), choices=[("", ""), *Trade.choices()], default=""),
     "is_emergency": BooleanField(

@@ -169,3 +169,35 @@ def test_the_companys_reference_is_asked_only_of_a_call_the_company_forwarded(
     with in_app():
         ticket = db.session.query(Ticket).one()
         assert ticket.company_ref == "集团客服 2026-118" and ticket.channel.value == "company"
+
+
+@pytest.mark.parametrize("lang", sorted(LOCALES))
+def test_the_call_pages_inquiry_form_takes_a_callback_in_one_click(
+    front_desk, in_app, screen, lang
+):
+    unit, resident = front_desk
+    locale, prefix = LOCALES[lang]
+    desk = screen("reception", locale=locale).login("front", PASSWORD)
+    page = desk.page
+    page.goto(f"/admin/ticket/new/?category=inquiry&resident={resident.id}")
+    # The callback's choices stand side by side, clear of the field under them.
+    choice = page.get_by_role("radio", name="1 小时内" if lang == "zh" else "In 1 hour")
+    due = page.locator("#callback_due_at").bounding_box()
+    last = page.locator("#callback_in .form-check").last.bounding_box()
+    assert last["y"] + last["height"] <= due["y"], (last, due)
+    choice.click()  # a click that lands: nothing lies over it
+    assert choice.is_checked()
+    # The company's reference is asked here too, once the company is the channel.
+    assert not page.locator("#company_ref").is_visible()
+    page.evaluate("jQuery('#channel').select2('val', 'company', true)")
+    assert page.locator("#company_ref").is_visible()
+    page.fill("#company_ref", "总部客服 2026-118")
+    page.fill("#description", "物业费怎么交？")
+    desk.shot(f"{prefix}front-desk-callback-choice")
+    english_only(desk, lang, "inquiry form with a callback")
+    with page.expect_navigation():
+        page.click("#save-call")
+    with in_app():
+        ticket = db.session.query(Ticket).one()
+        assert ticket.callback_due_at is not None and ticket.company_ref == "总部客服 2026-118"
+        assert 55 * 60 <= (ticket.callback_due_at - ticket.received_at).total_seconds() <= 61 * 60

@@ -111,6 +111,7 @@ def test_he_calls_back_and_marks_it_done_from_his_phone(office, login, in_app):
     again = tech.post(f"/admin/staff_message/done/?id={message.id}", follow_redirects=True)
     assert "already dealt with this message" in again.get_data(as_text=True)
     assert 'id="message-dealt-with"' in again.get_data(as_text=True)
+    assert 'href="/admin/inbox/" id="back-to-inbox"' in again.get_data(as_text=True)  # on from it
     office_page = login(office.desk).get(page_url).get_data(as_text=True)
     assert 'class="phone-page' not in office_page and "已约明早九点上门" in office_page
 
