@@ -168,9 +168,7 @@ class StaffMessageView(SecureModelView):
         layout = phone_layout(current_user)
         if layout is None:
             return super().details_view()
-        message = self.get_one(request.args.get("id"))
-        if message is None:
-            abort(404)
+        message = self.get_one(request.args.get("id"))  # 404 outside his messages
         return render_template("staff_messages/phone.html", layout=layout, model=message, view=self)
 
     @expose("/done/", methods=("POST",))
