@@ -14,6 +14,7 @@ import pytest
 from admin_app import clock
 from admin_app.extensions import db
 from admin_app.models import Role, Staff, Trade, WorkOrderStatus
+from tests.reminders_support import office_time
 from tests.step_pages_support import messages, summary, text_of
 
 S = WorkOrderStatus
@@ -36,6 +37,11 @@ def world(factories):
     w.tech = factories.staff(Role.technician, estates=[w.a], trades=[Trade.plumbing], name="张师傅")
     w.desk = factories.staff(Role.receptionist, estates=[w.a])
     return w
+
+
+# A morning at the office: the revisits list holds what is due before today ends, so an order
+# due "in 4 hours" is listed only when the test runs before 20:00 office time.
+MORNING = office_time(2026, 12, 2, 10, 0)
 
 
 def closed_order(factories, world, **fields):
@@ -115,8 +121,9 @@ def row_of(page: str, number: str) -> str:
 
 @pytest.mark.parametrize(("lang", "late"), [(None, "Revisit overdue"), (ZH, "回访已逾期")])
 def test_the_revisits_due_list_shows_the_phone_and_marks_the_late_ones(
-    factories, login, world, lang, late
+    factories, login, world, lang, late, time_machine
 ):
+    time_machine.move_to(MORNING, tick=False)  # "due in 4 hours" is still today
     today = closed_order(factories, world)
     overdue = closed_order(
         factories,
@@ -132,8 +139,9 @@ def test_the_revisits_due_list_shows_the_phone_and_marks_the_late_ones(
 
 
 def test_a_saved_revisit_leads_to_the_next_one_due_naming_the_order_done(
-    factories, login, world, in_app
+    factories, login, world, in_app, time_machine
 ):
+    time_machine.move_to(MORNING, tick=False)  # "due in 4 hours" is still today
     first = closed_order(factories, world)
     second = closed_order(factories, world, contact_phone="13700001111")
     desk = login(world.desk, lang=ZH)
