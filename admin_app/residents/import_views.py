@@ -35,6 +35,7 @@ from admin_app.models.resident_import import ImportStatus, ResidentImport
 from admin_app.models.unit import Occupancy, UnitKind, unit_label
 from admin_app.panel import export as exporting
 from admin_app.panel.access import SecurePage
+from admin_app.panel.saves import saved
 from admin_app.residents import operations as resident_import
 from admin_app.residents.importing import columns
 from admin_app.residents.importing.problems import render
@@ -89,8 +90,8 @@ class ResidentImportView(SecurePage):
         if upload is None or not upload.filename:
             flash(gettext("Choose a file to import."), "error")
             return None
-        try:
-            batch = resident_import.start(
+        started = saved(
+            lambda: resident_import.start(
                 resident_import.read_upload(upload.stream),
                 upload.filename,
                 estate_id,
@@ -98,11 +99,10 @@ class ResidentImportView(SecurePage):
                 actor=current_user,
                 kind=request.form.get("kind", "residents"),
             )
-        except ServiceError as refused:
-            db.session.rollback()
-            flash(str(refused), "error")
+        )
+        if not started:
             return None
-        db.session.commit()
+        batch = started.result
         if batch.status is ImportStatus.checking:
             self._run(batch, check_import)
         return redirect(url_for(".batch", batch_id=batch.id))
@@ -211,14 +211,7 @@ class ResidentImportView(SecurePage):
 
     def _step(self, batch: ResidentImport, change, then, *args):
         """Apply a change, commit it, then start the next step (a check or the import)."""
-        try:
-            change()
-        except ServiceError as refused:
-            db.session.rollback()
-            flash(str(refused), "error")
-            return redirect(url_for(".batch", batch_id=batch.id))
-        db.session.commit()
-        if then is not None:
+        if saved(change) and then is not None:
             self._run(batch, then, *args)
         return redirect(url_for(".batch", batch_id=batch.id))
 
