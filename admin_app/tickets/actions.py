@@ -249,7 +249,7 @@ TICKET_ACTIONS = (
         lambda t, a, f: tickets.record_after_the_fact(t, a, occurred_at=f.occurred_at.data),
         forms.AfterTheFactForm,
         many=False,
-        style="secondary",
+        style="outline-secondary",
     ),
     # Chunked: a batch writes the calls set-based and tells the assignee once (handoffs).
     RecordAction("assign", run_assign, forms.StaffChoiceForm, prepare=prepare_assign, chunked=True),

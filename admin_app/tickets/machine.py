@@ -136,7 +136,9 @@ TICKET = StateMachine(
         # Handled first, recorded after (000 §4.6): any ticket not cancelled; the state stays.
         step(
             "record_after_the_fact",
-            _l("Recorded after handling"),
+            # A verb: the button is often the only one on a closed inquiry, and the field's
+            # name ("Recorded after handling") there read as the call's state.
+            _l("Mark as handled before it was recorded"),
             WORKING | {T.resolved, T.closed},
             None,
             not_yet_recorded_after,

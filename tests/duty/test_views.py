@@ -369,3 +369,9 @@ def test_the_supervisor_is_told_why_the_swap_cannot_be_approved(
     with in_app():
         assert db.session.get(DutySwap, swap_id).status is SwapStatus.requested
         assert db.session.get(DutyShift, night.id).staff_id == office.guard.id
+
+
+def test_a_coming_shift_says_in_words_that_he_holds_the_duty_phone(login, factories, office):
+    factories.duty_shift(office.world.a, office.guard, starts_in_hours=30, holds_phone=True)
+    page = login(office.guard, lang="zh-CN").get("/duty/").get_data(as_text=True)
+    assert "☎ 值班电话" in page  # not a bare ☎ beside the estate's name

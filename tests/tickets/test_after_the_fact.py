@@ -139,3 +139,27 @@ def test_a_call_closed_long_ago_is_not_offered_the_mark(factories, login, world)
     with travel(MORNING):
         details = login(world.desk).get(f"/admin/ticket/details/?id={old.id}")
         assert "action-record_after_the_fact" not in details.get_data(as_text=True)
+
+
+@pytest.mark.parametrize(
+    ("lang", "button", "state"),
+    [
+        ("en", "Mark as handled before it was recorded", "Recorded after handling"),
+        ("zh-CN", "标为先处理后补登记", ">先处理后补登记<"),
+    ],
+)
+def test_the_mark_reads_as_a_step_not_as_the_calls_state(
+    factories, login, world, lang, button, state
+):
+    """On a closed inquiry it is often the only button: named for what it does, and not the
+    dark button of a main step."""
+    with travel(MORNING):
+        ticket = factories.ticket(
+            world.a, category=TicketCategory.inquiry, status=TicketStatus.closed
+        )
+        page = login(world.desk, lang=lang).get(f"/admin/ticket/details/?id={ticket.id}")
+        html = page.get_data(as_text=True)
+    start = html.index('id="action-record_after_the_fact"')
+    tag = html[html.rindex("<a", 0, start) : html.index("</a>", start)]
+    assert button in tag and state not in tag
+    assert "btn-outline-secondary" in tag
