@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Date, ForeignKey, Index, String, Text, UniqueConstraint, or_
+from sqlalchemy import Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint, or_
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from admin_app.extensions import db
@@ -38,6 +38,9 @@ class Resident(EstateScoped, SensitiveIdNumber, TimestampMixin, db.Model):
         list_index("ix_resident_move_out_id", "move_out", "id"),
     )
 
+    # Set once, by the import that creates him; its own history line says so.
+    __audit_exclude__ = frozenset({"import_batch_id"})
+
     id: Mapped[int] = mapped_column(primary_key=True)
     # No index (0032_importfloor): nothing looks a resident up by the number's hash; the import
     # matches within an estate it reads whole (by estate_id).
@@ -54,6 +57,11 @@ class Resident(EstateScoped, SensitiveIdNumber, TimestampMixin, db.Model):
     move_out: Mapped[date | None] = mapped_column(Date)
     email: Mapped[str | None] = mapped_column(String(120))
     notes: Mapped[str | None] = mapped_column(Text)
+    # The import that created him (its one history line stands for all it created, and its
+    # record keeps the file's name and counts). No foreign key: an import's record is never
+    # deleted (retention removes only its file), and the check cost every imported row a
+    # lookup (0053_importprovenance).
+    import_batch_id: Mapped[int | None] = mapped_column(Integer)
 
     def __str__(self) -> str:
         return f"{self.name} ({self.phone})" if self.phone else self.name

@@ -24,7 +24,7 @@ from flask_admin.model.fields import AjaxSelectField, AjaxSelectMultipleField
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from sqlalchemy import inspect, text
+from sqlalchemy import and_, inspect, text
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import joinedload, lazyload
 from werkzeug.utils import secure_filename
@@ -486,10 +486,7 @@ class SecureModelView(HistoryText, DetailsSectionsMixin, ListingMixin, PrivateHo
         rows = (
             db.session.query(AuditRecord)
             .options(joinedload(AuditRecord.actor).lazyload("*"))
-            .filter(
-                AuditRecord.entity_type == self.model.__tablename__,
-                AuditRecord.entity_id == model.id,
-            )
+            .filter(self.history_clause(model))
             .order_by(AuditRecord.at.desc(), AuditRecord.id.desc())
             .limit(limit + 1)
             .all()
@@ -498,6 +495,12 @@ class SecureModelView(HistoryText, DetailsSectionsMixin, ListingMixin, PrivateHo
         entries.more = len(rows) > limit
         self.load_history_links(entries)
         return entries
+
+    def history_clause(self, model):
+        """Which history entries the record's page shows: its own."""
+        return and_(
+            AuditRecord.entity_type == self.model.__tablename__, AuditRecord.entity_id == model.id
+        )
 
     def load_history_links(self, entries) -> None:
         """The records the entries' changes name (a unit, a technician…), one query per kind

@@ -49,6 +49,33 @@ class HistoryText:
                 return str(record)
         return f"#{value}"
 
+    def record_screen(self, entity_type: str):
+        """The screen of that kind of record, which names its fields and values; for a kind
+        without one (a quote line, a duty shift), its model read the same way with the shared
+        labels; None for a table no model maps."""
+        from admin_app.panel.flask_admin_private import registered_views
+
+        screens = getattr(self, "_record_screens", None)
+        if screens is None:
+            screens = {}
+            for view in registered_views(self.admin):
+                model = getattr(view, "model", None)
+                if isinstance(view, HistoryText) and model is not None:
+                    screens.setdefault(model.__tablename__, view)
+            for mapper in db.Model.registry.mappers:
+                table = getattr(mapper.class_, "__tablename__", None)
+                if table is not None and table not in screens:
+                    screens[table] = RecordWithoutScreen(mapper.class_)
+            self._record_screens = screens
+        return screens.get(entity_type)
+
+    def history_screen(self, entity_type: str):
+        """Who reads a history entry of this page: the page itself for its own record, the
+        screen of the other kind for an entry it shows of another (a resident's import)."""
+        if entity_type == self.model.__tablename__:
+            return self
+        return self.record_screen(entity_type) or self
+
     def history_targets(self) -> dict:
         """Foreign-key column name -> the model it points to (worked out once per view)."""
         targets = getattr(self, "_history_target_cache", None)

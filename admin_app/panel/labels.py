@@ -303,6 +303,8 @@ RECORD_TYPES = {
     "estate_notices": _l("Texts to households about their repairs"),
     "household_setting": _l("Text message settings"),
     "action_batch": _l("Batch run"),
+    # Its one history line stands for the residents it created (residents/importing/writing.py).
+    "import_batch": _l("Resident import"),
 }
 
 # How history names each action; services add theirs as they name new actions.

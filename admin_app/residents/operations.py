@@ -264,7 +264,7 @@ def commit(batch: ResidentImport, actor_id: int | None = None, progress=None) ->
             db.session.flush()
             return False
         with history.action("import", actor=actor_id, batch_id=batch.id), _collector_paused():
-            written = writing.apply(db.session, plan, batch.estate_id)
+            written = writing.apply(db.session, plan, batch)
     batch.staged = None
     batch.status = ImportStatus.done
     batch.units_created = written["units"]

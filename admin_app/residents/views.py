@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
+from sqlalchemy import and_, or_
 from wtforms.validators import Optional
 
-from admin_app.models import Resident
+from admin_app.models import AuditRecord, Resident, ResidentImport
 from admin_app.panel.base import SecureModelView
 from admin_app.panel.filters import estate_filter, unit_filter
 from admin_app.panel.forms import SensitiveField, email_address, id_document, phone_number
@@ -97,3 +98,17 @@ class ResidentView(FullIdNumberMixin, ResidentFileMixin, SecureModelView):
     @property
     def can_import(self) -> bool:
         return resident_import.may_import(current_user)
+
+    def history_clause(self, model):
+        """His own entries, and the line of the import that created him: one line stands for
+        all the residents an import created (residents/importing/writing.py)."""
+        own = super().history_clause(model)
+        if model.import_batch_id is None:
+            return own
+        return or_(
+            own,
+            and_(
+                AuditRecord.entity_type == ResidentImport.__tablename__,
+                AuditRecord.entity_id == model.import_batch_id,
+            ),
+        )

@@ -448,18 +448,3 @@ def copy_rows(session: Session, entity_type: str, estate_id: int, rows) -> None:
     names = ["at", "actor_id", "action", "batch_id", "entity_type", "entity_id", "estate_id"]
     lines = (b"%b%d\t%b\t%b\n" % (prefix, entity, estate, changes) for entity, changes in rows)
     bulk.copy_text(session, "audit_record", [*names, "changes"], bulk.in_chunks(lines))
-
-
-def write_selected(session: Session, source: str, params: dict) -> None:
-    """For set-based writes (the import's kept preview): the history rows a SELECT of
-    (entity_type, entity_id, estate_id, changes) gives, stamped as `write` stamps them."""
-    from sqlalchemy import text
-
-    session.execute(
-        text(
-            "INSERT INTO audit_record (at, actor_id, action, batch_id, entity_type, entity_id,"  # noqa: S608
-            f" estate_id, changes) SELECT :at, :actor_id, :action, :batch_id, s.* FROM ({source})"
-            " AS s"
-        ),
-        stamp() | params,
-    )

@@ -12,8 +12,6 @@ from admin_app.extensions import db
 from admin_app.models import AuditRecord
 from admin_app.panel.base import SecureModelView
 from admin_app.panel.filters import RecordIdFilter, estate_filter
-from admin_app.panel.flask_admin_private import registered_views
-from admin_app.panel.history_text import RecordWithoutScreen
 from admin_app.panel.labels import ACTION_LABELS, LABELS, RECORD_TYPES, action_label
 
 
@@ -122,21 +120,3 @@ class AuditRecordView(SecureModelView):
 
     def preload_for_rows(self, records) -> None:
         load_linked_records(self, records)
-
-    def record_screen(self, entity_type: str):
-        """The screen of that kind of record, which names its fields and values; for a kind
-        without one (a quote line, a duty shift), its model read the same way with the shared
-        labels; None for a table no model maps."""
-        screens = getattr(self, "_record_screens", None)
-        if screens is None:
-            screens = {}
-            for view in registered_views(self.admin):
-                model = getattr(view, "model", None)
-                if isinstance(view, SecureModelView) and model is not None:
-                    screens.setdefault(model.__tablename__, view)
-            for mapper in db.Model.registry.mappers:
-                table = getattr(mapper.class_, "__tablename__", None)
-                if table is not None and table not in screens:
-                    screens[table] = RecordWithoutScreen(mapper.class_)
-            self._record_screens = screens
-        return screens.get(entity_type)

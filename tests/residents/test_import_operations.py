@@ -330,7 +330,7 @@ def test_a_failure_while_writing_leaves_nothing_behind(app, in_app, world, monke
 
     monkeypatch.setattr(writing.history, "write", broken_history)
     # PostgreSQL writes the preview's kept rows with COPY (staging.py)
-    for name in ("copy_rows", "write_selected"):
+    for name in ("copy_rows",):
         monkeypatch.setattr(
             writing.history, name, lambda session, *rest: broken_history(session, rest)
         )

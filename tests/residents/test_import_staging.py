@@ -76,7 +76,7 @@ def written(in_app, estate) -> tuple[list, list]:
             text(
                 "SELECT r.id, u.building, u.entrance, u.room, r.name, r.phone, r.role,"
                 " r.move_in::text, r.move_out::text, r.email, r.notes, r.id_number_enc,"
-                " r.id_number_hash, r.id_number_masked"
+                " r.id_number_hash, r.id_number_masked, r.import_batch_id IS NOT NULL"
                 " FROM resident r JOIN unit u ON u.id = r.unit_id"
                 " WHERE r.estate_id = :e ORDER BY r.id"
             ),
@@ -102,7 +102,11 @@ def written(in_app, estate) -> tuple[list, list]:
             lambda m: f'"unit_id": [null, "{units[int(m[1])]}"]',
             changes,
         )
-        entries.append((kind, rank[entity], changes, action, actor))
+        # The import's own line (one for the residents it created) names its batch, which
+        # differs between the two imports.
+        entries.append(
+            (kind, "batch" if kind == "import_batch" else rank[entity], changes, action, actor)
+        )
     return rows, entries
 
 
@@ -116,7 +120,14 @@ def test_the_kept_rows_are_written_as_the_plain_path_writes_them(
     assert staged[0] == plain[0]  # the residents
     assert staged[1] == plain[1]  # their history
     rows, history = staged
-    assert len(rows) == 5 and len(history) == 5  # 甲住户 updated, four new (a duplicate, a bad row)
+    assert len(rows) == 5  # 甲住户 updated, four new (a duplicate, a bad row)
+    # The update's row with what changed; one line for the four created, which name it.
+    assert sorted((kind, changes) for kind, _, changes, _, _ in history)[0] == (
+        "import_batch",
+        '{"filename": [null, "r.csv"], "new_count": [null, 4]}',
+    )
+    assert [kind for kind, *_ in history].count("resident") == 1  # 甲住户's changes
+    assert sorted(r[3] for r in rows if r[-1]) == sorted(r[3] for r in rows if r[3] != "甲住户")
     notes = {r[3]: r[9] for r in rows}
     assert notes["新人二"] == 'tab\there "q" \\N' and notes["王五"] == "一\n二\\三"
 

@@ -540,17 +540,40 @@ def test_reasons_are_in_the_users_language(login, world, in_app):
     assert "甲小区没有房屋 1-1-999。" in html
 
 
-def test_history_rows_of_an_import_carry_the_batch(login, world, in_app):
+def test_an_import_writes_one_history_line_for_the_residents_it_created(
+    login, world, in_app, factories
+):
+    """Not one row per resident (100,000 copies of names and phones in history): the import's
+    own line, with its file and how many it created, which each one's page shows."""
     c = login(world.reception)
-    batch_id = batch_id_of(
-        upload(c, world, csv_bytes([row(room="102", name="新人", phone="13900000001")]))
+    data = csv_bytes(
+        [
+            row(room="102", name="新人", phone="13900000001"),
+            row(room="102", name="新人二", phone="13900000002"),
+        ]
     )
+    batch_id = batch_id_of(upload(c, world, data, name="业主名册.csv"))
     c.post(f"/admin/resident_import/{batch_id}/confirm/")
     with in_app():
-        record = (
-            db.session.query(AuditRecord).filter_by(action="import", entity_type="resident").one()
-        )
+        record = db.session.query(AuditRecord).filter_by(action="import").one()
+        assert (record.entity_type, record.entity_id) == ("import_batch", batch_id)
         assert (record.batch_id, record.actor_id) == (batch_id, world.reception.id)
+        assert record.changes == {"filename": [None, "业主名册.csv"], "new_count": [None, 2]}
+        new = db.session.query(Resident).filter_by(name="新人").one()
+        assert new.import_batch_id == batch_id
+        resident_id = new.id
+    for lang, words in (
+        ("en", ("File", "业主名册.csv", "New")),
+        ("zh-CN", ("文件", "业主名册.csv", "新建")),
+    ):
+        html = login(world.reception, lang=lang).get(f"/admin/resident/details/?id={resident_id}")
+        history = html.get_data(as_text=True).split('id="history"')[1]
+        assert all(word in history for word in words), lang
+        assert "No changes recorded yet" not in history
+    # The office's history list: one line for the import, named in words.
+    supervisor = factories.staff(Role.supervisor, estates=[world.a])
+    listed = login(supervisor, lang="zh-CN").get("/admin/audit_record/?flt0_0=import")
+    assert "住户导入" in listed.get_data(as_text=True)
 
 
 def test_an_xlsx_upload(login, world, in_app):

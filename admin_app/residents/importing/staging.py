@@ -2,11 +2,12 @@
 
 The check (the dry run) cleans, matches and decides every row. On PostgreSQL it also keeps the
 rows it would write, as COPY reads them: new residents with their ID numbers already encrypted,
-changed ones with the changed columns, and each one's history entry. They are stored on the
+changed ones with the changed columns and each one's history entry. They are stored on the
 import record (compressed and encrypted, like the uploaded file). Confirming then loads them
 into a temporary table with one COPY (ids drawn from the sequence first) and writes them with
-one INSERT … SELECT, and their history with one more; changed ones through a temporary table,
-one UPDATE … FROM and one COPY of their history: no row is read, cleaned or matched again.
+one INSERT … SELECT, and the import's one history line for them (writing.imported_line);
+changed ones through a temporary table, one UPDATE … FROM and one COPY of their history: no
+row is read, cleaned or matched again.
 
 What the commit does check is that the estate is still the one the preview saw: its residents
 and units (how many, the highest id, and the sum of PostgreSQL's row versions, xmin, which moves
@@ -32,7 +33,7 @@ from admin_app.residents.importing import writing
 from admin_app.residents.importing.planning import Plan
 from admin_app.services import bulk, history
 
-FORMAT = 2
+FORMAT = 3  # 3: no history row per new resident (0053_importprovenance)
 # What a kept new resident carries (the estate and timestamps are the commit's).
 NEW_COLUMNS = (
     "unit_id",
@@ -49,7 +50,7 @@ NEW_COLUMNS = (
 )
 CHANGED_COLUMNS = tuple(writing.UPDATED_COLUMNS)
 _TYPES = {"unit_id": "integer", "move_in": "date", "move_out": "date"}
-SECTIONS = ("new", "new_history", "changed", "changed_history")
+SECTIONS = ("new", "changed", "changed_history")
 
 
 def usable(session: Session) -> bool:
@@ -86,7 +87,6 @@ def keep(batch, plan: Plan, state: list | None) -> None:
     for row, unit_id in plan.creates:
         values = writing.new_resident(row, unit_id, batch.estate_id, id_columns)
         sections["new"].append(_line(values[name] for name in NEW_COLUMNS))
-        sections["new_history"].append(_json(writing.created_changes(values, batch.estate_id)))
     for row, resident_id, diff in plan.updates:
         values = writing.changed_resident(row, resident_id, diff, id_columns)
         sections["changed"].append(_line([resident_id, *(values.get(n) for n in CHANGED_COLUMNS)]))
@@ -121,7 +121,7 @@ def write(session: Session, batch) -> dict[str, int] | None:
         start += size
     now = bulk.copy_cell(clock.now()).encode()
     if sections["new"]:
-        _create(session, sections["new"], sections["new_history"], batch.estate_id, now)
+        _create(session, sections["new"], batch, now)
     if sections["changed"]:
         _change(session, sections["changed"], sections["changed_history"], batch.estate_id, now)
     created, updated = len(sections["new"]), len(sections["changed"])
@@ -138,7 +138,7 @@ def _json(changes: dict) -> str:
     return bulk.copy_cell(json.dumps(changes, ensure_ascii=False)) + "\n"
 
 
-def _create(session: Session, rows: list, changes: list, estate_id: int, now: bytes) -> None:
+def _create(session: Session, rows: list, batch, now: bytes) -> None:
     # COPY into a temporary table, then INSERT … SELECT: COPY straight into the indexed
     # resident table took 3x as long as INSERT … SELECT of the same rows (41.8 s against
     # 12.7 s, load 16). The ids are drawn by COPY itself, row by row in the file's order (as
@@ -149,23 +149,20 @@ def _create(session: Session, rows: list, changes: list, estate_id: int, now: by
     session.execute(
         text(
             "CREATE TEMPORARY TABLE _import_new (id integer NOT NULL DEFAULT nextval("
-            f"'{sequence}'::regclass), {typed}, changes json) ON COMMIT DROP"
+            f"'{sequence}'::regclass), {typed}) ON COMMIT DROP"
         )
     )
-    lines = (b"%b\t%b\n" % (row, change) for row, change in zip(rows, changes, strict=True))
-    names = [*NEW_COLUMNS, "changes"]
-    bulk.copy_text(session, "_import_new", names, bulk.in_chunks(lines))
+    lines = (row + b"\n" for row in rows)
+    bulk.copy_text(session, "_import_new", list(NEW_COLUMNS), bulk.in_chunks(lines))
     listed = ", ".join(NEW_COLUMNS)
     session.execute(
         text(
-            f"INSERT INTO resident (id, estate_id, {listed}, created_at, updated_at)"  # noqa: S608
-            f" SELECT id, :estate, {listed}, :now, :now FROM _import_new"
+            f"INSERT INTO resident (id, estate_id, import_batch_id, {listed}, created_at,"  # noqa: S608
+            f" updated_at) SELECT id, :estate, :batch, {listed}, :now, :now FROM _import_new"
         ),
-        {"estate": estate_id, "now": now.decode()},
+        {"estate": batch.estate_id, "batch": batch.id, "now": now.decode()},
     )
-    history.write_selected(
-        session, "SELECT 'resident', id, :estate, changes FROM _import_new", {"estate": estate_id}
-    )
+    history.write(session, [writing.imported_line(batch, len(rows))])
     session.execute(text("DROP TABLE _import_new"))
 
 

@@ -2,7 +2,9 @@
 
 The whole plan is written in the caller's transaction with a handful of statements (COPY on
 PostgreSQL), so 100,000 residents take seconds, and a failure anywhere leaves nothing behind.
-The history rows are the ones the session listener would have written for the same change.
+The history rows are the ones the session listener would have written for the same change, but
+for the residents the import creates: they name the import (resident.import_batch_id), and one
+line for the import stands for all of them (`imported_line`), shown in each one's history.
 """
 
 from __future__ import annotations
@@ -27,16 +29,17 @@ UPDATED_COLUMNS = [
 CHUNK = 10_000  # rows per statement: bounded memory, still few round trips
 
 
-def apply(session: Session, plan: Plan, estate_id: int) -> dict[str, int]:
-    """Write the plan; call inside `history.action("import", batch_id=…)`."""
+def apply(session: Session, plan: Plan, batch) -> dict[str, int]:
+    """Write the plan of the import `batch`; call inside `history.action("import", …)`."""
+    estate_id = batch.estate_id
     audit: list[dict] = []
     unit_ids = _create_units(session, plan, estate_id, audit)
     _update_units(session, plan, estate_id, audit)
     history.write(session, audit)
     for start in range(0, len(plan.creates), CHUNK):
-        audit = []
-        _create_residents(session, plan.creates[start : start + CHUNK], estate_id, unit_ids, audit)
-        history.write(session, audit)
+        _create_residents(session, plan.creates[start : start + CHUNK], batch, unit_ids)
+    if plan.creates:
+        history.write(session, [imported_line(batch, len(plan.creates))])
     for start in range(0, len(plan.updates), CHUNK):
         audit = []
         _update_residents(session, plan.updates[start : start + CHUNK], estate_id, audit)
@@ -46,6 +49,16 @@ def apply(session: Session, plan: Plan, estate_id: int) -> dict[str, int]:
         "units_updated": len(plan.unit_updates),
         "created": len(plan.creates),
         "updated": len(plan.updates),
+    }
+
+
+def imported_line(batch, created: int) -> dict:
+    """The import's one history line for the residents it created: the file and how many."""
+    return {
+        "entity_type": batch.__tablename__,
+        "entity_id": batch.id,
+        "estate_id": batch.estate_id,
+        "changes": {"filename": [None, batch.filename], "new_count": [None, created]},
     }
 
 
@@ -96,22 +109,16 @@ def _update_units(session: Session, plan: Plan, estate_id: int, audit: list) -> 
     bulk.update_rows(session, Unit.__table__, rows, ["floor", "area_m2", "kind", "occupancy"])
 
 
-def _create_residents(
-    session: Session, creates: list, estate_id: int, unit_ids: dict, audit: list
-) -> None:
-    made: list[dict] = []
+def _create_residents(session: Session, creates: list, batch, unit_ids: dict) -> None:
     id_columns = Resident.id_number_encoder()
 
     def rows():  # built (and encrypted) while PostgreSQL stores the rows before
         for row, unit_ref in creates:
             unit_id = unit_ref if isinstance(unit_ref, int) else unit_ids[unit_ref]
-            values = new_resident(row, unit_id, estate_id, id_columns)
-            made.append(values)
-            yield values
+            values = new_resident(row, unit_id, batch.estate_id, id_columns)
+            yield values | {"import_batch_id": batch.id}
 
-    ids = bulk.insert_rows(session, Resident.__table__, rows(), return_ids=True, count=len(creates))
-    for resident_id, values in zip(ids, made, strict=True):
-        audit.append(_created("resident", resident_id, estate_id, values))
+    bulk.insert_rows(session, Resident.__table__, rows(), count=len(creates))
 
 
 def _update_residents(session: Session, updates: list, estate_id: int, audit: list) -> None:
@@ -146,11 +153,6 @@ def new_resident(row, unit_id: int, estate_id: int, id_columns) -> dict:
     }
     values.update(id_columns(row.id_number, row.id_hash))
     return values
-
-
-def created_changes(values: dict, estate_id: int) -> dict:
-    """The history entry's changes for a resident created with `values`."""
-    return _created("resident", 0, estate_id, values)["changes"]
 
 
 def changed_resident(row, resident_id: int, diff: dict, id_columns) -> dict:
