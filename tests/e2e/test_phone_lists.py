@@ -62,3 +62,34 @@ def test_the_callers_found_on_a_phone_read_name_unit_and_phone_on_one_line(
     # A button per category, and the message for a staff member who is out.
     assert buttons.count() == 6 and buttons.first.is_visible()
     person.shot(f"phone-callers-{locale}")
+
+
+# Of each cell: how many lines its text takes (a cell is as tall as its row, whose other cells
+# may take two).
+TEXT_LINES = """(selector) => [...document.querySelectorAll(selector)].map(cell => {
+    const range = document.createRange();
+    range.selectNodeContents(cell);
+    return new Set([...range.getClientRects()].map(rect => Math.round(rect.top))).size;
+})"""
+
+
+@pytest.mark.parametrize("locale", ["zh-CN", "en"])
+def test_a_list_on_a_desk_keeps_numbers_and_estates_whole(factories, screen, locale):
+    """On a desk screen the English list's ten columns share the width: the number and the
+    estate broke mid-word ("HY-T2612-/0008", "华苑小/区") while "Repair / paid service" kept
+    its room. Those two keep to one line; the texts around them wrap between words."""
+    estate = factories.estate(code="HY", name="华苑小区")
+    unit = factories.unit(estate, building="12", entrance="2", floor=10, room="1001")
+    for _ in range(3):
+        factories.ticket(estate, unit_id=unit.id, reporter_name="欧阳先生")
+    factories.staff(Role.supervisor, estates=[estate], username="boss")
+    person = screen("desk-lists", viewport={"width": 1280, "height": 900}, locale=locale)
+    page = person.login("boss", PASSWORD).page
+    page.goto("/admin/ticket/")
+    found = page.evaluate(TEXT_LINES, "table.model-list tbody td.col-number, td.col-estate")
+    assert len(found) == 6 and max(found) == 1, found
+    icons = page.locator("table.model-list tbody tr").first.locator(".list-buttons-column .icon")
+    boxes = [icons.nth(i).bounding_box() for i in range(icons.count())]
+    gaps = [b["x"] - (a["x"] + a["width"]) for a, b in zip(boxes, boxes[1:])]
+    assert boxes and min(gaps) >= 0 and min(b["width"] for b in boxes) >= 20, boxes
+    person.shot(f"desk-ticket-list-{locale}")

@@ -363,3 +363,14 @@ def test_other_estates_checks_stay_hidden(factories, login, world):
     other = factories.gate_check(world.b, result=GateResult.valid, pass_number="BB-VP1")
     html = login(world.guard).get(f"/gate/?check={other.id}").get_data(as_text=True)
     assert 'id="verdict"' not in html and "BB-VP1" not in html
+
+
+def test_the_recent_checks_keep_each_code_on_one_line(login, world):
+    """On a phone a typed number was broken mid-code ("HY-WP0001-9 / 999"): the code keeps to
+    its line and the verdict beside it wraps instead."""
+    guard = login(world.guard)
+    check(guard, "AA-WP2611-9999")
+    page = guard.get("/gate/").get_data(as_text=True)
+    recent = page[page.index('class="list-group gate-recent"') :]
+    link = re.search(r"<a ([^>]*)>([^<]*AA-WP2611-9999)</a>", recent)
+    assert link and 'class="text-nowrap' in link.group(1)

@@ -55,6 +55,19 @@ def test_unread_count_in_the_navigation_bar(app, factories, login, time_machine)
     assert 'id="inbox-link"' in html and badge(html) is None  # nothing for him
 
 
+def test_on_a_phone_the_count_is_beside_the_menu_button_not_folded_in_it(
+    app, factories, login, time_machine
+):
+    office, _ = delivered(app, factories, time_machine)
+    html = login(office.receptionist, lang="zh-CN").get("/admin/").get_data(as_text=True)
+    bar = html[html.index("<nav") : html.index('id="admin-navbar-collapse"')]
+    assert 'class="navbar-brand"' in bar  # the office's name, too
+    phone = bar[bar.index('id="inbox-link-phone"') :]
+    assert "消息" in phone and '<span class="badge badge-danger">2</span>' in phone
+    html = login(office.technician).get("/admin/").get_data(as_text=True)
+    assert 'id="inbox-link-phone"' not in html  # nothing to read: no bell in the way
+
+
 def test_the_count_comes_with_the_signed_in_user_not_in_a_query_of_its_own(
     app, factories, login, time_machine
 ):
