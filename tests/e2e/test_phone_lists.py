@@ -4,6 +4,8 @@ is what lays the table out."""
 
 from __future__ import annotations
 
+import itertools
+
 import pytest
 
 from admin_app.models import Role
@@ -90,6 +92,6 @@ def test_a_list_on_a_desk_keeps_numbers_and_estates_whole(factories, screen, loc
     assert len(found) == 6 and max(found) == 1, found
     icons = page.locator("table.model-list tbody tr").first.locator(".list-buttons-column .icon")
     boxes = [icons.nth(i).bounding_box() for i in range(icons.count())]
-    gaps = [b["x"] - (a["x"] + a["width"]) for a, b in zip(boxes, boxes[1:])]
+    gaps = [b["x"] - (a["x"] + a["width"]) for a, b in itertools.pairwise(boxes)]
     assert boxes and min(gaps) >= 0 and min(b["width"] for b in boxes) >= 20, boxes
     person.shot(f"desk-ticket-list-{locale}")
