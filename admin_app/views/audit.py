@@ -78,7 +78,11 @@ def _action_options() -> list[tuple[str, object]]:
 def _batch_link(view, context, model, name):
     if model.batch_id is None:
         return ""
-    url = url_for("action_batch.details_view", id=model.batch_id)
+    # An import's rows carry the import's own number, not a batch run's.
+    if model.action == "import":
+        url = url_for("resident_import.batch", batch_id=model.batch_id)
+    else:
+        url = url_for("action_batch.details_view", id=model.batch_id)
     return Markup('<a href="{}">#{}</a>').format(url, model.batch_id)
 
 

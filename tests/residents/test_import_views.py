@@ -559,6 +559,7 @@ def test_an_import_writes_one_history_line_for_the_residents_it_created(
         assert (record.entity_type, record.entity_id) == ("import_batch", batch_id)
         assert (record.batch_id, record.actor_id) == (batch_id, world.reception.id)
         assert record.changes == {"filename": [None, "业主名册.csv"], "new_count": [None, 2]}
+        record_id = record.id
         new = db.session.query(Resident).filter_by(name="新人").one()
         assert new.import_batch_id == batch_id
         resident_id = new.id
@@ -574,6 +575,9 @@ def test_an_import_writes_one_history_line_for_the_residents_it_created(
     supervisor = factories.staff(Role.supervisor, estates=[world.a])
     listed = login(supervisor, lang="zh-CN").get("/admin/audit_record/?flt0_0=import")
     assert "住户导入" in listed.get_data(as_text=True)
+    # …whose page leads to the import (its number is the import's, not a batch run's).
+    details = login(supervisor).get(f"/admin/audit_record/details/?id={record_id}")
+    assert f'href="/admin/resident_import/{batch_id}/"' in details.get_data(as_text=True)
 
 
 def test_an_xlsx_upload(login, world, in_app):
