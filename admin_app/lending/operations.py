@@ -77,17 +77,7 @@ def lend(
     if not name:
         raise ServiceError(_l("Enter the borrower's name."))
     phone = validation.checked_phone(phone)
-    # Two guards lending the last one at once: the item's row is the lock.
-    db.session.query(BoxItem).filter(BoxItem.id == item.id).with_for_update().one()
-    out = db.session.query(func.count(Loan.id)).filter(
-        Loan.item_id == item.id, Loan.returned_at.is_(None)
-    )
-    if out.scalar() >= item.count:
-        raise ServiceError(
-            _l("No %(item)s left in the box: all %(count)d are lent out."),
-            item=item.name,
-            count=item.count,
-        )
+    _check_one_left(item)
     now = clock.now()
     loan = Loan(
         estate_id=item.estate_id,
@@ -118,3 +108,55 @@ def take_back(loan: Loan, actor) -> None:
         loan.returned_at = clock.now()
         loan.returned_by_id = actor.id
         db.session.flush()
+
+
+UNDO_MINUTES = 10  # a wrong line tapped is seen at once; later, the loan's history tells
+
+
+def just_returned(estate_id: int, actor):
+    """What this person took back in the last UNDO_MINUTES, the latest first: the screen
+    offers to undo it."""
+    since = clock.now() - timedelta(minutes=UNDO_MINUTES)
+    return (
+        db.session.query(Loan)
+        .filter(
+            Loan.estate_id == estate_id,
+            Loan.returned_by_id == actor.id,
+            Loan.returned_at >= since,
+        )
+        .order_by(Loan.returned_at.desc(), Loan.id.desc())
+    )
+
+
+def undo_take_back(loan: Loan, actor) -> None:
+    """"Back" tapped on the wrong line: the loan is out again, as it was, with its deadline
+    and reminders. Only by whoever tapped it, within UNDO_MINUTES, and while one is in the box."""
+    check_may(actor, "loan.take_back", loan.estate_id)
+    if loan.returned_at is None:
+        raise ServiceError(_l("%(item)s is still lent out."), item=loan.item.name)
+    late = loan.returned_at < clock.now() - timedelta(minutes=UNDO_MINUTES)
+    if loan.returned_by_id != actor.id or late:
+        raise ServiceError(
+            _l("Only your own return of the last %(minutes)d minutes can be undone."),
+            minutes=UNDO_MINUTES,
+        )
+    _check_one_left(loan.item)  # lent again meanwhile, to the last one
+    with history.action("loan_return_undone", actor=actor):
+        loan.returned_at = None
+        loan.returned_by_id = None
+        db.session.flush()
+
+
+def _check_one_left(item: BoxItem) -> None:
+    # Two guards lending the last one at once: the item's row is the lock.
+    db.session.query(BoxItem).filter(BoxItem.id == item.id).with_for_update().one()
+    out = db.session.query(func.count(Loan.id)).filter(
+        Loan.item_id == item.id, Loan.returned_at.is_(None)
+    )
+    if out.scalar() >= item.count:
+        raise ServiceError(
+            _l("No %(item)s left in the box: all %(count)d are lent out."),
+            item=item.name,
+            count=item.count,
+        )
+

@@ -3,7 +3,8 @@
 Who: the guard at the gate, the receptionist at the desk. Fewest steps:
 - a resident asks for the trolley: "Lend" beside it on the screen (the item chosen), the unit
   as people say it, the name, a phone if given, send — one form;
-- it comes back: one tap on "Back" beside it in the list of what is lent out.
+- it comes back: one tap on "Back" beside it in the list of what is lent out; a tap on the
+  wrong line is undone from the "just back" line under it, for a few minutes.
 The screen shows each item with how many are in the box, and the late ones marked.
 """
 
@@ -74,6 +75,15 @@ def lend():
         back_url=screen(),
         units_url=url_for("gate_visitors.units" if desk.at_gate() else "visitors.units"),
     )
+
+
+@bp.route("/back/<int:loan_id>/undo", methods=["POST"])
+def undo_take_back(loan_id: int):
+    loan = desk.scoped_one(Loan, loan_id)
+    desk.one_tap(
+        ops.undo_take_back, loan, gettext("%(item)s is lent out again.", item=loan.item.name)
+    )
+    return redirect(screen())
 
 
 @bp.route("/back/<int:loan_id>", methods=["POST"])

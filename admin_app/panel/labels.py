@@ -358,6 +358,7 @@ ACTION_LABELS = {
     # The lending box (lending/operations.py).
     "loan_lent": _l("Lent from the box"),
     "loan_returned": _l("Back in the box"),
+    "loan_return_undone": _l("Return undone: lent out again"),
     # Messages for a staff member who is out (staff_messages/operations.py).
     "message_taken": _l("Message taken"),
     "message_done": _l("Message dealt with"),

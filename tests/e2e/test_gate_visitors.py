@@ -156,3 +156,42 @@ def test_the_desk_signs_for_a_parcel_after_the_call_and_hands_it_over_signed(
         parcel = db.session.query(Parcel).one()
         assert parcel.status is ParcelStatus.handed_over and parcel.signature_file_id
         assert (parcel.confirmed_by, parcel.collected_by) == ("周业主", "周业主")
+
+
+BOX = {
+    "zh": {"locale": "zh-CN", "back": "手推车已归还百宝箱。", "undone": "手推车已重新借出。"},
+    "en": {
+        "locale": "en-US",
+        "back": "手推车 is back in the box.",
+        "undone": "手推车 is lent out again.",
+    },
+}
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_a_return_tapped_by_mistake_is_undone_on_the_phone(factories, screen, lang):
+    ui = BOX[lang]
+    estate = factories.estate(code="HY", name="华苑小区")
+    factories.unit(estate, building="2", entrance="1", room="1502")
+    factories.box_item(estate, name="手推车", count=1, lend_hours=4)
+    factories.staff(Role.guard, estates=[estate], username="gate1", name="孙保安")
+    guard = screen("guard", viewport=PHONE, locale=ui["locale"]).login("gate1", PASSWORD)
+    phone = guard.page
+    phone.goto("/gate/visitors/")
+    submit(phone, ".box-items .box-item a")  # "Lend" beside the trolley
+    phone.fill("#unit", "2-1-1502")
+    phone.fill("#borrower_name", "周业主")
+    submit(phone, "#lend")
+    submit(phone, ".loans-out .loan-back")
+    assert flashes(phone) == [ui["back"]]
+    undo = phone.locator(".just-returned .loan-undo")
+    assert undo.count() == 1
+    blocking = [v for v in axe_violations(phone) if v["impact"] in BLOCKING]
+    assert not blocking, f"axe on the box with a return to undo: {blocking}"
+    left = chinese_left(phone, RECORDS + ("手推车", "2栋1单元1502室"))
+    assert bool(left) == (lang == "zh"), left
+    guard.shot(f"{lang}-gate-box-undo-01")
+    submit(phone, ".just-returned .loan-undo")
+    assert flashes(phone) == [ui["undone"]]
+    assert phone.locator(".loans-out .loan-out").count() == 1
+    assert phone.locator(".just-returned").count() == 0

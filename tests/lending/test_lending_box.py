@@ -238,3 +238,71 @@ def test_the_screen_in_chinese(login, people, trolley):
     screen = login("guard", lang="zh-CN").get("/gate/visitors/").get_data(as_text=True)
     assert "百宝箱" in screen and "手推车" in screen and "借出" in screen
     assert re.search(r'aria-label="本页内容"[^>]*>\s*<a href="#parcels-title"', screen)
+
+
+def test_back_tapped_on_the_wrong_line_is_undone_from_the_screen(
+    login, people, factories, two_estates, in_app, time_machine
+):
+    """Two trolleys out; the guard taps "Back" on the wrong one. The screen shows what he just
+    took back with "Undo": the loan is out again with its deadline, and the one left in the box
+    can be lent as before."""
+    time_machine.move_to(office_time(2026, 12, 7, 10, 0), tick=False)
+    trolleys = factories.box_item(two_estates.a, name="手推车", count=2, lend_hours=4)
+    guard = login("guard")
+    for name in ("周业主", "吴业主"):
+        guard.post("/gate/visitors/box/lend", lend_form(trolleys, borrower_name=name))
+    with in_app():
+        wrong = db.session.query(Loan).filter_by(borrower_name="吴业主").one()
+        wrong_id, due = wrong.id, wrong.due_at
+    guard.post(f"/gate/visitors/box/back/{wrong_id}")
+    screen = guard.get("/gate/visitors/").get_data(as_text=True)
+    undo = f'action="/gate/visitors/box/back/{wrong_id}/undo"'
+    assert "Just taken back by you" in screen and undo in screen
+    assert "Undo the return: 手推车 from 吴业主" in screen
+    assert "1 of 2 in the box" in screen
+    zh = login("guard", lang="zh-CN").get("/gate/visitors/").get_data(as_text=True)
+    assert "您刚登记归还的" in zh and "撤销归还：吴业主借的手推车" in zh and ">撤销<" in zh
+
+    undone = guard.post(f"/gate/visitors/box/back/{wrong_id}/undo", follow_redirects=True)
+    screen = undone.get_data(as_text=True)
+    assert "手推车 is lent out again." in page_messages(screen)
+    assert "0 of 2 in the box" in screen and undo not in screen
+    with in_app():
+        loan = db.session.get(Loan, wrong_id)
+        assert (loan.returned_at, loan.returned_by_id, loan.due_at) == (None, None, due)
+        actions = [
+            r.action
+            for r in db.session.query(AuditRecord)
+            .filter_by(entity_type="loan", entity_id=wrong_id)
+            .order_by(AuditRecord.id)
+        ]
+        assert actions == ["loan_lent", "loan_returned", "loan_return_undone"]
+
+
+def test_only_ones_own_recent_return_is_undone_and_never_past_the_box(
+    login, people, trolley, in_app, time_machine
+):
+    time_machine.move_to(office_time(2026, 12, 7, 10, 0), tick=False)
+    guard, desk = login("guard"), login("desk")
+    guard.post("/gate/visitors/box/lend", lend_form(trolley))
+    with in_app():
+        first = db.session.query(Loan).one().id
+    guard.post(f"/gate/visitors/box/back/{first}")
+    # Someone else's return is not his to undo, nor shown to him.
+    screen = desk.get("/visitors/").get_data(as_text=True)
+    assert "Just taken back by you" not in screen
+    refused = desk.post(f"/visitors/box/back/{first}/undo", follow_redirects=True)
+    assert any("Only your own return" in m for m in page_messages(refused.get_data(as_text=True)))
+    # The only trolley lent again meanwhile: undoing would make two out of one.
+    desk.post("/visitors/box/lend", lend_form(trolley, borrower_name="郑业主"))
+    refused = guard.post(f"/gate/visitors/box/back/{first}/undo", follow_redirects=True)
+    assert any("No 手推车 left" in m for m in page_messages(refused.get_data(as_text=True)))
+    # Past the minutes, the line is gone and the undo refused.
+    with in_app():
+        db.session.query(Loan).filter(Loan.id != first).update({"returned_at": clock.now()})
+        db.session.commit()
+    time_machine.move_to(office_time(2026, 12, 7, 10, ops.UNDO_MINUTES + 1), tick=False)
+    assert "Just taken back by you" not in guard.get("/gate/visitors/").get_data(as_text=True)
+    with in_app(), pytest.raises(ServiceError):
+        ops.undo_take_back(db.session.get(Loan, first), db.session.get(Staff, people["guard"].id))
+    assert [back for *_, back in loans(in_app)] == [True, True]
