@@ -147,6 +147,7 @@ class Resident(models.Model):
     id_number_masked = models.CharField(
         db_column="id_number_masked", max_length=32, null=True, blank=True
     )
+    import_batch_id = models.IntegerField(db_column="import_batch_id", null=True, blank=True)
     created_at = models.DateTimeField(db_column="created_at")
     updated_at = models.DateTimeField(db_column="updated_at")
 
