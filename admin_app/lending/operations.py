@@ -129,7 +129,7 @@ def just_returned(estate_id: int, actor):
 
 
 def undo_take_back(loan: Loan, actor) -> None:
-    """ "Back" tapped on the wrong line: the loan is out again, as it was, with its deadline
+    """A "Back" tapped on the wrong line: the loan is out again, as it was, with its deadline
     and reminders. Only by whoever tapped it, within UNDO_MINUTES, and while one is in the box."""
     check_may(actor, "loan.take_back", loan.estate_id)
     if loan.returned_at is None:

@@ -241,7 +241,7 @@ def test_the_screen_in_chinese(login, people, trolley):
 
 
 def test_back_tapped_on_the_wrong_line_is_undone_from_the_screen(
-    login, people, factories, two_estates, in_app, time_machine
+    app, login, people, factories, two_estates, in_app, time_machine
 ):
     """Two trolleys out; the guard taps "Back" on the wrong one. The screen shows what he just
     took back with "Undo": the loan is out again with its deadline, and the one left in the box
@@ -277,6 +277,10 @@ def test_back_tapped_on_the_wrong_line_is_undone_from_the_screen(
             .order_by(AuditRecord.id)
         ]
         assert actions == ["loan_lent", "loan_returned", "loan_return_undone"]
+    # Out again, it is reminded again when late, as before the wrong tap.
+    time_machine.move_to(due.replace(tzinfo=clock.office_zone()), tick=False)
+    sweep_here(app)
+    assert ("loan_overdue", 0, "loan", wrong_id) in inbox(in_app, people["guard"], handoffs=False)
 
 
 def test_only_ones_own_recent_return_is_undone_and_never_past_the_box(
