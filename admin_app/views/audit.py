@@ -105,7 +105,8 @@ class AuditRecordView(SecureModelView):
         "at",
     )
     column_details_list = column_list + ("batch_id",)
-    column_labels = {**LABELS, "batch_id": _l("Batch run")}
+    # A batch run's number, or an import's (_batch_link leads to the right one).
+    column_labels = {**LABELS, "batch_id": _l("Batch or import")}
     column_formatters = {
         "changes": format_changes,
         # As on each record's own history: no one is the system (a job, the seed, an import).

@@ -577,7 +577,9 @@ def test_an_import_writes_one_history_line_for_the_residents_it_created(
     assert "住户导入" in listed.get_data(as_text=True)
     # …whose page leads to the import (its number is the import's, not a batch run's).
     details = login(supervisor).get(f"/admin/audit_record/details/?id={record_id}")
-    assert f'href="/admin/resident_import/{batch_id}/"' in details.get_data(as_text=True)
+    details = details.get_data(as_text=True)
+    assert f'href="/admin/resident_import/{batch_id}/"' in details
+    assert "Batch or import" in details and "Batch run" not in details
 
 
 def test_an_xlsx_upload(login, world, in_app):
