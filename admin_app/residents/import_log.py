@@ -34,6 +34,9 @@ class ImportLogView(SecureModelView):
         "unchanged_count": _l("Unchanged"),
         "invalid_count": _l("Invalid"),
         "committed_at": _l("Imported at"),
+        # Not a column: the import's one history line for the residents it created
+        # (residents/importing/writing.imported_line), shown in each one's history.
+        "residents_created": _l("Residents created"),
     }
     column_list = (
         "created_at",

@@ -124,7 +124,7 @@ def test_the_kept_rows_are_written_as_the_plain_path_writes_them(
     # The update's row with what changed; one line for the four created, which name it.
     assert sorted((kind, changes) for kind, _, changes, _, _ in history)[0] == (
         "import_batch",
-        '{"filename": [null, "r.csv"], "new_count": [null, 4]}',
+        '{"filename": [null, "r.csv"], "residents_created": [null, 4]}',
     )
     assert [kind for kind, *_ in history].count("resident") == 1  # 甲住户's changes
     assert sorted(r[3] for r in rows if r[-1]) == sorted(r[3] for r in rows if r[3] != "甲住户")

@@ -558,14 +558,17 @@ def test_an_import_writes_one_history_line_for_the_residents_it_created(
         record = db.session.query(AuditRecord).filter_by(action="import").one()
         assert (record.entity_type, record.entity_id) == ("import_batch", batch_id)
         assert (record.batch_id, record.actor_id) == (batch_id, world.reception.id)
-        assert record.changes == {"filename": [None, "业主名册.csv"], "new_count": [None, 2]}
+        assert record.changes == {
+            "filename": [None, "业主名册.csv"],
+            "residents_created": [None, 2],
+        }
         record_id = record.id
         new = db.session.query(Resident).filter_by(name="新人").one()
         assert new.import_batch_id == batch_id
         resident_id = new.id
     for lang, words in (
-        ("en", ("File", "业主名册.csv", "New")),
-        ("zh-CN", ("文件", "业主名册.csv", "新建")),
+        ("en", ("File", "业主名册.csv", "Residents created")),
+        ("zh-CN", ("文件", "业主名册.csv", "新建住户")),
     ):
         html = login(world.reception, lang=lang).get(f"/admin/resident/details/?id={resident_id}")
         history = html.get_data(as_text=True).split('id="history"')[1]

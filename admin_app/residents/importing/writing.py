@@ -58,7 +58,7 @@ def imported_line(batch, created: int) -> dict:
         "entity_type": batch.__tablename__,
         "entity_id": batch.id,
         "estate_id": batch.estate_id,
-        "changes": {"filename": [None, batch.filename], "new_count": [None, created]},
+        "changes": {"filename": [None, batch.filename], "residents_created": [None, created]},
     }
 
 
