@@ -118,7 +118,7 @@ def _create_residents(session: Session, creates: list, batch, unit_ids: dict) ->
             values = new_resident(row, unit_id, batch.estate_id, id_columns)
             yield values | {"import_batch_id": batch.id}
 
-    bulk.insert_rows(session, Resident.__table__, rows(), count=len(creates))
+    bulk.insert_rows(session, Resident.__table__, rows())
 
 
 def _update_residents(session: Session, updates: list, estate_id: int, audit: list) -> None:
