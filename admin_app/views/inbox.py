@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, g, redirect, render_template, request, url_for
 from flask_admin import expose
 from flask_babel import gettext
 from flask_login import current_user
@@ -26,7 +26,14 @@ PAGE_SIZE = 25
 
 
 def unread_badge() -> str:
-    """The navigation bar's count: "", "3" or "99+"."""
+    """The navigation bar's count: "", "3" or "99+". Worked out once a request: the bar shows
+    it twice (in the menu, and beside the menu's button on a phone)."""
+    if "inbox_unread_badge" not in g:
+        g.inbox_unread_badge = _unread_badge()
+    return g.inbox_unread_badge
+
+
+def _unread_badge() -> str:
     if not (current_user.is_authenticated and allowed(current_user, "inbox", VIEW)):
         return ""
     # A GET changes no notification (reading one is a POST), so the count read with the user
