@@ -80,7 +80,7 @@ def _write_model(session: Session, model, records) -> list:
     # Every row sets every column any record of the chunk changed (a record that did not
     # change one keeps the value it was loaded with, i.e. the stored one).
     names = sorted(keys, key=lambda key: columns[key].name)
-    plan = [(r, changed) for r, changed in plan if all(k in inspect(r).dict for k in names)]
+    plan = [(r, changed) for r, changed in plan if inspect(r).dict.keys() >= keys]
     if not plan:
         return []
     ctx, actor, at = history.context(), history.current_actor_id(), clock.now()

