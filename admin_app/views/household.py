@@ -12,6 +12,7 @@ from flask_login import current_user
 
 from admin_app.archive.views import ArchiveMixin
 from admin_app.auth.permissions import CREATE, VIEW, allowed
+from admin_app.panel.formatters import one_line
 from admin_app.panel.labels import LABELS
 from admin_app.resident_notices import settings as notice_settings
 from admin_app.services import household
@@ -58,8 +59,7 @@ def cell(value) -> str:
         return value.strftime("%Y-%m-%d %H:%M")
     if isinstance(value, dt.date):
         return value.strftime("%Y-%m-%d")
-    text = " ".join(str(value).split())
-    return text if len(text) <= SHORT_TEXT else text[: SHORT_TEXT - 1] + "…"
+    return one_line(str(value), SHORT_TEXT)
 
 
 @dataclass

@@ -93,7 +93,8 @@ UI = {
     "zh": {"locale": "zh-CN", "shots": "", "statistics": "统计报表", "none": "没有"},
     "en": {"locale": "en-US", "shots": "en-", "statistics": "Statistics", "none": "No revisits"},
 }
-RECORDS = ("华苑小区", "锦绣花园", "赵主任", "张师傅")
+# The records' own Chinese: estates, names, and the calls' descriptions the cards now show.
+RECORDS = ("华苑小区", "锦绣花园", "赵主任", "张师傅", "厨房水龙头漏水", "更换灯泡")
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])

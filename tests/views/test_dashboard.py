@@ -162,3 +162,30 @@ def test_the_director_sees_the_serious_complaints_he_answers_for(factories, logi
         shown = {int(i) for i in re.findall(r"details/\?id=(\d+)&", listing.get_data(True))}
         assert shown == {late, reported, soon}
     assert 'id="queue-complaints_you_own"' not in login(desk).get("/admin/").get_data(True)
+
+
+def test_a_card_says_what_each_record_is_about(factories, login):
+    """A number alone does not tell the desk which call it is: each line carries the first
+    words of its description (one line, cut with an ellipsis, escaped), or a corrective
+    action's task."""
+    w = factories.two_estates()
+    supervisor = factories.staff(Role.supervisor, estates=[w.a])
+    long = factories.ticket(
+        w.a,
+        category=TicketCategory.complaint,
+        status=T.open,
+        description="楼上装修\n噪音太大，晚上十点以后还在电钻，已经连续三天了",
+    )
+    marked_up = factories.ticket(
+        w.a, category=TicketCategory.complaint, status=T.open, description="<b>门锁</b>坏了"
+    )
+    factories.corrective_action(w.a)
+    home = login(supervisor, lang="zh-CN").get("/admin/").get_data(as_text=True)
+    card = re.search(r'id="queue-open_complaints".*?</ul>', home, re.S).group(0)
+    lines = dict(
+        re.findall(r'details/\?id=(\d+)">[^<]*</a>\s*<span class="queue-gist">([^<]*)<', card)
+    )
+    assert lines[str(long.id)] == "楼上装修 噪音太大，晚上十点以…"
+    assert lines[str(marked_up.id)] == "&lt;b&gt;门锁&lt;/b&gt;坏了"
+    actions = re.search(r'id="queue-unverified_actions".*?</ul>', home, re.S).group(0)
+    assert '<span class="queue-gist">更换灯具</span>' in actions
