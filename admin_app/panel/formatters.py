@@ -17,3 +17,18 @@ def one_line(text: str, limit: int) -> str:
     a few words."""
     words = " ".join(text.split())
     return words if len(words) <= limit else words[: limit - 1] + "…"
+
+
+# What a record is about, in the first of these it has: a call's or a repair's description, a
+# corrective action's task. A number alone does not say which call it is.
+GIST_FIELDS = ("description", "what")
+GIST = 16  # characters: they fit beside the record's number on one line of a card
+
+
+def gist(record, limit: int = GIST) -> str:
+    """The first words of what the record is about, on one line ("" when it says nothing)."""
+    for field in GIST_FIELDS:
+        value = getattr(record, field, None)
+        if value:
+            return one_line(value, limit)
+    return ""

@@ -54,3 +54,9 @@ def orders_of(ticket) -> list[CallOrder]:
             )
         )
     return rows
+
+
+def may_chase(order) -> bool:
+    """Whether the user may log a resident's chase of the order now (an open order of his
+    estates): the call page offers it beside the order."""
+    return WORK_ORDER.refusal(order, "chase", current_user, scope_known=True) is None

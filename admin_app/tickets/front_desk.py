@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import or_, select, text
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import joinedload, lazyload
 from wtforms import BooleanField, RadioField, SelectField, TextAreaField
 from wtforms.validators import Length, Optional
 
@@ -36,6 +36,8 @@ MAX_CALLERS = 20
 MAX_UNITS = 100  # units a caller's words may name ("601": every building's): plenty for 20
 RECENT_DAYS = 90
 SHOWN = 8
+SHOWN_OPEN = 4  # a caller's household's open matters on the call page
+OPEN_MATTERS = 100  # read for all the callers together, of each kind
 
 # What each category's form asks, after the caller (the fields every call has).
 CALLER = ("estate", "channel", "company_ref", "unit", "resident", "reporter_name", "reporter_phone")
@@ -174,6 +176,31 @@ def household(user, unit_id: int | None, resident_id: int | None) -> dict:
         .all()
     )
     return {"open_tickets": open_tickets, "open_orders": open_orders, "recent": recent}
+
+
+def open_matters(user, callers: list[Resident]) -> dict[int, list]:
+    """Each caller's household's open calls and work orders, newest first (unit id -> records):
+    a resident who calls again mostly calls about one of them ("where is my repair?"), and the
+    desk sees it before picking what the call is about. Two statements for all the callers."""
+    units = {r.unit_id for r in callers if r.unit_id is not None}
+    if not units:
+        return {}
+    found: dict[int, list] = {}
+    for model, states in (
+        (Ticket, TICKET_WORKING),
+        (WorkOrder, [*ORDER_OPEN, WorkOrderStatus.done]),
+    ):
+        records = (
+            scoped(db.session.query(model), model, user)
+            .filter(model.unit_id.in_(units), model.status.in_(states))
+            .options(lazyload("*"))
+            .order_by(model.id.desc())
+            .limit(OPEN_MATTERS)
+            .all()
+        )
+        for record in records:
+            found.setdefault(record.unit_id, []).append(record)
+    return {unit: records[:SHOWN_OPEN] for unit, records in found.items()}
 
 
 def scoped_resident(user, raw_id) -> Resident | None:

@@ -23,6 +23,7 @@ from admin_app.panel.filters import (
     resident_filter,
     unit_filter,
 )
+from admin_app.panel.formatters import gist
 from admin_app.panel.forms import phone_number
 from admin_app.panel.labels import LABELS
 from admin_app.panel.lookups import ESTATE_LOOKUP, RESIDENT_LOOKUP, UNIT_LOOKUP
@@ -208,10 +209,14 @@ class TicketView(PrintFormsMixin, AttachmentsMixin, ActionsMixin, SecureModelVie
         if not self.can_create:
             abort(403)
         term = request.args.get("q", "")
+        callers = front_desk.find_callers(current_user, term)
         return self.render(
             "admin/wuye/ticket_call.html",
             term=term,
-            callers=front_desk.find_callers(current_user, term),
+            callers=callers,
+            open_matters=front_desk.open_matters(current_user, callers),
+            may_chase=call_orders.may_chase,
+            gist=gist,
             categories=TicketCategory,
             # Someone out who was asked for: the message is taken from here (staff_messages).
             take_messages=may(current_user, "staff_message.take"),

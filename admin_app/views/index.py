@@ -15,24 +15,11 @@ from admin_app import clock
 from admin_app.auth.permissions import VIEW, allowed, may
 from admin_app.auth.scope import scoped
 from admin_app.extensions import db
-from admin_app.panel.formatters import one_line
+from admin_app.panel.formatters import gist
 from admin_app.services import worklists
 
 SHOWN = 5
 COUNT_CAP = 999
-# What a card's record is about, in the first of these it has: a call's or a repair's
-# description, a corrective action's task (a message names itself with its text). A number
-# alone says nothing of which call it is; GIST characters fit beside it on a card's line.
-GIST_FIELDS = ("description", "what")
-GIST = 16
-
-
-def gist(record) -> str:
-    for field in GIST_FIELDS:
-        value = getattr(record, field, None)
-        if value:
-            return one_line(value, GIST)
-    return ""
 
 
 @dataclass

@@ -16,7 +16,11 @@ from admin_app.models import (
     TicketStatus,
     Trade,
     WorkOrder,
+    WorkOrderChase,
 )
+from admin_app.models import WorkOrderStatus as S
+
+from ..conftest import statements_run
 
 
 @pytest.fixture
@@ -256,3 +260,73 @@ def test_the_cursor_waits_where_the_desk_types_next(desk):
     known = f"/admin/ticket/new/?category=repair&resident={desk.resident_a.id}"
     assert focused(known) == ["description"]
     assert focused("/admin/ticket/new/?category=repair") == ["reporter_name"]
+
+
+def test_the_call_page_shows_what_is_still_open_for_the_callers_household(desk, factories):
+    """A resident who calls again mostly calls about a matter still open ("where is my
+    repair?"): the desk sees it under the caller, before picking what the call is about;
+    closed and cancelled ones, and other households', are not shown."""
+    unit = desk.unit_a
+    leak = factories.work_order(
+        desk.a, unit_id=unit.id, status=S.dispatched, description="卫生间地漏返味，已经两天了"
+    )
+    question = factories.ticket(
+        desk.a,
+        unit_id=unit.id,
+        category=TicketCategory.inquiry,
+        status=TicketStatus.open,
+        description="询问装修申请材料",
+    )
+    finished = factories.work_order(desk.a, unit_id=unit.id, status=S.closed, description="换锁")
+    dropped = factories.work_order(desk.a, unit_id=unit.id, status=S.cancelled, description="x")
+    other = factories.work_order(
+        desk.a, unit_id=factories.unit(desk.a, room="102").id, status=S.new, description="别家"
+    )
+    page = desk.zh.get("/admin/ticket/call/?q=13800000001").get_data(as_text=True)
+    matters = re.search(r'id="open-\d+".*?</tr>', page, re.S).group(0)
+    assert "本户未办结事项：" in matters
+    shown = [int(i) for i in re.findall(r"details/\?id=(\d+)", matters)]
+    assert shown == [question.id, leak.id]  # the calls first, then the repairs
+    assert "卫生间地漏返味，已经两天了" in matters and "已派工" in matters
+    assert f"id={finished.id}" not in matters and f"id={dropped.id}" not in matters
+    assert f"id={other.id}" not in matters
+    assert f'id="chase-{desk.resident_a.id}-{leak.id}"' in matters  # an order may be chased
+    english = desk.en.get("/admin/ticket/call/?q=13800000001").get_data(as_text=True)
+    assert "Still open for this household:" in english and "本户" not in english
+
+
+def test_a_chase_is_logged_from_the_call_page_in_one_click(desk, factories, in_app):
+    leak = factories.work_order(desk.a, unit_id=desk.unit_a.id, status=S.dispatched)
+    page = desk.zh.get("/admin/ticket/call/?q=13800000001").get_data(as_text=True)
+    form = re.search(
+        rf'<form[^>]*act/chase/[^>]*>.*?id="chase-\d+-{leak.id}".*?</form>', page, re.S
+    )
+    fields = dict(re.findall(r'name="([^"]+)" value="([^"]*)"', form.group(0)))
+    action = re.search(r'action="([^"]+)"', form.group(0)).group(1).replace("&amp;", "&")
+    response = desk.zh.post(action, data=fields)
+    assert response.status_code == 302
+    assert response.headers["Location"].endswith(f"/admin/work_order/details/?id={leak.id}")
+    with in_app():
+        chase = db.session.query(WorkOrderChase).one()
+        assert (chase.work_order_id, chase.caller) == (leak.id, "甲住户")
+        assert chase.logged_by_id == desk.reception.id
+
+
+def test_the_call_page_reads_every_callers_open_matters_at_once(desk, factories, app):
+    """Two statements for the open matters of all the callers, however many match."""
+
+    def cost(term: str) -> int:
+        desk.zh.get(f"/admin/ticket/call/?q={term}")  # warm: the session's first queries
+        with statements_run(app) as run:
+            assert desk.zh.get(f"/admin/ticket/call/?q={term}").status_code == 200
+        return len(run)
+
+    one = cost("13800000001")
+    for n in range(6):
+        unit = factories.unit(desk.a, building="9", room=f"{n + 1}01")
+        factories.resident(unit, name=f"许{n}", phone=f"1390000{n:04d}")
+        factories.work_order(desk.a, unit_id=unit.id, status=S.new, description=f"事{n}")
+        factories.ticket(desk.a, unit_id=unit.id, status=TicketStatus.open)
+    page = desk.zh.get("/admin/ticket/call/?q=13900").get_data(as_text=True)
+    assert page.count('class="caller-open"') == 6
+    assert cost("13900") == one
