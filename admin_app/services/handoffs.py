@@ -11,6 +11,7 @@ in the record's own transaction; e-mail and SMS (where configured) sent by the n
   a complaint reopened after an unsatisfied revisit → the new round's owner
   a complaint or corrective action handed to a department → the department's head
   a work order handed back or passed on by its technician → the estate's supervisors
+  a resident's chase of a work order logged   → its technician (and by text)
   a ticket a technician or guard reported from his phone → the estate's front desk
   a repair a resident reported online, not dispatched at once → the estate's front desk
   a suggestion a resident left online                       → the estate's front desk
@@ -50,6 +51,7 @@ from admin_app.models import (
 from admin_app.services.reminders import delivery
 from admin_app.services.reminders.handoff_kinds import (
     ASSIGNED,
+    CHASED,
     DECIDED,
     DEPARTMENT,
     DISPATCHED,
@@ -311,6 +313,13 @@ def handed_back(order: WorkOrder) -> None:
 def passed_on(order: WorkOrder) -> None:
     """The estate's supervisors hear that a technician passed an order to a colleague."""
     tell(order, PASSED_ON, f"passed_on:{_version(order)}", role=Role.supervisor)
+
+
+def chased(order: WorkOrder, chase) -> None:
+    """The order's technician hears that its resident chased it (each chase once); an order
+    nobody has yet is the desk's own to dispatch."""
+    if order.technician_id is not None:
+        tell(order, CHASED, f"chased:{chase.id}", person_id=order.technician_id)
 
 
 def field_report(ticket: Ticket) -> None:

@@ -253,7 +253,8 @@ def log_chase(
     called_at: datetime | None = None,
 ) -> WorkOrderChase:
     """A resident chases the order (催单): who called, when and what they said, kept on the
-    order, shown on the technician's card and counted in the monthly statistics."""
+    order, shown on the technician's card and counted in the monthly statistics; the
+    technician is told at once (services/handoffs.py)."""
     caller = (
         (caller or "").strip()
         or order.contact_name
@@ -275,6 +276,7 @@ def log_chase(
         )
         db.session.add(chase)
     db.session.flush()
+    handoffs.chased(order, chase)
     return chase
 
 

@@ -135,6 +135,28 @@ def test_a_chase_is_logged_in_one_click_from_the_orders_page_and_shown_everywher
     assert f'id="chases-{team.order.id}"' in card and "说好的三点还没来" in card
 
 
+def test_each_chase_tells_the_orders_technician_at_once_in_his_language(
+    team, factories, login, in_app
+):
+    """He is out on his rounds: the inbox (and a text, where SMS is set up) says someone is
+    waiting, once per chase; an order nobody has yet is the desk's own to dispatch."""
+    from admin_app.models import Notification
+
+    waiting = factories.work_order(team.a, trade=P, status=S.new, contact_name="乙住户")
+    with in_app():
+        desk = db.session.get(Staff, team.desk.id)
+        order = db.session.get(WorkOrder, team.order.id)
+        work_orders.log_chase(order, desk, note="说好的三点还没来")
+        work_orders.log_chase(order, desk)
+        work_orders.log_chase(db.session.get(WorkOrder, waiting.id), desk)
+        db.session.commit()
+        told = _told("handoff_chased")
+        assert [(r.recipient_id, r.entity_id) for r in told] == [(team.tech.id, order.id)] * 2
+        assert db.session.query(Notification).filter_by(staff_id=team.tech.id).count() == 2
+    inbox = login(team.tech, lang="zh-CN").get("/admin/inbox/").get_data(as_text=True)
+    assert f"住户催单：工单 {team.order.number}，请尽快联系住户或上门。" in inbox
+
+
 def test_chases_count_in_the_months_statistics_per_technician(team, factories, login, in_app):
     other = factories.work_order(team.a, trade=P, status=S.new)
     with in_app():

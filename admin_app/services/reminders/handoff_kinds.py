@@ -129,7 +129,15 @@ FIELD_REPORT = HandoffKind(
     _l("Reported by a technician or guard"),
     _l("%(record)s was reported from the field: please take it up."),
 )
-HANDOFF_KINDS.update({kind.name: kind for kind in (HANDED_BACK, PASSED_ON, FIELD_REPORT)})
+# A resident chases an order at the desk (催单): its technician, out on his rounds, hears at
+# once that someone is waiting for him, by text too, as of the dispatch itself.
+CHASED = HandoffKind(
+    "handoff_chased",
+    _l("The resident chases a work order"),
+    _l("The resident chases work order %(record)s: call them or get there soon."),
+    sms=True,
+)
+HANDOFF_KINDS.update({kind.name: kind for kind in (HANDED_BACK, PASSED_ON, FIELD_REPORT, CHASED)})
 # A resident reports a repair on his own pages (/r/) that no technician took at once: the
 # front desk dispatches it (the work order), or makes its work order (a repair of unknown kind).
 ONLINE_REPAIR = HandoffKind(
