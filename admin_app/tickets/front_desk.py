@@ -179,18 +179,16 @@ def household(user, unit_id: int | None, resident_id: int | None) -> dict:
 
 
 def open_matters(user, callers: list[Resident]) -> dict[int, list]:
-    """Each caller's household's open calls and work orders, newest first (unit id -> records):
-    a resident who calls again mostly calls about one of them ("where is my repair?"), and the
-    desk sees it before picking what the call is about. Two statements for all the callers."""
+    """Each caller's household's open work orders, then its open calls that no open order
+    stands for, newest first (unit id -> records): a resident who calls again mostly calls
+    about one of them ("where is my repair?"), and the desk sees it before picking what the
+    call is about. Two statements for all the callers."""
     units = {r.unit_id for r in callers if r.unit_id is not None}
     if not units:
         return {}
-    found: dict[int, list] = {}
-    for model, states in (
-        (Ticket, TICKET_WORKING),
-        (WorkOrder, [*ORDER_OPEN, WorkOrderStatus.done]),
-    ):
-        records = (
+
+    def still_open(model, states) -> list:
+        return (
             scoped(db.session.query(model), model, user)
             .filter(model.unit_id.in_(units), model.status.in_(states))
             .options(lazyload("*"))
@@ -198,8 +196,13 @@ def open_matters(user, callers: list[Resident]) -> dict[int, list]:
             .limit(OPEN_MATTERS)
             .all()
         )
-        for record in records:
-            found.setdefault(record.unit_id, []).append(record)
+
+    orders = still_open(WorkOrder, [*ORDER_OPEN, WorkOrderStatus.done])
+    covered = {order.ticket_id for order in orders}  # a repair call shows as its order
+    calls = [t for t in still_open(Ticket, TICKET_WORKING) if t.id not in covered]
+    found: dict[int, list] = {}
+    for record in [*orders, *calls]:
+        found.setdefault(record.unit_id, []).append(record)
     return {unit: records[:SHOWN_OPEN] for unit, records in found.items()}
 
 

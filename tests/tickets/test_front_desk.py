@@ -265,7 +265,8 @@ def test_the_cursor_waits_where_the_desk_types_next(desk):
 def test_the_call_page_shows_what_is_still_open_for_the_callers_household(desk, factories):
     """A resident who calls again mostly calls about a matter still open ("where is my
     repair?"): the desk sees it under the caller, before picking what the call is about;
-    closed and cancelled ones, and other households', are not shown."""
+    closed and cancelled ones, and other households', are not shown, and a repair call
+    shows once, as its work order."""
     unit = desk.unit_a
     leak = factories.work_order(
         desk.a, unit_id=unit.id, status=S.dispatched, description="卫生间地漏返味，已经两天了"
@@ -279,6 +280,10 @@ def test_the_call_page_shows_what_is_still_open_for_the_callers_household(desk, 
     )
     finished = factories.work_order(desk.a, unit_id=unit.id, status=S.closed, description="换锁")
     dropped = factories.work_order(desk.a, unit_id=unit.id, status=S.cancelled, description="x")
+    repair_call = factories.ticket(desk.a, unit_id=unit.id, status=TicketStatus.in_progress)
+    fixing = factories.work_order(
+        desk.a, unit_id=unit.id, ticket_id=repair_call.id, status=S.in_progress
+    )
     other = factories.work_order(
         desk.a, unit_id=factories.unit(desk.a, room="102").id, status=S.new, description="别家"
     )
@@ -286,7 +291,8 @@ def test_the_call_page_shows_what_is_still_open_for_the_callers_household(desk, 
     matters = re.search(r'id="open-\d+".*?</tr>', page, re.S).group(0)
     assert "本户未办结事项：" in matters
     shown = [int(i) for i in re.findall(r"details/\?id=(\d+)", matters)]
-    assert shown == [question.id, leak.id]  # the calls first, then the repairs
+    # The repairs first, then the calls that no open repair stands for.
+    assert shown == [fixing.id, leak.id, question.id]
     assert "卫生间地漏返味，已经两天了" in matters and "已派工" in matters
     assert f"id={finished.id}" not in matters and f"id={dropped.id}" not in matters
     assert f"id={other.id}" not in matters
