@@ -37,6 +37,8 @@ MAX_UNITS = 100  # units a caller's words may name ("601": every building's): pl
 RECENT_DAYS = 90
 SHOWN = 8
 SHOWN_OPEN = 4  # a caller's household's open matters on the call page
+# A household's work orders still open: working, or done and waiting for the resident's signature.
+ORDERS_STILL_OPEN = (*ORDER_OPEN, WorkOrderStatus.done)
 OPEN_MATTERS = 100  # read for all the callers together, of each kind
 
 # What each category's form asks, after the caller (the fields every call has).
@@ -162,7 +164,7 @@ def household(user, unit_id: int | None, resident_id: int | None) -> dict:
     )
     open_orders = (
         of_household(WorkOrder)
-        .filter(WorkOrder.status.in_([*ORDER_OPEN, WorkOrderStatus.done]))
+        .filter(WorkOrder.status.in_(ORDERS_STILL_OPEN))
         .order_by(WorkOrder.id.desc())
         .limit(SHOWN)
         .all()
@@ -197,7 +199,7 @@ def open_matters(user, callers: list[Resident]) -> dict[int, list]:
             .all()
         )
 
-    orders = still_open(WorkOrder, [*ORDER_OPEN, WorkOrderStatus.done])
+    orders = still_open(WorkOrder, ORDERS_STILL_OPEN)
     covered = {order.ticket_id for order in orders}  # a repair call shows as its order
     calls = [t for t in still_open(Ticket, TICKET_WORKING) if t.id not in covered]
     found: dict[int, list] = {}
