@@ -28,6 +28,7 @@ from admin_app import (
 )
 from admin_app.panel import flask_admin_private as private
 from admin_app.panel import inline_free, rows
+from admin_app.panel.formatters import gist
 from admin_app.panel.labels import action_label
 from admin_app.translations_build import TRANSLATIONS
 from admin_app.views.index import HomeView
@@ -60,7 +61,10 @@ def create_admin(app) -> Admin:
     inline_free.install(app)
     app.jinja_env.globals["action_label"] = action_label
     app.jinja_env.globals.update(
-        row_renderer=rows.row_renderer, cached_menu=rows.cached_menu, static_url=rows.static_url
+        row_renderer=rows.row_renderer,
+        cached_menu=rows.cached_menu,
+        static_url=rows.static_url,
+        gist=gist,  # what a record is about, in a few words (a card's or a list's line)
     )
     for domain in DOMAINS:
         domain.register(admin)

@@ -23,7 +23,6 @@ from admin_app.panel.filters import (
     resident_filter,
     unit_filter,
 )
-from admin_app.panel.formatters import gist
 from admin_app.panel.forms import phone_number
 from admin_app.panel.labels import LABELS
 from admin_app.panel.lookups import ESTATE_LOOKUP, RESIDENT_LOOKUP, UNIT_LOOKUP
@@ -216,7 +215,6 @@ class TicketView(PrintFormsMixin, AttachmentsMixin, ActionsMixin, SecureModelVie
             callers=callers,
             open_matters=front_desk.open_matters(current_user, callers),
             may_chase=call_orders.may_chase,
-            gist=gist,
             categories=TicketCategory,
             # Someone out who was asked for: the message is taken from here (staff_messages).
             take_messages=may(current_user, "staff_message.take"),

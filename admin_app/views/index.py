@@ -15,7 +15,6 @@ from admin_app import clock
 from admin_app.auth.permissions import VIEW, allowed, may
 from admin_app.auth.scope import scoped
 from admin_app.extensions import db
-from admin_app.panel.formatters import gist
 from admin_app.services import worklists
 
 SHOWN = 5
@@ -56,9 +55,7 @@ class HomeView(AdminIndexView):
 
     @expose("/")
     def index(self):
-        return self.render(
-            "admin/wuye/home.html", estates=current_user.estates, cards=self.cards(), gist=gist
-        )
+        return self.render("admin/wuye/home.html", estates=current_user.estates, cards=self.cards())
 
     def cards(self) -> list[WorklistCard]:
         now = clock.now()
