@@ -19,6 +19,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from admin_app import clock
 from admin_app.extensions import db
 from admin_app.models.base import Choice, EstateScoped, TimestampMixin, choice_column, list_index
+from admin_app.text import one_line
 
 
 class MessageStatus(Choice):
@@ -60,8 +61,7 @@ class StaffMessage(EstateScoped, TimestampMixin, db.Model):
     done_note: Mapped[str | None] = mapped_column(String(200))
 
     def _words(self) -> str:
-        words = " ".join(self.text.split())
-        return words if len(words) <= 40 else words[:39] + "…"
+        return one_line(self.text, 40)
 
     def __str__(self) -> str:
         return str(_l("%(caller)s: %(words)s", caller=self.caller_name, words=self._words()))

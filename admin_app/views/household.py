@@ -12,10 +12,10 @@ from flask_login import current_user
 
 from admin_app.archive.views import ArchiveMixin
 from admin_app.auth.permissions import CREATE, VIEW, allowed
-from admin_app.panel.formatters import one_line
 from admin_app.panel.labels import LABELS
 from admin_app.resident_notices import settings as notice_settings
 from admin_app.services import household
+from admin_app.text import one_line
 
 TITLES = {
     "residents": _l("Residents (%(num)d)"),

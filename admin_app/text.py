@@ -1,0 +1,11 @@
+"""Plain-text helpers for any layer: a model's name of itself, a service's message, a screen."""
+
+from __future__ import annotations
+
+
+def one_line(text: str, limit: int) -> str:
+    """A text on one line (its line breaks and runs of spaces made single spaces), cut to
+    `limit` characters with an ellipsis: a long description shown where a list has room for
+    a few words."""
+    words = " ".join(text.split())
+    return words if len(words) <= limit else words[: limit - 1] + "…"
