@@ -4,6 +4,7 @@ fill a form with just that category's fields, and see the household's recent con
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from flask import current_app
@@ -180,11 +181,17 @@ def household(user, unit_id: int | None, resident_id: int | None) -> dict:
     return {"open_tickets": open_tickets, "open_orders": open_orders, "recent": recent}
 
 
-def open_matters(user, callers: list[Resident]) -> dict[int, list]:
+@dataclass(frozen=True)
+class OpenMatters:
+    shown: list  # the first SHOWN_OPEN
+    more: int  # how many beyond them (the household file lists them all)
+
+
+def open_matters(user, callers: list[Resident]) -> dict[int, OpenMatters]:
     """Each caller's household's open work orders, then its open calls that no open order
-    stands for, newest first (unit id -> records): a resident who calls again mostly calls
-    about one of them ("where is my repair?"), and the desk sees it before picking what the
-    call is about. Two statements for all the callers."""
+    stands for, newest first (by unit id): a resident who calls again mostly calls about one
+    of them ("where is my repair?"), and the desk sees it before picking what the call is
+    about. Two statements for all the callers."""
     units = {r.unit_id for r in callers if r.unit_id is not None}
     if not units:
         return {}
@@ -205,7 +212,10 @@ def open_matters(user, callers: list[Resident]) -> dict[int, list]:
     found: dict[int, list] = {}
     for record in [*orders, *calls]:
         found.setdefault(record.unit_id, []).append(record)
-    return {unit: records[:SHOWN_OPEN] for unit, records in found.items()}
+    return {
+        unit: OpenMatters(records[:SHOWN_OPEN], len(records) - len(records[:SHOWN_OPEN]))
+        for unit, records in found.items()
+    }
 
 
 def scoped_resident(user, raw_id) -> Resident | None:

@@ -19,6 +19,7 @@ from admin_app.models import (
     WorkOrderChase,
 )
 from admin_app.models import WorkOrderStatus as S
+from admin_app.tickets import front_desk
 
 from ..conftest import statements_run
 
@@ -299,6 +300,34 @@ def test_the_call_page_shows_what_is_still_open_for_the_callers_household(desk, 
     assert f'id="chase-{desk.resident_a.id}-{leak.id}"' in matters  # an order may be chased
     english = desk.en.get("/admin/ticket/call/?q=13800000001").get_data(as_text=True)
     assert "Still open for this household:" in english and "本户" not in english
+
+
+def test_a_household_with_more_open_matters_than_shown_says_how_many_more(desk, factories):
+    """The call page lists a household's first open matters; the rest are a link away, on
+    the caller's page, where the household's file lists them all."""
+    orders = [
+        factories.work_order(desk.a, unit_id=desk.unit_a.id, status=S.dispatched)
+        for _ in range(front_desk.SHOWN_OPEN + 2)
+    ]
+    page = desk.zh.get("/admin/ticket/call/?q=13800000001").get_data(as_text=True)
+    matters = re.search(r'id="open-\d+".*?</tr>', page, re.S).group(0)
+    shown = [int(i) for i in re.findall(r"work_order/details/\?id=(\d+)", matters)]
+    assert shown == [o.id for o in reversed(orders)][: front_desk.SHOWN_OPEN]
+    more = re.search(r'<a href="([^"]+)" id="open-\d+-more">([^<]+)</a>', matters)
+    assert more.group(1) == f"/admin/resident/details/?id={desk.resident_a.id}#household"
+    assert more.group(2) == "还有 2 项，见本户情况"
+    english = desk.en.get("/admin/ticket/call/?q=13800000001").get_data(as_text=True)
+    assert "and 2 more: see the household" in english
+    assert "还有" not in english
+
+
+def test_a_household_with_no_more_open_matters_than_shown_has_no_more_link(desk, factories):
+    for _ in range(front_desk.SHOWN_OPEN):
+        factories.work_order(desk.a, unit_id=desk.unit_a.id, status=S.dispatched)
+    factories.work_order(desk.a, unit_id=desk.unit_a.id, status=S.closed)  # not open: not counted
+    page = desk.zh.get("/admin/ticket/call/?q=13800000001").get_data(as_text=True)
+    assert page.count("work_order/details/?id=") == front_desk.SHOWN_OPEN
+    assert "-more" not in page and "还有" not in page
 
 
 def test_a_chase_is_logged_from_the_call_page_in_one_click(desk, factories, in_app):
