@@ -189,3 +189,25 @@ def test_a_card_says_what_each_record_is_about(factories, login):
     assert lines[str(marked_up.id)] == "&lt;b&gt;门锁&lt;/b&gt;坏了"
     actions = re.search(r'id="queue-unverified_actions".*?</ul>', home, re.S).group(0)
     assert '<span class="queue-gist">更换灯具</span>' in actions
+
+
+def test_lists_with_nothing_waiting_sit_on_one_line_below_the_cards(office, login):
+    """The first cards are work to do: a list with nothing in it is a name and a 0 on the
+    "nothing waiting" line under them, still a link to its list; in zh and en."""
+    with time_machine.travel(NOW.replace(tzinfo=clock.office_zone()), tick=False):
+        home = login(office.supervisor, lang="zh-CN").get("/admin/").get_data(as_text=True)
+        english = login(office.supervisor).get("/admin/").get_data(as_text=True)
+    cards = re.search(r'id="queues">.*?id="queues-clear"', home, re.S).group(0)
+    clear = re.search(r'<p[^>]*id="queues-clear">(.*?)</p>', home, re.S).group(1)
+    counted = set(office.expected)
+    in_cards = set(re.findall(r'class="card[^"]*queue-card[^"]*" id="queue-(\w+)"', cards))
+    in_clear = set(re.findall(r'id="queue-(\w+)"', clear))
+    assert counted <= in_cards and in_cards.isdisjoint(in_clear)
+    assert in_clear, "the supervisor has lists with nothing in them (e.g. messages for him)"
+    assert re.findall(r'class="queue-count">(\d+)<', clear) == ["0"] * len(in_clear)
+    assert home.index('id="queues-clear"') > home.index('id="queues"')
+    assert "暂无待办：" in clear
+    name = next(iter(in_clear))
+    link = re.search(rf'id="queue-{name}"><a href="([^"]+)">', clear).group(1)
+    assert link.endswith(f"?flt0_queue={name}")
+    assert "Nothing waiting:" in english and "暂无" not in english
