@@ -193,3 +193,60 @@ def test_the_phone_pages_show_the_inbox_and_its_count(app, factories, login, in_
     assert badge(tech.get("/tech/").get_data(as_text=True)) is None
     gate = login(office.guard).get("/gate/").get_data(as_text=True)
     assert 'id="inbox-link"' in gate
+
+
+def test_each_entry_says_what_its_record_is_about(app, factories, login, time_machine):
+    """ "Promised callback: HY-T…" alone does not say which call: each entry carries the first
+    words of its record's description on a line of its own, escaped, cut on one line; on the
+    phone page as in the office."""
+    time_machine.move_to(NOW, tick=False)
+    office = staff_office(factories)
+    said = ["询问 <b>装修</b> 申请材料", "楼上漏水\n\n已经  三天了" + "，很急" * 20, " \n "]
+    tickets = [
+        factories.ticket(
+            office.world.a,
+            category=TicketCategory.inquiry,
+            callback_due_at=datetime(2026, 11, 23, 9, 30 + i),
+            assignee_id=office.receptionist.id,
+            description=text,
+        )
+        for i, text in enumerate(said)
+    ]
+    time_machine.move_to(office_time(2026, 11, 23, 9, 25), tick=False)
+    sweep_here(app)
+    html = login(office.receptionist, lang="zh-CN").get("/admin/inbox/").get_data(as_text=True)
+    entries = {
+        number: re.search(rf"{number}.*?</li>", html, re.S).group(0)
+        for number in (t.number for t in tickets)
+    }
+    gists = [re.findall(r'class="inbox-gist small">([^<]*)<', entries[t.number]) for t in tickets]
+    assert gists[0] == ["询问 &lt;b&gt;装修&lt;/b&gt; 申请材料"]
+    assert gists[1][0].startswith("楼上漏水 已经 三天了，很急") and len(gists[1][0]) <= 40
+    assert gists[1][0].endswith("…")
+    assert gists[2] == []  # a record that says nothing (blanks) has no such line
+
+
+def test_the_technicians_inbox_says_what_the_order_is(app, factories, login, in_app, time_machine):
+    from admin_app.models import Role, Staff, Trade, WorkOrder, WorkOrderStatus
+    from admin_app.work_orders import operations as work_orders
+
+    time_machine.move_to(NOW, tick=False)
+    office = staff_office(factories)
+    plumber = factories.staff(Role.technician, estates=[office.world.a], trades=["plumbing"])
+    order = factories.work_order(
+        office.world.a,
+        status=WorkOrderStatus.new,
+        trade=Trade.plumbing,
+        description="卫生间地漏返味",
+    )
+    with in_app():
+        work_orders.dispatch(
+            db.session.get(WorkOrder, order.id),
+            db.session.get(Staff, office.supervisor.id),
+            technician=db.session.get(Staff, plumber.id),
+            appointment_at=datetime(2026, 11, 23, 14, 0),
+        )
+        db.session.commit()
+    page = login(plumber, lang="zh-CN").get("/admin/inbox/").get_data(as_text=True)
+    assert order.number in page
+    assert re.findall(r'class="inbox-gist small">([^<]*)<', page) == ["卫生间地漏返味"]
