@@ -172,7 +172,12 @@ def test_the_phone_pages_show_the_inbox_and_its_count(app, factories, login, in_
     time_machine.move_to(NOW, tick=False)
     office = staff_office(factories)
     plumber = factories.staff(Role.technician, estates=[office.world.a], trades=["plumbing"])
-    order = factories.work_order(office.world.a, status=WorkOrderStatus.new, trade=Trade.plumbing)
+    order = factories.work_order(
+        office.world.a,
+        status=WorkOrderStatus.new,
+        trade=Trade.plumbing,
+        description="卫生间地漏返味",
+    )
     tech = login(plumber)
     html = tech.get("/tech/").get_data(as_text=True)
     assert 'id="inbox-link"' in html and 'href="/admin/inbox/"' in html and badge(html) is None
@@ -188,6 +193,9 @@ def test_the_phone_pages_show_the_inbox_and_its_count(app, factories, login, in_
     assert badge(tech.get("/tech/").get_data(as_text=True)) == "1"
     zh = login(plumber, lang="zh-CN").get("/tech/").get_data(as_text=True)
     assert re.search(r'id="inbox-link">消息 <span', zh), zh
+    # Its entry says what the order is about, as the office's inbox does.
+    inbox_page = login(plumber, lang="zh-CN").get("/admin/inbox/").get_data(as_text=True)
+    assert re.findall(r'class="inbox-gist small">([^<]*)<', inbox_page) == ["卫生间地漏返味"]
 
     tech.post("/admin/inbox/read-all")
     assert badge(tech.get("/tech/").get_data(as_text=True)) is None
@@ -196,9 +204,8 @@ def test_the_phone_pages_show_the_inbox_and_its_count(app, factories, login, in_
 
 
 def test_each_entry_says_what_its_record_is_about(app, factories, login, time_machine):
-    """ "Promised callback: HY-T…" alone does not say which call: each entry carries the first
-    words of its record's description on a line of its own, escaped, cut on one line; on the
-    phone page as in the office."""
+    """An entry ("promised callback: HY-T…") alone does not say which call: each carries the
+    first words of its record's description on a line of its own, escaped, cut on one line."""
     time_machine.move_to(NOW, tick=False)
     office = staff_office(factories)
     said = ["询问 <b>装修</b> 申请材料", "楼上漏水\n\n已经  三天了" + "，很急" * 20, " \n "]
@@ -224,29 +231,3 @@ def test_each_entry_says_what_its_record_is_about(app, factories, login, time_ma
     assert gists[1][0].startswith("楼上漏水 已经 三天了，很急") and len(gists[1][0]) <= 40
     assert gists[1][0].endswith("…")
     assert gists[2] == []  # a record that says nothing (blanks) has no such line
-
-
-def test_the_technicians_inbox_says_what_the_order_is(app, factories, login, in_app, time_machine):
-    from admin_app.models import Role, Staff, Trade, WorkOrder, WorkOrderStatus
-    from admin_app.work_orders import operations as work_orders
-
-    time_machine.move_to(NOW, tick=False)
-    office = staff_office(factories)
-    plumber = factories.staff(Role.technician, estates=[office.world.a], trades=["plumbing"])
-    order = factories.work_order(
-        office.world.a,
-        status=WorkOrderStatus.new,
-        trade=Trade.plumbing,
-        description="卫生间地漏返味",
-    )
-    with in_app():
-        work_orders.dispatch(
-            db.session.get(WorkOrder, order.id),
-            db.session.get(Staff, office.supervisor.id),
-            technician=db.session.get(Staff, plumber.id),
-            appointment_at=datetime(2026, 11, 23, 14, 0),
-        )
-        db.session.commit()
-    page = login(plumber, lang="zh-CN").get("/admin/inbox/").get_data(as_text=True)
-    assert order.number in page
-    assert re.findall(r'class="inbox-gist small">([^<]*)<', page) == ["卫生间地漏返味"]
