@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from admin_app.services.reminders.channels import mask_phone
-from admin_app.text import one_line
+from admin_app.text import GIST_FIELDS, one_line
 
 
 def masked_phone(view, context, model, name):
@@ -12,9 +12,6 @@ def masked_phone(view, context, model, name):
     return mask_phone(phone) if phone else ""
 
 
-# What a record is about, in the first of these it has: a call's or a repair's description, a
-# corrective action's task. A number alone does not say which call it is.
-GIST_FIELDS = ("description", "what")
 GIST = 16  # characters: they fit beside the record's number on one line of a card
 
 

@@ -12,20 +12,15 @@ from flask import abort, flash, g, redirect, render_template, request, url_for
 from flask_admin import expose
 from flask_babel import gettext
 from flask_login import current_user
-from sqlalchemy import select
 
 from admin_app.auth.permissions import VIEW, allowed
 from admin_app.auth.views import phone_layout
 from admin_app.extensions import db
-from admin_app.models.base import model_for_table
 from admin_app.panel.access import SecurePage
-from admin_app.panel.formatters import GIST_FIELDS
 from admin_app.panel.return_links import safe_return
 from admin_app.services import inbox
 from admin_app.services.errors import NotFound
 from admin_app.services.reminders import messages
-from admin_app.services.reminders.rules import MODELS
-from admin_app.text import one_line
 
 PAGE_SIZE = 25
 GIST = 40  # characters of what the record is about, on its own line under the entry
@@ -59,11 +54,10 @@ def entries(rows) -> list[dict]:
         if row.reminder is not None:
             wanted[row.reminder.entity_type].add(row.reminder.entity_id)
     conn = db.session.connection()
-    # The reader's own entries: named as told to him.
-    labels = {
-        kind: messages.record_labels(conn, kind, ids, told=True) for kind, ids in wanted.items()
-    }
-    about = {kind: _gists(conn, kind, ids) for kind, ids in wanted.items()}
+    # The reader's own entries: named as told to him, with what each record is about.
+    labels, about = {}, {}
+    for kind, ids in wanted.items():
+        labels[kind], about[kind] = messages.labels_and_gists(conn, kind, ids, GIST)
     items = []
     for row in rows:
         reminder = row.reminder
@@ -80,20 +74,6 @@ def entries(rows) -> list[dict]:
                 gist = about[reminder.entity_type].get(reminder.entity_id, "")
         items.append({"notification": row, "title": title, "link": link, "gist": gist})
     return items
-
-
-def _gists(conn, entity_type: str, ids) -> dict[int, str]:
-    """What each record is about, its first words ("卫生间地漏返味"): "new complaint
-    HY-T2611-0016" alone does not say which one. One statement per kind of record."""
-    model = MODELS.get(entity_type) or model_for_table(entity_type)
-    if model is None:
-        return {}
-    table = model.__table__
-    column = next((table.c[name] for name in GIST_FIELDS if name in table.c), None)
-    if column is None:
-        return {}
-    rows = conn.execute(select(table.c.id, column).where(table.c.id.in_(list(ids))))
-    return {record_id: one_line(text, GIST) for record_id, text in rows if text}
 
 
 class InboxView(SecurePage):

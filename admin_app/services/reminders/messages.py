@@ -17,6 +17,7 @@ from admin_app.models.base import has_own_text, model_for_table
 from admin_app.services.reminders.handoff_kinds import HANDOFF_KINDS
 from admin_app.services.reminders.manual import MANUAL
 from admin_app.services.reminders.rules import MODELS, RULES_BY_NAME
+from admin_app.text import GIST_FIELDS, one_line
 
 # Reasons stored in Reminder.last_error / ReminderDelivery.last_error by code, shown translated.
 ERRORS = {
@@ -78,6 +79,25 @@ def record_labels(conn, entity_type: str, ids, *, told: bool = False) -> dict[in
             name = _told_as if told else str
             labels.update({record.id: name(record) or f"#{record.id}" for record in found})
     return labels
+
+
+def labels_and_gists(conn, entity_type: str, ids, limit: int) -> tuple[dict, dict]:
+    """As told to their reader (record_labels), each record's label, and what it is about:
+    its description's first `limit` characters on one line ("" said of none). A numbered
+    record's both in one statement."""
+    model = MODELS.get(entity_type) or model_for_table(entity_type)
+    columns = model.__table__.c if model is not None else {}
+    about = next((columns[name] for name in GIST_FIELDS if name in columns), None)
+    if about is None or "number" not in columns:
+        return record_labels(conn, entity_type, ids, told=True), {}
+    table = model.__table__
+    labels, gists = {i: f"#{i}" for i in ids}, {}
+    rows = conn.execute(select(table.c.id, table.c.number, about).where(table.c.id.in_(list(ids))))
+    for record_id, number, text in rows:
+        labels[record_id] = number or f"#{record_id}"
+        if text:
+            gists[record_id] = one_line(text, limit)
+    return labels, gists
 
 
 def _told_as(record) -> str:
