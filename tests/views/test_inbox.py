@@ -20,18 +20,21 @@ def badge(html: str) -> str | None:
     return found.group(1) if found else None
 
 
-def delivered(app, factories, time_machine, count=2):
-    """An office whose receptionist has `count` callback warnings in the inbox."""
+def delivered(app, factories, time_machine, count=2, said=()):
+    """An office whose receptionist has `count` callback warnings in the inbox (each call's
+    description the next of `said`, when given)."""
     time_machine.move_to(NOW, tick=False)
     office = staff_office(factories)
+    descriptions = [{"description": text} for text in said] or [{}] * count
     tickets = [
         factories.ticket(
             office.world.a,
             category=TicketCategory.inquiry,
             callback_due_at=datetime(2026, 11, 23, 9, 30 + i),
             assignee_id=office.receptionist.id,
+            **description,
         )
-        for i in range(count)
+        for i, description in enumerate(descriptions)
     ]
     time_machine.move_to(office_time(2026, 11, 23, 9, 25), tick=False)
     sweep_here(app)
@@ -206,21 +209,8 @@ def test_the_phone_pages_show_the_inbox_and_its_count(app, factories, login, in_
 def test_each_entry_says_what_its_record_is_about(app, factories, login, time_machine):
     """An entry ("promised callback: HY-T…") alone does not say which call: each carries the
     first words of its record's description on a line of its own, escaped, cut on one line."""
-    time_machine.move_to(NOW, tick=False)
-    office = staff_office(factories)
     said = ["询问 <b>装修</b> 申请材料", "楼上漏水\n\n已经  三天了" + "，很急" * 20, " \n "]
-    tickets = [
-        factories.ticket(
-            office.world.a,
-            category=TicketCategory.inquiry,
-            callback_due_at=datetime(2026, 11, 23, 9, 30 + i),
-            assignee_id=office.receptionist.id,
-            description=text,
-        )
-        for i, text in enumerate(said)
-    ]
-    time_machine.move_to(office_time(2026, 11, 23, 9, 25), tick=False)
-    sweep_here(app)
+    office, tickets = delivered(app, factories, time_machine, said=said)
     html = login(office.receptionist, lang="zh-CN").get("/admin/inbox/").get_data(as_text=True)
     entries = {
         number: re.search(rf"{number}.*?</li>", html, re.S).group(0)
