@@ -203,6 +203,8 @@ def test_lists_with_nothing_waiting_sit_on_one_line_below_the_cards(office, logi
     in_cards = set(re.findall(r'class="card[^"]*queue-card[^"]*" id="queue-(\w+)"', cards))
     in_clear = set(re.findall(r'id="queue-(\w+)"', clear))
     assert counted <= in_cards and in_cards.isdisjoint(in_clear)
+    card_counts = re.findall(r'class="queue-count h3[^"]*">(\d+)', cards)
+    assert len(card_counts) == len(in_cards) and "0" not in card_counts
     assert in_clear, "the supervisor has lists with nothing in them (e.g. messages for him)"
     assert re.findall(r'class="queue-count">(\d+)<', clear) == ["0"] * len(in_clear)
     assert home.index('id="queues-clear"') > home.index('id="queues"')
