@@ -71,8 +71,7 @@ def record_labels(conn, entity_type: str, ids, *, told: bool = False) -> dict[in
         return labels
     table = model.__table__
     if "number" in table.c:
-        rows = conn.execute(select(table.c.id, table.c.number).where(table.c.id.in_(list(ids))))
-        labels.update({row.id: row.number or f"#{row.id}" for row in rows})
+        labels, _ = _numbered(conn, table, ids)
     elif has_own_text(model):
         with Session(bind=conn) as session:
             found = session.scalars(select(model).where(model.id.in_(list(ids))))
@@ -90,13 +89,18 @@ def labels_and_gists(conn, entity_type: str, ids, limit: int) -> tuple[dict, dic
     about = next((columns[name] for name in GIST_FIELDS if name in columns), None)
     if about is None or "number" not in columns:
         return record_labels(conn, entity_type, ids, told=True), {}
-    table = model.__table__
+    return _numbered(conn, model.__table__, ids, about, limit)
+
+
+def _numbered(conn, table, ids, about=None, limit: int = 0) -> tuple[dict, dict]:
+    """A numbered table's records by number (#id for one gone or without), and with `about`,
+    that column's first `limit` characters on one line, in the same statement."""
     labels, gists = {i: f"#{i}" for i in ids}, {}
-    rows = conn.execute(select(table.c.id, table.c.number, about).where(table.c.id.in_(list(ids))))
-    for record_id, number, text in rows:
+    columns = [table.c.id, table.c.number, *([about] if about is not None else [])]
+    for record_id, number, *text in conn.execute(select(*columns).where(table.c.id.in_(list(ids)))):
         labels[record_id] = number or f"#{record_id}"
-        if text:
-            gists[record_id] = one_line(text, limit)
+        if text and text[0]:
+            gists[record_id] = one_line(text[0], limit)
     return labels, gists
 
 
