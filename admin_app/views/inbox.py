@@ -61,17 +61,16 @@ def entries(rows) -> list[dict]:
     items = []
     for row in rows:
         reminder = row.reminder
-        gist = ""
         if reminder is None:
-            title, link = row.title, row.link
+            title, link, gist = row.title, row.link, ""
         else:
             record = labels[reminder.entity_type][reminder.entity_id]
             title = messages.title(
                 reminder.rule, reminder.level, reminder.deadline_at, record, reminder.items
             )
             link = messages.link(reminder, current_user)
-            if not reminder.items:  # (a batch's entry is about many records)
-                gist = about[reminder.entity_type].get(reminder.entity_id, "")
+            # (A batch's entry names the batch, which has no words of its own: none.)
+            gist = about[reminder.entity_type].get(reminder.entity_id, "")
         items.append({"notification": row, "title": title, "link": link, "gist": gist})
     return items
 
