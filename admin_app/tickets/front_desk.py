@@ -213,7 +213,7 @@ def open_matters(user, callers: list[Resident]) -> dict[int, OpenMatters]:
     for record in [*orders, *calls]:
         found.setdefault(record.unit_id, []).append(record)
     return {
-        unit: OpenMatters(records[:SHOWN_OPEN], len(records) - len(records[:SHOWN_OPEN]))
+        unit: OpenMatters(records[:SHOWN_OPEN], max(len(records) - SHOWN_OPEN, 0))
         for unit, records in found.items()
     }
 
